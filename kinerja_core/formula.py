@@ -1,0 +1,555 @@
+"""Indicator formulas: a tiny arithmetic language over named measures.
+
+Formulas are typed by planners and stored in plan files, so they are untrusted text. They are
+parsed once with ``ast.parse(mode="eval")`` and every node is checked against a whitelist;
+nothing is ever passed to ``eval``/``compile`` for execution. Evaluation walks the checked
+tree in ``Decimal`` so that 0,1 + 0,2 is exactly 0,3, as on the planner's calculator.
+
+Data problems (a missing value, a zero denominator) are not errors: they produce a
+``NotComputable`` carrying the reason, because a report must say *why* a cell is empty and
+must never show 0 for "unknown".
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, DecimalException, InvalidOperation, localcontext
+
+from kinerja_core.errors import CoreError
+from kinerja_core.numbers import to_decimal
+
+MAX_LENGTH = 500
+MAX_DEPTH = 30
+# Literal magnitudes beyond this are typos or attacks (1e999999 would overflow the context).
+MAX_LITERAL_EXPONENT = 30
+PRECISION = 50
+
+FUNCTIONS = frozenset({"prev", "min", "max", "abs"})
+NAME_RE = re.compile(r"[a-z_][a-z0-9_]*")
+
+# Planners paste formulas from Word; these map one character to one character so positions
+# reported to them stay valid in the text they typed.
+_UNICODE_OPERATORS = str.maketrans({"×": "*", "÷": "/", "−": "-", "\t": " ", "\n": " ", "\r": " "})
+
+
+@dataclass(frozen=True)
+class NotComputable:
+    """A value that cannot be computed, with a reason a person can act on."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+Value = Decimal | NotComputable
+InputValue = Value | Decimal | int | None
+
+
+class FormulaError(CoreError):
+    """A formula text that is not allowed; ``position`` is the 0-based column of the fault."""
+
+    def __init__(self, message: str, position: int, text: str) -> None:
+        self.message = message
+        self.position = position
+        self.text = text
+        super().__init__(f"posisi {position}: {message}")
+
+
+_NODE_NAMES: dict[type[ast.AST], str] = {
+    ast.Attribute: "akses atribut (a.b)",
+    ast.Subscript: "indeks/subscript (a[0])",
+    ast.Lambda: "lambda",
+    ast.ListComp: "list comprehension",
+    ast.SetComp: "set comprehension",
+    ast.DictComp: "dict comprehension",
+    ast.GeneratorExp: "generator",
+    ast.Compare: "perbandingan",
+    ast.BoolOp: "operasi boolean (and/or)",
+    ast.IfExp: "ekspresi kondisional (if/else)",
+    ast.List: "list",
+    ast.Tuple: "tuple",
+    ast.Set: "set",
+    ast.Dict: "dict",
+    ast.JoinedStr: "teks (string)",
+    ast.Starred: "argumen bintang (*a)",
+    ast.NamedExpr: "penugasan (:=)",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slice",
+}
+
+_OPERATOR_NAMES: dict[type[ast.AST], str] = {
+    ast.Pow: "pangkat (**)",
+    ast.FloorDiv: "pembagian bulat (//)",
+    ast.Mod: "modulo (%)",
+    ast.MatMult: "perkalian matriks (@)",
+    ast.LShift: "geser bit (<<)",
+    ast.RShift: "geser bit (>>)",
+    ast.BitAnd: "operasi bit (&)",
+    ast.BitOr: "operasi bit (|)",
+    ast.BitXor: "operasi bit (^)",
+    ast.Not: "not",
+    ast.Invert: "operasi bit (~)",
+}
+
+
+class Formula:
+    """A parsed, validated formula. Build it with ``Formula.parse``."""
+
+    __slots__ = ("_text", "_normalised", "_lead", "_tree", "_current", "_previous")
+
+    def __init__(self, text: str, normalised: str, lead: int, tree: ast.expr) -> None:
+        self._text = text
+        self._normalised = normalised
+        self._lead = lead
+        self._tree = tree
+        current: set[str] = set()
+        previous: set[str] = set()
+        _collect_names(tree, current, previous)
+        self._current = frozenset(current)
+        self._previous = frozenset(previous)
+
+    @classmethod
+    def parse(cls, text: str) -> Formula:
+        if not isinstance(text, str):
+            raise FormulaError("rumus harus berupa teks", 0, repr(text))
+        # Checked before anything else so the parser never sees a giant input.
+        if len(text) > MAX_LENGTH:
+            raise FormulaError(
+                f"rumus terlalu panjang (maksimum {MAX_LENGTH} karakter)",
+                MAX_LENGTH,
+                text[:MAX_LENGTH],
+            )
+        normalised = text.translate(_UNICODE_OPERATORS)
+        for i, ch in enumerate(normalised):
+            if not (ch.isascii() and ch.isprintable()):
+                raise FormulaError(f"karakter tidak diizinkan: {ch!r}", i, text)
+        _check_brackets(normalised, text)
+        body = normalised.lstrip(" ")
+        lead = len(normalised) - len(body)
+        if not body.strip():
+            raise FormulaError("rumus kosong", 0, text)
+        try:
+            tree = ast.parse(body, mode="eval")
+        except SyntaxError as exc:
+            offset = exc.offset if exc.offset is not None and exc.offset >= 1 else len(body) + 1
+            position = min(lead + offset - 1, len(text))
+            raise FormulaError(f"sintaks tidak valid ({exc.msg})", position, text) from None
+        except (ValueError, RecursionError, MemoryError) as exc:
+            raise FormulaError(f"rumus tidak dapat dibaca ({exc})", 0, text) from None
+        _Validator(text, body, lead).check(tree.body, 1)
+        return cls(text, body, lead, tree.body)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """Every measure name referenced, including those inside ``prev()``."""
+        return self._current | self._previous
+
+    @property
+    def current_variables(self) -> frozenset[str]:
+        return self._current
+
+    @property
+    def previous_variables(self) -> frozenset[str]:
+        """Measures needed one period back (used inside ``prev()``)."""
+        return self._previous
+
+    def __repr__(self) -> str:
+        return f"Formula({self._text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Formula):
+            return NotImplemented
+        return ast.dump(self._tree) == ast.dump(other._tree)
+
+    def __hash__(self) -> int:
+        return hash(ast.dump(self._tree))
+
+    def segment(self, node: ast.expr) -> str:
+        """The planner's own text of a sub-expression, for messages."""
+        raw = self._text[self._lead + node.col_offset : self._lead + (node.end_col_offset or 0)]
+        return " ".join(raw.split())
+
+    def identical_ratio(self) -> str | None:
+        """Describe the first division whose numerator equals its denominator, if any."""
+        for node in ast.walk(self._tree):
+            if (
+                isinstance(node, ast.BinOp)
+                and isinstance(node.op, ast.Div)
+                and ast.dump(node.left) == ast.dump(node.right)
+            ):
+                return f"pembilang sama dengan penyebut: {self.segment(node.left)}"
+        return None
+
+    def evaluate(
+        self,
+        values: Mapping[str, InputValue],
+        previous: Mapping[str, InputValue] | None = None,
+    ) -> Value:
+        evaluator = _Evaluator(self, values, previous if previous is not None else {})
+        with localcontext() as ctx:
+            ctx.prec = PRECISION
+            ctx.Emax = 999_999
+            ctx.Emin = -999_999
+            try:
+                return evaluator.eval(self._tree)
+            except _Stop as stop:
+                return stop.value
+            except DecimalException as exc:
+                return NotComputable(f"hasil di luar jangkauan perhitungan ({type(exc).__name__})")
+
+
+def _collect_names(node: ast.AST, current: set[str], previous: set[str]) -> None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "prev":
+        arg = node.args[0]
+        assert isinstance(arg, ast.Name)
+        previous.add(arg.id)
+        return
+    if isinstance(node, ast.Call):
+        for arg in node.args:
+            _collect_names(arg, current, previous)
+        return
+    if isinstance(node, ast.Name):
+        current.add(node.id)
+        return
+    for child in ast.iter_child_nodes(node):
+        _collect_names(child, current, previous)
+
+
+def _check_brackets(normalised: str, text: str) -> None:
+    """Reject unbalanced or too deeply nested brackets before the parser recurses into them."""
+    stack: list[int] = []
+    for i, ch in enumerate(normalised):
+        if ch == "(":
+            stack.append(i)
+            if len(stack) > MAX_DEPTH:
+                raise FormulaError(f"tanda kurung terlalu dalam (maksimum {MAX_DEPTH})", i, text)
+        elif ch == ")":
+            if not stack:
+                raise FormulaError("tanda kurung tutup tanpa pasangan", i, text)
+            stack.pop()
+        elif ch in "[]{}":
+            raise FormulaError(f"karakter tidak diizinkan: {ch!r}", i, text)
+    if stack:
+        raise FormulaError("tanda kurung tidak ditutup", stack[-1], text)
+
+
+def check_name(name: str) -> str | None:
+    """Why ``name`` is not a valid measure name, or None when it is."""
+    if not NAME_RE.fullmatch(name):
+        return f"nama ukuran tidak valid: {name!r} (huruf kecil a–z, angka, garis bawah)"
+    if name.startswith("_"):
+        return f"nama ukuran tidak boleh diawali garis bawah: {name!r}"
+    if name in FUNCTIONS:
+        return f"{name} adalah fungsi dan harus dipanggil: {name}(...)"
+    return None
+
+
+class _Validator:
+    def __init__(self, text: str, body: str, lead: int) -> None:
+        self.text = text
+        self.body = body
+        self.lead = lead
+
+    def fail(self, message: str, node: ast.AST) -> FormulaError:
+        col = getattr(node, "col_offset", 0)
+        return FormulaError(message, self.lead + int(col), self.text)
+
+    def check(self, node: ast.AST, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise self.fail(f"rumus terlalu bertingkat (maksimum {MAX_DEPTH})", node)
+        if isinstance(node, ast.Constant):
+            self.check_constant(node)
+        elif isinstance(node, ast.Name):
+            problem = check_name(node.id)
+            if problem is not None:
+                raise self.fail(problem, node)
+        elif isinstance(node, ast.BinOp):
+            if not isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+                name = _OPERATOR_NAMES.get(type(node.op), type(node.op).__name__)
+                raise self.fail(f"operator tidak diizinkan: {name}", self.operator_position(node))
+            self.check(node.left, depth + 1)
+            self.check(node.right, depth + 1)
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, ast.UAdd | ast.USub):
+                name = _OPERATOR_NAMES.get(type(node.op), type(node.op).__name__)
+                raise self.fail(f"operator tidak diizinkan: {name}", node)
+            self.check(node.operand, depth + 1)
+        elif isinstance(node, ast.Call):
+            self.check_call(node, depth)
+        else:
+            name = _NODE_NAMES.get(type(node), type(node).__name__)
+            raise self.fail(f"tidak diizinkan dalam rumus: {name}", node)
+
+    def operator_position(self, node: ast.BinOp) -> ast.AST:
+        """Point at the operator itself (between the operands), not at the left operand."""
+        start = node.left.end_col_offset or 0
+        end = node.right.col_offset
+        gap = self.body[start:end]
+        stripped = gap.replace("(", " ").replace(")", " ")
+        offset = len(stripped) - len(stripped.lstrip())
+        marker = ast.Constant(value=None)
+        marker.col_offset = start + offset
+        return marker
+
+    def check_constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            raise self.fail(f"konstanta tidak diizinkan: {value!r}", node)
+        if isinstance(value, str | bytes):
+            raise self.fail("teks (string) tidak diizinkan dalam rumus", node)
+        if not isinstance(value, int | float):
+            raise self.fail(f"angka tidak diizinkan: {value!r}", node)
+        literal = self.body[node.col_offset : node.end_col_offset]
+        try:
+            number = Decimal(literal.replace("_", ""))
+        except InvalidOperation:
+            raise self.fail(f"tulis angka dalam desimal biasa: {literal}", node) from None
+        if (
+            number.is_finite()
+            and not number.is_zero()
+            and abs(number.adjusted()) > MAX_LITERAL_EXPONENT
+        ):
+            raise self.fail(f"angka di luar batas: {literal}", node)
+        if not number.is_finite():
+            raise self.fail(f"angka di luar batas: {literal}", node)
+
+    def check_call(self, node: ast.Call, depth: int) -> None:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            raise self.fail("hanya fungsi prev(), min(), max() dan abs() yang diizinkan", node.func)
+        name = node.func.id
+        if node.keywords:
+            raise self.fail(f"{name}() tidak menerima argumen bernama", node.keywords[0].value)
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self.fail(f"{name}() tidak menerima argumen bintang (*)", arg)
+        if name == "prev":
+            if len(node.args) != 1:
+                raise self.fail("prev() memerlukan tepat satu nama ukuran: prev(nama)", node)
+            arg = node.args[0]
+            if not isinstance(arg, ast.Name):
+                raise self.fail("argumen prev() harus satu nama ukuran, bukan ekspresi", arg)
+            self.check(arg, depth + 1)
+            return
+        if name == "abs" and len(node.args) != 1:
+            raise self.fail("abs() memerlukan tepat satu argumen", node)
+        if name in ("min", "max") and len(node.args) < 2:
+            raise self.fail(f"{name}() memerlukan sedikitnya dua argumen", node)
+        for arg in node.args:
+            self.check(arg, depth + 1)
+
+
+class _Stop(Exception):
+    """Unwinds evaluation at the first value that cannot be computed."""
+
+    def __init__(self, value: NotComputable) -> None:
+        self.value = value
+
+
+class _Evaluator:
+    def __init__(
+        self,
+        formula: Formula,
+        values: Mapping[str, InputValue],
+        previous: Mapping[str, InputValue],
+    ) -> None:
+        self.formula = formula
+        self.values = values
+        self.previous = previous
+
+    def lookup(self, mapping: Mapping[str, InputValue], name: str, missing: str) -> Decimal:
+        value = mapping.get(name)
+        if value is None:
+            raise _Stop(NotComputable(f"{missing}: {name}"))
+        if isinstance(value, NotComputable):
+            raise _Stop(value)
+        try:
+            number = to_decimal(value)
+        except CoreError:
+            raise _Stop(NotComputable(f"data bukan angka: {name}")) from None
+        if not number.is_finite():
+            raise _Stop(NotComputable(f"data bukan angka: {name}"))
+        return number
+
+    def eval(self, node: ast.expr) -> Decimal:
+        if isinstance(node, ast.Constant):
+            return Decimal(
+                self.formula._normalised[node.col_offset : node.end_col_offset].replace("_", "")
+            )
+        if isinstance(node, ast.Name):
+            return self.lookup(self.values, node.id, "data tidak tersedia")
+        if isinstance(node, ast.UnaryOp):
+            operand = self.eval(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else +operand
+        if isinstance(node, ast.BinOp):
+            left = self.eval(node.left)
+            right = self.eval(node.right)
+            if isinstance(node.op, ast.Add):
+                return left + right
+            if isinstance(node.op, ast.Sub):
+                return left - right
+            if isinstance(node.op, ast.Mult):
+                return left * right
+            if right.is_zero():
+                raise _Stop(
+                    NotComputable(f"pembagian dengan nol: {self.formula.segment(node.right)} = 0")
+                )
+            return left / right
+        if isinstance(node, ast.Call):
+            assert isinstance(node.func, ast.Name)
+            name = node.func.id
+            if name == "prev":
+                arg = node.args[0]
+                assert isinstance(arg, ast.Name)
+                return self.lookup(self.previous, arg.id, "data periode sebelumnya tidak tersedia")
+            args = [self.eval(a) for a in node.args]
+            if name == "abs":
+                return abs(args[0])
+            pick: Callable[[Decimal, Decimal], Decimal] = (
+                Decimal.min if name == "min" else Decimal.max
+            )
+            result = args[0]
+            for arg_value in args[1:]:
+                result = pick(result, arg_value)
+            return result
+        # The validator admits nothing else; reaching here means the tree was tampered with.
+        raise CoreError(f"node tidak dikenal: {type(node).__name__}")
+
+
+_FRAC = re.compile(r"\\[dt]?frac(?![a-zA-Z])")
+_LATEX_COMMAND = re.compile(
+    r"\\(text|mathrm|mathit|mathbf|textrm|textit|left|right|displaystyle)(?![a-zA-Z])"
+)
+_DIVISION = re.compile(r"[/÷:]")
+
+
+def _brace_group(text: str, start: int) -> tuple[str, int] | None:
+    """The content of the balanced ``{...}`` group at/after ``start`` and the index after it."""
+    i = start
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text) or text[i] != "{":
+        return None
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[i + 1 : j], j + 1
+    return None
+
+
+def _normalise_operand(text: str) -> str:
+    s = _LATEX_COMMAND.sub(" ", text)
+    s = s.replace("{", " ").replace("}", " ").replace("$", " ")
+    s = " ".join(s.lower().split())
+    # Outer brackets do not change what is counted.
+    while len(s) >= 2 and s[0] == "(" and s[-1] == ")" and _balanced(s[1:-1]):
+        s = s[1:-1].strip()
+    return s
+
+
+def _readable(latex: str) -> str:
+    """LaTeX operand as a planner reads it: "Σ Kelompok ..." rather than "\\sum \\text{...}"."""
+    s = latex.replace("\\sum", "Σ")
+    s = _LATEX_COMMAND.sub(" ", s).replace("{", " ").replace("}", " ")
+    return " ".join(s.split())
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _latex_identical(text: str) -> str | None:
+    for match in _FRAC.finditer(text):
+        numerator = _brace_group(text, match.end())
+        if numerator is None:
+            continue
+        denominator = _brace_group(text, numerator[1])
+        if denominator is None:
+            continue
+        num = _normalise_operand(numerator[0])
+        if num and num == _normalise_operand(denominator[0]):
+            return f"pembilang sama dengan penyebut: {_readable(numerator[0])}"
+    return None
+
+
+def _plain_identical(text: str) -> str | None:
+    for match in _DIVISION.finditer(text):
+        if match.group() == ":" and not text[: match.start()].strip():
+            continue
+        left = _left_operand(text[: match.start()])
+        right = _right_operand(text[match.end() :])
+        num = _normalise_operand(left)
+        if num and num == _normalise_operand(right):
+            return f"pembilang sama dengan penyebut: {' '.join(left.split())}"
+    return None
+
+
+def _left_operand(text: str) -> str:
+    s = text.rstrip()
+    if s.endswith(")"):
+        depth = 0
+        for i in range(len(s) - 1, -1, -1):
+            if s[i] == ")":
+                depth += 1
+            elif s[i] == "(":
+                depth -= 1
+                if depth == 0:
+                    return s[i:]
+    # A label such as "Cakupan Pemas =" is not part of the numerator.
+    for sep in ("=", "\n"):
+        if sep in s:
+            s = s.rsplit(sep, 1)[1]
+    return s
+
+
+def _right_operand(text: str) -> str:
+    s = text.lstrip()
+    if s.startswith("("):
+        depth = 0
+        for i, ch in enumerate(s):
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return s[: i + 1]
+    # Stop at a trailing "× 100 %" or the end of the line.
+    end = re.search(r"[×*=%\n]|\s[xX]\s*\d", s)
+    return s[: end.start()] if end else s
+
+
+def identical_ratio(text: str) -> str | None:
+    """Describe a ratio whose numerator is the same as its denominator, or None.
+
+    Such a ratio is always 1 (or 100 %), which is a typo in a plan, as in the NB of the
+    Wonoasih IKU document. Works on a parseable formula, on LaTeX ``\\frac{..}{..}`` and on
+    plain text "X / X" or "X ÷ X".
+    """
+    try:
+        formula = Formula.parse(text)
+    except FormulaError:
+        pass
+    else:
+        return formula.identical_ratio()
+    return _latex_identical(text) or _plain_identical(text)
