@@ -1,0 +1,125 @@
+"""Achievement (capaian) of an indicator against its target, PermenPANRB 53/2014 practice.
+
+"Not measured" (no realisation yet) and "not computable" (e.g. a zero target) are both
+``NotComputable`` values, never 0: a 0 % achievement is a real, bad result. ``NOT_MEASURED``
+is a single shared instance so callers can tell the two apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from typing import Literal
+
+from kinerja_core.errors import CoreError
+from kinerja_core.formula import NotComputable, Value
+from kinerja_core.numbers import round_half_up
+
+Polarity = Literal["higher", "lower"]
+
+NOT_MEASURED = NotComputable("belum diukur")
+NO_TARGET = NotComputable("target belum ditetapkan")
+
+PRECISION = 50
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class TargetRange:
+    """A target band: any realisation from ``low`` to ``high`` inclusive is fully achieved."""
+
+    low: Decimal
+    high: Decimal
+
+    def __post_init__(self) -> None:
+        if self.low > self.high:
+            raise CoreError(f"batas bawah target ({self.low}) melebihi batas atas ({self.high})")
+
+
+def _zero_target(target: Decimal) -> NotComputable:
+    return NotComputable(f"target = {target}: capaian tidak dapat dihitung (pembagian dengan nol)")
+
+
+def _higher(target: Decimal, realisation: Decimal) -> Value:
+    if target.is_zero():
+        return _zero_target(target)
+    return realisation / target * HUNDRED
+
+
+def _lower(target: Decimal, realisation: Decimal) -> Value:
+    if target.is_zero():
+        return _zero_target(target)
+    return (2 * target - realisation) / target * HUNDRED
+
+
+def achievement(
+    target: Decimal | TargetRange | None,
+    realisation: Value | Decimal | None,
+    polarity: Polarity = "higher",
+    cap: Decimal | None = None,
+) -> Value:
+    """Capaian in percent, at full precision (round only for display)."""
+    if realisation is None:
+        return NOT_MEASURED
+    if isinstance(realisation, NotComputable):
+        return realisation
+    if target is None:
+        return NO_TARGET
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        result: Value
+        if isinstance(target, TargetRange):
+            # Inside the band is exactly on target; outside, the nearer bound is the target
+            # and the side decides the direction, whatever the indicator's polarity.
+            if realisation < target.low:
+                result = _higher(target.low, realisation)
+            elif realisation > target.high:
+                result = _lower(target.high, realisation)
+            else:
+                result = +HUNDRED
+        elif polarity == "lower":
+            result = _lower(target, realisation)
+        elif polarity == "higher":
+            result = _higher(target, realisation)
+        else:
+            raise CoreError(f"polaritas tidak dikenal: {polarity!r} (higher/lower)")
+    if cap is not None and isinstance(result, Decimal) and result > cap:
+        return cap
+    return result
+
+
+@dataclass(frozen=True)
+class Band:
+    """An interpretation band: values at or above ``minimum`` (None = no lower bound)."""
+
+    minimum: Decimal | None
+    key: str
+    label: str
+    colour: str
+
+
+DEFAULT_BANDS: tuple[Band, ...] = (
+    Band(Decimal(100), "met", "Tercapai", "#1a7f37"),
+    Band(Decimal(85), "near", "Hampir tercapai", "#b7791f"),
+    Band(None, "not_met", "Tidak tercapai", "#c62828"),
+)
+
+
+def classify(value: Value, bands: Sequence[Band] = DEFAULT_BANDS, decimals: int = 2) -> Band | None:
+    """The band of ``value`` as displayed (rounded half-up to ``decimals``), or None.
+
+    Classifying the rounded value keeps the colour consistent with the number printed next
+    to it: 99,996 reads "100,00" and must be "Tercapai".
+    """
+    if isinstance(value, NotComputable):
+        return None
+    shown = round_half_up(value, decimals)
+    ordered = sorted(
+        bands,
+        key=lambda b: (b.minimum is None, -(b.minimum if b.minimum is not None else 0)),
+    )
+    for band in ordered:
+        if band.minimum is None or shown >= band.minimum:
+            return band
+    return None

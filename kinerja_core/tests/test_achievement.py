@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kinerja_core.achievement import (
+    DEFAULT_BANDS,
+    NOT_MEASURED,
+    Band,
+    TargetRange,
+    achievement,
+    classify,
+)
+from kinerja_core.errors import CoreError
+from kinerja_core.formula import NotComputable
+from kinerja_core.numbers import round_half_up
+
+D = Decimal
+
+
+def test_it_divides_realisation_by_target_when_higher_is_better() -> None:
+    result = achievement(D("84.60"), D("91.48"))
+    assert isinstance(result, Decimal)
+    assert round_half_up(result, 10) == D("108.1323877069")
+    assert achievement(D(20), D(25)) == D(125)
+    assert achievement(D(40), D(10), "higher") == D(25)
+
+
+def test_it_follows_the_regulation_example_when_lower_is_better() -> None:
+    # PermenPANRB 53/2014 practice: target 7, realisation 6,5 → 107,14 %.
+    result = achievement(D(7), D("6.5"), "lower")
+    assert isinstance(result, Decimal)
+    assert round_half_up(result, 2) == D("107.14")
+    assert str(result).startswith("107.142857142857")
+    assert achievement(D(7), D(7), "lower") == D(100)
+    assert achievement(D(7), D(14), "lower") == D(0)
+
+
+def test_it_compares_a_range_with_the_nearer_bound() -> None:
+    band = TargetRange(D(80), D(90))
+    assert achievement(band, D(80)) == D(100)
+    assert achievement(band, D(85)) == D(100)
+    assert achievement(band, D(90)) == D(100)
+    assert achievement(band, D(72)) == D(90)
+    assert achievement(band, D(99)) == D(90)
+    assert achievement(band, D(99), "lower") == D(90)
+
+
+def test_it_refuses_an_inverted_range() -> None:
+    with pytest.raises(CoreError):
+        TargetRange(D(90), D(80))
+
+
+def test_it_is_not_computable_for_a_zero_target() -> None:
+    result = achievement(D(0), D(5))
+    assert isinstance(result, NotComputable)
+    assert "0" in result.reason
+    assert isinstance(achievement(D(0), D(5), "lower"), NotComputable)
+    assert isinstance(achievement(TargetRange(D(0), D(10)), D(-1)), NotComputable)
+    assert isinstance(achievement(None, D(5)), NotComputable)
+
+
+def test_it_tells_not_measured_from_not_computable() -> None:
+    assert achievement(D(20), None) is NOT_MEASURED
+    assert NOT_MEASURED.reason == "belum diukur"
+    other = NotComputable("pembagian dengan nol: groups_total = 0")
+    assert achievement(D(20), other) is other
+    assert achievement(D(20), other) != NOT_MEASURED
+    assert achievement(D(20), D(0)) == D(0)
+
+
+def test_it_caps_only_when_asked() -> None:
+    assert achievement(D(20), D(50)) == D(250)
+    assert achievement(D(20), D(50), cap=D(120)) == D(120)
+    assert achievement(D(20), D(10), cap=D(120)) == D(50)
+
+
+def test_it_classifies_with_default_bands() -> None:
+    assert [b.key for b in DEFAULT_BANDS] == ["met", "near", "not_met"]
+    assert DEFAULT_BANDS[0] == Band(D(100), "met", "Tercapai", "#1a7f37")
+    assert DEFAULT_BANDS[1] == Band(D(85), "near", "Hampir tercapai", "#b7791f")
+    assert DEFAULT_BANDS[2] == Band(None, "not_met", "Tidak tercapai", "#c62828")
+    assert classify(D(125)).key == "met"  # type: ignore[union-attr]
+    assert classify(D(100)).key == "met"  # type: ignore[union-attr]
+    assert classify(D("99.99")).key == "near"  # type: ignore[union-attr]
+    assert classify(D(85)).key == "near"  # type: ignore[union-attr]
+    assert classify(D("84.99")).key == "not_met"  # type: ignore[union-attr]
+    assert classify(D(-5)).key == "not_met"  # type: ignore[union-attr]
+    assert classify(NOT_MEASURED) is None
+    assert classify(NotComputable("x")) is None
+
+
+def test_it_classifies_the_value_as_displayed() -> None:
+    # 99,996 is shown as "100,00"; calling it "Hampir tercapai" would contradict the table.
+    assert classify(D("99.996")).key == "met"  # type: ignore[union-attr]
+    assert classify(D("99.994")).key == "near"  # type: ignore[union-attr]
+
+
+def test_it_classifies_with_custom_bands_in_any_order() -> None:
+    bands = (
+        Band(None, "bad", "Buruk", "#000000"),
+        Band(D(90), "good", "Baik", "#00ff00"),
+    )
+    assert classify(D(95), bands).key == "good"  # type: ignore[union-attr]
+    assert classify(D(50), bands).key == "bad"  # type: ignore[union-attr]
+    assert classify(D(50), (Band(D(60), "ok", "Ok", "#fff"),)) is None
