@@ -1,0 +1,61 @@
+# Kinerja: `make run` serves the demo on 127.0.0.1:8000, `make test` runs every check.
+# Both set up everything on a fresh clone: the virtualenv, Python packages, and the few Debian
+# packages the tests and documents need (Chromium for browser tests, gettext, poppler).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+KINERJA := $(VENV)/bin/kinerja
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+APT_PACKAGES := chromium gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup system run test lint typecheck migrations-check pytest bench messages clean
+
+setup: system $(STAMP) messages
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# Debian packages, installed only when missing (we run as root on our machines; elsewhere run
+# this line with sudo once).
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: $(STAMP)
+	$(KINERJA) compilemessages -v 0 --ignore '.venv' --ignore 'var'
+
+run: setup
+	$(KINERJA) migrate --no-input -v 0
+	$(KINERJA) demo
+	@echo
+	@echo "Kinerja is running at http://$(HOST):$(PORT)/  (demo login: admin / contoh-kinerja;"
+	@echo "also camat, perencana, pemas, pelayanan, operator.wonoasih with the same password)"
+	$(KINERJA) runserver $(HOST):$(PORT) --noreload
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+migrations-check: $(STAMP)
+	$(KINERJA) makemigrations --check --dry-run
+
+pytest: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: setup lint typecheck migrations-check pytest
+
+clean:
+	rm -rf $(VENV) var/static

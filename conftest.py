@@ -1,0 +1,68 @@
+"""Fixtures for the whole suite: the Wonoasih plan, personas, and a Playwright browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags that work in our closed network (no background calls to Google's hosts).
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture
+def wonoasih(db: Any) -> Any:
+    from kinerja.test import load_wonoasih
+
+    return load_wonoasih()
+
+
+@pytest.fixture
+def people(wonoasih: Any) -> dict[str, Any]:
+    from kinerja.test import personas
+
+    return personas()
+
+
+@pytest.fixture
+def login(client: Any) -> Any:
+    def do(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; Django's ORM calls in the same test are safe
+    # because they do not run concurrently with it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="id-ID", is_mobile=True, has_touch=True
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    yield context.new_page()
+    context.close()

@@ -1,0 +1,93 @@
+"""Who may do what where: the one place pages, admin, API and imports ask.
+
+A role is held in an org unit and reaches every unit under it, so a kelurahan operator's
+membership in their kelurahan gives them that kelurahan only, and a city administrator's gives
+them the whole city.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from .models import Membership, OrgUnit, Role
+
+VIEW = "view"
+EDIT_PLAN = "edit_plan"
+EDIT_REGISTRY = "edit_registry"
+EDIT_SURVEY = "edit_survey"
+EDIT_RESULTS = "edit_results"  # manual values, recompute
+SUBMIT = "submit"  # submit a year's realisation for approval
+APPROVE = "approve"
+LOCK = "lock"
+ADMINISTER = "administer"
+
+ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        {
+            VIEW,
+            EDIT_PLAN,
+            EDIT_REGISTRY,
+            EDIT_SURVEY,
+            EDIT_RESULTS,
+            SUBMIT,
+            APPROVE,
+            LOCK,
+            ADMINISTER,
+        }
+    ),
+    Role.HEAD: frozenset({VIEW, APPROVE, LOCK}),
+    Role.PLANNER: frozenset({VIEW, EDIT_PLAN, EDIT_RESULTS, SUBMIT}),
+    Role.SURVEY_OFFICER: frozenset({VIEW, EDIT_SURVEY}),
+    Role.REGISTRY_OFFICER: frozenset({VIEW, EDIT_REGISTRY}),
+    Role.KELURAHAN_OPERATOR: frozenset({VIEW, EDIT_REGISTRY}),
+    Role.VIEWER: frozenset({VIEW}),
+}
+
+UserLike = User | AnonymousUser
+
+
+def roles_for(action: str) -> list[str]:
+    return [role for role, actions in ACTIONS_BY_ROLE.items() if action in actions]
+
+
+def units_for(user: UserLike, action: str) -> QuerySet[OrgUnit]:
+    """Every unit where ``user`` may do ``action`` (one query when evaluated)."""
+    if not user.is_authenticated or not user.is_active:
+        return OrgUnit.objects.none()
+    if user.is_superuser:
+        return OrgUnit.objects.all()
+    paths = list(
+        Membership.objects.filter(user=user, role__in=roles_for(action)).values_list(
+            "unit__path", flat=True
+        )
+    )
+    if not paths:
+        return OrgUnit.objects.none()
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(q)
+
+
+def can(user: UserLike, action: str, unit: OrgUnit) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    prefixes = [unit.path[: i + 1] for i, ch in enumerate(unit.path) if ch == "/"]
+    return Membership.objects.filter(
+        user=user, role__in=roles_for(action), unit__path__in=prefixes
+    ).exists()
+
+
+def require(user: UserLike, action: str, unit: OrgUnit) -> None:
+    if not can(user, action, unit):
+        raise PermissionDenied(action)
+
+
+def has_any_role(user: UserLike) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or Membership.objects.filter(user=user).exists())

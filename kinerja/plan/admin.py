@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from .models import Goal, Indicator, Objective, Plan, Target
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "unit", "start_year", "end_year"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "plan"]
+    list_filter = ["plan"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "goal"]
+    list_filter = ["goal__plan"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "iku", "unit", "polarity", "plan"]
+    list_filter = ["plan", "level", "iku"]
+    search_fields = ["code", "name"]
+    inlines = [TargetInline]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "year", "quarter", "value", "low", "high"]
+    list_filter = ["indicator__plan", "year"]

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_PLAN_BYTES = 1024 * 1024
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(label=_("Plan file (YAML)"))
+    store = forms.BooleanField(label=_("Store the plan when it has no errors"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_PLAN_BYTES:
+                raise forms.ValidationError(
+                    _("The file is larger than 1 MB; a plan file is a few KB.")
+                )
+            try:
+                data["text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+        return data

@@ -1,0 +1,103 @@
+"""kinerja plan load|export|check: the plan file in and out of the database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kinerja.plan.actions import PlanRefused, check_plan_text, do_load_plan_text, export_plan
+from kinerja.plan.linting import has_errors
+from kinerja.plan.models import Plan
+from kinerja.plan.planfile import dump_plan
+
+
+def read_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read {path}: {exc}") from exc
+
+
+class Command(BaseCommand):
+    help = "Load, export or check a plan file (IKU: goals, objectives, indicators, targets)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser(
+            "load",
+            help="check a plan file and store it (replaces the plan of the same code atomically)",
+        )
+        load.add_argument("file")
+        export = sub.add_parser("export", help="write a stored plan back to a plan file")
+        export.add_argument("code")
+        export.add_argument(
+            "-o", "--output", required=True, help="file to write, or - for standard output"
+        )
+        check = sub.add_parser(
+            "check", help="lint a plan file: errors exit 1, warnings and notes do not"
+        )
+        check.add_argument("file")
+        check.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"handle_{options['action']}")(options)
+
+    def handle_load(self, options: dict[str, Any]) -> None:
+        try:
+            plan = do_load_plan_text(read_text(options["file"]))
+        except PlanRefused as exc:
+            raise CommandError(
+                "the plan was refused; nothing was changed:\n"
+                + "\n".join(f"  - {p}" for p in exc.problems)
+            ) from exc
+        n = plan.indicators.count()
+        self.stdout.write(
+            f"Loaded plan {plan.code}: {plan.goals.count()} goals, {n} indicators, {plan.start_year}–{plan.end_year}."
+        )
+
+    def handle_export(self, options: dict[str, Any]) -> None:
+        plan = Plan.objects.filter(code=options["code"]).first()
+        if plan is None:
+            known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none loaded"
+            raise CommandError(f"no plan with code {options['code']!r} (known: {known})")
+        text = dump_plan(export_plan(plan))
+        if options["output"] == "-":
+            self.stdout.write(text, ending="")
+        else:
+            Path(options["output"]).write_text(text, encoding="utf-8")
+            self.stdout.write(f"Wrote {options['output']}.")
+
+    def handle_check(self, options: dict[str, Any]) -> None:
+        doc, problems = check_plan_text(read_text(options["file"]))
+        failed = doc is None or has_errors(problems)
+        if options["json"]:
+            payload = {
+                "file": options["file"],
+                "ok": not failed,
+                "findings": [
+                    {
+                        "severity": p.severity,
+                        "line": p.line,
+                        "indicator": p.where,
+                        "field": p.field,
+                        "message": p.message,
+                    }
+                    for p in problems
+                ],
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            for p in problems:
+                self.stdout.write(f"{p.severity.upper():8} {p}")
+            counts = {
+                s: sum(p.severity == s for p in problems) for s in ("error", "warning", "note")
+            }
+            self.stdout.write(
+                f"{options['file']}: {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes"
+            )
+        if failed:
+            sys.exit(1)

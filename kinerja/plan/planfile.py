@@ -1,0 +1,800 @@
+"""The YAML plan file: safe parsing with line numbers, validation, and canonical dumping.
+
+A parsed file becomes a *normalised document*: plain dicts, lists, str, int, bool and Decimal,
+with defaults filled in. Loading stores that document; exporting rebuilds the same document from
+the database, so "load then export is lossless" is an equality of two normalised documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from django.utils.translation import gettext as _
+
+FORMAT = "kinerja-plan/1"
+UNIT_LEVELS = ("province", "city", "kecamatan", "kelurahan")
+INDICATOR_UNITS = ("percent", "index", "number")
+POLARITIES = ("higher", "lower")
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+MEASURE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a plan file; ``where`` names the indicator code or the key path."""
+
+    message: str
+    line: int | None = None
+    where: str = ""
+    field: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        parts = []
+        if self.line:
+            parts.append(_("line %(line)s") % {"line": self.line})
+        if self.where:
+            parts.append(self.where)
+        if self.field:
+            parts.append(self.field)
+        prefix = ", ".join(parts)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class PlanFileError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML → Python, remembering the line of every value
+
+
+def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
+    """Safe-load ``text``, returning the data and the 1-based line of every key path.
+
+    Floats are read as Decimal from their source text (84.60 stays 84.60, never 84.59999…).
+    Duplicate keys are an error, unlike PyYAML's default of silently keeping the last one.
+    """
+    lines: dict[Path, int] = {}
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise PlanFileError(
+                [
+                    Problem(
+                        _("not valid YAML: %(problem)s") % {"problem": exc.problem},
+                        line=mark.line + 1 if mark else None,
+                    )
+                ]
+            ) from exc
+        except yaml.YAMLError as exc:
+            raise PlanFileError([Problem(_("not valid YAML: %(error)s") % {"error": exc})]) from exc
+        if root is None:
+            raise PlanFileError([Problem(_("the file is empty"))])
+        problems: list[Problem] = []
+
+        def walk(node: yaml.Node, path: Path) -> Any:
+            lines[path] = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                result: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    key = loader.construct_object(key_node, deep=True)
+                    if isinstance(key, int | str) and key in result:
+                        problems.append(
+                            Problem(
+                                _("duplicate key %(key)s") % {"key": key},
+                                line=key_node.start_mark.line + 1,
+                                where=dotted(path),
+                            )
+                        )
+                        continue
+                    if not isinstance(key, int | str):
+                        problems.append(
+                            Problem(
+                                _("keys must be text or whole numbers"),
+                                line=key_node.start_mark.line + 1,
+                            )
+                        )
+                        continue
+                    result[key] = walk(value_node, (*path, key))
+                return result
+            if isinstance(node, yaml.SequenceNode):
+                return [walk(item, (*path, i)) for i, item in enumerate(node.value)]
+            if node.tag == "tag:yaml.org,2002:float":
+                try:
+                    return Decimal(node.value.replace("_", ""))
+                except InvalidOperation:
+                    return loader.construct_object(node)
+            return loader.construct_object(node, deep=True)
+
+        data = walk(root, ())
+        if problems:
+            raise PlanFileError(problems)
+        return data, lines
+    finally:
+        loader.dispose()
+
+
+def dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation into the normalised document
+
+
+class Validator:
+    """Walks the raw data, collecting every problem (not just the first) with its line."""
+
+    def __init__(self, lines: dict[Path, int]):
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def line(self, path: Path) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+    def error(self, path: Path, message: str, where: str = "", field: str = "") -> None:
+        self.problems.append(
+            Problem(
+                message,
+                line=self.line(path),
+                where=where or dotted(path[:-1]),
+                field=field or str(path[-1] if path else ""),
+            )
+        )
+
+    def mapping(
+        self,
+        value: Any,
+        path: Path,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+        where: str = "",
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.error(path, _("must be a mapping of keys to values"), where=where)
+            return None
+        for key in value:
+            if key not in required and key not in optional:
+                allowed = ", ".join((*required, *optional))
+                self.error(
+                    (*path, key),
+                    _("unknown key (allowed: %(allowed)s)") % {"allowed": allowed},
+                    where=where,
+                )
+        for key in required:
+            if key not in value:
+                self.error((*path, key), _("missing required key"), where=where, field=key)
+        return value
+
+    def text(
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: Path,
+        where: str = "",
+        default: str | None = None,
+        pattern: re.Pattern[str] | None = None,
+    ) -> str:
+        if key not in data:
+            return default if default is not None else ""
+        value = data[key]
+        if isinstance(value, int | Decimal) and not isinstance(value, bool) and default is not None:
+            value = str(value)
+        if not isinstance(value, str):
+            self.error((*path, key), _("must be text"), where=where, field=key)
+            return ""
+        value = value.strip("\n") if "\n" in value else value.strip()
+        if pattern is not None and not pattern.match(value):
+            self.error(
+                (*path, key),
+                _("%(value)r is not a valid code or name") % {"value": value},
+                where=where,
+                field=key,
+            )
+        return value
+
+    def integer(
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: Path,
+        where: str = "",
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error((*path, key), _("must be a whole number"), where=where, field=key)
+            return None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            self.error(
+                (*path, key),
+                _("must be between %(lo)s and %(hi)s") % {"lo": minimum, "hi": maximum},
+                where=where,
+                field=key,
+            )
+        return value
+
+    def number(self, value: Any, path: Path, where: str = "", field: str = "") -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+            self.error(path, _("must be a number"), where=where, field=field)
+            return None
+        try:
+            number = (
+                Decimal(str(value).replace(",", ".")) if isinstance(value, str) else Decimal(value)
+            )
+        except InvalidOperation:
+            self.error(
+                path, _("%(value)r is not a number") % {"value": value}, where=where, field=field
+            )
+            return None
+        if not number.is_finite():
+            self.error(path, _("must be a finite number"), where=where, field=field)
+            return None
+        return number
+
+    def choice(
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: Path,
+        choices: tuple[str, ...],
+        default: str,
+        where: str = "",
+    ) -> str:
+        value = data.get(key, default)
+        if value not in choices:
+            self.error(
+                (*path, key),
+                _("must be one of %(choices)s") % {"choices": ", ".join(choices)},
+                where=where,
+                field=key,
+            )
+            return default
+        return str(value)
+
+    def boolean(
+        self, data: dict[str, Any], key: str, path: Path, default: bool, where: str = ""
+    ) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.error((*path, key), _("must be true or false"), where=where, field=key)
+            return default
+        return value
+
+    def items(self, data: dict[str, Any], key: str, path: Path, where: str = "") -> list[Any]:
+        value = data.get(key, [])
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error((*path, key), _("must be a list"), where=where, field=key)
+            return []
+        return value
+
+
+def parse_plan(text: str) -> dict[str, Any]:
+    """Parse and validate a plan file; raise PlanFileError listing every problem."""
+    data, lines = read_yaml(text)
+    v = Validator(lines)
+    doc = normalise(v, data)
+    if v.problems:
+        raise PlanFileError(v.problems)
+    return doc
+
+
+TOP_KEYS_REQUIRED = ("format", "code", "title", "unit", "period", "goals")
+TOP_KEYS_OPTIONAL = ("document", "profile", "manual_measures", "bands", "notes")
+INDICATOR_REQUIRED = ("code", "name", "level", "formula", "unit", "targets")
+INDICATOR_OPTIONAL = (
+    "iku", "explanation", "derived", "bindings", "polarity", "decimals", "cap",
+    "data_source", "responsible", "quarter_targets",
+)  # fmt: skip
+
+
+def normalise(v: Validator, data: Any) -> dict[str, Any]:
+    top = v.mapping(data, (), TOP_KEYS_REQUIRED, TOP_KEYS_OPTIONAL)
+    if top is None:
+        return {}
+    if top.get("format") != FORMAT:
+        v.error(
+            ("format",), _("must be %(format)s") % {"format": FORMAT}, where="plan", field="format"
+        )
+    period_raw = (
+        v.mapping(
+            top.get("period", {}), ("period",), ("start", "end"), ("baseline",), where="period"
+        )
+        or {}
+    )
+    start = v.integer(period_raw, "start", ("period",), "period", 1900, 2200)
+    end = v.integer(period_raw, "end", ("period",), "period", 1900, 2200)
+    baseline = v.integer(period_raw, "baseline", ("period",), "period", 1900, 2200)
+    if start and end and end < start:
+        v.error(
+            ("period", "end"),
+            _("the last year is before the first year"),
+            where="period",
+            field="end",
+        )
+    if start and baseline and baseline >= start:
+        v.error(
+            ("period", "baseline"),
+            _("the baseline year must be before the first year"),
+            where="period",
+            field="baseline",
+        )
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "code": v.text(top, "code", (), "plan", pattern=CODE_RE),
+        "title": v.text(top, "title", (), "plan"),
+        "unit": normalise_unit(v, top.get("unit"), ("unit",)),
+        "period": {"start": start, "end": end, "baseline": baseline},
+        "document": normalise_strings(v, top.get("document", {}), ("document",)),
+        "profile": normalise_profile(v, top.get("profile", {}), ("profile",)),
+        "manual_measures": normalise_manual(v, top, ()),
+        "bands": normalise_bands(v, top, ()),
+        "goals": [],
+        "notes": [],
+    }
+    for i, note in enumerate(v.items(top, "notes", ())):
+        if not isinstance(note, str):
+            v.error(("notes", i), _("a note must be text"), where="notes")
+        else:
+            doc["notes"].append(note.strip())
+    years = list(range(start, end + 1)) if start and end and end >= start else []
+    seen_codes: dict[str, Path] = {}
+    for gi, goal_raw in enumerate(v.items(top, "goals", ())):
+        gpath: Path = ("goals", gi)
+        g = v.mapping(
+            goal_raw, gpath, ("code", "name"), ("indicators", "objectives"), where=f"goals[{gi}]"
+        )
+        if g is None:
+            continue
+        goal = {
+            "code": v.text(g, "code", gpath, pattern=CODE_RE),
+            "name": v.text(g, "name", gpath),
+            "indicators": [],
+            "objectives": [],
+        }
+        check_unique(v, seen_codes, goal["code"], gpath)
+        for ii, ind in enumerate(v.items(g, "indicators", gpath)):
+            goal["indicators"].append(
+                normalise_indicator(v, ind, (*gpath, "indicators", ii), "goal", years, seen_codes)
+            )
+        for oi, obj_raw in enumerate(v.items(g, "objectives", gpath)):
+            opath: Path = (*gpath, "objectives", oi)
+            o = v.mapping(
+                obj_raw,
+                opath,
+                ("code", "name"),
+                ("indicators",),
+                where=f"{goal['code']}.objectives[{oi}]",
+            )
+            if o is None:
+                continue
+            objective = {
+                "code": v.text(o, "code", opath, pattern=CODE_RE),
+                "name": v.text(o, "name", opath),
+                "indicators": [],
+            }
+            check_unique(v, seen_codes, objective["code"], opath)
+            for ii, ind in enumerate(v.items(o, "indicators", opath)):
+                objective["indicators"].append(
+                    normalise_indicator(
+                        v, ind, (*opath, "indicators", ii), "objective", years, seen_codes
+                    )
+                )
+            goal["objectives"].append(objective)
+        doc["goals"].append(goal)
+    if not doc["goals"]:
+        v.error(("goals",), _("a plan needs at least one goal"), where="plan", field="goals")
+    return doc
+
+
+def check_unique(v: Validator, seen: dict[str, Path], code: str, path: Path) -> None:
+    if not code:
+        return
+    if code in seen:
+        v.error(
+            (*path, "code"),
+            _("duplicate code %(code)s (first at line %(line)s)")
+            % {"code": code, "line": v.line(seen[code])},
+            where=code,
+            field="code",
+        )
+    else:
+        seen[code] = (*path, "code")
+
+
+def normalise_unit(v: Validator, raw: Any, path: Path) -> dict[str, Any]:
+    u = v.mapping(raw, path, ("code", "name", "level"), ("parents", "children"), where="unit") or {}
+
+    def one(item: Any, p: Path) -> dict[str, str]:
+        m = v.mapping(item, p, ("code", "name", "level"), where=dotted(p)) or {}
+        return {
+            "code": v.text(m, "code", p, pattern=CODE_RE),
+            "name": v.text(m, "name", p),
+            "level": v.choice(m, "level", p, UNIT_LEVELS, "kelurahan"),
+        }
+
+    unit = one({k: u[k] for k in ("code", "name", "level") if k in u}, path)
+    unit["parents"] = [
+        one(p, (*path, "parents", i)) for i, p in enumerate(v.items(u, "parents", path))
+    ]
+    unit["children"] = [
+        one(c, (*path, "children", i)) for i, c in enumerate(v.items(u, "children", path))
+    ]
+    return unit
+
+
+def normalise_strings(v: Validator, raw: Any, path: Path) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        v.error(path, _("must be a mapping of keys to values"))
+        return {}
+    out = {}
+    for key, value in raw.items():
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            v.error((*path, key), _("must be text"))
+            continue
+        out[str(key)] = str(value)
+    return out
+
+
+def normalise_profile(v: Validator, raw: Any, path: Path) -> dict[str, Any]:
+    p = v.mapping(raw, path, (), ("function", "tasks"), where="profile") or {}
+    tasks = []
+    for i, t in enumerate(v.items(p, "tasks", path)):
+        tp: Path = (*path, "tasks", i)
+        m = v.mapping(t, tp, ("letter", "text"), where="profile") or {}
+        tasks.append({"letter": v.text(m, "letter", tp), "text": v.text(m, "text", tp)})
+    return {"function": v.text(p, "function", path), "tasks": tasks}
+
+
+def normalise_manual(v: Validator, top: dict[str, Any], path: Path) -> list[dict[str, str]]:
+    out = []
+    for i, raw in enumerate(v.items(top, "manual_measures", path)):
+        mp: Path = (*path, "manual_measures", i)
+        m = v.mapping(raw, mp, ("name", "label"), ("unit",), where="manual_measures") or {}
+        out.append(
+            {
+                "name": v.text(m, "name", mp, pattern=MEASURE_NAME_RE),
+                "label": v.text(m, "label", mp),
+                "unit": v.choice(m, "unit", mp, INDICATOR_UNITS, "number"),
+            }
+        )
+    return out
+
+
+def normalise_bands(v: Validator, top: dict[str, Any], path: Path) -> list[dict[str, Any]] | None:
+    if "bands" not in top:
+        return None
+    out = []
+    for i, raw in enumerate(v.items(top, "bands", path)):
+        bp: Path = (*path, "bands", i)
+        b = v.mapping(raw, bp, ("key", "label", "colour"), ("minimum",), where="bands") or {}
+        minimum = b.get("minimum")
+        out.append(
+            {
+                "minimum": None
+                if minimum is None
+                else v.number(minimum, (*bp, "minimum"), "bands", "minimum"),
+                "key": v.text(b, "key", bp),
+                "label": v.text(b, "label", bp),
+                "colour": v.text(b, "colour", bp, pattern=re.compile(r"^#[0-9a-fA-F]{6}$")),
+            }
+        )
+    return out
+
+
+def normalise_indicator(
+    v: Validator, raw: Any, path: Path, level: str, years: list[int], seen: dict[str, Path]
+) -> dict[str, Any]:
+    code = raw.get("code") if isinstance(raw, dict) else None
+    where = str(code) if code else dotted(path)
+    m = v.mapping(raw, path, INDICATOR_REQUIRED, INDICATOR_OPTIONAL, where=where) or {}
+    code = v.text(m, "code", path, where, pattern=CODE_RE)
+    check_unique(v, seen, code, path)
+    if "level" in m and m["level"] != level:
+        v.error(
+            (*path, "level"),
+            _("is %(given)r but the indicator stands under a %(level)s")
+            % {"given": m["level"], "level": level},
+            where=where,
+            field="level",
+        )
+    ind: dict[str, Any] = {
+        "code": code,
+        "name": v.text(m, "name", path, where),
+        "level": level,
+        "iku": v.boolean(m, "iku", path, True, where),
+        "explanation": v.text(m, "explanation", path, where),
+        "formula": v.text(m, "formula", path, where),
+        "derived": {},
+        "bindings": {},
+        "unit": v.choice(m, "unit", path, INDICATOR_UNITS, "number", where),
+        "polarity": v.choice(m, "polarity", path, POLARITIES, "higher", where),
+        "decimals": v.integer(m, "decimals", path, where, 0, 6),
+        "cap": None,
+        "data_source": v.text(m, "data_source", path, where),
+        "responsible": v.text(m, "responsible", path, where),
+        "targets": {},
+        "quarter_targets": {},
+    }
+    if ind["decimals"] is None:
+        ind["decimals"] = 2
+    if m.get("cap") is not None:
+        ind["cap"] = v.number(m["cap"], (*path, "cap"), where, "cap")
+    derived = m.get("derived", {}) or {}
+    if not isinstance(derived, dict):
+        v.error(
+            (*path, "derived"),
+            _("must be a mapping of names to definitions"),
+            where=where,
+            field="derived",
+        )
+        derived = {}
+    for name, d in derived.items():
+        dp: Path = (*path, "derived", name)
+        field = f"derived.{name}"
+        if not isinstance(name, str) or not MEASURE_NAME_RE.match(name):
+            v.error(
+                dp,
+                _("%(name)r is not a valid measure name (lower case, digits, _)") % {"name": name},
+                where=where,
+                field=field,
+            )
+            continue
+        dm = v.mapping(d, dp, ("formula",), ("label", "explanation", "unit"), where=where) or {}
+        ind["derived"][name] = {
+            "label": v.text(dm, "label", dp, where),
+            "explanation": v.text(dm, "explanation", dp, where),
+            "formula": v.text(dm, "formula", dp, where),
+            "unit": v.choice(dm, "unit", dp, INDICATOR_UNITS, "number", where),
+        }
+    bindings = m.get("bindings", {}) or {}
+    if not isinstance(bindings, dict):
+        v.error(
+            (*path, "bindings"),
+            _("must be a mapping of names to measures"),
+            where=where,
+            field="bindings",
+        )
+        bindings = {}
+    for alias, b in bindings.items():
+        bp: Path = (*path, "bindings", alias)
+        if not isinstance(alias, str) or not MEASURE_NAME_RE.match(alias):
+            v.error(
+                bp,
+                _("%(name)r is not a valid measure name (lower case, digits, _)") % {"name": alias},
+                where=where,
+                field=f"bindings.{alias}",
+            )
+            continue
+        bm = v.mapping(b, bp, ("measure",), ("filters",), where=where) or {}
+        filters_raw = bm.get("filters", {}) or {}
+        filters: dict[str, list[str]] = {}
+        if not isinstance(filters_raw, dict):
+            v.error(
+                (*bp, "filters"),
+                _("must be a mapping of filter names to lists"),
+                where=where,
+                field=f"bindings.{alias}.filters",
+            )
+        else:
+            for fname, fvalues in filters_raw.items():
+                values = fvalues if isinstance(fvalues, list) else [fvalues]
+                if not all(isinstance(x, str) for x in values):
+                    v.error(
+                        (*bp, "filters", fname),
+                        _("filter values must be text"),
+                        where=where,
+                        field=f"bindings.{alias}.filters.{fname}",
+                    )
+                    continue
+                filters[str(fname)] = [str(x) for x in values]
+        ind["bindings"][alias] = {"measure": v.text(bm, "measure", bp, where), "filters": filters}
+    ind["targets"] = normalise_targets(v, m.get("targets"), (*path, "targets"), where, years)
+    quarters = m.get("quarter_targets", {}) or {}
+    if not isinstance(quarters, dict):
+        v.error(
+            (*path, "quarter_targets"),
+            _("must map years to four quarter targets"),
+            where=where,
+            field="quarter_targets",
+        )
+        quarters = {}
+    for year, values in quarters.items():
+        qp: Path = (*path, "quarter_targets", year)
+        field = f"quarter_targets.{year}"
+        if not isinstance(year, int) or (years and year not in years):
+            v.error(
+                qp,
+                _("%(year)s is not a year of the plan period") % {"year": year},
+                where=where,
+                field=field,
+            )
+            continue
+        if not isinstance(values, list) or len(values) != 4:
+            v.error(
+                qp,
+                _("must list exactly four quarter targets (use null for none)"),
+                where=where,
+                field=field,
+            )
+            continue
+        ind["quarter_targets"][year] = [
+            None if q is None else v.number(q, (*qp, i), where, f"{field}[{i}]")
+            for i, q in enumerate(values)
+        ]
+    return ind
+
+
+def normalise_targets(
+    v: Validator, raw: Any, path: Path, where: str, years: list[int]
+) -> dict[int, Any]:
+    if not isinstance(raw, dict):
+        v.error(path, _("must map each year to a target"), where=where, field="targets")
+        return {}
+    out: dict[int, Any] = {}
+    for year, value in raw.items():
+        tp: Path = (*path, year)
+        field = f"targets.{year}"
+        if not isinstance(year, int) or (years and year not in years):
+            v.error(
+                tp,
+                _("%(year)s is not a year of the plan period") % {"year": year},
+                where=where,
+                field=field,
+            )
+            continue
+        if value is None:
+            out[year] = None
+        elif isinstance(value, dict):
+            r = v.mapping(value, tp, ("low", "high"), where=where) or {}
+            low = v.number(r.get("low"), (*tp, "low"), where, f"{field}.low")
+            high = v.number(r.get("high"), (*tp, "high"), where, f"{field}.high")
+            if low is not None and high is not None and low > high:
+                v.error(tp, _("the lower bound is above the upper bound"), where=where, field=field)
+            out[year] = {"low": low, "high": high}
+        else:
+            out[year] = v.number(value, tp, where, field)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Dumping a normalised document back to YAML
+
+
+def plain_number(value: Decimal, decimals: int | None = None) -> Decimal | int:
+    """84.6000 → 84.60 (the indicator's decimals), 20.0000 → 20: as a person would write it."""
+    if value == value.to_integral_value():
+        return int(value)
+    normal = value.normalize()
+    places = -int(normal.as_tuple().exponent)
+    if decimals is not None and places < decimals:
+        return value.quantize(Decimal(1).scaleb(-decimals))
+    return normal
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_plan(doc: dict[str, Any]) -> str:
+    """The canonical YAML text of a normalised document (stable key order, readable numbers)."""
+
+    def tidy(ind: dict[str, Any]) -> dict[str, Any]:
+        dec = ind["decimals"]
+
+        def num(x: Any) -> Any:
+            if isinstance(x, Decimal):
+                return plain_number(x, dec)
+            if isinstance(x, dict):
+                return {k: num(y) for k, y in x.items()}
+            if isinstance(x, list):
+                return [num(y) for y in x]
+            return x
+
+        out = {k: ind[k] for k in ("code", "name", "level", "iku")}
+        for key in ("explanation", "formula"):
+            out[key] = ind[key]
+        if ind["derived"]:
+            out["derived"] = {
+                n: {k: v for k, v in d.items() if v != ""} for n, d in ind["derived"].items()
+            }
+        if ind["bindings"]:
+            out["bindings"] = {
+                a: (b if b["filters"] else {"measure": b["measure"]})
+                for a, b in ind["bindings"].items()
+            }
+        out.update({k: ind[k] for k in ("unit", "polarity", "decimals")})
+        if ind["cap"] is not None:
+            out["cap"] = plain_number(ind["cap"])
+        out.update({k: ind[k] for k in ("data_source", "responsible")})
+        out["targets"] = num(ind["targets"])
+        if ind["quarter_targets"]:
+            out["quarter_targets"] = num(ind["quarter_targets"])
+        return out
+
+    top: dict[str, Any] = {k: doc[k] for k in ("format", "code", "title", "unit", "period")}
+    if not doc["unit"]["parents"]:
+        top["unit"] = {k: v for k, v in doc["unit"].items() if k != "parents"}
+    for key in ("document", "profile"):
+        if doc[key]:
+            top[key] = doc[key]
+    if doc["manual_measures"]:
+        top["manual_measures"] = doc["manual_measures"]
+    if doc["bands"] is not None:
+        top["bands"] = [
+            {**b, "minimum": None if b["minimum"] is None else plain_number(b["minimum"])}
+            for b in doc["bands"]
+        ]
+    top["goals"] = [
+        {
+            "code": g["code"],
+            "name": g["name"],
+            **({"indicators": [tidy(i) for i in g["indicators"]]} if g["indicators"] else {}),
+            **(
+                {
+                    "objectives": [
+                        {
+                            "code": o["code"],
+                            "name": o["name"],
+                            "indicators": [tidy(i) for i in o["indicators"]],
+                        }
+                        for o in g["objectives"]
+                    ]
+                }
+                if g["objectives"]
+                else {}
+            ),
+        }
+        for g in doc["goals"]
+    ]
+    if doc["notes"]:
+        top["notes"] = doc["notes"]
+    header = "# Kinerja plan file (kinerja-plan/1). Check it with: kinerja plan check FILE\n"
+    body: str = yaml.dump(top, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+def iter_indicators(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for g in doc["goals"]:
+        out.extend(g["indicators"])
+        for o in g["objectives"]:
+            out.extend(o["indicators"])
+    return out

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from kinerja.accounts import access
+
+from .actions import PlanRefused, check_plan_text, do_load_plan, export_plan
+from .forms import PlanUploadForm
+from .linting import has_errors
+from .models import Indicator, Plan
+from .planfile import dump_plan
+
+
+def visible_plans(request: HttpRequest) -> Any:
+    return Plan.objects.filter(unit__in=access.units_for(request.user, access.VIEW)).select_related(
+        "unit"
+    )
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = visible_plans(request).order_by("unit__path", "code")
+    can_upload = access.units_for(request.user, access.EDIT_PLAN).exists()
+    return render(request, "plan/plan_list.html", {"plans": plans, "can_upload": can_upload})
+
+
+def plan_context(plan: Plan) -> dict[str, Any]:
+    """Everything the plan page and the printed IKU document show, in three queries."""
+    indicators = list(
+        Indicator.objects.filter(plan=plan)
+        .select_related("goal", "objective")
+        .prefetch_related("targets")
+        .order_by("order")
+    )
+    years = plan.years
+    rows = []
+    for ind in indicators:
+        by_year = {t.year: t for t in ind.targets.all() if t.quarter == 0}
+        quarters = sorted(
+            ((t.year, t.quarter, t) for t in ind.targets.all() if t.quarter), key=lambda x: x[:2]
+        )
+        rows.append(
+            {
+                "indicator": ind,
+                "targets": [by_year.get(y) for y in years],
+                "quarters": [q[2] for q in quarters],
+            }
+        )
+    goals = []
+    for goal in plan.goals.prefetch_related("objectives").order_by("order"):
+        goal_rows = [
+            r
+            for r in rows
+            if r["indicator"].goal_id == goal.pk and r["indicator"].objective_id is None
+        ]
+        objectives = [
+            {"objective": o, "rows": [r for r in rows if r["indicator"].objective_id == o.pk]}
+            for o in goal.objectives.order_by("order")
+        ]
+        goals.append({"goal": goal, "rows": goal_rows, "objectives": objectives})
+    iku_rows = [
+        r for r in rows if r["indicator"].level == Indicator.Level.OBJECTIVE and r["indicator"].iku
+    ]
+    return {"plan": plan, "years": years, "goals": goals, "rows": rows, "iku_rows": iku_rows}
+
+
+@login_required
+def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("unit"), code=code)
+    access.require(request.user, access.VIEW, plan.unit)
+    context = plan_context(plan)
+    context["can_edit"] = access.can(request.user, access.EDIT_PLAN, plan.unit)
+    return render(request, "plan/plan_detail.html", context)
+
+
+@login_required
+def plan_export(request: HttpRequest, code: str) -> HttpResponse:
+    plan = get_object_or_404(Plan, code=code)
+    access.require(request.user, access.VIEW, plan.unit)
+    response = HttpResponse(
+        dump_plan(export_plan(plan)), content_type="application/yaml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}.yaml"'
+    return response
+
+
+@login_required
+def plan_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a plan file: always checked and shown; stored only when the planner confirms."""
+    editable = access.units_for(request.user, access.EDIT_PLAN)
+    if not editable.exists():
+        raise PermissionDenied
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        doc, problems = check_plan_text(text)
+        context.update(
+            {"problems": problems, "failed": doc is None or has_errors(problems), "doc": doc}
+        )
+        if doc is not None and not context["failed"] and form.cleaned_data["store"]:
+            if (
+                not editable.filter(code=doc["unit"]["code"]).exists()
+                and not request.user.is_superuser
+            ):
+                form.add_error(
+                    None,
+                    _("You may not change the plan of %(unit)s.") % {"unit": doc["unit"]["name"]},
+                )
+            else:
+                try:
+                    plan = do_load_plan(doc)
+                except PlanRefused as exc:  # pragma: no cover - check_plan_text ran the same checks
+                    context["problems"] = exc.problems
+                else:
+                    messages.success(request, _("Plan %(code)s stored.") % {"code": plan.code})
+                    return redirect("plan:detail", code=plan.code)
+    return render(request, "plan/plan_upload.html", context)

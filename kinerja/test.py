@@ -1,0 +1,61 @@
+"""Test personas and helpers shared by every app's tests (see conftest.py for the fixtures).
+
+Personas: an administrator (superuser), a planner and a unit head of Kecamatan Wonoasih, a
+kelurahan operator of Kelurahan Wonoasih, and an outsider: an operator of another kecamatan's
+kelurahan, who must be refused everywhere in Wonoasih.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from kinerja.accounts.models import Membership, OrgUnit, Role
+from kinerja.plan.actions import do_load_plan_text
+from kinerja.plan.models import Plan
+
+PASSWORD = "persona-password-1"  # noqa: S105 - test-only
+WONOASIH_PLAN = Path(settings.BASE_DIR) / "plans" / "wonoasih-2020-2024.yaml"
+
+
+def load_wonoasih() -> Plan:
+    return do_load_plan_text(WONOASIH_PLAN.read_text(encoding="utf-8"))
+
+
+def make_user(
+    username: str, role: str | None = None, unit: OrgUnit | None = None, superuser: bool = False
+) -> User:
+    user = User.objects.create_user(
+        username, password=PASSWORD, is_superuser=superuser, is_staff=superuser
+    )
+    if role is not None and unit is not None:
+        Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+def other_kecamatan() -> OrgUnit:
+    """Kecamatan Kademangan with one kelurahan: the outsider's home (created on demand)."""
+    city = OrgUnit.objects.get(code="kota-probolinggo")
+    kec, _ = OrgUnit.objects.get_or_create(
+        code="kec-kademangan", defaults={"name": "Kademangan", "level": "kecamatan", "parent": city}
+    )
+    OrgUnit.objects.get_or_create(
+        code="kel-pilang", defaults={"name": "Pilang", "level": "kelurahan", "parent": kec}
+    )
+    return kec
+
+
+def personas() -> dict[str, User]:
+    kec = OrgUnit.objects.get(code="kec-wonoasih")
+    kel = OrgUnit.objects.get(code="kel-wonoasih")
+    other_kecamatan()
+    pilang = OrgUnit.objects.get(code="kel-pilang")
+    return {
+        "admin": make_user("admin", superuser=True),
+        "planner": make_user("perencana", Role.PLANNER, kec),
+        "head": make_user("camat", Role.HEAD, kec),
+        "operator": make_user("operator", Role.KELURAHAN_OPERATOR, kel),
+        "outsider": make_user("outsider", Role.KELURAHAN_OPERATOR, pilang),
+    }

@@ -1,0 +1,15 @@
+"""URLs. Each app owns its prefix; Indonesian paths because citizens type and read them."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("kinerja.web.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("rencana/", include("kinerja.plan.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from kinerja.web.demo import run_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Wonoasih plan and the demo data (DATA CONTOH) into the configured database; idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        run_demo(self.stdout.write)
+        self.stdout.write(
+            self.style.SUCCESS("Demo data loaded (labelled DATA CONTOH on every page).")
+        )
