@@ -1,0 +1,176 @@
+"""Spreadsheet files in and out: CSV and XLSX, shared by every import and export.
+
+Reading streams rows (bounded memory for files of a million rows). Writing never lets a cell
+that came from user text start a formula (=, +, -, @, tab, CR): spreadsheet programs would run it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+
+from kinerja_core.errors import InputError, Problem
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that would start a formula gets a leading apostrophe; numbers and dates stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def sniff_kind(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix in {".csv", ".txt"}:
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    raise InputError(
+        [
+            Problem(
+                None,
+                None,
+                _("unsupported file type %(suffix)s: use .csv or .xlsx")
+                % {"suffix": suffix or "?"},
+            )
+        ]
+    )
+
+
+def iter_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (row number as a spreadsheet shows it, {header: value}) for a CSV or XLSX file.
+
+    Headers are stripped; empty rows are skipped. CSV is UTF-8 (a BOM is fine) with ``,`` or ``;``.
+    XLSX cells keep their types (numbers, dates); CSV cells are text.
+    """
+    kind = sniff_kind(filename)
+    if kind == "csv":
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        try:
+            sample = text.read(4096)
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
+        text.seek(0)
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        reader = csv.reader(text, delimiter=delimiter)
+        header = [h.strip() for h in next(reader, [])]
+        try:
+            for number, cells in enumerate(reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                yield number, dict(zip(header, (c.strip() for c in cells), strict=False))
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
+        return
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(
+            [Problem(None, None, _("not a readable XLSX file: %(error)s") % {"error": exc})]
+        ) from exc
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    for number, values in enumerate(rows, start=2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        yield (
+            number,
+            {
+                h: (v.strip() if isinstance(v, str) else v)
+                for h, v in zip(header, values, strict=False)
+            },
+        )
+    book.close()
+
+
+def header_of(stream: IO[bytes], filename: str) -> list[str]:
+    """The header row alone (to check columns before reading a large file)."""
+    position = stream.tell()
+    for _number, row in iter_rows(stream, filename):
+        stream.seek(position)
+        return list(row)
+    stream.seek(position)
+    return []
+
+
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    """Stream a CSV download (UTF-8 with BOM so Excel opens it right)."""
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+
+    def generate() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([cell_text(safe_cell(v)) for v in row])
+
+    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | Decimal):
+        return str(value)
+    return str(value)
+
+
+def xlsx_bytes(
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+    number_format: str = "#,##0.00",
+) -> bytes:
+    """An XLSX workbook: one (title, header, rows) per sheet; numbers stay numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, float):
+                    cell.number_format = number_format
+                elif isinstance(cell.value, datetime | date):
+                    cell.number_format = "yyyy-mm-dd"
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_response(
+    filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
+) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
