@@ -16,6 +16,15 @@ CHROMIUM_FLAGS = [
 ]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def indonesian() -> Iterator[None]:
+    """Every test starts in the product's default language, whatever ran before it."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        yield
+
+
 @pytest.fixture
 def wonoasih(db: Any) -> Any:
     from kinerja.test import load_wonoasih

@@ -38,7 +38,7 @@ def test_it_passes_the_shipped_plan_with_its_readings_as_notes(tmp_path: Path) -
     code, output = run_check(tmp_path, TEXT)
     assert code == 0
     assert "0 errors" in output and "6 notes" in output
-    assert "NOTE" in output and "layout slip" in output
+    assert "NOTE" in output and "salah tata" in output
 
 
 def test_it_fails_the_nb_text_given_as_the_coverage_formula(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_it_fails_the_nb_text_given_as_the_coverage_formula(tmp_path: Path) -> N
     hit = [f for f in findings if f["severity"] == "error"]
     assert len(hit) == 1
     assert hit[0]["indicator"] == "T1.1" and hit[0]["field"] == "derived.cakupan_pemas.formula"
-    assert "numerator identical to denominator" in hit[0]["message"]
+    assert "pembilang sama dengan penyebut" in hit[0]["message"]
 
 
 def test_it_fails_a_computable_ratio_of_a_measure_by_itself() -> None:
@@ -59,7 +59,7 @@ def test_it_fails_a_computable_ratio_of_a_measure_by_itself() -> None:
         "formula: groups_facilitated / groups_total * 100",
         "formula: (groups_total) / groups_total * 100",
     )
-    assert any(e.startswith("S1.1 formula: numerator identical") for e in errors(text))
+    assert any(e.startswith("S1.1 formula: pembilang sama dengan penyebut") for e in errors(text))
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_it_fails_a_computable_ratio_of_a_measure_by_itself() -> None:
                 "formula: groups_facilitated / groups_total * 100",
                 "formula: groups_helped / groups_total * 100",
             ),
-            "S1.1 formula: unknown measure groups_helped",
+            "S1.1 formula: ukuran groups_helped tidak dikenal",
         ),
         (
             (
@@ -81,25 +81,25 @@ def test_it_fails_a_computable_ratio_of_a_measure_by_itself() -> None:
         ),
         (
             ("        2022: 30\n        2023: 35\n", "        2023: 35\n"),
-            "S1.1 targets.2022: no target for 2022",
+            "S1.1 targets.2022: tidak ada target untuk 2022",
         ),
         (
             (
                 "      data_source: Data Kelompok dan Lembaga Kemasyarakatan\n",
                 "      data_source: ''\n",
             ),
-            "S1.1 data_source: no data source given",
+            "S1.1 data_source: sumber data belum diisi",
         ),
         (
             ("      responsible: Kasi Pemberdayaan Masyarakat\n", ""),
-            "S1.1 responsible: no responsible officer given",
+            "S1.1 responsible: penanggung jawab belum diisi",
         ),
         (
             (
                 "    - code: S2.1\n      name: IKM\n",
                 "    - code: S2.1\n      name: Persentase Kelompok dan Lembaga Kemasyarakatan yang Difasilitasi\n",
             ),
-            "S2.1 name: the same indicator as S1.1",
+            "S2.1 name: indikator yang sama dengan S1.1",
         ),
         (
             ("formula: ikm\n    unit: index", "formula: ikm + open('x')\n    unit: index"),
@@ -133,11 +133,12 @@ def test_it_warns_on_targets_against_polarity_and_percent_range() -> None:
     _doc, problems = check_plan_text(text)
     warnings = [f"{p.where} {p.field}: {p.message}" for p in problems if p.severity == "warning"]
     assert any(
-        w.startswith("T1.1 targets.2022: the target moves against the polarity") for w in warnings
+        w.startswith("T1.1 targets.2022: target bergerak berlawanan dengan polaritas")
+        for w in warnings
     ), warnings
-    assert any(
-        w.startswith("S1.1 targets.2024: a percent target outside 0–100") for w in warnings
-    ), warnings
+    assert any(w.startswith("S1.1 targets.2024: target persen di luar 0–100") for w in warnings), (
+        warnings
+    )
     assert not errors(text)
 
 
@@ -145,4 +146,4 @@ def test_it_flags_derived_measures_in_a_circle() -> None:
     text = TEXT.replace(
         "formula: groups_fostered_cumulative / groups_total * 100", "formula: cakupan_pemas + 1", 1
     )
-    assert any("circle" in e for e in errors(text))
+    assert any("melingkar" in e for e in errors(text))

@@ -85,14 +85,14 @@ def test_it_replaces_a_plan_of_the_same_code_keeping_indicator_ids() -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda t: t.replace("goals:\n", "goals: [\n", 1), "line"),
+        (lambda t: t.replace("goals:\n", "goals: [\n", 1), "baris"),
         (
             lambda t: t.replace(
                 "    polarity: higher\n", "    polarity: higher\n    colour: blue\n", 1
             ),
-            "unknown key",
+            "kunci tidak dikenal",
         ),
-        (lambda t: t.replace("code: S1.1", "code: T1.1", 1), "duplicate code T1.1"),
+        (lambda t: t.replace("code: S1.1", "code: T1.1", 1), "kode T1.1 ganda"),
         (
             lambda t: t.replace(
                 "formula: groups_facilitated / groups_total * 100",
@@ -101,10 +101,10 @@ def test_it_replaces_a_plan_of_the_same_code_keeping_indicator_ids() -> None:
             ),
             "S1.1",
         ),
-        (lambda t: t.replace("    decimals: 2\n", "    decimals: two\n", 1), "whole number"),
+        (lambda t: t.replace("    decimals: 2\n", "    decimals: two\n", 1), "bilangan bulat"),
         (
             lambda t: t.replace("      2021: 25\n", "      2021: 25\n      2021: 26\n", 1),
-            "duplicate key 2021",
+            "kunci 2021 ganda",
         ),
     ],
 )
