@@ -80,3 +80,34 @@ MEASURES: dict[str, MeasureSpec] = {
 
 def measure_names() -> set[str]:
     return set(MEASURES)
+
+
+MANUAL_COMPUTE = "kinerja.results.measures.manual"
+# Filters a manual measure's compute function receives: which plan's measure of that name, and
+# whether values of units under the asked unit add up (counts do; percentages and indices don't).
+MANUAL_FILTERS = ("plan", "name", "combine")
+
+
+def manual_spec(declared: Mapping[str, str]) -> MeasureSpec:
+    """The spec of a manual measure a plan declares (``{name, label, unit}`` in the plan file)."""
+    return MeasureSpec(
+        declared["name"],
+        declared.get("label") or declared["name"],
+        "manual",
+        MANUAL_COMPUTE,
+        MANUAL_FILTERS,
+        declared.get("unit") or "number",
+    )
+
+
+def manual_filters(plan_code: str, name: str, unit: str) -> dict[str, list[str]]:
+    return {"plan": [plan_code], "name": [name], "combine": ["sum" if unit == "number" else "none"]}
+
+
+def plan_measures(plan_code: str, manual: list[Mapping[str, str]]) -> dict[str, MeasureSpec]:
+    """Every measure a plan's formulas may name: the registry's plus the plan's manual ones."""
+    specs = dict(MEASURES)
+    for declared in manual:
+        # The plan linter refuses a manual measure hiding a registered one; keep the registry's.
+        specs.setdefault(declared["name"], manual_spec(declared))
+    return specs

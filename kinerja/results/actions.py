@@ -1,0 +1,290 @@
+"""Writes of the results app: recompute, manual values, year locks and applying locked changes.
+
+Views, commands and the demo call these and nothing else, so the rules hold everywhere: a
+recompute stores only real changes (an unchanged row keeps its computed_at), a locked year's
+results never change silently, and every applied change is logged with who, when and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.models import Indicator, Plan
+from kinerja_core.periods import Period, quarters
+
+from .engine import Evaluator, Outcome
+from .models import ManualValue, PendingChange, Result, ResultChange, YearLock
+
+Progress = Callable[[Iterable[Any], int], Iterable[Any]]
+User = AbstractBaseUser | AnonymousUser
+
+
+def no_progress(items: Iterable[Any], total: int) -> Iterable[Any]:
+    return items
+
+
+def plan_years(plan: Plan) -> list[int]:
+    """The baseline year (if any) then the plan's years: every year results exist for."""
+    return ([plan.baseline_year] if plan.baseline_year else []) + plan.years
+
+
+def recompute_periods(plan: Plan, years: Iterable[int] | None = None) -> list[Period]:
+    """Each year with its four quarters; the baseline year only as a whole year."""
+    wanted = set(years) if years is not None else None
+    periods: list[Period] = []
+    for year in plan_years(plan):
+        if wanted is not None and year not in wanted:
+            continue
+        periods.append(Period(year))
+        if year in plan.years:
+            periods.extend(quarters(year))
+    return periods
+
+
+def recompute_units(plan: Plan) -> list[OrgUnit]:
+    """The plan's unit and every unit under it (a kecamatan and its kelurahan, or a city's)."""
+    return list(plan.unit.subtree().order_by("path"))
+
+
+@dataclass
+class RecomputeSummary:
+    plan: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    pending: int = 0
+    measure_calls: int = 0
+
+    def __str__(self) -> str:
+        return _(
+            "%(plan)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
+            "%(deleted)s removed, %(pending)s pending in locked years (%(calls)s measure queries)"
+        ) % {
+            "plan": self.plan,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "pending": self.pending,
+            "calls": self.measure_calls,
+        }
+
+
+def compute_outcomes(
+    evaluator: Evaluator, units: list[OrgUnit], periods: list[Period], progress: Progress
+) -> Iterator[tuple[Indicator, OrgUnit, Period, Outcome]]:
+    plan = evaluator.plan
+    indicators = list(Indicator.objects.filter(plan=plan).prefetch_related("targets"))
+    targets = {ind.pk: list(ind.targets.all()) for ind in indicators}
+    pairs = [(unit, period) for unit in units for period in periods]
+    for unit, period in progress(pairs, len(pairs)):
+        for indicator in indicators:
+            yield (
+                indicator,
+                unit,
+                period,
+                evaluator.outcome(indicator, targets[indicator.pk], unit, period),
+            )
+
+
+def do_recompute(
+    plan: Plan, years: Iterable[int] | None = None, progress: Progress = no_progress
+) -> RecomputeSummary:
+    """Compute every indicator of ``plan`` for every unit and period and store what changed."""
+    periods = recompute_periods(plan, years)
+    year_set = {p.year for p in periods}
+    summary = RecomputeSummary(plan.code)
+    now = timezone.now()
+    # Stored reasons and labels are text: fix the language so a recompute by an English-speaking
+    # user does not "change" every row.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        locked = set(
+            YearLock.objects.filter(plan=plan, year__in=year_set).values_list("year", flat=True)
+        )
+        existing = {
+            (r.indicator_id, r.unit_id, r.period_key): r
+            for r in Result.objects.filter(plan=plan, year__in=year_set)
+        }
+        pending = {
+            (p.indicator_id, p.unit_id, p.period_key): p
+            for p in PendingChange.objects.filter(plan=plan, year__in=year_set)
+        }
+        create: list[Result] = []
+        update: list[Result] = []
+        new_pending: list[PendingChange] = []
+        changed_pending: list[PendingChange] = []
+        drop_pending: list[int] = []
+        evaluator = Evaluator(plan)
+        for indicator, unit, period, outcome in compute_outcomes(
+            evaluator, recompute_units(plan), periods, progress
+        ):
+            key = (indicator.pk, unit.pk, period.key)
+            row = existing.pop(key, None)
+            snapshot = outcome.snapshot()
+            before = Outcome.of(row).snapshot() if row is not None else None
+            waiting = pending.pop(key, None)
+            if before == snapshot:
+                summary.unchanged += 1
+                if waiting is not None:
+                    drop_pending.append(waiting.pk)
+                continue
+            if period.year in locked:
+                summary.pending += 1
+                if waiting is None:
+                    change = PendingChange(
+                        plan=plan, indicator=indicator, unit=unit, before=before, after=snapshot
+                    )
+                    change.set_period(period)
+                    change.detected_at = now
+                    new_pending.append(change)
+                elif waiting.after != snapshot or waiting.before != before:
+                    waiting.before, waiting.after, waiting.detected_at = before, snapshot, now
+                    changed_pending.append(waiting)
+                continue
+            if waiting is not None:
+                drop_pending.append(waiting.pk)
+            if row is None:
+                row = Result(plan=plan, indicator=indicator, unit=unit, computed_at=now)
+                row.set_period(period)
+                outcome.apply_to(row)
+                create.append(row)
+            else:
+                outcome.apply_to(row)
+                row.computed_at = now
+                update.append(row)
+        summary.measure_calls = evaluator.calls
+        # Rows no longer produced (a unit or period left the plan) go, except in locked years.
+        stale = [r.pk for r in existing.values() if r.year not in locked]
+        drop_pending += [p.pk for p in pending.values() if p.year not in locked]
+        Result.objects.filter(pk__in=stale).delete()
+        PendingChange.objects.filter(pk__in=drop_pending).delete()
+        Result.objects.bulk_create(create, batch_size=500)
+        Result.objects.bulk_update(update, [*Outcome.FIELDS, "computed_at"], batch_size=500)
+        PendingChange.objects.bulk_create(new_pending, batch_size=500)
+        PendingChange.objects.bulk_update(
+            changed_pending, ["before", "after", "detected_at"], batch_size=500
+        )
+        summary.created, summary.updated, summary.deleted = len(create), len(update), len(stale)
+    return summary
+
+
+# -- manual values ----------------------------------------------------------------------------
+
+
+def manual_names(plan: Plan) -> list[str]:
+    return [m["name"] for m in plan.manual_measures]
+
+
+@transaction.atomic
+def do_save_manual_value(
+    plan: Plan,
+    name: str,
+    unit: OrgUnit,
+    period: Period,
+    value: Decimal,
+    user: User | None = None,
+    note: str = "",
+    evidence: UploadedFile | None = None,
+) -> ManualValue:
+    """Store (or replace) the value of a plan's manual measure for a unit and period."""
+    if name not in manual_names(plan):
+        raise ValidationError(
+            _("%(name)s is not a manual measure of plan %(plan)s") % {"name": name, "plan": plan}
+        )
+    if period.kind not in ("year", "quarter") or period.year not in plan_years(plan):
+        raise ValidationError(
+            _("%(period)s is not a year or quarter of the plan period") % {"period": period.key}
+        )
+    if not unit.path.startswith(plan.unit.path):
+        raise ValidationError(_("%(unit)s is not covered by this plan") % {"unit": unit})
+    row = ManualValue.objects.filter(plan=plan, name=name, unit=unit, period_key=period.key).first()
+    if row is None:
+        row = ManualValue(plan=plan, name=name, unit=unit)
+        row.set_period(period)
+    row.value, row.note = value, note
+    row.entered_by = user if user is not None and user.is_authenticated else None  # type: ignore[assignment]
+    if evidence is not None:
+        if row.evidence:
+            row.evidence.delete(save=False)
+        row.evidence_type = getattr(evidence, "content_type", "") or ""
+        row.evidence.save(evidence.name or "bukti", evidence, save=False)
+    row.save()
+    return row
+
+
+# -- year locks -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_lock_year(plan: Plan, year: int, user: User | None = None) -> YearLock:
+    """Lock a reported year: from now on a recompute records differences instead of storing them.
+
+    The one place a lock is made, so conditions on locking (e.g. an approved report first) are
+    added here and hold for the page, the command and the API alike.
+    """
+    if year not in plan_years(plan):
+        raise ValidationError(
+            _("%(year)s is not a year of plan %(plan)s") % {"year": year, "plan": plan.code}
+        )
+    lock, _created = YearLock.objects.get_or_create(
+        plan=plan,
+        year=year,
+        defaults={
+            "locked_by": user if user is not None and user.is_authenticated else None,
+            "locked_at": timezone.now(),
+        },
+    )
+    return lock
+
+
+@transaction.atomic
+def do_apply_pending(plan: Plan, year: int, reason: str, user: User | None = None) -> int:
+    """Apply the pending changes of a locked year, logging each with ``reason``; returns how many."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for changing the results of a locked year."))
+    now = timezone.now()
+    changes = list(
+        PendingChange.objects.filter(plan=plan, year=year).select_related("indicator", "unit")
+    )
+    rows = {
+        (r.indicator_id, r.unit_id, r.period_key): r
+        for r in Result.objects.filter(plan=plan, year=year)
+    }
+    by = user if user is not None and user.is_authenticated else None
+    for change in changes:
+        row = rows.get((change.indicator_id, change.unit_id, change.period_key))
+        before = Outcome.of(row).snapshot() if row is not None else None
+        if row is None:
+            row = Result(plan=plan, indicator=change.indicator, unit=change.unit)
+            row.set_period(change.period)
+        Outcome.from_snapshot(change.after).apply_to(row)
+        row.computed_at = now
+        row.save()
+        log = ResultChange(
+            plan=plan,
+            indicator=change.indicator,
+            unit=change.unit,
+            before=before,
+            after=change.after,
+            reason=reason,
+            changed_by=by,
+            changed_at=now,
+        )
+        log.set_period(change.period)
+        log.save()
+    PendingChange.objects.filter(pk__in=[c.pk for c in changes]).delete()
+    return len(changes)

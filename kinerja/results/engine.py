@@ -1,0 +1,357 @@
+"""Evaluate an indicator for a unit and a period: resolve its measures, apply its formula.
+
+Variables of a formula are resolved in this order: the indicator's bindings (a registry measure
+with filters), its derived measures (their own formulas, evaluated recursively), the plan's
+manual measures, then the registry by name. ``prev(x)`` is x one period back: for a year the
+year before; for a quarter the whole previous year, because a quarter's realisation is the
+year's realisation so far and the plan's "year N against year N−1" compares with a closed year.
+Nothing before the plan's baseline year is asked for.
+
+One ``Evaluator`` serves one recompute run and memoises every measure value, so each
+(measure, filters, unit, period) costs one SQL aggregate however many indicators use it.
+Measure functions are imported lazily by dotted path: a data app that is missing or mid-change
+makes its indicators "not computable", never breaks the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.models import Indicator, Plan, Target
+from kinerja_core.achievement import (
+    NO_TARGET,
+    NOT_MEASURED,
+    TargetRange,
+    achievement,
+    classify,
+)
+from kinerja_core.formula import Formula, FormulaError, NotComputable, Value
+from kinerja_core.numbers import round_half_up, to_decimal
+from kinerja_core.periods import Period
+
+from .models import DECIMALS, Status
+from .registry import MeasureSpec, manual_filters, plan_measures
+
+MeasureValue = Decimal | NotComputable | None
+Inputs = dict[str, dict[str, Any]]
+
+
+def frozen(filters: Mapping[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((k, tuple(v)) for k, v in filters.items()))
+
+
+def previous_period(period: Period) -> Period:
+    """One period back for ``prev()``: the previous year, also for a quarter (see module doc)."""
+    return Period(period.year - 1)
+
+
+def stored(value: Decimal | None) -> Decimal | None:
+    """A value as the database keeps it, so a recomputed value compares equal to the stored."""
+    return None if value is None else round_half_up(value, DECIMALS)
+
+
+def text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass
+class Outcome:
+    """Everything a Result row stores about one indicator, unit and period."""
+
+    realisation: Decimal | None
+    computable: bool
+    reason: str
+    inputs: Inputs
+    formula: str
+    target_value: Decimal | None
+    target_low: Decimal | None
+    target_high: Decimal | None
+    achievement: Decimal | None
+    status: str
+
+    FIELDS = (
+        "realisation",
+        "computable",
+        "reason",
+        "inputs",
+        "formula",
+        "target_value",
+        "target_low",
+        "target_high",
+        "achievement",
+        "status",
+    )
+    DECIMAL_FIELDS = ("realisation", "target_value", "target_low", "target_high", "achievement")
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON-safe: decimals as normalised text (84.6000 and 84.6 are the same value)."""
+        out: dict[str, Any] = {}
+        for name in self.FIELDS:
+            value = getattr(self, name)
+            if name in self.DECIMAL_FIELDS:
+                value = None if value is None else str(normal(value))
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_snapshot(cls, data: Mapping[str, Any]) -> Outcome:
+        values = {name: data.get(name) for name in cls.FIELDS}
+        for name in cls.DECIMAL_FIELDS:
+            if values[name] is not None:
+                values[name] = Decimal(values[name])
+        return cls(**values)
+
+    @classmethod
+    def of(cls, result: Any) -> Outcome:
+        return cls(**{name: getattr(result, name) for name in cls.FIELDS})
+
+    def apply_to(self, result: Any) -> None:
+        for name in self.FIELDS:
+            setattr(result, name, getattr(self, name))
+
+
+def normal(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (100 stays 100)."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def value_info(value: MeasureValue) -> dict[str, Any]:
+    if value is None:
+        return {"value": None, "reason": NOT_MEASURED.reason}
+    if isinstance(value, NotComputable):
+        return {"value": None, "reason": value.reason}
+    shown = stored(value)
+    assert shown is not None
+    return {"value": str(normal(shown)), "reason": None}
+
+
+def as_measure_value(raw: object) -> MeasureValue:
+    if raw is None or isinstance(raw, NotComputable):
+        return raw
+    try:
+        return to_decimal(raw)
+    except Exception:  # a measure returned something that is not a number: say so, per cell
+        return NotComputable(
+            _("the measure returned a value that is not a number: %(v)r") % {"v": raw}
+        )
+
+
+def target_for(targets: list[Target], period: Period) -> Target | None:
+    quarter = period.index if period.kind == "quarter" else 0
+    for t in targets:
+        if t.year == period.year and t.quarter == quarter:
+            return t
+    return None
+
+
+@dataclass
+class Evaluator:
+    """Evaluates indicators of one plan, memoising measure values for one recompute run."""
+
+    plan: Plan
+    specs: dict[str, MeasureSpec] = field(init=False)
+    cache: dict[tuple[Any, ...], MeasureValue] = field(default_factory=dict)
+    derived_cache: dict[tuple[Any, ...], tuple[Value | None, Inputs]] = field(default_factory=dict)
+    functions: dict[str, Callable[..., Any] | NotComputable] = field(default_factory=dict)
+    formulas: dict[str, Formula | NotComputable] = field(default_factory=dict)
+    calls: int = 0
+
+    def __post_init__(self) -> None:
+        self.specs = plan_measures(self.plan.code, self.plan.manual_measures)
+        self.earliest_year = self.plan.baseline_year or self.plan.start_year
+        self.bands = self.plan.effective_bands()
+
+    # -- measures ----------------------------------------------------------------------------
+
+    def function(self, spec: MeasureSpec) -> Callable[..., Any] | NotComputable:
+        if spec.compute not in self.functions:
+            try:
+                self.functions[spec.compute] = spec.function()
+            except ImportError:
+                self.functions[spec.compute] = NotComputable(
+                    _("the data source %(source)s is not available yet (%(path)s)")
+                    % {"source": spec.source, "path": spec.compute}
+                )
+        return self.functions[spec.compute]
+
+    def measure(
+        self, name: str, filters: Mapping[str, list[str]], unit: OrgUnit, period: Period
+    ) -> MeasureValue:
+        key = (name, frozen(filters), unit.pk, period.key)
+        if key in self.cache:
+            return self.cache[key]
+        spec = self.specs.get(name)
+        value: MeasureValue
+        if spec is None:
+            value = NotComputable(_("unknown measure: %(name)s") % {"name": name})
+        elif period.year < self.earliest_year:
+            value = NotComputable(
+                _("no data before the baseline year %(year)s") % {"year": self.earliest_year}
+            )
+        else:
+            function = self.function(spec)
+            if isinstance(function, NotComputable):
+                value = function
+            else:
+                self.calls += 1
+                value = as_measure_value(function(unit, period, filters))
+        self.cache[key] = value
+        return value
+
+    # -- formulas ----------------------------------------------------------------------------
+
+    def parsed(self, text: str) -> Formula | NotComputable:
+        if text not in self.formulas:
+            try:
+                self.formulas[text] = Formula.parse(text)
+            except FormulaError as exc:
+                self.formulas[text] = NotComputable(
+                    _("the formula cannot be read: %(error)s") % {"error": exc}
+                )
+        return self.formulas[text]
+
+    def formula_value(
+        self,
+        indicator: Indicator,
+        text: str,
+        unit: OrgUnit,
+        period: Period,
+        stack: tuple[str, ...] = (),
+    ) -> tuple[Value | None, Inputs]:
+        """The formula's value (None = nothing measured) and the inputs it was computed from."""
+        formula = self.parsed(text)
+        if isinstance(formula, NotComputable):
+            return formula, {}
+        inputs: Inputs = {}
+        current: dict[str, MeasureValue] = {}
+        previous: dict[str, MeasureValue] = {}
+        for name in sorted(formula.current_variables):
+            current[name], inputs[name] = self.variable(indicator, name, unit, period, stack)
+        before = previous_period(period)
+        for name in sorted(formula.previous_variables):
+            previous[name], inputs[f"prev({name})"] = self.variable(
+                indicator, name, unit, before, stack
+            )
+        if current and all(v is None for v in current.values()):
+            return None, inputs
+        return formula.evaluate(current, previous), inputs
+
+    def variable(
+        self,
+        indicator: Indicator,
+        name: str,
+        unit: OrgUnit,
+        period: Period,
+        stack: tuple[str, ...],
+    ) -> tuple[MeasureValue, dict[str, Any]]:
+        base = {"name": name, "unit": unit.code, "period": period.key}
+        if name in indicator.derived:
+            return self.derived(indicator, name, unit, period, stack, base)
+        binding = indicator.bindings.get(name)
+        if binding is not None:
+            measure, filters = binding["measure"], binding["filters"]
+        else:
+            measure = name
+            spec = self.specs.get(name)
+            filters = (
+                manual_filters(self.plan.code, name, spec.unit)
+                if spec is not None and spec.source == "manual"
+                else {}
+            )
+        value = self.measure(measure, filters, unit, period)
+        spec = self.specs.get(measure)
+        info = {
+            **base,
+            "measure": measure,
+            "label": str(spec.label) if spec else measure,
+            "source": spec.source if spec else "",
+            "filters": {k: v for k, v in filters.items() if spec and spec.source != "manual"},
+            **value_info(value),
+        }
+        return value, info
+
+    def derived(
+        self,
+        indicator: Indicator,
+        name: str,
+        unit: OrgUnit,
+        period: Period,
+        stack: tuple[str, ...],
+        base: dict[str, Any],
+    ) -> tuple[MeasureValue, dict[str, Any]]:
+        definition = indicator.derived[name]
+        if name in stack:
+            value: Value | None = NotComputable(
+                _("derived measures refer to each other in a circle: %(names)s")
+                % {"names": " → ".join([*stack, name])}
+            )
+            sub: Inputs = {}
+        else:
+            key = (indicator.pk, name, unit.pk, period.key)
+            if key not in self.derived_cache:
+                self.derived_cache[key] = self.formula_value(
+                    indicator, definition["formula"], unit, period, (*stack, name)
+                )
+            value, sub = self.derived_cache[key]
+        info = {
+            **base,
+            "label": definition.get("label") or name,
+            "source": "derived",
+            "formula": definition["formula"],
+            "inputs": sub,
+            **value_info(value),
+        }
+        return value, info
+
+    # -- indicators --------------------------------------------------------------------------
+
+    def outcome(
+        self, indicator: Indicator, targets: list[Target], unit: OrgUnit, period: Period
+    ) -> Outcome:
+        """Realisation, target and achievement of ``indicator`` for ``unit`` in ``period``."""
+        value, inputs = self.formula_value(indicator, indicator.formula, unit, period)
+        target = target_for(targets, period)
+        comparable: Decimal | TargetRange | None = None
+        if target is not None:
+            if target.is_range:
+                assert target.low is not None and target.high is not None
+                comparable = TargetRange(target.low, target.high)
+            else:
+                comparable = target.value
+        result = achievement(
+            comparable,
+            value,
+            "lower" if indicator.polarity == Indicator.Polarity.LOWER else "higher",
+            indicator.cap,
+        )
+        realisation = value if isinstance(value, Decimal) else None
+        if value is None:
+            status, reason = Status.NOT_MEASURED.value, NOT_MEASURED.reason
+        elif isinstance(value, NotComputable):
+            status, reason = Status.NOT_COMPUTABLE.value, value.reason
+        elif isinstance(result, NotComputable):
+            status = Status.NO_TARGET.value if result is NO_TARGET else Status.NOT_COMPUTABLE.value
+            reason = result.reason
+        else:
+            band = classify(result, self.bands)
+            status, reason = (band.key if band else ""), ""
+        return Outcome(
+            realisation=stored(realisation),
+            computable=realisation is not None,
+            reason=reason,
+            inputs=inputs,
+            formula=indicator.formula,
+            target_value=None if target is None else target.value,
+            target_low=None if target is None else target.low,
+            target_high=None if target is None else target.high,
+            achievement=stored(result) if isinstance(result, Decimal) else None,
+            status=status,
+        )
