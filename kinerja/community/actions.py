@@ -1,0 +1,165 @@
+"""Writes to the registry that keep its rules, shared by pages, imports, the CLI and the demo.
+
+Rules kept here: a user changes only groups of kelurahan where they hold EDIT_REGISTRY; an
+activity reaches only groups its author may edit and only on days those groups existed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from kinerja.accounts import access
+from kinerja.accounts.models import OrgUnit
+
+from .evidence import check_evidence
+from .models import Activity, ActivityGroup, Evidence, Group, city_of
+
+UserLike = User | AnonymousUser | None
+
+
+def editable_units(user: UserLike) -> QuerySet[OrgUnit]:
+    """Units whose registry ``user`` may change; ``None`` is the system (CLI, demo): all."""
+    if user is None:
+        return OrgUnit.objects.all()
+    return access.units_for(user, access.EDIT_REGISTRY)
+
+
+def editable_kelurahan(user: UserLike) -> QuerySet[OrgUnit]:
+    return editable_units(user).filter(level=OrgUnit.Level.KELURAHAN)
+
+
+def can_edit_group(user: UserLike, group: Group) -> bool:
+    return user is None or access.can(user, access.EDIT_REGISTRY, group.kelurahan)
+
+
+def do_save_group(user: UserLike, group: Group, previous_kelurahan: OrgUnit | None = None) -> Group:
+    """Store a new or changed group; moving it needs edit rights on both kelurahan."""
+    for unit in filter(None, [group.kelurahan, previous_kelurahan]):
+        if user is not None:
+            access.require(user, access.EDIT_REGISTRY, unit)
+    if group.kelurahan.level != OrgUnit.Level.KELURAHAN:
+        raise ValidationError({"kelurahan": _("Choose a kelurahan.")})
+    group.city = city_of(group.kelurahan)
+    group.full_clean()
+    with transaction.atomic():
+        group.save()
+        clashes = list(
+            ActivityGroup.objects.filter(group=group)
+            .exclude(activity__date__gte=group.established)
+            .values_list("activity__date", flat=True)[:1]
+        )
+        if group.dissolved is not None:
+            clashes += list(
+                ActivityGroup.objects.filter(
+                    group=group, activity__date__gt=group.dissolved
+                ).values_list("activity__date", flat=True)[:1]
+            )
+        if clashes:
+            raise ValidationError(
+                _("An activity on %(date)s reached this group outside the dates it existed.")
+                % {"date": clashes[0].isoformat()}
+            )
+    return group
+
+
+def group_date_problems(activity: Activity, groups: Iterable[Group]) -> list[str]:
+    problems = []
+    for g in groups:
+        if activity.date < g.established:
+            problems.append(
+                _("%(group)s was established on %(date)s, after the activity.")
+                % {"group": g, "date": g.established.isoformat()}
+            )
+        elif g.dissolved is not None and activity.date > g.dissolved:
+            problems.append(
+                _("%(group)s was dissolved on %(date)s, before the activity.")
+                % {"group": g, "date": g.dissolved.isoformat()}
+            )
+    return problems
+
+
+def do_save_activity(
+    user: UserLike,
+    activity: Activity,
+    groups: Sequence[Group],
+    files: Sequence[UploadedFile] = (),
+    keep: Iterable[Group] = (),
+) -> Activity:
+    """Store an activity reaching ``groups`` (plus ``keep``: links the editor cannot see).
+
+    The whole save is refused when a group is not editable by ``user`` or did not exist on the
+    activity's day, or when an evidence file is too large or not what its name says.
+    """
+    kept = list(keep)
+    if not groups and not kept:
+        raise ValidationError(_("Choose at least one group reached by the activity."))
+    if user is not None:
+        allowed = set(editable_units(user).values_list("pk", flat=True))
+        if any(g.kelurahan_id not in allowed for g in groups):
+            raise PermissionDenied(_("You may not record activities for these groups."))
+    problems = group_date_problems(activity, groups)
+    if problems:
+        raise ValidationError(problems)
+    types = [check_evidence(f, f.name or "", f.size or 0) for f in files]
+    activity.full_clean()
+    with transaction.atomic():
+        if activity.pk is None and isinstance(user, User):
+            activity.created_by = user
+        activity.save()
+        wanted = {g.pk for g in [*groups, *kept]}
+        ActivityGroup.objects.filter(activity=activity).exclude(group_id__in=wanted).delete()
+        present = set(
+            ActivityGroup.objects.filter(activity=activity).values_list("group_id", flat=True)
+        )
+        ActivityGroup.objects.bulk_create(
+            [ActivityGroup(activity=activity, group_id=pk) for pk in sorted(wanted - present)]
+        )
+        for upload, content_type in zip(files, types, strict=True):
+            do_add_evidence(user, activity, upload, content_type)
+    return activity
+
+
+def do_add_evidence(
+    user: UserLike, activity: Activity, upload: UploadedFile, content_type: str | None = None
+) -> Evidence:
+    name = upload.name or "bukti"
+    if content_type is None:
+        content_type = check_evidence(upload, name, upload.size or 0)
+    evidence = Evidence(
+        activity=activity,
+        original_name=name[:255],
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=user if isinstance(user, User) else None,
+    )
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+def do_delete_activity(user: UserLike, activity: Activity) -> None:
+    groups = Group.objects.filter(activity_links__activity=activity).select_related("kelurahan")
+    for group in groups:
+        if not can_edit_group(user, group):
+            raise PermissionDenied
+    files = [e.file for e in activity.evidence.all()]
+    with transaction.atomic():
+        activity.delete()
+        # Files go only once the rows are gone for sure.
+        transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+
+
+def activity_editable(user: UserLike, activity: Activity) -> bool:
+    """May ``user`` change this activity: every group it reaches is theirs to edit."""
+    if user is None:
+        return True
+    allowed = set(editable_units(user).values_list("pk", flat=True))
+    kelurahan = set(activity.groups.values_list("kelurahan_id", flat=True))
+    return bool(kelurahan) and kelurahan <= allowed

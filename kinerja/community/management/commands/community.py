@@ -1,0 +1,84 @@
+"""kinerja community import|export: the registry in and out as CSV/XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.community.exports import export_bytes
+from kinerja.community.importers import IMPORTERS, do_import, file_source
+from kinerja_core.errors import InputError
+
+
+class Command(BaseCommand):
+    help = "Import or export the community registry (groups, institutions, activities)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser(
+            "import",
+            help="import groups or activities from .csv/.xlsx; refused whole on any problem",
+        )
+        load.add_argument("file")
+        load.add_argument(
+            "--kind",
+            choices=sorted(IMPORTERS),
+            help="what the file holds (default: told by its columns)",
+        )
+        load.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check and report what would change; store nothing",
+        )
+        export = sub.add_parser("export", help="write the registry to .xlsx (both sheets) or .csv")
+        export.add_argument("-o", "--output", required=True, help="FILE.xlsx or FILE.csv")
+        export.add_argument(
+            "--kind",
+            choices=sorted(IMPORTERS),
+            default="groups",
+            help="for .csv: which table to write (default groups)",
+        )
+        export.add_argument("--unit", help="org unit code to export (default: every unit)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"handle_{options['action']}")(options)
+
+    def handle_import(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+
+        def progress(rows: Any, label: str) -> Any:
+            return tqdm(rows, desc=label, unit=" rows", disable=None, file=self.stderr._out)
+
+        try:
+            report = do_import(
+                file_source(path), options["kind"], dry_run=options["dry_run"], progress=progress
+            )
+        except InputError as exc:
+            raise CommandError(
+                f"{path} was refused; nothing was stored:\n"
+                + "\n".join(f"  - {p}" for p in exc.problems)
+            ) from exc
+        prefix = "Dry run, nothing stored: would be " if report.dry_run else ""
+        self.stdout.write(
+            f"{prefix}{report.kind}: {report.rows} rows; {report.created} created, "
+            f"{report.updated} updated, {report.unchanged} unchanged"
+        )
+
+    def handle_export(self, options: dict[str, Any]) -> None:
+        path = Path(options["output"])
+        unit = None
+        if options["unit"]:
+            unit = OrgUnit.objects.filter(code=options["unit"]).first()
+            if unit is None:
+                raise CommandError(f"unknown org unit {options['unit']!r}")
+        suffix = path.suffix.lower()
+        if suffix not in {".xlsx", ".csv"}:
+            raise CommandError("the output must end in .xlsx or .csv")
+        path.write_bytes(export_bytes(suffix[1:], options["kind"], unit))
+        self.stdout.write(f"Wrote {path}.")
