@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "kinerja.results",
     "kinerja.reports",
     "kinerja.api",
+    "simple_history",
+    "kinerja.audit",
     "kinerja.web",
 ]
 
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "kinerja.audit.middleware.RefusedAccessMiddleware",
 ]
 
 ROOT_URLCONF = "kinerja.urls"

@@ -12,4 +12,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("rencana/", include("kinerja.plan.urls")),
     path("admin/", admin.site.urls),
+    path("survei/", include("kinerja.surveys.urls")),
+    path("s/", include("kinerja.surveys.public_urls")),
+    path("akun/", include("kinerja.accounts.urls")),
+    path("api/v1/", include("kinerja.api.urls")),
 ]

@@ -22,6 +22,7 @@ SUBMIT = "submit"  # submit a year's realisation for approval
 APPROVE = "approve"
 LOCK = "lock"
 ADMINISTER = "administer"
+AUDIT = "audit"  # read the unit-wide audit log
 
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -35,14 +36,16 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
             APPROVE,
             LOCK,
             ADMINISTER,
+            AUDIT,
         }
     ),
-    Role.HEAD: frozenset({VIEW, APPROVE, LOCK}),
-    Role.PLANNER: frozenset({VIEW, EDIT_PLAN, EDIT_RESULTS, SUBMIT}),
+    Role.HEAD: frozenset({VIEW, APPROVE, LOCK, AUDIT}),
+    Role.PLANNER: frozenset({VIEW, EDIT_PLAN, EDIT_RESULTS, SUBMIT, AUDIT}),
     Role.SURVEY_OFFICER: frozenset({VIEW, EDIT_SURVEY}),
     Role.REGISTRY_OFFICER: frozenset({VIEW, EDIT_REGISTRY}),
     Role.KELURAHAN_OPERATOR: frozenset({VIEW, EDIT_REGISTRY}),
-    Role.VIEWER: frozenset({VIEW}),
+    # Read only, everything including the audit log: the city inspectorate's role.
+    Role.VIEWER: frozenset({VIEW, AUDIT}),
 }
 
 UserLike = User | AnonymousUser
@@ -53,16 +56,10 @@ def roles_for(action: str) -> list[str]:
 
 
 def units_for(user: UserLike, action: str) -> QuerySet[OrgUnit]:
-    """Every unit where ``user`` may do ``action`` (one query when evaluated)."""
-    if not user.is_authenticated or not user.is_active:
-        return OrgUnit.objects.none()
-    if user.is_superuser:
+    """Every unit where ``user`` may do ``action``."""
+    paths = scope_paths(user, action)
+    if paths is None:
         return OrgUnit.objects.all()
-    paths = list(
-        Membership.objects.filter(user=user, role__in=roles_for(action)).values_list(
-            "unit__path", flat=True
-        )
-    )
     if not paths:
         return OrgUnit.objects.none()
     q = Q()
@@ -85,6 +82,26 @@ def can(user: UserLike, action: str, unit: OrgUnit) -> bool:
 def require(user: UserLike, action: str, unit: OrgUnit) -> None:
     if not can(user, action, unit):
         raise PermissionDenied(action)
+
+
+def scope_paths(user: UserLike, action: str) -> list[str] | None:
+    """The materialised paths whose subtrees ``user`` may do ``action`` in; None means all."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    return list(
+        Membership.objects.filter(user=user, role__in=roles_for(action)).values_list(
+            "unit__path", flat=True
+        )
+    )
+
+
+def covers(paths: list[str] | None, unit_path: str) -> bool:
+    """Whether a unit (by path) lies in the scope ``scope_paths`` returned."""
+    if paths is None:
+        return True
+    return bool(unit_path) and any(unit_path.startswith(p) for p in paths)
 
 
 def has_any_role(user: UserLike) -> bool:

@@ -1,0 +1,13 @@
+"""Security events the accounts app announces; the audit app records them.
+
+A signal rather than a call keeps the dependency one way (audit depends on accounts).
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# sender=None, user=User|None, username=str, request=HttpRequest|None, what=str (English text)
+security_event = Signal()
+# sender=None, username=str, request=HttpRequest|None, until=datetime
+login_throttled = Signal()

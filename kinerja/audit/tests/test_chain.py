@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from kinerja.audit import chain
+from kinerja.audit.models import AuditEntry, AuditHead
+from kinerja.plan.models import Target
+
+
+def run_verify() -> tuple[int, dict[str, object]]:
+    out = io.StringIO()
+    try:
+        call_command("audit", "verify", "--json", stdout=out)
+    except SystemExit as exc:
+        return int(exc.code or 0), json.loads(out.getvalue())
+    return 0, json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_it_chains_entries_and_verifies_them(wonoasih):
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert len(entries) > 10  # loading the plan created units, goals, indicators, targets
+    assert entries[0].prev_hash == chain.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert run_verify() == (0, {"checked": len(entries), "ok": True})
+
+
+@pytest.mark.django_db
+def test_it_names_the_entry_altered_with_raw_sql(wonoasih):
+    victim = AuditEntry.objects.filter(model="plan.target").order_by("seq")[3]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET actor_name = %s WHERE seq = %s", ["mallory", victim.seq]
+        )
+    code, result = run_verify()
+    assert code == 1
+    assert result["first_broken"] == victim.seq
+    assert "changed" in result["problem"]
+    with pytest.raises(Exception, match=f"entry #{victim.seq}"):
+        call_command("audit", "verify", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_it_detects_a_removed_entry_in_the_middle_and_at_the_end(wonoasih):
+    last = AuditEntry.objects.order_by("-seq").first()
+    middle = AuditEntry.objects.order_by("seq")[5]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [last.seq])
+    assert run_verify()[1]["first_broken"] == last.seq
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [middle.seq])
+    assert run_verify()[1]["first_broken"] == middle.seq
+
+
+@pytest.mark.django_db
+def test_it_keeps_numbering_after_the_head_row_is_lost(wonoasih):
+    before = AuditEntry.objects.count()
+    AuditHead.objects.all().delete()  # as a flush between transactional tests does
+    entry = chain.append(AuditEntry.Action.SECURITY, actor_name="x", reason="test")
+    assert entry.seq == before + 1
+    assert run_verify()[0] == 0
+
+
+@pytest.mark.django_db
+def test_it_records_a_target_change_with_before_and_after(wonoasih):
+    target = Target.objects.get(indicator__code="S1.1", year=2022, quarter=0)
+    target.value = "31.5"
+    target._change_reason = "typo in the signed document"
+    target.save()
+    entry = AuditEntry.objects.filter(model="plan.target", object_id=str(target.pk)).first()
+    assert entry.action == "change"
+    assert entry.changes == {"before": {"value": "30.0000"}, "after": {"value": "31.5000"}}
+    assert entry.reason == "typo in the signed document"
+    assert entry.unit_path == "/kota-probolinggo/kec-wonoasih/"

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kinerja.audit.models import AuditEntry
+from kinerja.plan.models import Target
+from kinerja.test import WONOASIH_PLAN
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, text: str) -> None:
+    response = client.post(
+        reverse("plan:upload"), {"file": SimpleUploadedFile("p.yaml", text.encode()), "store": "on"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def changed_plan(old: str, new: str) -> str:
+    text = WONOASIH_PLAN.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def test_it_shows_who_when_before_and_after_of_a_planners_target_change(people, login):
+    client = login(people["planner"])
+    target = Target.objects.get(indicator__code="S1.1", year=2024, quarter=0)
+    upload(client, changed_plan("        2024: 40\n", "        2024: 45\n"))
+    entry = AuditEntry.objects.get(model="plan.target", object_id=str(target.pk), action="change")
+    assert entry.actor_name == "perencana" and entry.actor == people["planner"]
+    assert entry.changes == {"before": {"value": "40.0000"}, "after": {"value": "45.0000"}}
+    assert entry.ip == "127.0.0.1"
+
+    page = client.get(reverse("accounts:object_history", args=["plan.target", target.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "perencana" in html and "<del>40.0000</del>" in html and "<ins>45.0000</ins>" in html
+    assert entry.at.astimezone().strftime("%H.%M") in html or "WIB" in html
+
+    log = client.get(reverse("accounts:audit_log"), {"model": "plan.target", "action": "change"})
+    assert "perencana" in log.content.decode()
+    assert list(log.context["entries"]) == [entry]
+
+
+def test_it_keeps_a_deleted_record_in_the_log(people, login):
+    client = login(people["planner"])
+    target = Target.objects.get(indicator__code="T2.1", year=2024, quarter=0)
+    target._history_user = people["planner"]
+    pk = target.pk
+    target.delete()
+    assert not Target.objects.filter(pk=pk).exists()
+    log = client.get(reverse("accounts:audit_log"), {"action": "delete"})
+    entries = list(log.context["entries"])
+    assert [(e.object_id, e.actor_name) for e in entries] == [(str(pk), "perencana")]
+    assert entries[0].changes["before"]["value"] == "88.6000"
+    page = client.get(reverse("accounts:object_history", args=["plan.target", pk]))
+    assert page.status_code == 200 and page.context["deleted"]
+
+
+def test_it_exports_the_filtered_log(people, login):
+    client = login(people["head"])
+    response = client.get(reverse("accounts:audit_log"), {"model": "plan.goal", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:4] == ["seq", "at_utc", "user", "action"]
+    assert {r[4] for r in rows[1:]} == {"plan.goal"} and len(rows) == 3
+    xlsx = client.get(reverse("accounts:audit_log"), {"format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_it_refuses_the_log_to_outsiders_and_operators(people, login):
+    target = Target.objects.filter(indicator__code="S1.1").first()
+    for persona in ("outsider", "operator"):
+        client = login(people[persona])
+        assert client.get(reverse("accounts:audit_log")).status_code == 403
+    outsider = login(people["outsider"])
+    url = reverse("accounts:object_history", args=["plan.target", target.pk])
+    assert outsider.get(url).status_code == 403
+    assert AuditEntry.objects.filter(action="access_refused", actor_name="outsider").exists()
+
+
+def test_it_scopes_the_log_to_the_users_units(people, login):
+    from kinerja.accounts.models import OrgUnit, Role
+    from kinerja.test import make_user
+
+    viewer = make_user("inspektur-pilang", Role.VIEWER, OrgUnit.objects.get(code="kel-pilang"))
+    log = login(viewer).get(reverse("accounts:audit_log"))
+    assert log.status_code == 200
+    assert all(
+        e.unit_path.startswith("/kota-probolinggo/kec-kademangan/kel-pilang/")
+        for e in log.context["entries"]
+    )
+    assert "kec-wonoasih" not in "".join(e.unit_path for e in log.context["entries"])
+
+
+def test_it_refuses_anonymous_users(client, wonoasih):
+    response = client.get(reverse("accounts:audit_log"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
