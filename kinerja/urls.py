@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("rencana/", include("kinerja.plan.urls")),
+    path("komunitas/", include("kinerja.community.urls")),
     path("admin/", admin.site.urls),
     path("survei/", include("kinerja.surveys.urls")),
     path("s/", include("kinerja.surveys.public_urls")),
