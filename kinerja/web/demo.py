@@ -34,6 +34,7 @@ DEMO_USERS = [
 
 DEMO_STEPS: list[tuple[str, str]] = [
     ("users", "kinerja.web.demo.load_users"),
+    ("surveys", "kinerja.surveys.demo.load"),
 ]
 
 

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import (
+    DailyTally,
+    FollowUp,
+    ImportBatch,
+    RateBucket,
+    ReceiptCode,
+    Response,
+    Service,
+    ServiceVolume,
+)
+
+
+class ServiceVolumeInline(admin.TabularInline):
+    model = ServiceVolume
+    extra = 1
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "unit", "slug", "active", "receipt_codes_required"]
+    list_filter = ["active", "unit"]
+    search_fields = ["name", "code", "slug"]
+    inlines = [ServiceVolumeInline]
+
+
+@admin.register(ServiceVolume)
+class ServiceVolumeAdmin(admin.ModelAdmin):
+    list_display = ["service", "year", "users"]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    # Read-only: a change here would bypass the rollup; staff delete through the app's action.
+    list_display = ["submitted_at", "service", "channel", "unit"]
+    list_filter = ["channel", "unit"]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["service", "unit"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(DailyTally)
+class DailyTallyAdmin(ResponseAdmin):
+    list_display = ["day", "service", "unit", "respondents"]
+    list_filter = ["unit"]
+    date_hierarchy = "day"
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["filename", "unit", "created_at", "rows", "inserted"]
+
+
+@admin.register(ReceiptCode)
+class ReceiptCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "service", "created_at", "used_at"]
+    search_fields = ["code"]
+
+
+@admin.register(RateBucket)
+class RateBucketAdmin(admin.ModelAdmin):
+    list_display = ["key", "updated_at"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["unit", "period", "element", "owner", "deadline", "status"]
+    list_filter = ["status", "period"]

@@ -1,0 +1,55 @@
+"""Responses of a unit subtree and period as rows for CSV/XLSX (formula-safe via web.tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils import timezone
+
+from kinerja.accounts.models import OrgUnit
+from kinerja_core.periods import Period
+
+from .models import CODES, SCORE_FIELDS, Response
+from .rollup import scope
+
+# The survey CSV columns of DESIGN §5, then where each response came from (unit, channel).
+HEADER = [
+    "submitted_at",
+    "service",
+    "gender",
+    "age",
+    "education",
+    "occupation",
+    *CODES,
+    "suggestion",
+    "unit",
+    "channel",
+]
+
+
+def response_rows(unit: OrgUnit, period: Period) -> tuple[list[str], Iterator[list[Any]]]:
+    responses = (
+        Response.objects.filter(scope(unit, period.start, period.end))
+        .select_related("service", "unit")
+        .order_by("submitted_at", "pk")
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        for r in responses.iterator(chunk_size=2000):
+            yield [
+                timezone.localtime(r.submitted_at)
+                .replace(tzinfo=None)
+                .isoformat(timespec="minutes"),
+                r.service.code,
+                r.gender,
+                r.age,
+                r.education,
+                r.occupation,
+                *(getattr(r, f) for f in SCORE_FIELDS),
+                r.suggestion,
+                r.unit.code,
+                r.channel,
+            ]
+
+    return HEADER, rows()

@@ -1,0 +1,215 @@
+"""Forms: the public questionnaire, paper-form entry, services, receipt codes, follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
+
+from .actions import Answer
+from .models import FollowUp, Service
+
+# The questions citizens read, keyed by element code (DESIGN §3.1); the answer labels are the
+# regulation's (kinerja_core.ikm), translated through this app's catalogue.
+QUESTIONS: dict[str, Any] = {
+    "U1": _("How well do the requirements match the service you received?"),
+    "U2": _("How easy is the service procedure?"),
+    "U3": _("How fast was the service completed?"),
+    "U4": _("How do you rate the cost of the service?"),
+    "U5": _("How well does the result match the service standard?"),
+    "U6": _("How competent were the officers?"),
+    "U7": _("How polite and friendly were the officers?"),
+    "U8": _("How are complaints, suggestions and feedback handled?"),
+    "U9": _("How good are the facilities?"),
+}
+ELEMENT_NAMES: dict[str, Any] = {
+    "U1": _("Requirements"),
+    "U2": _("Systems, mechanisms and procedures"),
+    "U3": _("Completion time"),
+    "U4": _("Cost/tariff"),
+    "U5": _("Product specification of the service"),
+    "U6": _("Staff competence"),
+    "U7": _("Staff behaviour"),
+    "U8": _("Handling of complaints, suggestions and feedback"),
+    "U9": _("Facilities and infrastructure"),
+}
+ANSWER_LABELS: dict[str, tuple[Any, Any, Any, Any]] = {
+    "U1": (_("Not suitable"), _("Less suitable"), _("Suitable"), _("Very suitable")),
+    "U2": (_("Not easy"), _("Less easy"), _("Easy"), _("Very easy")),
+    "U3": (_("Not fast"), _("Less fast"), _("Fast"), _("Very fast")),
+    "U4": (_("Very expensive"), _("Rather expensive"), _("Cheap"), _("Free")),
+    "U5": (_("Not suitable"), _("Less suitable"), _("Suitable"), _("Very suitable")),
+    "U6": (_("Not competent"), _("Less competent"), _("Competent"), _("Very competent")),
+    "U7": (
+        _("Not polite and friendly"),
+        _("Less polite and friendly"),
+        _("Polite and friendly"),
+        _("Very polite and friendly"),
+    ),
+    "U8": (
+        _("None"),
+        _("Exists but does not work"),
+        _("Works, not optimally"),
+        _("Well managed"),
+    ),
+    "U9": (_("Poor"), _("Fair"), _("Good"), _("Very good")),
+}
+assert set(QUESTIONS) == {e.code for e in ELEMENTS_2017}
+
+GENDER_CHOICES = [("L", _("Male (L)")), ("P", _("Female (P)"))]
+EDUCATION_CHOICES = [("", "–"), *((e, e) for e in EDUCATION_LEVELS)]
+OCCUPATION_LABELS: dict[str, Any] = {
+    "PNS": _("Civil servant (PNS)"),
+    "TNI": "TNI",
+    "POLRI": "POLRI",
+    "Swasta": _("Private employee"),
+    "Wirausaha": _("Self-employed"),
+    "Pelajar/Mahasiswa": _("Student"),
+    "Lainnya": _("Other"),
+}
+OCCUPATION_CHOICES = [("", "–"), *((o, OCCUPATION_LABELS[o]) for o in OCCUPATIONS)]
+
+
+def score_field(code: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=QUESTIONS[code],
+        choices=[(str(i + 1), label) for i, label in enumerate(ANSWER_LABELS[code])],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose an answer.")},
+    )
+
+
+class AnswerForm(forms.Form):
+    """The nine elements, the profile of DESIGN §3.1 (no name, NIK or phone), a suggestion."""
+
+    u1 = score_field("U1")
+    u2 = score_field("U2")
+    u3 = score_field("U3")
+    u4 = score_field("U4")
+    u5 = score_field("U5")
+    u6 = score_field("U6")
+    u7 = score_field("U7")
+    u8 = score_field("U8")
+    u9 = score_field("U9")
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=GENDER_CHOICES, widget=forms.RadioSelect, required=False
+    )
+    age = forms.IntegerField(label=_("Age (years)"), min_value=1, max_value=120, required=False)
+    education = forms.ChoiceField(
+        label=_("Last education"), choices=EDUCATION_CHOICES, required=False
+    )
+    occupation = forms.ChoiceField(
+        label=_("Occupation"), choices=OCCUPATION_CHOICES, required=False
+    )
+    suggestion = forms.CharField(
+        label=_("Suggestions for improvement (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        strip=False,
+    )
+
+    def score_fields(self) -> list[Any]:
+        return [self[f"u{i}"] for i in range(1, 10)]
+
+    def answer(self) -> Answer:
+        data = self.cleaned_data
+        return Answer(
+            scores={f"U{i}": data[f"u{i}"] for i in range(1, 10)},
+            gender=data.get("gender") or "",
+            age=data.get("age"),
+            education=data.get("education") or "",
+            occupation=data.get("occupation") or "",
+            suggestion=(data.get("suggestion") or "").strip(),
+        )
+
+
+class PublicForm(AnswerForm):
+    token = forms.CharField(widget=forms.HiddenInput)
+    # Honeypot: hidden from people by CSS and aria; bots that fill every field reveal themselves.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    receipt_code = forms.CharField(
+        label=_("Survey code from your receipt"), max_length=20, required=False
+    )
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        if service.receipt_codes_required:
+            self.fields["receipt_code"].required = True
+        else:
+            del self.fields["receipt_code"]
+
+
+class PaperForm(AnswerForm):
+    """One paper form typed in: the date on the form plus the answers."""
+
+    submitted_on = forms.DateField(
+        label=_("Date on the form"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    session = forms.ChoiceField(
+        label=_("Session"),
+        choices=[("morning", _("morning")), ("afternoon", _("afternoon"))],
+        initial="morning",
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_submitted_on(self) -> Any:
+        value = self.cleaned_data["submitted_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class ServiceForm(forms.ModelForm):
+    yearly_users = forms.CharField(
+        label=_("Service users per year"),
+        required=False,
+        help_text=_("One year per line, e.g. 2024: 1200"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Service
+        fields = ["code", "name", "active", "receipt_codes_required"]
+
+    def clean_yearly_users(self) -> dict[int, int]:
+        result: dict[int, int] = {}
+        for number, line in enumerate(self.cleaned_data["yearly_users"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            year, sep, users = line.partition(":")
+            if (
+                not sep
+                or not year.strip().isdigit()
+                or not users.strip().replace(".", "").isdigit()
+            ):
+                raise forms.ValidationError(
+                    _("Line %(n)s: write YEAR: USERS, e.g. 2024: 1200") % {"n": number}
+                )
+            result[int(year)] = int(users.strip().replace(".", ""))
+        return result
+
+
+class ReceiptCodesForm(forms.Form):
+    count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=1000, initial=50)
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["element", "action", "owner", "deadline", "status"]
+        widgets = {
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "action": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    dry_run = forms.BooleanField(label=_("Check only, store nothing"), required=False)

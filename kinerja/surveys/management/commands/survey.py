@@ -1,0 +1,73 @@
+"""kinerja survey import|rebuild-rollup: survey responses in from files, and rollup repair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.surveys import rollup
+from kinerja.surveys.importing import do_import
+from kinerja_core.errors import InputError
+
+
+class Command(BaseCommand):
+    help = "Survey data: import responses from CSV/XLSX (idempotent), rebuild the daily rollup."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser(
+            "import",
+            help="check a CSV or XLSX file and store its responses (all or nothing; rows already "
+            "imported are skipped)",
+        )
+        imp.add_argument("file")
+        imp.add_argument(
+            "--unit", required=True, help="code of the org unit the services belong to"
+        )
+        imp.add_argument("--dry-run", action="store_true", help="check only, store nothing")
+        rebuild = sub.add_parser(
+            "rebuild-rollup", help="recompute the daily IKM rollup from the raw responses"
+        )
+        rebuild.add_argument("--unit", help="only this unit and its subtree")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "handle_" + options["action"].replace("-", "_"))(options)
+
+    def unit(self, code: str) -> OrgUnit:
+        unit = OrgUnit.objects.filter(code=code).first()
+        if unit is None:
+            raise CommandError(f"no org unit with code {code!r}")
+        return unit
+
+    def handle_import(self, options: dict[str, Any]) -> None:
+        unit = self.unit(options["unit"])
+        path = Path(options["file"])
+        try:
+            stream = path.open("rb")
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc}") from exc
+        with stream, tqdm(desc="rows", unit=" rows", disable=None, file=self.stderr) as bar:
+            try:
+                result = do_import(
+                    unit, stream, path.name, dry_run=options["dry_run"], progress=bar.update
+                )
+            except InputError as exc:
+                raise CommandError(
+                    f"{path}: the file was refused, nothing was stored "
+                    f"({len(exc.problems)} problems):\n"
+                    + "\n".join(f"  - {p}" for p in exc.problems)
+                ) from exc
+        verb = "would store" if result.dry_run else "stored"
+        self.stdout.write(
+            f"{path.name}: {result.rows} rows, {verb} {result.inserted} new responses, "
+            f"{result.skipped} already imported."
+        )
+
+    def handle_rebuild_rollup(self, options: dict[str, Any]) -> None:
+        unit = self.unit(options["unit"]) if options["unit"] else None
+        rows = rollup.rebuild(unit)
+        self.stdout.write(f"rebuilt {rows} daily rows")

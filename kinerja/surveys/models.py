@@ -1,0 +1,274 @@
+"""Survey data: services (jenis layanan), responses, and the daily rollup IKM is read from.
+
+A unit with millions of responses must still answer "IKM of this subtree, these services, this
+period" instantly, so every response insert, import and delete also adds to (or subtracts from)
+one ``DailyTally`` row per service and day in the same transaction. The IKM is then one SUM over
+day rows, turned into a ``kinerja_core.ikm.Tally``; raw responses are read only for profile
+breakdowns and suggestions, through the (unit, day) index.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kinerja.accounts.models import OrgUnit
+from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, GENDERS, OCCUPATIONS
+
+CODES: tuple[str, ...] = tuple(e.code for e in ELEMENTS_2017)
+SCORE_FIELDS: tuple[str, ...] = tuple(code.lower() for code in CODES)  # u1 … u9
+TOTAL_FIELDS: tuple[str, ...] = tuple(f"t{i}" for i in range(1, len(CODES) + 1))  # t1 … t9
+
+# Public slugs avoid letters people misread from a printed poster (0/o, 1/l/i).
+SLUG_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+SLUG_LENGTH = 6
+
+
+def new_slug() -> str:
+    return "".join(secrets.choice(SLUG_ALPHABET) for _ in range(SLUG_LENGTH))
+
+
+class Service(models.Model):
+    """A kind of service (jenis layanan) an org unit offers; the survey asks about one."""
+
+    unit = models.ForeignKey(
+        OrgUnit, models.PROTECT, related_name="survey_services", verbose_name=_("unit")
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("public link code"),
+        max_length=20,
+        unique=True,
+        default=new_slug,
+        help_text=_("Short code in the public survey link and QR code."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    receipt_codes_required = models.BooleanField(
+        _("require a survey code from the receipt"),
+        default=False,
+        help_text=_("The public form then accepts only single-use codes printed by staff."),
+    )
+
+    class Meta:
+        ordering = ["unit__path", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="survey_service_code_per_unit")
+        ]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceVolume(models.Model):
+    """Service users in a year (N of Krejcie–Morgan): the sample target comes from it."""
+
+    service = models.ForeignKey(Service, models.CASCADE, related_name="volumes")
+    year = models.PositiveSmallIntegerField(_("year"))
+    users = models.PositiveIntegerField(_("service users in the year"))
+
+    class Meta:
+        ordering = ["service", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year"], name="survey_one_volume_per_year")
+        ]
+        verbose_name = _("yearly service users")
+        verbose_name_plural = _("yearly service users")
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.year}: {self.users}"
+
+
+class ImportBatch(models.Model):
+    """One imported file: who, when, how many rows were new."""
+
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="survey_imports")
+    filename = models.CharField(_("file"), max_length=300)
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "auth.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rows = models.PositiveIntegerField(_("rows in file"), default=0)
+    inserted = models.PositiveIntegerField(_("new responses"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("survey import")
+        verbose_name_plural = _("survey imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.inserted}/{self.rows})"
+
+
+def _score_checks() -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{f}__gte": 1, f"{f}__lte": 4}), name=f"survey_response_{f}_1_to_4"
+        )
+        for f in SCORE_FIELDS
+    ]
+
+
+class Response(models.Model):
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("online form")
+        KIOSK = "kiosk", _("kiosk")
+        PAPER = "paper", _("paper form")
+        IMPORT = "import", _("import")
+
+    class Session(models.TextChoices):
+        MORNING = "morning", _("morning")
+        AFTERNOON = "afternoon", _("afternoon")
+
+    service = models.ForeignKey(Service, models.PROTECT, related_name="responses")
+    # Denormalised from the service so subtree filters need no join through services.
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="survey_responses")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    # The local (Asia/Jakarta) date of submitted_at: the rollup's key, kept so a delete
+    # subtracts from exactly the row the insert added to.
+    day = models.DateField(_("day"))
+    session = models.CharField(_("session"), max_length=10, choices=Session.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    gender = models.CharField(
+        _("gender"), max_length=1, blank=True, choices=[(g, g) for g in GENDERS]
+    )
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    education = models.CharField(
+        _("education"), max_length=10, blank=True, choices=[(e, e) for e in EDUCATION_LEVELS]
+    )
+    occupation = models.CharField(
+        _("occupation"), max_length=20, blank=True, choices=[(o, o) for o in OCCUPATIONS]
+    )
+    u1 = models.PositiveSmallIntegerField("U1")
+    u2 = models.PositiveSmallIntegerField("U2")
+    u3 = models.PositiveSmallIntegerField("U3")
+    u4 = models.PositiveSmallIntegerField("U4")
+    u5 = models.PositiveSmallIntegerField("U5")
+    u6 = models.PositiveSmallIntegerField("U6")
+    u7 = models.PositiveSmallIntegerField("U7")
+    u8 = models.PositiveSmallIntegerField("U8")
+    u9 = models.PositiveSmallIntegerField("U9")
+    suggestion = models.TextField(_("suggestion"), blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    # Web forms: the one-time form token; imports: a hash of the row. Unique, so a replayed
+    # POST or a re-imported file stores nothing twice.
+    idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["unit", "day"], name="survey_resp_unit_day"),
+            models.Index(fields=["service", "day"], name="survey_resp_service_day"),
+        ]
+        constraints = _score_checks()
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+
+    def __str__(self) -> str:
+        return f"{self.service} · {self.submitted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def scores(self) -> list[int]:
+        return [getattr(self, f) for f in SCORE_FIELDS]
+
+
+class DailyTally(models.Model):
+    """Sufficient statistics of one service's responses on one day (see kinerja_core.ikm.Tally)."""
+
+    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, models.CASCADE, related_name="+")
+    day = models.DateField()
+    respondents = models.IntegerField(default=0)
+    t1 = models.BigIntegerField(default=0)
+    t2 = models.BigIntegerField(default=0)
+    t3 = models.BigIntegerField(default=0)
+    t4 = models.BigIntegerField(default=0)
+    t5 = models.BigIntegerField(default=0)
+    t6 = models.BigIntegerField(default=0)
+    t7 = models.BigIntegerField(default=0)
+    t8 = models.BigIntegerField(default=0)
+    t9 = models.BigIntegerField(default=0)
+    sum_s2 = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "day"], name="survey_tally_service_day")
+        ]
+        indexes = [models.Index(fields=["unit", "day"], name="survey_tally_unit_day")]
+        verbose_name = _("daily survey tally")
+        verbose_name_plural = _("daily survey tallies")
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.day}: {self.respondents}"
+
+
+class ReceiptCode(models.Model):
+    """A single-use survey code printed on a service receipt (receipt-code mode)."""
+
+    service = models.ForeignKey(Service, models.CASCADE, related_name="receipt_codes")
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "code"]
+        verbose_name = _("receipt survey code")
+        verbose_name_plural = _("receipt survey codes")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RateBucket(models.Model):
+    """Recent submission times of one client (a keyed hash of its IP, never the IP itself).
+
+    Kept in the database so every gunicorn worker sees the same count (see ratelimit.py).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    hits = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("rate limit bucket")
+        verbose_name_plural = _("rate limit buckets")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… ({len(self.hits)})"
+
+
+class FollowUp(models.Model):
+    """Rencana tindak lanjut: one planned action for a weak element in a unit and period."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+
+    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="survey_followups")
+    period = models.CharField(_("period"), max_length=10)
+    element = models.CharField(_("element"), max_length=3, choices=[(c, c) for c in CODES])
+    action = models.TextField(_("action"))
+    owner = models.CharField(_("responsible"), max_length=200)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "period", "element", "created_at"]
+        indexes = [models.Index(fields=["unit", "period"], name="survey_followup_unit_period")]
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.element}: {self.action[:40]}"

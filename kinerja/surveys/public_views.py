@@ -1,0 +1,118 @@
+"""Public pages (no login): the questionnaire, its thank-you page, published results, poster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kinerja.accounts.models import OrgUnit
+from kinerja_core.errors import CoreError
+from kinerja_core.periods import Period
+
+from . import ratelimit, reports, tokens
+from .actions import SurveyRefused, do_submit_response, receipt_code_usable
+from .forms import ELEMENT_NAMES, PublicForm
+from .models import Response, Service
+
+PURPOSE = "web"
+
+
+def _kiosk(request: HttpRequest) -> bool:
+    return (request.GET.get("kiosk") or request.POST.get("kiosk")) == "1"
+
+
+@require_http_methods(["GET", "POST"])
+def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(Service.objects.select_related("unit"), slug=slug, active=True)
+    kiosk = _kiosk(request)
+    thanks = reverse("surveys_public:thanks", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
+    if request.method == "POST":
+        if not ratelimit.allow(request):
+            return render(request, "surveys/public/too_many.html", {"service": service}, status=429)
+        form = PublicForm(request.POST, service=service)
+        if form.data.get("website"):
+            return redirect(thanks)  # a bot filled the honeypot: pretend, store nothing
+        if form.is_valid():
+            key = tokens.idempotency_key(form.cleaned_data["token"], PURPOSE, service.pk)
+            code = form.cleaned_data.get("receipt_code") or ""
+            if key is None:
+                form.add_error(
+                    None, _("This form has expired. Please check your answers and send it again.")
+                )
+            elif (
+                service.receipt_codes_required
+                and not Response.objects.filter(idempotency_key=key).exists()
+                and not receipt_code_usable(service, code)
+            ):
+                form.add_error(
+                    "receipt_code", _("This survey code is not valid or has already been used.")
+                )
+            else:
+                channel = Response.Channel.KIOSK if kiosk else Response.Channel.ONLINE
+                try:
+                    do_submit_response(
+                        service,
+                        form.answer(),
+                        channel=channel,
+                        idempotency_key=key,
+                        receipt_code=code,
+                    )
+                except SurveyRefused as exc:
+                    form.add_error("receipt_code", str(exc))
+                else:
+                    return redirect(thanks)
+        # Re-shown forms get a fresh token only when theirs is unusable.
+        if tokens.idempotency_key(form.data.get("token", ""), PURPOSE, service.pk) is None:
+            form.data = form.data.copy()
+            form.data["token"] = tokens.issue(PURPOSE, service.pk)
+    else:
+        form = PublicForm(service=service, initial={"token": tokens.issue(PURPOSE, service.pk)})
+    return render(
+        request, "surveys/public/form.html", {"service": service, "form": form, "kiosk": kiosk}
+    )
+
+
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(Service.objects.select_related("unit"), slug=slug)
+    kiosk = _kiosk(request)
+    again = reverse("surveys_public:form", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
+    return render(
+        request,
+        "surveys/public/thanks.html",
+        {"service": service, "kiosk": kiosk, "again": again},
+    )
+
+
+def _unit_period(unit_code: str, period_key: str) -> tuple[OrgUnit, Period]:
+    unit = get_object_or_404(OrgUnit, code=unit_code)
+    try:
+        period = Period.parse(period_key)
+    except CoreError as exc:
+        raise Http404(str(exc)) from exc
+    return unit, period
+
+
+def public_results(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
+    unit, period = _unit_period(unit_code, period_key)
+    data = reports.survey_report_data(unit, period)
+    context: dict[str, Any] = {"data": data, "element_names": ELEMENT_NAMES}
+    return render(request, "surveys/public/results.html", context)
+
+
+def poster_pdf(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
+    unit, period = _unit_period(unit_code, period_key)
+    response = HttpResponse(reports.poster_pdf(unit, period), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ikm-{unit.code}-{period.key}.pdf"'
+    return response
+
+
+def poster_png(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
+    unit, period = _unit_period(unit_code, period_key)
+    response = HttpResponse(reports.poster_png(unit, period), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="ikm-{unit.code}-{period.key}.png"'
+    return response

@@ -1,0 +1,181 @@
+"""The SKM report for a unit and period: data for other report formats, and the IKM poster.
+
+``survey_report_data(unit, period) -> dict`` and ``poster_pdf(unit, period) -> bytes`` are the
+entry points the reports app (``skm`` report) calls; ``poster_png`` renders the PDF's page with
+poppler's pdftoppm so the PNG is the same poster, not a second drawing of it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.web.charts import bar_chart
+from kinerja.web.models import DemoMarker
+from kinerja_core.ikm import IkmResult
+from kinerja_core.periods import Period
+
+from .analysis import GRADE_COLOURS, grade_edges, period_result
+from .models import FollowUp
+
+PNG_DPI = 110
+
+
+def _ikm_dict(result: IkmResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {
+        "ikm": result.ikm,
+        "ikm_rounded": result.ikm_rounded,
+        "grade": result.grade.letter,
+        "grade_label": result.grade.label,
+        "ci95": result.ci95,
+        "crosses_grade_edge": result.crosses_grade_edge,
+    }
+
+
+def _previous(
+    period: Period, respondents: int, before: IkmResult | None, now: IkmResult | None
+) -> dict[str, Any] | None:
+    if before is None:
+        return None
+    return {
+        "period": {"key": period.key, "label": period.label()},
+        "respondents": respondents,
+        "change": None if now is None else now.ikm - before.ikm,
+        **(_ikm_dict(before) or {}),
+    }
+
+
+def survey_report_data(unit: OrgUnit, period: Period) -> dict[str, Any]:
+    """Everything the SKM report shows, as plain values (Decimals in full precision).
+
+    Keys: unit {code, name}, period {key, label}, method {name, label}, respondents,
+    population, sample_target, ikm (None without respondents), ikm_rounded, grade,
+    grade_label, ci95 (lo, hi) or None, crosses_grade_edge, elements [{code, name, total,
+    nrr, ikm, grade, change}] in the regulation's order, lowest [codes, weakest first],
+    previous {period, respondents, ikm, ikm_rounded, grade, ...} or None, followups
+    [{element, action, owner, deadline, status, status_label}] of this period.
+    """
+    current = period_result(unit, period)
+    previous = period_result(unit, period.prev())
+    result = current.result
+    before = {e.code: e.ikm for e in previous.result.elements} if previous.result else {}
+    elements = [
+        {
+            "code": e.code,
+            "name": e.name,
+            "total": e.total,
+            "nrr": e.nrr,
+            "ikm": e.ikm,
+            "grade": e.grade.letter,
+            "change": (e.ikm - before[e.code]) if e.code in before else None,
+        }
+        for e in (result.elements if result else [])
+    ]
+    followups = [
+        {
+            "element": f.element,
+            "action": f.action,
+            "owner": f.owner,
+            "deadline": f.deadline,
+            "status": f.status,
+            "status_label": str(f.get_status_display()),
+        }
+        for f in FollowUp.objects.filter(unit=unit, period=period.key).order_by("element", "pk")
+    ]
+    data: dict[str, Any] = {
+        "unit": {"code": unit.code, "name": str(unit)},
+        "period": {"key": period.key, "label": period.label()},
+        "method": {"name": "permenpanrb-14-2017", "label": "PermenPANRB 14/2017"},
+        "respondents": current.respondents,
+        "population": current.population,
+        "sample_target": current.sample_target,
+        "elements": elements,
+        "lowest": [e.code for e in result.lowest(len(elements))] if result else [],
+        "previous": _previous(period.prev(), previous.respondents, previous.result, result),
+        "followups": followups,
+    }
+    data.update(
+        _ikm_dict(result)
+        or {
+            "ikm": None,
+            "ikm_rounded": None,
+            "grade": None,
+            "grade_label": None,
+            "ci95": None,
+            "crosses_grade_edge": False,
+        }
+    )
+    if result is not None:
+        data["method"] = {"name": result.method.name, "label": result.method.label}
+    return data
+
+
+def element_chart(data: dict[str, Any], names: dict[str, Any] | None = None) -> str:
+    """NRR × 25 per element as bars in the grade colours, with the grade edges drawn."""
+    items = [
+        (
+            f"{e['code']} {names[e['code']] if names else e['name']}",
+            e["ikm"],
+            GRADE_COLOURS[e["grade"]],
+        )
+        for e in data["elements"]
+    ]
+    return bar_chart(
+        items,
+        max_value=100,
+        bands=grade_edges(),
+        title=_("Index per element (NRR × 25)"),
+    )
+
+
+def poster_html(unit: OrgUnit, period: Period) -> str:
+    data = survey_report_data(unit, period)
+    demo = settings.KINERJA_DEMO_BANNER and DemoMarker.objects.exists()
+    return render_to_string(
+        "surveys/poster.html",
+        {"data": data, "chart": element_chart(data) if data["elements"] else "", "demo_data": demo},
+    )
+
+
+def poster_pdf(unit: OrgUnit, period: Period) -> bytes:
+    """The IKM poster (A4 portrait) offices display: unit, period, IKM, grade, respondents,
+    per-element values and the follow-up plan."""
+    import weasyprint
+
+    return weasyprint.HTML(string=poster_html(unit, period)).write_pdf()  # type: ignore[no-any-return]
+
+
+def pdf_to_png(pdf: bytes, dpi: int = PNG_DPI) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "poster.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(dpi),
+                "-singlefile",
+                "-f",
+                "1",
+                str(source),
+                str(Path(tmp) / "poster"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        return (Path(tmp) / "poster.png").read_bytes()
+
+
+def poster_png(unit: OrgUnit, period: Period) -> bytes:
+    return pdf_to_png(poster_pdf(unit, period))

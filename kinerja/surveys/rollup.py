@@ -1,0 +1,173 @@
+"""The daily rollup: keeping ``DailyTally`` equal to its responses, and reading tallies from it.
+
+Writers call ``add_responses`` in the same transaction as the insert or delete they describe;
+readers call ``tally_for`` (one SQL aggregate over day rows). ``rebuild`` recomputes the rollup
+from raw responses: a repair tool, and what the tests compare against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+
+from kinerja.accounts.models import OrgUnit
+from kinerja_core.ikm import Tally
+
+from .models import CODES, SCORE_FIELDS, TOTAL_FIELDS, DailyTally, Response
+
+RollupKey = tuple[int, date]  # (service id, day)
+
+
+@dataclass
+class Delta:
+    """What some responses add to one day row (negative when they are deleted)."""
+
+    unit_id: int
+    respondents: int = 0
+    totals: list[int] = field(default_factory=lambda: [0] * len(CODES))
+    sum_s2: int = 0
+
+    def add(self, scores: Sequence[int], sign: int = 1) -> None:
+        self.respondents += sign
+        s = 0
+        for i, score in enumerate(scores):
+            self.totals[i] += sign * score
+            s += score
+        self.sum_s2 += sign * s * s
+
+    def increments(self) -> dict[str, F]:
+        values = {"respondents": self.respondents, "sum_s2": self.sum_s2}
+        values.update(zip(TOTAL_FIELDS, self.totals, strict=True))
+        return {name: F(name) + value for name, value in values.items()}  # type: ignore[misc]
+
+    def as_fields(self) -> dict[str, int]:
+        values = {"respondents": self.respondents, "sum_s2": self.sum_s2}
+        values.update(zip(TOTAL_FIELDS, self.totals, strict=True))
+        return values
+
+
+def deltas_of(
+    rows: Iterable[tuple[int, int, date, Sequence[int]]], sign: int = 1
+) -> dict[RollupKey, Delta]:
+    """Group (service id, unit id, day, scores) rows into one delta per rollup row."""
+    deltas: dict[RollupKey, Delta] = {}
+    for service_id, unit_id, day, scores in rows:
+        delta = deltas.get((service_id, day))
+        if delta is None:
+            delta = deltas[(service_id, day)] = Delta(unit_id)
+        delta.add(scores, sign)
+    return deltas
+
+
+def _apply_one(key: RollupKey, delta: Delta) -> None:
+    service_id, day = key
+    rows = DailyTally.objects.filter(service_id=service_id, day=day)
+    if rows.update(**delta.increments()):
+        return
+    try:
+        with transaction.atomic():
+            DailyTally.objects.create(
+                service_id=service_id, unit_id=delta.unit_id, day=day, **delta.as_fields()
+            )
+    except IntegrityError:
+        # Another writer created the row between our UPDATE and INSERT: add to theirs.
+        rows.update(**delta.increments())
+
+
+def apply(deltas: Mapping[RollupKey, Delta]) -> None:
+    """Add deltas to the rollup; call inside the transaction that changed the responses.
+
+    Increments are SQL expressions (``t1 = t1 + 12``), so concurrent writers never lose
+    each other's counts. Rows emptied by deletes are removed.
+    """
+    emptied = False
+    for key, delta in deltas.items():
+        if delta.respondents or any(delta.totals):
+            _apply_one(key, delta)
+            emptied = emptied or delta.respondents < 0
+    if emptied:
+        DailyTally.objects.filter(
+            service_id__in={k[0] for k in deltas}, respondents__lte=0
+        ).delete()
+
+
+def add_responses(responses: Iterable[Response], sign: int = 1) -> None:
+    apply(deltas_of(((r.service_id, r.unit_id, r.day, r.scores) for r in responses), sign=sign))
+
+
+def _tally_of(aggregate: Mapping[str, int | None], total_names: Sequence[str]) -> Tally:
+    return Tally(
+        respondents=int(aggregate["n"] or 0),
+        totals={
+            code: int(aggregate[name] or 0) for code, name in zip(CODES, total_names, strict=True)
+        },
+        sum_s2=int(aggregate["s2"] or 0),
+    )
+
+
+def scope(unit: OrgUnit, start: date, end: date, services: Sequence[str] | None = None) -> Q:
+    """Rows of the unit's subtree between two days (inclusive), optionally of some services."""
+    q = unit.subtree_q("unit") & Q(day__gte=start, day__lte=end)
+    if services:
+        q &= Q(service__code__in=list(services))
+    return q
+
+
+def tally_for(
+    unit: OrgUnit, start: date, end: date, services: Sequence[str] | None = None
+) -> Tally:
+    """The tally of a unit subtree, a day span and optional service codes: one SQL aggregate."""
+    aggregate = DailyTally.objects.filter(scope(unit, start, end, services)).aggregate(
+        n=Sum("respondents"), s2=Sum("sum_s2"), **{name: Sum(name) for name in TOTAL_FIELDS}
+    )
+    return _tally_of(aggregate, TOTAL_FIELDS)
+
+
+def respondent_sum() -> F:
+    expression = F(SCORE_FIELDS[0])
+    for name in SCORE_FIELDS[1:]:
+        expression = expression + F(name)
+    return expression  # type: ignore[return-value]
+
+
+def raw_aggregates() -> dict[str, object]:
+    """Aggregates over raw responses that mirror a rollup row's columns."""
+    s = respondent_sum()
+    values: dict[str, object] = {"n": Count("id"), "s2": Sum(s * s)}
+    values.update({f"raw_{name}": Sum(name) for name in SCORE_FIELDS})
+    return values
+
+
+def raw_tally(unit: OrgUnit, start: date, end: date) -> Tally:
+    """The same tally read from raw responses (slow on big data; for checks and tests)."""
+    aggregate = Response.objects.filter(scope(unit, start, end)).aggregate(**raw_aggregates())
+    return _tally_of(aggregate, [f"raw_{name}" for name in SCORE_FIELDS])  # type: ignore[arg-type]
+
+
+def rebuild(unit: OrgUnit | None = None) -> int:
+    """Recompute the rollup of a subtree (or everything) from raw responses; returns day rows."""
+    with transaction.atomic():
+        tallies = DailyTally.objects.all()
+        responses = Response.objects.all()
+        if unit is not None:
+            tallies = tallies.filter(unit.subtree_q("unit"))
+            responses = responses.filter(unit.subtree_q("unit"))
+        tallies.delete()
+        grouped = responses.values("service_id", "unit_id", "day").annotate(**raw_aggregates())
+        rows = [
+            DailyTally(
+                service_id=g["service_id"],
+                unit_id=g["unit_id"],
+                day=g["day"],
+                respondents=g["n"],
+                sum_s2=g["s2"],
+                **{t: g[f"raw_{u}"] for t, u in zip(TOTAL_FIELDS, SCORE_FIELDS, strict=True)},
+            )
+            for g in grouped.order_by()
+        ]
+        DailyTally.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

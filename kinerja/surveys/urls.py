@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("", views.staff_home, name="staff_home"),
+    path("unit/<slug:unit_code>/layanan/", views.service_list, name="service_list"),
+    path("unit/<slug:unit_code>/layanan/baru/", views.service_create, name="service_create"),
+    path("unit/<slug:unit_code>/impor/", views.import_file, name="import"),
+    path("unit/<slug:unit_code>/hasil/<str:period_key>/", views.results, name="results"),
+    path(
+        "unit/<slug:unit_code>/hasil/<str:period_key>/ekspor.<str:fmt>",
+        views.export,
+        name="export",
+    ),
+    path(
+        "unit/<slug:unit_code>/tindak-lanjut/<str:period_key>/",
+        views.followup,
+        name="followup",
+    ),
+    path("layanan/<int:pk>/ubah/", views.service_edit, name="service_edit"),
+    path("layanan/<int:pk>/qr.<str:fmt>", views.service_qr, name="service_qr"),
+    path("layanan/<int:pk>/poster/", views.service_poster, name="service_poster"),
+    path("layanan/<int:pk>/poster.pdf", views.service_poster_pdf, name="service_poster_pdf"),
+    path("layanan/<int:pk>/kode/", views.receipt_codes, name="receipt_codes"),
+    path("layanan/<int:pk>/entri/", views.paper_entry, name="paper_entry"),
+]

@@ -1,0 +1,364 @@
+"""Staff pages: services, QR posters, receipt codes, paper entry, import, results, follow-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinerja.accounts import access
+from kinerja.accounts.models import OrgUnit
+from kinerja.web.tables import csv_response, xlsx_response
+from kinerja_core.errors import CoreError, InputError
+from kinerja_core.periods import Period
+
+from . import analysis, exports, qr, reports, tokens
+from .actions import do_issue_receipt_codes, do_save_followup, do_save_service, do_submit_response
+from .forms import ELEMENT_NAMES, FollowUpForm, ImportForm, PaperForm, ReceiptCodesForm, ServiceForm
+from .importing import do_import
+from .models import FollowUp, ReceiptCode, Response, Service
+
+PAPER = "paper"
+# The counter poster's stylesheet, inlined into the PDF (WeasyPrint has no static server).
+POSTER_CSS = Path(__file__).parent / "static" / "surveys" / "poster.css"
+
+
+def unit_for(request: HttpRequest, code: str, action: str) -> OrgUnit:
+    unit = get_object_or_404(OrgUnit, code=code)
+    access.require(request.user, action, unit)
+    return unit
+
+
+def service_for(request: HttpRequest, pk: int, action: str) -> Service:
+    service = get_object_or_404(Service.objects.select_related("unit"), pk=pk)
+    access.require(request.user, action, service.unit)
+    return service
+
+
+def parse_period(key: str) -> Period:
+    try:
+        return Period.parse(key)
+    except CoreError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def public_url(request: HttpRequest, service: Service) -> str:
+    return request.build_absolute_uri(reverse("surveys_public:form", args=[service.slug]))
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    units = list(
+        access.units_for(request.user, access.VIEW)
+        .exclude(level=OrgUnit.Level.PROVINCE)
+        .order_by("path")
+    )
+    if not units and not request.user.is_superuser:
+        raise PermissionDenied
+    year = timezone.localdate().year
+    services = Service.objects.filter(unit__in=units).select_related("unit")
+    return render(
+        request,
+        "surveys/staff_home.html",
+        {"units": units, "services": services, "year": year, "years": range(year, year - 6, -1)},
+    )
+
+
+@login_required
+def service_list(request: HttpRequest, unit_code: str) -> HttpResponse:
+    unit = unit_for(request, unit_code, access.VIEW)
+    services = Service.objects.filter(unit=unit).prefetch_related("volumes")
+    return render(
+        request,
+        "surveys/service_list.html",
+        {
+            "unit": unit,
+            "services": services,
+            "can_edit": access.can(request.user, access.EDIT_SURVEY, unit),
+        },
+    )
+
+
+def _service_form(request: HttpRequest, unit: OrgUnit, service: Service | None) -> HttpResponse:
+    initial = {}
+    if service is not None:
+        initial["yearly_users"] = "\n".join(
+            f"{v.year}: {v.users}" for v in service.volumes.order_by("year")
+        )
+    form = ServiceForm(request.POST or None, instance=service, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicate = Service.objects.filter(unit=unit, code=data["code"])
+        if service is not None:
+            duplicate = duplicate.exclude(pk=service.pk)
+        if duplicate.exists():
+            form.add_error("code", _("This unit already has a service with this code."))
+        else:
+            saved = do_save_service(
+                unit,
+                code=data["code"],
+                name=data["name"],
+                active=data["active"],
+                receipt_codes_required=data["receipt_codes_required"],
+                yearly_users=data["yearly_users"],
+                service=service,
+            )
+            messages.success(request, _("Service %(name)s saved.") % {"name": saved.name})
+            return redirect("surveys:service_list", unit_code=unit.code)
+    return render(
+        request, "surveys/service_form.html", {"unit": unit, "form": form, "service": service}
+    )
+
+
+@login_required
+def service_create(request: HttpRequest, unit_code: str) -> HttpResponse:
+    return _service_form(request, unit_for(request, unit_code, access.EDIT_SURVEY), None)
+
+
+@login_required
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = service_for(request, pk, access.EDIT_SURVEY)
+    return _service_form(request, service.unit, service)
+
+
+@login_required
+def service_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in {"svg", "png"}:
+        raise Http404(fmt)
+    service = service_for(request, pk, access.VIEW)
+    url = public_url(request, service)
+    if fmt == "svg":
+        return HttpResponse(qr.qr_svg(url), content_type="image/svg+xml")
+    response = HttpResponse(qr.qr_png(url), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="survei-{service.slug}.png"'
+    return response
+
+
+def _counter_poster_context(request: HttpRequest, service: Service) -> dict[str, Any]:
+    url = public_url(request, service)
+    return {"service": service, "url": url, "qr": qr.qr_svg(url, scale=10)}
+
+
+@login_required
+def service_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    service = service_for(request, pk, access.VIEW)
+    return render(request, "surveys/counter_poster.html", _counter_poster_context(request, service))
+
+
+@login_required
+def service_poster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    import weasyprint
+    from django.template.loader import render_to_string
+
+    service = service_for(request, pk, access.VIEW)
+    html = render_to_string(
+        "surveys/counter_poster.html",
+        {**_counter_poster_context(request, service), "pdf": True, "css": POSTER_CSS.read_text()},
+    )
+    response = HttpResponse(
+        weasyprint.HTML(string=html).write_pdf(), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="poster-survei-{service.slug}.pdf"'
+    return response
+
+
+@login_required
+def receipt_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    service = service_for(request, pk, access.EDIT_SURVEY)
+    form = ReceiptCodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = do_issue_receipt_codes(service, form.cleaned_data["count"])
+        messages.success(request, _("%(n)s new codes issued.") % {"n": len(created)})
+        return redirect("surveys:receipt_codes", pk=service.pk)
+    unused = ReceiptCode.objects.filter(service=service, used_at__isnull=True)
+    return render(
+        request,
+        "surveys/receipt_codes.html",
+        {
+            "service": service,
+            "form": form,
+            "codes": unused[:500],
+            "unused": unused.count(),
+            "used": ReceiptCode.objects.filter(service=service, used_at__isnull=False).count(),
+            "url": public_url(request, service),
+        },
+    )
+
+
+@login_required
+def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """One paper form per screen; saving shows the next empty form with the same date."""
+    service = service_for(request, pk, access.EDIT_SURVEY)
+    if request.method == "POST":
+        form = PaperForm(request.POST)
+        if form.is_valid():
+            key = tokens.idempotency_key(form.cleaned_data["token"], PAPER, service.pk)
+            if key is None:
+                form.add_error(None, _("This form has expired; please save it again."))
+            else:
+                day = form.cleaned_data["submitted_on"]
+                hour = 9 if form.cleaned_data["session"] == "morning" else 13
+                moment = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, hour))
+                _response, created = do_submit_response(
+                    service,
+                    form.answer(),
+                    channel=Response.Channel.PAPER,
+                    idempotency_key=key,
+                    submitted_at=moment,
+                )
+                if created:
+                    messages.success(request, _("Form saved."))
+                query = f"?tanggal={day.isoformat()}&sesi={form.cleaned_data['session']}"
+                return redirect(reverse("surveys:paper_entry", args=[service.pk]) + query)
+        if tokens.idempotency_key(form.data.get("token", ""), PAPER, service.pk) is None:
+            form.data = form.data.copy()
+            form.data["token"] = tokens.issue(PAPER, service.pk)
+    else:
+        form = PaperForm(
+            initial={
+                "token": tokens.issue(PAPER, service.pk),
+                "submitted_on": request.GET.get("tanggal") or timezone.localdate(),
+                "session": request.GET.get("sesi") or "morning",
+            }
+        )
+    today = timezone.localdate()
+    entered_today = Response.objects.filter(
+        service=service, channel=Response.Channel.PAPER, created_at__date=today
+    ).count()
+    return render(
+        request,
+        "surveys/paper_entry.html",
+        {"service": service, "form": form, "entered_today": entered_today},
+    )
+
+
+@login_required
+def import_file(request: HttpRequest, unit_code: str) -> HttpResponse:
+    unit = unit_for(request, unit_code, access.EDIT_SURVEY)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"unit": unit, "form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = do_import(
+                unit, upload, upload.name, dry_run=form.cleaned_data["dry_run"], user=request.user
+            )
+        except InputError as exc:
+            context["problems"] = exc.problems
+        else:
+            context["result"] = result
+    return render(request, "surveys/import.html", context)
+
+
+@login_required
+def results(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
+    unit = unit_for(request, unit_code, access.VIEW)
+    period = parse_period(period_key)
+    data = reports.survey_report_data(unit, period)
+    current = analysis.period_result(unit, period)
+    context = {
+        "unit": unit,
+        "period": period,
+        "data": data,
+        "result": current.result,
+        "chart": reports.element_chart(data, ELEMENT_NAMES) if data["elements"] else "",
+        "breakdowns": analysis.breakdowns(unit, period) if current.respondents else {},
+        "suggestions": analysis.suggestions(unit, period),
+        "channels": analysis.counts_by_channel(unit, period),
+        "element_names": ELEMENT_NAMES,
+        "periods": period_links(period),
+        "can_edit": access.can(request.user, access.EDIT_SURVEY, unit),
+    }
+    return render(request, "surveys/results.html", context)
+
+
+def period_links(period: Period) -> list[Period]:
+    """The year, its semesters, quarters and months: the periods a results page offers."""
+    year = period.year
+    return [
+        Period(year),
+        *(Period(year, "semester", i) for i in (1, 2)),
+        *(Period(year, "quarter", i) for i in range(1, 5)),
+        *(Period(year, "month", i) for i in range(1, 13)),
+    ]
+
+
+@login_required
+def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404(fmt)
+    unit = unit_for(request, unit_code, access.VIEW)
+    period = parse_period(period_key)
+    header, rows = exports.response_rows(unit, period)
+    name = f"survei-{unit.code}-{period.key}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", header, rows)
+    return xlsx_response(f"{name}.xlsx", [(_("Responses"), header, rows)])
+
+
+@login_required
+def followup(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
+    unit = unit_for(request, unit_code, access.VIEW)
+    period = parse_period(period_key)
+    can_edit = access.can(request.user, access.EDIT_SURVEY, unit)
+    edit_pk = request.GET.get("ubah") or request.POST.get("pk")
+    instance = None
+    if edit_pk and str(edit_pk).isdigit():
+        instance = get_object_or_404(FollowUp, pk=int(edit_pk), unit=unit, period=period.key)
+    form = FollowUpForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        access.require(request.user, access.EDIT_SURVEY, unit)
+        if form.is_valid():
+            data = form.cleaned_data
+            do_save_followup(
+                unit,
+                period.key,
+                element=data["element"],
+                action=data["action"],
+                owner=data["owner"],
+                deadline=data["deadline"],
+                status=data["status"],
+                followup=instance,
+            )
+            messages.success(request, _("Follow-up saved."))
+            return redirect("surveys:followup", unit_code=unit.code, period_key=period.key)
+    data = reports.survey_report_data(unit, period)
+    ranked = sorted(data["elements"], key=lambda e: (e["nrr"], e["code"]))
+    plans = FollowUp.objects.filter(unit=unit, period=period.key).order_by("element", "pk")
+    # Last period's plans, each with whether its element's score rose since.
+    current = {e["code"]: e for e in data["elements"]}
+    earlier = reports.survey_report_data(unit, period.prev())
+    before = {e["code"]: e for e in earlier["elements"]}
+    previous_plans = [
+        {
+            "plan": p,
+            "before": before.get(p.element, {}).get("ikm"),
+            "now": current.get(p.element, {}).get("ikm"),
+        }
+        for p in FollowUp.objects.filter(unit=unit, period=period.prev().key).order_by(
+            "element", "pk"
+        )
+    ]
+    return render(
+        request,
+        "surveys/followup.html",
+        {
+            "unit": unit,
+            "period": period,
+            "ranked": ranked,
+            "plans": plans,
+            "previous_plans": previous_plans,
+            "form": form,
+            "instance": instance,
+            "can_edit": can_edit,
+            "element_names": ELEMENT_NAMES,
+        },
+    )
