@@ -713,6 +713,18 @@ _Dumper.add_representer(Decimal, _represent_decimal)
 _Dumper.add_representer(str, _represent_str)
 
 
+def ordered(mapping: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
+    """Keys in a fixed order (``first``, then the rest sorted).
+
+    PostgreSQL's jsonb does not keep key order, so the canonical text must not depend on it.
+    """
+    rest = sorted(k for k in mapping if k not in first)
+    return {k: mapping[k] for k in (*first, *rest) if k in mapping}
+
+
+DOCUMENT_ORDER = ("title", "subtitle", "target_table_source", "place", "date", "signatory_title")
+
+
 def dump_plan(doc: dict[str, Any]) -> str:
     """The canonical YAML text of a normalised document (stable key order, readable numbers)."""
 
@@ -733,12 +745,20 @@ def dump_plan(doc: dict[str, Any]) -> str:
             out[key] = ind[key]
         if ind["derived"]:
             out["derived"] = {
-                n: {k: v for k, v in d.items() if v != ""} for n, d in ind["derived"].items()
+                n: ordered(
+                    {k: v for k, v in d.items() if v != ""},
+                    ("label", "explanation", "formula", "unit"),
+                )
+                for n, d in sorted(ind["derived"].items())
             }
         if ind["bindings"]:
             out["bindings"] = {
-                a: (b if b["filters"] else {"measure": b["measure"]})
-                for a, b in ind["bindings"].items()
+                a: (
+                    {"measure": b["measure"], "filters": dict(sorted(b["filters"].items()))}
+                    if b["filters"]
+                    else {"measure": b["measure"]}
+                )
+                for a, b in sorted(ind["bindings"].items())
             }
         out.update({k: ind[k] for k in ("unit", "polarity", "decimals")})
         if ind["cap"] is not None:
@@ -752,14 +772,23 @@ def dump_plan(doc: dict[str, Any]) -> str:
     top: dict[str, Any] = {k: doc[k] for k in ("format", "code", "title", "unit", "period")}
     if not doc["unit"]["parents"]:
         top["unit"] = {k: v for k, v in doc["unit"].items() if k != "parents"}
-    for key in ("document", "profile"):
-        if doc[key]:
-            top[key] = doc[key]
+    if doc["document"]:
+        top["document"] = ordered(doc["document"], DOCUMENT_ORDER)
+    if doc["profile"]["function"] or doc["profile"]["tasks"]:
+        top["profile"] = {
+            "function": doc["profile"]["function"],
+            "tasks": [ordered(t, ("letter", "text")) for t in doc["profile"]["tasks"]],
+        }
     if doc["manual_measures"]:
-        top["manual_measures"] = doc["manual_measures"]
+        top["manual_measures"] = [
+            ordered(m, ("name", "label", "unit")) for m in doc["manual_measures"]
+        ]
     if doc["bands"] is not None:
         top["bands"] = [
-            {**b, "minimum": None if b["minimum"] is None else plain_number(b["minimum"])}
+            ordered(
+                {**b, "minimum": None if b["minimum"] is None else plain_number(b["minimum"])},
+                ("minimum", "key", "label", "colour"),
+            )
             for b in doc["bands"]
         ]
     top["goals"] = [

@@ -157,3 +157,24 @@ def test_it_keeps_range_and_quarter_targets() -> None:
     assert doc == parse_plan(text)
     target = Target.objects.get(indicator__code="T2.1", year=2024, quarter=0)
     assert target.is_range and target.low == 88 and target.high == Decimal("90.5")
+
+
+@pytest.mark.django_db
+def test_it_dumps_the_same_text_whatever_order_the_database_keeps() -> None:
+    extra = (
+        "manual_measures:\n- name: posyandu_aktif\n  label: Posyandu aktif\n  unit: number\n"
+        "bands:\n- minimum: 100\n  key: met\n  label: Tercapai\n  colour: '#1a7f37'\n"
+        "- minimum: null\n  key: not_met\n  label: Belum\n  colour: '#c62828'\n"
+        "goals:\n"
+    )
+    text = TEXT.replace("goals:\n", extra, 1).replace(
+        "    formula: groups_facilitated / groups_total * 100\n",
+        "    formula: rt_facilitated / groups_total * 100 + posyandu_aktif * 0\n"
+        "      bindings:\n        rt_facilitated:\n          measure: groups_facilitated\n"
+        "          filters:\n            kind: [rt, rw]\n",
+        1,
+    )
+    doc = parse_plan(text)
+    plan = do_load_plan_text(text)
+    assert export_plan(plan) == doc
+    assert dump_plan(export_plan(plan)) == dump_plan(doc)
