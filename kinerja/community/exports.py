@@ -24,16 +24,13 @@ GROUP_HEADER = [
 ACTIVITY_HEADER = ["date", "group_code", "type", "title", "description", "kelurahan"]
 
 
-def groups_in(unit: OrgUnit | None) -> QuerySet[Group]:
-    groups = Group.objects.all()
-    return groups if unit is None else groups.filter(unit.subtree_q("kelurahan"))
+Units = QuerySet[OrgUnit] | None  # the kelurahan to export; None: every one
 
 
-def group_rows(unit: OrgUnit | None) -> Iterator[Sequence[Any]]:
+def group_rows(units: Units) -> Iterator[Sequence[Any]]:
+    groups = Group.objects.all() if units is None else Group.objects.filter(kelurahan__in=units)
     rows = (
-        groups_in(unit)
-        .order_by("kelurahan__path", "code")
-        .values_list(
+        groups.order_by("kelurahan__path", "code").values_list(
             "code",
             "name",
             "kind__code",
@@ -52,10 +49,10 @@ def group_rows(unit: OrgUnit | None) -> Iterator[Sequence[Any]]:
     yield from rows.iterator(chunk_size=2000)
 
 
-def activity_rows(unit: OrgUnit | None) -> Iterator[Sequence[Any]]:
+def activity_rows(units: Units) -> Iterator[Sequence[Any]]:
     links = ActivityGroup.objects.all()
-    if unit is not None:
-        links = links.filter(unit.subtree_q("group__kelurahan"))
+    if units is not None:
+        links = links.filter(group__kelurahan__in=units)
     rows = links.order_by("activity__date", "activity__pk", "group__code").values_list(
         "activity__date",
         "group__code",
@@ -73,14 +70,14 @@ TABLES = {
 }
 
 
-def export_bytes(fmt: str, kind: str, unit: OrgUnit | None) -> bytes:
+def export_bytes(fmt: str, kind: str, units: Units) -> bytes:
     """XLSX holds both tables (one sheet each); CSV holds the one named by ``kind``."""
     if fmt == "xlsx":
-        return xlsx_bytes([(name, header, rows(unit)) for name, (header, rows) in TABLES.items()])
+        return xlsx_bytes([(name, header, rows(units)) for name, (header, rows) in TABLES.items()])
     header, rows = TABLES[kind]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    for row in rows(unit):
+    for row in rows(units):
         writer.writerow([cell_text(safe_cell(v)) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

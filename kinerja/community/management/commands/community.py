@@ -80,5 +80,7 @@ class Command(BaseCommand):
         suffix = path.suffix.lower()
         if suffix not in {".xlsx", ".csv"}:
             raise CommandError("the output must end in .xlsx or .csv")
-        path.write_bytes(export_bytes(suffix[1:], options["kind"], unit))
+        path.write_bytes(
+            export_bytes(suffix[1:], options["kind"], unit.subtree() if unit else None)
+        )
         self.stdout.write(f"Wrote {path}.")

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kinerja.accounts.models import OrgUnit
+
+from .evidence import ALLOWED
+from .models import Activity, Group, GroupKind
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def kinds_for(kelurahan: QuerySet[OrgUnit]) -> QuerySet[GroupKind]:
+    """Kinds shared by every city plus the local kinds of the cities of these kelurahan."""
+    city_codes = {c for path in kelurahan.values_list("path", flat=True) for c in path.split("/")}
+    return GroupKind.objects.filter(Q(city__isnull=True) | Q(city__code__in=city_codes))
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = [
+            "code", "name", "kind", "kelurahan", "established", "dissolved", "chair", "contact",
+            "member_count", "address", "decree_number", "decree_date", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "established": DATE_INPUT,
+            "dissolved": DATE_INPUT,
+            "decree_date": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, kelurahan: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].queryset = kelurahan  # type: ignore[attr-defined]
+        self.fields["kind"].queryset = kinds_for(kelurahan)  # type: ignore[attr-defined]
+        if kelurahan.count() == 1 and not self.instance.pk:
+            self.fields["kelurahan"].initial = kelurahan.first()
+
+    def validate_unique(self) -> None:
+        # (city, code) uniqueness is checked by the action once the city is known.
+        pass
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ALLOWED)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Group) -> str:  # type: ignore[override]
+        return f"{obj.name} ({obj.kind.name})"
+
+
+class ActivityForm(forms.ModelForm):
+    groups = GroupChoiceField(
+        queryset=Group.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Groups reached"),
+        required=False,
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence (photos, PDF, attendance list; up to 10 MB each)"), required=False
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["date", "type", "title", "description"]
+        widgets = {"date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = groups.select_related("kind")  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (.csv or .xlsx)"))
+    kind = forms.ChoiceField(
+        label=_("The file holds"),
+        required=False,
+        choices=[
+            ("", _("tell from its columns")),
+            ("groups", _("groups and institutions")),
+            ("activities", _("activities")),
+        ],
+    )
+    store = forms.BooleanField(
+        label=_("Store the data when the file has no problems"),
+        required=False,
+        help_text=_("Leave unticked to check the file and see what would change."),
+    )

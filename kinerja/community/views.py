@@ -1,0 +1,416 @@
+"""Staff pages of the registry: thin, every write through actions.py, every read scoped by access."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kinerja.accounts import access
+from kinerja.accounts.models import OrgUnit
+from kinerja.web.charts import bar_chart
+from kinerja.web.tables import XLSX_TYPE, csv_response
+from kinerja_core.errors import InputError
+from kinerja_core.formula import NotComputable
+from kinerja_core.periods import Period
+
+from . import actions
+from .drilldown import MEASURE_NAMES, drilldown
+from .exports import TABLES, export_bytes
+from .forms import ActivityForm, GroupForm, ImportForm
+from .importers import do_import, file_source
+from .models import Activity, ActivityGroup, Evidence, Group, GroupKind
+
+PAGE_SIZE = 50
+
+
+def visible_kelurahan(request: HttpRequest) -> QuerySet[OrgUnit]:
+    units = access.units_for(request.user, access.VIEW).filter(level=OrgUnit.Level.KELURAHAN)
+    if not units.exists():
+        raise PermissionDenied
+    return units
+
+
+def require_view_any(request: HttpRequest, unit_ids: set[int]) -> None:
+    """Refuse unless the user may view at least one of these units (one query)."""
+    if not access.units_for(request.user, access.VIEW).filter(pk__in=unit_ids).exists():
+        raise PermissionDenied
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(request.GET.get(name, default))
+    except ValueError:
+        return default
+    return value if low <= value <= high else default
+
+
+@login_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    kelurahan = visible_kelurahan(request)
+    year = this_year()
+    groups = (
+        Group.objects.filter(kelurahan__in=kelurahan)
+        .select_related("kelurahan", "kind")
+        .annotate(
+            reached=Exists(
+                ActivityGroup.objects.filter(group=OuterRef("pk"), activity__date__year=year)
+            )
+        )
+    )
+    f = {k: request.GET.get(k, "").strip() for k in ("q", "kelurahan", "kind", "active", "reached")}
+    if f["q"]:
+        groups = groups.filter(
+            Q(name__icontains=f["q"]) | Q(code__icontains=f["q"]) | Q(chair__icontains=f["q"])
+        )
+    if f["kelurahan"]:
+        groups = groups.filter(kelurahan__code=f["kelurahan"])
+    if f["kind"]:
+        groups = groups.filter(kind__code=f["kind"])
+    today = timezone.localdate()
+    active = Q(dissolved__isnull=True) | Q(dissolved__gte=today)
+    if f["active"] == "yes":
+        groups = groups.filter(active)
+    elif f["active"] == "no":
+        groups = groups.exclude(active)
+    if f["reached"] in {"yes", "no"}:
+        groups = groups.filter(reached=f["reached"] == "yes")
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "community/group_list.html",
+        {
+            "page": page,
+            "filters": f,
+            "query": query.urlencode(),
+            "kelurahan": kelurahan,
+            "kinds": GroupKind.objects.all(),
+            "year": year,
+            "can_edit": actions.editable_kelurahan(request.user).exists(),
+            "today": today,
+        },
+    )
+
+
+def group_form(request: HttpRequest, group: Group) -> HttpResponse:
+    editable = actions.editable_kelurahan(request.user)
+    if not editable.exists():
+        raise PermissionDenied
+    previous = group.kelurahan if group.pk else None
+    form = GroupForm(request.POST or None, instance=group, kelurahan=editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.do_save_group(
+                request.user,
+                form.instance,
+                previous if previous != form.instance.kelurahan else None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved %(group)s.") % {"group": saved})
+            return redirect("community:group_detail", pk=saved.pk)
+    return render(request, "community/group_form.html", {"form": form, "group": group})
+
+
+@login_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    return group_form(request, Group())
+
+
+@login_required
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(Group.objects.select_related("kelurahan"), pk=pk)
+    access.require(request.user, access.EDIT_REGISTRY, group.kelurahan)
+    return group_form(request, group)
+
+
+@login_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(Group.objects.select_related("kelurahan", "kind"), pk=pk)
+    access.require(request.user, access.VIEW, group.kelurahan)
+    activities = group.activities.annotate(n_groups=Count("links")).order_by("-date")
+    return render(
+        request,
+        "community/group_detail.html",
+        {
+            "group": group,
+            "activities": activities,
+            "can_edit": actions.can_edit_group(request.user, group),
+        },
+    )
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    kelurahan = visible_kelurahan(request)
+    year = int_param(request, "year", 0, 1900, 2999)
+    reaching = ActivityGroup.objects.filter(activity=OuterRef("pk"), group__kelurahan__in=kelurahan)
+    chosen = request.GET.get("kelurahan", "").strip()
+    if chosen:
+        reaching = reaching.filter(group__kelurahan__code=chosen)
+    activities = Activity.objects.filter(Exists(reaching)).annotate(
+        n_groups=Count("links", distinct=True), n_evidence=Count("evidence", distinct=True)
+    )
+    if year:
+        activities = activities.filter(date__year=year)
+    kind = request.GET.get("type", "")
+    if kind in Activity.Type.values:
+        activities = activities.filter(type=kind)
+    page = Paginator(activities.order_by("-date", "title"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "community/activity_list.html",
+        {
+            "page": page,
+            "kelurahan": kelurahan,
+            "chosen": chosen,
+            "year": year or "",
+            "type": kind,
+            "types": Activity.Type.choices,
+            "query": query.urlencode(),
+            "can_edit": actions.editable_kelurahan(request.user).exists(),
+        },
+    )
+
+
+def activity_form(request: HttpRequest, activity: Activity) -> HttpResponse:
+    """Pick one kelurahan, then tick its groups: quick on a phone, no JS needed."""
+    editable = actions.editable_kelurahan(request.user)
+    if not editable.exists():
+        raise PermissionDenied
+    linked = list(activity.groups.select_related("kelurahan")) if activity.pk else []
+    code = request.GET.get("kelurahan") or (linked[0].kelurahan.code if linked else "")
+    if not code and editable.count() == 1:
+        code = editable.get().code
+    unit = editable.filter(code=code).first() if code else None
+    show_all = request.GET.get("all") == "1"
+    choices = Group.objects.none()
+    if unit is not None:
+        choices = Group.objects.filter(kelurahan=unit)
+        if not show_all:
+            choices = choices.filter(
+                Q(dissolved__isnull=True)
+                | Q(dissolved__gte=date(timezone.localdate().year - 1, 1, 1))
+                | Q(pk__in=[g.pk for g in linked])
+            )
+    keep = [g for g in linked if unit is None or g.kelurahan_id != unit.pk]
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=activity,
+        groups=choices,
+        initial={"groups": [g.pk for g in linked]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.do_save_activity(
+                request.user,
+                form.instance,
+                list(form.cleaned_data["groups"]),
+                form.cleaned_data["evidence"],
+                keep=keep,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved the activity %(title)s.") % {"title": saved.title})
+            return redirect("community:activity_edit", pk=saved.pk)
+    return render(
+        request,
+        "community/activity_form.html",
+        {
+            "form": form,
+            "activity": activity,
+            "kelurahan": editable,
+            "unit": unit,
+            "keep": keep,
+            "show_all": show_all,
+            "evidence": list(activity.evidence.all()) if activity.pk else [],
+        },
+    )
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    return activity_form(request, Activity(date=timezone.localdate()))
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    if actions.activity_editable(request.user, activity):
+        return activity_form(request, activity)
+    groups = list(activity.groups.select_related("kelurahan"))
+    require_view_any(request, {g.kelurahan_id for g in groups})
+    return render(
+        request,
+        "community/activity_detail.html",
+        {"activity": activity, "groups": groups, "evidence": list(activity.evidence.all())},
+    )
+
+
+@login_required
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    if not actions.activity_editable(request.user, activity):
+        raise PermissionDenied
+    actions.do_delete_activity(request.user, activity)
+    messages.success(request, _("Deleted the activity."))
+    return redirect("community:activity_list")
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(Evidence, pk=pk)
+    require_view_any(
+        request,
+        set(
+            Group.objects.filter(activity_links__activity=evidence.activity_id).values_list(
+                "kelurahan_id", flat=True
+            )
+        ),
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        content_type=evidence.content_type,
+        as_attachment=not evidence.content_type.startswith(("image/", "application/pdf")),
+        filename=evidence.original_name,
+    )
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    """Upload a groups or activities file: always checked first; stored only when asked and clean."""
+    if not actions.editable_kelurahan(request.user).exists():
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name or "").suffix.lower()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                report = do_import(
+                    file_source(path),
+                    form.cleaned_data["kind"] or None,
+                    user=request.user,
+                    dry_run=not form.cleaned_data["store"],
+                )
+            except InputError as exc:
+                context["problems"] = exc.problems
+            else:
+                context["report"] = report
+    return render(request, "community/import.html", context)
+
+
+@login_required
+def export_view(request: HttpRequest) -> HttpResponse:
+    kelurahan = visible_kelurahan(request)
+    fmt = request.GET.get("format", "xlsx")
+    kind = request.GET.get("kind", "groups")
+    if kind not in TABLES or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        header, rows = TABLES[kind]
+        return csv_response(f"registri-{kind}-{stamp}.csv", header, rows(kelurahan))
+    response = HttpResponse(export_bytes("xlsx", kind, kelurahan), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="registri-{stamp}.xlsx"'
+    return response
+
+
+def chart_value(value: Any) -> Decimal | None:
+    return None if isinstance(value, NotComputable) else value
+
+
+@login_required
+def drilldown_view(request: HttpRequest) -> HttpResponse:
+    """The groups behind a coverage number: ?unit=CODE&year=YYYY&measure=NAME (+kind, activity_type)."""
+    viewable = access.units_for(request.user, access.VIEW)
+    code = request.GET.get("unit", "")
+    if code:
+        unit = get_object_or_404(OrgUnit, code=code)
+        access.require(request.user, access.VIEW, unit)
+    else:
+        unit = viewable.order_by("path").first()
+        if unit is None:
+            raise PermissionDenied
+    year = int_param(request, "year", this_year(), 1900, 2999)
+    measure = request.GET.get("measure", "groups_facilitated")
+    if measure not in MEASURE_NAMES:
+        measure = "groups_facilitated"
+    filters = {
+        "kind": [k for k in request.GET.getlist("kind") if k],
+        "activity_type": [t for t in request.GET.getlist("activity_type") if t],
+    }
+    data = drilldown(unit, Period(year), filters, measure)
+    fostered = measure == "groups_fostered_cumulative"
+    chart = bar_chart(
+        [
+            (
+                r.unit.name,
+                chart_value(r.fostered_percent if fostered else r.facilitated_percent),
+                None,
+            )
+            for r in data["rows"]
+        ],
+        max_value=100,
+        unit="%",
+        title=(
+            _("Groups fostered up to %(year)d, by kelurahan")
+            if fostered
+            else _("Groups facilitated in %(year)d, by kelurahan")
+        )
+        % {"year": year},
+    )
+    base = {"unit": unit.code, "measure": measure}
+    return render(
+        request,
+        "community/drilldown.html",
+        {
+            **data,
+            "unit": unit,
+            "year": year,
+            "measure": measure,
+            "measures": MEASURE_NAMES,
+            "filters": filters,
+            "chart": chart,
+            "years": [year - 1, year + 1],
+            "base": base,
+            "ancestors": viewable.filter(pk__in=[a.pk for a in unit.ancestors()]),
+            "can_edit": actions.editable_kelurahan(request.user).exists(),
+        },
+    )
