@@ -5,12 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kinerja.accounts import views as account_views
+
 urlpatterns = [
     path("", include("kinerja.web.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("rencana/", include("kinerja.plan.urls")),
+    path("hasil/", include("kinerja.results.urls")),
     path("komunitas/", include("kinerja.community.urls")),
     path("admin/", admin.site.urls),
     path("survei/", include("kinerja.surveys.urls")),

@@ -25,6 +25,7 @@ from kinerja.plan.models import Indicator, Plan
 from kinerja_core.periods import Period, quarters
 
 from .engine import Evaluator, Outcome
+from .evidence import evidence_type
 from .models import ManualValue, PendingChange, Result, ResultChange, YearLock
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
@@ -219,7 +220,7 @@ def do_save_manual_value(
     if evidence is not None:
         if row.evidence:
             row.evidence.delete(save=False)
-        row.evidence_type = getattr(evidence, "content_type", "") or ""
+        row.evidence_type = evidence_type(evidence, evidence.size)
         row.evidence.save(evidence.name or "bukti", evidence, save=False)
     row.save()
     return row

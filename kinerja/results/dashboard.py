@@ -1,0 +1,91 @@
+"""The dashboard's data: IKU cards with trend charts, and the comparison of units.
+
+Built from stored results in a fixed number of queries (indicators, targets, units, results),
+whatever the number of indicators, years and units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.models import Indicator, Plan
+from kinerja.web.charts import trend_chart
+
+from .actions import plan_years
+from .queries import Cell, ResultIndex, bands_of, indicators_of, year_target
+
+REALISATION_COLOUR = "#0b5394"
+TARGET_COLOUR = "#c2410c"
+
+
+@dataclass
+class Card:
+    cell: Cell
+    chart: str
+
+
+@dataclass
+class UnitRow:
+    unit: OrgUnit
+    depth: int
+    cells: list[Cell]
+
+
+def target_series(indicator: Indicator, years: list[int]) -> list[tuple[str, dict[int, Any]]]:
+    """The target line(s): one for a plain target, two (lower, upper) for range targets."""
+    targets = {y: year_target(indicator, y) for y in years}
+    if any(t is not None and t.is_range for t in targets.values()):
+        return [
+            (_("Target (lower bound)"), {y: t.low if t else None for y, t in targets.items()}),
+            (_("Target (upper bound)"), {y: t.high if t else None for y, t in targets.items()}),
+        ]
+    return [(_("Target"), {y: t.value if t else None for y, t in targets.items()})]
+
+
+def chart_for(indicator: Indicator, index: ResultIndex, unit: OrgUnit, years: list[int]) -> str:
+    realisation: dict[int, Decimal | None] = {}
+    for year in years:
+        row = index.get(indicator, unit, str(year))
+        realisation[year] = None if row is None else row.realisation
+    series = [(_("Realisation"), realisation, REALISATION_COLOUR, False)]
+    series += [
+        (name, points, TARGET_COLOUR, True) for name, points in target_series(indicator, years)
+    ]
+    return trend_chart(
+        years,
+        series,
+        title=f"{indicator.code} {indicator.name}",
+        unit=indicator.unit_suffix,
+        decimals=indicator.decimals,
+    )
+
+
+def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
+    indicators = indicators_of(plan)
+    subunits = list(unit.subtree().exclude(pk=unit.pk).order_by("path"))
+    years = plan_years(plan)
+    index = ResultIndex.load(plan, [unit, *subunits])
+    bands = bands_of(plan)
+
+    def cell(ind: Indicator, where: OrgUnit) -> Cell:
+        return Cell(ind, index.get(ind, where, str(year)), bands, year_target(ind, year))
+
+    shown = [ind for ind in indicators if ind.iku] or indicators
+    cards = [Card(cell(ind, unit), chart_for(ind, index, unit, years)) for ind in shown]
+    base_depth = unit.path.count("/")
+    comparison = [
+        UnitRow(u, u.path.count("/") - base_depth - 1, [cell(ind, u) for ind in shown])
+        for u in [unit, *subunits]
+    ]
+    return {
+        "indicators": shown,
+        "cards": cards,
+        "comparison": comparison if subunits else [],
+        "years": years,
+        "bands": list(bands.values()),
+    }

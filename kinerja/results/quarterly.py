@@ -1,0 +1,102 @@
+"""Quarterly monitoring (triwulan): realisation to date per quarter and a forecast of the year.
+
+Every quarter's realisation is year to date (1 January to the quarter's end). The forecast of
+the year's value from the latest quarter with a realisation uses one documented method:
+
+- a count (indicator unit "number"): a linear run-rate, value so far × 4 / quarters elapsed;
+- a ratio or an index (units "percent" and "index"): the latest year-to-date value, because a
+  percentage or a satisfaction index is a level, not a flow that adds up over the year.
+
+The forecast is rated against the year target with the plan's own achievement rules and bands;
+it is flagged "out of reach" when it falls below the top band (the target would not be met).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.models import Indicator, Plan
+from kinerja_core.achievement import Band, TargetRange, achievement, classify
+from kinerja_core.periods import quarters
+
+from .queries import Cell, ResultIndex, bands_of, indicators_of, year_target
+
+RUN_RATE = "run_rate"
+LATEST = "latest"
+
+
+def method_for(indicator: Indicator) -> str:
+    return RUN_RATE if indicator.unit == Indicator.Unit.NUMBER else LATEST
+
+
+@dataclass
+class Forecast:
+    method: str
+    based_on: str  # the quarter key the forecast starts from
+    value: Decimal
+    achievement: Decimal | None
+    band: Band | None
+    out_of_reach: bool
+
+
+def forecast(
+    indicator: Indicator, cells: list[Cell], year: int, bands: list[Band]
+) -> Forecast | None:
+    measured = [(q, c) for q, c in enumerate(cells, start=1) if c.realisation is not None]
+    if not measured:
+        return None
+    q, latest = measured[-1]
+    assert latest.realisation is not None
+    method = method_for(indicator)
+    value = latest.realisation * 4 / q if method == RUN_RATE else latest.realisation
+    target = year_target(indicator, year)
+    comparable: Decimal | TargetRange | None = None
+    if target is not None:
+        comparable = (
+            TargetRange(target.low, target.high)  # type: ignore[arg-type]
+            if target.is_range
+            else target.value
+        )
+    rated = achievement(comparable, value, indicator.polarity, indicator.cap)  # type: ignore[arg-type]
+    ach = rated if isinstance(rated, Decimal) else None
+    band = classify(rated, bands) if ach is not None else None
+    top = max(bands, key=lambda b: b.minimum if b.minimum is not None else Decimal("-Infinity"))
+    return Forecast(
+        method=method,
+        based_on=f"{year}-Q{q}",
+        value=value,
+        achievement=ach,
+        band=band,
+        out_of_reach=band is not None and band.key != top.key,
+    )
+
+
+@dataclass
+class QuarterRow:
+    indicator: Indicator
+    year: Cell
+    quarters: list[Cell]
+    forecast: Forecast | None
+
+
+def quarterly_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
+    """Each indicator's four quarters, the year and the forecast (three queries)."""
+    indicators = indicators_of(plan)
+    index = ResultIndex.load(plan, [unit], [year], kinds=("year", "quarter"))
+    bands = bands_of(plan)
+    band_list = list(bands.values())
+    rows = []
+    for ind in indicators:
+        cells = [Cell(ind, index.get(ind, unit, p.key), bands, None) for p in quarters(year)]
+        rows.append(
+            QuarterRow(
+                ind,
+                Cell(ind, index.get(ind, unit, str(year)), bands, year_target(ind, year)),
+                cells,
+                forecast(ind, cells, year, band_list),
+            )
+        )
+    return {"rows": rows, "quarter_periods": quarters(year)}

@@ -1,0 +1,200 @@
+"""Reading stored results: the IKU table, the dashboard, the comparison of units.
+
+Everything here reads rows that a recompute stored; nothing computes. Each function issues a
+fixed number of queries whatever the number of indicators, years and units, so the pages and
+documents built on it stay as fast with a city as with one kecamatan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.models import Indicator, Plan, Target
+from kinerja_core.achievement import NOT_MEASURED, Band
+from kinerja_core.numbers import round_half_up
+
+from .models import Result, Status
+
+GREY = "#6b7280"
+
+
+def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
+    return None if value is None else round_half_up(value, decimals)
+
+
+def latest_year(plan: Plan, unit: OrgUnit | None = None) -> int:
+    """The latest year with a measured result for the plan's unit; else the plan's first year."""
+    year = (
+        Result.objects.filter(
+            plan=plan, unit=unit or plan.unit, period_kind="year", realisation__isnull=False
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return year or plan.start_year
+
+
+def indicators_of(plan: Plan) -> list[Indicator]:
+    """The plan's indicators in order, with goal, objective and targets (two queries)."""
+    return list(
+        Indicator.objects.filter(plan=plan)
+        .select_related("goal", "objective")
+        .prefetch_related("targets")
+        .order_by("order")
+    )
+
+
+def year_target(indicator: Indicator, year: int) -> Target | None:
+    for t in indicator.targets.all():
+        if t.year == year and t.quarter == 0:
+            return t
+    return None
+
+
+@dataclass
+class Cell:
+    """One indicator for one unit and period, as read from its stored result (or absent)."""
+
+    indicator: Indicator
+    result: Result | None
+    bands: dict[str, Band]
+    target: Target | None = None
+
+    @property
+    def decimals(self) -> int:
+        return self.indicator.decimals
+
+    @property
+    def realisation(self) -> Decimal | None:
+        return None if self.result is None else self.result.realisation
+
+    @property
+    def achievement(self) -> Decimal | None:
+        return None if self.result is None else self.result.achievement
+
+    @property
+    def status(self) -> str:
+        return Status.NOT_MEASURED.value if self.result is None else self.result.status
+
+    @property
+    def computable(self) -> bool:
+        return self.result is not None and self.result.computable
+
+    @property
+    def reason(self) -> str:
+        return NOT_MEASURED.reason if self.result is None else self.result.reason
+
+    @property
+    def band(self) -> Band | None:
+        return self.bands.get(self.status)
+
+    @property
+    def colour(self) -> str:
+        return self.band.colour if self.band else GREY
+
+    @property
+    def status_label(self) -> str:
+        if self.band is not None:
+            return self.band.label
+        try:
+            return str(Status(self.status).label)
+        except ValueError:
+            return self.status
+
+    @property
+    def target_value(self) -> Decimal | None:
+        if self.result is not None:
+            return self.result.target_value
+        return self.target.value if self.target else None
+
+    @property
+    def target_range(self) -> tuple[Decimal, Decimal] | None:
+        """(low, high) of a range target, from the result's snapshot or else the plan."""
+        source: Any = self.result if self.result is not None else self.target
+        if source is None:
+            return None
+        low = source.target_low if self.result is not None else source.low
+        high = source.target_high if self.result is not None else source.high
+        value = source.target_value if self.result is not None else source.value
+        return (low, high) if value is None and low is not None and high is not None else None
+
+    def target_json(self) -> float | dict[str, float] | None:
+        rng = self.target_range
+        if rng is not None:
+            return {"low": number(rng[0], self.decimals), "high": number(rng[1], self.decimals)}
+        return number(self.target_value, self.decimals)
+
+    def as_json(self) -> dict[str, Any]:
+        ind = self.indicator
+        return {
+            "code": ind.code,
+            "name": ind.name,
+            "level": ind.level,
+            "iku": ind.iku,
+            "unit": ind.unit,
+            "target": self.target_json(),
+            "realisation": number(self.realisation, self.decimals),
+            "achievement": number(self.achievement, self.decimals),
+            "status": self.status,
+            "computable": self.computable,
+            "reason": self.reason,
+        }
+
+
+def number(value: Decimal | None, decimals: int) -> float | None:
+    """A JSON number rounded half-up as shown (84.605 → 84.61), or None when absent."""
+    shown = rounded(value, decimals)
+    return None if shown is None else float(shown)
+
+
+def bands_of(plan: Plan) -> dict[str, Band]:
+    return {b.key: b for b in plan.effective_bands()}
+
+
+@dataclass
+class ResultIndex:
+    """Stored year (and quarter) results of a plan, looked up by indicator, unit and period."""
+
+    rows: dict[tuple[int, int, str], Result] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls,
+        plan: Plan,
+        units: Iterable[OrgUnit],
+        years: Iterable[int] | None = None,
+        kinds: Iterable[str] = ("year",),
+    ) -> ResultIndex:
+        query = Result.objects.filter(
+            plan=plan, unit__in=[u.pk for u in units], period_kind__in=list(kinds)
+        )
+        if years is not None:
+            query = query.filter(year__in=list(years))
+        return cls({(r.indicator_id, r.unit_id, r.period_key): r for r in query})
+
+    def get(self, indicator: Indicator, unit: OrgUnit, period_key: str) -> Result | None:
+        return self.rows.get((indicator.pk, unit.pk, period_key))
+
+
+def iku_cells(plan: Plan, year: int, unit: OrgUnit | None = None) -> list[Cell]:
+    """Every indicator of the plan for ``unit`` (default: the plan's unit) in ``year``."""
+    unit = unit or plan.unit
+    bands = bands_of(plan)
+    index = ResultIndex.load(plan, [unit], [year])
+    return [
+        Cell(ind, index.get(ind, unit, str(year)), bands, year_target(ind, year))
+        for ind in indicators_of(plan)
+    ]
+
+
+def iku_json(plan: Plan, year: int, unit: OrgUnit | None = None) -> dict[str, Any]:
+    return {
+        "plan": plan.code,
+        "year": year,
+        "indicators": [cell.as_json() for cell in iku_cells(plan, year, unit)],
+    }

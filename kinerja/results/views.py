@@ -1,0 +1,258 @@
+"""Results pages: dashboard, drill-down, recompute, manual values, quarters, year locks.
+
+Views are thin: they check access, call queries (reading) or actions (writing) and render.
+No page computes an indicator; the recompute button is a POST that runs the action.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kinerja.accounts import access
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.explanation import to_html
+from kinerja.plan.models import Plan
+from kinerja_core.periods import Period
+
+from .actions import (
+    do_apply_pending,
+    do_lock_year,
+    do_recompute,
+    do_save_manual_value,
+    plan_years,
+)
+from .dashboard import dashboard_data
+from .drilldown import input_rows
+from .forms import ApplyForm, ManualValueForm
+from .models import ManualValue, PendingChange, Result, ResultChange, YearLock
+from .quarterly import quarterly_data
+from .queries import bands_of, latest_year
+
+
+def visible_plans(request: HttpRequest) -> QuerySet[Plan]:
+    return Plan.objects.filter(unit__in=access.units_for(request.user, access.VIEW)).select_related(
+        "unit"
+    )
+
+
+def plan_for(request: HttpRequest, code: str, action: str = access.VIEW) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("unit"), code=code)
+    access.require(request.user, action, plan.unit)
+    return plan
+
+
+def chosen_year(request: HttpRequest, plan: Plan, unit: OrgUnit | None = None) -> int:
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and int(raw) in plan_years(plan):
+        return int(raw)
+    return latest_year(plan, unit)
+
+
+def chosen_unit(request: HttpRequest, plan: Plan) -> OrgUnit:
+    code = request.GET.get("unit")
+    if not code or code == plan.unit.code:
+        return plan.unit
+    unit = OrgUnit.objects.filter(code=code, path__startswith=plan.unit.path).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    plans = list(visible_plans(request).order_by("unit__path", "code"))
+    if not plans:
+        return render(request, "results/dashboard.html", {"plans": []})
+    code = request.GET.get("plan")
+    plan = next((p for p in plans if p.code == code), plans[0])
+    unit = chosen_unit(request, plan)
+    year = chosen_year(request, plan)
+    context: dict[str, Any] = {
+        "plans": plans,
+        "plan": plan,
+        "unit": unit,
+        "year": year,
+        "plan_years": plan_years(plan),
+        "can_recompute": access.can(request.user, access.EDIT_RESULTS, plan.unit),
+        **dashboard_data(plan, unit, year),
+    }
+    return render(request, "results/dashboard.html", context)
+
+
+@login_required
+def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    result = get_object_or_404(
+        Result.objects.select_related("plan", "indicator", "unit", "plan__unit"), pk=pk
+    )
+    access.require(request.user, access.VIEW, result.unit)
+    context = {
+        "result": result,
+        "plan": result.plan,
+        "indicator": result.indicator,
+        "explanation": to_html(result.indicator.explanation),
+        "rows": input_rows(result),
+        "band": bands_of(result.plan).get(result.status),
+        "locked": YearLock.objects.filter(plan=result.plan, year=result.year).first(),
+    }
+    return render(request, "results/result_detail.html", context)
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest, code: str) -> HttpResponse:
+    plan = plan_for(request, code, access.EDIT_RESULTS)
+    summary = do_recompute(plan)
+    messages.success(request, _("Results recomputed: %(summary)s") % {"summary": summary})
+    target = request.POST.get("next") or reverse("home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("home")
+    return redirect(target)
+
+
+@login_required
+def manual_values(request: HttpRequest, code: str) -> HttpResponse:
+    plan = plan_for(request, code)
+    editable = access.units_for(request.user, access.EDIT_RESULTS).filter(
+        path__startswith=plan.unit.path
+    )
+    can_edit = bool(plan.manual_measures) and editable.exists()
+    form = None
+    if can_edit:
+        form = ManualValueForm(plan, editable, request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                do_save_manual_value(
+                    plan,
+                    data["name"],
+                    data["unit"],
+                    Period.parse(data["period"]),
+                    data["value"],
+                    request.user,
+                    data["note"],
+                    data["evidence"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Value saved. Recompute the results to show it on the dashboard."),
+                )
+                return redirect("results:manual", code=plan.code)
+    elif request.method == "POST":
+        raise PermissionDenied
+    values = (
+        ManualValue.objects.filter(plan=plan)
+        .filter(unit__in=access.units_for(request.user, access.VIEW))
+        .select_related("unit", "entered_by")
+    )
+    labels = {m["name"]: m.get("label") or m["name"] for m in plan.manual_measures}
+    context = {
+        "plan": plan,
+        "form": form,
+        "values": [(v, labels.get(v.name, v.name)) for v in values],
+        "can_recompute": access.can(request.user, access.EDIT_RESULTS, plan.unit),
+    }
+    return render(request, "results/manual_values.html", context)
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    value = get_object_or_404(ManualValue.objects.select_related("unit"), pk=pk)
+    access.require(request.user, access.VIEW, value.unit)
+    if not value.evidence:
+        raise Http404
+    response = FileResponse(
+        value.evidence.open("rb"), content_type=value.evidence_type or "application/octet-stream"
+    )
+    # Shown inline only for the types we checked; never as HTML.
+    response["Content-Disposition"] = f'inline; filename="{value.evidence.name.rsplit("/", 1)[-1]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def quarterly(request: HttpRequest, code: str) -> HttpResponse:
+    plan = plan_for(request, code)
+    unit = chosen_unit(request, plan)
+    access.require(request.user, access.VIEW, unit)
+    year = chosen_year(request, plan)
+    context = {
+        "plan": plan,
+        "unit": unit,
+        "year": year,
+        "plan_years": plan.years,
+        **quarterly_data(plan, unit, year),
+    }
+    return render(request, "results/quarterly.html", context)
+
+
+@login_required
+def locks(request: HttpRequest, code: str) -> HttpResponse:
+    plan = plan_for(request, code)
+    year_locks = {
+        lock.year: lock for lock in YearLock.objects.filter(plan=plan).select_related("locked_by")
+    }
+    pending = list(PendingChange.objects.filter(plan=plan).select_related("indicator", "unit"))
+    changes = list(
+        ResultChange.objects.filter(plan=plan).select_related("indicator", "unit", "changed_by")[
+            :200
+        ]
+    )
+    years = [
+        {
+            "year": y,
+            "lock": year_locks.get(y),
+            "pending": [p for p in pending if p.year == y],
+        }
+        for y in plan_years(plan)
+    ]
+    context = {
+        "plan": plan,
+        "years": years,
+        "changes": changes,
+        "can_lock": access.can(request.user, access.LOCK, plan.unit),
+        "form": ApplyForm(),
+    }
+    return render(request, "results/locks.html", context)
+
+
+@login_required
+@require_POST
+def lock_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    plan = plan_for(request, code, access.LOCK)
+    try:
+        do_lock_year(plan, year, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Year %(year)s is locked.") % {"year": year})
+    return redirect("results:locks", code=plan.code)
+
+
+@login_required
+@require_POST
+def apply_pending(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    plan = plan_for(request, code, access.LOCK)
+    form = ApplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for changing the results of a locked year."))
+        return redirect("results:locks", code=plan.code)
+    count = do_apply_pending(plan, year, form.cleaned_data["reason"], request.user)
+    messages.success(
+        request,
+        _("%(count)s changed results of %(year)s applied and logged.")
+        % {"count": count, "year": year},
+    )
+    return redirect("results:locks", code=plan.code)
