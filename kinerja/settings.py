@@ -143,6 +143,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (memory-hard, the OWASP recommendation); PBKDF2 stays so older hashes still
+# verify and are upgraded to Argon2 at the user's next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Log-in throttling (kinerja.accounts.throttle): failures within the window block the account
+# (or the client address) for the lockout time. Per client the limit is higher because an office
+# shares one address behind its router.
+KINERJA_LOGIN_MAX_FAILURES = int(os.environ.get("KINERJA_LOGIN_MAX_FAILURES", 5))
+KINERJA_LOGIN_MAX_FAILURES_PER_CLIENT = int(
+    os.environ.get("KINERJA_LOGIN_MAX_FAILURES_PER_CLIENT", 20)
+)
+KINERJA_LOGIN_WINDOW_MINUTES = int(os.environ.get("KINERJA_LOGIN_WINDOW_MINUTES", 15))
+KINERJA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("KINERJA_LOGIN_LOCKOUT_MINUTES", 15))
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
+KINERJA_PROXY_COUNT = int(os.environ.get("KINERJA_PROXY_COUNT", 0))
+# Two-factor log-in required for administrators and unit heads (on unless KINERJA_DEBUG);
+# users with a TwoFactorExemption (the demo users) are let through.
+KINERJA_REQUIRE_2FA = env_bool("KINERJA_REQUIRE_2FA", not DEBUG)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,6 +1,17 @@
-from django.contrib import admin
+from __future__ import annotations
 
-from .models import Membership, OrgUnit
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    ApiKey,
+    LoginBlock,
+    LoginFailure,
+    Membership,
+    OrgUnit,
+    TOTPDevice,
+    TwoFactorExemption,
+)
 
 
 @admin.register(OrgUnit)
@@ -17,3 +28,56 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Security records are written by the app, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "ip"]
+    search_fields = ["username", "ip"]
+
+
+@admin.register(LoginBlock)
+class LoginBlockAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "key", "until"]
+    list_filter = ["kind"]
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "confirmed_at"]
+    exclude = ["secret", "last_step"]  # the secret never leaves the database
+
+
+@admin.register(TwoFactorExemption)
+class TwoFactorExemptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "reason", "created_at"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "can_write",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["can_write"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # keys are made on the account security page, shown once to their owner

@@ -90,3 +90,101 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class LoginFailure(models.Model):
+    """One failed log-in (password or two-factor code), kept a day for throttling."""
+
+    at = models.DateTimeField(db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed log-in")
+        verbose_name_plural = _("failed log-ins")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.ip or ''}"
+
+
+class LoginBlock(models.Model):
+    """An account or a client address refused log-in until ``until``."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", _("account")
+        CLIENT = "client", _("client address")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("account or address"), max_length=150)
+    until = models.DateTimeField(_("blocked until"), db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"], name="login_block_key")]
+        verbose_name = _("log-in block")
+        verbose_name_plural = _("log-in blocks")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key} → {self.until:%Y-%m-%d %H:%M}"
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (RFC 6238 time-based codes, 30 s, 6 digits)."""
+
+    user = models.OneToOneField(
+        "auth.User", models.CASCADE, related_name="totp_device", verbose_name=_("user")
+    )
+    secret = models.CharField(max_length=64)
+    # The last 30-second step a code was accepted for: a code is good once, never replayed.
+    last_step = models.BigIntegerField(default=0)
+    confirmed_at = models.DateTimeField(_("enrolled at"))
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class TwoFactorExemption(models.Model):
+    """A user who may log in without two-factor even where it is required (demo users)."""
+
+    user = models.OneToOneField(
+        "auth.User", models.CASCADE, related_name="two_factor_exemption", verbose_name=_("user")
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("two-factor exemption")
+        verbose_name_plural = _("two-factor exemptions")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.reason}"
+
+
+class ApiKey(models.Model):
+    """A personal key for the JSON API; it acts with its owner's roles, read-only unless allowed.
+
+    Only a SHA-256 of the key is stored: keys are 256-bit random, so a slow hash adds nothing,
+    and the prefix (shown in lists) finds the row without scanning.
+    """
+
+    user = models.ForeignKey(
+        "auth.User", models.CASCADE, related_name="api_keys", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    can_write = models.BooleanField(_("may write"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

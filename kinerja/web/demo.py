@@ -34,6 +34,7 @@ DEMO_USERS = [
 
 DEMO_STEPS: list[tuple[str, str]] = [
     ("users", "kinerja.web.demo.load_users"),
+    ("two-factor", "kinerja.accounts.demo.exempt_demo_users"),
     ("surveys", "kinerja.surveys.demo.load"),
     ("results", "kinerja.results.demo.load"),  # keep last: recomputes from every step's data
 ]

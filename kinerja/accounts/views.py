@@ -1,0 +1,285 @@
+"""Log-in with throttling and two-factor codes, the account security page, API keys, roles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, throttle, two_factor
+from .forms import ApiKeyForm, CodeForm, MembershipForm, ThrottledAuthenticationForm
+from .models import ApiKey, Membership, TOTPDevice
+from .signals import security_event
+
+PENDING = "kinerja_pending_login"
+PENDING_SECONDS = 600
+ENROL_SECRET = "kinerja_totp_secret"  # noqa: S105 - a session key name, not a secret
+NEW_KEY = "kinerja_new_api_key"
+
+
+# --- the log-in flow: password, then (if enrolled or required) a code --------------------------
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page and URL; a correct password alone logs in only users without 2FA."""
+
+    form_class = ThrottledAuthenticationForm
+
+    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if TOTPDevice.objects.filter(user=user).exists():
+            return start_pending(self.request, user, self.get_success_url(), "verify")
+        if two_factor.required(user):
+            return start_pending(self.request, user, self.get_success_url(), "enrol")
+        throttle.record_success(user.get_username())
+        return super().form_valid(form)
+
+
+def start_pending(request: HttpRequest, user: Any, next_url: str, purpose: str) -> HttpResponse:
+    request.session[PENDING] = {
+        "user": user.pk,
+        "backend": user.backend,
+        "next": next_url,
+        "at": time.time(),
+        "purpose": purpose,
+    }
+    target = "accounts:two_factor_verify" if purpose == "verify" else "accounts:two_factor_enrol"
+    return redirect(target)
+
+
+def pending_login(request: HttpRequest, purpose: str) -> tuple[User, dict[str, Any]] | None:
+    state = request.session.get(PENDING)
+    if not state or state.get("purpose") != purpose:
+        return None
+    if time.time() - state["at"] > PENDING_SECONDS:
+        del request.session[PENDING]
+        return None
+    user = User.objects.filter(pk=state["user"], is_active=True).first()
+    return (user, state) if user is not None else None
+
+
+def finish_login(request: HttpRequest, user: User, state: dict[str, Any]) -> HttpResponse:
+    request.session.pop(PENDING, None)
+    request.session.pop(ENROL_SECRET, None)
+    throttle.record_success(user.get_username())
+    auth_login(request, user, backend=state["backend"])  # a new session key: no fixation
+    next_url = state.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("home")
+    return redirect(next_url)
+
+
+def refuse_code(request: HttpRequest, user: User, form: CodeForm) -> HttpResponse | None:
+    """Count a wrong code; when that blocks the account, the half-done log-in is dropped."""
+    until = throttle.record_failure(user.get_username(), request)
+    if until is None:
+        form.add_error("code", _("That code is not right. Check your phone's clock and try again."))
+        return None
+    request.session.pop(PENDING, None)
+    messages.error(
+        request,
+        _(
+            "Too many failed log-in attempts. For your security, log-in is blocked; try again in %(minutes)d minutes."
+        )
+        % {"minutes": throttle.minutes_left(until)},
+    )
+    return redirect("login")
+
+
+def blocked_response(request: HttpRequest, user: User) -> HttpResponse | None:
+    until = throttle.blocked_until(user.get_username(), request)
+    if until is None:
+        return None
+    request.session.pop(PENDING, None)
+    messages.error(
+        request,
+        _(
+            "Too many failed log-in attempts. For your security, log-in is blocked; try again in %(minutes)d minutes."
+        )
+        % {"minutes": throttle.minutes_left(until)},
+    )
+    return redirect("login")
+
+
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    pending = pending_login(request, "verify")
+    if pending is None:
+        return redirect("login")
+    user, state = pending
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if (refused := blocked_response(request, user)) is not None:
+            return refused
+        device = two_factor.device_of(user)
+        if form.is_valid() and device is not None:
+            if two_factor.check_device_code(device, form.cleaned_data["code"]):
+                return finish_login(request, user, state)
+            if (refused := refuse_code(request, user, form)) is not None:
+                return refused
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "person": user})
+
+
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: during a log-in that requires it, or from the security page."""
+    pending = pending_login(request, "enrol")
+    if pending is not None:
+        user, state = pending
+    elif request.user.is_authenticated:
+        user, state = request.user, {}  # type: ignore[assignment]
+    else:
+        return redirect("login")
+    secret = request.session.get(ENROL_SECRET) or two_factor.new_secret()
+    request.session[ENROL_SECRET] = secret
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if (refused := blocked_response(request, user)) is not None:
+            return refused
+        valid = form.is_valid()
+        step = two_factor.matching_step(secret, form.cleaned_data["code"]) if valid else None
+        if step is not None:
+            with transaction.atomic():
+                TOTPDevice.objects.update_or_create(
+                    user=user,
+                    defaults={"secret": secret, "last_step": step, "confirmed_at": timezone.now()},
+                )
+            request.session.pop(ENROL_SECRET, None)
+            security_event.send(None, user=user, request=request, what="two-factor enrolled")
+            if pending is not None:
+                return finish_login(request, user, state)
+            messages.success(request, _("Two-factor log-in is on for your account."))
+            return redirect("accounts:security")
+        if valid and (refused := refuse_code(request, user, form)) is not None:
+            return refused
+    uri = two_factor.provisioning_uri(secret, user.get_username())
+    return render(
+        request,
+        "accounts/two_factor_enrol.html",
+        {
+            "form": form,
+            "qr": two_factor.qr_svg(uri),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "during_login": pending is not None,
+            "person": user,
+        },
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    if two_factor.required(request.user):
+        messages.error(request, _("Your role requires two-factor log-in; it cannot be turned off."))
+        return redirect("accounts:security")
+    deleted, _rows = TOTPDevice.objects.filter(user=request.user).delete()
+    if deleted:
+        security_event.send(None, user=request.user, request=request, what="two-factor removed")
+        messages.success(request, _("Two-factor log-in is off for your account."))
+    return redirect("accounts:security")
+
+
+# --- the account security page: two-factor status and API keys ---------------------------------
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_api_key(user: User, name: str, can_write: bool) -> tuple[ApiKey, str]:
+    """Create a key; the full key is returned once and never stored."""
+    prefix = secrets.token_hex(4)
+    key = f"knj_{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        user=user, name=name, prefix=prefix, key_hash=hash_key(key), can_write=can_write
+    )
+    return api_key, key
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        api_key, key = new_api_key(
+            request.user,
+            form.cleaned_data["name"],
+            form.cleaned_data["can_write"],  # type: ignore[arg-type]
+        )
+        security_event.send(
+            None, user=request.user, request=request, what=f"API key {api_key.prefix} created"
+        )
+        request.session[NEW_KEY] = key
+        return redirect("accounts:security")
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "form": form,
+            "device": two_factor.device_of(request.user),  # type: ignore[arg-type]
+            "required": two_factor.required(request.user),
+            "keys": ApiKey.objects.filter(user=request.user, revoked_at__isnull=True),
+            "new_key": request.session.pop(NEW_KEY, None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    api_key = get_object_or_404(ApiKey, pk=pk, user=request.user, revoked_at__isnull=True)
+    api_key.revoked_at = timezone.now()
+    api_key.save(update_fields=["revoked_at"])
+    security_event.send(
+        None, user=request.user, request=request, what=f"API key {api_key.prefix} revoked"
+    )
+    messages.success(request, _("The key %(name)s no longer works.") % {"name": api_key.name})
+    return redirect("accounts:security")
+
+
+# --- roles: administrators give and take roles in the units they administer ---------------------
+
+
+@login_required
+def roles(request: HttpRequest) -> HttpResponse:
+    units = access.units_for(request.user, access.ADMINISTER)
+    if not units.exists():
+        raise PermissionDenied(access.ADMINISTER)
+    form = MembershipForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        membership = Membership.objects.create(
+            user=form.cleaned_data["username"],
+            unit=form.cleaned_data["unit"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, _("Role given: %(m)s") % {"m": membership})
+        return redirect("accounts:roles")
+    memberships = (
+        Membership.objects.filter(unit__in=units)
+        .select_related("user", "unit")
+        .order_by("unit__path", "user__username")
+    )
+    return render(request, "accounts/roles.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+@require_POST
+def role_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
+    membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=pk)
+    access.require(request.user, access.ADMINISTER, membership.unit)
+    membership.delete()
+    messages.success(request, _("Role taken away: %(m)s") % {"m": membership})
+    return redirect("accounts:roles")
