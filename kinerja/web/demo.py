@@ -36,6 +36,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("users", "kinerja.web.demo.load_users"),
     ("two-factor", "kinerja.accounts.demo.exempt_demo_users"),
     ("surveys", "kinerja.surveys.demo.load"),
+    ("community", "kinerja.community.demo.load"),
     ("results", "kinerja.results.demo.load"),  # keep last: recomputes from every step's data
 ]
 
