@@ -150,7 +150,8 @@ class PaperForm(AnswerForm):
     """One paper form typed in: the date on the form plus the answers."""
 
     submitted_on = forms.DateField(
-        label=_("Date on the form"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date on the form"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     session = forms.ChoiceField(
         label=_("Session"),
@@ -205,7 +206,7 @@ class FollowUpForm(forms.ModelForm):
         model = FollowUp
         fields = ["element", "action", "owner", "deadline", "status"]
         widgets = {
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "deadline": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "action": forms.Textarea(attrs={"rows": 2}),
         }
 

@@ -1,0 +1,116 @@
+"""Importing survey files: all or nothing, every problem named, idempotent, CSV and XLSX."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kinerja.surveys.importing import import_bytes
+from kinerja.surveys.models import DailyTally, ImportBatch, Response
+from kinerja.web.tables import xlsx_bytes
+from kinerja_core.errors import InputError
+
+from .conftest import HEADER, csv_text, worked_rows
+
+pytestmark = pytest.mark.django_db
+
+BAD = (
+    HEADER
+    + "\n"
+    + "\n".join(
+        [
+            "2024-01-15,ktp,L,30,SMA,Swasta,4,4,4,4,4,4,4,4,4,ok",
+            "2024-01-15,ktp,X,30,SMA,Swasta,0,4,4,4,4,4,4,4,4,",  # row 3: gender, U1
+            "2024-02-30,ktp,P,30,SMA,Swasta,4,4,4,4,4,4,4,4,,",  # row 4: date, U9
+            "2024-01-16,paspor,P,30,SMA,Swasta,4,4,4,4,4,4,4,4,4,",  # row 5: unknown service
+            "2024-01-17,ktp,P,30,SMA,Swasta,4,4,4,4,4,4,4,4,4,",
+        ]
+    )
+)
+
+
+def test_it_stores_a_file_once_and_skips_it_the_second_time(kec: Any, service: Any) -> None:
+    data = csv_text(worked_rows()).encode()
+    first = import_bytes(kec, data, "a.csv")
+    assert (first.rows, first.inserted, first.skipped) == (29, 29, 0)
+    assert Response.objects.count() == 29
+    # Identical rows (same day, same answers) are distinct forms: all 29 kept.
+    again = import_bytes(kec, data, "a.csv")
+    assert (again.rows, again.inserted, again.skipped) == (29, 0, 29)
+    assert Response.objects.count() == 29
+    assert DailyTally.objects.get().respondents == 29
+    longer = csv_text(worked_rows() + [[1] * 9]).encode()
+    assert import_bytes(kec, longer, "a.csv").inserted == 1
+    assert Response.objects.filter(channel="import").count() == 30
+
+
+def test_it_refuses_a_bad_file_whole_naming_every_bad_row(kec: Any, service: Any) -> None:
+    with pytest.raises(InputError) as caught:
+        import_bytes(kec, BAD.encode(), "bad.csv")
+    where = {(p.row, p.field) for p in caught.value.problems}
+    assert {(3, "gender"), (3, "U1"), (4, "submitted_at"), (4, "U9"), (5, "service")} <= where
+    assert not any(p.row in (2, 6) for p in caught.value.problems)
+    assert Response.objects.count() == 0
+    assert DailyTally.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+
+def test_it_rolls_back_rows_stored_before_a_late_problem(kec: Any, service: Any) -> None:
+    rows = csv_text([[4] * 9] * 2500).splitlines()
+    rows.append("2024-01-15,ktp,,,,,4,4,4,4,4,4,4,4,7,")  # row 2502, after two stored chunks
+    with pytest.raises(InputError) as caught:
+        import_bytes(kec, ("\n".join(rows) + "\n").encode(), "late.csv")
+    assert [(p.row, p.field) for p in caught.value.problems] == [(2502, "U9")]
+    assert Response.objects.count() == 0
+    assert DailyTally.objects.count() == 0
+
+
+def test_it_reads_xlsx_with_the_same_checks(kec: Any, service: Any) -> None:
+    header = HEADER.split(",")
+    good = [datetime(2024, 4, 1, 9, 30), "KTP", "P", 35, "S1", "PNS", *[4] * 9, "=HYPERLINK(1)"]
+    bad = [datetime(2024, 4, 2), "ktp", "", None, "", "", 4, 4, 4, 4.5, 4, 4, 4, 4, 4, ""]
+    data = xlsx_bytes([("Survei", header, [good, bad])])
+    with pytest.raises(InputError) as caught:
+        import_bytes(kec, data, "survei.xlsx")
+    assert [(p.row, p.field) for p in caught.value.problems] == [(3, "U4")]
+    result = import_bytes(kec, xlsx_bytes([("Survei", header, [good])]), "survei.xlsx")
+    assert result.inserted == 1
+    stored = Response.objects.get()
+    assert stored.education == "S1" and stored.age == 35
+    # The suggestion is stored exactly as typed (the apostrophe xlsx_bytes adds is not ours).
+    assert stored.suggestion.endswith("=HYPERLINK(1)")
+
+
+def test_it_checks_without_storing_on_a_dry_run(kec: Any, service: Any) -> None:
+    result = import_bytes(kec, csv_text(worked_rows()).encode(), "a.csv", dry_run=True)
+    assert (result.rows, result.inserted) == (29, 29)
+    assert Response.objects.count() == 0
+
+
+def test_it_imports_from_the_command_line(kec: Any, service: Any, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(csv_text(worked_rows()), encoding="utf-8")
+    out = StringIO()
+    call_command("survey", "import", str(good), "--unit", "kec-wonoasih", "--dry-run", stdout=out)
+    assert "would store 29" in out.getvalue()
+    assert Response.objects.count() == 0
+    call_command("survey", "import", str(good), "--unit", "kec-wonoasih", stdout=out)
+    assert Response.objects.count() == 29
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD, encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        call_command("survey", "import", str(bad), "--unit", "kec-wonoasih")
+    message = str(caught.value)
+    for where in ("baris 3", "baris 4", "baris 5"):
+        assert where in message
+    assert "nothing was stored" in message
+    assert Response.objects.count() == 29
+    with pytest.raises(CommandError, match="no org unit"):
+        call_command("survey", "import", str(good), "--unit", "nowhere")
+    call_command("survey", "rebuild-rollup", stdout=out)
+    assert DailyTally.objects.get().respondents == 29

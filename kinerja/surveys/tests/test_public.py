@@ -1,0 +1,165 @@
+"""The public questionnaire: no login, light, one response per token, rate limit, honeypot,
+receipt codes, kiosk mode."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kinerja.surveys import ratelimit
+from kinerja.surveys.actions import do_issue_receipt_codes
+from kinerja.surveys.models import Response
+
+pytestmark = pytest.mark.django_db
+
+STATIC = Path(__file__).resolve().parents[1] / "static" / "surveys"
+
+
+def form_url(service: Any, kiosk: bool = False) -> str:
+    return reverse("surveys_public:form", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
+
+
+def fresh_form(client: Client, service: Any, kiosk: bool = False) -> dict[str, str]:
+    page = client.get(form_url(service, kiosk))
+    assert page.status_code == 200
+    html = page.content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html)
+    assert token is not None
+    data = {f"u{i}": str(1 + i % 4) for i in range(1, 10)}
+    data.update({"token": token.group(1), "gender": "P", "age": "34", "suggestion": "<b>Bagus</b>"})
+    if kiosk:
+        data["kiosk"] = "1"
+    return data
+
+
+def test_it_shows_a_light_accessible_form_without_login(client: Client, service: Any) -> None:
+    page = client.get(form_url(service))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("<fieldset") >= 9 and html.count("<legend") >= 9
+    assert "Sangat sesuai" in html and "Dikelola dengan baik" in html and "Gratis" in html
+    assert 'name="website"' in html and "csrfmiddlewaretoken" in html
+    assert "<script" not in html and "kinerja.css" not in html
+    for forbidden in ("nik", "phone", "telepon", "nama lengkap"):
+        assert f'name="{forbidden}"' not in html
+    css = (STATIC / "public.css").stat().st_size
+    assert len(page.content) + css < 50 * 1024
+
+
+def test_it_switches_to_english(client: Client, service: Any) -> None:
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(form_url(service)).content.decode()
+    assert "Very suitable" in html and "Bahasa Indonesia" in html
+
+
+def test_it_stores_one_response_however_often_the_form_is_sent(
+    client: Client, service: Any
+) -> None:
+    data = fresh_form(client, service)
+    first = client.post(form_url(service), data)
+    thanks = reverse("surveys_public:thanks", args=[service.slug])
+    assert first.status_code == 302 and first["Location"] == thanks
+    replay = client.post(form_url(service), data)
+    assert replay.status_code == 302 and replay["Location"] == thanks
+    assert Response.objects.count() == 1
+    stored = Response.objects.get()
+    assert stored.channel == "online" and stored.u1 == 2 and stored.u4 == 1
+    assert stored.suggestion == "<b>Bagus</b>"
+    assert "Terima kasih" in client.get(thanks).content.decode()
+    # A new form gets a new token and counts again.
+    client.post(form_url(service), fresh_form(client, service))
+    assert Response.objects.count() == 2
+
+
+def test_it_refuses_a_forged_token_and_reshows_the_answers(client: Client, service: Any) -> None:
+    data = fresh_form(client, service)
+    data["token"] = "forged"
+    page = client.post(form_url(service), data)
+    assert page.status_code == 200
+    assert Response.objects.count() == 0
+    html = page.content.decode()
+    assert 'value="2" required id="id_u1_1" checked' in html or "checked" in html
+    # The re-shown form carries a fresh valid token: sending it again works.
+    token = re.search(r'name="token" value="([^"]+)"', html)
+    assert token and token.group(1) != "forged"
+    data["token"] = token.group(1)
+    assert client.post(form_url(service), data).status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_it_names_unanswered_questions(client: Client, service: Any) -> None:
+    data = fresh_form(client, service)
+    del data["u3"]
+    page = client.post(form_url(service), data)
+    assert page.status_code == 200
+    assert "Silakan pilih salah satu jawaban." in page.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_it_pretends_to_accept_what_a_bot_sends(client: Client, service: Any) -> None:
+    data = fresh_form(client, service)
+    data["website"] = "http://spam.example"
+    assert client.post(form_url(service), data).status_code == 302
+    assert Response.objects.count() == 0
+
+
+def test_it_refuses_the_21st_submission_in_a_minute_politely(client: Client, service: Any) -> None:
+    for _ in range(ratelimit.LIMIT):
+        assert client.post(form_url(service), fresh_form(client, service)).status_code == 302
+    refused = client.post(form_url(service), fresh_form(client, service))
+    assert refused.status_code == 429
+    assert "Mohon tunggu sebentar" in refused.content.decode()
+    assert Response.objects.count() == ratelimit.LIMIT
+    # Another client is not affected.
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert other.post(form_url(service), fresh_form(other, service)).status_code == 302
+
+
+def test_it_forgets_submissions_older_than_a_minute(client: Client, service: Any) -> None:
+    from kinerja.surveys.models import RateBucket
+
+    for _ in range(ratelimit.LIMIT):
+        client.post(form_url(service), fresh_form(client, service))
+    bucket = RateBucket.objects.get()
+    bucket.hits = [t - 61 for t in bucket.hits]
+    bucket.save()
+    assert client.post(form_url(service), fresh_form(client, service)).status_code == 302
+
+
+def test_it_requires_a_valid_unused_receipt_code_when_asked(client: Client, service: Any) -> None:
+    service.receipt_codes_required = True
+    service.save()
+    code = do_issue_receipt_codes(service, 1)[0].code
+    data = fresh_form(client, service)
+    data["receipt_code"] = "NOPE1234"
+    page = client.post(form_url(service), data)
+    assert page.status_code == 200 and Response.objects.count() == 0
+    data["receipt_code"] = code.lower()
+    assert client.post(form_url(service), data).status_code == 302
+    assert client.post(form_url(service), data).status_code == 302  # replay: thanks again
+    assert Response.objects.count() == 1
+    again = fresh_form(client, service)
+    again["receipt_code"] = code
+    page = client.post(form_url(service), again)
+    assert page.status_code == 200 and Response.objects.count() == 1
+    assert "sudah digunakan" in page.content.decode()
+
+
+def test_it_returns_to_a_fresh_form_in_kiosk_mode(client: Client, service: Any) -> None:
+    data = fresh_form(client, service, kiosk=True)
+    sent = client.post(form_url(service, kiosk=True), data)
+    assert sent["Location"].endswith("?kiosk=1")
+    thanks = client.get(sent["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in thanks and f"/s/{service.slug}/?kiosk=1" in thanks
+    assert Response.objects.get().channel == "kiosk"
+
+
+def test_it_hides_inactive_services(client: Client, service: Any) -> None:
+    service.active = False
+    service.save()
+    assert client.get(form_url(service)).status_code == 404
