@@ -100,14 +100,18 @@ def group_rows(rng: random.Random, kelurahan: list[OrgUnit]) -> list[dict[str, A
         add("karang-taruna", f"{ab}-KT", f"Karang Taruna {unit.name}", unit, random_day(rng, *old))
         for i, flower in enumerate(rng.sample(POSYANDU, rng.randint(2, 3)), start=1):
             add("posyandu", f"{ab}-PSY{i}", f"Posyandu {flower}", unit, random_day(rng, *old))
+        used: set[str] = set()
         for i in range(1, rng.randint(4, 6) + 1):
             kind, pattern, names = rng.choice(COMMUNITY)
+            name = pattern.format(rng.choice(names))
+            name = name if name not in used else f"{name} {i}"
+            used.add(name)
             recent = rng.random() < 0.4
             span = (date(2020, 1, 1), date(2023, 9, 30)) if recent else (date(2012, 1, 1), old[1])
             row = add(
                 kind,
                 f"{ab}-KM{i:02d}",
-                pattern.format(rng.choice(names)),
+                name,
                 unit,
                 random_day(rng, *span),
             )

@@ -65,7 +65,7 @@ def int_param(request: HttpRequest, name: str, default: int, low: int, high: int
 @login_required
 def group_list(request: HttpRequest) -> HttpResponse:
     kelurahan = visible_kelurahan(request)
-    year = this_year()
+    year = int_param(request, "year", this_year(), 1900, 2999)
     groups = (
         Group.objects.filter(kelurahan__in=kelurahan)
         .select_related("kelurahan", "kind")
