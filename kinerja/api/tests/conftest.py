@@ -9,3 +9,40 @@ import pytest
 def fast_password_hashing(settings: Any) -> None:
     # Argon2 at production cost takes ~0.1–0.7 s a hash; personas are made for every test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api(db: Any) -> Any:
+    """api(user, write=False) → a test client sending a fresh API key of ``user``."""
+    from django.test import Client
+
+    from kinerja.accounts.views import new_api_key
+
+    def make(user: Any, write: bool = False, header: str = "bearer") -> Client:
+        _key, secret = new_api_key(user, "test", write)
+        if header == "bearer":
+            return Client(headers={"Authorization": f"Bearer {secret}"})
+        return Client(headers={"X-API-Key": secret})
+
+    return make
+
+
+@pytest.fixture
+def survey_officer(people: Any) -> Any:
+    from kinerja.accounts.models import OrgUnit, Role
+    from kinerja.test import make_user
+
+    return make_user("pelayanan", Role.SURVEY_OFFICER, OrgUnit.objects.get(code="kec-wonoasih"))
+
+
+@pytest.fixture
+def service(people: Any) -> Any:
+    from kinerja.accounts.models import OrgUnit
+    from kinerja.surveys.models import Service
+
+    return Service.objects.create(
+        unit=OrgUnit.objects.get(code="kec-wonoasih"),
+        code="ktp",
+        name="KTP elektronik",
+        slug="ktp123",
+    )

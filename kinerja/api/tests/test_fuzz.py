@@ -1,0 +1,47 @@
+"""Property-based fuzzing of the API from its OpenAPI document (Schemathesis), in-process via
+WSGI: every operation, bounded examples, no server error and responses matching the schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from kinerja.community.tests.factories import make_group
+from kinerja.wsgi import application
+
+DOCUMENT = Path(__file__).resolve().parent.parent / "openapi.json"
+schema = schemathesis.openapi.from_dict(json.loads(DOCUMENT.read_text(encoding="utf-8")))
+schema.app = application
+
+
+@pytest.fixture
+def admin_key(people: Any, service: Any) -> str:
+    from datetime import date
+
+    from kinerja.accounts.views import new_api_key
+
+    make_group("RT-01", date(2015, 1, 1))
+    return new_api_key(people["admin"], "fuzz", True)[1]
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_it_answers_every_generated_request_without_a_server_error(
+    case: Any, admin_key: str
+) -> None:
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {admin_key}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
