@@ -1,0 +1,309 @@
+"""Report data, built once per document and rendered by every format (PDF, DOCX, XLSX).
+
+Builders read the plan and the stored results (never compute an indicator) and return plain
+data: text already formatted the Indonesian way where a document prints text, and Decimals
+where a spreadsheet needs numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.explanation import to_html, to_plain
+from kinerja.plan.models import Indicator, Plan, Target
+from kinerja.results.actions import plan_years
+from kinerja.results.dashboard import chart_for
+from kinerja.results.queries import (
+    Cell,
+    ResultIndex,
+    bands_of,
+    indicators_of,
+    rounded,
+    year_target,
+)
+from kinerja.web.models import DemoMarker
+from kinerja_core.achievement import TargetRange, achievement
+from kinerja_core.numbers import format_decimal
+from kinerja_core.periods import indonesian_date
+
+
+def lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def figure(value: Decimal | None, decimals: int, suffix: str = "") -> str:
+    """84,60 / 40% / "–" for no value, in the document's language."""
+    return "–" if value is None else format_decimal(value, decimals, lang()) + suffix
+
+
+def target_figure(value: Decimal | None, decimals: int, suffix: str = "") -> str:
+    """A target as the IKU document prints it: whole numbers bare (40%), others padded (84,60)."""
+    if value is not None and value == value.to_integral_value():
+        return figure(value, 0, suffix)
+    return figure(value, decimals, suffix)
+
+
+def target_text(indicator: Indicator, target: Target | None) -> str:
+    if target is None:
+        return "–"
+    suffix = indicator.unit_suffix
+    if target.is_range:
+        low = target_figure(target.low, indicator.decimals)
+        return f"{low}–{target_figure(target.high, indicator.decimals, suffix)}"
+    return target_figure(target.value, indicator.decimals, suffix)
+
+
+def city_of(unit: OrgUnit) -> OrgUnit | None:
+    for ancestor in [*unit.ancestors(), unit]:
+        if ancestor.level == OrgUnit.Level.CITY:
+            return ancestor
+    return None
+
+
+@dataclass
+class Signing:
+    place: str
+    date: date
+    date_text: str
+    title: str
+    name: str
+    superior_title: str
+    superior_name: str
+
+
+def signing(plan: Plan, on: date | None = None) -> Signing:
+    """Place and date of signing and the signatories, from the plan's document fields."""
+    doc = plan.document or {}
+    city = city_of(plan.unit)
+    place = doc.get("place") or (city.name if city else plan.unit.name)
+    on = on or timezone.localdate()
+    return Signing(
+        place=place,
+        date=on,
+        date_text=indonesian_date(on),
+        title=doc.get("signatory_title") or str(plan.unit),
+        name=doc.get("signatory_name") or "",
+        superior_title=doc.get("superior_title") or (f"Wali Kota {city.name}" if city else ""),
+        superior_name=doc.get("superior_name") or "",
+    )
+
+
+@dataclass
+class Common:
+    """What every document of a plan prints: unit, period, year, signing."""
+
+    plan: Plan
+    year: int
+    unit_name: str
+    years: list[int]
+    signing: Signing
+    demo: bool
+    indicators: list[Indicator] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan,
+            "year": self.year,
+            "unit_name": self.unit_name,
+            "years": self.years,
+            "signing": self.signing,
+            "demo": self.demo,
+        }
+
+
+def common(plan: Plan, year: int, on: date | None = None) -> Common:
+    return Common(
+        plan=plan,
+        year=year,
+        unit_name=str(plan.unit),
+        years=plan.years,
+        signing=signing(plan, on),
+        demo=DemoMarker.objects.exists(),
+        indicators=indicators_of(plan),
+    )
+
+
+def sasaran_of(indicator: Indicator) -> str:
+    return indicator.objective.name if indicator.objective else indicator.goal.name
+
+
+# -- iku ----------------------------------------------------------------------------------------
+
+
+def build_iku(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
+    base = common(plan, year, on)
+    inds = base.indicators
+    goal_rows = []
+    for n, goal in enumerate(sorted({i.goal for i in inds}, key=lambda g: g.order), start=1):
+        for ind in (i for i in inds if i.goal_id == goal.pk and i.objective_id is None):
+            goal_rows.append(
+                {
+                    "no": n,
+                    "goal": goal.name,
+                    "indicator": ind.name,
+                    "explanation_html": to_html(ind.explanation),
+                    "explanation": to_plain(ind.explanation),
+                }
+            )
+    notes = [
+        {
+            "label": d.get("label") or name,
+            "explanation_html": to_html(d.get("explanation") or d["formula"]),
+            "explanation": to_plain(d.get("explanation") or d["formula"]),
+        }
+        for ind in inds
+        for name, d in ind.derived.items()
+    ]
+    target_rows = []
+    seen_goals: set[int] = set()
+    seen_objectives: set[int] = set()
+    goal_numbers = {
+        g.pk: n
+        for n, g in enumerate(sorted({i.goal for i in inds}, key=lambda g: g.order), start=1)
+    }
+    for ind in inds:
+        first_goal = ind.goal_id not in seen_goals
+        first_objective = ind.objective_id is not None and ind.objective_id not in seen_objectives
+        seen_goals.add(ind.goal_id)
+        if ind.objective_id is not None:
+            seen_objectives.add(ind.objective_id)
+        target_rows.append(
+            {
+                "no": goal_numbers[ind.goal_id] if first_goal else "",
+                "goal": ind.goal.name if first_goal else "",
+                "objective": ind.objective.name if first_objective and ind.objective else "",
+                "indicator": ind.name,
+                "targets": [target_text(ind, year_target(ind, y)) for y in plan.years],
+            }
+        )
+    iku_rows = [
+        {
+            "no": n,
+            "objective": sasaran_of(ind),
+            "indicator": ind.name,
+            "explanation_html": to_html(ind.explanation),
+            "explanation": to_plain(ind.explanation),
+            "source": ind.data_source,
+            "responsible": ind.responsible,
+        }
+        for n, ind in enumerate(
+            (i for i in inds if i.iku and i.level == Indicator.Level.OBJECTIVE), start=1
+        )
+    ]
+    doc = plan.document or {}
+    return {
+        **base.as_dict(),
+        "title": doc.get("title") or "INDIKATOR KINERJA UTAMA",
+        "subtitle": doc.get("subtitle") or str(plan.unit).upper(),
+        "target_table_source": doc.get("target_table_source") or "",
+        "function": plan.profile_function,
+        "tasks": plan.profile_tasks,
+        "goal_rows": goal_rows,
+        "notes": notes,
+        "target_rows": target_rows,
+        "iku_rows": iku_rows,
+    }
+
+
+# -- pk -----------------------------------------------------------------------------------------
+
+
+def build_pk(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
+    base = common(plan, year, on)
+    rows = [
+        {
+            "no": n,
+            "sasaran": sasaran_of(ind),
+            "indicator": ind.name,
+            "target": target_text(ind, year_target(ind, year)),
+        }
+        for n, ind in enumerate((i for i in base.indicators if i.iku), start=1)
+    ]
+    return {**base.as_dict(), "rows": rows}
+
+
+# -- capaian (LKjIP chapter III) ------------------------------------------------------------------
+
+
+@dataclass
+class CapaianRow:
+    no: int
+    indicator: Indicator
+    sasaran: str
+    cell: Cell
+    history: list[Cell]
+    final_target: Target | None
+    final_achievement: Decimal | None
+    chart: str
+
+    @property
+    def decimals(self) -> int:
+        return self.indicator.decimals
+
+    def shown(self, value: Decimal | None) -> str:
+        return figure(value, self.decimals, self.indicator.unit_suffix)
+
+
+def against_final(indicator: Indicator, cell: Cell, final: Target | None) -> Decimal | None:
+    """Achievement of this year's realisation against the last Renstra year's target (§3.2)."""
+    if final is None or cell.realisation is None:
+        return None
+    comparable: Decimal | TargetRange | None = (
+        TargetRange(final.low, final.high)  # type: ignore[arg-type]
+        if final.is_range
+        else final.value
+    )
+    value = achievement(comparable, cell.realisation, indicator.polarity, indicator.cap)  # type: ignore[arg-type]
+    return rounded(value, 6) if isinstance(value, Decimal) else None
+
+
+def build_capaian(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
+    base = common(plan, year, on)
+    index = ResultIndex.load(plan, [plan.unit])
+    bands = bands_of(plan)
+    rows = []
+    for n, ind in enumerate(base.indicators, start=1):
+        history = [
+            Cell(ind, index.get(ind, plan.unit, str(y)), bands, year_target(ind, y))
+            for y in plan.years
+        ]
+        cell = Cell(ind, index.get(ind, plan.unit, str(year)), bands, year_target(ind, year))
+        final = year_target(ind, plan.end_year)
+        rows.append(
+            CapaianRow(
+                no=n,
+                indicator=ind,
+                sasaran=sasaran_of(ind),
+                cell=cell,
+                history=history,
+                final_target=final,
+                final_achievement=against_final(ind, cell, final),
+                chart=chart_for(ind, index, plan.unit, plan_years(plan)),
+            )
+        )
+    return {**base.as_dict(), "rows": rows, "bands": list(bands.values())}
+
+
+# -- skm (the surveys engineer's data) -------------------------------------------------------------
+
+
+def build_skm(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
+    from django.utils.module_loading import import_string
+
+    from kinerja_core.periods import Period
+
+    report_data = import_string("kinerja.surveys.reports.survey_report_data")
+    element_chart = import_string("kinerja.surveys.reports.element_chart")
+    data = report_data(plan.unit, Period(year))
+    return {
+        **common(plan, year, on).as_dict(),
+        "data": data,
+        "chart": element_chart(data) if data.get("elements") else "",
+    }

@@ -1,0 +1,451 @@
+"""Renderers: report data (from builders) → file bytes, one function per kind and format.
+
+PDF goes through one HTML template per kind and WeasyPrint; DOCX through python-docx with the
+same rows; XLSX keeps numbers as numbers with number formats.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from kinerja.web.tables import xlsx_bytes
+
+from . import docx_writer as w
+from .builders import CapaianRow, figure, target_text
+
+
+def pdf(template: str, data: dict[str, Any]) -> bytes:
+    import weasyprint
+
+    html = render_to_string(template, data)
+    return weasyprint.HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+
+
+def pdf_renderer(kind: str) -> Any:
+    def render(data: dict[str, Any]) -> bytes:
+        return pdf(f"reports/{kind}.html", data)
+
+    render.__name__ = f"pdf_{kind}"
+    return render
+
+
+def chart_png(svg: str, dpi: int = 150) -> bytes:
+    """The server's SVG chart as a PNG for DOCX (Word has no reliable SVG): drawn by WeasyPrint
+    on a page the size of the chart, rasterised by poppler's pdftoppm."""
+    import weasyprint
+
+    page = (
+        "<style>@page { size: 150mm 72mm; margin: 0 } body { margin: 0 }"
+        " svg { width: 150mm; height: auto }</style>" + svg
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "chart.pdf"
+        weasyprint.HTML(string=page).write_pdf(source)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(source), str(Path(tmp) / "c")],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        return (Path(tmp) / "c.png").read_bytes()
+
+
+# -- iku --------------------------------------------------------------------------------------
+
+
+def docx_iku(data: dict[str, Any]) -> bytes:
+    doc = w.new_document(data["unit_name"], landscape=True, demo=data["demo"])
+    w.title(doc, data["title"], data["subtitle"])
+    if data["function"]:
+        w.heading(doc, "FUNGSI :")
+        doc.add_paragraph(data["function"])
+    if data["tasks"]:
+        w.heading(doc, "TUGAS :")
+        for task in data["tasks"]:
+            doc.add_paragraph(f"{task['letter']}. {task['text']}")
+    w.heading(doc, "INDIKATOR KINERJA TUJUAN :")
+    w.table(
+        doc,
+        ["NO.", "TUJUAN", "INDIKATOR TUJUAN", "PENJELASAN/FORMULASI PERHITUNGAN"],
+        [[f"{r['no']}.", r["goal"], r["indicator"], r["explanation"]] for r in data["goal_rows"]],
+    )
+    for note in data["notes"]:
+        w.heading(doc, f"NB : {_('Calculation of')} {note['label']} =")
+        doc.add_paragraph(note["explanation"])
+    w.page_break(doc)
+    w.title(doc, "INDIKATOR KINERJA UTAMA (IKU)", f"PADA {data['subtitle']}")
+    if data["target_table_source"]:
+        doc.add_paragraph(data["target_table_source"])
+    years = [str(y) for y in data["years"]]
+    w.table(
+        doc,
+        ["NO", "TUJUAN", "SASARAN", "INDIKATOR TUJUAN/SASARAN", *years],
+        [
+            [r["no"], r["goal"], r["objective"], r["indicator"], *r["targets"]]
+            for r in data["target_rows"]
+        ],
+        numeric=range(4, 4 + len(years)),
+    )
+    w.heading(doc, "Tabel IKU")
+    w.table(
+        doc,
+        [
+            "NO",
+            "SASARAN STRATEGIS",
+            "INDIKATOR KINERJA UTAMA",
+            "PENJELASAN / FORMULASI PERHITUNGAN",
+            "SUMBER DATA",
+            "PENANGGUNG JAWAB",
+        ],
+        [
+            [
+                f"{r['no']}.",
+                r["objective"],
+                r["indicator"],
+                r["explanation"],
+                r["source"],
+                r["responsible"],
+            ]
+            for r in data["iku_rows"]
+        ],
+    )
+    w.signature(doc, data["signing"])
+    return w.to_bytes(doc)
+
+
+# -- pk ---------------------------------------------------------------------------------------
+
+
+def docx_pk(data: dict[str, Any]) -> bytes:
+    signing = data["signing"]
+    doc = w.new_document(data["unit_name"], demo=data["demo"])
+    w.title(doc, f"PERJANJIAN KINERJA TAHUN {data['year']}", data["unit_name"].upper())
+    doc.add_paragraph(
+        "Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan dan akuntabel "
+        "serta berorientasi pada hasil, kami yang bertanda tangan di bawah ini:"
+    )
+    doc.add_paragraph(f"Nama\t: {signing.name or w.BLANK_NAME}")
+    doc.add_paragraph(f"Jabatan\t: {signing.title}")
+    doc.add_paragraph("selanjutnya disebut pihak pertama")
+    doc.add_paragraph(f"Nama\t: {signing.superior_name or w.BLANK_NAME}")
+    doc.add_paragraph(f"Jabatan\t: {signing.superior_title or w.BLANK_NAME}")
+    doc.add_paragraph("selaku atasan pihak pertama, selanjutnya disebut pihak kedua.")
+    doc.add_paragraph(
+        "Pihak pertama berjanji akan mewujudkan target kinerja yang seharusnya sesuai lampiran "
+        "perjanjian ini, dalam rangka mencapai target kinerja jangka menengah seperti yang telah "
+        "ditetapkan dalam dokumen perencanaan. Keberhasilan dan kegagalan pencapaian target "
+        "kinerja tersebut menjadi tanggung jawab kami."
+    )
+    doc.add_paragraph(
+        "Pihak kedua akan melakukan supervisi yang diperlukan serta akan melakukan evaluasi "
+        "terhadap capaian kinerja dari perjanjian ini dan mengambil tindakan yang diperlukan "
+        "dalam rangka pemberian penghargaan dan sanksi."
+    )
+    w.two_signatures(doc, signing)
+    w.page_break(doc)
+    w.title(doc, f"PERJANJIAN KINERJA TAHUN {data['year']}", data["unit_name"].upper())
+    w.table(
+        doc,
+        ["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "TARGET"],
+        [[f"{r['no']}.", r["sasaran"], r["indicator"], r["target"]] for r in data["rows"]],
+        numeric=[3],
+    )
+    w.two_signatures(doc, signing)
+    return w.to_bytes(doc)
+
+
+# -- capaian ----------------------------------------------------------------------------------
+
+
+def cell_target(row: CapaianRow, year_index: int | None = None) -> str:
+    cell = row.cell if year_index is None else row.history[year_index]
+    return target_text(row.indicator, cell.target) if cell.result is None else result_target(cell)
+
+
+def result_target(cell: Any) -> str:
+    """The target as stored with the result (what the achievement was computed against)."""
+    ind = cell.indicator
+    rng = cell.target_range
+    if rng is not None:
+        return f"{figure(rng[0], ind.decimals)}–{figure(rng[1], ind.decimals, ind.unit_suffix)}"
+    return figure(cell.target_value, ind.decimals, ind.unit_suffix)
+
+
+def status_text(row: CapaianRow) -> str:
+    cell = row.cell
+    if cell.band is not None:
+        return cell.status_label
+    return f"{cell.status_label}: {cell.reason}" if cell.reason else cell.status_label
+
+
+def docx_capaian(data: dict[str, Any]) -> bytes:
+    rows: list[CapaianRow] = data["rows"]
+    year, years = data["year"], data["years"]
+    doc = w.new_document(data["unit_name"], landscape=True, demo=data["demo"])
+    w.title(doc, "BAB III AKUNTABILITAS KINERJA", f"{data['unit_name'].upper()} · TAHUN {year}")
+    w.heading(doc, f"3.1 Capaian Indikator Kinerja Tahun {year}")
+    w.table(
+        doc,
+        [
+            "NO",
+            "TUJUAN/SASARAN",
+            "INDIKATOR KINERJA",
+            "TARGET",
+            "REALISASI",
+            "CAPAIAN (%)",
+            "KETERANGAN",
+        ],
+        [
+            [
+                f"{r.no}.",
+                r.sasaran,
+                r.indicator.name,
+                cell_target(r),
+                r.shown(r.cell.realisation),
+                figure(r.cell.achievement, 2),
+                status_text(r),
+            ]
+            for r in rows
+        ],
+        numeric=[3, 4, 5],
+    )
+    w.heading(doc, f"3.2 Capaian Indikator Kinerja Tahun {years[0]}–{years[-1]}")
+    history_header = ["NO", "INDIKATOR KINERJA"]
+    for y in years:
+        history_header += [f"T {y}", f"R {y}", f"% {y}"]
+    w.table(
+        doc,
+        history_header,
+        [
+            [f"{r.no}.", r.indicator.name]
+            + [
+                part
+                for i, cell in enumerate(r.history)
+                for part in (
+                    cell_target(r, i),
+                    figure(cell.realisation, r.decimals),
+                    figure(cell.achievement, 2),
+                )
+            ]
+            for r in rows
+        ],
+        numeric=range(2, 2 + 3 * len(years)),
+    )
+    doc.add_paragraph("T = target, R = realisasi, % = capaian.")
+    w.heading(doc, f"3.3 Capaian Tahun {year} terhadap Target Akhir Renstra ({years[-1]})")
+    w.table(
+        doc,
+        [
+            "NO",
+            "INDIKATOR KINERJA",
+            f"REALISASI {year}",
+            f"TARGET AKHIR RENSTRA {years[-1]}",
+            "CAPAIAN TERHADAP TARGET AKHIR (%)",
+        ],
+        [
+            [
+                f"{r.no}.",
+                r.indicator.name,
+                r.shown(r.cell.realisation),
+                target_text(r.indicator, r.final_target),
+                figure(r.final_achievement, 2),
+            ]
+            for r in rows
+        ],
+        numeric=[2, 3, 4],
+    )
+    w.page_break(doc)
+    w.heading(doc, f"3.4 Grafik Realisasi dan Target {years[0]}–{years[-1]}")
+    for r in rows:
+        doc.add_paragraph(f"{r.no}. {r.indicator.name}")
+        w.picture(doc, chart_png(r.chart))
+    w.signature(doc, data["signing"])
+    return w.to_bytes(doc)
+
+
+def xlsx_capaian(data: dict[str, Any]) -> bytes:
+    """Three sheets (3.1, 3.2, 3.3) with numbers as numbers, rounded as printed."""
+    rows: list[CapaianRow] = data["rows"]
+    year, years = data["year"], data["years"]
+
+    def n(value: Any, decimals: int) -> Any:
+        from kinerja.results.queries import rounded
+
+        return rounded(value, decimals)
+
+    def target_number(cell: Any) -> Any:
+        rng = cell.target_range
+        if rng is not None:
+            return f"{figure(rng[0], cell.decimals)}–{figure(rng[1], cell.decimals)}"
+        return n(cell.target_value, cell.decimals)
+
+    sheet1 = [
+        [
+            r.indicator.code,
+            r.sasaran,
+            r.indicator.name,
+            r.indicator.get_unit_display(),
+            target_number(r.cell),
+            n(r.cell.realisation, r.decimals),
+            n(r.cell.achievement, r.decimals),
+            r.cell.status,
+            status_text(r),
+        ]
+        for r in rows
+    ]
+    header2 = ["Kode", "Indikator"]
+    for y in years:
+        header2 += [f"Target {y}", f"Realisasi {y}", f"Capaian {y} (%)"]
+    sheet2 = [
+        [r.indicator.code, r.indicator.name]
+        + [
+            v
+            for cell in r.history
+            for v in (
+                target_number(cell),
+                n(cell.realisation, r.decimals),
+                n(cell.achievement, r.decimals),
+            )
+        ]
+        for r in rows
+    ]
+    final = years[-1]
+    sheet3 = [
+        [
+            r.indicator.code,
+            r.indicator.name,
+            n(r.cell.realisation, r.decimals),
+            None
+            if r.final_target is None
+            else (
+                n(r.final_target.value, r.decimals)
+                if not r.final_target.is_range
+                else target_text(r.indicator, r.final_target)
+            ),
+            n(r.final_achievement, r.decimals),
+        ]
+        for r in rows
+    ]
+    return xlsx_bytes(
+        [
+            (
+                f"3.1 Capaian {year}",
+                [
+                    "Kode",
+                    "Tujuan/Sasaran",
+                    "Indikator",
+                    "Satuan",
+                    "Target",
+                    "Realisasi",
+                    "Capaian (%)",
+                    "Status",
+                    "Keterangan",
+                ],
+                sheet1,
+            ),
+            (f"3.2 Renstra {years[0]}-{final}", header2, sheet2),
+            (
+                f"3.3 Target akhir {final}",
+                [
+                    "Kode",
+                    "Indikator",
+                    f"Realisasi {year}",
+                    f"Target akhir {final}",
+                    "Capaian terhadap target akhir (%)",
+                ],
+                sheet3,
+            ),
+        ]
+    )
+
+
+# -- skm --------------------------------------------------------------------------------------
+
+
+def docx_skm(data: dict[str, Any]) -> bytes:
+    skm = data["data"]
+    doc = w.new_document(data["unit_name"], demo=data["demo"])
+    w.title(
+        doc,
+        "LAPORAN SURVEI KEPUASAN MASYARAKAT",
+        f"{skm['unit']['name'].upper()} · {skm['period']['label']}",
+    )
+    w.heading(doc, "1. Metode")
+    doc.add_paragraph(
+        _(
+            "The index is computed by %(method)s: the mean score of each element (NRR) of the nine elements, weighted equally, times 25."
+        )
+        % {"method": skm["method"]["label"]}
+    )
+    w.heading(doc, "2. Responden")
+    w.table(
+        doc,
+        [_("Item"), _("Number")],
+        [
+            [_("Service users in the period (population)"), skm.get("population") or "–"],
+            [_("Target sample (Krejcie & Morgan)"), skm.get("sample_target") or "–"],
+            [_("Respondents"), skm["respondents"]],
+        ],
+        numeric=[1],
+    )
+    if skm["ikm"] is None:
+        doc.add_paragraph(_("No survey responses in this period yet."))
+    else:
+        w.heading(doc, "3. Nilai per Unsur")
+        w.table(
+            doc,
+            [_("Element"), _("Total score"), "NRR", _("Index"), _("Grade")],
+            [
+                [
+                    f"{e['code']} {e['name']}",
+                    e["total"],
+                    figure(e["nrr"], 2),
+                    figure(e["ikm"], 2),
+                    e["grade"],
+                ]
+                for e in skm["elements"]
+            ],
+            numeric=[1, 2, 3],
+        )
+        if data["chart"]:
+            w.picture(doc, chart_png(data["chart"]))
+        w.heading(doc, "4. Indeks Kepuasan Masyarakat")
+        doc.add_paragraph(
+            f"IKM = {figure(skm['ikm'], 2)} · {_('grade')} {skm['grade']} ({skm['grade_label']})"
+        )
+        for group in skm.get("profile") or []:
+            w.heading(doc, f"5. Profil Responden: {group['label']}")
+            w.table(
+                doc,
+                [_("Group"), _("Respondents")],
+                [[i["label"], i["count"]] for i in group["items"]],
+                numeric=[1],
+            )
+        if skm.get("suggestions"):
+            w.heading(doc, "6. Saran Responden")
+            for suggestion in skm["suggestions"]:
+                doc.add_paragraph(str(suggestion))
+    w.heading(doc, _("Follow-up plan"))
+    if skm["followups"]:
+        w.table(
+            doc,
+            [_("Element"), _("Action"), _("Responsible"), _("Deadline"), _("Status")],
+            [
+                [f["element"], f["action"], f["owner"], f["deadline"], f["status_label"]]
+                for f in skm["followups"]
+            ],
+        )
+    else:
+        doc.add_paragraph(
+            _("The follow-up plan starts from the lowest elements:")
+            + " "
+            + ", ".join(skm["lowest"][:3])
+        )
+    w.signature(doc, data["signing"])
+    return w.to_bytes(doc)

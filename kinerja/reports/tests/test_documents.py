@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+from openpyxl import load_workbook
+
+from kinerja.reports.registry import render
+
+pytestmark = pytest.mark.django_db
+
+SIGNED = date(2026, 11, 27)
+
+
+def pdf_text(content: bytes) -> str:
+    assert content.startswith(b"%PDF-")
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
+def docx_text(content: bytes) -> str:
+    doc = Document(io.BytesIO(content))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_it_prints_the_iku_document(uji) -> None:
+    for text in (
+        pdf_text(render("iku", "pdf", uji, 2021, SIGNED)),
+        docx_text(render("iku", "docx", uji, 2021, SIGNED)),
+    ):
+        assert "INDIKATOR KINERJA UTAMA" in text
+        assert "Cakupan layanan" in text and "Hari tunggu" in text
+        for target in ("50%", "60%", "70%", "3–5", "7"):
+            assert target in text, target
+        assert "27 November 2026" in text
+
+
+def test_it_prints_the_performance_agreement(uji) -> None:
+    for text in (
+        pdf_text(render("pk", "pdf", uji, 2022, SIGNED)),
+        docx_text(render("pk", "docx", uji, 2022, SIGNED)),
+    ):
+        assert "PERJANJIAN KINERJA TAHUN 2022" in text
+        assert "Pertumbuhan layanan" in text and "60%" in text and "3–5" in text
+        assert "Pihak Pertama" in text and "Wali Kota Kota Uji" in text
+        assert "Uji, 27 November 2026" in text
+
+
+def test_it_prints_the_achievement_tables(uji) -> None:
+    pdf = pdf_text(render("capaian", "pdf", uji, 2021, SIGNED))
+    docx = docx_text(render("capaian", "docx", uji, 2021, SIGNED))
+    for text in (pdf, docx):
+        assert "BAB III" in text and "Cakupan layanan" in text
+        # I1 2021: realisation 50 % of a 50 % target; I3: 6,5 days against 7 → 107,14 %
+        assert "50,00%" in text and "100,00" in text
+        assert "6,5" in text and "107,14" in text
+        # against the final Renstra target (2023: 70 %) → 71,43 %
+        assert "71,43" in text
+    assert "Hal" in pdf or "Page" in pdf  # page numbers
+
+
+def test_it_writes_the_capaian_workbook_as_the_iku_command_reports(uji) -> None:
+    out = StringIO()
+    call_command("iku", "--plan", uji.code, "--year", "2021", "--json", stdout=out)
+    expected = json.loads(out.getvalue())
+    book = load_workbook(io.BytesIO(render("capaian", "xlsx", uji, 2021, SIGNED)))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert len(rows) == len(expected["indicators"]) == 3
+    for item in expected["indicators"]:
+        row = rows[item["code"]]
+        assert row["Realisasi"] == item["realisation"]
+        assert row["Capaian (%)"] == item["achievement"]
+        assert row["Status"] == item["status"]
+        if not isinstance(item["target"], dict):
+            assert row["Target"] == item["target"]
+    assert rows["I1"]["Realisasi"] == 50 and isinstance(rows["I1"]["Realisasi"], int | float)
+    assert sheet.cell(row=2, column=6).number_format == "#,##0.00"
+
+
+def test_it_prints_the_survey_report_without_responses(uji) -> None:
+    for text in (
+        pdf_text(render("skm", "pdf", uji, 2021, SIGNED)),
+        docx_text(render("skm", "docx", uji, 2021, SIGNED)),
+    ):
+        assert "SURVEI KEPUASAN MASYARAKAT" in text and "27 November 2026" in text
+
+
+def test_it_writes_a_report_from_the_command_line(uji, tmp_path) -> None:
+    target = tmp_path / "pk.docx"
+    call_command("report", "pk", "--format", "docx", "-o", str(target), "--plan", uji.code)
+    assert "PERJANJIAN KINERJA" in docx_text(target.read_bytes())
+    with pytest.raises(CommandError, match="unknown report"):
+        call_command("report", "lkj", "-o", str(target), "--plan", uji.code)
+    with pytest.raises(CommandError, match="not 'xlsx'"):
+        call_command("report", "pk", "--format", "xlsx", "-o", str(target), "--plan", uji.code)
+    with pytest.raises(CommandError, match="not a year"):
+        call_command("report", "pk", "--year", "1999", "-o", str(target), "--plan", uji.code)
