@@ -23,7 +23,7 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.web.charts import bar_chart
 from kinerja.web.tables import XLSX_TYPE, csv_response
-from kinerja_core.errors import InputError
+from kinerja_core.errors import CoreError, InputError
 from kinerja_core.formula import NotComputable
 from kinerja_core.periods import Period
 
@@ -369,6 +369,12 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
         if unit is None:
             raise PermissionDenied
     year = int_param(request, "year", this_year(), 1900, 2999)
+    period = Period(year)
+    try:  # a sub-year period (2024-Q2) counts from 1 January to its end, as the measures do
+        period = Period.parse(request.GET["period"])
+        year = period.year
+    except (KeyError, CoreError):
+        pass
     measure = request.GET.get("measure", "groups_facilitated")
     if measure not in MEASURE_NAMES:
         measure = "groups_facilitated"
@@ -376,7 +382,7 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
         "kind": [k for k in request.GET.getlist("kind") if k],
         "activity_type": [t for t in request.GET.getlist("activity_type") if t],
     }
-    data = drilldown(unit, Period(year), filters, measure)
+    data = drilldown(unit, period, filters, measure)
     fostered = measure == "groups_fostered_cumulative"
     chart = bar_chart(
         [
@@ -404,6 +410,7 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
             **data,
             "unit": unit,
             "year": year,
+            "period": period,
             "measure": measure,
             "measures": MEASURE_NAMES,
             "filters": filters,

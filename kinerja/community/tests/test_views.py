@@ -202,3 +202,16 @@ def test_it_imports_from_the_page_after_a_dry_run(login, people, wonoasih) -> No
 def test_it_exports_xlsx(login, people, registry) -> None:
     response = login(people["head"]).get(reverse("community:export") + "?format=xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_it_drills_down_a_sub_year_period_from_the_first_of_january(
+    login, people, registry
+) -> None:
+    client = login(people["head"])
+    base = reverse("community:drilldown") + "?unit=kel-wonoasih&measure=groups_facilitated"
+    quarter = client.get(base + "&period=2024-Q1").content.decode()
+    counted = quarter[quarter.index('class="counted"') : quarter.index('class="not-counted"')]
+    assert "RW 01 Wonoasih" in counted and "Rapat koordinasi" in counted  # 1 March is in Q1
+    january = client.get(base + "&period=2024-01").content.decode()
+    counted = january[january.index('class="counted"') : january.index('class="not-counted"')]
+    assert "RW 01 Wonoasih" not in counted
