@@ -13,13 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja.results.actions import plan_years
 from kinerja.results.dashboard import chart_for
+from kinerja.results.formatting import figure, target_text
 from kinerja.results.queries import (
     Cell,
     ResultIndex,
@@ -30,34 +30,7 @@ from kinerja.results.queries import (
 )
 from kinerja.web.models import DemoMarker
 from kinerja_core.achievement import TargetRange, achievement
-from kinerja_core.numbers import format_decimal
 from kinerja_core.periods import indonesian_date
-
-
-def lang() -> str:
-    return "en" if (get_language() or "id").startswith("en") else "id"
-
-
-def figure(value: Decimal | None, decimals: int, suffix: str = "") -> str:
-    """84,60 / 40% / "–" for no value, in the document's language."""
-    return "–" if value is None else format_decimal(value, decimals, lang()) + suffix
-
-
-def target_figure(value: Decimal | None, decimals: int, suffix: str = "") -> str:
-    """A target as the IKU document prints it: whole numbers bare (40%), others padded (84,60)."""
-    if value is not None and value == value.to_integral_value():
-        return figure(value, 0, suffix)
-    return figure(value, decimals, suffix)
-
-
-def target_text(indicator: Indicator, target: Target | None) -> str:
-    if target is None:
-        return "–"
-    suffix = indicator.unit_suffix
-    if target.is_range:
-        low = target_figure(target.low, indicator.decimals)
-        return f"{low}–{target_figure(target.high, indicator.decimals, suffix)}"
-    return target_figure(target.value, indicator.decimals, suffix)
 
 
 def city_of(unit: OrgUnit) -> OrgUnit | None:

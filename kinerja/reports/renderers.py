@@ -14,10 +14,11 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from kinerja.results.formatting import figure, target_text
 from kinerja.web.tables import xlsx_bytes
 
 from . import docx_writer as w
-from .builders import CapaianRow, figure, target_text
+from .builders import CapaianRow
 
 
 def pdf(template: str, data: dict[str, Any]) -> bytes:
@@ -164,17 +165,7 @@ def docx_pk(data: dict[str, Any]) -> bytes:
 
 
 def cell_target(row: CapaianRow, year_index: int | None = None) -> str:
-    cell = row.cell if year_index is None else row.history[year_index]
-    return target_text(row.indicator, cell.target) if cell.result is None else result_target(cell)
-
-
-def result_target(cell: Any) -> str:
-    """The target as stored with the result (what the achievement was computed against)."""
-    ind = cell.indicator
-    rng = cell.target_range
-    if rng is not None:
-        return f"{figure(rng[0], ind.decimals)}–{figure(rng[1], ind.decimals, ind.unit_suffix)}"
-    return figure(cell.target_value, ind.decimals, ind.unit_suffix)
+    return (row.cell if year_index is None else row.history[year_index]).target_text()
 
 
 def status_text(row: CapaianRow) -> str:

@@ -17,6 +17,7 @@ from kinerja.plan.models import Indicator, Plan, Target
 from kinerja_core.achievement import NOT_MEASURED, Band
 from kinerja_core.numbers import round_half_up
 
+from .formatting import cell_target_text
 from .models import Result, Status
 
 GREY = "#6b7280"
@@ -122,6 +123,12 @@ class Cell:
         high = source.target_high if self.result is not None else source.high
         value = source.target_value if self.result is not None else source.value
         return (low, high) if value is None and low is not None and high is not None else None
+
+    def target_text(self) -> str:
+        """The target as printed: from the result's snapshot, else from the plan (40% · 3–5)."""
+        rng = self.target_range
+        low, high = rng if rng is not None else (None, None)
+        return cell_target_text(self.indicator, self.target_value, low, high)
 
     def target_json(self) -> float | dict[str, float] | None:
         rng = self.target_range

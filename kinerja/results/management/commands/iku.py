@@ -10,20 +10,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from kinerja.results.commandline import add_plan_year, resolve_plan, resolve_year
-from kinerja.results.queries import Cell, iku_cells, iku_json
+from kinerja.results.queries import iku_cells, iku_json
 from kinerja_core.numbers import format_decimal
 
 
 def shown(value: Any, decimals: int, suffix: str) -> str:
     return "–" if value is None else format_decimal(value, decimals) + suffix
-
-
-def target_text(cell: Cell) -> str:
-    suffix = cell.indicator.unit_suffix
-    rng = cell.target_range
-    if rng is not None:
-        return f"{shown(rng[0], cell.decimals, '')}–{shown(rng[1], cell.decimals, suffix)}"
-    return shown(cell.target_value, cell.decimals, suffix)
 
 
 def clip(text: str, width: int) -> str:
@@ -58,7 +50,7 @@ class Command(BaseCommand):
             [
                 c.indicator.code + (" *" if c.indicator.iku else ""),
                 c.indicator.name,
-                target_text(c),
+                c.target_text(),
                 shown(c.realisation, c.decimals, c.indicator.unit_suffix),
                 shown(c.achievement, 2, "%"),
                 c.status_label if c.computable else f"{c.status_label}: {c.reason}",
