@@ -178,3 +178,20 @@ def test_it_dry_runs_and_refuses_from_the_command_line(wonoasih, tmp_path, capsy
     out = tmp_path / "registry.xlsx"
     call_command("community", "export", "-o", str(out), "--unit", "kec-wonoasih")
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_it_ships_the_default_kinds_of_design_3_3(db) -> None:
+    from kinerja.community.models import GroupKind
+
+    kinds = {k.name: k.is_institution for k in GroupKind.objects.filter(city=None)}
+    institutions = {"RT", "RW", "LPMK", "TP PKK", "Karang Taruna", "Posyandu", "Lembaga Adat"}
+    assert {name for name, inst in kinds.items() if inst} == institutions
+    assert {
+        "Kelompok Tani/KWT",
+        "UMKM",
+        "KUBE",
+        "Majelis Taklim",
+        "Bank Sampah",
+        "Pokdarwis",
+    } < set(kinds)
+    assert "Lainnya" in kinds and "Kampung Tematik" in kinds
