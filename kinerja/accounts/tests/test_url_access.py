@@ -1,0 +1,267 @@
+"""Every URL of the site and the API, walked from the resolver: an anonymous user and an
+outsider (operator of a kelurahan in another kecamatan) are refused wherever they should be.
+
+A new URL needs either an entry in PUBLIC (with the reason) or values for its path parameters
+in PARAMS; without one this test fails, so no view ships without an access rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from kinerja.accounts.models import Membership, OrgUnit
+from kinerja.accounts.views import new_api_key
+
+pytestmark = pytest.mark.django_db
+
+# URL name → why anyone may open it. Everything else must refuse anonymous users.
+PUBLIC: dict[str, str] = {
+    "login": "the log-in page",
+    "logout": "logging out is harmless for anyone",
+    "admin:logout": "logging out is harmless for anyone",
+    "set_language": "language switch",
+    "healthz": "load balancer health check",
+    "accounts:two_factor_verify": "second log-in step; without a pending log-in it redirects to log-in",
+    "accounts:two_factor_enrol": "enrolment during log-in; without one it redirects to log-in",
+    "surveys_public:form": "the citizens' survey form",
+    "surveys_public:thanks": "the survey's thank-you page",
+    "surveys_public:results": "published IKM results",
+    "surveys_public:poster_pdf": "published IKM poster",
+    "surveys_public:poster_png": "published IKM poster",
+    "api:openapi": "the API's description",
+    "api:not_found": "JSON 404 for unknown API addresses",
+}
+
+# Parameterless staff pages an outsider may open (they list only the outsider's own units); the
+# test checks that nothing of Kecamatan Wonoasih appears on them.
+LEAK_MARKERS = ("Wonoasih", "wonoasih")
+
+
+def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace or ""]))
+            yield from walk(p.url_patterns, ns)
+        elif p.name:
+            yield (f"{namespace}:{p.name}" if namespace else p.name), p
+
+
+@pytest.fixture
+def world(people: Any, wonoasih: Any) -> dict[str, Any]:
+    """One real object of every kind a URL points at, all in Kecamatan Wonoasih."""
+    from kinerja.community.models import Evidence
+    from kinerja.community.tests.factories import make_activity, make_group
+    from kinerja.plan.models import Indicator
+    from kinerja.results.models import ManualValue, Result
+    from kinerja.surveys.models import Service
+
+    kec = OrgUnit.objects.get(code="kec-wonoasih")
+    kel = OrgUnit.objects.get(code="kel-wonoasih")
+    group = make_group("RT-01", date(2015, 1, 1))
+    activity = make_activity(date(2022, 3, 1), [group])
+    result = Result.objects.create(
+        plan=wonoasih,
+        indicator=Indicator.objects.filter(plan=wonoasih).first(),
+        unit=kec,
+        period_key="2022",
+        year=2022,
+        computed_at=timezone.now(),
+    )
+    manual = ManualValue.objects.create(
+        plan=wonoasih, name="x", unit=kel, period_key="2022", year=2022, value=1
+    )
+    evidence = Evidence.objects.create(
+        activity=activity, file="community/evidence/x.pdf", original_name="x.pdf",
+        content_type="application/pdf", size=1,
+    )  # fmt: skip
+    service = Service.objects.create(unit=kec, code="ktp", name="KTP", slug="ktp234")
+    api_key, _secret = new_api_key(people["planner"], "kiosk", True)
+    return {
+        "plan": wonoasih,
+        "result": result,
+        "manual": manual,
+        "group": group,
+        "activity": activity,
+        "evidence": evidence,
+        "service": service,
+        "api_key": api_key,
+        "membership": Membership.objects.get(user=people["planner"]),
+        "people": people,
+    }
+
+
+W = dict[str, Any]
+
+
+def PLAN(w: W) -> dict[str, Any]:  # noqa: N802 - reads like the constant it stands for
+    return {"code": w["plan"].code}
+
+
+def UNIT_PERIOD(w: W) -> dict[str, Any]:  # noqa: N802
+    return {"unit_code": "kec-wonoasih", "period_key": "2024"}
+
+
+def SERVICE(w: W) -> dict[str, Any]:  # noqa: N802
+    return {"pk": w["service"].pk}
+
+
+# URL name → its path parameters, from the objects above.
+PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
+    "plan:detail": PLAN,
+    "plan:export": PLAN,
+    "results:detail": lambda w: {"pk": w["result"].pk},
+    "results:recompute": PLAN,
+    "results:manual": PLAN,
+    "results:evidence": lambda w: {"pk": w["manual"].pk},
+    "results:quarterly": PLAN,
+    "results:locks": PLAN,
+    "results:lock_year": lambda w: {"code": w["plan"].code, "year": 2022},
+    "results:apply": lambda w: {"code": w["plan"].code, "year": 2022},
+    "reports:download": lambda w: {"kind": "capaian", "fmt": "xlsx"},
+    "community:group_detail": lambda w: {"pk": w["group"].pk},
+    "community:group_edit": lambda w: {"pk": w["group"].pk},
+    "community:activity_edit": lambda w: {"pk": w["activity"].pk},
+    "community:activity_delete": lambda w: {"pk": w["activity"].pk},
+    "community:evidence": lambda w: {"pk": w["evidence"].pk},
+    "surveys:service_list": lambda w: {"unit_code": "kec-wonoasih"},
+    "surveys:service_create": lambda w: {"unit_code": "kec-wonoasih"},
+    "surveys:import": lambda w: {"unit_code": "kec-wonoasih"},
+    "surveys:results": UNIT_PERIOD,
+    "surveys:export": lambda w: {**UNIT_PERIOD(w), "fmt": "csv"},
+    "surveys:followup": UNIT_PERIOD,
+    "surveys:service_edit": SERVICE,
+    "surveys:service_qr": lambda w: {**SERVICE(w), "fmt": "svg"},
+    "surveys:service_poster": SERVICE,
+    "surveys:service_poster_pdf": SERVICE,
+    "surveys:receipt_codes": SERVICE,
+    "surveys:paper_entry": SERVICE,
+    "surveys_public:results": UNIT_PERIOD,
+    "surveys_public:poster_pdf": UNIT_PERIOD,
+    "surveys_public:poster_png": UNIT_PERIOD,
+    "surveys_public:form": lambda w: {"slug": w["service"].slug},
+    "surveys_public:thanks": lambda w: {"slug": w["service"].slug},
+    "accounts:api_key_revoke": lambda w: {"pk": w["api_key"].pk},
+    "accounts:role_remove": lambda w: {"pk": w["membership"].pk},
+    "accounts:object_history": lambda w: {"model": "plan.plan", "object_id": w["plan"].pk},
+    "api:unit_ikm": lambda w: {"code": "kec-wonoasih"},
+    "api:unit_groups": lambda w: {"code": "kec-wonoasih"},
+    "api:plan": PLAN,
+    "api:plan_indicators": PLAN,
+    "api:plan_results": PLAN,
+    "api:plan_manual_values": PLAN,
+    "api:service_responses": lambda w: {"slug": w["service"].slug},
+    "api:not_found": lambda w: {"rest": "nothing-here"},
+}
+# Query strings some pages need to find their object.
+QUERY: dict[str, str] = {"reports:download": "?plan=wonoasih-2020-2024&year=2022"}
+# The admin's own parameters (every admin page needs staff status first).
+ADMIN_PARAMS = {"object_id": "1", "id": "1", "app_label": "accounts", "content_type_id": "1"}
+
+
+def urls(w: W) -> list[tuple[str, str, bool]]:
+    """(name, URL, has path parameters) for every named URL pattern."""
+    found, missing = [], []
+    for name, _pattern in walk(get_resolver().url_patterns):
+        names = param_names_of(name)
+        if name.startswith("admin:"):
+            kwargs = {k: ADMIN_PARAMS[k] for k in names}
+        elif names:
+            if name not in PARAMS:
+                missing.append(f"{name} {sorted(names)}")
+                continue
+            kwargs = PARAMS[name](w)
+        else:
+            kwargs = {}
+        found.append((name, reverse(name, kwargs=kwargs) + QUERY.get(name, ""), bool(names)))
+    assert not missing, "add path parameter values to PARAMS for: " + "; ".join(missing)
+    return found
+
+
+def param_names_of(name: str) -> set[str]:
+    resolver = get_resolver()
+    *namespaces, short = name.split(":")
+    for ns in namespaces:
+        resolver = resolver.namespace_dict[ns][1]
+    names: set[str] = set()
+    for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(short):
+        for _text, params in possibility:
+            names |= set(params)
+    return names
+
+
+def is_login_redirect(response: Any) -> bool:
+    location = response.get("Location", "")
+    return response.status_code == 302 and (
+        location.startswith("/accounts/login/") or location.startswith("/admin/login/")
+    )
+
+
+def refused(response: Any, api: bool) -> bool:
+    if api:
+        return response.status_code in (401, 403, 404, 405)
+    return is_login_redirect(response) or response.status_code in (403, 404, 405)
+
+
+def test_it_refuses_anonymous_users_everywhere_but_public_pages(world):
+    anonymous = Client()
+    problems = []
+    for name, url, _has_params in urls(world):
+        if name in PUBLIC:
+            continue
+        for method in ("get", "post"):
+            response = getattr(anonymous, method)(url)
+            api = name.startswith("api:")
+            ok = (
+                response.status_code in (401, 405)
+                if api
+                else (is_login_redirect(response) or response.status_code == 405)
+            )
+            if not ok:
+                problems.append(
+                    f"{method.upper()} {url} ({name}) → {response.status_code} {response.get('Location', '')}"
+                )
+    assert not problems, "anonymous users not refused:\n" + "\n".join(problems)
+
+
+def test_it_refuses_an_outsider_everything_of_another_kecamatan(world, login):
+    outsider = world["people"]["outsider"]
+    site = login(outsider)
+    _key, secret = new_api_key(outsider, "outsider", True)
+    api_client = Client(headers={"Authorization": f"Bearer {secret}"})
+    problems = []
+    for name, url, has_params in urls(world):
+        if name in PUBLIC:
+            continue
+        api = name.startswith("api:")
+        client = api_client if api else site
+        if has_params:
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                if not refused(response, api):
+                    problems.append(
+                        f"{method.upper()} {url} ({name}) → {response.status_code} {response.get('Location', '')}"
+                    )
+        else:
+            response = client.get(url)
+            if response.status_code >= 500:
+                problems.append(f"GET {url} ({name}) → {response.status_code}")
+            elif response.status_code == 200 and not response.streaming:
+                text = response.content.decode("utf-8", "replace")
+                leaked = [m for m in LEAK_MARKERS if m in text]
+                if leaked:
+                    problems.append(f"GET {url} ({name}) shows {leaked[0]!r} to an outsider")
+    assert not problems, "outsider not refused:\n" + "\n".join(problems)
+
+
+def test_it_lets_everyone_open_the_public_pages(world):
+    anonymous = Client()
+    for name, url, _has_params in urls(world):
+        if name in PUBLIC and name not in {"logout", "set_language"}:
+            assert anonymous.get(url).status_code < 500, url
