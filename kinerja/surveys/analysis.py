@@ -17,7 +17,15 @@ from django.db.models import Case, CharField, Count, IntegerField, Sum, Value, W
 from django.db.models.functions import Coalesce
 
 from kinerja.accounts.models import OrgUnit
-from kinerja_core.ikm import IkmResult, Tally, compute_ikm, get_method
+from kinerja_core.ikm import (
+    EDUCATION_LEVELS,
+    GENDERS,
+    OCCUPATIONS,
+    IkmResult,
+    Tally,
+    compute_ikm,
+    get_method,
+)
 from kinerja_core.periods import Period
 
 from .models import CODES, SCORE_FIELDS, TOTAL_FIELDS, DailyTally, Response, ServiceVolume
@@ -89,6 +97,17 @@ def _age_band() -> Case:
 
 
 DIMENSIONS = ("gender", "age", "education", "occupation")
+# Groups are listed in the vocabulary's own order (SD before SMP), not alphabetically.
+GROUP_ORDER: dict[str, tuple[str, ...]] = {
+    "gender": GENDERS,
+    "age": tuple(label for _minimum, label in AGE_BANDS),
+    "education": EDUCATION_LEVELS,
+    "occupation": OCCUPATIONS,
+}
+
+
+def _position(order: tuple[str, ...], label: str) -> int:
+    return order.index(label) if label in order else len(order)
 
 
 def _dimension(name: str) -> Any:
@@ -128,6 +147,7 @@ def breakdowns(unit: OrgUnit, period: Period) -> dict[str, list[dict[str, Any]]]
     for name in DIMENSIONS:
         grouped = responses.annotate(group=_dimension(name)).values("group")
         rows = list(grouped.annotate(**raw_aggregates()).order_by("group"))
+        rows.sort(key=lambda row, order=GROUP_ORDER[name]: _position(order, row["group"]))
         result[name] = _group_rows(rows, raw_names, "group")
     by_service = list(
         DailyTally.objects.filter(scope(unit, start, end))
@@ -143,7 +163,7 @@ def breakdowns(unit: OrgUnit, period: Period) -> dict[str, list[dict[str, Any]]]
     return result
 
 
-def suggestions(unit: OrgUnit, period: Period, limit: int = 100) -> list[Response]:
+def suggestions(unit: OrgUnit, period: Period, limit: int = 50) -> list[Response]:
     start, end = span(period)
     return list(
         Response.objects.filter(scope(unit, start, end))

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
 
@@ -37,26 +38,63 @@ ELEMENT_NAMES: dict[str, Any] = {
     "U8": _("Handling of complaints, suggestions and feedback"),
     "U9": _("Facilities and infrastructure"),
 }
+# A context keeps short answer words ("None", "Good", "Free") apart from the same words
+# elsewhere in the project's catalogues.
 ANSWER_LABELS: dict[str, tuple[Any, Any, Any, Any]] = {
-    "U1": (_("Not suitable"), _("Less suitable"), _("Suitable"), _("Very suitable")),
-    "U2": (_("Not easy"), _("Less easy"), _("Easy"), _("Very easy")),
-    "U3": (_("Not fast"), _("Less fast"), _("Fast"), _("Very fast")),
-    "U4": (_("Very expensive"), _("Rather expensive"), _("Cheap"), _("Free")),
-    "U5": (_("Not suitable"), _("Less suitable"), _("Suitable"), _("Very suitable")),
-    "U6": (_("Not competent"), _("Less competent"), _("Competent"), _("Very competent")),
+    "U1": (
+        pgettext_lazy("survey answer", "Not suitable"),
+        pgettext_lazy("survey answer", "Less suitable"),
+        pgettext_lazy("survey answer", "Suitable"),
+        pgettext_lazy("survey answer", "Very suitable"),
+    ),
+    "U2": (
+        pgettext_lazy("survey answer", "Not easy"),
+        pgettext_lazy("survey answer", "Less easy"),
+        pgettext_lazy("survey answer", "Easy"),
+        pgettext_lazy("survey answer", "Very easy"),
+    ),
+    "U3": (
+        pgettext_lazy("survey answer", "Not fast"),
+        pgettext_lazy("survey answer", "Less fast"),
+        pgettext_lazy("survey answer", "Fast"),
+        pgettext_lazy("survey answer", "Very fast"),
+    ),
+    "U4": (
+        pgettext_lazy("survey answer", "Very expensive"),
+        pgettext_lazy("survey answer", "Rather expensive"),
+        pgettext_lazy("survey answer", "Cheap"),
+        pgettext_lazy("survey answer", "Free"),
+    ),
+    "U5": (
+        pgettext_lazy("survey answer", "Not suitable"),
+        pgettext_lazy("survey answer", "Less suitable"),
+        pgettext_lazy("survey answer", "Suitable"),
+        pgettext_lazy("survey answer", "Very suitable"),
+    ),
+    "U6": (
+        pgettext_lazy("survey answer", "Not competent"),
+        pgettext_lazy("survey answer", "Less competent"),
+        pgettext_lazy("survey answer", "Competent"),
+        pgettext_lazy("survey answer", "Very competent"),
+    ),
     "U7": (
-        _("Not polite and friendly"),
-        _("Less polite and friendly"),
-        _("Polite and friendly"),
-        _("Very polite and friendly"),
+        pgettext_lazy("survey answer", "Not polite and friendly"),
+        pgettext_lazy("survey answer", "Less polite and friendly"),
+        pgettext_lazy("survey answer", "Polite and friendly"),
+        pgettext_lazy("survey answer", "Very polite and friendly"),
     ),
     "U8": (
-        _("None"),
-        _("Exists but does not work"),
-        _("Works, not optimally"),
-        _("Well managed"),
+        pgettext_lazy("survey answer", "None"),
+        pgettext_lazy("survey answer", "Exists but does not work"),
+        pgettext_lazy("survey answer", "Works, not optimally"),
+        pgettext_lazy("survey answer", "Well managed"),
     ),
-    "U9": (_("Poor"), _("Fair"), _("Good"), _("Very good")),
+    "U9": (
+        pgettext_lazy("survey answer", "Poor"),
+        pgettext_lazy("survey answer", "Fair"),
+        pgettext_lazy("survey answer", "Good"),
+        pgettext_lazy("survey answer", "Very good"),
+    ),
 }
 assert set(QUESTIONS) == {e.code for e in ELEMENTS_2017}
 
@@ -116,6 +154,10 @@ class AnswerForm(forms.Form):
 
     def score_fields(self) -> list[Any]:
         return [self[f"u{i}"] for i in range(1, 10)]
+
+    def score_rows(self) -> list[tuple[str, Any, Any]]:
+        """(code, short element name, field): the compact rows of paper-form entry."""
+        return [(f"U{i}", ELEMENT_NAMES[f"U{i}"], self[f"u{i}"]) for i in range(1, 10)]
 
     def answer(self) -> Answer:
         data = self.cleaned_data

@@ -147,7 +147,7 @@ ID: dict[str, str | tuple[str, str]] = {
     "Element": "Unsur",
     "Index": "Indeks",
     "Grade": "Mutu",
-    "Change": "Perubahan",
+    "Difference": "Selisih",
     "Survey poster": "Poster survei",
     "Follow-up plan": "Rencana tindak lanjut",
     "Follow-up plan (rencana tindak lanjut)": "Rencana tindak lanjut",
@@ -302,7 +302,7 @@ def fill(path: Path) -> list[str]:
             missing.append(msgid)
             out.append(block)
             continue
-        lines = [line for line in lines if line != "#, fuzzy"]
+        lines = [line for line in lines if line != "#, fuzzy" and not line.startswith("#|")]
         kept = [
             line
             for line in lines

@@ -25,11 +25,26 @@ def csv_text(rows: list[list[int]], service: str = "ktp", day: str = "2024-03-05
     return "\n".join(lines) + "\n"
 
 
-@pytest.fixture
-def kec(wonoasih: Any) -> Any:
+def units() -> Any:
+    """City > Kecamatan Wonoasih > Kelurahan Wonoasih, without loading the whole plan (fast);
+    the ``wonoasih`` fixture, when also used, updates these same units."""
     from kinerja.accounts.models import OrgUnit
 
-    return OrgUnit.objects.get(code="kec-wonoasih")
+    city, _ = OrgUnit.objects.get_or_create(
+        code="kota-probolinggo", defaults={"name": "Probolinggo", "level": "city"}
+    )
+    kec, _ = OrgUnit.objects.get_or_create(
+        code="kec-wonoasih", defaults={"name": "Wonoasih", "level": "kecamatan", "parent": city}
+    )
+    OrgUnit.objects.get_or_create(
+        code="kel-wonoasih", defaults={"name": "Wonoasih", "level": "kelurahan", "parent": kec}
+    )
+    return kec
+
+
+@pytest.fixture
+def kec(db: Any) -> Any:
+    return units()
 
 
 @pytest.fixture
@@ -40,7 +55,7 @@ def service(kec: Any) -> Any:
 
 
 @pytest.fixture
-def kel_service(wonoasih: Any) -> Any:
+def kel_service(kec: Any) -> Any:
     from kinerja.accounts.models import OrgUnit
     from kinerja.surveys.actions import do_save_service
 
