@@ -33,7 +33,12 @@ def stored_form(field: models.Field[Any, Any], value: Any) -> Any:
         return str(number.quantize(Decimal(1).scaleb(-field.decimal_places)))
     if isinstance(field, models.DateTimeField | models.DateField | models.TimeField):
         return chain.plain(field.to_python(value))
-    return chain.plain(value)
+    if isinstance(field, models.FileField):
+        return value.name or ""  # the stored file name, not the file
+    try:
+        return chain.plain(value)
+    except TypeError:  # a custom field's value: its text is what the log can keep
+        return str(value)
 
 
 def tracked_values(history_instance: Any) -> dict[str, Any]:
@@ -55,7 +60,11 @@ def changes_of(history_instance: Any) -> dict[str, Any] | None:
     if previous_record is None:  # history started after the row existed
         return {"before": None, "after": current}
     previous = tracked_values(previous_record)
-    changed = [name for name in current if current[name] != previous.get(name)]
+    # A save that only moved an auto_now stamp (a reload of an unchanged plan) changed nothing.
+    stamps = {f.attname for f in history_instance.tracked_fields if getattr(f, "auto_now", False)}
+    changed = [
+        name for name in current if name not in stamps and current[name] != previous.get(name)
+    ]
     if not changed:
         return None
     return {

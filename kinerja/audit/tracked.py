@@ -5,8 +5,12 @@ Every model listed here gets a django-simple-history historical model created in
 owning app. A model is added here by name: a name that no longer imports fails loudly at start-up
 rather than silently dropping a model from the audit trail.
 
-``unit`` is the attribute path from a row to the OrgUnit it belongs to ("self" for OrgUnit): the
-audit log is filtered by unit and shown to those whose roles cover that unit.
+``unit`` is the attribute path from a row to the OrgUnit it belongs to ("self" for OrgUnit, or
+"fn:dotted.path" of a function returning the unit's path): the audit log is filtered by unit and
+shown to those whose roles cover that unit.
+
+Writes that bypass model signals (``bulk_create``, ``bulk_update``, ``QuerySet.update``) leave no
+history; simple-history's ``bulk_create_with_history``/``bulk_update_with_history`` keep it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,16 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.plan.models.Objective", "goal.plan.unit"),
     Tracked("kinerja.plan.models.Indicator", "plan.unit"),
     Tracked("kinerja.plan.models.Target", "indicator.plan.unit"),
+    Tracked("kinerja.community.models.GroupKind", "city"),
+    Tracked("kinerja.community.models.Group", "kelurahan"),
+    Tracked("kinerja.community.models.Activity", "fn:kinerja.audit.tracked.activity_unit_path"),
+    Tracked("kinerja.community.models.Evidence", "fn:kinerja.audit.tracked.evidence_unit_path"),
+    Tracked("kinerja.surveys.models.Service", "unit"),
+    Tracked("kinerja.surveys.models.ServiceVolume", "service.unit"),
+    Tracked("kinerja.surveys.models.FollowUp", "unit"),
+    Tracked("kinerja.results.models.Result", "unit"),
+    Tracked("kinerja.results.models.ManualValue", "unit"),
+    Tracked("kinerja.results.models.YearLock", "plan.unit"),
 )
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().
@@ -55,11 +69,46 @@ def register_history() -> None:
         BY_LABEL[model._meta.label_lower] = spec
 
 
+def common_path(paths: list[str]) -> str:
+    """The deepest unit containing all of ``paths`` ("/a/b/c/" and "/a/b/d/" → "/a/b/")."""
+    if not paths:
+        return ""
+    parts = [p.strip("/").split("/") for p in paths]
+    shared: list[str] = []
+    for names in zip(*parts, strict=False):
+        if len(set(names)) != 1:
+            break
+        shared.append(names[0])
+    return "/" + "/".join(shared) + "/" if shared else ""
+
+
+def activity_unit_path(activity: Any) -> str:
+    """An activity belongs where its groups are. A new activity's links are written after the
+    activity row, so its creation entry may carry no unit; later entries carry it."""
+    if activity.pk is None:
+        return ""
+    from kinerja.community.models import ActivityGroup
+
+    paths = ActivityGroup.objects.filter(activity_id=activity.pk).values_list(
+        "group__kelurahan__path", flat=True
+    )
+    return common_path(sorted(set(paths)))
+
+
+def evidence_unit_path(evidence: Any) -> str:
+    from kinerja.community.models import Activity
+
+    activity = Activity.objects.filter(pk=evidence.activity_id).first()
+    return activity_unit_path(activity) if activity is not None else ""
+
+
 def unit_path_of(instance: models.Model) -> str:
     """The materialised path of the row's org unit, or "" when it cannot be found."""
     spec = BY_LABEL.get(instance._meta.label_lower)
     if spec is None:
         return ""
+    if spec.unit.startswith("fn:"):
+        return str(import_string(spec.unit[3:])(instance))
     target: Any = instance
     if spec.unit != "self":
         try:

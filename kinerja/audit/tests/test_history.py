@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from kinerja.accounts.models import OrgUnit
 from kinerja.audit.models import AuditEntry
 from kinerja.plan.models import Target
 from kinerja.test import WONOASIH_PLAN
@@ -100,3 +101,43 @@ def test_it_scopes_the_log_to_the_users_units(people, login):
 def test_it_refuses_anonymous_users(client, wonoasih):
     response = client.get(reverse("accounts:audit_log"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_it_keeps_a_deleted_group_in_the_log_with_who_and_what(people, login):
+    from datetime import date
+
+    from kinerja.community.actions import do_save_group
+    from kinerja.community.models import Group, GroupKind
+
+    operator = people["operator"]
+    group = Group(
+        code="PKK-01",
+        name="TP PKK Wonoasih",
+        kind=GroupKind.objects.filter(city=None).first(),
+        kelurahan=OrgUnit.objects.get(code="kel-wonoasih"),
+        established=date(2019, 5, 1),
+    )
+    group._history_user = operator
+    do_save_group(operator, group)
+    pk = group.pk
+    group._history_user = operator
+    group._change_reason = "dibubarkan, digabung ke PKK kelurahan"
+    group.delete()
+
+    client = login(people["head"])
+    log = client.get(reverse("accounts:audit_log"), {"model": "community.group"})
+    entries = list(log.context["entries"])
+    assert [e.action for e in entries] == ["delete", "create"]
+    deleted = entries[0]
+    assert deleted.actor_name == "operator" and deleted.object_id == str(pk)
+    assert deleted.changes["before"]["name"] == "TP PKK Wonoasih"
+    assert deleted.reason == "dibubarkan, digabung ke PKK kelurahan"
+    assert deleted.unit_path == "/kota-probolinggo/kec-wonoasih/kel-wonoasih/"
+    page = client.get(reverse("accounts:object_history", args=["community.group", pk]))
+    assert "TP PKK Wonoasih" in page.content.decode() and page.context["deleted"]
+    assert (
+        login(people["outsider"])
+        .get(reverse("accounts:object_history", args=["community.group", pk]))
+        .status_code
+        == 403
+    )
