@@ -393,8 +393,13 @@ def _sqrt(value: Fraction) -> Decimal:
 
 
 def _ci95(
-    tally: Tally, weight: Fraction, mean: Decimal, population: int | None
+    tally: Tally, weight: Fraction, mean: Decimal, population: int | None, elements: int
 ) -> tuple[Decimal, Decimal] | None:
+    """Normal-approximation 95 % interval, clipped to the scale's possible range.
+
+    With few respondents the normal bounds run past the scale (2 answers gave 91,78–102,67);
+    no IKM can lie outside 25 × w × k × [1, 4], so the interval is cut there.
+    """
     n = tally.respondents
     if n < 2 or tally.sum_s2 is None:
         return None
@@ -406,7 +411,9 @@ def _ci95(
     with localcontext() as ctx:
         ctx.prec = PRECISION
         half = Z_95 * _sqrt(max(variance, Fraction(0)))
-        return (mean - half, mean + half)
+        lowest = _to_decimal(SCALE * weight * elements)
+        highest = _to_decimal(SCALE * weight * elements * 4)
+        return (max(mean - half, lowest), min(mean + half, highest))
 
 
 def compute_ikm(
@@ -446,7 +453,7 @@ def compute_ikm(
         )
     ikm = _to_decimal(index * SCALE)
     grade = grade_of(ikm, m)
-    ci = _ci95(tally, weight, ikm, population)
+    ci = _ci95(tally, weight, ikm, population, len(m.elements))
     crosses = ci is not None and grade_of(ci[0], m) != grade_of(ci[1], m)
     return IkmResult(
         method=m,

@@ -256,7 +256,8 @@ def test_it_computes_a_95_percent_interval_by_hand() -> None:
     assert result.ci95 is not None
     low, high = result.ci95
     assert round(low, 4) == D("46.7098")
-    assert round(high, 4) == D("103.2902")
+    # 75 + 28,2902 = 103,29 lies beyond the scale: the interval stops at 100.
+    assert high == 100
     assert result.crosses_grade_edge
 
 
@@ -281,8 +282,16 @@ def test_it_does_not_flag_an_interval_inside_one_grade() -> None:
     result = compute_ikm(Tally.from_responses(uniform(4) + [almost]))
     assert result.ci95 is not None
     low, high = result.ci95
-    assert D("95") < low < high < D("102")
+    assert D("95") < low < high <= D("100")
     assert not result.crosses_grade_edge
+
+
+def test_it_clips_the_interval_to_the_scale_of_the_method() -> None:
+    tally = Tally.from_responses(uniform(4) + uniform(1))
+    low, high = compute_ikm(tally).ci95 or (None, None)
+    assert (low, high) == (25, 100)
+    low, high = compute_ikm(tally, "permenpanrb-14-2017-rounded-weight").ci95 or (None, None)
+    assert (low, high) == (D("24.975"), D("99.9"))
 
 
 def test_it_has_no_interval_for_one_respondent() -> None:
