@@ -62,7 +62,9 @@ def bar_chart(
     """
     label_w, value_w, bar_w, row_h = 170, 70, 360, 26
     width = label_w + bar_w + value_w
-    height = 12 + row_h * max(len(items), 1) + (18 if bands else 0)
+    # Band labels alternate between two lines so close edges (C 65 / B 76,61) never overlap.
+    band_lines = min(len(bands or ()), 2)
+    height = 12 + row_h * max(len(items), 1) + 16 * band_lines
     values = [Decimal(v) for _l, v, _c in items if v is not None]
     top = (
         Decimal(max_value) if max_value is not None else _nice_max(max(values, default=Decimal(0)))
@@ -91,7 +93,7 @@ def bar_chart(
         out.append(
             f'<text x="{label_w + bar_w + 6}" y="{y + 15}" fill="{INK}">{_fmt(value, decimals)}{escape(unit)}</text>'
         )
-    for threshold, band_label in bands or ():
+    for k, (threshold, band_label) in enumerate(bands or ()):
         if not top:
             continue
         x = label_w + float(min(Decimal(1), Decimal(threshold) / top) * bar_w)
@@ -100,7 +102,7 @@ def bar_chart(
             f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{bottom}" stroke="{INK}" stroke-dasharray="4 3"/>'
         )
         out.append(
-            f'<text x="{x:.1f}" y="{bottom + 13}" text-anchor="middle" fill="{MUTED}" font-size="11">{escape(band_label)} {_fmt(threshold, decimals)}</text>'
+            f'<text x="{x:.1f}" y="{bottom + 13 + 15 * (k % 2)}" text-anchor="middle" fill="{MUTED}" font-size="11">{escape(band_label)} {_fmt(threshold, decimals)}</text>'
         )
     out.append("</svg>")
     return "".join(out)
