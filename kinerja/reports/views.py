@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from kinerja.accounts import access
 from kinerja.results.actions import plan_years
-from kinerja.results.views import chosen_year, plan_for, visible_plans
+from kinerja.results.views import chosen_plan, chosen_year, plan_for
 
 from .registry import CONTENT_TYPES, RENDERERS, TITLES, UnknownReport, filename, kinds
 from .registry import render as render_report
@@ -16,11 +16,9 @@ from .registry import render as render_report
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    plans = list(visible_plans(request).order_by("unit__path", "code"))
-    if not plans:
+    plans, plan = chosen_plan(request)
+    if plan is None:
         return render(request, "reports/index.html", {"plans": []})
-    code = request.GET.get("plan")
-    plan = next((p for p in plans if p.code == code), plans[0])
     year = chosen_year(request, plan)
     documents = [
         {"kind": kind, "title": TITLES[kind], "formats": list(RENDERERS[kind])} for kind in kinds()

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from kinerja.accounts.models import OrgUnit
 from kinerja_core.periods import Period
 
 from .models import ManualValue, Result
@@ -42,6 +43,11 @@ class InputRow:
     formula: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)
     manual: ManualValue | None = None
+
+    @property
+    def decimals(self) -> int:
+        """Counts print whole (134), ratios with two decimals (44,78)."""
+        return 0 if self.value is not None and self.value == self.value.to_integral_value() else 2
 
     @property
     def period_label(self) -> str:
@@ -77,7 +83,7 @@ def source_links(item: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def input_rows(result: Result) -> list[InputRow]:
-    """The inputs of ``result`` in tree order, each with its source links (two queries)."""
+    """The inputs of ``result`` in tree order, each with its source links (three queries)."""
     flat = flatten(result.inputs or {})
     manual_keys = {
         (i["measure"], i["unit"], i["period"]) for _k, i, _d in flat if i.get("source") == "manual"
@@ -91,6 +97,11 @@ def input_rows(result: Result) -> list[InputRow]:
             unit__path__startswith=result.plan.unit.path,
         ).select_related("unit", "entered_by"):
             manual[(value.name, value.unit.code, value.period_key)] = value
+    names = dict(
+        OrgUnit.objects.filter(code__in={i.get("unit") for _k, i, _d in flat}).values_list(
+            "code", "name"
+        )
+    )
     rows = []
     for key, item, depth in flat:
         row = InputRow(
@@ -98,7 +109,7 @@ def input_rows(result: Result) -> list[InputRow]:
             label=str(item.get("label") or item.get("name") or key),
             depth=depth,
             source=str(item.get("source") or ""),
-            unit=str(item.get("unit") or ""),
+            unit=names.get(item.get("unit"), str(item.get("unit") or "")),
             period=str(item.get("period") or ""),
             value=None if item.get("value") is None else Decimal(item["value"]),
             reason=item.get("reason"),
@@ -106,7 +117,7 @@ def input_rows(result: Result) -> list[InputRow]:
             links=source_links(item),
         )
         if row.source == "manual":
-            row.manual = manual.get((item.get("measure", ""), row.unit, row.period))
+            row.manual = manual.get((item.get("measure", ""), item.get("unit", ""), row.period))
             row.links.append(
                 (_("manual values"), reverse("results:manual", args=[result.plan.code]))
             )

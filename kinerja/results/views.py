@@ -45,6 +45,13 @@ def visible_plans(request: HttpRequest) -> QuerySet[Plan]:
     )
 
 
+def chosen_plan(request: HttpRequest) -> tuple[list[Plan], Plan | None]:
+    """The plans the user may see, and the one asked for by ?plan= (default: the first)."""
+    plans = list(visible_plans(request).order_by("unit__path", "code"))
+    code = request.GET.get("plan")
+    return plans, next((p for p in plans if p.code == code), plans[0] if plans else None)
+
+
 def plan_for(request: HttpRequest, code: str, action: str = access.VIEW) -> Plan:
     plan = get_object_or_404(Plan.objects.select_related("unit"), code=code)
     access.require(request.user, action, plan.unit)
@@ -70,11 +77,9 @@ def chosen_unit(request: HttpRequest, plan: Plan) -> OrgUnit:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    plans = list(visible_plans(request).order_by("unit__path", "code"))
-    if not plans:
+    plans, plan = chosen_plan(request)
+    if plan is None:
         return render(request, "results/dashboard.html", {"plans": []})
-    code = request.GET.get("plan")
-    plan = next((p for p in plans if p.code == code), plans[0])
     unit = chosen_unit(request, plan)
     year = chosen_year(request, plan)
     context: dict[str, Any] = {

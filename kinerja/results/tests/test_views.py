@@ -159,15 +159,18 @@ def test_it_locks_a_year_and_applies_changes_with_a_reason(uji, staff, login) ->
     assert "Data Kelurahan Dua dikoreksi" in page
 
 
+def pages(plan) -> list[str]:
+    return [
+        reverse("results:detail", args=[result("I1").pk]),
+        reverse("results:manual", args=[plan.code]),
+        reverse("results:quarterly", args=[plan.code]),
+        reverse("results:locks", args=[plan.code]),
+    ]
+
+
 def test_it_refuses_an_outsider_everywhere(uji, staff, login) -> None:
     client = login(staff["outsider"])
-    some = result("I1")
-    for url in [
-        reverse("results:detail", args=[some.pk]),
-        reverse("results:manual", args=[uji.code]),
-        reverse("results:quarterly", args=[uji.code]),
-        reverse("results:locks", args=[uji.code]),
-    ]:
+    for url in pages(uji):
         assert client.get(url).status_code == 403, url
     for url in [
         reverse("results:recompute", args=[uji.code]),
@@ -178,12 +181,6 @@ def test_it_refuses_an_outsider_everywhere(uji, staff, login) -> None:
 
 
 def test_it_refuses_anonymous_users_everywhere(client, uji) -> None:
-    some = result("I1")
-    for url in [
-        reverse("results:detail", args=[some.pk]),
-        reverse("results:manual", args=[uji.code]),
-        reverse("results:quarterly", args=[uji.code]),
-        reverse("results:locks", args=[uji.code]),
-    ]:
+    for url in pages(uji):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
