@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kinerja.accounts.securityheaders.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -165,6 +166,27 @@ KINERJA_PROXY_COUNT = int(os.environ.get("KINERJA_PROXY_COUNT", 0))
 # Two-factor log-in required for administrators and unit heads (on unless KINERJA_DEBUG);
 # users with a TwoFactorExemption (the demo users) are let through.
 KINERJA_REQUIRE_2FA = env_bool("KINERJA_REQUIRE_2FA", not DEBUG)
+# Production hardening (docs/deploy.md). Behind an HTTPS reverse proxy set KINERJA_HTTPS=1: the
+# proxy must overwrite X-Forwarded-Proto, because Django then trusts it to tell HTTPS requests.
+KINERJA_HTTPS = env_bool("KINERJA_HTTPS", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+if KINERJA_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("KINERJA_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("KINERJA_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KINERJA_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("KINERJA_HSTS_PRELOAD", True)
+    # /healthz is probed over plain HTTP by the proxy or the monitor on the same machine.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy: unset → the strict default of kinerja.accounts.securityheaders;
+# empty → no header.
+KINERJA_CSP = os.environ.get("KINERJA_CSP")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

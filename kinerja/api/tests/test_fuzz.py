@@ -21,7 +21,21 @@ schema.app = application
 
 
 @pytest.fixture
-def admin_key(people: Any, service: Any) -> str:
+def keep_test_connection() -> Any:
+    """Like Django's test client: the WSGI app must not close the test's database connection
+    (and with it the test transaction) at the end of each request."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def admin_key(people: Any, service: Any, keep_test_connection: Any) -> str:
     from datetime import date
 
     from kinerja.accounts.views import new_api_key
