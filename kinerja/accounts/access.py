@@ -22,7 +22,6 @@ SUBMIT = "submit"  # submit a year's realisation for approval
 APPROVE = "approve"
 LOCK = "lock"
 ADMINISTER = "administer"
-AUDIT = "audit"  # read the unit-wide audit log
 
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -36,16 +35,14 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
             APPROVE,
             LOCK,
             ADMINISTER,
-            AUDIT,
         }
     ),
-    Role.HEAD: frozenset({VIEW, APPROVE, LOCK, AUDIT}),
-    Role.PLANNER: frozenset({VIEW, EDIT_PLAN, EDIT_RESULTS, SUBMIT, AUDIT}),
+    Role.HEAD: frozenset({VIEW, APPROVE, LOCK}),
+    Role.PLANNER: frozenset({VIEW, EDIT_PLAN, EDIT_RESULTS, SUBMIT}),
     Role.SURVEY_OFFICER: frozenset({VIEW, EDIT_SURVEY}),
     Role.REGISTRY_OFFICER: frozenset({VIEW, EDIT_REGISTRY}),
     Role.KELURAHAN_OPERATOR: frozenset({VIEW, EDIT_REGISTRY}),
-    # Read only, everything including the audit log: the city inspectorate's role.
-    Role.VIEWER: frozenset({VIEW, AUDIT}),
+    Role.VIEWER: frozenset({VIEW}),
 }
 
 UserLike = User | AnonymousUser

@@ -233,6 +233,7 @@ def security(request: HttpRequest) -> HttpResponse:
             "required": two_factor.required(request.user),
             "keys": ApiKey.objects.filter(user=request.user, revoked_at__isnull=True),
             "new_key": request.session.pop(NEW_KEY, None),
+            "perms_roles": access.units_for(request.user, access.ADMINISTER).exists(),
         },
     )
 

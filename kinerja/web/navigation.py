@@ -11,4 +11,5 @@ MENU = [
     ("surveys:staff_home", _("Survey")),
     ("reports:index", _("Reports")),
     ("accounts:audit_log", _("History")),
+    ("accounts:security", _("Account")),
 ]

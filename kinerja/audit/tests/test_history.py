@@ -73,11 +73,21 @@ def test_it_exports_the_filtered_log(people, login):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
-def test_it_refuses_the_log_to_outsiders_and_operators(people, login):
+def test_it_shows_an_operator_only_their_kelurahan_and_refuses_others_records(people, login):
+    from datetime import date
+
+    from kinerja.community.tests.factories import make_group
+
+    make_group("RT-01", date(2015, 1, 1))
+    make_group("RT-02", date(2015, 1, 1), kelurahan="kel-pakistaji")
     target = Target.objects.filter(indicator__code="S1.1").first()
-    for persona in ("outsider", "operator"):
-        client = login(people[persona])
-        assert client.get(reverse("accounts:audit_log")).status_code == 403
+    kel = "/kota-probolinggo/kec-wonoasih/kel-wonoasih/"
+    log = login(people["operator"]).get(reverse("accounts:audit_log"))
+    shown = {e.object_repr for e in log.context["entries"]}
+    assert "RT-01 · Kelompok RT-01" in shown and "RT-02 · Kelompok RT-02" not in shown
+    assert len(shown) == AuditEntry.objects.filter(unit_path__startswith=kel).count()
+    seen = login(people["outsider"]).get(reverse("accounts:audit_log")).context["entries"]
+    assert seen and all("/kel-pilang/" in e.unit_path for e in seen)
     outsider = login(people["outsider"])
     url = reverse("accounts:object_history", args=["plan.target", target.pk])
     assert outsider.get(url).status_code == 403
@@ -88,12 +98,15 @@ def test_it_scopes_the_log_to_the_users_units(people, login):
     from kinerja.accounts.models import OrgUnit, Role
     from kinerja.test import make_user
 
-    viewer = make_user("inspektur-pilang", Role.VIEWER, OrgUnit.objects.get(code="kel-pilang"))
+    viewer = make_user("inspektur", Role.VIEWER, OrgUnit.objects.get(code="kec-kademangan"))
     log = login(viewer).get(reverse("accounts:audit_log"))
     assert log.status_code == 200
+    assert {e.object_repr for e in log.context["entries"]} >= {
+        "Kecamatan Kademangan",
+        "Kelurahan Pilang",
+    }
     assert all(
-        e.unit_path.startswith("/kota-probolinggo/kec-kademangan/kel-pilang/")
-        for e in log.context["entries"]
+        e.unit_path.startswith("/kota-probolinggo/kec-kademangan/") for e in log.context["entries"]
     )
     assert "kec-wonoasih" not in "".join(e.unit_path for e in log.context["entries"])
 
