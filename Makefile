@@ -58,5 +58,19 @@ pytest: setup
 
 test: setup lint typecheck migrations-check pytest
 
+# Benchmarks (not part of `make test`; BENCHMARKS.md explains each figure). The issue's full
+# scale is BENCH_RESPONSES=10000000 BENCH_IMPORT_ROWS=1000000 BENCH_CRASH_SUBMISSIONS=10000; the
+# defaults below are what fits in 20 minutes on a shared 2-core machine. Needs PostgreSQL on
+# 127.0.0.1 (BENCH_PG_URL) unless BENCH_ENGINES=sqlite.
+BENCH_RESPONSES ?= 2000000
+BENCH_IMPORT_ROWS ?= 50000
+BENCH_CRASH_SUBMISSIONS ?= 2000
+BENCH_RECOMPUTE_YEARS ?= 2024
+
+bench: setup
+	BENCH_RESPONSES=$(BENCH_RESPONSES) BENCH_IMPORT_ROWS=$(BENCH_IMPORT_ROWS) \
+	BENCH_CRASH_SUBMISSIONS=$(BENCH_CRASH_SUBMISSIONS) BENCH_RECOMPUTE_YEARS=$(BENCH_RECOMPUTE_YEARS) \
+	$(PY) -m bench
+
 clean:
 	rm -rf $(VENV) var/static

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "simple_history",
     "kinerja.audit",
     "kinerja.web",
+    "kinerja.benchmarks",
 ]
 
 MIDDLEWARE = [

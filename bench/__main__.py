@@ -1,0 +1,171 @@
+"""``make bench``: every scenario on SQLite and PostgreSQL, then BENCHMARKS.md and results.json.
+
+Run from the repository root as ``python -m bench``. Each engine gets a fresh database of its
+own (SQLite under ``$BENCH_VAR_DIR/sqlite``, PostgreSQL database ``kinerja_bench``), the same
+deterministic data set (``kinerja bench generate``), the timed scenarios (``kinerja bench run``)
+and the crash test (``kinerja bench crash``). Settings, all from the environment:
+
+  BENCH_RESPONSES          survey responses to generate (default 10 000 000)
+  BENCH_SCALE              small, city, province or N cities (default city)
+  BENCH_ENGINES            "sqlite postgresql" (default both)
+  BENCH_PG_URL             postgres://postgres@127.0.0.1:5432/kinerja_bench
+  BENCH_VAR_DIR            var/bench
+  BENCH_REPEATS            runs per timing (default 5)
+  BENCH_IMPORT_ROWS        rows of the import CSV (default 1 000 000)
+  BENCH_IMPORT_REPEATS     imports per engine (default 1)
+  BENCH_RECOMPUTE_YEARS    plan years the recompute scenario runs (default all; e.g. 2024)
+  BENCH_SUBMIT_SECONDS     seconds per submit window, 3 windows (default 20)
+  BENCH_CRASH_SUBMISSIONS  submissions of the crash test (default 10 000)
+  BENCH_CRASH_KILLS        SIGKILLs of the crash test (default 20)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.report import write_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+KINERJA = str(Path(sys.executable).parent / "kinerja")
+
+
+def env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def fresh_postgres(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def engine_env(engine: str, var: Path) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if k != "KINERJA_DATABASE_URL"}
+    base["KINERJA_VAR_DIR"] = str(var / engine)
+    if engine == "postgresql":
+        url = env("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/kinerja_bench")
+        fresh_postgres(url)
+        base["KINERJA_DATABASE_URL"] = url
+    else:
+        shutil.rmtree(var / engine, ignore_errors=True)
+    (var / engine).mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def kinerja(args: list[str], environ: dict[str, str], capture: bool = False) -> str:
+    print("$ kinerja " + " ".join(args), flush=True)
+    done = subprocess.run(
+        [KINERJA, *args],
+        env=environ,
+        cwd=ROOT,
+        check=False,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"kinerja {' '.join(args)} failed (exit {done.returncode})")
+    return done.stdout or ""
+
+
+def bench_engine(engine: str, var: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    environ = engine_env(engine, var)
+    info: dict[str, Any] = {"engine": engine}
+    started = time.perf_counter()
+    kinerja(["migrate", "--no-input", "-v", "0", "--skip-checks"], environ)
+    info["migrate_s"] = round(time.perf_counter() - started, 1)
+    responses = env("BENCH_RESPONSES", "10000000")
+    generated = kinerja(
+        [
+            "bench",
+            "generate",
+            "--scale",
+            env("BENCH_SCALE", "city"),
+            "--responses",
+            responses,
+            "--json",
+        ],
+        environ,
+        capture=True,
+    )
+    info["generate"] = json.loads(generated.strip().splitlines()[-1])
+    output = var / engine / "measurements.json"
+    started = time.perf_counter()
+    kinerja(
+        [
+            "bench",
+            "run",
+            "--repeats",
+            env("BENCH_REPEATS", "5"),
+            "--import-rows",
+            env("BENCH_IMPORT_ROWS", "1000000"),
+            "--import-repeats",
+            env("BENCH_IMPORT_REPEATS", "1"),
+            "--recompute-years",
+            env("BENCH_RECOMPUTE_YEARS", ""),
+            "--submit-seconds",
+            env("BENCH_SUBMIT_SECONDS", "20"),
+            "--output",
+            str(output),
+        ],
+        environ,
+    )
+    info["scenarios_s"] = round(time.perf_counter() - started, 1)
+    measurements = json.loads(output.read_text())
+    crash = kinerja(
+        [
+            "bench",
+            "crash",
+            "--submissions",
+            env("BENCH_CRASH_SUBMISSIONS", "10000"),
+            "--kills",
+            env("BENCH_CRASH_KILLS", "20"),
+            "--json",
+        ],
+        environ,
+        capture=True,
+    )
+    info["crash"] = json.loads(crash.strip().splitlines()[-1])
+    return measurements, info
+
+
+def main() -> None:
+    var = ROOT / env("BENCH_VAR_DIR", "var/bench")
+    saved = var / "run.json"
+    if "--report-only" in sys.argv:
+        # Re-render BENCHMARKS.md (e.g. after editing bench/NOTES.md) from the last run.
+        data = json.loads(saved.read_text())
+        write_outputs(ROOT, data["measurements"], data["runs"], data["total"])
+        return
+    engines = env("BENCH_ENGINES", "sqlite postgresql").split()
+    started = time.perf_counter()
+    measurements: list[dict[str, Any]] = []
+    runs: list[dict[str, Any]] = []
+    for engine in engines:
+        t0 = time.perf_counter()
+        m, info = bench_engine(engine, var)
+        info["total_s"] = round(time.perf_counter() - t0, 1)
+        measurements += m
+        runs.append(info)
+    total = time.perf_counter() - started
+    saved.write_text(json.dumps({"measurements": measurements, "runs": runs, "total": total}))
+    write_outputs(ROOT, measurements, runs, total)
+    print((ROOT / "BENCHMARKS.md").read_text())
+    if any(not r["crash"]["ok"] for r in runs):
+        raise SystemExit("the crash test failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""BENCHMARKS.md and bench/results.json from one ``make bench`` run."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+# scenario → (goal key, how to read it) for the "goals" section.
+GOAL_TEXT = {
+    "median_ms<=20": "median ≤ 20 ms",
+    "ratio>=5": "≥ 5× faster than DuckDB",
+    "stored/s>=200": "≥ 200 stored submissions/s",
+    "p95_ms<=150": "p95 ≤ 150 ms",
+    "server_errors==0": "zero server errors",
+    "database_locked==0": 'zero "database is locked"',
+    "requests_ratio>=0.4": "≥ 0.4 × requests/s of /healthz",
+    "rows/s>=50000": "≥ 50 000 rows/s",
+    "peak_MB<500": "peak memory < 500 MB",
+    "ratio>=0.25": "≥ 0.25 × raw executemany",
+    "seconds<=10": "≤ 10 s",
+    "fixed_query_count": "fixed number of SQL queries",
+}
+
+
+def crash_entries(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    entries = []
+    for run in runs:
+        c = run["crash"]
+        exact = c["acknowledged"] - len(c["lost"])
+        entries.append(
+            {
+                "scenario": "crash",
+                "engine": run["engine"],
+                "rows": c["submissions"],
+                "value": exact,
+                "unit": "acknowledged submissions stored exactly once",
+                "baseline": "acknowledged submissions",
+                "baseline_value": c["acknowledged"],
+                "ratio": round(exact / c["acknowledged"], 3) if c["acknowledged"] else 0,
+                "equal_to_full_recompute": c["rollup_equal"],
+                "goals": {
+                    "none_lost_or_twice": not c["lost"] and not c["duplicated"],
+                    "integrity": c["integrity"] == ["ok"],
+                },
+                "details": {k: v for k, v in c.items() if k not in {"lost", "duplicated"}}
+                | {"lost": len(c["lost"]), "duplicated": len(c["duplicated"])},
+            }
+        )
+    return entries
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores ({cpu or platform.machine()}), Python {platform.python_version()}, load average at the end {load}"
+
+
+def fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def table(measurements: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| scenario | engine | rows | value | unit | baseline | baseline value | ratio | equal to full recompute | goals |",
+        "| --- | --- | ---: | ---: | --- | --- | ---: | ---: | --- | --- |",
+    ]
+    for m in measurements:
+        goals = ", ".join(
+            f"{GOAL_TEXT.get(k, k)}: {'met' if v else '**missed**'}"
+            for k, v in m.get("goals", {}).items()
+        )
+        equal = {True: "yes", False: "**no**", None: "–"}[m.get("equal_to_full_recompute")]
+        lines.append(
+            f"| {m['scenario']} | {m['engine']} | {fmt(m['rows'])} | {fmt(m['value'])} | {m['unit']} | "
+            f"{m['baseline']} | {fmt(m['baseline_value'])} | {fmt(m['ratio'])} | {equal} | {goals} |"
+        )
+    return lines
+
+
+def details(measurements: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for m in measurements:
+        shown = {
+            k: v for k, v in m.get("details", {}).items() if k not in {"pages", "mismatches"} or v
+        }
+        lines.append(
+            f"- **{m['scenario']} / {m['engine']}**: "
+            + "; ".join(f"{k} {fmt(v)}" for k, v in shown.items())
+        )
+        for page in m.get("details", {}).get("pages", []):
+            lines.append(
+                f"  - `{page['url']}`: p95 {page['p95_ms']} ms, median {page['median_ms']} ms, SQL queries {page['queries']}"
+            )
+    return lines
+
+
+def write_outputs(
+    root: Path, measurements: list[dict[str, Any]], runs: list[dict[str, Any]], total: float
+) -> None:
+    everything = measurements + crash_entries(runs)
+    (root / "bench" / "results.json").write_text(
+        json.dumps(everything, indent=2, ensure_ascii=False) + "\n"
+    )
+    scale = runs[0]["generate"] if runs else {}
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`, code in `bench/` and `kinerja/benchmarks/`);",
+        "the raw figures are in `bench/results.json`. Every timing is the median of repeated runs",
+        "and is compared with a baseline measured in the same run on the same data. A ratio above",
+        "1 means Kinerja is better than its baseline (faster, or more throughput).",
+        "",
+        f"- Run: {time.strftime('%Y-%m-%d %H:%M %Z')}, {total / 60:.1f} minutes in all, on {machine()}.",
+        f"- Data (per engine, deterministic seed): scale `{scale.get('scale')}` — {fmt(scale.get('units', 0))} units, "
+        f"{fmt(scale.get('services', 0))} services, {fmt(scale.get('groups', 0))} groups, "
+        f"{fmt(scale.get('activities', 0))} activities, **{fmt(scale.get('responses', 0))} survey responses** "
+        f"({fmt(scale.get('tally_rows', 0))} daily rollup rows), a plan of 50 indicators over 2020–2024.",
+    ]
+    for run in runs:
+        g = run["generate"]
+        lines.append(
+            f"- {run['engine']}: generated in {g['seconds']} s ({fmt(round(g['responses'] / max(g['seconds'], 0.001)))} responses/s), "
+            f"scenarios {run['scenarios_s']} s, crash test {run['crash']['seconds']} s, {run['total_s']} s in all."
+        )
+    lines += [
+        "",
+        "## Results",
+        "",
+        *table(everything),
+        "",
+        "## Details",
+        "",
+        *details(everything),
+        "",
+    ]
+    lines += ["## Crash test", ""]
+    for run in runs:
+        c = run["crash"]
+        lines.append(
+            f"- {run['engine']}: {fmt(c['submissions'])} submissions, {c['kills']} SIGKILLs of the whole gunicorn "
+            f"process group: {fmt(c['acknowledged'])} acknowledged, {fmt(c['stored'])} stored, "
+            f"{len(c['lost'])} lost, {len(c['duplicated'])} stored twice, {fmt(c['retried_posts'])} POSTs resent "
+            f"with their token after a broken connection, {c['unacknowledged_stored']} stored without an answer "
+            f"reaching the phone; integrity: {', '.join(c['integrity'])}; rollup equal to raw rows: "
+            f"{'yes' if c['rollup_equal'] else 'NO'} — **{'passed' if c['ok'] else 'FAILED'}**."
+        )
+    notes = root / "bench" / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    (root / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")

@@ -1,0 +1,164 @@
+"""Scenario ``import``: a big survey CSV through ``kinerja survey import`` vs raw executemany.
+
+The import runs as a child process (the real CLI, with every check, idempotency key and rollup
+update) so its peak memory is its own (``os.wait4`` rusage). The baseline reads the same file
+with ``csv.reader`` and inserts the rows with one ``executemany`` into the responses table, with
+no checks, keys or rollup, inside a transaction that is then rolled back.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.surveys.models import ImportBatch, Response, Service
+from kinerja_core.ikm import EDUCATION_LEVELS, OCCUPATIONS
+
+from .bulk import BulkWriter
+from .measure import Measurement
+from .responses import RESPONSE_COLUMNS
+
+HEADER = [
+    "submitted_at",
+    "service",
+    "gender",
+    "age",
+    "education",
+    "occupation",
+    *(f"U{i}" for i in range(1, 10)),
+    "suggestion",
+]
+KINERJA = Path(sys.executable).parent / "kinerja"
+
+
+def write_csv(path: Path, rows: int, codes: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    start = datetime(2024, 1, 2, 8, 0)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            moment = start + timedelta(days=i * 300 // rows, minutes=rng.randrange(420))
+            writer.writerow(
+                [
+                    moment.strftime("%Y-%m-%d %H:%M:%S"),
+                    codes[i % len(codes)],
+                    "LP"[i & 1],
+                    17 + rng.randrange(59),
+                    EDUCATION_LEVELS[i % len(EDUCATION_LEVELS)],
+                    OCCUPATIONS[i % len(OCCUPATIONS)],
+                    *(rng.choice("2334") for _ in range(9)),
+                    "",
+                ]
+            )
+
+
+def cli_import(path: Path, unit: str) -> tuple[float, int]:
+    """(seconds, peak RSS in bytes) of ``kinerja survey import`` in a child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [str(KINERJA), "survey", "import", str(path), "--unit", unit],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    output = child.stdout.read().decode() if child.stdout else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"kinerja survey import failed: {output}")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def raw_insert(path: Path, unit: OrgUnit) -> float:
+    """Seconds to read the file and executemany it; rolled back afterwards."""
+    ids = dict(Service.objects.filter(unit=unit).values_list("code", "id"))
+    suffix = BulkWriter().tz_suffix
+    started = time.perf_counter()
+    with transaction.atomic():
+        writer = BulkWriter()
+        with path.open(newline="", encoding="utf-8") as stream:
+            reader = csv.reader(stream)
+            next(reader)
+            rows = [
+                (
+                    ids[r[1]],
+                    unit.pk,
+                    r[0] + suffix,
+                    r[0][:10],
+                    "morning",
+                    "import",
+                    r[2],
+                    int(r[3]),
+                    r[4],
+                    r[5],
+                    *(int(x) for x in r[6:15]),
+                    r[15],
+                    None,
+                    None,
+                    r[0] + suffix,
+                )
+                for r in reader
+            ]
+        writer.write(Response._meta.db_table, RESPONSE_COLUMNS, rows)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
+def run(engine: str, rows: int, repeats: int) -> Measurement:
+    units = list(OrgUnit.objects.filter(code__startswith="bench-c01-k").order_by("code"))
+    if len(units) < repeats:
+        raise RuntimeError("the import benchmark needs one generated kecamatan per repeat")
+    ours: list[float] = []
+    theirs: list[float] = []
+    peaks: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="kinerja-bench-") as tmp:
+        path = Path(tmp) / "survey.csv"
+        for r in range(repeats):
+            unit = units[r]
+            codes = sorted(Service.objects.filter(unit=unit).values_list("code", flat=True))
+            # A new seed each run: the same file again would (rightly) be skipped as imported.
+            write_csv(path, rows, codes, seed=100 + r + 1000 * ImportBatch.objects.count())
+            before = Response.objects.filter(unit=unit).count()
+            seconds, peak = cli_import(path, unit.code)
+            stored = Response.objects.filter(unit=unit).count() - before
+            if stored != rows:
+                raise RuntimeError(f"import stored {stored} of {rows} rows")
+            ours.append(seconds)
+            peaks.append(peak)
+            theirs.append(raw_insert(path, unit))
+    connection.close()
+    value, base = statistics.median(ours), statistics.median(theirs)
+    rate, base_rate = rows / value, rows / base
+    return Measurement(
+        scenario="import",
+        engine=engine,
+        rows=rows,
+        value=round(rate),
+        unit="rows/s (median)",
+        baseline="csv.reader + one executemany/COPY of the same rows, no checks",
+        baseline_value=round(base_rate),
+        ratio=round(rate / base_rate, 3),
+        goals={
+            "rows/s>=50000": rate >= 50_000,
+            "peak_MB<500": max(peaks) / 2**20 < 500,
+            "ratio>=0.25": rate / base_rate >= 0.25,
+        },
+        details={
+            "repeats": repeats,
+            "seconds": [round(s, 2) for s in ours],
+            "baseline_seconds": [round(s, 2) for s in theirs],
+            "peak_rss_MB": round(max(peaks) / 2**20, 1),
+        },
+    )

@@ -1,0 +1,180 @@
+"""Scenarios ``recompute`` (a whole city plan) and ``dashboard`` (pages with that data).
+
+Recompute: stored results are deleted before each run, so every run computes and stores all of
+them. Its baseline is the irreducible part of the work: the same measure queries (every distinct
+measure, filter, unit and period the engine asked for) called directly, without formulas,
+targets, achievement or storage.
+
+Dashboard: the results pages of the city plan rendered by Django's test client in-process (no
+network), for the city and for one kelurahan, counting SQL queries; the baseline is /healthz.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kinerja.accounts.models import Membership, OrgUnit, Role
+from kinerja.plan.models import Plan
+from kinerja.results.actions import (
+    compute_outcomes,
+    do_recompute,
+    no_progress,
+    recompute_periods,
+    recompute_units,
+)
+from kinerja.results.engine import Evaluator
+from kinerja.results.models import Result
+from kinerja_core.periods import Period
+
+from .measure import Measurement, faster, median_seconds, ms, percentile
+
+PLAN = "bench-c01-plan"
+
+
+def measure_calls(plan: Plan, years: list[int]) -> list[tuple[Any, ...]]:
+    """Every (function, unit, period, filters) the engine asks for in a recompute of ``years``."""
+    evaluator = Evaluator(plan)
+    periods = recompute_periods(plan, years)
+    for _ in compute_outcomes(evaluator, recompute_units(plan), periods, no_progress):
+        pass
+    units = {u.pk: u for u in recompute_units(plan)}
+    calls = []
+    for name, filters, unit_id, period_key in evaluator.cache:
+        spec = evaluator.specs.get(name)
+        if spec is None or not spec.compute:
+            continue
+        function = evaluator.function(spec)
+        if callable(function) and unit_id in units:
+            calls.append(
+                (
+                    function,
+                    units[unit_id],
+                    Period.parse(period_key),
+                    {k: list(v) for k, v in filters},
+                )
+            )
+    return calls
+
+
+def run_recompute(engine: str, repeats: int, years: list[int] | None = None) -> Measurement:
+    """Recompute ``years`` of the city plan (all its years when None) from scratch."""
+    plan = Plan.objects.get(code=PLAN)
+    all_years = sorted({p.year for p in recompute_periods(plan)})
+    chosen = years or all_years
+
+    def full() -> None:
+        Result.objects.filter(plan=plan, year__in=chosen).delete()
+        do_recompute(plan, years=chosen)
+
+    value, times = median_seconds(full, repeats)
+    stored = Result.objects.filter(plan=plan, year__in=chosen).count()
+    calls = measure_calls(plan, chosen)
+
+    def direct() -> None:
+        for function, unit, period, filters in calls:
+            function(unit, period, filters)
+
+    base, _ = median_seconds(direct, repeats)
+    return Measurement(
+        scenario="recompute",
+        engine=engine,
+        rows=stored,
+        value=round(value, 3),
+        unit=f"s per recompute of {len(chosen)} of the plan's {len(all_years)} years (median)",
+        baseline="the same measure queries called directly (no formulas, no storage)",
+        baseline_value=round(base, 3),
+        ratio=faster(value, base),
+        # The goal is for all years; a partial run is scaled by its share of the periods.
+        goals={
+            "seconds<=10": value
+            * len(recompute_periods(plan))
+            / len(recompute_periods(plan, chosen))
+            <= 10
+        },
+        details={
+            "years": chosen,
+            "estimated_all_years_s": round(
+                value * len(recompute_periods(plan)) / len(recompute_periods(plan, chosen)), 1
+            ),
+            "runs_s": [round(t, 2) for t in times],
+            "results_stored": stored,
+            "measure_queries": len(calls),
+            "units": len(recompute_units(plan)),
+            "periods": len(recompute_periods(plan, chosen)),
+            "indicators": plan.indicators.count(),
+        },
+    )
+
+
+def viewer(plan: Plan) -> User:
+    """A viewer of the plan's unit (no two-factor step, unlike administrators)."""
+    user, _created = User.objects.get_or_create(username="bench-viewer")
+    Membership.objects.get_or_create(user=user, unit=plan.unit, role=Role.VIEWER)
+    return user
+
+
+def page_stats(client: Client, url: str, requests: int) -> dict[str, Any]:
+    times: list[float] = []
+    queries: set[int] = set()
+    for _ in range(requests):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        queries.add(len(captured))
+    return {
+        "url": url,
+        "p95_ms": ms(percentile(times, 0.95)),
+        "median_ms": ms(statistics.median(times)),
+        "queries": sorted(queries),
+    }
+
+
+def run_dashboard(engine: str, requests: int) -> Measurement:
+    plan = Plan.objects.get(code=PLAN)
+    if not Result.objects.filter(plan=plan).exists():
+        do_recompute(plan)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(viewer(plan))
+    kelurahan = (
+        OrgUnit.objects.filter(path__startswith=plan.unit.path, level=OrgUnit.Level.KELURAHAN)
+        .order_by("path")
+        .first()
+    )
+    assert kelurahan is not None
+    home = reverse("home")
+    result = Result.objects.filter(plan=plan, unit=plan.unit).order_by("pk").first()
+    pages = [
+        f"{home}?plan={plan.code}",
+        f"{home}?plan={plan.code}&unit={kelurahan.code}",
+        reverse("results:quarterly", args=[plan.code]),
+    ]
+    if result is not None:
+        pages.append(reverse("results:detail", args=[result.pk]))
+    stats = [page_stats(client, url, requests) for url in pages]
+    base = page_stats(client, reverse("healthz"), requests)
+    worst = max(s["p95_ms"] for s in stats)
+    city, kel = stats[0]["queries"], stats[1]["queries"]
+    fixed = all(len(s["queries"]) == 1 for s in stats) and city == kel
+    return Measurement(
+        scenario="dashboard",
+        engine=engine,
+        rows=Result.objects.filter(plan=plan).count(),
+        value=worst,
+        unit="ms p95 (slowest page)",
+        baseline="GET /healthz through the same test client, p95",
+        baseline_value=base["p95_ms"],
+        ratio=faster(worst, base["p95_ms"]),
+        goals={"p95_ms<=150": worst <= 150, "fixed_query_count": fixed},
+        details={"pages": stats, "requests_per_page": requests},
+    )
