@@ -122,12 +122,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if pending is None:
         return redirect("login")
     user, state = pending
+    device = two_factor.device_of(user)
+    if device is None:  # removed by an administrator meanwhile: start the log-in again
+        request.session.pop(PENDING, None)
+        return redirect("login")
     form = CodeForm(request.POST or None)
     if request.method == "POST":
         if (refused := blocked_response(request, user)) is not None:
             return refused
-        device = two_factor.device_of(user)
-        if form.is_valid() and device is not None:
+        if form.is_valid():
             if two_factor.check_device_code(device, form.cleaned_data["code"]):
                 return finish_login(request, user, state)
             if (refused := refuse_code(request, user, form)) is not None:

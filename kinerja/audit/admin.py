@@ -4,31 +4,27 @@ from django.apps import apps
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kinerja.accounts.admin import ReadOnlyAdmin
+
 from .models import AuditEntry, AuditHead
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class AppendOnlyAdmin(ReadOnlyAdmin):
     """The audit trail is only ever appended to by the application."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(AppendOnlyAdmin):
     list_display = ["seq", "at", "actor_name", "action", "model", "object_repr"]
     list_filter = ["action", "model"]
     search_fields = ["actor_name", "object_repr", "object_id"]
 
 
 @admin.register(AuditHead)
-class AuditHeadAdmin(ReadOnlyAdmin):
+class AuditHeadAdmin(AppendOnlyAdmin):
     list_display = ["seq", "hash"]
 
 
@@ -39,7 +35,7 @@ for model in apps.get_app_config("audit").get_models():
             model,
             type(
                 f"{model.__name__}Admin",
-                (ReadOnlyAdmin,),
+                (AppendOnlyAdmin,),
                 {"list_display": ["history_date", "history_type", "history_user", "__str__"]},
             ),
         )

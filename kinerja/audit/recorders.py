@@ -34,7 +34,7 @@ def stored_form(field: models.Field[Any, Any], value: Any) -> Any:
     if isinstance(field, models.DateTimeField | models.DateField | models.TimeField):
         return chain.plain(field.to_python(value))
     if isinstance(field, models.FileField):
-        return value.name or ""  # the stored file name, not the file
+        return str(getattr(value, "name", value) or "")  # the stored file name, not the file
     try:
         return chain.plain(value)
     except TypeError:  # a custom field's value: its text is what the log can keep
