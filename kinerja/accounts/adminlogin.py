@@ -1,4 +1,4 @@
-"""The admin site's log-in goes through Kinerja's log-in (throttling, two-factor)."""
+"""The admin site: its log-in goes through Kinerja's (throttling, two-factor); superusers only."""
 
 from __future__ import annotations
 
@@ -14,3 +14,8 @@ def admin_login_redirect(
 ) -> HttpResponseRedirect:
     next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
     return HttpResponseRedirect(f"{reverse('login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+
+
+def superuser_only(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_superuser)

@@ -12,7 +12,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from .adminlogin import admin_login_redirect
+        from .adminlogin import admin_login_redirect, superuser_only
 
         # The admin's own log-in form would skip throttling and two-factor: send it to ours.
         admin.site.login = admin_login_redirect  # type: ignore[method-assign]
+        # The admin sees every unit; roles per unit are enforced by kinerja.accounts.access on
+        # the pages and the API, so the admin is for superusers (city administrators) only.
+        admin.site.has_permission = superuser_only  # type: ignore[method-assign]

@@ -176,3 +176,14 @@ def test_it_refuses_a_foreign_next_url(client, people):
         LOGIN + "?next=https://evil.example/", {"username": "perencana", "password": PASSWORD}
     )
     assert response["Location"] == reverse("home")
+
+
+def test_it_opens_the_admin_to_superusers_only(people, login):
+    from kinerja.test import make_user
+
+    staff = make_user("staf-admin")
+    staff.is_staff = True
+    staff.save()
+    response = login(staff).get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert login(people["admin"]).get("/admin/").status_code == 200
