@@ -78,3 +78,35 @@ def test_it_records_a_target_change_with_before_and_after(wonoasih):
     assert entry.changes == {"before": {"value": "30.0000"}, "after": {"value": "31.5000"}}
     assert entry.reason == "typo in the signed document"
     assert entry.unit_path == "/kota-probolinggo/kec-wonoasih/"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads need a server database (the SQLite test database lives in memory)",
+)
+def test_it_keeps_the_chain_whole_when_many_write_at_once():
+    import threading
+
+    from django.db import connections, transaction
+
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(15):
+                with transaction.atomic():
+                    chain.append(AuditEntry.Action.SECURITY, actor_name=f"w{n}", reason=str(i))
+        except BaseException as exc:  # reported below; a thread's exception is otherwise lost
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert AuditEntry.objects.count() == 90
+    assert run_verify() == (0, {"checked": 90, "ok": True})
