@@ -110,3 +110,24 @@ def test_it_keeps_the_chain_whole_when_many_write_at_once():
     assert errors == []
     assert AuditEntry.objects.count() == 90
     assert run_verify() == (0, {"checked": 90, "ok": True})
+
+
+@pytest.mark.django_db
+def test_it_exports_the_log_from_the_command_line(wonoasih, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    target = Target.objects.get(indicator__code="S1.1", year=2022, quarter=0)
+    target.value = "31"
+    target._change_reason = "=HYPERLINK(evil)"  # user text must never become a formula
+    target.save()
+    call_command("audit", "export", "-o", str(tmp_path / "log.csv"), stdout=io.StringIO())
+    rows = list(csv.reader((tmp_path / "log.csv").open(encoding="utf-8-sig")))
+    assert rows[0][0] == "seq" and len(rows) == AuditEntry.objects.count() + 1
+    assert rows[-1][9] == "'=HYPERLINK(evil)"
+    call_command("audit", "export", "-o", str(tmp_path / "log.xlsx"), stdout=io.StringIO())
+    sheet = load_workbook(tmp_path / "log.xlsx").active
+    assert sheet.max_row == AuditEntry.objects.count() + 1
+    with pytest.raises(Exception, match="must end in .csv or .xlsx"):
+        call_command("audit", "export", "-o", str(tmp_path / "log.txt"))
