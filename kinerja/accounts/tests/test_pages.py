@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kinerja.accounts.models import ApiKey, Membership, OrgUnit, Role
+from kinerja.audit.models import AuditEntry
 from kinerja.test import make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,8 @@ def test_it_lets_an_administrator_give_and_take_roles_in_their_units(people, log
     assert response.status_code == 302
     membership = Membership.objects.get(user=newcomer)
     assert (membership.unit, membership.role) == (kel, Role.KELURAHAN_OPERATOR)
+    given = AuditEntry.objects.get(model="accounts.membership", object_id=str(membership.pk))
+    assert (given.action, given.actor_name, given.unit_path) == ("create", "admin-kec", kel.path)
     # A unit outside their own is not among the choices.
     pilang = OrgUnit.objects.get(code="kel-pilang")
     refused = client.post(
