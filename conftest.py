@@ -25,6 +25,20 @@ def indonesian() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    """Personas need a password hash, not a slow one: Argon2 at production cost takes up to a
+    second a hash on a busy CI machine. Tests of the production hashers read the settings module
+    itself (kinerja/accounts/tests/test_login.py)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Any) -> None:
+    """Uploaded evidence goes to a scratch directory, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def wonoasih(db: Any) -> Any:
     from kinerja.test import load_wonoasih

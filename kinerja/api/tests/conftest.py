@@ -5,12 +5,6 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Argon2 at production cost takes ~0.1–0.7 s a hash; personas are made for every test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api(db: Any) -> Any:
     """api(user, write=False) → a test client sending a fresh API key of ``user``."""
