@@ -120,7 +120,8 @@ def trend_chart(
 
     A target is usually drawn dashed and the realisation solid; a missing year breaks the line.
     """
-    width, height = 560, 250
+    # Narrow enough that text stays legible when a phone shrinks the chart to its column.
+    width, height = 460, 240
     left, right, top_pad, bottom = 56, 16, 16, 56
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     values = [v for _n, points, _c, _d in series for v in points.values() if v is not None]
