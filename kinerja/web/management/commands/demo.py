@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from kinerja.web.demo import run_demo
 
@@ -13,5 +14,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         run_demo(self.stdout.write)
         self.stdout.write(
-            self.style.SUCCESS("Demo data loaded (labelled DATA CONTOH on every page).")
+            self.style.SUCCESS(_("Demo data loaded (labelled DATA CONTOH on every page)."))
         )
