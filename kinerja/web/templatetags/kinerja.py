@@ -9,8 +9,9 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from kinerja_core.errors import CoreError
 from kinerja_core.numbers import format_decimal, to_decimal
-from kinerja_core.periods import indonesian_date
+from kinerja_core.periods import Period, indonesian_date
 
 register = template.Library()
 
@@ -49,3 +50,16 @@ def target(value: object, decimals: int = 2) -> str:
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return num(value, 0)
     return num(value, decimals)
+
+
+@register.filter
+def period(value: Period | str | None) -> str:
+    """{{ key|period }}: "2024-Q3" → "Triwulan III 2024" ("Q3 2024" in English); a bad key as is."""
+    if value is None or value == "":
+        return "–"
+    if not isinstance(value, Period):
+        try:
+            value = Period.parse(str(value))
+        except CoreError:
+            return str(value)
+    return value.label(lang())

@@ -1,0 +1,22 @@
+"""Period labels in templates: a key such as 2024-Q3 reads as the office writes it."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from kinerja.web.templatetags.kinerja import period
+from kinerja_core.periods import Period
+
+
+def test_it_labels_period_keys_in_indonesian_and_english() -> None:
+    with translation.override("id"):
+        assert period("2024-Q3") == "Triwulan III 2024"
+        assert period(Period(2024, "month", 11)) == "November 2024"
+        assert period("2024") == "2024"
+    with translation.override("en"):
+        assert period("2024-Q3") == "Q3 2024"
+
+
+def test_it_shows_a_bad_or_missing_key_as_it_is() -> None:
+    assert period("triwulan") == "triwulan"
+    assert period(None) == "–"
