@@ -272,7 +272,11 @@ def results(request: HttpRequest, unit_code: str, period_key: str) -> HttpRespon
         "chart": reports.element_chart(data, ELEMENT_NAMES) if data["elements"] else "",
         "breakdowns": analysis.breakdowns(unit, period) if current.respondents else {},
         "suggestions": analysis.suggestions(unit, period),
-        "channels": analysis.counts_by_channel(unit, period),
+        # Channel names as people say them ("formulir kertas"), not the stored codes.
+        "channels": {
+            Response.Channel(ch).label: n
+            for ch, n in analysis.counts_by_channel(unit, period).items()
+        },
         "element_names": ELEMENT_NAMES,
         "periods": period_links(period),
         "can_edit": access.can(request.user, access.EDIT_SURVEY, unit),
