@@ -14,6 +14,7 @@ and the crash test (``kinerja bench crash``). Settings, all from the environment
   BENCH_IMPORT_ROWS        rows of the import CSV (default 1 000 000)
   BENCH_IMPORT_REPEATS     imports per engine (default 1)
   BENCH_RECOMPUTE_YEARS    plan years the recompute scenario runs (default all; e.g. 2024)
+  BENCH_RECOMPUTE_REPEATS  recompute runs (default 3)
   BENCH_SUBMIT_SECONDS     seconds per submit window, 3 windows (default 20)
   BENCH_CRASH_SUBMISSIONS  submissions of the crash test (default 10 000)
   BENCH_CRASH_KILLS        SIGKILLs of the crash test (default 20)
@@ -113,6 +114,8 @@ def bench_engine(engine: str, var: Path) -> tuple[list[dict[str, Any]], dict[str
             env("BENCH_IMPORT_ROWS", "1000000"),
             "--import-repeats",
             env("BENCH_IMPORT_REPEATS", "1"),
+            "--recompute-repeats",
+            env("BENCH_RECOMPUTE_REPEATS", "3"),
             "--recompute-years",
             env("BENCH_RECOMPUTE_YEARS", ""),
             "--submit-seconds",

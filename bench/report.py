@@ -67,6 +67,8 @@ def machine() -> str:
 
 
 def fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
     if isinstance(value, int):
@@ -96,7 +98,9 @@ def details(measurements: list[dict[str, Any]]) -> list[str]:
     lines = []
     for m in measurements:
         shown = {
-            k: v for k, v in m.get("details", {}).items() if k not in {"pages", "mismatches"} or v
+            k: v
+            for k, v in m.get("details", {}).items()
+            if k != "pages" and (k != "mismatches" or v)
         }
         lines.append(
             f"- **{m['scenario']} / {m['engine']}**: "

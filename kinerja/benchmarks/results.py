@@ -165,7 +165,9 @@ def run_dashboard(engine: str, requests: int) -> Measurement:
     base = page_stats(client, reverse("healthz"), requests)
     worst = max(s["p95_ms"] for s in stats)
     city, kel = stats[0]["queries"], stats[1]["queries"]
-    fixed = all(len(s["queries"]) == 1 for s in stats) and city == kel
+    # Fixed: every page runs the same queries on every request, and the city page (36 units'
+    # data) runs no more than the page of one kelurahan.
+    fixed = all(len(s["queries"]) == 1 for s in stats) and city[0] <= kel[0]
     return Measurement(
         scenario="dashboard",
         engine=engine,

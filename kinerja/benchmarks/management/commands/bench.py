@@ -63,6 +63,7 @@ class Command(BaseCommand):
             default="",
             help="years of the city plan to recompute, e.g. 2024 (default: all of them)",
         )
+        r.add_argument("--recompute-repeats", type=int, default=3, help="recompute runs (median)")
         r.add_argument("--import-rows", type=int, default=1_000_000)
         r.add_argument("--import-repeats", type=int, default=1)
         r.add_argument("--submit-windows", type=int, default=3)
@@ -163,7 +164,9 @@ class Command(BaseCommand):
         runs = {
             "ikm_query": lambda: ikmquery.run(engine, options["year"], repeats),
             "recompute": lambda: [
-                results.run_recompute(engine, min(repeats, 3), recompute_years or None)
+                results.run_recompute(
+                    engine, max(1, options["recompute_repeats"]), recompute_years or None
+                )
             ],
             "dashboard": lambda: [results.run_dashboard(engine, max(20, repeats * 6))],
             "import": lambda: [
