@@ -48,6 +48,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.results.models.Result", "unit"),
     Tracked("kinerja.results.models.ManualValue", "unit"),
     Tracked("kinerja.results.models.YearLock", "plan.unit"),
+    Tracked("kinerja.results.models.YearApproval", "plan.unit"),
 )
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().

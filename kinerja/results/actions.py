@@ -1,8 +1,10 @@
-"""Writes of the results app: recompute, manual values, year locks and applying locked changes.
+"""Writes of the results app: recompute, manual values, year approval, year locks and applying
+locked changes.
 
 Views, commands and the demo call these and nothing else, so the rules hold everywhere: a
-recompute stores only real changes (an unchanged row keeps its computed_at), a locked year's
-results never change silently, and every applied change is logged with who, when and why.
+recompute stores only real changes (an unchanged row keeps its computed_at), a year is locked
+only once its realisation is approved, a locked year's results never change silently, and every
+applied change is logged with who, when and why.
 """
 
 from __future__ import annotations
@@ -14,19 +16,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
 from kinerja_core.periods import Period, quarters
 
 from .engine import Evaluator, Outcome
 from .evidence import evidence_type
-from .models import ManualValue, PendingChange, Result, ResultChange, YearLock
+from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 User = AbstractBaseUser | AnonymousUser
@@ -226,6 +230,101 @@ def do_save_manual_value(
     return row
 
 
+# -- year approval ----------------------------------------------------------------------------
+
+State = YearApproval.State
+# simple-history keeps a change reason of at most 100 characters; the whole note is in the row.
+REASON_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Step:
+    """A move of a year's approval to a state: who may make it and from which states."""
+
+    action: str  # the access action needed on the plan's unit
+    allowed_from: tuple[str, ...]
+    refusal: Any  # lazy text with %(year)s and %(status)s, for a year in another state
+
+
+STEPS: dict[str, Step] = {
+    State.SUBMITTED: Step(
+        access.SUBMIT,
+        (State.DRAFT, State.RETURNED),
+        gettext_lazy("%(year)s cannot be submitted: it is %(status)s."),
+    ),
+    State.APPROVED: Step(
+        access.APPROVE,
+        (State.SUBMITTED,),
+        gettext_lazy("Only a submitted year can be approved; %(year)s is %(status)s."),
+    ),
+    # An approved year that is not locked yet can be returned too: that withdraws the approval
+    # when an error is found before the lock.
+    State.RETURNED: Step(
+        access.APPROVE,
+        (State.SUBMITTED, State.APPROVED),
+        gettext_lazy("Only a submitted or approved year can be returned; %(year)s is %(status)s."),
+    ),
+}
+
+
+def check_plan_year(plan: Plan, year: int) -> None:
+    if year not in plan_years(plan):
+        raise ValidationError(
+            _("%(year)s is not a year of plan %(plan)s") % {"year": year, "plan": plan.code}
+        )
+
+
+@transaction.atomic
+def move_year(plan: Plan, year: int, user: User, to: str, note: str) -> YearApproval:
+    """Move the year's approval to state ``to`` as ``user``, after the checks every step shares:
+    permission, a year of the plan, not locked, a state the step may start from.
+
+    The note becomes the history entry's reason and the user its actor (also when no request is
+    around, as in a command), so the audit log tells each step's who, when and why.
+    """
+    step = STEPS[to]
+    if not access.can(user, step.action, plan.unit):  # type: ignore[arg-type]
+        raise PermissionDenied(step.action)
+    check_plan_year(plan, year)
+    if YearLock.objects.filter(plan=plan, year=year).exists():
+        raise ValidationError(
+            _("%(year)s is locked; its approval can no longer change.") % {"year": year}
+        )
+    row = YearApproval.objects.select_for_update().filter(plan=plan, year=year).first()
+    if row is None:
+        row = YearApproval(plan=plan, year=year)
+    if row.status not in step.allowed_from:
+        raise ValidationError(step.refusal % {"year": year, "status": row.get_status_display()})
+    now = timezone.now()
+    if to == State.SUBMITTED:
+        row.submitted_by, row.submitted_at = user, now  # type: ignore[assignment]
+        row.decided_by, row.decided_at = None, None
+    else:
+        row.decided_by, row.decided_at = user, now  # type: ignore[assignment]
+    row.status, row.note = to, note.strip()
+    row._change_reason = row.note[:REASON_LENGTH]  # type: ignore[attr-defined]
+    row._history_user = user  # type: ignore[attr-defined]
+    row.save()
+    return row
+
+
+def do_submit_year(plan: Plan, year: int, user: User, note: str = "") -> YearApproval:
+    """The planner hands a year's realisation to the unit head for approval."""
+    return move_year(plan, year, user, State.SUBMITTED, note)
+
+
+def do_approve_year(plan: Plan, year: int, user: User, note: str = "") -> YearApproval:
+    """The unit head accepts a submitted year: it may now be locked."""
+    return move_year(plan, year, user, State.APPROVED, note)
+
+
+def do_return_year(plan: Plan, year: int, user: User, note: str) -> YearApproval:
+    """The unit head sends a year back to the planner, saying what to correct (required)."""
+    if not note.strip():
+        raise ValidationError(_("Write a note saying what must be corrected."))
+    return move_year(plan, year, user, State.RETURNED, note)
+
+
 # -- year locks -------------------------------------------------------------------------------
 
 
@@ -233,12 +332,20 @@ def do_save_manual_value(
 def do_lock_year(plan: Plan, year: int, user: User | None = None) -> YearLock:
     """Lock a reported year: from now on a recompute records differences instead of storing them.
 
-    The one place a lock is made, so conditions on locking (e.g. an approved report first) are
-    added here and hold for the page, the command and the API alike.
+    The one place a lock is made, so its condition (the unit head approved the year) holds for
+    the page, the command and the API alike.
     """
-    if year not in plan_years(plan):
+    check_plan_year(plan, year)
+    existing = YearLock.objects.filter(plan=plan, year=year).first()
+    if existing is not None:
+        return existing  # locking twice is harmless
+    if not YearApproval.objects.filter(plan=plan, year=year, status=State.APPROVED).exists():
         raise ValidationError(
-            _("%(year)s is not a year of plan %(plan)s") % {"year": year, "plan": plan.code}
+            _(
+                "%(year)s cannot be locked before the unit head approves its realisation: "
+                "submit it for approval first."
+            )
+            % {"year": year}
         )
     lock, _created = YearLock.objects.get_or_create(
         plan=plan,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import ManualValue, PendingChange, Result, ResultChange, YearLock
+from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
 
 
 @admin.register(Result)
@@ -22,6 +22,12 @@ class ManualValueAdmin(admin.ModelAdmin):
 @admin.register(YearLock)
 class YearLockAdmin(admin.ModelAdmin):
     list_display = ("plan", "year", "locked_by", "locked_at")
+
+
+@admin.register(YearApproval)
+class YearApprovalAdmin(admin.ModelAdmin):
+    list_display = ("plan", "year", "status", "submitted_by", "decided_by", "decided_at")
+    list_filter = ("plan", "status")
 
 
 @admin.register(PendingChange)

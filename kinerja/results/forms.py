@@ -1,4 +1,5 @@
-"""Forms of the results pages: a manual value with its evidence, applying locked changes."""
+"""Forms of the results pages: a manual value with its evidence, a note on a year's approval,
+applying locked changes."""
 
 from __future__ import annotations
 
@@ -71,5 +72,17 @@ class ApplyForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for changing the results of a locked year"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class ApprovalNoteForm(forms.Form):
+    """The note of a submission, an approval or a return (required for a return: the action
+    says so, so the rule holds outside this form too)."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )

@@ -1,4 +1,5 @@
-"""Stored results per indicator, unit and period; manual values; year locks and their changes.
+"""Stored results per indicator, unit and period; manual values; year approvals, locks and
+the changes of locked years.
 
 Pages read these rows and never compute: `kinerja recompute` (or the button) fills them, and a
 row keeps what it was computed from (inputs, formula, target) so an auditor can follow a number
@@ -170,6 +171,57 @@ class YearLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.code} {self.year}"
+
+
+class YearApproval(models.Model):
+    """A year's realisation on its way to a lock: the planner submits it, the unit head approves
+    it or returns it with a note. Only an approved year can be locked.
+
+    One row per plan and year holds the current state and the latest note; the steps before it
+    (each submission, return and approval with its note) are in the row's history.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="year_approvals")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="one_approval_per_plan_year")
+        ]
+        verbose_name = _("year approval")
+        verbose_name_plural = _("year approvals")
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.year}: {self.status}"
 
 
 class ChangeFields(PeriodFields):

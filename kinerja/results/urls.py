@@ -12,4 +12,22 @@ urlpatterns = [
     path("rencana/<slug:code>/kunci/", views.locks, name="locks"),
     path("rencana/<slug:code>/kunci/<int:year>/", views.lock_year, name="lock_year"),
     path("rencana/<slug:code>/kunci/<int:year>/terapkan/", views.apply_pending, name="apply"),
+    path(
+        "rencana/<slug:code>/kunci/<int:year>/ajukan/",
+        views.approval_step,
+        {"step": "submit"},
+        name="submit_year",
+    ),
+    path(
+        "rencana/<slug:code>/kunci/<int:year>/setujui/",
+        views.approval_step,
+        {"step": "approve"},
+        name="approve_year",
+    ),
+    path(
+        "rencana/<slug:code>/kunci/<int:year>/kembalikan/",
+        views.approval_step,
+        {"step": "return"},
+        name="return_year",
+    ),
 ]

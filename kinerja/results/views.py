@@ -1,4 +1,5 @@
-"""Results pages: dashboard, drill-down, recompute, manual values, quarters, year locks.
+"""Results pages: dashboard, drill-down, recompute, manual values, quarters, year approval and
+locks.
 
 Views are thin: they check access, call queries (reading) or actions (writing) and render.
 No page computes an indicator; the recompute button is a POST that runs the action.
@@ -16,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
@@ -25,16 +27,20 @@ from kinerja.plan.models import Plan
 from kinerja_core.periods import Period
 
 from .actions import (
+    STEPS,
     do_apply_pending,
+    do_approve_year,
     do_lock_year,
     do_recompute,
+    do_return_year,
     do_save_manual_value,
+    do_submit_year,
     plan_years,
 )
 from .dashboard import dashboard_data
 from .drilldown import input_rows
-from .forms import ApplyForm, ManualValueForm
-from .models import ManualValue, PendingChange, Result, ResultChange, YearLock
+from .forms import ApplyForm, ApprovalNoteForm, ManualValueForm
+from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
 from .quarterly import quarterly_data
 from .queries import bands_of, latest_year
 
@@ -203,34 +209,117 @@ def quarterly(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "results/quarterly.html", context)
 
 
+def approval_rights(request: HttpRequest, plan: Plan) -> dict[str, bool]:
+    """Which of the approval and lock actions the user may do on the plan's unit."""
+    return {
+        action: access.can(request.user, action, plan.unit)
+        for action in (access.SUBMIT, access.APPROVE, access.LOCK)
+    }
+
+
+def year_card(
+    year: int,
+    lock: YearLock | None,
+    approval: YearApproval | None,
+    rights: dict[str, bool],
+) -> dict[str, Any]:
+    """What the lock page shows of one year and which buttons the user gets (by the same
+    rules as the actions, so a button never leads to a refusal)."""
+    State = YearApproval.State
+    status = approval.status if approval is not None else State.DRAFT
+
+    def may(to: str) -> bool:
+        return lock is None and rights[STEPS[to].action] and status in STEPS[to].allowed_from
+
+    return {
+        "year": year,
+        "lock": lock,
+        "approval": approval,
+        "status": status,
+        "status_label": State(status).label,
+        "may_submit": may(State.SUBMITTED),
+        "may_approve": may(State.APPROVED),
+        "may_return": may(State.RETURNED),
+        "may_lock": lock is None and rights[access.LOCK] and status == State.APPROVED,
+        "trail": [],
+        "pending": [],
+    }
+
+
 @login_required
 def locks(request: HttpRequest, code: str) -> HttpResponse:
     plan = plan_for(request, code)
     year_locks = {
         lock.year: lock for lock in YearLock.objects.filter(plan=plan).select_related("locked_by")
     }
-    pending = list(PendingChange.objects.filter(plan=plan).select_related("indicator", "unit"))
+    approvals = {
+        a.year: a
+        for a in YearApproval.objects.filter(plan=plan).select_related("submitted_by", "decided_by")
+    }
+    rights = approval_rights(request, plan)
+    years = {y: year_card(y, year_locks.get(y), approvals.get(y), rights) for y in plan_years(plan)}
+    # Each submission, return and approval with its note, oldest first, from the row's history.
+    trail = YearApproval.history.filter(plan=plan).select_related("history_user")  # type: ignore[attr-defined]
+    for step in trail.order_by("history_date", "history_id"):
+        if step.year in years:
+            years[step.year]["trail"].append(step)
+    for p in PendingChange.objects.filter(plan=plan).select_related("indicator", "unit"):
+        if p.year in years:
+            years[p.year]["pending"].append(p)
     changes = list(
         ResultChange.objects.filter(plan=plan).select_related("indicator", "unit", "changed_by")[
             :200
         ]
     )
-    years = [
-        {
-            "year": y,
-            "lock": year_locks.get(y),
-            "pending": [p for p in pending if p.year == y],
-        }
-        for y in plan_years(plan)
-    ]
     context = {
         "plan": plan,
-        "years": years,
+        "years": list(years.values()),
         "changes": changes,
-        "can_lock": access.can(request.user, access.LOCK, plan.unit),
+        "can_lock": rights[access.LOCK],
         "form": ApplyForm(),
+        "note_form": ApprovalNoteForm(),
     }
     return render(request, "results/locks.html", context)
+
+
+# URL step → the state it moves the year to, and the message when done.
+APPROVAL_STEPS: dict[str, tuple[str, Any]] = {
+    "submit": (
+        YearApproval.State.SUBMITTED,
+        gettext_lazy("Year %(year)s is submitted to the unit head for approval."),
+    ),
+    "approve": (
+        YearApproval.State.APPROVED,
+        gettext_lazy("Year %(year)s is approved and can now be locked."),
+    ),
+    "return": (
+        YearApproval.State.RETURNED,
+        gettext_lazy("Year %(year)s is returned to the planner with your note."),
+    ),
+}
+STEP_ACTIONS = {
+    YearApproval.State.SUBMITTED: do_submit_year,
+    YearApproval.State.APPROVED: do_approve_year,
+    YearApproval.State.RETURNED: do_return_year,
+}
+
+
+@login_required
+@require_POST
+def approval_step(request: HttpRequest, code: str, year: int, step: str) -> HttpResponse:
+    to, done = APPROVAL_STEPS[step]
+    plan = plan_for(request, code, STEPS[to].action)
+    form = ApprovalNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("note", [])))
+        return redirect("results:locks", code=plan.code)
+    try:
+        STEP_ACTIONS[to](plan, year, request.user, form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done % {"year": year})
+    return redirect(reverse("results:locks", args=[plan.code]) + f"#year-{year}")
 
 
 @login_required

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from textwrap import dedent, indent
+from typing import Any
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.actions import do_load_plan_text
 from kinerja.plan.models import Plan
-from kinerja.results.actions import do_save_manual_value
+from kinerja.results.actions import do_approve_year, do_save_manual_value, do_submit_year
 from kinerja_core.periods import Period
 
 HEAD = """\
@@ -88,3 +89,9 @@ def put(plan: Plan, name: str, unit: str, period: str, value: str | int) -> None
     do_save_manual_value(
         plan, name, OrgUnit.objects.get(code=unit), Period.parse(period), Decimal(value)
     )
+
+
+def approve(plan: Plan, year: int, user: Any) -> None:
+    """Submit and approve ``year`` as ``user`` (a superuser may do both): a lock needs it."""
+    do_submit_year(plan, year, user)
+    do_approve_year(plan, year, user)

@@ -12,7 +12,7 @@ from kinerja.results.actions import (
     recompute_periods,
 )
 from kinerja.results.models import PendingChange, Result, ResultChange, YearLock
-from kinerja.results.tests.plans import COVERAGE, GROWTH, load, put
+from kinerja.results.tests.plans import COVERAGE, GROWTH, approve, load, put
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(django_user_model):
     # Users without a password: hashing one costs more than these tests.
-    return {n: django_user_model.objects.create(username=n) for n in ("head", "planner")}
+    users = {n: django_user_model.objects.create(username=n) for n in ("head", "planner")}
+    users["admin"] = django_user_model.objects.create(username="admin", is_superuser=True)
+    return users
 
 
 def realisation(plan, unit: str, period: str, code: str = "I1") -> Decimal | None:
@@ -76,6 +78,7 @@ def test_it_keeps_a_locked_year_until_a_logged_reapply(people) -> None:
     put(plan, "served", "kec-uji", "2021", 30)
     put(plan, "registered", "kec-uji", "2021", 60)
     do_recompute(plan)
+    approve(plan, 2021, people["admin"])
     lock = do_lock_year(plan, 2021, people["head"])
     assert YearLock.objects.get(plan=plan, year=2021) == lock
     assert do_lock_year(plan, 2021, people["head"]) == lock  # locking twice is harmless
@@ -118,6 +121,7 @@ def test_it_drops_a_pending_change_when_the_data_is_corrected_back(people) -> No
     put(plan, "served", "kec-uji", "2021", 30)
     put(plan, "registered", "kec-uji", "2021", 60)
     do_recompute(plan)
+    approve(plan, 2021, people["admin"])
     do_lock_year(plan, 2021, people["head"])
     put(plan, "served", "kec-uji", "2021", 31)
     do_recompute(plan)

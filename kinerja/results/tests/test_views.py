@@ -132,15 +132,14 @@ def test_it_shows_quarters_and_a_forecast(uji, staff, login) -> None:
 
 
 def test_it_locks_a_year_and_applies_changes_with_a_reason(uji, staff, login) -> None:
+    lock = reverse("results:lock_year", args=[uji.code, 2021])
+    planner = login(staff["planner"])
+    planner.post(lock)  # the planner may lock, but not before the head approves the year
+    assert not YearLock.objects.filter(plan=uji, year=2021).exists()
+    planner.post(reverse("results:submit_year", args=[uji.code, 2021]))
     head = login(staff["head"])
-    assert (
-        login(staff["planner"])
-        .post(reverse("results:lock_year", args=[uji.code, 2021]))
-        .status_code
-        == 403
-    )
-    head = login(staff["head"])
-    head.post(reverse("results:lock_year", args=[uji.code, 2021]))
+    head.post(reverse("results:approve_year", args=[uji.code, 2021]))
+    head.post(lock)
     assert YearLock.objects.filter(plan=uji, year=2021).exists()
     put(uji, "served", "kel-dua", "2021", 25)
     from kinerja.results.actions import do_recompute
