@@ -26,6 +26,7 @@ class AuditEntry(models.Model):
         LOGIN_THROTTLED = "login_throttled", _("log-in blocked after repeated failures")
         ACCESS_REFUSED = "access_refused", _("access refused")
         SECURITY = "security", _("security setting changed")
+        IMPORT = "import", _("file imported")
 
     seq = models.PositiveBigIntegerField(_("number"), unique=True)
     at = models.DateTimeField(_("time"), db_index=True)

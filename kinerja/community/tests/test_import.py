@@ -195,3 +195,26 @@ def test_it_ships_the_default_kinds_of_design_3_3(db) -> None:
         "Pokdarwis",
     } < set(kinds)
     assert "Lainnya" in kinds and "Kampung Tematik" in kinds
+
+
+def test_it_keeps_the_history_of_imported_groups_and_logs_the_import(people, tmp_path) -> None:
+    from kinerja.audit.chain import verify
+    from kinerja.audit.models import AuditEntry
+
+    groups = write(tmp_path, "groups.csv", GROUPS)
+    do_import(file_source(groups), user=people["admin"])
+    changed = GROUPS.replace("RW 01 Wonoasih,RW", "RW 01 Kel. Wonoasih,RW")
+    do_import(file_source(write(tmp_path, "g2.csv", changed)), user=people["admin"])
+    do_import(file_source(write(tmp_path, "dry.csv", GROUPS)), user=people["admin"], dry_run=True)
+    rw = Group.objects.get(code="WNS-RW01")
+    names = list(rw.history.order_by("history_date").values_list("name", "history_type"))
+    assert names == [("RW 01 Wonoasih", "+"), ("RW 01 Kel. Wonoasih", "~")]
+    assert {h.history_user for h in rw.history.all()} == {people["admin"]}
+    imports = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).order_by("seq")
+    assert [(e.model, e.changes["created"], e.changes["updated"]) for e in imports] == [
+        ("community.group", 4, 0),
+        ("community.group", 0, 1),
+    ]
+    assert imports[0].actor == people["admin"]
+    checked, broken = verify()
+    assert broken is None and checked >= 2
