@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class OrgUnit(models.Model):
     class Level(models.TextChoices):
         PROVINCE = "province", _("Province")
-        CITY = "city", _("City/Regency")
+        CITY = "city", _("City")
         KECAMATAN = "kecamatan", _("Kecamatan")
         KELURAHAN = "kelurahan", _("Kelurahan")
 
