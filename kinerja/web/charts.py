@@ -60,8 +60,11 @@ def bar_chart(
 
     ``bands`` draws labelled reference lines (a target, a grade edge) across the bars.
     """
-    label_w, value_w, bar_w, row_h = 170, 70, 360, 26
+    label_w, value_w, bar_w, bar_h = 180, 70, 290, 18
     width = label_w + bar_w + value_w
+    lines = [_wrap(label, 24) for label, _v, _c in items]
+    # Rows grow only when some label needs a second line ("Penanganan Pengaduan, Saran …").
+    row_h = 40 if any(len(x) > 1 for x in lines) else 28
     # Band labels alternate between two lines so close edges (C 65 / B 76,61) never overlap.
     band_lines = min(len(bands or ()), 2)
     height = 12 + row_h * max(len(items), 1) + 16 * band_lines
@@ -73,25 +76,29 @@ def bar_chart(
         f"{label}: {'–' if v is None else _fmt(v, decimals) + unit}" for label, v, _c in items
     )
     out = _open(width, height, title or desc, desc)
-    for i, (label, value, colour) in enumerate(items):
+    for i, (_label, value, colour) in enumerate(items):
         y = 8 + i * row_h
-        short = label if len(label) <= 26 else label[:25] + "…"
-        out.append(
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" fill="{INK}">{escape(short)}</text>'
+        middle = y + row_h / 2
+        first = middle + 4 - 7.5 * (len(lines[i]) - 1)
+        spans = "".join(
+            f'<tspan x="{label_w - 8}" y="{first + 15 * k:.1f}">{escape(text)}</tspan>'
+            for k, text in enumerate(lines[i])
         )
+        out.append(f'<text text-anchor="end" fill="{INK}">{spans}</text>')
+        bar_y = middle - bar_h / 2
         out.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" fill="#eef1f5"/>'
+            f'<rect x="{label_w}" y="{bar_y:.1f}" width="{bar_w}" height="{bar_h}" fill="#eef1f5"/>'
         )
         if value is None:
-            out.append(f'<text x="{label_w + 6}" y="{y + 15}" fill="{MUTED}">–</text>')
+            out.append(f'<text x="{label_w + 6}" y="{middle + 4:.1f}" fill="{MUTED}">–</text>')
             continue
         share = max(Decimal(0), min(Decimal(1), Decimal(value) / top)) if top else Decimal(0)
         w = float(share * bar_w)
         out.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="{escape(colour or PALETTE[0])}"/>'
+            f'<rect x="{label_w}" y="{bar_y:.1f}" width="{w:.1f}" height="{bar_h}" fill="{escape(colour or PALETTE[0])}"/>'
         )
         out.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + 15}" fill="{INK}">{_fmt(value, decimals)}{escape(unit)}</text>'
+            f'<text x="{label_w + bar_w + 6}" y="{middle + 4:.1f}" fill="{INK}">{_fmt(value, decimals)}{escape(unit)}</text>'
         )
     for k, (threshold, band_label) in enumerate(bands or ()):
         if not top:
@@ -205,3 +212,17 @@ def _axis(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal, Decimal]:
         (high / step).to_integral_value(rounding="ROUND_CEILING") * step,
         step,
     )
+
+
+def _wrap(label: str, width: int) -> list[str]:
+    """At most two lines of about ``width`` characters, broken between words; the rest elided."""
+    words = label.split()
+    line_one = ""
+    while words and len(f"{line_one} {words[0]}".strip()) <= width:
+        line_one = f"{line_one} {words.pop(0)}".strip()
+    if not line_one:  # one very long word
+        return [label if len(label) <= width else label[: width - 1] + "…"]
+    rest = " ".join(words)
+    if not rest:
+        return [line_one]
+    return [line_one, rest if len(rest) <= width else rest[: width - 1] + "…"]

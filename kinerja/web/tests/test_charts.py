@@ -20,14 +20,14 @@ def test_it_draws_bars_with_values_as_text_and_escapes_labels() -> None:
             max_value=100,
         )
     root = parse(svg)
-    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    texts = [t.text for t in root.iter() if t.tag.endswith(("}text", "}tspan")) and t.text]
     assert "42,50%" in texts and "–" in texts and "Wonoasih <b>" in texts
     widths = [
         r.get("width")
         for r in root.iter("{http://www.w3.org/2000/svg}rect")
         if r.get("fill") == "#123456"
     ]
-    assert widths == ["153.0"]  # 42.5 % of the 360 px bar area
+    assert widths == ["123.2"]  # 42.5 % of the 290 px bar area
 
 
 def test_it_breaks_a_trend_line_at_a_missing_year() -> None:
@@ -50,3 +50,11 @@ def test_it_breaks_a_trend_line_at_a_missing_year() -> None:
     ]
     assert [len(p.get("points", "").split()) for p in lines] == [2, 2]
     assert "88.40" in svg and "2022" in svg
+
+
+def test_it_wraps_a_long_label_onto_two_lines() -> None:
+    svg = bar_chart(
+        [("Penanganan Pengaduan, Saran dan Masukan", Decimal("3.1"), None)], max_value=4
+    )
+    spans = [t.text for t in parse(svg).iter("{http://www.w3.org/2000/svg}tspan")]
+    assert spans == ["Penanganan Pengaduan,", "Saran dan Masukan"]
