@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, IntegerField, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.ikm import (
@@ -97,6 +98,13 @@ def _age_band() -> Case:
 
 
 DIMENSIONS = ("gender", "age", "education", "occupation")
+DIMENSION_LABELS = {
+    "gender": _("Gender"),
+    "age": _("Age"),
+    "education": _("Education"),
+    "occupation": _("Occupation"),
+    "service": _("Service"),
+}
 # Groups are listed in the vocabulary's own order (SD before SMP), not alphabetically.
 GROUP_ORDER: dict[str, tuple[str, ...]] = {
     "gender": GENDERS,

@@ -22,7 +22,15 @@ from kinerja.web.models import DemoMarker
 from kinerja_core.ikm import IkmResult
 from kinerja_core.periods import Period
 
-from .analysis import GRADE_COLOURS, grade_edges, period_result
+from .analysis import (
+    DIMENSION_LABELS,
+    GRADE_COLOURS,
+    MIN_GROUP,
+    breakdowns,
+    grade_edges,
+    period_result,
+    suggestions,
+)
 from .models import FollowUp
 
 PNG_DPI = 110
@@ -102,6 +110,22 @@ def survey_report_data(unit: OrgUnit, period: Period) -> dict[str, Any]:
         "lowest": [e.code for e in result.lowest(len(elements))] if result else [],
         "previous": _previous(period.prev(), previous.respondents, previous.result, result),
         "followups": followups,
+        # Groups under MIN_GROUP respondents show no count: small groups identify people.
+        "profile": [
+            {
+                "label": str(DIMENSION_LABELS[name]),
+                "items": [
+                    {
+                        "label": g["label"] or "–",
+                        "count": f"< {MIN_GROUP}" if g["hidden"] else g["respondents"],
+                    }
+                    for g in groups
+                ],
+            }
+            for name, groups in breakdowns(unit, period).items()
+            if groups
+        ],
+        "suggestions": [r.suggestion for r in suggestions(unit, period)],
     }
     data.update(
         _ikm_dict(result)

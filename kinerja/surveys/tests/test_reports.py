@@ -51,6 +51,21 @@ def test_it_gives_the_report_data_in_full_precision(answered: Any) -> None:
     assert empty["ikm"] is None and empty["elements"] == [] and empty["respondents"] == 0
 
 
+def test_it_gives_the_profile_with_small_groups_hidden_and_the_suggestions(answered: Any) -> None:
+    from django.utils import timezone
+
+    data = survey_report_data(answered, Period(2024))
+    profile = {group["label"]: group["items"] for group in data["profile"]}
+    assert set(profile) == {"Jenis kelamin", "Umur", "Pendidikan", "Pekerjaan", "Layanan"}
+    assert sum(item["count"] for item in profile["Layanan"]) == 29
+    assert data["suggestions"] == []
+    # The one online answer (today) forms groups of one: counts hidden, its suggestion shown.
+    today = survey_report_data(answered, Period.containing(timezone.localdate()))
+    counts = [item["count"] for group in today["profile"] for item in group["items"]]
+    assert counts and set(counts) == {"< 5"}
+    assert today["suggestions"] == ["Rahasia warga"]
+
+
 def test_it_renders_the_poster_as_pdf_and_png(answered: Any) -> None:
     pdf = poster_pdf(answered, Period(2024))
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
