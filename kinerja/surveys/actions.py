@@ -95,10 +95,6 @@ def do_submit_response(
     replayed POST stores exactly one response. In receipt-code mode the code is spent in the
     same transaction, so a refused code leaves nothing behind.
     """
-    if idempotency_key:
-        existing = Response.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
     response = build_response(
         service,
         answer,
@@ -106,19 +102,23 @@ def do_submit_response(
         channel=channel,
         idempotency_key=idempotency_key,
     )
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                response.save()
-        except IntegrityError:
-            # The same key was stored by a concurrent request after our check above.
-            existing = Response.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is None:
-                raise
-            return existing, False
-        if service.receipt_codes_required:
-            spend_receipt_code(service, receipt_code or "")
-        rollup.add_responses([response])
+    # No look-up first: the unique key refuses a replay, and then nothing of this
+    # transaction is kept (on the hot path of the public form every statement counts).
+    try:
+        with transaction.atomic():
+            response.save(force_insert=True)
+            if service.receipt_codes_required:
+                spend_receipt_code(service, receipt_code or "")
+            rollup.add_responses([response])
+    except IntegrityError:
+        existing = (
+            Response.objects.filter(idempotency_key=idempotency_key).first()
+            if idempotency_key
+            else None
+        )
+        if existing is None:
+            raise
+        return existing, False
     return response, True
 
 

@@ -112,8 +112,20 @@ OCCUPATION_LABELS: dict[str, Any] = {
 OCCUPATION_CHOICES = [("", "–"), *((o, OCCUPATION_LABELS[o]) for o in OCCUPATIONS)]
 
 
+class QuestionField(forms.TypedChoiceField):
+    """A question's answer field, shared by every form instance instead of deep-copied.
+
+    Django copies each field (widget and choices included) for every form it builds; the
+    public form is built on every visit and nothing changes these fields per form, so the
+    copy of the nine questions was a large part of a visit's cost.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> QuestionField:
+        return self
+
+
 def score_field(code: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
+    return QuestionField(
         label=QUESTIONS[code],
         choices=[(str(i + 1), label) for i, label in enumerate(ANSWER_LABELS[code])],
         coerce=int,

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,10 +20,29 @@ from kinerja_core.periods import Period
 
 from . import ratelimit, reports, tokens
 from .actions import SurveyRefused, do_submit_response, receipt_code_usable
-from .forms import ELEMENT_NAMES, PublicForm
+from .forms import ELEMENT_NAMES, AnswerForm, PublicForm
 from .models import Response, Service
 
 PURPOSE = "web"
+QUESTIONS_TEMPLATE = "surveys/public/questions.html"
+
+# The blank questionnaire (nine questions with their radio buttons, the profile, the
+# suggestion box) is the same for every service and visitor: only the language changes it.
+# Rendering its ~50 widgets cost most of the form page's time, so each process renders it
+# once per language; bound forms (re-shown with errors) are rendered in full.
+_blank_questions: dict[str, SafeString] = {}
+
+
+def questions_html(form: AnswerForm) -> SafeString:
+    if form.is_bound or settings.DEBUG:
+        return render_to_string(QUESTIONS_TEMPLATE, {"form": form})
+    language = get_language()
+    html = _blank_questions.get(language)
+    if html is None:
+        html = _blank_questions[language] = render_to_string(
+            QUESTIONS_TEMPLATE, {"form": AnswerForm()}
+        )
+    return html
 
 
 def _kiosk(request: HttpRequest) -> bool:
@@ -72,9 +95,8 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
             form.data["token"] = tokens.issue(PURPOSE, service.pk)
     else:
         form = PublicForm(service=service, initial={"token": tokens.issue(PURPOSE, service.pk)})
-    return render(
-        request, "surveys/public/form.html", {"service": service, "form": form, "kiosk": kiosk}
-    )
+    context = {"service": service, "form": form, "kiosk": kiosk, "questions": questions_html(form)}
+    return render(request, "surveys/public/form.html", context)
 
 
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
 from kinerja.accounts.models import OrgUnit
@@ -39,16 +39,6 @@ class Delta:
             s += score
         self.sum_s2 += sign * s * s
 
-    def increments(self) -> dict[str, F]:
-        values = {"respondents": self.respondents, "sum_s2": self.sum_s2}
-        values.update(zip(TOTAL_FIELDS, self.totals, strict=True))
-        return {name: F(name) + value for name, value in values.items()}  # type: ignore[misc]
-
-    def as_fields(self) -> dict[str, int]:
-        values = {"respondents": self.respondents, "sum_s2": self.sum_s2}
-        values.update(zip(TOTAL_FIELDS, self.totals, strict=True))
-        return values
-
 
 def deltas_of(
     rows: Iterable[tuple[int, int, date, Sequence[int]]], sign: int = 1
@@ -63,33 +53,36 @@ def deltas_of(
     return deltas
 
 
-def _apply_one(key: RollupKey, delta: Delta) -> None:
-    service_id, day = key
-    rows = DailyTally.objects.filter(service_id=service_id, day=day)
-    if rows.update(**delta.increments()):
-        return
-    try:
-        with transaction.atomic():
-            DailyTally.objects.create(
-                service_id=service_id, unit_id=delta.unit_id, day=day, **delta.as_fields()
-            )
-    except IntegrityError:
-        # Another writer created the row between our UPDATE and INSERT: add to theirs.
-        rows.update(**delta.increments())
+def _upsert_sql() -> str:
+    table = DailyTally._meta.db_table
+    counters = ["respondents", *TOTAL_FIELDS, "sum_s2"]
+    columns = ", ".join(["service_id", "unit_id", "day", *counters])
+    marks = ", ".join(["%s"] * (3 + len(counters)))
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counters)
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT (service_id, day) DO UPDATE SET {added}"
+    )
 
 
 def apply(deltas: Mapping[RollupKey, Delta]) -> None:
     """Add deltas to the rollup; call inside the transaction that changed the responses.
 
-    Increments are SQL expressions (``t1 = t1 + 12``), so concurrent writers never lose
-    each other's counts. Rows emptied by deletes are removed.
+    One INSERT … ON CONFLICT DO UPDATE per day row (the same SQL on SQLite and PostgreSQL),
+    sent in one executemany: the increments happen in the database (``t1 = t1 + 12``), so
+    concurrent writers never lose each other's counts, and a day row is created by whichever
+    writer comes first without a second round trip. Rows emptied by deletes are removed.
     """
-    emptied = False
-    for key, delta in deltas.items():
-        if delta.respondents or any(delta.totals):
-            _apply_one(key, delta)
-            emptied = emptied or delta.respondents < 0
-    if emptied:
+    params = [
+        [service_id, delta.unit_id, day, delta.respondents, *delta.totals, delta.sum_s2]
+        for (service_id, day), delta in deltas.items()
+        if delta.respondents or any(delta.totals)
+    ]
+    if not params:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(_upsert_sql(), params)
+    if any(delta.respondents < 0 for delta in deltas.values()):
         DailyTally.objects.filter(
             service_id__in={k[0] for k in deltas}, respondents__lte=0
         ).delete()

@@ -114,3 +114,32 @@ def test_it_imports_from_the_command_line(kec: Any, service: Any, tmp_path: Path
         call_command("survey", "import", str(good), "--unit", "nowhere")
     call_command("survey", "rebuild-rollup", stdout=out)
     assert DailyTally.objects.get().respondents == 29
+
+
+def test_it_stores_imported_rows_as_a_form_entry_would(kec: Any, service: Any) -> None:
+    from datetime import UTC
+
+    from kinerja.surveys import rollup
+    from kinerja.surveys.actions import Answer, build_response
+
+    times = ["2024-03-05 06:15:00", "2024-03-05 13:00:00", "2024-03-05T20:30:00+00:00"]
+    lines = [HEADER] + [f"{t},ktp,P,33,D3,PNS,1,2,3,4,4,3,2,1,4,catatan" for t in times]
+    import_bytes(kec, ("\n".join(lines) + "\n").encode(), "times.csv")
+    stored = list(Response.objects.order_by("submitted_at"))
+    scores = {f"U{i}": s for i, s in enumerate([1, 2, 3, 4, 4, 3, 2, 1, 4], start=1)}
+    answer = Answer(scores, "P", 33, "D3", "PNS", "catatan")
+    for text, response in zip(times, stored, strict=True):
+        expected = build_response(
+            service, answer, submitted_at=datetime.fromisoformat(text), channel="import"
+        )
+        fields = ["submitted_at", "day", "session", "unit_id", "service_id", "gender", "age"]
+        assert [getattr(response, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert response.scores == expected.scores and response.suggestion == "catatan"
+    # 20:30 UTC is 03:30 the next morning in Jakarta: filed under that day.
+    assert stored[2].submitted_at == datetime(2024, 3, 5, 20, 30, tzinfo=UTC)
+    assert (str(stored[2].day), stored[2].session) == ("2024-03-06", "morning")
+    assert stored[1].session == "afternoon" and stored[0].batch is not None
+    before = sorted(DailyTally.objects.values_list("day", "respondents", "t1", "sum_s2"))
+    rollup.rebuild()
+    assert sorted(DailyTally.objects.values_list("day", "respondents", "t1", "sum_s2")) == before
+    assert len(before) == 2
