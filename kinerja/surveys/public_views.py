@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -55,40 +56,19 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     kiosk = _kiosk(request)
     thanks = reverse("surveys_public:thanks", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
     if request.method == "POST":
-        if not ratelimit.allow(request):
-            return render(request, "surveys/public/too_many.html", {"service": service}, status=429)
         form = PublicForm(request.POST, service=service)
-        if form.data.get("website"):
-            return redirect(thanks)  # a bot filled the honeypot: pretend, store nothing
-        if form.is_valid():
-            key = tokens.idempotency_key(form.cleaned_data["token"], PURPOSE, service.pk)
-            code = form.cleaned_data.get("receipt_code") or ""
-            if key is None:
-                form.add_error(
-                    None, _("This form has expired. Please check your answers and send it again.")
-                )
-            elif (
-                service.receipt_codes_required
-                and not Response.objects.filter(idempotency_key=key).exists()
-                and not receipt_code_usable(service, code)
-            ):
-                form.add_error(
-                    "receipt_code", _("This survey code is not valid or has already been used.")
-                )
-            else:
-                channel = Response.Channel.KIOSK if kiosk else Response.Channel.ONLINE
-                try:
-                    do_submit_response(
-                        service,
-                        form.answer(),
-                        channel=channel,
-                        idempotency_key=key,
-                        receipt_code=code,
-                    )
-                except SurveyRefused as exc:
-                    form.add_error("receipt_code", str(exc))
-                else:
-                    return redirect(thanks)
+        bot = bool(form.data.get("website"))  # a bot filled the honeypot: pretend, store nothing
+        valid = not bot and form.is_valid()
+        # One write transaction per POST: the client's rate-limit count and the response
+        # commit together, so SQLite's write lock is taken once per submission, not twice
+        # (waiting writers sleep in steps of milliseconds; under load that was the p95).
+        with transaction.atomic():
+            allowed = ratelimit.allow(request)
+            stored = allowed and valid and _store(service, form, kiosk)
+        if not allowed:
+            return render(request, "surveys/public/too_many.html", {"service": service}, status=429)
+        if bot or stored:
+            return redirect(thanks)
         # Re-shown forms get a fresh token only when theirs is unusable.
         if tokens.idempotency_key(form.data.get("token", ""), PURPOSE, service.pk) is None:
             form.data = form.data.copy()
@@ -97,6 +77,33 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
         form = PublicForm(service=service, initial={"token": tokens.issue(PURPOSE, service.pk)})
     context = {"service": service, "form": form, "kiosk": kiosk, "questions": questions_html(form)}
     return render(request, "surveys/public/form.html", context)
+
+
+def _store(service: Service, form: PublicForm, kiosk: bool) -> bool:
+    """Store a valid form's response; False (with the reason added to the form) if refused."""
+    key = tokens.idempotency_key(form.cleaned_data["token"], PURPOSE, service.pk)
+    code = form.cleaned_data.get("receipt_code") or ""
+    if key is None:
+        form.add_error(
+            None, _("This form has expired. Please check your answers and send it again.")
+        )
+        return False
+    if (
+        service.receipt_codes_required
+        and not Response.objects.filter(idempotency_key=key).exists()
+        and not receipt_code_usable(service, code)
+    ):
+        form.add_error("receipt_code", _("This survey code is not valid or has already been used."))
+        return False
+    channel = Response.Channel.KIOSK if kiosk else Response.Channel.ONLINE
+    try:
+        do_submit_response(
+            service, form.answer(), channel=channel, idempotency_key=key, receipt_code=code
+        )
+    except SurveyRefused as exc:
+        form.add_error("receipt_code", str(exc))
+        return False
+    return True
 
 
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:

@@ -76,7 +76,8 @@ def allow(request: HttpRequest, limit: int = LIMIT, window: timedelta = WINDOW) 
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     table = connection.ops.quote_name(RateBucket._meta.db_table)
     select = f'SELECT hits FROM {table} WHERE "key" = %s{lock}'  # noqa: S608
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Inside the caller's transaction when there is one (the form view's): no savepoint.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         while True:
             cursor.execute(select, [key])
             row = cursor.fetchone()
