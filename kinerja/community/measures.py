@@ -7,11 +7,15 @@ cumulative" reached by an activity on or before ``period.end`` (since the regist
 
 Filters from a plan's formula binding: ``kind`` (kind codes) restricts the groups counted,
 ``activity_type`` (facilitation / fostering) the activities that make a group count.
+
+Each measure has a batch form (``*_many``) for a recompute: one aggregate grouped by kelurahan
+for many units, each unit's count then added up from its kelurahan. A group belongs to exactly
+one kelurahan, so the counts are additive and the batch equals the single form unit by unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +23,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.periods import Period
+from kinerja_core.subtrees import covering_paths, subtree_totals
 
 from .models import ActivityGroup, Group
 
@@ -62,10 +67,12 @@ def existing_groups(
     on or before the period's end. The annotations are EXISTS subqueries, so counting rows never
     multiplies by the number of activities.
     """
+    return _existing(unit.subtree_q("kelurahan"), period, filters)
+
+
+def _existing(where: Q, period: Period, filters: Filters | None) -> QuerySet[Group]:
     span = Span.of(period)
-    groups = Group.objects.filter(unit.subtree_q("kelurahan")).existing_between(
-        span.start, span.end
-    )
+    groups = Group.objects.filter(where).existing_between(span.start, span.end)
     kinds = _codes(filters, "kind")
     if kinds is not None:
         groups = groups.filter(kind__code__in=kinds)
@@ -80,6 +87,23 @@ def _count(unit: OrgUnit, period: Period, filters: Filters | None, condition: Q 
     if condition is not None:
         groups = groups.filter(condition)
     return int(groups.aggregate(n=Count("pk"))["n"])
+
+
+def _count_many(
+    units: Sequence[OrgUnit], period: Period, filters: Filters | None, condition: Q | None
+) -> dict[int, int]:
+    """``_count`` for each of ``units``: one aggregate grouped by kelurahan, summed per subtree."""
+    if not units:
+        return {}
+    where = Q()
+    for path in covering_paths(u.path for u in units):
+        where |= Q(kelurahan__path__startswith=path)
+    groups = _existing(where, period, filters)
+    if condition is not None:
+        groups = groups.filter(condition)
+    per_kelurahan = groups.order_by().values_list("kelurahan__path").annotate(n=Count("pk"))
+    totals = subtree_totals((path, int(n)) for path, n in per_kelurahan)
+    return {u.pk: totals.get(u.path, 0) for u in units}
 
 
 def groups_total(unit: OrgUnit, period: Period, filters: Filters | None = None) -> int:
@@ -97,3 +121,21 @@ def groups_fostered_cumulative(
 ) -> int:
     """Of those, the ones reached by at least one activity on or before the period's end."""
     return _count(unit, period, filters, Q(ever=True))
+
+
+def groups_total_many(
+    units: Sequence[OrgUnit], period: Period, filters: Filters | None = None
+) -> dict[int, int]:
+    return _count_many(units, period, filters, None)
+
+
+def groups_facilitated_many(
+    units: Sequence[OrgUnit], period: Period, filters: Filters | None = None
+) -> dict[int, int]:
+    return _count_many(units, period, filters, Q(in_year=True))
+
+
+def groups_fostered_cumulative_many(
+    units: Sequence[OrgUnit], period: Period, filters: Filters | None = None
+) -> dict[int, int]:
+    return _count_many(units, period, filters, Q(ever=True))

@@ -94,6 +94,8 @@ def compute_outcomes(
     plan = evaluator.plan
     indicators = list(Indicator.objects.filter(plan=plan).prefetch_related("targets"))
     targets = {ind.pk: list(ind.targets.all()) for ind in indicators}
+    # Measures with a batch form are then read once per period for all the units.
+    evaluator.batch_units = units
     pairs = [(unit, period) for unit in units for period in periods]
     for unit, period in progress(pairs, len(pairs)):
         for indicator in indicators:

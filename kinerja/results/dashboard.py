@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
@@ -17,6 +18,7 @@ from kinerja.plan.models import Indicator, Plan
 from kinerja.web.charts import trend_chart
 
 from .actions import plan_years
+from .models import Result
 from .queries import Cell, ResultIndex, bands_of, indicators_of, year_target
 
 REALISATION_COLOUR = "#0b5394"
@@ -69,7 +71,13 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
     indicators = indicators_of(plan)
     subunits = list(unit.subtree().exclude(pk=unit.pk).order_by("path"))
     years = plan_years(plan)
-    index = ResultIndex.load(plan, [unit, *subunits])
+    # The unit's own year rows (its trend charts) and the sub-units' rows of the chosen year only,
+    # in one query and without the inputs (a JSON document per row, read on the detail page).
+    index = ResultIndex.of(
+        Result.objects.filter(plan=plan, period_kind="year")
+        .filter(Q(unit=unit) | Q(unit__in=[u.pk for u in subunits], year=year))
+        .defer("inputs")
+    )
     bands = bands_of(plan)
 
     def cell(ind: Indicator, where: OrgUnit) -> Cell:

@@ -8,14 +8,17 @@ year's realisation so far and the plan's "year N against year N−1" compares wi
 Nothing before the plan's baseline year is asked for.
 
 One ``Evaluator`` serves one recompute run and memoises every measure value, so each
-(measure, filters, unit, period) costs one SQL aggregate however many indicators use it.
+(measure, filters, unit, period) costs one SQL aggregate however many indicators use it. When
+the run's units are known (``batch_units``) and a measure has a batch form, the first request for
+a (measure, filters, period) fetches the values of all those units in one call, so a city's
+recompute costs one grouped aggregate per measure, filters and period instead of one per unit.
 Measure functions are imported lazily by dotted path: a data app that is missing or mid-change
 makes its indicators "not computable", never breaks the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -160,6 +163,8 @@ class Evaluator:
     cache: dict[tuple[Any, ...], MeasureValue] = field(default_factory=dict)
     derived_cache: dict[tuple[Any, ...], tuple[Value | None, Inputs]] = field(default_factory=dict)
     functions: dict[str, Callable[..., Any] | NotComputable] = field(default_factory=dict)
+    batch_functions: dict[str, Callable[..., Any] | None] = field(default_factory=dict)
+    batch_units: Sequence[OrgUnit] = ()
     formulas: dict[str, Formula | NotComputable] = field(default_factory=dict)
     calls: int = 0
 
@@ -181,6 +186,46 @@ class Evaluator:
                 )
         return self.functions[spec.compute]
 
+    def batch_function(self, spec: MeasureSpec) -> Callable[..., Any] | None:
+        """The measure's batch form; None when it has none or it cannot be imported."""
+        if spec.compute_many not in self.batch_functions:
+            try:
+                self.batch_functions[spec.compute_many] = spec.batch_function()
+            except ImportError:
+                # The single form then decides: it computes, or says the source is missing.
+                self.batch_functions[spec.compute_many] = None
+        return self.batch_functions[spec.compute_many]
+
+    def prefetch(
+        self,
+        name: str,
+        spec: MeasureSpec,
+        filters: Mapping[str, list[str]],
+        unit: OrgUnit,
+        period: Period,
+    ) -> None:
+        """Fill the memo for every unit of the run from one batch call, if the measure has one.
+
+        Only values go in: the checks ``measure`` makes before computing (unknown measure,
+        before the baseline year, missing source) are made before this is called.
+        """
+        batch = self.batch_function(spec)
+        if batch is None or not any(u.pk == unit.pk for u in self.batch_units):
+            return
+        frozen_filters = frozen(filters)
+        missing = [
+            u
+            for u in self.batch_units
+            if (name, frozen_filters, u.pk, period.key) not in self.cache
+        ]
+        self.calls += 1
+        values = batch(missing, period, filters)
+        for u in missing:
+            if u.pk in values:
+                self.cache[(name, frozen_filters, u.pk, period.key)] = as_measure_value(
+                    values[u.pk]
+                )
+
     def measure(
         self, name: str, filters: Mapping[str, list[str]], unit: OrgUnit, period: Period
     ) -> MeasureValue:
@@ -200,6 +245,9 @@ class Evaluator:
             if isinstance(function, NotComputable):
                 value = function
             else:
+                self.prefetch(name, spec, filters, unit, period)
+                if key in self.cache:
+                    return self.cache[key]
                 self.calls += 1
                 value = as_measure_value(function(unit, period, filters))
         self.cache[key] = value

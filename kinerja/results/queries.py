@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja_core.achievement import NOT_MEASURED, Band
@@ -182,7 +184,12 @@ class ResultIndex:
         )
         if years is not None:
             query = query.filter(year__in=list(years))
-        return cls({(r.indicator_id, r.unit_id, r.period_key): r for r in query})
+        return cls.of(query)
+
+    @classmethod
+    def of(cls, query: QuerySet[Result]) -> ResultIndex:
+        """Index the rows of ``query``, unsorted (the index is looked up, never iterated)."""
+        return cls({(r.indicator_id, r.unit_id, r.period_key): r for r in query.order_by()})
 
     def get(self, indicator: Indicator, unit: OrgUnit, period_key: str) -> Result | None:
         return self.rows.get((indicator.pk, unit.pk, period_key))

@@ -4,11 +4,16 @@ A measure is computed by one function ``compute(unit, period, filters)`` in the 
 data, returning a Decimal/int, ``None`` when nothing was measured, or a NotComputable with its
 reason. Each runs one SQL aggregate for one unit subtree and one period. Plans may also declare
 manual measures (values typed in by staff with evidence); those are resolved per plan.
+
+A measure may also offer a batch form ``compute_many(units, period, filters)`` returning
+``{unit.pk: value}`` for many unit subtrees from one grouped aggregate; it must give exactly what
+``compute`` gives for each unit (the tests compare them). A recompute asks it once per measure,
+filters and period for all the units of the run instead of once per unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,9 +32,17 @@ class MeasureSpec:
     compute: str  # dotted path to compute(unit, period, filters)
     filters: tuple[str, ...] = ()
     unit: str = "number"
+    # dotted path to compute_many(units, period, filters) -> {unit pk: value}; "" = none
+    compute_many: str = ""
 
     def function(self) -> Callable[..., Any]:
         return import_string(self.compute)  # type: ignore[no-any-return]
+
+    def batch_function(self) -> Callable[[Sequence[Any], Any, Filters], dict[int, Any]] | None:
+        """The batch form, or None when the measure has none."""
+        if not self.compute_many:
+            return None
+        return import_string(self.compute_many)  # type: ignore[no-any-return]
 
 
 COMMUNITY_FILTERS = ("kind", "activity_type")
@@ -44,6 +57,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "community",
             "kinerja.community.measures.groups_total",
             COMMUNITY_FILTERS,
+            compute_many="kinerja.community.measures.groups_total_many",
         ),
         MeasureSpec(
             "groups_facilitated",
@@ -51,6 +65,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "community",
             "kinerja.community.measures.groups_facilitated",
             COMMUNITY_FILTERS,
+            compute_many="kinerja.community.measures.groups_facilitated_many",
         ),
         MeasureSpec(
             "groups_fostered_cumulative",
@@ -58,6 +73,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "community",
             "kinerja.community.measures.groups_fostered_cumulative",
             COMMUNITY_FILTERS,
+            compute_many="kinerja.community.measures.groups_fostered_cumulative_many",
         ),
         MeasureSpec(
             "ikm",
@@ -65,6 +81,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "surveys",
             "kinerja.surveys.measures.ikm",
             SURVEY_FILTERS,
+            compute_many="kinerja.surveys.measures.ikm_many",
             unit="index",
         ),
         MeasureSpec(
@@ -73,6 +90,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "surveys",
             "kinerja.surveys.measures.respondents",
             SURVEY_FILTERS,
+            compute_many="kinerja.surveys.measures.respondents_many",
         ),
     ]
 }

@@ -152,3 +152,25 @@ def test_it_gives_not_computable_for_an_empty_kelurahan(registry) -> None:
     s1, cakupan, t1 = indicators(empty, 2020)
     assert isinstance(s1, NotComputable) and "groups_total = 0" in s1.reason
     assert isinstance(cakupan, NotComputable) and isinstance(t1, NotComputable)
+
+
+BATCH = ["groups_total", "groups_facilitated", "groups_fostered_cumulative"]
+
+
+def test_it_gives_the_same_counts_in_one_batch_query(registry, django_assert_num_queries) -> None:
+    units = list(OrgUnit.objects.order_by("path"))  # city, both kecamatan, every kelurahan
+    periods = [Period(y) for y in range(2018, 2023)] + [Period(2020, "quarter", 2)]
+    filters = [{}, {"kind": ["rt", "posyandu"]}, {"activity_type": ["fostering"]}]
+    for name in BATCH:
+        single, many = MEASURES[name].function(), MEASURES[name].batch_function()
+        assert many is not None
+        for period in periods:
+            for given in filters:
+                with django_assert_num_queries(1):
+                    batch = many(units, period, given)
+                assert batch == {u.pk: single(u, period, given) for u in units}, (name, period)
+    # a few units only, not starting at the root; none at all costs nothing
+    kel = OrgUnit.objects.get(code="kel-pakistaji")
+    assert measures.groups_total_many([kel], Period(2020)) == {kel.pk: 1}
+    with django_assert_num_queries(0):
+        assert measures.groups_total_many([], Period(2020)) == {}

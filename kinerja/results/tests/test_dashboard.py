@@ -84,3 +84,19 @@ def test_it_shows_no_plan_to_an_outsider(uji, staff, login) -> None:
 def test_it_refuses_anonymous_users(client, uji) -> None:
     response = client.get(reverse("home"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_it_links_every_compared_cell_to_its_own_result(uji, staff, login) -> None:
+    page = login(staff["head"]).get(reverse("home")).content.decode()
+    table = page.split('id="units"')[1].split("</table>")[0]
+    rows = Result.objects.filter(
+        plan=uji, period_key="2021", unit__code__in=["kel-satu", "kel-dua"]
+    )
+    assert rows.count() == 6  # three indicators of two kelurahan
+    for row in rows:
+        link = f'href="{reverse("results:detail", args=[row.pk])}"'
+        assert table.count(link) == 1, row
+        if row.realisation is None:  # a dash with the reason, no number
+            assert f'<a class="muted" {link} title="{row.reason}">–</a>' in table
+    # a kelurahan's waiting days are not measured: a dash with the reason as the link's title
+    assert 'title="belum diukur">–</a>' in table
