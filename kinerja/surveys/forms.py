@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils import timezone
@@ -112,25 +112,30 @@ OCCUPATION_LABELS: dict[str, Any] = {
 OCCUPATION_CHOICES = [("", "–"), *((o, OCCUPATION_LABELS[o]) for o in OCCUPATIONS)]
 
 
-class QuestionField(forms.TypedChoiceField):
-    """A question's answer field, shared by every form instance instead of deep-copied.
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def shared(field: FieldT) -> FieldT:
+    """A field every form instance uses as it is, instead of a deep copy of its own.
 
     Django copies each field (widget and choices included) for every form it builds; the
     public form is built on every visit and nothing changes these fields per form, so the
-    copy of the nine questions was a large part of a visit's cost.
+    copies were a large part of a visit's cost. (``copy.deepcopy`` looks ``__deepcopy__``
+    up on the object itself.)
     """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> QuestionField:
-        return self
+    field.__deepcopy__ = lambda memo: field  # type: ignore[method-assign]
+    return field
 
 
 def score_field(code: str) -> forms.TypedChoiceField:
-    return QuestionField(
-        label=QUESTIONS[code],
-        choices=[(str(i + 1), label) for i, label in enumerate(ANSWER_LABELS[code])],
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose an answer.")},
+    return shared(
+        forms.TypedChoiceField(
+            label=QUESTIONS[code],
+            choices=[(str(i + 1), label) for i, label in enumerate(ANSWER_LABELS[code])],
+            coerce=int,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Please choose an answer.")},
+        )
     )
 
 
@@ -146,22 +151,28 @@ class AnswerForm(forms.Form):
     u7 = score_field("U7")
     u8 = score_field("U8")
     u9 = score_field("U9")
-    gender = forms.ChoiceField(
-        label=_("Gender"), choices=GENDER_CHOICES, widget=forms.RadioSelect, required=False
+    gender = shared(
+        forms.ChoiceField(
+            label=_("Gender"), choices=GENDER_CHOICES, widget=forms.RadioSelect, required=False
+        )
     )
-    age = forms.IntegerField(label=_("Age (years)"), min_value=1, max_value=120, required=False)
-    education = forms.ChoiceField(
-        label=_("Last education"), choices=EDUCATION_CHOICES, required=False
+    age = shared(
+        forms.IntegerField(label=_("Age (years)"), min_value=1, max_value=120, required=False)
     )
-    occupation = forms.ChoiceField(
-        label=_("Occupation"), choices=OCCUPATION_CHOICES, required=False
+    education = shared(
+        forms.ChoiceField(label=_("Last education"), choices=EDUCATION_CHOICES, required=False)
     )
-    suggestion = forms.CharField(
-        label=_("Suggestions for improvement (optional)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        required=False,
-        strip=False,
+    occupation = shared(
+        forms.ChoiceField(label=_("Occupation"), choices=OCCUPATION_CHOICES, required=False)
+    )
+    suggestion = shared(
+        forms.CharField(
+            label=_("Suggestions for improvement (optional)"),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=2000,
+            required=False,
+            strip=False,
+        )
     )
 
     def score_fields(self) -> list[Any]:
@@ -184,9 +195,10 @@ class AnswerForm(forms.Form):
 
 
 class PublicForm(AnswerForm):
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = shared(forms.CharField(widget=forms.HiddenInput))
     # Honeypot: hidden from people by CSS and aria; bots that fill every field reveal themselves.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = shared(forms.CharField(required=False, label=_("Leave this field empty")))
+    # Not shared: made required per service below.
     receipt_code = forms.CharField(
         label=_("Survey code from your receipt"), max_length=20, required=False
     )
