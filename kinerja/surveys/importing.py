@@ -241,6 +241,7 @@ class _RowWriter:
         table = connection.ops.quote_name(Response._meta.db_table)
         marks = ", ".join(["%s"] * len(COLUMNS))
         self.sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
+        self.copy_sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
 
     def values(self, row: SurveyRow, key: str) -> tuple[Any, ...]:
         service = self.services.get(row.service)
@@ -278,7 +279,13 @@ class _RowWriter:
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
+            if connection.vendor != "postgresql":
+                cursor.executemany(self.sql, rows)
+                return
+            # PostgreSQL: COPY, ~10× an executemany that waits on the server for every row.
+            with cursor.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
 
     def finish(self) -> None:
         rollup.apply(self.deltas)
