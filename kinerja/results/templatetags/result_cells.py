@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kinerja.results.queries import Cell
@@ -40,9 +40,13 @@ def detail_url(context: template.Context) -> Callable[[int], str]:
 @register.simple_tag(takes_context=True)
 def result_value(context: template.Context, cell: Cell) -> SafeString | str:
     """The realisation linked to where it comes from; a dash (with the reason) when there is none."""
+    return value_html(cell, detail_url(context))
+
+
+def value_html(cell: Cell, url_of: Callable[[int], str]) -> SafeString | str:
     if cell.result is None:
         return "–"
-    url = detail_url(context)(cell.result.pk)
+    url = url_of(cell.result.pk)
     if cell.realisation is not None:
         return format_html(
             '<a href="{}" title="{}">{}{}</a>',
@@ -56,6 +60,10 @@ def result_value(context: template.Context, cell: Cell) -> SafeString | str:
 
 @register.simple_tag
 def result_status(cell: Cell) -> SafeString:
+    return status_html(cell)
+
+
+def status_html(cell: Cell) -> SafeString:
     """The status badge in its band's colour, with the achievement when there is one."""
     achieved = "" if cell.achievement is None else f"{num(cell.achievement, 2)}% · "
     return format_html(
@@ -63,4 +71,18 @@ def result_status(cell: Cell) -> SafeString:
         cell.colour,
         achieved,
         cell.status_label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def result_cells(context: template.Context, cells: list[Cell]) -> SafeString:
+    """A row of the comparison table: one cell per indicator with its value and badge."""
+    url_of = detail_url(context)
+    # One string per row rather than format_html per cell: a city's table has thousands of cells.
+    return mark_safe(  # noqa: S308 - every part below is escaped or built by format_html
+        "".join(
+            f'<td class="num" data-label="{escape(cell.indicator.code)}"><div>'
+            f"{value_html(cell, url_of)}<br>{status_html(cell)}</div></td>"
+            for cell in cells
+        )
     )
