@@ -8,12 +8,13 @@ The link to a result's detail page is reversed once per page render and filled i
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kinerja.results.queries import Cell
 from kinerja.web.templatetags.kinerja import num
@@ -38,51 +39,48 @@ def detail_url(context: template.Context) -> Callable[[int], str]:
 
 
 @register.simple_tag(takes_context=True)
-def result_value(context: template.Context, cell: Cell) -> SafeString | str:
+def result_value(context: template.Context, cell: Cell) -> SafeString:
     """The realisation linked to where it comes from; a dash (with the reason) when there is none."""
-    return value_html(cell, detail_url(context))
-
-
-def value_html(cell: Cell, url_of: Callable[[int], str]) -> SafeString | str:
-    if cell.result is None:
-        return "–"
-    url = url_of(cell.result.pk)
-    if cell.realisation is not None:
-        return format_html(
-            '<a href="{}" title="{}">{}{}</a>',
-            url,
-            _("Where this number comes from"),
-            num(cell.realisation, cell.decimals),
-            cell.indicator.unit_suffix,
-        )
-    return format_html('<a class="muted" href="{}" title="{}">–</a>', url, cell.reason)
+    return mark_safe(value_html(cell, detail_url(context), _(SOURCE_TITLE)))  # noqa: S308
 
 
 @register.simple_tag
 def result_status(cell: Cell) -> SafeString:
-    return status_html(cell)
-
-
-def status_html(cell: Cell) -> SafeString:
     """The status badge in its band's colour, with the achievement when there is one."""
-    achieved = "" if cell.achievement is None else f"{num(cell.achievement, 2)}% · "
-    return format_html(
-        '<span class="badge" style="background:{}">{}{}</span>',
-        cell.colour,
-        achieved,
-        cell.status_label,
-    )
+    return mark_safe(status_html(cell))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
 def result_cells(context: template.Context, cells: list[Cell]) -> SafeString:
     """A row of the comparison table: one cell per indicator with its value and badge."""
-    url_of = detail_url(context)
-    # One string per row rather than format_html per cell: a city's table has thousands of cells.
-    return mark_safe(  # noqa: S308 - every part below is escaped or built by format_html
+    url_of, title = detail_url(context), _(SOURCE_TITLE)
+    return mark_safe(  # noqa: S308
         "".join(
             f'<td class="num" data-label="{escape(cell.indicator.code)}"><div>'
-            f"{value_html(cell, url_of)}<br>{status_html(cell)}</div></td>"
+            f"{value_html(cell, url_of, title)}<br>{status_html(cell)}</div></td>"
             for cell in cells
         )
+    )
+
+
+# The HTML below is built with f-strings and html.escape (what Django's escaping does) rather
+# than format_html: a city's comparison table has thousands of cells. Every value is escaped.
+SOURCE_TITLE = gettext_noop("Where this number comes from")
+
+
+def value_html(cell: Cell, url_of: Callable[[int], str], title: str) -> str:
+    if cell.result is None:
+        return "–"
+    url = escape(url_of(cell.result.pk))
+    if cell.realisation is not None:
+        shown = num(cell.realisation, cell.decimals) + cell.indicator.unit_suffix
+        return f'<a href="{url}" title="{escape(title)}">{escape(shown)}</a>'
+    return f'<a class="muted" href="{url}" title="{escape(cell.reason)}">–</a>'
+
+
+def status_html(cell: Cell) -> str:
+    achieved = "" if cell.achievement is None else f"{num(cell.achievement, 2)}% · "
+    return (
+        f'<span class="badge" style="background:{escape(cell.colour)}">'
+        f"{escape(achieved)}{escape(str(cell.status_label))}</span>"
     )
