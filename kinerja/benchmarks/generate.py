@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.community.models import Activity, ActivityGroup, Group, GroupKind
@@ -299,4 +299,8 @@ def generate(
         out.responses, out.tally_rows = write_responses(
             slots, responses, years, rng.randrange(2**32), progress
         )
+    # Fresh statistics after the bulk load, as an operator would after a restore: PostgreSQL's
+    # planner otherwise guesses from an empty table (the recompute ran 2.8x slower).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return out

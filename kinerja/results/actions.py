@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
@@ -178,8 +179,10 @@ def do_recompute(
         drop_pending += [p.pk for p in pending.values() if p.year not in locked]
         Result.objects.filter(pk__in=stale).delete()
         PendingChange.objects.filter(pk__in=drop_pending).delete()
-        Result.objects.bulk_create(create, batch_size=500)
-        Result.objects.bulk_update(update, [*Outcome.FIELDS, "computed_at"], batch_size=500)
+        # Stored results are evidence (DESIGN §4): their history rows are written in bulk too,
+        # one per created or changed result, without a signal per row.
+        bulk_create_with_history(create, Result, batch_size=500)
+        bulk_update_with_history(update, Result, [*Outcome.FIELDS, "computed_at"], batch_size=500)
         PendingChange.objects.bulk_create(new_pending, batch_size=500)
         PendingChange.objects.bulk_update(
             changed_pending, ["before", "after", "detected_at"], batch_size=500

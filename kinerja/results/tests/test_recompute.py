@@ -66,6 +66,24 @@ def test_it_is_idempotent_and_keeps_computed_at_of_unchanged_rows() -> None:
     assert sum(after[pk] != before[pk] for pk in before) == 2
 
 
+def test_it_keeps_the_history_of_stored_results() -> None:
+    plan = load(COVERAGE)
+    put(plan, "served", "kel-satu", "2021", 10)
+    put(plan, "registered", "kel-satu", "2021", 40)
+    do_recompute(plan)
+    history = Result.history.model.objects
+    assert history.filter(history_type="+").count() == Result.objects.count() == 48
+    do_recompute(plan)
+    assert history.count() == 48  # nothing changed, nothing recorded
+    put(plan, "served", "kel-satu", "2021", 20)
+    do_recompute(plan)
+    changes = history.filter(history_type="~", period_key="2021").order_by("unit__code")
+    assert [(h.unit.code, h.realisation) for h in changes] == [
+        ("kec-uji", Decimal(50)),
+        ("kel-satu", Decimal(50)),
+    ]
+
+
 def test_it_recomputes_one_year_only() -> None:
     plan = load(COVERAGE)
     summary = do_recompute(plan, years=[2022])
