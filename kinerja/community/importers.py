@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
@@ -579,6 +580,7 @@ def do_import(
             chain.append(
                 AuditEntry.Action.IMPORT,
                 actor=user if isinstance(user, User) else None,
+                actor_name="" if isinstance(user, User) else COMMAND_LINE,
                 model=f"community.{'group' if kind == 'groups' else 'activity'}",
                 object_repr=_("import of %(kind)s") % {"kind": kind},
                 changes={

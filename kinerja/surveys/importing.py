@@ -27,7 +27,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
+from kinerja.audit import chain
+from kinerja.audit.models import AuditEntry
 from kinerja.web.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.survey_csv import SurveyRow, iter_survey_csv
@@ -338,6 +341,17 @@ def _import(
         if batch is not None:
             batch.rows, batch.inserted = rows, inserted
             batch.save(update_fields=["rows", "inserted"])
+            # Responses are written in bulk without per-row history: the import itself is logged.
+            chain.append(
+                AuditEntry.Action.IMPORT,
+                actor=user or None,
+                actor_name="" if user else COMMAND_LINE,
+                model="surveys.response",
+                object_id=str(batch.pk),
+                object_repr=filename[:200],
+                unit_path=unit.path,
+                changes={"rows": rows, "inserted": inserted, "skipped": rows - inserted},
+            )
     return ImportResult(rows, inserted, rows - inserted, dry_run, batch)
 
 

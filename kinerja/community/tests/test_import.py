@@ -218,3 +218,16 @@ def test_it_keeps_the_history_of_imported_groups_and_logs_the_import(people, tmp
     assert imports[0].actor == people["admin"]
     checked, broken = verify()
     assert broken is None and checked >= 2
+
+
+def test_it_imports_as_a_user_from_the_command_line_within_their_rights(people, tmp_path) -> None:
+    from kinerja.audit.models import AuditEntry
+
+    groups = write(tmp_path, "groups.csv", GROUPS)
+    # The kelurahan operator of Wonoasih may not write Pakistaji's groups: refused whole.
+    with pytest.raises(CommandError, match="Pakistaji|kel-pakistaji"):
+        call_command("community", "import", str(groups), "--as", "operator")
+    assert Group.objects.count() == 0
+    call_command("community", "import", str(groups))
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    assert entry.actor is None and entry.actor_name == "kinerja (command line)"

@@ -143,3 +143,26 @@ def test_it_stores_imported_rows_as_a_form_entry_would(kec: Any, service: Any) -
     rollup.rebuild()
     assert sorted(DailyTally.objects.values_list("day", "respondents", "t1", "sum_s2")) == before
     assert len(before) == 2
+
+
+def test_it_imports_as_a_user_from_the_command_line_within_their_rights(
+    people: Any, service: Any, tmp_path: Path
+) -> None:
+    from kinerja.accounts.models import Membership, OrgUnit, Role
+    from kinerja.audit.models import AuditEntry
+
+    good = tmp_path / "good.csv"
+    good.write_text(csv_text(worked_rows()), encoding="utf-8")
+    with pytest.raises(CommandError, match="may not import"):
+        call_command("survey", "import", str(good), "--unit", "kec-wonoasih", "--as", "outsider")
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("survey", "import", str(good), "--unit", "kec-wonoasih", "--as", "nobody")
+    assert Response.objects.count() == 0
+    officer = people["operator"]
+    Membership.objects.create(
+        user=officer, unit=OrgUnit.objects.get(code="kec-wonoasih"), role=Role.SURVEY_OFFICER
+    )
+    call_command("survey", "import", str(good), "--unit", "kec-wonoasih", "--as", "operator")
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT, model="surveys.response")
+    assert entry.actor == officer and entry.changes["inserted"] == 29
+    assert ImportBatch.objects.get().created_by == officer

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
 from kinerja.community.exports import export_bytes
 from kinerja.community.importers import IMPORTERS, do_import, file_source
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             action="store_true",
             help="check and report what would change; store nothing",
         )
+        add_as_argument(load)
         export = sub.add_parser("export", help="write the registry to .xlsx (both sheets) or .csv")
         export.add_argument("-o", "--output", required=True, help="FILE.xlsx or FILE.csv")
         export.add_argument(
@@ -57,7 +59,11 @@ class Command(BaseCommand):
 
         try:
             report = do_import(
-                file_source(path), options["kind"], dry_run=options["dry_run"], progress=progress
+                file_source(path),
+                options["kind"],
+                user=acting_user(options),
+                dry_run=options["dry_run"],
+                progress=progress,
             )
         except InputError as exc:
             raise CommandError(

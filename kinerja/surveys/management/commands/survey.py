@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from kinerja.accounts import access
+from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
 from kinerja.surveys import rollup
 from kinerja.surveys.importing import do_import
@@ -29,6 +31,7 @@ class Command(BaseCommand):
             "--unit", required=True, help="code of the org unit the services belong to"
         )
         imp.add_argument("--dry-run", action="store_true", help="check only, store nothing")
+        add_as_argument(imp)
         rebuild = sub.add_parser(
             "rebuild-rollup", help="recompute the daily IKM rollup from the raw responses"
         )
@@ -45,6 +48,9 @@ class Command(BaseCommand):
 
     def handle_import(self, options: dict[str, Any]) -> None:
         unit = self.unit(options["unit"])
+        user = acting_user(options)
+        if user is not None and not access.can(user, access.EDIT_SURVEY, unit):
+            raise CommandError(f"{user.username} may not import survey responses for {unit}")
         path = Path(options["file"])
         try:
             stream = path.open("rb")
@@ -53,7 +59,12 @@ class Command(BaseCommand):
         with stream, tqdm(desc="rows", unit=" rows", disable=None, file=self.stderr) as bar:
             try:
                 result = do_import(
-                    unit, stream, path.name, dry_run=options["dry_run"], progress=bar.update
+                    unit,
+                    stream,
+                    path.name,
+                    dry_run=options["dry_run"],
+                    user=user,
+                    progress=bar.update,
                 )
             except InputError as exc:
                 raise CommandError(
