@@ -100,9 +100,3 @@ def covers(paths: list[str] | None, unit_path: str) -> bool:
     if paths is None:
         return True
     return bool(unit_path) and any(unit_path.startswith(p) for p in paths)
-
-
-def has_any_role(user: UserLike) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return bool(user.is_superuser or Membership.objects.filter(user=user).exists())

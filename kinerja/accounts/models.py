@@ -59,10 +59,6 @@ class OrgUnit(models.Model):
         by_code = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
         return [by_code[c] for c in codes if c in by_code]
 
-    @property
-    def display_name(self) -> str:
-        return str(self)
-
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")

@@ -16,29 +16,14 @@ from datetime import date, timedelta
 
 from django.db import connection
 
+from kinerja.surveys.importing import COLUMNS
 from kinerja.surveys.models import DailyTally, Response
 from kinerja_core.ikm import EDUCATION_LEVELS, OCCUPATIONS
 
 from .bulk import BulkWriter, IndexesDeferred
 
-# Columns written for each response, in order; the id comes from the table's own sequence.
-RESPONSE_COLUMNS = (
-    "service_id",
-    "unit_id",
-    "submitted_at",
-    "day",
-    "session",
-    "channel",
-    "gender",
-    "age",
-    "education",
-    "occupation",
-    *(f"u{i}" for i in range(1, 10)),
-    "suggestion",
-    "batch_id",
-    "idempotency_key",
-    "created_at",
-)
+# The same columns, in the same order, as the survey importer writes.
+RESPONSE_COLUMNS = COLUMNS
 TALLY_COLUMNS = (
     "unit_id",
     "service_id",

@@ -11,14 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.results.registry import MEASURES
 
 from .linting import has_errors, lint_plan
 from .models import Goal, Indicator, Objective, Plan, Target
-from .planfile import PlanFileError, Problem, iter_indicators, parse_plan
+from .planfile import PlanFileError, Problem, parse_plan
 
 
 class PlanRefused(PlanFileError):
@@ -255,14 +254,3 @@ def indicator_doc(ind: Indicator) -> dict[str, Any]:
         "targets": dict(sorted(targets.items())),
         "quarter_targets": dict(sorted(quarters.items())),
     }
-
-
-def refused_message(problems: list[Problem]) -> str:
-    return (
-        _("The plan was refused; nothing was changed:")
-        + "\n"
-        + "\n".join(f"  - {p}" for p in problems)
-    )
-
-
-__all__ = ["check_plan_text", "do_load_plan", "do_load_plan_text", "export_plan", "iter_indicators"]

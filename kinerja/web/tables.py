@@ -97,16 +97,6 @@ def iter_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str,
     book.close()
 
 
-def header_of(stream: IO[bytes], filename: str) -> list[str]:
-    """The header row alone (to check columns before reading a large file)."""
-    position = stream.tell()
-    for _number, row in iter_rows(stream, filename):
-        stream.seek(position)
-        return list(row)
-    stream.seek(position)
-    return []
-
-
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> StreamingHttpResponse:
