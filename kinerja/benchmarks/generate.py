@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import yaml
@@ -55,6 +55,12 @@ class Generated:
     responses: int = 0
     tally_rows: int = 0
     plan: str = ""
+    # What the responses were drawn from: ``responses.reference_rows`` recomputes them.
+    slots: list[ServiceSlot] = field(default_factory=list, repr=False)
+    response_seed: int = 0
+
+    def counts(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if k != "slots"}
 
 
 def city_code(c: int) -> str:
@@ -296,8 +302,9 @@ def generate(
             .values_list("code", flat=True)
         )
         out.plan = do_load_plan_text(plan_text(cities[0], kinds)).code
+        out.slots, out.response_seed = slots, rng.randrange(2**32)
         out.responses, out.tally_rows = write_responses(
-            slots, responses, years, rng.randrange(2**32), progress
+            slots, responses, years, out.response_seed, progress
         )
     # Fresh statistics after the bulk load, as an operator would after a restore: PostgreSQL's
     # planner otherwise guesses from an empty table (the recompute ran 2.8x slower).

@@ -10,7 +10,6 @@ decimal of the exact IKM.
 
 from __future__ import annotations
 
-import csv
 import random
 import statistics
 import tempfile
@@ -115,11 +114,16 @@ class DuckBaseline:
 
 
 def export_csv(path: Path) -> None:
-    """The raw responses as CSV: COPY on PostgreSQL, a streamed SELECT on SQLite."""
-    select = f"SELECT {', '.join(RAW_COLUMNS)} FROM {Response._meta.db_table}"  # noqa: S608
+    """The raw responses as CSV: COPY on PostgreSQL; on SQLite each line is made by SQLite.
+
+    Ten million rows through Python's csv module took ~3 µs each; a line joined in SQL and
+    written as one string is a fraction of that.
+    """
     connection.ensure_connection()
     raw = connection.connection
+    table = Response._meta.db_table
     if connection.vendor == "postgresql":
+        select = f"SELECT {', '.join(RAW_COLUMNS)} FROM {table}"  # noqa: S608
         with (
             path.open("wb") as out,
             raw.cursor() as cursor,
@@ -128,9 +132,13 @@ def export_csv(path: Path) -> None:
             for chunk in copy:
                 out.write(chunk)
         return
-    with path.open("w", newline="") as out:
-        cursor = raw.execute(select)
-        csv.writer(out).writerows(cursor)
+    line = " || ',' || ".join(RAW_COLUMNS)
+    cursor = raw.execute(f"SELECT {line} || char(10) FROM {table}")  # noqa: S608
+    try:
+        with path.open("w") as out:
+            while rows := cursor.fetchmany(100_000):
+                out.write("".join(r[0] for r in rows))
+    finally:
         cursor.close()
 
 

@@ -1,26 +1,28 @@
-"""Synthetic survey responses and their daily rollup, generated together and written in bulk.
+"""Synthetic survey responses, made inside the database, and their daily rollup.
 
-Millions of rows must be made in minutes, so this bypasses the ORM: rows are plain tuples
-generated a day at a time from ``random.Random(seed)`` (bytes from ``randbytes`` mapped through
-lookup tables instead of one call per value), written with ``executemany`` on SQLite and COPY on
-PostgreSQL. The ``DailyTally`` rows are summed in Python from the very same rows, so they equal
-what ``rollup.rebuild`` would compute from the stored responses (the smoke test checks it).
+Ten million rows must be made in minutes on both engines, so no row passes through Python:
+each chunk is one ``INSERT … SELECT`` over a row-number series (a recursive CTE on SQLite,
+``generate_series`` on PostgreSQL) in which every value is drawn from an integer hash of the row
+number. The arithmetic is modulo the prime 2**31 - 1 with every product below 2**62, so it is
+exact on SQLite's 64-bit integers and PostgreSQL's bigint alike: both engines store the very same
+rows for a seed, and ``reference_rows`` computes them in Python (the specification the SQL is
+tested against). The rollup is then one ``INSERT … SELECT … GROUP BY`` over the new rows, which is
+what ``kinerja.surveys.rollup.rebuild`` computes (the smoke test compares them).
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
 
 from kinerja.surveys.importing import COLUMNS
-from kinerja.surveys.models import DailyTally, Response
+from kinerja.surveys.models import SCORE_FIELDS, DailyTally, Response
 from kinerja_core.ikm import EDUCATION_LEVELS, OCCUPATIONS
 
-from .bulk import BulkWriter, IndexesDeferred
+from .bulk import BulkWriter, IndexesDeferred, next_id
 
 # The same columns, in the same order, as the survey importer writes.
 RESPONSE_COLUMNS = COLUMNS
@@ -32,12 +34,13 @@ TALLY_COLUMNS = (
     *(f"t{i}" for i in range(1, 10)),
     "sum_s2",
 )
-FLUSH_ROWS = 100_000
+CHUNK_ROWS = 250_000  # one INSERT … SELECT, one step of the progress bar
 
 # Score distributions (weights of 1, 2, 3, 4 out of 256) for services of different quality, so
 # units and services get different IKM values and grades.
 QUALITY_WEIGHTS = ((8, 30, 130, 88), (12, 50, 140, 54), (20, 70, 120, 46), (4, 16, 96, 140))
 CHANNELS = ("online", "online", "kiosk", "paper")
+GENDERS = ("L", "P")
 SUGGESTIONS = (
     "Antrean mohon dipercepat.",
     "Petugas ramah, terima kasih.",
@@ -48,18 +51,44 @@ SUGGESTIONS = (
     "Parkir kurang luas.",
     "Jam layanan agar diperpanjang.",
 )
+SUGGESTION_SHARE = 24  # out of 256 responses leave a suggestion
 # Office hours 07:30–15:30 WIB (UTC+7): 480 minutes from 00:30 UTC.
+OFFICE_START_S = 30 * 60
 OFFICE_MINUTES = 480
 MORNING_MINUTES = 270  # before 12:00 local
-UTC_TIMES = tuple(f"{(30 + m) // 60:02d}:{(30 + m) % 60:02d}" for m in range(OFFICE_MINUTES))
+
+# The hash. P is prime and below 2**31, so a product of two residues stays below 2**62.
+P = 2_147_483_647
+MIX, SHIFT = 1_103_515_245, 1_013_904_223
+# Draw k of a row is its hash times STEP**(k+1) (MINSTD's multiplier), modulo P.
+STEP = 48_271
+(
+    D_SERVICE,
+    D_SCORE,  # nine draws, one per question
+    D_MINUTE,
+    D_SECOND,
+    D_CHANNEL,
+    D_AGE,
+    D_OCCUPATION,
+) = (0, 1, 10, 11, 12, 13, 14)
+DRAWS = tuple(pow(STEP, k + 1, P) for k in range(15))
 
 
-def _table(weights: Sequence[int]) -> bytes:
-    assert sum(weights) == 256
-    return b"".join(bytes([score]) * w for score, w in enumerate(weights, start=1))
+def row_hash(seed: int, g: int) -> int:
+    """Row ``g``'s hash: two squarings mod P of an affine map of g (``hash_sql`` in SQL)."""
+    a = (g * MIX + seed) % P
+    b = (a * a + SHIFT) % P
+    return (b * b + a) % P
 
 
-TABLES = tuple(_table(w) for w in QUALITY_WEIGHTS)
+def hash_sql(g: str, seed: int) -> str:
+    a = f"(({g}) * {MIX} + {seed}) % {P}"
+    b = f"(({a}) * ({a}) + {SHIFT}) % {P}"
+    return f"(({b}) * ({b}) + ({a})) % {P}"
+
+
+def draw(x: int, k: int) -> int:
+    return x * DRAWS[k] % P
 
 
 @dataclass(frozen=True)
@@ -69,7 +98,17 @@ class ServiceSlot:
     service_id: int
     unit_id: int
     weight: float
-    quality: int  # index into TABLES
+    quality: int  # index into QUALITY_WEIGHTS
+
+
+def thresholds(quality: int) -> tuple[int, int, int]:
+    """Upper bounds (of 256) of the draws giving scores 1, 2 and 3."""
+    w = QUALITY_WEIGHTS[quality]
+    return w[0], w[0] + w[1], w[0] + w[1] + w[2]
+
+
+def score_of(value: int, bounds: tuple[int, int, int]) -> int:
+    return 1 + sum(value >= b for b in bounds)
 
 
 def weekdays(years: Sequence[int]) -> list[date]:
@@ -83,89 +122,195 @@ def weekdays(years: Sequence[int]) -> list[date]:
     return days
 
 
-def per_day(total: int, days: int) -> list[int]:
-    base, extra = divmod(total, days)
-    return [base + (1 if i < extra else 0) for i in range(days)]
+def buckets_of(services: Sequence[ServiceSlot]) -> list[int]:
+    """Service index of each bucket: a service's share of buckets is its share of the weight.
+
+    A row picks the bucket ``draw % len(buckets)``. At least 64 buckets per service (a power of
+    two, 65 536 at least) keep the rounding small at province scale too.
+    """
+    size = 1 << 16
+    while size < 64 * len(services):
+        size <<= 1
+    total = sum(s.weight for s in services)
+    out: list[int] = []
+    running, s = services[0].weight, 0
+    for b in range(size):
+        while (b + 0.5) * total / size > running and s + 1 < len(services):
+            s += 1
+            running += services[s].weight
+        out.append(s)
+    return out
 
 
-@dataclass
-class DayBatch:
-    rows: list[tuple[object, ...]]
-    tallies: list[tuple[object, ...]]
+@dataclass(frozen=True)
+class Layout:
+    """How row numbers map to days: the first ``extra`` days get one row more than the rest."""
+
+    days: list[date]
+    total: int
+
+    @property
+    def base(self) -> int:
+        return self.total // len(self.days)
+
+    @property
+    def extra(self) -> int:
+        return self.total % len(self.days)
+
+    def day_index(self, g: int) -> int:
+        head = self.extra * (self.base + 1)
+        if g < head:
+            return g // (self.base + 1)
+        return self.extra + (g - head) // max(self.base, 1)
+
+    def day_index_sql(self) -> str:
+        head = self.extra * (self.base + 1)
+        return (
+            f"CASE WHEN r.g < {head} THEN r.g / {self.base + 1} "
+            f"ELSE {self.extra} + (r.g - {head}) / {max(self.base, 1)} END"
+        )
 
 
-def generate_days(
-    services: Sequence[ServiceSlot],
-    total: int,
-    years: Sequence[int],
-    seed: int,
-    tz_suffix: str,
-) -> Iterator[DayBatch]:
-    """Yield each weekday's responses and rollup rows; deterministic for a seed."""
-    rng = random.Random(seed)
-    cum: list[float] = []
-    running = 0.0
-    for slot in services:
-        running += slot.weight
-        cum.append(running)
-    indices = range(len(services))
-    days = weekdays(years)
-    educations, occupations = EDUCATION_LEVELS, OCCUPATIONS
-    for day, count in zip(days, per_day(total, len(days)), strict=True):
-        if count == 0:
-            continue
-        iso = day.isoformat()
-        picks = rng.choices(indices, cum_weights=cum, k=count)
-        raw = rng.randbytes(9 * count)
-        prof = rng.randbytes(6 * count)
-        scores_by_service: dict[int, bytearray] = {}
-        s2_by_service: dict[int, int] = {}
-        rows: list[tuple[object, ...]] = []
-        append = rows.append
-        for i, s in enumerate(picks):
-            slot = services[s]
-            sc = raw[9 * i : 9 * i + 9].translate(TABLES[slot.quality])
-            p = prof[6 * i : 6 * i + 6]
-            minute = (p[0] << 8 | p[1]) % OFFICE_MINUTES
-            moment = f"{iso} {UTC_TIMES[minute]}:{p[2] % 60:02d}{tz_suffix}"
-            buf = scores_by_service.get(s)
-            if buf is None:
-                buf = scores_by_service[s] = bytearray()
-                s2_by_service[s] = 0
-            buf += sc
-            total_s = sum(sc)
-            s2_by_service[s] += total_s * total_s
-            append(
-                (
-                    slot.service_id,
-                    slot.unit_id,
-                    moment,
-                    iso,
-                    "morning" if minute < MORNING_MINUTES else "afternoon",
-                    CHANNELS[p[3] & 3],
-                    "LP"[p[3] >> 7],
-                    17 + p[4] % 59,
-                    educations[p[4] % len(educations)],
-                    occupations[p[5] % len(occupations)],
-                    *sc,
-                    SUGGESTIONS[p[5] & 7] if p[5] < 24 else "",
-                    None,
-                    None,
-                    moment,
-                )
-            )
-        tallies = [
-            (
-                services[s].unit_id,
-                services[s].service_id,
-                iso,
-                len(buf) // 9,
-                *(sum(buf[j::9]) for j in range(9)),
-                s2_by_service[s],
-            )
-            for s, buf in sorted(scores_by_service.items())
-        ]
-        yield DayBatch(rows, tallies)
+def reference_rows(
+    services: Sequence[ServiceSlot], total: int, years: Sequence[int], seed: int
+) -> Iterator[tuple[object, ...]]:
+    """The rows the SQL stores, computed in Python (``RESPONSE_COLUMNS`` order, aware times)."""
+    layout = Layout(weekdays(years), total)
+    buckets = buckets_of(services)
+    for g in range(total):
+        d = draws_of(row_hash(seed, g), len(buckets))
+        slot = services[buckets[d[D_SERVICE]]]
+        bounds = thresholds(slot.quality)
+        scores = [score_of(d[D_SCORE + q], bounds) for q in range(9)]
+        minute = d[D_MINUTE]
+        day = layout.days[layout.day_index(g)]
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(
+            seconds=OFFICE_START_S + minute * 60 + d[D_SECOND]
+        )
+        channel, age, occupation = d[D_CHANNEL], d[D_AGE], d[D_OCCUPATION]
+        suggestion = occupation // 256 % 256
+        yield (
+            slot.service_id,
+            slot.unit_id,
+            moment,
+            day,
+            "morning" if minute < MORNING_MINUTES else "afternoon",
+            CHANNELS[channel % 4],
+            GENDERS[channel // 4 % 2],
+            17 + age % 59,
+            EDUCATION_LEVELS[age // 59 % len(EDUCATION_LEVELS)],
+            OCCUPATIONS[occupation % len(OCCUPATIONS)],
+            *scores,
+            SUGGESTIONS[suggestion % 8] if suggestion < SUGGESTION_SHARE else "",
+            None,
+            None,
+            moment,
+        )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _choice(expr: str, labels: Sequence[str]) -> str:
+    """``labels[expr % len(labels)]`` in SQL (our own constant labels, quoted)."""
+    whens = " ".join(f"WHEN {i} THEN {_literal(label)}" for i, label in enumerate(labels))
+    return f"CASE ({expr}) % {len(labels)} {whens} END"
+
+
+def _ranges(buckets: int) -> list[int]:
+    """Each draw's range; draws used for several values stay whole (below P)."""
+    ranges = [P] * len(DRAWS)
+    ranges[D_SERVICE], ranges[D_MINUTE], ranges[D_SECOND] = buckets, OFFICE_MINUTES, 60
+    ranges[D_SCORE : D_SCORE + 9] = [256] * 9
+    return ranges
+
+
+def draws_sql(x: str, buckets: int) -> list[str]:
+    """The row source's draw columns, from a hash ``x``, already reduced to their ranges."""
+    return [f"{x} * {k} % {P} % {r}" for k, r in zip(DRAWS, _ranges(buckets), strict=True)]
+
+
+def draws_of(x: int, buckets: int) -> list[int]:
+    """``draws_sql`` in Python."""
+    return [draw(x, i) % r for i, r in enumerate(_ranges(buckets))]
+
+
+def _source(buckets: int, seed: int, first: int, stop: int) -> tuple[str, str]:
+    """(WITH prefix, FROM item) of rows ``first`` to ``stop - 1``: columns g, d0 … d14.
+
+    Each draw is computed once per row. On PostgreSQL, OFFSET 0 keeps the subqueries from
+    being merged (which would repeat the hash in every expression using it). On SQLite, a
+    recursive CTE carries the next row's hash ``y``, so each step hashes once and draws from
+    the hash it already has; the first row's values are computed here.
+    """
+    names = [f"d{i}" for i in range(len(DRAWS))]
+    if connection.vendor == "postgresql":
+        draws = ", ".join(
+            f"{e} AS {n}" for e, n in zip(draws_sql("x", buckets), names, strict=True)
+        )
+        return "", (
+            f"(SELECT g, {draws} FROM (SELECT g, {hash_sql('g', seed)} AS x "  # noqa: S608
+            f"FROM generate_series({first}::bigint, {stop - 1}::bigint) AS g OFFSET 0) h "
+            "OFFSET 0) r"
+        )
+    anchor = ", ".join(str(v) for v in draws_of(row_hash(seed, first), buckets))
+    return (
+        f"WITH RECURSIVE r(g, y, {', '.join(names)}) AS ("  # noqa: S608 - integers only
+        f"SELECT {first}, {row_hash(seed, first + 1)}, {anchor} UNION ALL "
+        f"SELECT g + 1, {hash_sql('g + 2', seed)}, {', '.join(draws_sql('y', buckets))} "
+        f"FROM r WHERE g + 1 < {stop}) "
+    ), "r"
+
+
+def insert_sql(layout: Layout, buckets: int, seed: int, first: int, stop: int) -> str:
+    """One chunk (rows ``first`` to ``stop - 1``) as INSERT … SELECT.
+
+    The text holds only integers and our own quoted labels, and is run without parameters, so
+    ``%`` is SQL's modulo on both engines.
+    """
+    prefix, source = _source(buckets, seed, first, stop)
+    seconds = f"({OFFICE_START_S} + r.d{D_MINUTE} * 60 + r.d{D_SECOND})"
+    if connection.vendor == "postgresql":
+        # A date plus seconds, read as UTC: the same instant SQLite keeps as text.
+        moment = f"((d.day + {seconds} * interval '1 second') AT TIME ZONE 'UTC')"
+    else:
+        # Django keeps naive UTC text on SQLite.
+        moment = (
+            f"(d.day || ' ' || printf('%02d:%02d:%02d', "
+            f"{seconds} / 3600, {seconds} / 60 % 60, {seconds} % 60))"
+        )
+    scores = [
+        f"CASE WHEN r.d{D_SCORE + q} < p.c1 THEN 1 WHEN r.d{D_SCORE + q} < p.c2 THEN 2 "
+        f"WHEN r.d{D_SCORE + q} < p.c3 THEN 3 ELSE 4 END"
+        for q in range(9)
+    ]
+    channel, age, occupation = (f"r.d{i}" for i in (D_CHANNEL, D_AGE, D_OCCUPATION))
+    suggestion = f"({occupation} / 256 % 256)"
+    values = [
+        "p.service_id",
+        "p.unit_id",
+        moment,
+        "d.day",
+        f"CASE WHEN r.d{D_MINUTE} < {MORNING_MINUTES} THEN 'morning' ELSE 'afternoon' END",
+        _choice(channel, CHANNELS),
+        _choice(f"{channel} / 4", GENDERS),
+        f"17 + {age} % 59",
+        _choice(f"{age} / 59", EDUCATION_LEVELS),
+        _choice(occupation, OCCUPATIONS),
+        *scores,
+        f"CASE WHEN {suggestion} < {SUGGESTION_SHARE} "
+        f"THEN {_choice(suggestion, SUGGESTIONS)} ELSE '' END",
+        "NULL",
+        "NULL",
+        moment,
+    ]
+    return (
+        f"{prefix}INSERT INTO {Response._meta.db_table} ({', '.join(RESPONSE_COLUMNS)}) "  # noqa: S608
+        f"SELECT {', '.join(values)} FROM {source} "
+        f"JOIN bench_days d ON d.i = {layout.day_index_sql()} "
+        f"JOIN bench_buckets p ON p.b = r.d{D_SERVICE}"
+    )
 
 
 def check_columns() -> None:
@@ -180,6 +325,60 @@ def check_columns() -> None:
                 )
 
 
+def _lookup_tables(services: Sequence[ServiceSlot], layout: Layout) -> int:
+    """The day and bucket tables the INSERT … SELECT joins; returns the number of buckets."""
+    day_type = "date" if connection.vendor == "postgresql" else "text"
+    buckets = buckets_of(services)
+    writer = BulkWriter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE bench_days (i integer PRIMARY KEY, day {day_type})")
+        cursor.execute(
+            "CREATE TEMP TABLE bench_buckets (b integer PRIMARY KEY, service_id bigint, "
+            "unit_id bigint, c1 integer, c2 integer, c3 integer)"
+        )
+    writer.write(
+        "bench_days",
+        ("i", "day"),
+        [(i, d if day_type == "date" else d.isoformat()) for i, d in enumerate(layout.days)],
+    )
+    writer.write(
+        "bench_buckets",
+        ("b", "service_id", "unit_id", "c1", "c2", "c3"),
+        [
+            (b, services[s].service_id, services[s].unit_id, *thresholds(services[s].quality))
+            for b, s in enumerate(buckets)
+        ],
+    )
+    return len(buckets)
+
+
+def _write_rollup(first_id: int, expected: int) -> int:
+    """The new rows' day rows, grouped as ``rollup.rebuild`` groups them; returns how many.
+
+    The new rows are those from ``first_id`` on; that their day rows count exactly the rows
+    stored is checked, so a sequence that lagged behind could not go unnoticed.
+    """
+    total = " + ".join(SCORE_FIELDS)
+    sums = ", ".join(f"SUM({f})" for f in SCORE_FIELDS)
+    table = DailyTally._meta.db_table
+    first_tally = next_id(DailyTally)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(TALLY_COLUMNS)}) "  # noqa: S608 - our own names
+            f"SELECT unit_id, service_id, day, COUNT(*), {sums}, SUM(({total}) * ({total})) "
+            f"FROM {Response._meta.db_table} WHERE id >= %s GROUP BY service_id, unit_id, day",
+            [first_id],
+        )
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(respondents) FROM {table} WHERE id >= %s",  # noqa: S608
+            [first_tally],
+        )
+        rows, counted = cursor.fetchone()
+    if counted != expected:
+        raise RuntimeError(f"the rollup counts {counted} new responses, {expected} were stored")
+    return int(rows)
+
+
 def write_responses(
     services: Sequence[ServiceSlot],
     total: int,
@@ -189,27 +388,19 @@ def write_responses(
 ) -> tuple[int, int]:
     """Generate and store ``total`` responses with their rollup; returns (responses, day rows)."""
     check_columns()
-    writer = BulkWriter()
-    responses_table = Response._meta.db_table
-    tally_table = DailyTally._meta.db_table
-    pending: list[tuple[object, ...]] = []
-    tallies: list[tuple[object, ...]] = []
-    stored = tally_rows = 0
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB for the index builds
-    with IndexesDeferred(responses_table):
-        for batch in generate_days(services, total, years, seed, writer.tz_suffix):
-            pending.extend(batch.rows)
-            tallies.extend(batch.tallies)
-            if len(pending) >= FLUSH_ROWS:
-                writer.write(responses_table, RESPONSE_COLUMNS, pending)
-                writer.write(tally_table, TALLY_COLUMNS, tallies)
-                stored += len(pending)
-                tally_rows += len(tallies)
-                progress(len(pending))
-                pending, tallies = [], []
-        writer.write(responses_table, RESPONSE_COLUMNS, pending)
-        writer.write(tally_table, TALLY_COLUMNS, tallies)
-        progress(len(pending))
-    return stored + len(pending), tally_rows + len(tallies)
+    if total == 0:
+        return 0, 0
+    layout = Layout(weekdays(years), total)
+    first_id = next_id(Response)
+    buckets = _lookup_tables(services, layout)
+    stored = 0
+    with IndexesDeferred(Response._meta.db_table), connection.cursor() as cursor:
+        for first in range(0, total, CHUNK_ROWS):
+            stop = min(total, first + CHUNK_ROWS)
+            cursor.execute(insert_sql(layout, buckets, seed, first, stop))
+            stored += stop - first
+            progress(stop - first)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_days")
+        cursor.execute("DROP TABLE bench_buckets")
+    return stored, _write_rollup(first_id, stored)

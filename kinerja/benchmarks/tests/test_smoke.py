@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from kinerja.benchmarks import generate, ikmquery, results
-from kinerja.benchmarks.responses import ServiceSlot, generate_days
+from kinerja.benchmarks import generate, ikmquery, responses, results
+from kinerja.benchmarks.responses import RESPONSE_COLUMNS, ServiceSlot, reference_rows
 from kinerja.benchmarks.scales import parse_scale
 from kinerja.surveys import rollup
 from kinerja.surveys.models import DailyTally, Response
@@ -16,12 +16,15 @@ TALLY = ("unit_id", "service_id", "day", "respondents", *(f"t{i}" for i in range
 
 def test_it_generates_the_same_rows_for_the_same_seed() -> None:
     slots = [ServiceSlot(i, 100 + i, 1.0 + i, i % 4) for i in range(5)]
-    first = [b.rows for b in generate_days(slots, 500, [2024], 9, "")]
-    again = [b.rows for b in generate_days(slots, 500, [2024], 9, "")]
-    other = [b.rows for b in generate_days(slots, 500, [2024], 10, "")]
-    assert first == again
-    assert first != other
-    assert sum(len(rows) for rows in first) == 500
+    first = list(reference_rows(slots, 500, [2024], 9))
+    assert first == list(reference_rows(slots, 500, [2024], 9))
+    assert first != list(reference_rows(slots, 500, [2024], 10))
+    assert len(first) == 500
+    # Every service, score, channel and weekday shows up; busier services get more rows.
+    assert {r[0] for r in first} == set(range(5))
+    assert {s for r in first for s in r[10:19]} == {1, 2, 3, 4}
+    assert {r[5] for r in first} == {"online", "kiosk", "paper"}
+    assert sum(r[0] == 4 for r in first) > sum(r[0] == 0 for r in first)
 
 
 def test_it_reads_scales() -> None:
@@ -32,9 +35,15 @@ def test_it_reads_scales() -> None:
 
 
 @pytest.mark.django_db
-def test_it_generates_a_rollup_equal_to_a_rebuild_and_runs_the_scenarios() -> None:
+def test_it_generates_a_rollup_equal_to_a_rebuild_and_runs_the_scenarios(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(responses, "CHUNK_ROWS", 1100)  # three chunks, as at scale
     out = generate.generate(parse_scale("small"), 3000, [2023, 2024], seed=5)
     assert out.responses == Response.objects.count() == 3000
+    # The SQL stores exactly the rows of the Python specification, on either engine.
+    stored = list(Response.objects.order_by("id").values_list(*RESPONSE_COLUMNS))
+    assert stored == list(reference_rows(out.slots, 3000, [2023, 2024], out.response_seed))
     assert out.units == 9 and out.groups == 60 and out.plan == "bench-c01-plan"
     generated = set(DailyTally.objects.values_list(*TALLY))
     rollup.rebuild()

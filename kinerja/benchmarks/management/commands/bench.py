@@ -107,7 +107,7 @@ class Command(BaseCommand):
         ) as bar:
             out = gen.generate(scale, options["responses"], years, options["seed"], bar.update)
         seconds = time.perf_counter() - started
-        counts = {**vars(out), "seconds": round(seconds, 2), "scale": scale.name}
+        counts = {**out.counts(), "seconds": round(seconds, 2), "scale": scale.name}
         if options["json"]:
             self.stdout.write(json.dumps(counts))
         else:
