@@ -163,6 +163,20 @@ class Layout:
             return g // (self.base + 1)
         return self.extra + (g - head) // max(self.base, 1)
 
+    def day_start(self, i: int) -> int:
+        """The first row of day ``i``."""
+        return i * self.base + min(i, self.extra)
+
+    def chunks(self, size: int) -> Iterator[tuple[int, int]]:
+        """(first, stop) row ranges of about ``size`` rows that begin and end with a day."""
+        first = 0
+        for i in range(1, len(self.days) + 1):
+            stop = self.day_start(i)
+            if stop - first >= size or i == len(self.days):
+                if stop > first:
+                    yield first, stop
+                first = stop
+
     def day_index_sql(self) -> str:
         head = self.extra * (self.base + 1)
         return (
@@ -352,31 +366,15 @@ def _lookup_tables(services: Sequence[ServiceSlot], layout: Layout) -> int:
     return len(buckets)
 
 
-def _write_rollup(first_id: int, expected: int) -> int:
-    """The new rows' day rows, grouped as ``rollup.rebuild`` groups them; returns how many.
-
-    The new rows are those from ``first_id`` on; that their day rows count exactly the rows
-    stored is checked, so a sequence that lagged behind could not go unnoticed.
-    """
+def _rollup_sql() -> str:
+    """Day rows of the responses from an id on, grouped as ``rollup.rebuild`` groups them."""
     total = " + ".join(SCORE_FIELDS)
     sums = ", ".join(f"SUM({f})" for f in SCORE_FIELDS)
-    table = DailyTally._meta.db_table
-    first_tally = next_id(DailyTally)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(TALLY_COLUMNS)}) "  # noqa: S608 - our own names
-            f"SELECT unit_id, service_id, day, COUNT(*), {sums}, SUM(({total}) * ({total})) "
-            f"FROM {Response._meta.db_table} WHERE id >= %s GROUP BY service_id, unit_id, day",
-            [first_id],
-        )
-        cursor.execute(
-            f"SELECT COUNT(*), SUM(respondents) FROM {table} WHERE id >= %s",  # noqa: S608
-            [first_tally],
-        )
-        rows, counted = cursor.fetchone()
-    if counted != expected:
-        raise RuntimeError(f"the rollup counts {counted} new responses, {expected} were stored")
-    return int(rows)
+    return (
+        f"INSERT INTO {DailyTally._meta.db_table} ({', '.join(TALLY_COLUMNS)}) "  # noqa: S608
+        f"SELECT unit_id, service_id, day, COUNT(*), {sums}, SUM(({total}) * ({total})) "
+        f"FROM {Response._meta.db_table} WHERE id >= %s GROUP BY service_id, unit_id, day"
+    )
 
 
 def write_responses(
@@ -386,21 +384,34 @@ def write_responses(
     seed: int,
     progress: Callable[[int], object] = lambda n: None,
 ) -> tuple[int, int]:
-    """Generate and store ``total`` responses with their rollup; returns (responses, day rows)."""
+    """Generate and store ``total`` responses with their rollup; returns (responses, day rows).
+
+    Chunks hold whole days, so each chunk's day rows are complete when it is written: the
+    rollup groups the chunk's fresh rows, a sort that fits in memory, rather than sorting all
+    ten million at the end. That the day rows count exactly the rows stored is checked, so ids
+    that were not the new rows' (a lagging sequence) could not go unnoticed.
+    """
     check_columns()
     if total == 0:
         return 0, 0
     layout = Layout(weekdays(years), total)
-    first_id = next_id(Response)
     buckets = _lookup_tables(services, layout)
-    stored = 0
+    first_tally = next_id(DailyTally)
     with IndexesDeferred(Response._meta.db_table), connection.cursor() as cursor:
-        for first in range(0, total, CHUNK_ROWS):
-            stop = min(total, first + CHUNK_ROWS)
+        for first, stop in layout.chunks(CHUNK_ROWS):
+            first_id = next_id(Response)
             cursor.execute(insert_sql(layout, buckets, seed, first, stop))
-            stored += stop - first
+            cursor.execute(_rollup_sql(), [first_id])
             progress(stop - first)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_days")
         cursor.execute("DROP TABLE bench_buckets")
-    return stored, _write_rollup(first_id, stored)
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(respondents) FROM {DailyTally._meta.db_table} "  # noqa: S608
+            "WHERE id >= %s",
+            [first_tally],
+        )
+        rows, counted = cursor.fetchone()
+    if counted != total:
+        raise RuntimeError(f"the rollup counts {counted} new responses, {total} were stored")
+    return total, int(rows)
