@@ -144,9 +144,9 @@ def write_outputs(
         g = run["generate"]
         lines.append(
             f"- {run['engine']}: generated in {g['seconds']} s ({fmt(round(g['responses'] / max(g['seconds'], 0.001)))} responses/s, "
-            f"alongside the other engine), scenarios {run['scenarios_s']} s, crash test "
-            f"{run.get('crash_s', run['crash']['seconds'])} s (load {run['crash']['seconds']} s, then the checks), "
-            f"{run['total_s']} s after set-up."
+            f"alongside the other engine), scenarios {run['scenarios_s']} s (alone), crash test "
+            f"{run['crash_s']} s (alongside the other engine's; its load {run['crash']['seconds']} s, "
+            "then the checks)."
         )
     lines += [
         "",
