@@ -109,10 +109,6 @@ class IndexesDeferred:
             if connection.vendor == "postgresql":
                 # Sorting for an index in memory rather than in 64 MB runs on disk.
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-            else:
-                # 256 MB for the sorts. A helper thread (PRAGMA threads) made the builds slower
-                # (66 s against 36 s at 10 M) while PostgreSQL's generation shared the cores.
-                cursor.execute("PRAGMA cache_size = -262144")
             for _name, sql in self.indexes:
                 cursor.execute(sql)
             for name, definition in self.foreign_keys:
