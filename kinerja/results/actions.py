@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
@@ -31,7 +31,16 @@ from kinerja_core.periods import Period, quarters
 
 from .engine import Evaluator, Outcome
 from .evidence import evidence_type
-from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
+from .models import (
+    ManualValue,
+    PendingChange,
+    Result,
+    ResultChange,
+    YearApproval,
+    YearLock,
+    period_values,
+)
+from .storage import create_results
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 User = AbstractBaseUser | AnonymousUser
@@ -130,7 +139,7 @@ def do_recompute(
             (p.indicator_id, p.unit_id, p.period_key): p
             for p in PendingChange.objects.filter(plan=plan, year__in=year_set)
         }
-        create: list[Result] = []
+        create: list[dict[str, Any]] = []
         update: list[Result] = []
         new_pending: list[PendingChange] = []
         changed_pending: list[PendingChange] = []
@@ -165,10 +174,16 @@ def do_recompute(
             if waiting is not None:
                 drop_pending.append(waiting.pk)
             if row is None:
-                row = Result(plan=plan, indicator=indicator, unit=unit, computed_at=now)
-                row.set_period(period)
-                outcome.apply_to(row)
-                create.append(row)
+                create.append(
+                    {
+                        "plan_id": plan.pk,
+                        "indicator_id": indicator.pk,
+                        "unit_id": unit.pk,
+                        **period_values(period),
+                        **outcome.fields(),
+                        "computed_at": now,
+                    }
+                )
             else:
                 outcome.apply_to(row)
                 row.computed_at = now
@@ -181,7 +196,7 @@ def do_recompute(
         PendingChange.objects.filter(pk__in=drop_pending).delete()
         # Stored results are evidence (DESIGN §4): their history rows are written in bulk too,
         # one per created or changed result, without a signal per row.
-        bulk_create_with_history(create, Result, batch_size=500)
+        create_results(plan.pk, year_set, create)
         bulk_update_with_history(update, Result, [*Outcome.FIELDS, "computed_at"], batch_size=500)
         PendingChange.objects.bulk_create(new_pending, batch_size=500)
         PendingChange.objects.bulk_update(

@@ -9,9 +9,10 @@ Nothing before the plan's baseline year is asked for.
 
 One ``Evaluator`` serves one recompute run and memoises every measure value, so each
 (measure, filters, unit, period) costs one SQL aggregate however many indicators use it. When
-the run's units are known (``batch_units``) and a measure has a batch form, the first request for
-a (measure, filters, period) fetches the values of all those units in one call, so a city's
-recompute costs one grouped aggregate per measure, filters and period instead of one per unit.
+the run's units are known (``batch_units``) and a measure has a batch reader, the first request
+for a (measure, filters, period) fetches the values of all those units in one call; the reader,
+one per data app and run, answers every measure and filter set of a period from one grouped
+aggregate, so a city's recompute costs a few queries per period instead of one per unit.
 Measure functions are imported lazily by dotted path: a data app that is missing or mid-change
 makes its indicators "not computable", never breaks the run.
 """
@@ -39,14 +40,28 @@ from kinerja_core.numbers import round_half_up, to_decimal
 from kinerja_core.periods import Period
 
 from .models import DECIMALS, Status
-from .registry import MeasureSpec, manual_filters, plan_measures
+from .registry import BatchReader, MeasureSpec, manual_filters, plan_measures
 
 MeasureValue = Decimal | NotComputable | None
 Inputs = dict[str, dict[str, Any]]
 
 
-def frozen(filters: Mapping[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+FrozenFilters = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def frozen(filters: Mapping[str, list[str]]) -> FrozenFilters:
     return tuple(sorted((k, tuple(v)) for k, v in filters.items()))
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a formula variable reads: a measure with filters, and the fixed part of its input
+    record (measure, label, source, filters) that every unit and period repeat."""
+
+    measure: str
+    filters: Mapping[str, list[str]]
+    key: FrozenFilters
+    info: dict[str, Any]
 
 
 def previous_period(period: Period) -> Period:
@@ -114,6 +129,9 @@ class Outcome:
     def of(cls, result: Any) -> Outcome:
         return cls(**{name: getattr(result, name) for name in cls.FIELDS})
 
+    def fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
     def apply_to(self, result: Any) -> None:
         for name in self.FIELDS:
             setattr(result, name, getattr(self, name))
@@ -163,9 +181,11 @@ class Evaluator:
     cache: dict[tuple[Any, ...], MeasureValue] = field(default_factory=dict)
     derived_cache: dict[tuple[Any, ...], tuple[Value | None, Inputs]] = field(default_factory=dict)
     functions: dict[str, Callable[..., Any] | NotComputable] = field(default_factory=dict)
-    batch_functions: dict[str, Callable[..., Any] | None] = field(default_factory=dict)
+    readers: dict[str, BatchReader | None] = field(default_factory=dict)
     batch_units: Sequence[OrgUnit] = ()
     formulas: dict[str, Formula | NotComputable] = field(default_factory=dict)
+    sources: dict[tuple[int, str], Source] = field(default_factory=dict)
+    infos: dict[MeasureValue, dict[str, Any]] = field(default_factory=dict)
     calls: int = 0
 
     def __post_init__(self) -> None:
@@ -186,15 +206,16 @@ class Evaluator:
                 )
         return self.functions[spec.compute]
 
-    def batch_function(self, spec: MeasureSpec) -> Callable[..., Any] | None:
-        """The measure's batch form; None when it has none or it cannot be imported."""
-        if spec.compute_many not in self.batch_functions:
+    def reader(self, spec: MeasureSpec) -> BatchReader | None:
+        """The run's batch reader of the measure; None when it has none or it cannot be imported."""
+        if spec.batch not in self.readers:
             try:
-                self.batch_functions[spec.compute_many] = spec.batch_function()
+                factory = spec.batch_factory()
             except ImportError:
                 # The single form then decides: it computes, or says the source is missing.
-                self.batch_functions[spec.compute_many] = None
-        return self.batch_functions[spec.compute_many]
+                factory = None
+            self.readers[spec.batch] = None if factory is None else factory(self.batch_units)
+        return self.readers[spec.batch]
 
     def prefetch(
         self,
@@ -209,27 +230,30 @@ class Evaluator:
         Only values go in: the checks ``measure`` makes before computing (unknown measure,
         before the baseline year, missing source) are made before this is called.
         """
-        batch = self.batch_function(spec)
-        if batch is None or not any(u.pk == unit.pk for u in self.batch_units):
+        if not any(u.pk == unit.pk for u in self.batch_units):
+            return
+        reader = self.reader(spec)
+        if reader is None:
             return
         frozen_filters = frozen(filters)
-        missing = [
-            u
-            for u in self.batch_units
-            if (name, frozen_filters, u.pk, period.key) not in self.cache
-        ]
         self.calls += 1
-        values = batch(missing, period, filters)
-        for u in missing:
-            if u.pk in values:
-                self.cache[(name, frozen_filters, u.pk, period.key)] = as_measure_value(
-                    values[u.pk]
-                )
+        values = reader.values(name, period, filters)
+        for u in self.batch_units:
+            key = (name, frozen_filters, u.pk, period.key)
+            if key not in self.cache and u.pk in values:
+                self.cache[key] = as_measure_value(values[u.pk])
 
     def measure(
-        self, name: str, filters: Mapping[str, list[str]], unit: OrgUnit, period: Period
+        self,
+        name: str,
+        filters: Mapping[str, list[str]],
+        unit: OrgUnit,
+        period: Period,
+        frozen_filters: FrozenFilters | None = None,
     ) -> MeasureValue:
-        key = (name, frozen(filters), unit.pk, period.key)
+        if frozen_filters is None:
+            frozen_filters = frozen(filters)
+        key = (name, frozen_filters, unit.pk, period.key)
         if key in self.cache:
             return self.cache[key]
         spec = self.specs.get(name)
@@ -291,6 +315,39 @@ class Evaluator:
             return None, inputs
         return formula.evaluate(current, previous), inputs
 
+    def source(self, indicator: Indicator, name: str) -> Source:
+        """What variable ``name`` of ``indicator`` reads (the same for every unit and period)."""
+        key = (indicator.pk, name)
+        if key not in self.sources:
+            binding = indicator.bindings.get(name)
+            if binding is not None:
+                measure, filters = binding["measure"], binding["filters"]
+            else:
+                measure = name
+                spec = self.specs.get(name)
+                filters = (
+                    manual_filters(self.plan.code, name, spec.unit)
+                    if spec is not None and spec.source == "manual"
+                    else {}
+                )
+            spec = self.specs.get(measure)
+            info = {
+                "measure": measure,
+                "label": str(spec.label) if spec else measure,
+                "source": spec.source if spec else "",
+                "filters": {k: v for k, v in filters.items() if spec and spec.source != "manual"},
+            }
+            self.sources[key] = Source(measure, filters, frozen(filters), info)
+        return self.sources[key]
+
+    def value_info(self, value: MeasureValue) -> dict[str, Any]:
+        """``value_info`` memoised per run: the same values recur across units and periods."""
+        try:
+            return self.infos[value]
+        except KeyError:
+            info = self.infos[value] = value_info(value)
+            return info
+
     def variable(
         self,
         indicator: Indicator,
@@ -302,28 +359,9 @@ class Evaluator:
         base = {"name": name, "unit": unit.code, "period": period.key}
         if name in indicator.derived:
             return self.derived(indicator, name, unit, period, stack, base)
-        binding = indicator.bindings.get(name)
-        if binding is not None:
-            measure, filters = binding["measure"], binding["filters"]
-        else:
-            measure = name
-            spec = self.specs.get(name)
-            filters = (
-                manual_filters(self.plan.code, name, spec.unit)
-                if spec is not None and spec.source == "manual"
-                else {}
-            )
-        value = self.measure(measure, filters, unit, period)
-        spec = self.specs.get(measure)
-        info = {
-            **base,
-            "measure": measure,
-            "label": str(spec.label) if spec else measure,
-            "source": spec.source if spec else "",
-            "filters": {k: v for k, v in filters.items() if spec and spec.source != "manual"},
-            **value_info(value),
-        }
-        return value, info
+        source = self.source(indicator, name)
+        value = self.measure(source.measure, source.filters, unit, period, source.key)
+        return value, {**base, **source.info, **self.value_info(value)}
 
     def derived(
         self,

@@ -49,8 +49,18 @@ class PeriodFields(models.Model):
         return Period.parse(self.period_key)
 
     def set_period(self, period: Period) -> None:
-        self.period_key, self.period_kind, self.year = period.key, period.kind, period.year
-        self.quarter = period.index if period.kind == "quarter" else 0
+        for name, value in period_values(period).items():
+            setattr(self, name, value)
+
+
+def period_values(period: Period) -> dict[str, Any]:
+    """The PeriodFields of ``period``, by field name."""
+    return {
+        "period_key": period.key,
+        "period_kind": period.kind,
+        "year": period.year,
+        "quarter": period.index if period.kind == "quarter" else 0,
+    }
 
 
 class Result(PeriodFields):

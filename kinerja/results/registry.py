@@ -5,23 +5,35 @@ data, returning a Decimal/int, ``None`` when nothing was measured, or a NotCompu
 reason. Each runs one SQL aggregate for one unit subtree and one period. Plans may also declare
 manual measures (values typed in by staff with evidence); those are resolved per plan.
 
-A measure may also offer a batch form ``compute_many(units, period, filters)`` returning
-``{unit.pk: value}`` for many unit subtrees from one grouped aggregate; it must give exactly what
-``compute`` gives for each unit (the tests compare them). A recompute asks it once per measure,
-filters and period for all the units of the run instead of once per unit.
+A measure may also name a batch reader (``batch``): a class made once per recompute run with the
+run's units, whose ``values(measure, period, filters)`` returns ``{unit.pk: value}`` for all of
+them, exactly what ``compute`` gives unit by unit (the tests compare them). Measures of one data
+app share their reader, so it can answer several measures and filter sets from one wider grouped
+aggregate (every kind of group, every service of a period) kept for the rest of the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from kinerja_core.periods import Period
+
 Filters = Mapping[str, list[str]]
+
+
+class BatchReader(Protocol):
+    """Reads measures of one data app for the units of one recompute run (see module doc)."""
+
+    def values(self, measure: str, period: Period, filters: Filters) -> Mapping[int, Any]: ...
+
+
+BatchFactory = Callable[[Sequence[Any]], BatchReader]
 
 
 @dataclass(frozen=True)
@@ -32,17 +44,17 @@ class MeasureSpec:
     compute: str  # dotted path to compute(unit, period, filters)
     filters: tuple[str, ...] = ()
     unit: str = "number"
-    # dotted path to compute_many(units, period, filters) -> {unit pk: value}; "" = none
-    compute_many: str = ""
+    # dotted path to the batch reader class, made with the run's units; "" = none
+    batch: str = ""
 
     def function(self) -> Callable[..., Any]:
         return import_string(self.compute)  # type: ignore[no-any-return]
 
-    def batch_function(self) -> Callable[[Sequence[Any], Any, Filters], dict[int, Any]] | None:
-        """The batch form, or None when the measure has none."""
-        if not self.compute_many:
+    def batch_factory(self) -> BatchFactory | None:
+        """The batch reader class, or None when the measure has none."""
+        if not self.batch:
             return None
-        return import_string(self.compute_many)  # type: ignore[no-any-return]
+        return import_string(self.batch)  # type: ignore[no-any-return]
 
 
 COMMUNITY_FILTERS = ("kind", "activity_type")
@@ -57,7 +69,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "community",
             "kinerja.community.measures.groups_total",
             COMMUNITY_FILTERS,
-            compute_many="kinerja.community.measures.groups_total_many",
+            batch="kinerja.community.measures.CoverageBatch",
         ),
         MeasureSpec(
             "groups_facilitated",
@@ -65,7 +77,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "community",
             "kinerja.community.measures.groups_facilitated",
             COMMUNITY_FILTERS,
-            compute_many="kinerja.community.measures.groups_facilitated_many",
+            batch="kinerja.community.measures.CoverageBatch",
         ),
         MeasureSpec(
             "groups_fostered_cumulative",
@@ -73,7 +85,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "community",
             "kinerja.community.measures.groups_fostered_cumulative",
             COMMUNITY_FILTERS,
-            compute_many="kinerja.community.measures.groups_fostered_cumulative_many",
+            batch="kinerja.community.measures.CoverageBatch",
         ),
         MeasureSpec(
             "ikm",
@@ -81,7 +93,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "surveys",
             "kinerja.surveys.measures.ikm",
             SURVEY_FILTERS,
-            compute_many="kinerja.surveys.measures.ikm_many",
+            batch="kinerja.surveys.measures.TallyBatch",
             unit="index",
         ),
         MeasureSpec(
@@ -90,7 +102,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "surveys",
             "kinerja.surveys.measures.respondents",
             SURVEY_FILTERS,
-            compute_many="kinerja.surveys.measures.respondents_many",
+            batch="kinerja.surveys.measures.TallyBatch",
         ),
     ]
 }

@@ -3,9 +3,10 @@
 Both read the daily rollup with one SQL aggregate for the unit's subtree and the span from the
 start of the period's year to its end (year-to-date), as the registry's contract says.
 
-The batch forms (``*_many``) serve a recompute: one aggregate of the rollup grouped by unit for
-many units, then each unit's tally is the sum of the tallies in its subtree. A tally holds only
-counts and integer sums, so adding them is exact and the IKM equals the single form's.
+For a recompute both share a batch reader (``TallyBatch``): one aggregate of the rollup per
+period grouped by unit and service, kept for the run; any service filter is then a sum over its
+services, and each unit's tally the sum of the tallies in its subtree. A tally holds only counts
+and integer sums, so adding them is exact and the IKM equals the single form's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 
@@ -48,44 +50,67 @@ def respondents(unit: OrgUnit, period: Period, filters: Filters) -> int:
     return tally_for(unit, start, end, filters.get("service") or None).respondents
 
 
-def tallies_many(units: Sequence[OrgUnit], period: Period, filters: Filters) -> dict[int, Tally]:
-    """The year-to-date tally of each unit's subtree: one aggregate grouped by unit."""
-    if not units:
-        return {}
-    start, end = year_to_date(period)
-    services = filters.get("service") or None
-    subtrees = Q()
-    for path in covering_paths(u.path for u in units):
-        subtrees |= Q(unit__path__startswith=path)
-    where = subtrees & Q(day__gte=start, day__lte=end)
-    if services:
-        where &= Q(service__code__in=list(services))
-    per_unit = (
-        DailyTally.objects.filter(where)
-        .order_by()
-        .values("unit__path")
-        .annotate(n=Sum("respondents"), s2=Sum("sum_s2"), **{t: Sum(t) for t in TOTAL_FIELDS})
-    )
-    totals = subtree_totals(
-        (
-            row["unit__path"],
-            Tally(
-                int(row["n"] or 0),
-                {code: int(row[t] or 0) for code, t in zip(CODES, TOTAL_FIELDS, strict=True)},
-                int(row["s2"] or 0),
-            ),
+class TallyBatch:
+    """The survey measures for many unit subtrees, for one recompute run.
+
+    Per period one query returns the year-to-date tally per unit and service code; every service
+    filter and both measures of that period are then read from those rows.
+    """
+
+    def __init__(self, units: Sequence[OrgUnit]) -> None:
+        self.units = list(units)
+        self.parts: dict[str, list[tuple[str, str, Tally]]] = {}
+        self.totals: dict[tuple[str, tuple[str, ...] | None], dict[int, Tally]] = {}
+
+    def values(self, measure: str, period: Period, filters: Filters) -> dict[int, Any]:
+        tallies = self.tallies(period, filters)
+        if measure == "ikm":
+            return {pk: _ikm_of(tally) for pk, tally in tallies.items()}
+        if measure == "respondents":
+            return {pk: tally.respondents for pk, tally in tallies.items()}
+        raise KeyError(measure)
+
+    def tallies(self, period: Period, filters: Filters) -> dict[int, Tally]:
+        """{unit pk: year-to-date Tally of its subtree} for the service filter."""
+        services = filters.get("service") or None
+        wanted = None if services is None else tuple(sorted(set(services)))
+        key = (period.key, wanted)
+        if key not in self.totals:
+            totals = subtree_totals(
+                (path, tally)
+                for path, service, tally in self.unit_parts(period)
+                if wanted is None or service in wanted
+            )
+            empty = Tally(0, dict.fromkeys(CODES, 0), 0)
+            self.totals[key] = {u.pk: totals.get(u.path, empty) for u in self.units}
+        return self.totals[key]
+
+    def unit_parts(self, period: Period) -> list[tuple[str, str, Tally]]:
+        """The tally per unit and service code for the period: one grouped aggregate, memoised."""
+        if period.key not in self.parts:
+            self.parts[period.key] = [] if not self.units else self.query(period)
+        return self.parts[period.key]
+
+    def query(self, period: Period) -> list[tuple[str, str, Tally]]:
+        start, end = year_to_date(period)
+        subtrees = Q()
+        for path in covering_paths(u.path for u in self.units):
+            subtrees |= Q(unit__path__startswith=path)
+        rows = (
+            DailyTally.objects.filter(subtrees, day__gte=start, day__lte=end)
+            .order_by()
+            .values("unit__path", "service__code")
+            .annotate(n=Sum("respondents"), s2=Sum("sum_s2"), **{t: Sum(t) for t in TOTAL_FIELDS})
         )
-        for row in per_unit
-    )
-    empty = Tally(0, dict.fromkeys(CODES, 0), 0)
-    return {u.pk: totals.get(u.path, empty) for u in units}
-
-
-def ikm_many(
-    units: Sequence[OrgUnit], period: Period, filters: Filters
-) -> dict[int, Decimal | None]:
-    return {pk: _ikm_of(tally) for pk, tally in tallies_many(units, period, filters).items()}
-
-
-def respondents_many(units: Sequence[OrgUnit], period: Period, filters: Filters) -> dict[int, int]:
-    return {pk: tally.respondents for pk, tally in tallies_many(units, period, filters).items()}
+        return [
+            (
+                row["unit__path"],
+                row["service__code"],
+                Tally(
+                    int(row["n"] or 0),
+                    {code: int(row[t] or 0) for code, t in zip(CODES, TOTAL_FIELDS, strict=True)},
+                    int(row["s2"] or 0),
+                ),
+            )
+            for row in rows
+        ]

@@ -157,20 +157,33 @@ def test_it_gives_not_computable_for_an_empty_kelurahan(registry) -> None:
 BATCH = ["groups_total", "groups_facilitated", "groups_fostered_cumulative"]
 
 
-def test_it_gives_the_same_counts_in_one_batch_query(registry, django_assert_num_queries) -> None:
+def test_its_batch_reader_gives_the_same_counts(registry, django_assert_num_queries) -> None:
     units = list(OrgUnit.objects.order_by("path"))  # city, both kecamatan, every kelurahan
     periods = [Period(y) for y in range(2018, 2023)] + [Period(2020, "quarter", 2)]
-    filters = [{}, {"kind": ["rt", "posyandu"]}, {"activity_type": ["fostering"]}]
-    for name in BATCH:
-        single, many = MEASURES[name].function(), MEASURES[name].batch_function()
-        assert many is not None
-        for period in periods:
-            for given in filters:
-                with django_assert_num_queries(1):
-                    batch = many(units, period, given)
+    filters = [
+        {},
+        {"kind": ["rt", "posyandu"]},
+        {"kind": ["rt"], "activity_type": ["fostering"]},
+        {"activity_type": ["fostering"]},
+    ]
+    reader = measures.CoverageBatch(units)
+    for period in periods:
+        for given in filters:
+            # one query per period and activity types, whatever the kinds and measures
+            first = not given or given == {"kind": ["rt"], "activity_type": ["fostering"]}
+            for name in BATCH:
+                with django_assert_num_queries(1 if first else 0):
+                    batch = reader.values(name, period, given)
+                first = False
+                single = MEASURES[name].function()
                 assert batch == {u.pk: single(u, period, given) for u in units}, (name, period)
     # a few units only, not starting at the root; none at all costs nothing
     kel = OrgUnit.objects.get(code="kel-pakistaji")
-    assert measures.groups_total_many([kel], Period(2020)) == {kel.pk: 1}
+    assert measures.CoverageBatch([kel]).values("groups_total", Period(2020), {}) == {kel.pk: 1}
     with django_assert_num_queries(0):
-        assert measures.groups_total_many([], Period(2020)) == {}
+        assert measures.CoverageBatch([]).values("groups_total", Period(2020), {}) == {}
+
+
+def test_the_registry_names_the_batch_reader() -> None:
+    for name in BATCH:
+        assert MEASURES[name].batch_factory() is measures.CoverageBatch

@@ -37,7 +37,7 @@ def outcomes(plan, years: list[int]) -> tuple[dict, int, int]:
 
 def without_batches(monkeypatch) -> None:
     for name, spec in list(registry.MEASURES.items()):
-        monkeypatch.setitem(registry.MEASURES, name, dataclasses.replace(spec, compute_many=""))
+        monkeypatch.setitem(registry.MEASURES, name, dataclasses.replace(spec, batch=""))
 
 
 def test_it_batches_the_units_of_a_recompute_with_identical_results(wonoasih, monkeypatch) -> None:
@@ -69,11 +69,11 @@ def patch(monkeypatch, **changes: str) -> None:
 def test_it_falls_back_to_the_single_form_when_the_batch_is_missing(wonoasih, monkeypatch) -> None:
     import_string("kinerja.community.demo.load")(wonoasih)
     expected, _, _ = outcomes(wonoasih, [2020])
-    patch(monkeypatch, compute_many="kinerja.not_there.measures.many")
+    patch(monkeypatch, batch="kinerja.not_there.measures.Many")
     assert outcomes(wonoasih, [2020])[0] == expected
     # a missing source gives the same reason with or without a batch form
     patch(monkeypatch, compute="kinerja.not_there.measures.one")
     missing, _, _ = outcomes(wonoasih, [2020])
     assert any("kinerja.not_there" in o["reason"] for o in missing.values())
-    patch(monkeypatch, compute_many="")
+    patch(monkeypatch, batch="")
     assert outcomes(wonoasih, [2020])[0] == missing
