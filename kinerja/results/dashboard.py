@@ -21,20 +21,6 @@ from .actions import plan_years
 from .models import Result
 from .queries import Cell, ResultIndex, bands_of, indicators_of, year_target
 
-# What a Cell reads of a Result (see queries.Cell); any other field would cost a query per row.
-CELL_FIELDS = (
-    "indicator_id",
-    "unit_id",
-    "period_key",
-    "realisation",
-    "achievement",
-    "status",
-    "computable",
-    "reason",
-    "target_value",
-    "target_low",
-    "target_high",
-)
 REALISATION_COLOUR = "#0b5394"
 TARGET_COLOUR = "#c2410c"
 
@@ -87,10 +73,10 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
     years = plan_years(plan)
     # The unit's own year rows (its trend charts) and the sub-units' rows of the chosen year only,
     # in one query and only the fields a cell shows (not the inputs: a JSON document per row).
-    index = ResultIndex.of(
-        Result.objects.filter(plan=plan, period_kind="year")
-        .filter(Q(unit=unit) | Q(unit__in=[u.pk for u in subunits], year=year))
-        .only(*CELL_FIELDS)
+    index = ResultIndex.of_cells(
+        Result.objects.filter(plan=plan, period_kind="year").filter(
+            Q(unit=unit) | Q(unit__in=[u.pk for u in subunits], year=year)
+        )
     )
     bands = bands_of(plan)
     targets = {ind.pk: year_target(ind, year) for ind in indicators}

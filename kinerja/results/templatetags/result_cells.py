@@ -2,12 +2,13 @@
 
 Written as tags rather than included templates because a city's comparison table has thousands
 of cells: an ``{% include %}`` and a ``{% url %}`` per cell cost more than the rest of the page.
-The link to a result's detail page is reversed once per page render and filled in per cell.
+The link to a result's detail page is reversed once per page render and filled in per cell;
+what cells repeat (titles, badge colours and labels) is escaped once per render.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from decimal import Decimal
 from html import escape
 
 from django import template
@@ -17,70 +18,90 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kinerja.results.queries import Cell
-from kinerja.web.templatetags.kinerja import num
+from kinerja.web.templatetags.kinerja import lang
+from kinerja_core.numbers import format_decimal
 
 register = template.Library()
 
 MARKER = 987654321  # a primary key no table reaches, replaced by each result's own
 
 
-def detail_url(context: template.Context) -> Callable[[int], str]:
-    """``pk → /…/<pk>/`` for this render, reversing the URL pattern only once."""
-    maker = context.render_context.get("result_detail_url")
-    if maker is None:
+class CellWriter:
+    """Writes result cells for one page render, working out once what cells repeat: the
+    detail link pattern, the language, escaped titles and labels, each status's badge colour
+    and label, each indicator's column label."""
+
+    def __init__(self) -> None:
         pattern = reverse("results:detail", args=[MARKER])
-        marker = str(MARKER)
+        self.url_head, _marker, self.url_tail = pattern.partition(str(MARKER))
+        self.title = escape(_(SOURCE_TITLE))
+        self.lang = lang()
+        self.badges: dict[tuple[int, str], tuple[str, str]] = {}
+        self.labels: dict[int, str] = {}
 
-        def maker(pk: int) -> str:
-            return pattern.replace(marker, str(int(pk)))
+    def number(self, value: Decimal, decimals: int) -> str:
+        return format_decimal(value, decimals, self.lang)
 
-        context.render_context["result_detail_url"] = maker
-    return maker  # type: ignore[no-any-return]
+    def value(self, cell: Cell) -> str:
+        """The realisation linked to where it comes from; a dash (with the reason) when none."""
+        if cell.result is None:
+            return "–"
+        url = escape(f"{self.url_head}{int(cell.result.pk)}{self.url_tail}")
+        if cell.realisation is not None:
+            shown = self.number(cell.realisation, cell.decimals) + cell.indicator.unit_suffix
+            return f'<a href="{url}" title="{self.title}">{escape(shown)}</a>'
+        return f'<a class="muted" href="{url}" title="{escape(cell.reason)}">–</a>'
+
+    def status(self, cell: Cell) -> str:
+        """The status badge in its band's colour, with the achievement when there is one."""
+        key = (id(cell.bands), cell.status)
+        badge = self.badges.get(key)
+        if badge is None:
+            badge = self.badges[key] = (escape(cell.colour), escape(str(cell.status_label)))
+        colour, label = badge
+        achieved = "" if cell.achievement is None else f"{self.number(cell.achievement, 2)}% · "
+        return f'<span class="badge" style="background:{colour}">{escape(achieved)}{label}</span>'
+
+    def column(self, cell: Cell) -> str:
+        label = self.labels.get(cell.indicator.pk)
+        if label is None:
+            label = self.labels[cell.indicator.pk] = escape(cell.indicator.code)
+        return label
+
+
+def writer(context: template.Context) -> CellWriter:
+    """The page render's CellWriter (made at its first cell)."""
+    made = context.render_context.get("result_cell_writer")
+    if made is None:
+        made = context.render_context["result_cell_writer"] = CellWriter()
+    return made  # type: ignore[no-any-return]
 
 
 @register.simple_tag(takes_context=True)
 def result_value(context: template.Context, cell: Cell) -> SafeString:
     """The realisation linked to where it comes from; a dash (with the reason) when there is none."""
-    return mark_safe(value_html(cell, detail_url(context), _(SOURCE_TITLE)))  # noqa: S308
+    return mark_safe(writer(context).value(cell))  # noqa: S308
 
 
-@register.simple_tag
-def result_status(cell: Cell) -> SafeString:
+@register.simple_tag(takes_context=True)
+def result_status(context: template.Context, cell: Cell) -> SafeString:
     """The status badge in its band's colour, with the achievement when there is one."""
-    return mark_safe(status_html(cell))  # noqa: S308
+    return mark_safe(writer(context).status(cell))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
 def result_cells(context: template.Context, cells: list[Cell]) -> SafeString:
     """A row of the comparison table: one cell per indicator with its value and badge."""
-    url_of, title = detail_url(context), _(SOURCE_TITLE)
+    out = writer(context)
     return mark_safe(  # noqa: S308
         "".join(
-            f'<td class="num" data-label="{escape(cell.indicator.code)}"><div>'
-            f"{value_html(cell, url_of, title)}<br>{status_html(cell)}</div></td>"
+            f'<td class="num" data-label="{out.column(cell)}"><div>'
+            f"{out.value(cell)}<br>{out.status(cell)}</div></td>"
             for cell in cells
         )
     )
 
 
-# The HTML below is built with f-strings and html.escape (what Django's escaping does) rather
-# than format_html: a city's comparison table has thousands of cells. Every value is escaped.
+# The HTML is built with f-strings and html.escape (what Django's escaping does) rather than
+# format_html: a city's comparison table has thousands of cells. Every value is escaped.
 SOURCE_TITLE = gettext_noop("Where this number comes from")
-
-
-def value_html(cell: Cell, url_of: Callable[[int], str], title: str) -> str:
-    if cell.result is None:
-        return "–"
-    url = escape(url_of(cell.result.pk))
-    if cell.realisation is not None:
-        shown = num(cell.realisation, cell.decimals) + cell.indicator.unit_suffix
-        return f'<a href="{url}" title="{escape(title)}">{escape(shown)}</a>'
-    return f'<a class="muted" href="{url}" title="{escape(cell.reason)}">–</a>'
-
-
-def status_html(cell: Cell) -> str:
-    achieved = "" if cell.achievement is None else f"{num(cell.achievement, 2)}% · "
-    return (
-        f'<span class="badge" style="background:{escape(cell.colour)}">'
-        f"{escape(achieved)}{escape(str(cell.status_label))}</span>"
-    )
