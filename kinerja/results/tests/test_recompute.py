@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from simple_history.models import HistoricalRecords
 
 from kinerja.results.actions import (
     do_apply_pending,
@@ -153,3 +154,20 @@ def test_it_refuses_to_lock_a_year_outside_the_plan(people) -> None:
     plan = load(COVERAGE)
     with pytest.raises(ValidationError):
         do_lock_year(plan, 2030, people["head"])
+
+
+def test_its_history_rows_name_the_user_of_the_request(people, rf) -> None:
+    plan = load(COVERAGE)
+    request = rf.post("/")
+    request.user = people["planner"]
+    HistoricalRecords.context.request = request
+    try:
+        do_recompute(plan, years=[2022])
+    finally:
+        del HistoricalRecords.context.request
+    history = Result.history.model.objects
+    assert history.count() == Result.objects.count() == 15
+    assert set(history.values_list("history_user", "history_type")) == {(people["planner"].pk, "+")}
+    # each history row carries its result's id and values
+    stored = {r.pk: (r.indicator_id, r.unit_id, r.period_key) for r in Result.objects.all()}
+    assert {h.id: (h.indicator_id, h.unit_id, h.period_key) for h in history.all()} == stored
