@@ -100,7 +100,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with tqdm(
             total=options["responses"],
-            desc=scale.name,
+            desc=f"{connection.vendor} {scale.name}",  # two engines may generate at once
             unit=" responses",
             disable=None,
             file=self.stderr,
