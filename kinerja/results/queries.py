@@ -53,10 +53,19 @@ def indicators_of(plan: Plan) -> list[Indicator]:
 
 
 def year_target(indicator: Indicator, year: int) -> Target | None:
-    for t in indicator.targets.all():
-        if t.year == year and t.quarter == 0:
-            return t
-    return None
+    """The indicator's target for the whole ``year``, from its (prefetched) targets.
+
+    The targets are indexed by year once per indicator instance: a city's dashboard asks
+    hundreds of times, and each ``targets.all()`` clones a queryset.
+    """
+    by_year: dict[int, Target] | None = indicator.__dict__.get("_year_targets")
+    if by_year is None:
+        by_year = {}
+        for t in indicator.targets.all():
+            if t.quarter == 0:
+                by_year.setdefault(t.year, t)
+        indicator.__dict__["_year_targets"] = by_year
+    return by_year.get(year)
 
 
 class ResultRow(NamedTuple):
