@@ -131,9 +131,19 @@ def do_recompute(
         locked = set(
             YearLock.objects.filter(plan=plan, year__in=year_set).values_list("year", flat=True)
         )
-        existing = {
-            (r.indicator_id, r.unit_id, r.period_key): r
-            for r in Result.objects.filter(plan=plan, year__in=year_set)
+        # Each stored row as (id, year, snapshot): read as plain values, not model instances,
+        # since a city has ~47 000 rows and a recompute usually leaves most of them unchanged.
+        existing: dict[tuple[int, int, str], tuple[int, int, dict[str, Any]]] = {
+            (indicator_id, unit_id, period_key): (
+                pk,
+                year,
+                Outcome(**dict(zip(Outcome.FIELDS, fields, strict=True))).snapshot(),
+            )
+            for pk, indicator_id, unit_id, period_key, year, *fields in Result.objects.filter(
+                plan=plan, year__in=year_set
+            )
+            .order_by()
+            .values_list("pk", "indicator_id", "unit_id", "period_key", "year", *Outcome.FIELDS)
         }
         pending = {
             (p.indicator_id, p.unit_id, p.period_key): p
@@ -149,9 +159,9 @@ def do_recompute(
             evaluator, recompute_units(plan), periods, progress
         ):
             key = (indicator.pk, unit.pk, period.key)
-            row = existing.pop(key, None)
+            found = existing.pop(key, None)
             snapshot = outcome.snapshot()
-            before = Outcome.of(row).snapshot() if row is not None else None
+            before = found[2] if found is not None else None
             waiting = pending.pop(key, None)
             if before == snapshot:
                 summary.unchanged += 1
@@ -173,24 +183,22 @@ def do_recompute(
                 continue
             if waiting is not None:
                 drop_pending.append(waiting.pk)
-            if row is None:
-                create.append(
-                    {
-                        "plan_id": plan.pk,
-                        "indicator_id": indicator.pk,
-                        "unit_id": unit.pk,
-                        **period_values(period),
-                        **outcome.fields(),
-                        "computed_at": now,
-                    }
-                )
+            values = {
+                "plan_id": plan.pk,
+                "indicator_id": indicator.pk,
+                "unit_id": unit.pk,
+                **period_values(period),
+                **outcome.fields(),
+                "computed_at": now,
+            }
+            if found is None:
+                create.append(values)
             else:
-                outcome.apply_to(row)
-                row.computed_at = now
-                update.append(row)
+                # Every field is known, so the history row written for the update is whole.
+                update.append(Result(pk=found[0], **values))
         summary.measure_calls = evaluator.calls
         # Rows no longer produced (a unit or period left the plan) go, except in locked years.
-        stale = [r.pk for r in existing.values() if r.year not in locked]
+        stale = [pk for pk, year, _ in existing.values() if year not in locked]
         drop_pending += [p.pk for p in pending.values() if p.year not in locked]
         Result.objects.filter(pk__in=stale).delete()
         PendingChange.objects.filter(pk__in=drop_pending).delete()
