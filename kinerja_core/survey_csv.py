@@ -5,17 +5,22 @@ may instead carry the element's name. Columns are mapped by name, never by posit
 the regulation's sample questionnaire asks its questions in a different order than its list
 of elements. Every row is checked and all problems are reported together, so an operator
 fixes a typed-in stack of paper forms in one pass.
+
+A file of a million rows repeats few distinct texts per column, so each distinct cell text is
+parsed once and remembered (``_Memo``): a valid row costs one dict lookup per cell. Only a row
+with a text that does not parse goes through ``_parse_row``, which names every problem.
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
+import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, TextIO
+from typing import Literal, TextIO, TypeVar
 
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.ikm import (
@@ -60,8 +65,26 @@ MIN_AGE = 1
 MAX_AGE = 120
 DEFAULT_CHUNK = 1000
 MAX_PROBLEMS = 1000
+# Distinct texts remembered per column: enough for every date-time of a year at minute
+# precision in a typical file, small enough (a few MB) that a file of all-different values
+# only costs parsing, not memory.
+MEMO_LIMIT = 100_000
 
 _SCORE = re.compile(r"[1-4]")
+# Joins a row's score cells into one memo key; a cell holding it cannot pass as valid (the
+# split then yields more texts than there are elements).
+_SEPARATOR = "\x1f"
+
+T = TypeVar("T")
+
+Record = tuple[
+    int, datetime, str, str | None, int | None, str | None, str | None, tuple[int, ...], str
+]
+"""One valid response as a plain tuple, the fast form for bulk importers: (row, submitted_at,
+service, gender, age, education, occupation, scores in the method's element order, suggestion)."""
+
+ServiceCheck = Callable[[int, str], Problem | None]
+"""Called with (row, service text) for every non-blank row; a Problem refuses the file."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,24 @@ class SurveyRow:
     occupation: str | None
     scores: dict[str, int]
     suggestion: str
+
+
+class _Memo(dict[str, T]):
+    """Parsed values of cell texts, each text parsed once.
+
+    ``memo[text]`` raises ValueError when the text does not parse; such texts are not kept,
+    and no more than MEMO_LIMIT texts are.
+    """
+
+    def __init__(self, parse: Callable[[str], T]) -> None:
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, text: str) -> T:
+        value = self.parse(text)
+        if len(self) < MEMO_LIMIT:
+            self[text] = value
+        return value
 
 
 def _header_key(text: str) -> str:
@@ -149,24 +190,88 @@ def parse_datetime(text: str) -> datetime | None:
         return None
 
 
-def _parse_row(
-    row: int, cells: list[str], columns: dict[str, int], method: Method, width: int
-) -> SurveyRow | list[Problem]:
+def _required_datetime(text: str) -> datetime:
+    value = parse_datetime(text)
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
+def _optional(normalise: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """A profile choice: blank is allowed (None), anything else must be one of the choices."""
+
+    def parse(text: str) -> str | None:
+        value = text.strip()
+        if not value:
+            return None
+        canonical = normalise(value)
+        if canonical is None:
+            raise ValueError(text)
+        return canonical
+
+    return parse
+
+
+def _age(text: str) -> int | None:
+    value = text.strip()
+    if not value:
+        return None
+    if value.isascii() and value.isdigit() and MIN_AGE <= int(value) <= MAX_AGE:
+        return int(value)
+    raise ValueError(text)
+
+
+def _score(text: str) -> int:
+    value = text.strip()
+    if _SCORE.fullmatch(value):
+        return int(value)
+    raise ValueError(text)
+
+
+class _Cells:
+    """Where each field sits in a row, and the memos that turn its texts into values."""
+
+    def __init__(self, columns: dict[str, int], method: Method, width: int) -> None:
+        self.method = method
+        self.width = width
+        # A column the header lacks reads as blank: rows get one blank cell appended at
+        # ``width`` and the missing columns point there.
+        self.padded = any(f not in columns for f in PROFILE_FIELDS)
+        self.index = {f: columns.get(f, width) for f in PROFILE_FIELDS}
+        self.score_index = [columns[code] for code in method.codes]
+        self.when = _Memo(_required_datetime)
+        self.gender = _Memo(_optional(normalise_gender))
+        self.age = _Memo(_age)
+        self.education = _Memo(_optional(normalise_education))
+        self.occupation = _Memo(_optional(normalise_occupation))
+        self.score = _Memo(_score)
+        # All scores of a row at once: answers cluster on 3 and 4, so few combinations recur.
+        self.scores = _Memo(self._scores)
+
+    def _scores(self, joined: str) -> tuple[int, ...]:
+        texts = joined.split(_SEPARATOR)
+        if len(texts) != len(self.score_index):
+            raise ValueError(joined)  # a cell held the separator itself
+        return tuple(self.score[text] for text in texts)
+
+    def text(self, cells: list[str], name: str) -> str:
+        index = self.index[name]
+        return cells[index].strip() if index < len(cells) else ""
+
+
+def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
+    """The slow path: every problem of the row, with its message."""
     problems: list[Problem] = []
-    if len(cells) > width and any(c.strip() for c in cells[width:]):
+    if len(cells) > c.width and any(x.strip() for x in cells[c.width :]):
         problems.append(
-            Problem(row, None, f"jumlah kolom ({len(cells)}) melebihi header ({width})")
+            Problem(row, None, f"jumlah kolom ({len(cells)}) melebihi header ({c.width})")
         )
 
-    def cell(name: str) -> str:
-        index = columns.get(name)
-        if index is None or index >= len(cells):
-            return ""
-        return cells[index].strip()
-
-    submitted_at = parse_datetime(cell("submitted_at"))
-    if submitted_at is None:
-        raw = cell("submitted_at")
+    submitted_at: datetime | None = None
+    raw = c.text(cells, "submitted_at")
+    try:
+        submitted_at = c.when[raw]
+    except ValueError:
         message = (
             "tanggal wajib diisi (format ISO, mis. 2024-07-15 atau 2024-07-15T09:30)"
             if not raw
@@ -175,86 +280,88 @@ def _parse_row(
         problems.append(Problem(row, "submitted_at", message))
 
     gender: str | None = None
-    if raw_gender := cell("gender"):
-        gender = normalise_gender(raw_gender)
-        if gender is None:
-            problems.append(
-                Problem(row, "gender", f"jenis kelamin harus L atau P, bukan {raw_gender!r}")
-            )
+    raw = c.text(cells, "gender")
+    try:
+        gender = c.gender[raw]
+    except ValueError:
+        problems.append(Problem(row, "gender", f"jenis kelamin harus L atau P, bukan {raw!r}"))
 
     age: int | None = None
-    if raw_age := cell("age"):
-        if raw_age.isascii() and raw_age.isdigit() and MIN_AGE <= int(raw_age) <= MAX_AGE:
-            age = int(raw_age)
-        else:
-            problems.append(
-                Problem(
-                    row, "age", f"umur harus bilangan bulat {MIN_AGE}–{MAX_AGE}, bukan {raw_age!r}"
-                )
-            )
+    raw = c.text(cells, "age")
+    try:
+        age = c.age[raw]
+    except ValueError:
+        problems.append(
+            Problem(row, "age", f"umur harus bilangan bulat {MIN_AGE}–{MAX_AGE}, bukan {raw!r}")
+        )
 
     education: str | None = None
-    if raw_education := cell("education"):
-        education = normalise_education(raw_education)
-        if education is None:
-            problems.append(
-                Problem(
-                    row,
-                    "education",
-                    f"pendidikan tidak dikenal: {raw_education!r} (pilihan: {', '.join(EDUCATION_LEVELS)})",
-                )
+    raw = c.text(cells, "education")
+    try:
+        education = c.education[raw]
+    except ValueError:
+        problems.append(
+            Problem(
+                row,
+                "education",
+                f"pendidikan tidak dikenal: {raw!r} (pilihan: {', '.join(EDUCATION_LEVELS)})",
             )
+        )
 
     occupation: str | None = None
-    if raw_occupation := cell("occupation"):
-        occupation = normalise_occupation(raw_occupation)
-        if occupation is None:
-            problems.append(
-                Problem(
-                    row,
-                    "occupation",
-                    f"pekerjaan tidak dikenal: {raw_occupation!r} (pilihan: {', '.join(OCCUPATIONS)})",
-                )
+    raw = c.text(cells, "occupation")
+    try:
+        occupation = c.occupation[raw]
+    except ValueError:
+        problems.append(
+            Problem(
+                row,
+                "occupation",
+                f"pekerjaan tidak dikenal: {raw!r} (pilihan: {', '.join(OCCUPATIONS)})",
             )
+        )
 
-    scores: dict[str, int] = {}
-    for code in method.codes:
-        raw_score = cell(code)
-        if _SCORE.fullmatch(raw_score):
-            scores[code] = int(raw_score)
-        elif not raw_score:
-            problems.append(Problem(row, code, "nilai kosong; setiap unsur harus diisi 1–4"))
-        else:
-            problems.append(
-                Problem(row, code, f"nilai harus bilangan bulat 1–4, bukan {raw_score!r}")
+    scores: list[int] = []
+    for code, index in zip(c.method.codes, c.score_index, strict=True):
+        raw = cells[index].strip() if index < len(cells) else ""
+        try:
+            scores.append(c.score[raw])
+        except ValueError:
+            message = (
+                "nilai kosong; setiap unsur harus diisi 1–4"
+                if not raw
+                else f"nilai harus bilangan bulat 1–4, bukan {raw!r}"
             )
+            problems.append(Problem(row, code, message))
 
     if problems or submitted_at is None:
         return problems
-    return SurveyRow(
-        row=row,
-        submitted_at=submitted_at,
-        service=cell("service"),
-        gender=gender,
-        age=age,
-        education=education,
-        occupation=occupation,
-        scores=scores,
-        suggestion=cell("suggestion"),
+    return (
+        row,
+        submitted_at,
+        c.text(cells, "service"),
+        gender,
+        age,
+        education,
+        occupation,
+        tuple(scores),
+        c.text(cells, "suggestion"),
     )
 
 
-def iter_survey_csv(
+def iter_survey_records(
     stream: TextIO,
     method: Method | str = DEFAULT_METHOD,
     chunk_size: int = DEFAULT_CHUNK,
     max_problems: int = MAX_PROBLEMS,
-) -> Iterator[list[SurveyRow]]:
-    """Yield valid rows in chunks, holding at most one chunk in memory.
+    check_service: ServiceCheck | None = None,
+) -> Iterator[list[Record]]:
+    """Yield valid rows as ``Record`` tuples in chunks, holding at most one chunk in memory.
 
     The whole file is always checked. Once a problem is found no further rows are yielded,
     and one ``InputError`` with every problem (up to ``max_problems``) is raised at the end,
-    so a caller importing inside a transaction rolls the whole file back.
+    so a caller importing inside a transaction rolls the whole file back. ``check_service``
+    lets a caller that knows the services add its own check of every row's service.
     """
     m = get_method(method)
     first = stream.readline()
@@ -267,23 +374,65 @@ def iter_survey_csv(
     columns, problems = _map_header(header, m)
     if problems:
         raise InputError(problems)
-    chunk: list[SurveyRow] = []
+    c = _Cells(columns, m, len(header))
+    width, padded = c.width, c.padded
+    i_when, i_service, i_gender, i_age, i_education, i_occupation, i_suggestion = (
+        c.index[f] for f in PROFILE_FIELDS
+    )
+    when, gender, age, education, occupation, scores = (
+        c.when,
+        c.gender,
+        c.age,
+        c.education,
+        c.occupation,
+        c.scores,
+    )
+    pick_scores: Callable[[list[str]], tuple[str, ...]] = (
+        operator.itemgetter(*c.score_index)
+        if len(c.score_index) > 1
+        else lambda cells: (cells[c.score_index[0]],)
+    )
+    join = _SEPARATOR.join
+    chunk: list[Record] = []
     truncated = False
     for row_number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        parsed = _parse_row(row_number, cells, columns, m, len(header))
-        if isinstance(parsed, SurveyRow):
+        record: Record | list[Problem] | None = None
+        if len(cells) == width:
+            if padded:
+                cells.append("")
+            try:
+                record = (
+                    row_number,
+                    when[cells[i_when]],
+                    cells[i_service].strip(),
+                    gender[cells[i_gender]],
+                    age[cells[i_age]],
+                    education[cells[i_education]],
+                    occupation[cells[i_occupation]],
+                    scores[join(pick_scores(cells))],
+                    cells[i_suggestion].strip(),
+                )
+            except ValueError:
+                record = None  # a text that does not parse: the slow path names it
+        if record is None:
+            if not any(x.strip() for x in cells):
+                continue
+            record = _parse_row(row_number, cells, c)
+        if check_service is not None:
+            service = record[2] if isinstance(record, tuple) else c.text(cells, "service")
+            if (problem := check_service(row_number, service)) is not None:
+                record = [*([] if isinstance(record, tuple) else record), problem]
+        if isinstance(record, tuple):
             if not problems:
-                chunk.append(parsed)
+                chunk.append(record)
                 if len(chunk) >= chunk_size:
                     yield chunk
                     chunk = []
             continue
         room = max_problems - len(problems)
-        if len(parsed) > room:
+        if len(record) > room:
             truncated = True
-        problems.extend(parsed[:room])
+        problems.extend(record[:room])
         chunk = []
     if problems:
         if truncated:
@@ -293,6 +442,41 @@ def iter_survey_csv(
         raise InputError(problems)
     if chunk:
         yield chunk
+
+
+def iter_survey_csv(
+    stream: TextIO,
+    method: Method | str = DEFAULT_METHOD,
+    chunk_size: int = DEFAULT_CHUNK,
+    max_problems: int = MAX_PROBLEMS,
+) -> Iterator[list[SurveyRow]]:
+    """``iter_survey_records`` with each row as a ``SurveyRow`` (scores by element code)."""
+    codes = get_method(method).codes
+    for chunk in iter_survey_records(stream, method, chunk_size, max_problems):
+        yield [
+            SurveyRow(
+                row=row,
+                submitted_at=submitted_at,
+                service=service,
+                gender=gender,
+                age=age,
+                education=education,
+                occupation=occupation,
+                scores=dict(zip(codes, scores, strict=True)),
+                suggestion=suggestion,
+            )
+            for (
+                row,
+                submitted_at,
+                service,
+                gender,
+                age,
+                education,
+                occupation,
+                scores,
+                suggestion,
+            ) in chunk
+        ]
 
 
 def read_survey_csv(stream: TextIO, method: Method | str = DEFAULT_METHOD) -> list[SurveyRow]:

@@ -2,8 +2,8 @@
 
 Both formats go through the core reader (``kinerja_core.survey_csv``), so a spreadsheet gets
 exactly the checks and messages of a CSV: XLSX rows are first written out as CSV rows with the
-same row numbers. The whole file is checked before anything counts; one problem anywhere means
-the transaction is rolled back and every problem is reported.
+same row numbers. The whole file is checked while it is stored; one problem anywhere means the
+transaction is rolled back and every problem is reported.
 
 Each row's idempotency key is a hash of the unit, the row's content and how many identical rows
 came before it in the file, so importing the same file again (or a longer version of it) adds
@@ -15,9 +15,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import shutil
+import multiprocessing
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,15 +35,14 @@ from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
 from kinerja.web.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
-from kinerja_core.survey_csv import SurveyRow, iter_survey_csv
+from kinerja_core.survey_csv import Record, iter_survey_records
 
 from . import rollup
 from .actions import NOON
 from .models import CODES, SCORE_FIELDS, ImportBatch, Response, Service
 
-SERVICE_HEADERS = {"service", "layanan", "jenis layanan"}
 CHUNK = 5000
-# Every column of a response row, in the order ``_RowWriter`` fills them.
+# Every column of a response row, in the order ``_RowBuilder.rows`` fills them.
 COLUMNS = (
     "service_id",
     "unit_id",
@@ -59,8 +60,18 @@ COLUMNS = (
     "idempotency_key",
     "created_at",
 )
+# Where the rollup key, scores and idempotency key sit in a stored row.
+SERVICE_AT, DAY_AT, KEY_AT = (COLUMNS.index(c) for c in ("service_id", "day", "idempotency_key"))
+SCORES_AT = slice(COLUMNS.index(SCORE_FIELDS[0]), COLUMNS.index(SCORE_FIELDS[-1]) + 1)
 MORNING, AFTERNOON = Response.Session.MORNING.value, Response.Session.AFTERNOON.value
 IMPORT_CHANNEL = Response.Channel.IMPORT.value
+# Distinct submission times whose stored form is remembered (see _RowBuilder.times).
+TIMES_KEPT = 100_000
+# SQLite page cache of the importing connection, in KiB: every new idempotency key lands at a
+# random place of the unique index, and with the default 2 MB cache most of those pages were
+# read back from the file for each insert (1 M rows: ~20 s of inserts instead of ~11 s; 256 MB
+# was no faster than 64 MB).
+SQLITE_CACHE_KIB = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,7 @@ class ServiceLookup:
             self.by_key[" ".join(service.name.split()).casefold()] = service
         self.only = services[0] if len(services) == 1 else None
         self.choices = ", ".join(s.code for s in services) or "–"
+        self.known: dict[str, bool] = {}
 
     def find(self, text: str) -> Service | None:
         if not text.strip():
@@ -90,7 +102,13 @@ class ServiceLookup:
         return self.by_key.get(" ".join(text.split()).casefold())
 
     def problem(self, row: int, text: str) -> Problem | None:
-        if self.find(text) is not None:
+        """The core reader's service check: a file names few services, each text looked up once."""
+        known = self.known.get(text)
+        if known is None:
+            known = self.find(text) is not None
+            if len(self.known) < 1000:
+                self.known[text] = known
+        if known:
             return None
         if not text.strip():
             message = _("service is required (this unit has several: %(choices)s)")
@@ -114,97 +132,19 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _service_column(header: list[str]) -> int | None:
-    keys = [" ".join(h.casefold().split()) for h in header]
-    return next((i for i, key in enumerate(keys) if key in SERVICE_HEADERS), None)
-
-
-def _copy_csv(
-    stream: IO[bytes], out: IO[str], lookup: ServiceLookup, problems: list[Problem]
-) -> None:
-    """A CSV goes to the core reader as it is (decoded once); only its services are checked.
-
-    Rewriting it cell by cell, as spreadsheets are, took a third of a large import's time.
-    """
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    try:
-        shutil.copyfileobj(text, out)
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
-    out.seek(0)
-    sample = out.read(4096)
-    out.seek(0)
-    reader = csv.reader(out, delimiter=";" if sample.count(";") > sample.count(",") else ",")
-    column = _service_column([h.strip() for h in next(reader, [])])
-    checked: dict[str, bool] = {}  # a file names few services: check each text once
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        name = cells[column].strip() if column is not None and column < len(cells) else ""
-        known = checked.get(name)
-        if known is None:
-            known = checked[name] = lookup.find(name) is not None
-        if not known and (problem := lookup.problem(number, name)) is not None:
-            problems.append(problem)
-    out.seek(0)
-
-
-def _normalise(
-    stream: IO[bytes], filename: str, out: IO[str], lookup: ServiceLookup, problems: list[Problem]
-) -> None:
-    """Rewrite any supported file as CSV into ``out`` (row numbers kept); check its services."""
-    if sniff_kind(filename) == "csv":
-        _copy_csv(stream, out, lookup, problems)
-        return
+def _xlsx_as_csv(stream: IO[bytes], filename: str, out: IO[str]) -> None:
+    """Rewrite a spreadsheet as CSV into ``out``, keeping its row numbers."""
     writer = csv.writer(out)
     header: list[str] | None = None
-    service_column: str | None = None
     last = 1
     for number, row in iter_rows(stream, filename):
         if header is None:
             header = list(row)
             writer.writerow(header)
-            index = _service_column(header)
-            service_column = header[index] if index is not None else None
         writer.writerows([[]] * (number - last - 1))  # keep the file's row numbers
         writer.writerow([_cell_text(row.get(h)) for h in header])
         last = number
-        text = _cell_text(row.get(service_column)) if service_column else ""
-        if (problem := lookup.problem(number, text)) is not None:
-            problems.append(problem)
-    if header is None:
-        stream.seek(0)
-        first = stream.readline()
-        if sniff_kind(filename) == "csv" and first.strip():
-            # A header without rows: still report its column problems.
-            out.write(first.decode("utf-8-sig", errors="replace"))
     out.seek(0)
-
-
-def row_key(unit: OrgUnit, row: SurveyRow, seen: dict[str, int]) -> str:
-    content = "|".join(
-        [
-            unit.code,
-            row.submitted_at.isoformat(),
-            row.service.casefold(),
-            row.gender or "",
-            str(row.age or ""),
-            row.education or "",
-            row.occupation or "",
-            ",".join(str(row.scores[c]) for c in sorted(row.scores)),
-            row.suggestion,
-        ]
-    )
-    digest = hashlib.sha256(content.encode()).hexdigest()
-    seen[digest] = occurrence = seen.get(digest, 0) + 1
-    return "import:" + hashlib.sha256(f"{digest}#{occurrence}".encode()).hexdigest()[:64]
-
-
-def _chunks(text: IO[str], problems: list[Problem]) -> Iterator[list[SurveyRow]]:
-    try:
-        yield from iter_survey_csv(text, chunk_size=CHUNK)
-    except InputError as exc:
-        problems.extend(exc.problems)
 
 
 def _sort_key(problem: Problem) -> tuple[int, str]:
@@ -219,126 +159,324 @@ def do_import(
     dry_run: bool = False,
     user: Any = None,
     progress: Callable[[int], None] | None = None,
+    fork: bool = False,
 ) -> ImportResult:
-    """Check and store a survey file for ``unit``; raises one InputError listing every problem."""
-    with tempfile.SpooledTemporaryFile(mode="w+", max_size=8 * 1024 * 1024, newline="") as text:
-        return _import(unit, stream, filename, text, dry_run=dry_run, user=user, progress=progress)
+    """Check and store a survey file for ``unit``; raises one InputError listing every problem.
+
+    ``fork``: read and check the file in a second process while this one stores it (about
+    twice as fast on two cores); for single-threaded callers such as a command, since a
+    process with other threads is not safe to fork.
+    """
+    if sniff_kind(filename) == "csv":
+        # Read as it is, in one pass: no copy, no second reading to check services.
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        try:
+            return _import(
+                unit, text, filename, dry_run=dry_run, user=user, progress=progress, fork=fork
+            )
+        finally:
+            text.detach()  # the caller's stream stays open
+    with tempfile.SpooledTemporaryFile(mode="w+", max_size=8 * 1024 * 1024, newline="") as out:
+        _xlsx_as_csv(stream, filename, out)
+        return _import(
+            unit, out, filename, dry_run=dry_run, user=user, progress=progress, fork=fork
+        )
 
 
-class _RowWriter:
-    """Inserts checked rows as plain tuples, one executemany per chunk.
+# A row's contribution to its rollup row (respondents, t1…t9, sum of squared row totals)
+# packed into one int, one 48-bit lane per counter: a (service, day) row of the rollup is
+# then summed with one addition per response instead of eleven. 48 bits hold 2^48 / 1296
+# (the largest squared total) ≈ 2·10^11 responses per service and day.
+LANE = 48
+LANES = 2 + len(CODES)
+
+
+def _packed(scores: tuple[int, ...]) -> int:
+    total = sum(scores)
+    values = (1, *scores, total * total)
+    return sum(value << (LANE * i) for i, value in enumerate(values))
+
+
+def _unpacked(packed: int, unit_id: int) -> rollup.Delta:
+    mask = (1 << LANE) - 1
+    values = [(packed >> (LANE * i)) & mask for i in range(LANES)]
+    return rollup.Delta(unit_id, values[0], values[1:-1], values[-1])
+
+
+class _Keys:
+    """Idempotency keys of rows, the same text earlier versions computed for the same row.
+
+    ``sha256("import:" + sha256(content) + "#" + occurrence)`` where occurrence counts the
+    identical rows before it in the file. Occurrences are counted on the first 64 bits of the
+    content hash (an int, not the 64-character text: 1 M rows then need ~60 MB, not 170 MB);
+    two different rows sharing those bits (odds ~1e-8 in a million-row file) would only number
+    the second one 2, which the same file again numbers 2 again.
+    """
+
+    def __init__(self, unit: OrgUnit) -> None:
+        self.prefix = unit.code + "|"
+        self.first: set[int] = set()
+        self.repeats: dict[int, int] = {}
+
+    def key(self, content: str) -> str:
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        short = int(digest[:16], 16)
+        if short in self.first:
+            occurrence = self.repeats[short] = self.repeats.get(short, 1) + 1
+        else:
+            self.first.add(short)
+            occurrence = 1
+        return "import:" + hashlib.sha256(f"{digest}#{occurrence}".encode()).hexdigest()[:64]
+
+
+class _RowBuilder:
+    """Turns checked records into stored rows (plain tuples in the order of COLUMNS).
 
     The ORM's bulk_create spent ~0.1 ms per row preparing each of 23 fields; the values here
     are what ``actions.build_response`` would store (office-time day and session, the
-    database's own datetime format), and the rollup deltas are summed in Python and written
-    once at the end of the import, one statement per (service, day).
+    database's own datetime format). What each row adds to the daily rollup is summed here
+    too (``sums``, packed, by service and day), so the rollup is written once at the end.
+    Touches no database: it may run in a forked process (``_ForkedRows``).
     """
 
-    def __init__(self, lookup: ServiceLookup, batch_id: int | None) -> None:
+    def __init__(self, unit: OrgUnit, lookup: ServiceLookup, batch_id: int | None) -> None:
         self.lookup = lookup
-        self.services: dict[str, Service | None] = {}
+        self.keys = _Keys(unit)
+        # Service text → (service id, unit id, the text as the key has it).
+        self.services: dict[str, tuple[int, int, str]] = {}
+        # Submission time → (stored time, stored day, session, ISO text for the key).
+        self.times: dict[datetime, tuple[Any, Any, str, str]] = {}
+        # Scores → (their text in the key, packed rollup contribution).
+        self.scores: dict[tuple[int, ...], tuple[str, int]] = {}
+        # Earlier versions joined the scores in the order of their sorted element codes.
+        self.order = sorted(range(len(CODES)), key=lambda i: CODES[i])
+        self.sums: dict[tuple[int, Any], int] = {}
         self.batch_id = batch_id
         self.zone = timezone.get_current_timezone()
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
-        self.deltas: dict[rollup.RollupKey, rollup.Delta] = {}
-        table = connection.ops.quote_name(Response._meta.db_table)
-        marks = ", ".join(["%s"] * len(COLUMNS))
-        self.sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
-        self.copy_sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
 
-    def values(self, row: SurveyRow, key: str) -> tuple[Any, ...]:
-        service = self.services.get(row.service)
-        if service is None:
-            service = self.services[row.service] = self.lookup.find(row.service)
-            assert service is not None  # every service was checked before storing
-        moment = row.submitted_at
+    def _service(self, text: str) -> tuple[int, int, str]:
+        service = self.lookup.find(text)
+        assert service is not None  # the reader refused rows with unknown services
+        value = self.services[text] = (service.pk, service.unit_id, text.casefold())
+        return value
+
+    def _time(self, when: datetime) -> tuple[Any, Any, str, str]:
         # Naive CSV times are office time (as actions.aware reads them).
-        moment = moment.replace(tzinfo=self.zone) if moment.tzinfo is None else moment
+        moment = when.replace(tzinfo=self.zone) if when.tzinfo is None else when
         local = moment.astimezone(self.zone)
-        day = local.date()
-        scores = [row.scores[code] for code in CODES]
-        delta = self.deltas.get((service.pk, day))
-        if delta is None:
-            delta = self.deltas[(service.pk, day)] = rollup.Delta(service.unit_id)
-        delta.add(scores)
         ops = connection.ops
-        return (
-            service.pk,
-            service.unit_id,
+        value = (
             ops.adapt_datetimefield_value(moment),
-            ops.adapt_datefield_value(day),
+            ops.adapt_datefield_value(local.date()),
             MORNING if local.hour < NOON else AFTERNOON,
-            IMPORT_CHANNEL,
-            row.gender or "",
-            row.age,
-            row.education or "",
-            row.occupation or "",
-            *scores,
-            row.suggestion,
-            self.batch_id,
-            key,
-            self.now,
+            when.isoformat(),
         )
+        if len(self.times) >= TIMES_KEPT:
+            self.times.clear()
+        self.times[when] = value
+        return value
 
-    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+    def _scores(self, scores: tuple[int, ...]) -> tuple[str, int]:
+        value = self.scores[scores] = (
+            ",".join(str(scores[i]) for i in self.order),
+            _packed(scores),
+        )
+        return value
+
+    def rows(self, chunk: list[Record]) -> list[tuple[Any, ...]]:
+        services, times, scores_of, sums = self.services, self.times, self.scores, self.sums
+        key_of, prefix = self.keys.key, self.keys.prefix
+        batch_id, now = self.batch_id, self.now
+        out = []
+        for _row, when, service, gender, age, education, occupation, scores, suggestion in chunk:
+            service_id, unit_id, service_key = services.get(service) or self._service(service)
+            moment, day, session, iso = times.get(when) or self._time(when)
+            score_text, packed = scores_of.get(scores) or self._scores(scores)
+            sums[service_id, day] = sums.get((service_id, day), 0) + packed
+            key = key_of(
+                f"{prefix}{iso}|{service_key}|{gender or ''}|{age or ''}|{education or ''}|"
+                f"{occupation or ''}|{score_text}|{suggestion}"
+            )
+            out.append(
+                (
+                    service_id,
+                    unit_id,
+                    moment,
+                    day,
+                    session,
+                    IMPORT_CHANNEL,
+                    gender or "",
+                    age,
+                    education or "",
+                    occupation or "",
+                    *scores,
+                    suggestion,
+                    batch_id,
+                    key,
+                    now,
+                )
+            )
+        return out
+
+    def chunks(self, text: IO[str]) -> Iterator[list[tuple[Any, ...]]]:
+        """The file's rows, checked and built, a chunk at a time (InputError at the end)."""
+        for chunk in iter_survey_records(text, chunk_size=CHUNK, check_service=self.lookup.problem):
+            yield self.rows(chunk)
+
+
+class _ForkedRows:
+    """``_RowBuilder.chunks`` run in a forked process, its chunks received here.
+
+    Reading, checking and keying a row costs about as much as storing it, so with two cores
+    the child prepares the next chunk while this process stores the previous one. The child
+    only reads the file and computes; every write stays in this process's transaction, so
+    nothing changes about all-or-nothing. The pipe holds about one chunk, which bounds memory.
+    """
+
+    def __init__(self, builder: _RowBuilder, text: IO[str]) -> None:
+        self.builder = builder
+        self.text = text
+
+    def _produce(self, send: Any) -> None:
+        try:
+            for rows in self.builder.chunks(self.text):
+                send.send(("rows", rows))
+            send.send(("done", self.builder.sums))
+        except InputError as exc:
+            send.send(("problems", exc.problems))
+        except UnicodeDecodeError:
+            send.send(("undecodable", None))
+        except BaseException:
+            send.send(("failed", traceback.format_exc()))
+
+    def chunks(self) -> Iterator[list[tuple[Any, ...]]]:
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=self._produce, args=(send,), daemon=True)
+        child.start()
+        send.close()
+        try:
+            while True:
+                kind, payload = receive.recv()
+                if kind == "rows":
+                    yield payload
+                elif kind == "done":
+                    self.builder.sums = payload
+                    return
+                elif kind == "problems":
+                    raise InputError(payload)
+                elif kind == "undecodable":
+                    raise UnicodeDecodeError("utf-8", b"", 0, 1, "in the reading process")
+                else:
+                    raise RuntimeError(f"the reading process failed:\n{payload}")
+        finally:
+            receive.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.terminate()
+                child.join()
+
+
+class _Store:
+    """Stores built rows in the current transaction; rows whose key is stored are skipped."""
+
+    def __init__(self, batch_id: int | None) -> None:
+        table = connection.ops.quote_name(Response._meta.db_table)
+        names = ", ".join(COLUMNS)
+        marks = ", ".join(["%s"] * len(COLUMNS))
+        self.batch_id = batch_id
+        self.postgresql = connection.vendor == "postgresql"
+        # SQLite checks each key as it inserts (the unique index is probed anyway), so a new
+        # file costs no look-up; PostgreSQL's COPY has no ON CONFLICT, keys are looked up first.
+        self.insert_sql = (
+            f"INSERT INTO {table} ({names}) VALUES ({marks}) "  # noqa: S608
+            "ON CONFLICT (idempotency_key) DO NOTHING"
+        )
+        self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
+        self.present_sql = f"SELECT idempotency_key FROM {table} WHERE idempotency_key "  # noqa: S608
+
+    def _present(self, keys: list[str], stored_now: bool = False) -> set[str]:
+        """Keys of ``keys`` stored before (by an earlier import when ``stored_now``)."""
         with connection.cursor() as cursor:
-            if connection.vendor != "postgresql":
-                cursor.executemany(self.sql, rows)
-                return
-            # PostgreSQL: COPY, ~10× an executemany that waits on the server for every row.
-            with cursor.copy(self.copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            if self.postgresql:
+                sql, params = self.present_sql + "= ANY(%s)", [keys]
+            else:
+                sql, params = self.present_sql + f"IN ({', '.join(['%s'] * len(keys))})", keys
+            if stored_now:
+                sql, params = sql + " AND batch_id IS NOT %s", [*params, self.batch_id]  # SQLite
+            cursor.execute(sql, params)
+            return {key for (key,) in cursor.fetchall()}
 
-    def finish(self) -> None:
-        rollup.apply(self.deltas)
+    def write(self, rows: list[tuple[Any, ...]], dry_run: bool) -> list[tuple[Any, ...]]:
+        """Store the rows whose key is new; return the others (a file imported before)."""
+        keys = [row[KEY_AT] for row in rows]
+        if dry_run or self.postgresql:
+            present = self._present(keys)
+            new = [row for row in rows if row[KEY_AT] not in present] if present else rows
+            if not dry_run and new:
+                # PostgreSQL: COPY, ~10× an executemany that waits on the server for every row.
+                with connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
+                    for row in new:
+                        copy.write_row(row)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.insert_sql, rows)
+                if cursor.rowcount == len(rows):
+                    return []
+            present = self._present(keys, stored_now=True)
+        return [row for row in rows if row[KEY_AT] in present] if present else []
 
 
 def _import(
     unit: OrgUnit,
-    stream: IO[bytes],
-    filename: str,
     text: IO[str],
+    filename: str,
     *,
     dry_run: bool,
     user: Any,
     progress: Callable[[int], None] | None,
+    fork: bool,
 ) -> ImportResult:
     lookup = ServiceLookup(unit)
-    problems: list[Problem] = []
-    _normalise(stream, filename, text, lookup, problems)
-    seen: dict[str, int] = {}
     rows = inserted = 0
+    # Rollup contributions of rows already stored, taken off the builder's sums at the end.
+    skipped: dict[tuple[int, Any], int] = {}
     with transaction.atomic():
         batch = None
-        if not dry_run and not problems:
+        if not dry_run:
             batch = ImportBatch.objects.create(
                 unit=unit, filename=filename[:300], created_by=user if user else None
             )
-        writer = _RowWriter(lookup, batch.pk if batch else None)
-        for chunk in _chunks(text, problems):
-            rows += len(chunk)
-            if progress:
-                progress(len(chunk))
-            if problems:
-                continue  # keep checking the rest of the file, store nothing
-            keyed = {row_key(unit, row, seen): row for row in chunk}
-            # One query per chunk for the keys already stored (a re-imported file).
-            present = set(
-                Response.objects.filter(idempotency_key__in=list(keyed)).values_list(
-                    "idempotency_key", flat=True
-                )
-            )
-            new = [writer.values(row, key) for key, row in keyed.items() if key not in present]
-            if not dry_run and new:
-                writer.insert(new)
-            inserted += len(new)
-        if problems:
+        builder = _RowBuilder(unit, lookup, batch.pk if batch else None)
+        source = _ForkedRows(builder, text).chunks() if fork else builder.chunks(text)
+        store = _Store(batch.pk if batch else None)
+        try:
+            with _sqlite_cache():
+                for built in source:
+                    rows += len(built)
+                    if progress:
+                        progress(len(built))
+                    for row in store.write(built, dry_run):
+                        key = (row[SERVICE_AT], row[DAY_AT])
+                        skipped[key] = skipped.get(key, 0) + _packed(row[SCORES_AT])
+                        inserted -= 1
+                    inserted += len(built)
+        except InputError as exc:
             # Rolls back anything stored from the chunks read before the first problem.
-            raise InputError(sorted(problems, key=_sort_key))
-        if not dry_run:
-            writer.finish()
+            raise InputError(sorted(exc.problems, key=_sort_key)) from None
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
         if batch is not None:
+            units = {service.pk: service.unit_id for service in lookup.by_key.values()}
+            rollup.apply(
+                {
+                    (service_id, day): _unpacked(
+                        packed - skipped.get((service_id, day), 0), units[service_id]
+                    )
+                    for (service_id, day), packed in builder.sums.items()
+                }
+            )
             batch.rows, batch.inserted = rows, inserted
             batch.save(update_fields=["rows", "inserted"])
             # Responses are written in bulk without per-row history: the import itself is logged.
@@ -353,6 +491,23 @@ def _import(
                 changes={"rows": rows, "inserted": inserted, "skipped": rows - inserted},
             )
     return ImportResult(rows, inserted, rows - inserted, dry_run, batch)
+
+
+@contextmanager
+def _sqlite_cache() -> Iterator[None]:
+    """A large page cache on SQLite while rows are stored, the default again afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (default,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(default)}")
 
 
 def import_bytes(unit: OrgUnit, data: bytes, filename: str, **kwargs: Any) -> ImportResult:

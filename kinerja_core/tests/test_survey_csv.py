@@ -199,3 +199,42 @@ def test_it_groups_by_service_and_period() -> None:
     assert group_key(when, "semester", "KTP") == "2024-S2"
     assert group_key(when, "year", "KTP") == "2024"
     assert group_key(date(2024, 1, 1), "quarter", "") == "2024-Q1"
+
+
+def test_it_refuses_a_score_cell_holding_several_scores() -> None:
+    # Valid rows are recognised by their joined score cells; a cell holding the joining
+    # character must not pass as two scores.
+    assert problems_of(csv_text("2024-01-01,,,,,,1\x1f1,1,1,1,1,1,1,1,1,")) == [(2, "U1")]
+
+
+def test_it_checks_services_with_the_callers_check_on_every_row() -> None:
+    from kinerja_core.errors import Problem
+    from kinerja_core.survey_csv import iter_survey_records
+
+    def check(row: int, service: str) -> Problem | None:
+        return None if service == "KTP" else Problem(row, "service", f"tidak dikenal: {service}")
+
+    text = csv_text(
+        "2024-01-01,KTP,,,,,1,1,1,1,1,1,1,1,1,",
+        "2024-01-01,SIM,,,,,1,1,1,1,1,1,1,1,1,",
+        "2024-01-01,SIM,X,,,,1,1,1,1,1,1,1,1,1,",
+    )
+    with pytest.raises(InputError) as info:
+        list(iter_survey_records(text, check_service=check))
+    assert [(p.row, p.field) for p in info.value.problems] == [
+        (3, "service"),
+        (4, "gender"),
+        (4, "service"),
+    ]
+    [[record]] = list(iter_survey_records(csv_text("2024-01-02,KTP,p,33,,,1,2,3,4,1,2,3,4,1,ok")))
+    assert record == (
+        2,
+        datetime(2024, 1, 2),
+        "KTP",
+        "P",
+        33,
+        None,
+        None,
+        (1, 2, 3, 4, 1, 2, 3, 4, 1),
+        "ok",
+    )

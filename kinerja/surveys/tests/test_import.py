@@ -166,3 +166,55 @@ def test_it_imports_as_a_user_from_the_command_line_within_their_rights(
     entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT, model="surveys.response")
     assert entry.actor == officer and entry.changes["inserted"] == 29
     assert ImportBatch.objects.get().created_by == officer
+
+
+def test_it_keys_rows_as_earlier_versions_did(kec: Any, service: Any) -> None:
+    # A file imported before the importer was rewritten must still be recognised: the key of
+    # a row is sha256(sha256(content) + "#" + occurrence), content joined with "|".
+    import_bytes(kec, csv_text([[4] * 9, [4] * 9]).encode(), "a.csv")
+    assert sorted(Response.objects.values_list("idempotency_key", flat=True)) == [
+        "import:b3f1d9c8f1a62e8edb59be6fb6cf21a4c00d14dbcddfc195b5f766f73441abe3",
+        "import:ded51f79b871585fc81fd1ba937e0a61f8d8ffd59ef872405b66d6ea5b3414b2",
+    ]
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_it_keeps_the_rollup_equal_to_the_rows_when_part_of_a_file_is_new(
+    kec: Any, service: Any, fork: bool
+) -> None:
+    from io import BytesIO
+
+    from kinerja.surveys import rollup
+    from kinerja.surveys.importing import do_import
+
+    def tallies() -> list[tuple[Any, ...]]:
+        return sorted(DailyTally.objects.values_list("day", "respondents", "t1", "t9", "sum_s2"))
+
+    def two_days(first_day: int, second_day: int) -> bytes:
+        second = csv_text(worked_rows()[:second_day], day="2024-03-06").split("\n", 1)[1]
+        return (csv_text(worked_rows()[:first_day]) + second).encode()
+
+    do_import(kec, BytesIO(two_days(10, 5)), "a.csv", fork=fork)
+    # The same rows again plus new ones on both days: only the new ones count.
+    result = do_import(kec, BytesIO(two_days(29, 7)), "a.csv", fork=fork)
+    assert (result.rows, result.inserted, result.skipped) == (36, 21, 15)
+    assert Response.objects.count() == 36
+    stored = tallies()
+    rollup.rebuild()
+    assert tallies() == stored and [t[1] for t in stored] == [29, 7]
+
+
+def test_it_names_every_problem_when_the_file_is_read_in_a_second_process(
+    kec: Any, service: Any
+) -> None:
+    from io import BytesIO
+
+    from kinerja.surveys.importing import do_import
+
+    with pytest.raises(InputError) as caught:
+        do_import(kec, BytesIO(BAD.encode()), "bad.csv", fork=True)
+    where = {(p.row, p.field) for p in caught.value.problems}
+    assert {(3, "gender"), (3, "U1"), (4, "submitted_at"), (4, "U9"), (5, "service")} <= where
+    with pytest.raises(InputError, match="UTF-8"):
+        do_import(kec, BytesIO(HEADER.encode() + b"\n\xff\xfe\n"), "latin.csv", fork=True)
+    assert Response.objects.count() == 0 and ImportBatch.objects.count() == 0

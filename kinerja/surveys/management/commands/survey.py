@@ -65,6 +65,8 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     user=user,
                     progress=bar.update,
+                    # A command is single-threaded: safe to read the file in a forked process.
+                    fork=True,
                 )
             except InputError as exc:
                 raise CommandError(
