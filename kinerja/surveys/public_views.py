@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,31 +16,13 @@ from kinerja.accounts.models import OrgUnit
 from kinerja_core.errors import CoreError
 from kinerja_core.periods import Period
 
-from . import ratelimit, reports, tokens
+from . import formcache, ratelimit, reports, tokens
 from .actions import SurveyRefused, do_submit_response, receipt_code_usable
-from .forms import ELEMENT_NAMES, AnswerForm, PublicForm
+from .forms import ELEMENT_NAMES, PublicForm
 from .models import Response, Service
 
 PURPOSE = "web"
-QUESTIONS_TEMPLATE = "surveys/public/questions.html"
-
-# The blank questionnaire (nine questions with their radio buttons, the profile, the
-# suggestion box) is the same for every service and visitor: only the language changes it.
-# Rendering its ~50 widgets cost most of the form page's time, so each process renders it
-# once per language; bound forms (re-shown with errors) are rendered in full.
-_blank_questions: dict[str, SafeString] = {}
-
-
-def questions_html(form: AnswerForm) -> SafeString:
-    if form.is_bound or settings.DEBUG:
-        return render_to_string(QUESTIONS_TEMPLATE, {"form": form})
-    language = get_language()
-    html = _blank_questions.get(language)
-    if html is None:
-        html = _blank_questions[language] = render_to_string(
-            QUESTIONS_TEMPLATE, {"form": AnswerForm()}
-        )
-    return html
+FORM_TEMPLATE = "surveys/public/form.html"
 
 
 def _kiosk(request: HttpRequest) -> bool:
@@ -52,36 +31,54 @@ def _kiosk(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
-    service = get_object_or_404(Service.objects.select_related("unit"), slug=slug, active=True)
+    found = formcache.active_service(slug)
+    service = found.service
     kiosk = _kiosk(request)
-    thanks = reverse("surveys_public:thanks", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
-    if request.method == "POST":
-        form = PublicForm(request.POST, service=service)
-        bot = bool(form.data.get("website"))  # a bot filled the honeypot: pretend, store nothing
-        valid = not bot and form.is_valid()
-        # One write transaction per POST: the client's rate-limit count and the response
-        # commit together, so SQLite's write lock is taken once per submission, not twice
-        # (waiting writers sleep in steps of milliseconds; under load that was the p95).
-        with transaction.atomic():
-            allowed = ratelimit.allow(request)
-            stored = allowed and valid and _store(service, form, kiosk)
-        if not allowed:
-            return render(request, "surveys/public/too_many.html", {"service": service}, status=429)
-        if bot or stored:
-            return redirect(thanks)
-        # Re-shown forms get a fresh token only when theirs is unusable.
-        if tokens.idempotency_key(form.data.get("token", ""), PURPOSE, service.pk) is None:
-            form.data = form.data.copy()
-            form.data["token"] = tokens.issue(PURPOSE, service.pk)
-    else:
-        form = PublicForm(service=service, initial={"token": tokens.issue(PURPOSE, service.pk)})
-    context = {"service": service, "form": form, "kiosk": kiosk, "questions": questions_html(form)}
-    return render(request, "surveys/public/form.html", context)
+
+    def page(form: PublicForm, extra: dict[str, Any] | None = None) -> str:
+        context = {"service": service, "form": form, "kiosk": kiosk, **(extra or {})}
+        return render_to_string(FORM_TEMPLATE, context, request)
+
+    if request.method != "POST":
+        token = tokens.issue(PURPOSE, service.pk)
+        blank = formcache.blank_page(
+            request,
+            found,
+            kiosk,
+            token,
+            lambda slot, extra: page(blank_form(service, slot), extra),
+        )
+        return HttpResponse(blank if blank is not None else page(blank_form(service, token)))
+    form = PublicForm(request.POST, service=service)
+    bot = bool(form.data.get("website"))  # a bot filled the honeypot: pretend, store nothing
+    valid = not bot and form.is_valid()
+    # The token's signature is checked before the write lock is taken; whether it was spent
+    # already is the unique idempotency key's business, inside the transaction.
+    key = tokens.idempotency_key(form.cleaned_data["token"], PURPOSE, service.pk) if valid else None
+    # One write transaction per POST: the client's rate-limit count and the response commit
+    # together, so SQLite's write lock is taken once per submission, not twice (waiting writers
+    # sleep in steps of milliseconds; under load that was the p95).
+    with transaction.atomic():
+        allowed = ratelimit.allow(request)
+        stored = allowed and valid and _store(service, form, kiosk, key)
+    if not allowed:
+        return render(request, "surveys/public/too_many.html", {"service": service}, status=429)
+    if bot or stored:
+        thanks = reverse("surveys_public:thanks", args=[service.slug])
+        return redirect(thanks + ("?kiosk=1" if kiosk else ""))
+    # Re-shown forms get a fresh token only when theirs is unusable.
+    if tokens.idempotency_key(form.data.get("token", ""), PURPOSE, service.pk) is None:
+        form.data = form.data.copy()
+        form.data["token"] = tokens.issue(PURPOSE, service.pk)
+    return HttpResponse(page(form))
 
 
-def _store(service: Service, form: PublicForm, kiosk: bool) -> bool:
+def blank_form(service: Service, token: str) -> PublicForm:
+    return PublicForm(service=service, initial={"token": token})
+
+
+def _store(service: Service, form: PublicForm, kiosk: bool, key: str | None) -> bool:
     """Store a valid form's response; False (with the reason added to the form) if refused."""
-    key = tokens.idempotency_key(form.cleaned_data["token"], PURPOSE, service.pk)
     code = form.cleaned_data.get("receipt_code") or ""
     if key is None:
         form.add_error(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +34,8 @@ from .models import RateBucket
 LIMIT = 20
 WINDOW = timedelta(seconds=60)
 STALE = timedelta(days=1)
+PURGE_EVERY = timedelta(minutes=1)
+_purged = datetime.min.replace(tzinfo=UTC)
 
 
 def client_key(request: HttpRequest) -> str:
@@ -89,7 +91,14 @@ def allow(request: HttpRequest, limit: int = LIMIT, window: timedelta = WINDOW) 
                 break
             # Another request from this client created the row after our read: read it again
             # (now locked) so neither submission goes uncounted.
-        if now.second == 0:
-            # Roughly once a minute, forget clients not seen for a day.
-            RateBucket.objects.filter(updated_at__lt=now - STALE).delete()
+        _forget_stale(now)
     return allowed
+
+
+def _forget_stale(now: datetime) -> None:
+    """Forget clients not seen for a day: once a minute per process, not on every POST (it
+    used to run on every POST of each minute's first second)."""
+    global _purged  # noqa: PLW0603 - one timestamp per process
+    if now - _purged >= PURGE_EVERY:
+        _purged = now
+        RateBucket.objects.filter(updated_at__lt=now - STALE).delete()

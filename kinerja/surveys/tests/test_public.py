@@ -163,3 +163,43 @@ def test_it_hides_inactive_services(client: Client, service: Any) -> None:
     service.active = False
     service.save()
     assert client.get(form_url(service)).status_code == 404
+
+
+def test_every_visitor_gets_their_own_tokens_from_the_cached_blank_page(service: Any) -> None:
+    sent = []
+    for address in ("10.0.0.1", "10.0.0.2"):
+        phone = Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
+        html = phone.get(form_url(service)).content.decode()
+        assert "slot" not in html
+        fields = dict(re.findall(r'name="(csrfmiddlewaretoken|token)" value="([^"]+)"', html))
+        sent.append(fields)
+        data = {f"u{i}": "3" for i in range(1, 10)} | fields
+        # CSRF is enforced here, as in production: the cached page's token passes.
+        assert phone.post(form_url(service), data).status_code == 302
+    assert sent[0]["token"] != sent[1]["token"]
+    assert sent[0]["csrfmiddlewaretoken"] != sent[1]["csrfmiddlewaretoken"]
+    assert Response.objects.count() == 2
+
+
+def test_the_next_request_sees_a_changed_service_unit_or_demo_flag(
+    client: Client, service: Any
+) -> None:
+    from kinerja.web.models import DemoMarker
+
+    assert "Rekomendasi KTP-el/KK" in client.get(form_url(service)).content.decode()
+    service.name = "Surat Pindah"
+    service.save()
+    service.unit.name = "Kedopok"
+    service.unit.save()
+    html = client.get(form_url(service)).content.decode()
+    assert "Surat Pindah" in html and "Kedopok" in html and "DATA CONTOH" not in html
+    DemoMarker.objects.create(description="DATA CONTOH")
+    assert "DATA CONTOH" in client.get(form_url(service)).content.decode()
+    # Other query strings are rendered in full; the language switch returns to them.
+    assert "?ref=qr" in client.get(form_url(service) + "?ref=qr").content.decode()
+    service.receipt_codes_required = True
+    service.save()
+    assert 'name="receipt_code"' in client.get(form_url(service)).content.decode()
+    service.active = False
+    service.save()
+    assert client.get(form_url(service)).status_code == 404
