@@ -2,9 +2,9 @@
 
 The import runs as a child process (the real CLI, with every check, idempotency key and rollup
 update) so its peak memory is its own: the larger of ``os.wait4``'s peak and the sampled sum
-over the process and the reading process it forks. The baseline reads the same file
-with ``csv.reader`` and inserts the rows with one ``executemany`` into the responses table, with
-no checks, keys or rollup, inside a transaction that is then rolled back.
+of proportional set sizes over the process and the reading process it forks. The baseline
+reads the same file with ``csv.reader`` and inserts the rows with one ``executemany`` into the
+responses table, with no checks, keys or rollup, inside a transaction that is then rolled back.
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ def write_csv(path: Path, rows: int, codes: list[str], seed: int) -> None:
         writer = csv.writer(out)
         writer.writerow(HEADER)
         for i in range(rows):
-            moment = start + timedelta(days=i * 300 // rows, minutes=rng.randrange(420))
+            # Seconds, not minutes: a row identical to one of an earlier file counts as already
+            # imported, and later runs on the same database import into the same unit.
+            moment = start + timedelta(days=i * 300 // rows, seconds=rng.randrange(420 * 60))
             writer.writerow(
                 [
                     moment.strftime("%Y-%m-%d %H:%M:%S"),
@@ -66,21 +68,27 @@ def write_csv(path: Path, rows: int, codes: list[str], seed: int) -> None:
             )
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants now (0 once it has gone)."""
+def tree_pss(pid: int) -> int:
+    """Proportional set size of a process and all its descendants now, in bytes (0 once gone).
+
+    PSS charges each shared page to the processes sharing it in equal parts, so the sum over a
+    parent and the reader it forks (which shares the parent's copy-on-write pages: Python,
+    Django, the import's tables) is the memory the tree really holds. Summing RSS would count
+    every shared page twice.
+    """
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
         total += next(
             (
                 int(line.split()[1]) * 1024
-                for line in status.splitlines()
-                if line.startswith("VmRSS:")
+                for line in rollup.splitlines()
+                if line.startswith("Pss:")
             ),
             0,
         )
@@ -92,8 +100,8 @@ def cli_import(path: Path, unit: str) -> tuple[float, int]:
     """(seconds, peak RSS in bytes) of ``kinerja survey import`` in a child process.
 
     The import reads the file in a forked process of its own, and ``wait4``'s peak is the
-    largest single process, so the whole tree is also sampled every 20 ms and its largest sum
-    counts (shared pages counted twice: an overestimate, never an underestimate).
+    largest single process, so the whole tree's proportional set size is also sampled every
+    200 ms and its largest sum counts when larger.
     """
     started = time.perf_counter()
     child = subprocess.Popen(
@@ -106,8 +114,8 @@ def cli_import(path: Path, unit: str) -> tuple[float, int]:
 
     def sample() -> None:
         nonlocal sampled
-        while not done.wait(0.02):
-            sampled = max(sampled, tree_rss(child.pid))
+        while not done.wait(0.2):
+            sampled = max(sampled, tree_pss(child.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -182,6 +190,14 @@ def run(engine: str, rows: int, repeats: int) -> Measurement:
     connection.close()
     value, base = statistics.median(ours), statistics.median(theirs)
     rate, base_rate = rows / value, rows / base
+    goals = {
+        "peak_MB<500": max(peaks) / 2**20 < 500,
+        "ratio>=0.25": rate / base_rate >= 0.25,
+    }
+    if engine == "sqlite":
+        # Issue 7 sets the absolute rate for the embedded default only; PostgreSQL's COPY
+        # baseline is held to the ratio.
+        goals = {"rows/s>=50000": rate >= 50_000, **goals}
     return Measurement(
         scenario="import",
         engine=engine,
@@ -191,15 +207,11 @@ def run(engine: str, rows: int, repeats: int) -> Measurement:
         baseline="csv.reader + one executemany/COPY of the same rows, no checks",
         baseline_value=round(base_rate),
         ratio=round(rate / base_rate, 3),
-        goals={
-            "rows/s>=50000": rate >= 50_000,
-            "peak_MB<500": max(peaks) / 2**20 < 500,
-            "ratio>=0.25": rate / base_rate >= 0.25,
-        },
+        goals=goals,
         details={
             "repeats": repeats,
             "seconds": [round(s, 2) for s in ours],
             "baseline_seconds": [round(s, 2) for s in theirs],
-            "peak_rss_MB": round(max(peaks) / 2**20, 1),
+            "peak_MB": round(max(peaks) / 2**20, 1),
         },
     )
