@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, Sum
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.ikm import Tally
 
-from .models import CODES, SCORE_FIELDS, TOTAL_FIELDS, DailyTally, Response
+from .models import CODES, SCORE_FIELDS, TOTAL_FIELDS, DailyTally, Response, Service
 
 RollupKey = tuple[int, date]  # (service id, day)
 
@@ -113,11 +113,48 @@ def scope(unit: OrgUnit, start: date, end: date, services: Sequence[str] | None 
 def tally_for(
     unit: OrgUnit, start: date, end: date, services: Sequence[str] | None = None
 ) -> Tally:
-    """The tally of a unit subtree, a day span and optional service codes: one SQL aggregate."""
-    aggregate = DailyTally.objects.filter(scope(unit, start, end, services)).aggregate(
-        n=Sum("respondents"), s2=Sum("sum_s2"), **{name: Sum(name) for name in TOTAL_FIELDS}
-    )
-    return _tally_of(aggregate, TOTAL_FIELDS)
+    """The tally of a unit subtree, a day span and optional service codes: one SQL aggregate.
+
+    The same statement as ``DailyTally.objects.filter(scope(...)).aggregate(...)``, written out
+    once per process and number of service codes: building and compiling that ORM aggregate
+    cost about twice the query itself, and an IKM is asked for every cell of a results page.
+    ``test_rollup`` checks it against the ORM's answer.
+    """
+    codes = sorted(set(services)) if services else []
+    ops = connection.ops
+    params: list[object] = [
+        ops.prep_for_like_query(unit.path) + "%",
+        ops.adapt_datefield_value(start),
+        ops.adapt_datefield_value(end),
+        *codes,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_tally_sql(len(codes)), params)
+        row = cursor.fetchone()
+    return _tally_of(dict(zip(("n", "s2", *TOTAL_FIELDS), row, strict=True)), TOTAL_FIELDS)
+
+
+_tally_statements: dict[tuple[str, int], str] = {}
+
+
+def _tally_sql(services: int) -> str:
+    key = (connection.vendor, services)
+    if key not in _tally_statements:
+        q = connection.ops.quote_name
+        sums = ", ".join(f"SUM(t.{q(c)})" for c in ("respondents", "sum_s2", *TOTAL_FIELDS))
+        # "path LIKE 'prefix%'" exactly as the ORM's startswith, escaping included.
+        starts_with = connection.operators["startswith"] % "%s"
+        sql = (
+            f"SELECT {sums} FROM {q(DailyTally._meta.db_table)} t "  # noqa: S608 - our names
+            f"INNER JOIN {q(OrgUnit._meta.db_table)} u ON u.{q('id')} = t.{q('unit_id')} "
+        )
+        if services:
+            sql += f"INNER JOIN {q(Service._meta.db_table)} s ON s.{q('id')} = t.{q('service_id')} "
+        sql += f"WHERE u.{q('path')} {starts_with} AND t.{q('day')} >= %s AND t.{q('day')} <= %s"
+        if services:
+            sql += f" AND s.{q('code')} IN ({', '.join(['%s'] * services)})"
+        _tally_statements[key] = sql
+    return _tally_statements[key]
 
 
 def respondent_sum() -> F:

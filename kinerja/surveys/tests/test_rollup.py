@@ -111,3 +111,38 @@ def test_it_answers_the_measures_from_the_rollup(
     assert measures.ikm(kel, Period(2024), {}) == Decimal(25)
     assert measures.respondents(kec, Period(2024), {"service": ["sk"]}) == 1
     assert measures.respondents(kec, Period(2023), {}) == 1
+
+
+def orm_tally(unit: Any, services: list[str] | None) -> Any:
+    """The tally as the ORM's aggregate computes it: what ``tally_for`` writes out by hand."""
+    from django.db.models import Sum
+
+    aggregate = DailyTally.objects.filter(rollup.scope(unit, *YEAR, services)).aggregate(
+        n=Sum("respondents"), s2=Sum("sum_s2"), **{f: Sum(f) for f in rollup.TOTAL_FIELDS}
+    )
+    return rollup._tally_of(aggregate, rollup.TOTAL_FIELDS)
+
+
+def test_tally_for_equals_the_orm_aggregate_with_like_wildcards_in_codes(
+    kec: Any, service: Any, kel_service: Any
+) -> None:
+    from kinerja.accounts.models import OrgUnit
+    from kinerja.surveys.actions import do_save_service
+
+    # "kec_x" must not take in "kecax": "_" is a LIKE wildcard, escaped as the ORM escapes it.
+    city = kec.parent
+    wild = OrgUnit.objects.create(code="kec_x", name="X", level="kecamatan", parent=city)
+    near = OrgUnit.objects.create(code="kecax", name="Y", level="kecamatan", parent=city)
+    for unit, scores in ((wild, (4,) * 9), (near, (1,) * 9)):
+        other = do_save_service(unit, code="ktp", name="KTP", yearly_users={2024: 10})
+        do_submit_response(other, answer(*scores), channel="paper", submitted_at=at(2024, 3, 1, 9))
+    do_submit_response(service, answer(4, 4, 3, 4, 3, 4, 4, 2, 3), channel="online",
+                       submitted_at=at(2024, 3, 2, 9))  # fmt: skip
+    do_submit_response(kel_service, answer(3, 3, 3, 3, 3, 3, 3, 3, 3), channel="kiosk",
+                       submitted_at=at(2024, 3, 3, 9))  # fmt: skip
+    assert rollup.tally_for(wild, *YEAR).respondents == 1
+    assert rollup.tally_for(wild, *YEAR).totals["U1"] == 4
+    for unit in (city, kec, wild, near):
+        for services in (None, [service.code], [kel_service.code, service.code, "none"], []):
+            assert rollup.tally_for(unit, *YEAR, services) == orm_tally(unit, services or None)
+    assert rollup.tally_for(city, *YEAR).respondents == 4
