@@ -80,6 +80,8 @@ def kinerja(args: list[str], environ: dict[str, str], capture: bool = False) -> 
         stdout=subprocess.PIPE if capture else None,
     )
     if done.returncode != 0:
+        if capture and done.stdout:
+            print(done.stdout, end="", flush=True)  # e.g. the failed crash test's report
         raise SystemExit(f"kinerja {' '.join(args)} failed (exit {done.returncode})")
     return done.stdout or ""
 
