@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, TextIO, TypeVar
+from typing import Any, Literal, TextIO, TypeVar
 
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.ikm import (
@@ -267,59 +267,38 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
             Problem(row, None, f"jumlah kolom ({len(cells)}) melebihi header ({c.width})")
         )
 
-    submitted_at: datetime | None = None
-    raw = c.text(cells, "submitted_at")
-    try:
-        submitted_at = c.when[raw]
-    except ValueError:
-        message = (
-            "tanggal wajib diisi (format ISO, mis. 2024-07-15 atau 2024-07-15T09:30)"
-            if not raw
-            else f"tanggal tidak valid: {raw!r} (format ISO, mis. 2024-07-15 atau 2024-07-15T09:30)"
-        )
-        problems.append(Problem(row, "submitted_at", message))
+    def field(name: str, memo: _Memo[Any], message: Callable[[str], str]) -> Any:
+        raw = c.text(cells, name)
+        try:
+            return memo[raw]
+        except ValueError:
+            problems.append(Problem(row, name, message(raw)))
+            return None
 
-    gender: str | None = None
-    raw = c.text(cells, "gender")
-    try:
-        gender = c.gender[raw]
-    except ValueError:
-        problems.append(Problem(row, "gender", f"jenis kelamin harus L atau P, bukan {raw!r}"))
-
-    age: int | None = None
-    raw = c.text(cells, "age")
-    try:
-        age = c.age[raw]
-    except ValueError:
-        problems.append(
-            Problem(row, "age", f"umur harus bilangan bulat {MIN_AGE}–{MAX_AGE}, bukan {raw!r}")
-        )
-
-    education: str | None = None
-    raw = c.text(cells, "education")
-    try:
-        education = c.education[raw]
-    except ValueError:
-        problems.append(
-            Problem(
-                row,
-                "education",
-                f"pendidikan tidak dikenal: {raw!r} (pilihan: {', '.join(EDUCATION_LEVELS)})",
-            )
-        )
-
-    occupation: str | None = None
-    raw = c.text(cells, "occupation")
-    try:
-        occupation = c.occupation[raw]
-    except ValueError:
-        problems.append(
-            Problem(
-                row,
-                "occupation",
-                f"pekerjaan tidak dikenal: {raw!r} (pilihan: {', '.join(OCCUPATIONS)})",
-            )
-        )
+    iso = "format ISO, mis. 2024-07-15 atau 2024-07-15T09:30"
+    submitted_at: datetime | None = field(
+        "submitted_at",
+        c.when,
+        lambda raw: (
+            f"tanggal tidak valid: {raw!r} ({iso})" if raw else f"tanggal wajib diisi ({iso})"
+        ),
+    )
+    gender: str | None = field(
+        "gender", c.gender, lambda raw: f"jenis kelamin harus L atau P, bukan {raw!r}"
+    )
+    age: int | None = field(
+        "age", c.age, lambda raw: f"umur harus bilangan bulat {MIN_AGE}–{MAX_AGE}, bukan {raw!r}"
+    )
+    education: str | None = field(
+        "education",
+        c.education,
+        lambda raw: f"pendidikan tidak dikenal: {raw!r} (pilihan: {', '.join(EDUCATION_LEVELS)})",
+    )
+    occupation: str | None = field(
+        "occupation",
+        c.occupation,
+        lambda raw: f"pekerjaan tidak dikenal: {raw!r} (pilihan: {', '.join(OCCUPATIONS)})",
+    )
 
     scores: list[int] = []
     for code, index in zip(c.method.codes, c.score_index, strict=True):
