@@ -160,6 +160,11 @@ def detect_kind(header: Iterable[str]) -> str | None:
     return None
 
 
+def account(user: UserLike) -> User | None:
+    """The user an import's rows and audit entry are recorded under; None from the command line."""
+    return user if isinstance(user, User) else None
+
+
 class Scope:
     """The kelurahan an importer may write to, with their cities, found by code or name."""
 
@@ -195,7 +200,7 @@ class GroupImporter:
 
     def __init__(self, user: UserLike) -> None:
         self.user = user
-        self.history_user = user if isinstance(user, User) else None
+        self.history_user = account(user)
         self.scope = Scope(user)
         self.kinds: dict[tuple[int | None, str], int] = {}
         for k in GroupKind.objects.all():
@@ -459,7 +464,7 @@ class ActivityImporter:
         ids: dict[tuple[date, str, str], int] = {}
         created: set[int] = set()
         updated: set[int] = set()
-        creator = self.user if isinstance(self.user, User) else None
+        creator = account(self.user)
         for chunk in batches(rows):
             parsed = [v for n, raw in chunk if (v := self.parse(n, raw, Problems())) is not None]
             missing = {v["key"]: v for v in reversed(parsed) if v["key"] not in ids}
@@ -579,8 +584,8 @@ def do_import(
             # Bulk writes send no per-row signals: one chained audit entry records the import.
             chain.append(
                 AuditEntry.Action.IMPORT,
-                actor=user if isinstance(user, User) else None,
-                actor_name="" if isinstance(user, User) else COMMAND_LINE,
+                actor=account(user),
+                actor_name="" if account(user) else COMMAND_LINE,
                 model=f"community.{'group' if kind == 'groups' else 'activity'}",
                 object_repr=_("import of %(kind)s") % {"kind": kind},
                 changes={

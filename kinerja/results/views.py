@@ -7,6 +7,7 @@ No page computes an indicator; the recompute button is a POST that runs the acti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -282,39 +283,37 @@ def locks(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "results/locks.html", context)
 
 
-# URL step → the state it moves the year to, and the message when done.
-APPROVAL_STEPS: dict[str, tuple[str, Any]] = {
+# URL step → the state it moves the year to, the action that moves it, and the message when done.
+APPROVAL_STEPS: dict[str, tuple[str, Callable[..., YearApproval], Any]] = {
     "submit": (
         YearApproval.State.SUBMITTED,
+        do_submit_year,
         gettext_lazy("Year %(year)s is submitted to the unit head for approval."),
     ),
     "approve": (
         YearApproval.State.APPROVED,
+        do_approve_year,
         gettext_lazy("Year %(year)s is approved and can now be locked."),
     ),
     "return": (
         YearApproval.State.RETURNED,
+        do_return_year,
         gettext_lazy("Year %(year)s is returned to the planner with your note."),
     ),
-}
-STEP_ACTIONS = {
-    YearApproval.State.SUBMITTED: do_submit_year,
-    YearApproval.State.APPROVED: do_approve_year,
-    YearApproval.State.RETURNED: do_return_year,
 }
 
 
 @login_required
 @require_POST
 def approval_step(request: HttpRequest, code: str, year: int, step: str) -> HttpResponse:
-    to, done = APPROVAL_STEPS[step]
+    to, action, done = APPROVAL_STEPS[step]
     plan = plan_for(request, code, STEPS[to].action)
     form = ApprovalNoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("note", [])))
         return redirect("results:locks", code=plan.code)
     try:
-        STEP_ACTIONS[to](plan, year, request.user, form.cleaned_data["note"])
+        action(plan, year, request.user, form.cleaned_data["note"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

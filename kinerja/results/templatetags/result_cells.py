@@ -24,6 +24,10 @@ from kinerja_core.numbers import format_decimal
 register = template.Library()
 
 MARKER = 987654321  # a primary key no table reaches, replaced by each result's own
+SOURCE_TITLE = gettext_noop("Where this number comes from")
+
+# The HTML is built with f-strings and html.escape (what Django's escaping does) rather than
+# format_html: a city's comparison table has thousands of cells. Every value is escaped.
 
 
 class CellWriter:
@@ -100,8 +104,3 @@ def result_cells(context: template.Context, cells: list[Cell]) -> SafeString:
             for cell in cells
         )
     )
-
-
-# The HTML is built with f-strings and html.escape (what Django's escaping does) rather than
-# format_html: a city's comparison table has thousands of cells. Every value is escaped.
-SOURCE_TITLE = gettext_noop("Where this number comes from")
