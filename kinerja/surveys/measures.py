@@ -24,7 +24,7 @@ from kinerja_core.periods import Period
 from kinerja_core.subtrees import covering_paths, subtree_totals
 
 from .models import CODES, TOTAL_FIELDS, DailyTally
-from .rollup import tally_for
+from .rollup import tally_for, tally_of
 
 Filters = Mapping[str, list[str]]
 
@@ -103,14 +103,5 @@ class TallyBatch:
             .annotate(n=Sum("respondents"), s2=Sum("sum_s2"), **{t: Sum(t) for t in TOTAL_FIELDS})
         )
         return [
-            (
-                row["unit__path"],
-                row["service__code"],
-                Tally(
-                    int(row["n"] or 0),
-                    {code: int(row[t] or 0) for code, t in zip(CODES, TOTAL_FIELDS, strict=True)},
-                    int(row["s2"] or 0),
-                ),
-            )
-            for row in rows
+            (row["unit__path"], row["service__code"], tally_of(row, TOTAL_FIELDS)) for row in rows
         ]

@@ -7,6 +7,7 @@ from raw responses: a repair tool, and what the tests compare against.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +54,7 @@ def deltas_of(
     return deltas
 
 
+@functools.cache  # the same text on every backend; built on every public POST otherwise
 def _upsert_sql() -> str:
     table = DailyTally._meta.db_table
     counters = ["respondents", *TOTAL_FIELDS, "sum_s2"]
@@ -92,7 +94,7 @@ def add_responses(responses: Iterable[Response], sign: int = 1) -> None:
     apply(deltas_of(((r.service_id, r.unit_id, r.day, r.scores) for r in responses), sign=sign))
 
 
-def _tally_of(aggregate: Mapping[str, int | None], total_names: Sequence[str]) -> Tally:
+def tally_of(aggregate: Mapping[str, int | None], total_names: Sequence[str]) -> Tally:
     return Tally(
         respondents=int(aggregate["n"] or 0),
         totals={
@@ -131,7 +133,7 @@ def tally_for(
     with connection.cursor() as cursor:
         cursor.execute(_tally_sql(len(codes)), params)
         row = cursor.fetchone()
-    return _tally_of(dict(zip(("n", "s2", *TOTAL_FIELDS), row, strict=True)), TOTAL_FIELDS)
+    return tally_of(dict(zip(("n", "s2", *TOTAL_FIELDS), row, strict=True)), TOTAL_FIELDS)
 
 
 _tally_statements: dict[tuple[str, int], str] = {}
@@ -175,7 +177,7 @@ def raw_aggregates() -> dict[str, object]:
 def raw_tally(unit: OrgUnit, start: date, end: date) -> Tally:
     """The same tally read from raw responses (slow on big data; for checks and tests)."""
     aggregate = Response.objects.filter(scope(unit, start, end)).aggregate(**raw_aggregates())
-    return _tally_of(aggregate, [f"raw_{name}" for name in SCORE_FIELDS])  # type: ignore[arg-type]
+    return tally_of(aggregate, [f"raw_{name}" for name in SCORE_FIELDS])  # type: ignore[arg-type]
 
 
 def rebuild(unit: OrgUnit | None = None) -> int:

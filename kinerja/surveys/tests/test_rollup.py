@@ -120,7 +120,7 @@ def orm_tally(unit: Any, services: list[str] | None) -> Any:
     aggregate = DailyTally.objects.filter(rollup.scope(unit, *YEAR, services)).aggregate(
         n=Sum("respondents"), s2=Sum("sum_s2"), **{f: Sum(f) for f in rollup.TOTAL_FIELDS}
     )
-    return rollup._tally_of(aggregate, rollup.TOTAL_FIELDS)
+    return rollup.tally_of(aggregate, rollup.TOTAL_FIELDS)
 
 
 def test_tally_for_equals_the_orm_aggregate_with_like_wildcards_in_codes(
