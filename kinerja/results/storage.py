@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import Max
 from django.utils import timezone
 
 from .models import Result
@@ -87,11 +88,14 @@ def create_results(plan_id: int, years: set[int], rows: list[dict[str, Any]]) ->
         return
     fields = [f for f in Result._meta.concrete_fields if not f.primary_key]
     values = table_rows(fields, [[row[f.attname] for f in fields] for row in rows])
+    # New rows get ids above the largest one now (an identity sequence on PostgreSQL,
+    # AUTOINCREMENT on SQLite), so only they are read back, not every result of the years.
+    before = Result.objects.aggregate(top=Max("pk"))["top"] or 0
     insert(Result._meta.db_table, [f.column for f in fields], values)
     # The new ids, by the row's unique key (indicator, unit, period).
     ids = {
         key[1:]: key[0]
-        for key in Result.objects.filter(plan_id=plan_id, year__in=years)
+        for key in Result.objects.filter(plan_id=plan_id, year__in=years, pk__gt=before)
         .order_by()
         .values_list("pk", "indicator_id", "unit_id", "period_key")
     }
