@@ -27,3 +27,6 @@ class AccountsConfig(AppConfig):
         for model in (TOTPDevice, StaticDevice):
             if admin.site.is_registered(model):
                 admin.site.unregister(model)
+        from . import checks
+
+        checks.register()
