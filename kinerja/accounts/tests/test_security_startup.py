@@ -18,7 +18,8 @@ from kinerja.accounts.tests.test_production import ROOT, production_env
 STRONG = secrets.token_urlsafe(50)
 WEAK_KEYS = [
     "short-key",
-    "django-insecure-" + secrets.token_urlsafe(50),  # Django's development key
+    # Django's development key (a fixed one: xdist workers must collect the same test ids)
+    "django-insecure-4r$8kq(w2!zv7^m1n@x#c3e5b0t9y6u-j&h%g*f+d=s)a_p[l]o",
     "a-production-secret-" + "x7Qp" * 16,  # long, but a repeated pattern
     "ab" * 40,  # long, two characters
 ]
@@ -35,7 +36,7 @@ def run_kinerja(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess
     )
 
 
-@pytest.mark.parametrize("key", WEAK_KEYS)
+@pytest.mark.parametrize("key", WEAK_KEYS, ids=["short", "django-insecure", "pattern", "two-chars"])
 def test_it_calls_short_default_and_low_entropy_secret_keys_weak(key):
     assert checks.secret_key_problem(key) is not None
 

@@ -63,6 +63,15 @@ def test_it_stores_totp_secrets_encrypted_with_a_key_outside_the_database(
     settings.KINERJA_OTP_KEY = ""
     with pytest.raises(otpkey.OTPKeyError):
         otpkey.unseal(raw, people["head"].pk)
+    # The admin lists devices without their key (django-otp's QR-code admin is not installed).
+    for url in (
+        "/admin/accounts/encryptedtotpdevice/",
+        f"/admin/accounts/encryptedtotpdevice/{device.pk}/change/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200 and raw not in page.content.decode()
+        assert base32 not in page.content.decode()
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
 
 
 @REQUIRED
