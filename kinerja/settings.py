@@ -237,3 +237,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KINERJA_LOG_LEVEL", "WARNING")},
 }
+
+# --- accounts: two-factor log-in (django-otp) and start-up safety ---
+# django-otp's TOTP devices (authenticator apps) and static devices (one-time recovery codes);
+# kinerja.accounts keeps the TOTP secrets encrypted and the recovery codes hashed with the OTP key.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# The key that encrypts TOTP secrets at rest (AES-256-GCM), never stored in the database: 32
+# random bytes in URL-safe base64 from the environment, else the key file (created on first use,
+# mode 600). Losing it means every enrolled user must be reset; back it up with var/secret_key.
+KINERJA_OTP_KEY = os.environ.get("KINERJA_OTP_KEY", "")
+KINERJA_OTP_KEY_FILE = Path(os.environ.get("KINERJA_OTP_KEY_FILE", VAR_DIR / "otp_key"))
+# Recovery codes given at once (shown once at set-up and when renewed; each works once).
+KINERJA_RECOVERY_CODES = int(os.environ.get("KINERJA_RECOVERY_CODES", 10))
+# django-otp's back-off after a wrong code: the next try waits factor × 2^(failures − 1) seconds
+# (0 turns it off); the account block of KINERJA_LOGIN_MAX_FAILURES applies as well.
+OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("KINERJA_OTP_THROTTLE_FACTOR", 1))
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+OTP_TOTP_ISSUER = "Kinerja"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -5,11 +5,12 @@ from django.http import HttpRequest
 
 from .models import (
     ApiKey,
+    EncryptedTOTPDevice,
     LoginBlock,
     LoginFailure,
     Membership,
     OrgUnit,
-    TOTPDevice,
+    RecoveryCodeDevice,
     TwoFactorExemption,
 )
 
@@ -52,10 +53,18 @@ class LoginBlockAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
 
 
-@admin.register(TOTPDevice)
-class TOTPDeviceAdmin(ReadOnlyAdmin):
-    list_display = ["user", "confirmed_at"]
-    exclude = ["secret", "last_step"]  # the secret never leaves the database
+class DeviceAdmin(ReadOnlyAdmin):
+    """Two-factor devices: seen here, removed only by the audited reset (the user's page)."""
+
+    list_display = ["user", "confirmed", "created_at", "last_used_at"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]  # never the key
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+admin.site.register(EncryptedTOTPDevice, DeviceAdmin)
+admin.site.register(RecoveryCodeDevice, DeviceAdmin)
 
 
 @admin.register(TwoFactorExemption)

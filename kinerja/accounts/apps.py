@@ -19,3 +19,14 @@ class AccountsConfig(AppConfig):
         # The admin sees every unit; roles per unit are enforced by kinerja.accounts.access on
         # the pages and the API, so the admin is for superusers (city administrators) only.
         admin.site.has_permission = superuser_only  # type: ignore[method-assign]
+        # django-otp's own admin pages would show TOTP secrets as QR codes, add plain-text
+        # recovery codes and delete devices without an audit entry: ours replace them.
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for model in (TOTPDevice, StaticDevice):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
+        from . import checks
+
+        checks.register()

@@ -51,7 +51,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("6-digit code from your authenticator app"),
-        max_length=12,
+        max_length=32,  # a recovery code with spaces fits; longer input is no code
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
         ),

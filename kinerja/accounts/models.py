@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from binascii import unhexlify
+from typing import Any
+
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import otpkey
 
 
 class OrgUnit(models.Model):
@@ -123,23 +130,48 @@ class LoginBlock(models.Model):
         return f"{self.get_kind_display()} {self.key} → {self.until:%Y-%m-%d %H:%M}"
 
 
-class TOTPDevice(models.Model):
-    """A user's authenticator app (RFC 6238 time-based codes, 30 s, 6 digits)."""
+class EncryptedTOTPDevice(TOTPDevice):
+    """django-otp's TOTP device (authenticator app) whose key column holds the secret encrypted.
 
-    user = models.OneToOneField(
-        "auth.User", models.CASCADE, related_name="totp_device", verbose_name=_("user")
-    )
-    secret = models.CharField(max_length=64)
-    # The last 30-second step a code was accepted for: a code is good once, never replayed.
-    last_step = models.BigIntegerField(default=0)
-    confirmed_at = models.DateTimeField(_("enrolled at"))
+    Verification, replay protection (``last_t``), clock drift and throttling are django-otp's;
+    only reading the key differs: the column holds the secret sealed with the OTP key
+    (kinerja.accounts.otpkey), never the secret itself. django-otp's own helpers that enumerate
+    devices (``devices_for_user``, ``match_token``) see the base model and must not be used.
+    """
 
     class Meta:
+        proxy = True
         verbose_name = _("two-factor device")
         verbose_name_plural = _("two-factor devices")
 
-    def __str__(self) -> str:
-        return str(self.user)
+    @property
+    def bin_key(self) -> bytes:
+        return otpkey.unseal(self.key, self.user_id)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # django-otp's default key is plain hex: it is sealed before it reaches the database.
+        if not otpkey.is_sealed(self.key):
+            self.key = otpkey.seal(unhexlify(self.key), self.user_id)
+        super().save(*args, **kwargs)
+
+
+class RecoveryCodeDevice(StaticDevice):
+    """django-otp's static device holding a user's one-time recovery codes, stored hashed.
+
+    Each of its StaticToken rows holds ``otpkey.recovery_digest(code)``, not the code: a typed
+    code is hashed the same way and handed to django-otp, which finds the row, deletes it (a
+    code works once) and throttles wrong guesses.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def verify_token(self, token: str) -> bool:
+        if not otpkey.normalise_recovery_code(token):
+            return False
+        return bool(super().verify_token(otpkey.recovery_digest(token)))
 
 
 class TwoFactorExemption(models.Model):

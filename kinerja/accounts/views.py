@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import time
 from typing import Any
@@ -13,7 +14,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,12 +24,12 @@ from django.views.decorators.http import require_POST
 
 from . import access, throttle, two_factor
 from .forms import ApiKeyForm, CodeForm, MembershipForm, ThrottledAuthenticationForm
-from .models import ApiKey, Membership, TOTPDevice
+from .models import ApiKey, Membership
 from .signals import security_event
 
 PENDING = "kinerja_pending_login"
 PENDING_SECONDS = 600
-ENROL_SECRET = "kinerja_totp_secret"  # noqa: S105 - a session key name, not a secret
+ENROL_DEVICE = "kinerja_totp_enrolment"
 NEW_KEY = "kinerja_new_api_key"
 
 
@@ -43,7 +43,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
         user = form.get_user()
-        if TOTPDevice.objects.filter(user=user).exists():
+        if two_factor.device_of(user) is not None:
             return start_pending(self.request, user, self.get_success_url(), "verify")
         if two_factor.required(user):
             return start_pending(self.request, user, self.get_success_url(), "enrol")
@@ -74,23 +74,19 @@ def pending_login(request: HttpRequest, purpose: str) -> tuple[User, dict[str, A
     return (user, state) if user is not None else None
 
 
-def finish_login(request: HttpRequest, user: User, state: dict[str, Any]) -> HttpResponse:
+def complete_login(request: HttpRequest, user: User, state: dict[str, Any]) -> str:
+    """Log the user in after their second factor; returns where they go next."""
     request.session.pop(PENDING, None)
-    request.session.pop(ENROL_SECRET, None)
+    request.session.pop(ENROL_DEVICE, None)
     throttle.record_success(user.get_username())
     auth_login(request, user, backend=state["backend"])  # a new session key: no fixation
     next_url = state.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = reverse("home")
-    return redirect(next_url)
+    return str(next_url)
 
 
-def refuse_code(request: HttpRequest, user: User, form: CodeForm) -> HttpResponse | None:
-    """Count a wrong code; when that blocks the account, the half-done log-in is dropped."""
-    until = throttle.record_failure(user.get_username(), request)
-    if until is None:
-        form.add_error("code", _("That code is not right. Check your phone's clock and try again."))
-        return None
+def blocked_message(request: HttpRequest, until: Any) -> HttpResponse:
     request.session.pop(PENDING, None)
     messages.error(
         request,
@@ -100,21 +96,39 @@ def refuse_code(request: HttpRequest, user: User, form: CodeForm) -> HttpRespons
         % {"minutes": throttle.minutes_left(until)},
     )
     return redirect("login")
+
+
+def refuse_code(
+    request: HttpRequest, user: User, form: CodeForm, check: two_factor.Check
+) -> HttpResponse | None:
+    """Count a wrong code; when that blocks the account, the half-done log-in is dropped."""
+    until = throttle.record_failure(user.get_username(), request)
+    if until is not None:
+        return blocked_message(request, until)
+    if check.wait_until is not None:
+        seconds = max(1, math.ceil((check.wait_until - timezone.now()).total_seconds()))
+        form.add_error(
+            "code",
+            _("Too many wrong codes: wait %(seconds)d seconds, then type the current code.")
+            % {"seconds": seconds},
+        )
+    else:
+        form.add_error("code", _("That code is not right. Check your phone's clock and try again."))
+    return None
 
 
 def blocked_response(request: HttpRequest, user: User) -> HttpResponse | None:
     until = throttle.blocked_until(user.get_username(), request)
-    if until is None:
-        return None
-    request.session.pop(PENDING, None)
-    messages.error(
-        request,
-        _(
-            "Too many failed log-in attempts. For your security, log-in is blocked; try again in %(minutes)d minutes."
-        )
-        % {"minutes": throttle.minutes_left(until)},
+    return None if until is None else blocked_message(request, until)
+
+
+def recovery_codes_page(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    """The new recovery codes, shown in this one response and never again (only hashes stay)."""
+    response = render(
+        request, "accounts/recovery_codes.html", {"codes": codes, "next_url": next_url}
     )
-    return redirect("login")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
@@ -122,8 +136,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if pending is None:
         return redirect("login")
     user, state = pending
-    device = two_factor.device_of(user)
-    if device is None:  # removed by an administrator meanwhile: start the log-in again
+    if two_factor.device_of(user) is None:  # reset by an administrator meanwhile: start again
         request.session.pop(PENDING, None)
         return redirect("login")
     form = CodeForm(request.POST or None)
@@ -131,11 +144,28 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if (refused := blocked_response(request, user)) is not None:
             return refused
         if form.is_valid():
-            if two_factor.check_device_code(device, form.cleaned_data["code"]):
-                return finish_login(request, user, state)
-            if (refused := refuse_code(request, user, form)) is not None:
+            check = two_factor.check_code(user, form.cleaned_data["code"])
+            if check.ok:
+                next_url = complete_login(request, user, state)
+                if check.kind == "recovery":
+                    used_recovery_code(request, user)
+                return redirect(next_url)
+            if (refused := refuse_code(request, user, form, check)) is not None:
                 return refused
     return render(request, "accounts/two_factor_verify.html", {"form": form, "person": user})
+
+
+def used_recovery_code(request: HttpRequest, user: User) -> None:
+    left = two_factor.recovery_codes_left(user)
+    security_event.send(None, user=user, request=request, what="recovery code used")
+    messages.warning(
+        request,
+        _(
+            "You logged in with a recovery code; %(left)d codes are left. If your phone is lost, "
+            "set up two-factor log-in on a new phone now: that also gives you new codes."
+        )
+        % {"left": left},
+    )
 
 
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
@@ -147,36 +177,33 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         user, state = request.user, {}  # type: ignore[assignment]
     else:
         return redirect("login")
-    secret = request.session.get(ENROL_SECRET) or two_factor.new_secret()
-    request.session[ENROL_SECRET] = secret
+    device = two_factor.enrolment_device(user, request.session.get(ENROL_DEVICE))
+    request.session[ENROL_DEVICE] = device.pk
     form = CodeForm(request.POST or None)
     if request.method == "POST":
         if (refused := blocked_response(request, user)) is not None:
             return refused
         valid = form.is_valid()
-        step = two_factor.matching_step(secret, form.cleaned_data["code"]) if valid else None
-        if step is not None:
-            with transaction.atomic():
-                TOTPDevice.objects.update_or_create(
-                    user=user,
-                    defaults={"secret": secret, "last_step": step, "confirmed_at": timezone.now()},
-                )
-            request.session.pop(ENROL_SECRET, None)
+        check = two_factor.confirm(device, form.cleaned_data["code"]) if valid else None
+        if check is not None and check.ok:
+            codes = two_factor.new_recovery_codes(user)
+            request.session.pop(ENROL_DEVICE, None)
             security_event.send(None, user=user, request=request, what="two-factor enrolled")
             if pending is not None:
-                return finish_login(request, user, state)
-            messages.success(request, _("Two-factor log-in is on for your account."))
-            return redirect("accounts:security")
-        if valid and (refused := refuse_code(request, user, form)) is not None:
+                next_url = complete_login(request, user, state)
+            else:
+                next_url = reverse("accounts:security")
+                messages.success(request, _("Two-factor log-in is on for your account."))
+            return recovery_codes_page(request, codes, next_url)
+        if check is not None and (refused := refuse_code(request, user, form, check)) is not None:
             return refused
-    uri = two_factor.provisioning_uri(secret, user.get_username())
     return render(
         request,
         "accounts/two_factor_enrol.html",
         {
             "form": form,
-            "qr": two_factor.qr_svg(uri),
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr": two_factor.qr_svg(device.config_url),
+            "secret": two_factor.secret_text(device),
             "during_login": pending is not None,
             "person": user,
         },
@@ -185,12 +212,23 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+    """New recovery codes for the logged-in user (the old ones stop working)."""
+    if two_factor.device_of(request.user) is None:
+        messages.error(request, _("Set up two-factor log-in first."))
+        return redirect("accounts:security")
+    codes = two_factor.new_recovery_codes(request.user)  # type: ignore[arg-type]
+    security_event.send(None, user=request.user, request=request, what="recovery codes renewed")
+    return recovery_codes_page(request, codes, reverse("accounts:security"))
+
+
+@login_required
+@require_POST
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if two_factor.required(request.user):
         messages.error(request, _("Your role requires two-factor log-in; it cannot be turned off."))
         return redirect("accounts:security")
-    deleted, _rows = TOTPDevice.objects.filter(user=request.user).delete()
-    if deleted:
+    if two_factor.remove_all(request.user):  # type: ignore[arg-type]
         security_event.send(None, user=request.user, request=request, what="two-factor removed")
         messages.success(request, _("Two-factor log-in is off for your account."))
     return redirect("accounts:security")
@@ -232,7 +270,8 @@ def security(request: HttpRequest) -> HttpResponse:
         "accounts/security.html",
         {
             "form": form,
-            "device": two_factor.device_of(request.user),  # type: ignore[arg-type]
+            "device": two_factor.device_of(request.user),
+            "recovery_left": two_factor.recovery_codes_left(request.user),
             "required": two_factor.required(request.user),
             "keys": ApiKey.objects.filter(user=request.user, revoked_at__isnull=True),
             "new_key": request.session.pop(NEW_KEY, None),

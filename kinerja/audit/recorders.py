@@ -126,10 +126,23 @@ def on_throttled(sender: Any, username: str, request: Any, until: Any, **kwargs:
     )
 
 
-def on_security_event(sender: Any, user: Any, what: str, request: Any = None, **kw: Any) -> None:
+def on_security_event(
+    sender: Any,
+    user: Any,
+    what: str,
+    request: Any = None,
+    actor: Any = None,
+    actor_name: str = "",
+    **kw: Any,
+) -> None:
+    # The one acting on another user's account (an administrator's reset) is named as the actor;
+    # otherwise the logged-in user, or during log-in the user themselves.
+    if actor is None and not actor_name:
+        actor = request.user if request is not None and request.user.is_authenticated else user
     chain.append(
         AuditEntry.Action.SECURITY,
-        actor=request.user if request is not None and request.user.is_authenticated else user,
+        actor=actor,
+        actor_name=actor_name,
         model="auth.user" if user is not None else "",
         object_id=str(user.pk) if user is not None else "",
         object_repr=user.get_username() if user is not None else "",

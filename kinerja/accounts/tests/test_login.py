@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pyotp
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from kinerja.accounts import two_factor
-from kinerja.accounts.models import LoginBlock, TOTPDevice, TwoFactorExemption
+from kinerja.accounts.models import EncryptedTOTPDevice, LoginBlock, TwoFactorExemption
+from kinerja.accounts.tests.helpers import code_at, enrol_during_login
 from kinerja.audit.models import AuditEntry
 from kinerja.test import PASSWORD
 
@@ -85,23 +85,17 @@ def test_it_takes_the_client_address_from_the_trusted_proxy(client, people):
     assert entry.ip == "198.51.100.4"
 
 
-def enrol_admin(client) -> str:
-    response = post_login(client, "admin", PASSWORD)
-    assert response["Location"] == reverse("accounts:two_factor_enrol")
-    assert not logged_in_user(client).is_authenticated  # no session before the second factor
-    page = client.get(reverse("accounts:two_factor_enrol"))
-    assert "<svg" in page.content.decode()
-    secret = client.session["kinerja_totp_secret"]
-    response = client.post(reverse("accounts:two_factor_enrol"), {"code": pyotp.TOTP(secret).now()})
-    assert response.status_code == 302 and response["Location"] == reverse("home")
-    return secret
+def enrol_admin(client) -> EncryptedTOTPDevice:
+    device, codes = enrol_during_login(client, "admin")
+    assert len(codes) == 10
+    return device
 
 
-@override_settings(KINERJA_REQUIRE_2FA=True)
+@override_settings(KINERJA_REQUIRE_2FA=True, OTP_TOTP_THROTTLE_FACTOR=0)
 def test_it_requires_administrators_to_enrol_and_then_asks_for_a_code(client, people):
-    secret = enrol_admin(client)
+    device = enrol_admin(client)
     assert logged_in_user(client) == people["admin"]
-    assert TOTPDevice.objects.get(user=people["admin"]).secret == secret
+    assert two_factor.device_of(people["admin"]) == device
     client.logout()
 
     response = post_login(client, "admin", PASSWORD)
@@ -110,12 +104,12 @@ def test_it_requires_administrators_to_enrol_and_then_asks_for_a_code(client, pe
     response = client.post(reverse("accounts:two_factor_verify"), {"code": "000000"})
     assert "tidak benar" in response.content.decode()
     # The code used at enrolment is refused (no replay); the next step's code is accepted.
-    totp = pyotp.TOTP(secret)
-    used = TOTPDevice.objects.get(user=people["admin"]).last_step
-    response = client.post(reverse("accounts:two_factor_verify"), {"code": totp.at(used * 30)})
+    device.refresh_from_db()
+    used = device.last_t
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": code_at(device, used)})
     assert not logged_in_user(client).is_authenticated
     response = client.post(
-        reverse("accounts:two_factor_verify"), {"code": totp.at((used + 1) * 30)}
+        reverse("accounts:two_factor_verify"), {"code": code_at(device, used + 1)}
     )
     assert response.status_code == 302
     assert logged_in_user(client) == people["admin"]
@@ -157,12 +151,13 @@ def test_it_lets_anyone_turn_on_two_factor_optionally(client, people, login):
     page = client.get(reverse("accounts:security"))
     assert page.status_code == 200 and "Aktifkan verifikasi dua langkah" in page.content.decode()
     client.get(reverse("accounts:two_factor_enrol"))
-    secret = client.session["kinerja_totp_secret"]
-    response = client.post(reverse("accounts:two_factor_enrol"), {"code": pyotp.TOTP(secret).now()})
-    assert response["Location"] == reverse("accounts:security")
-    assert TOTPDevice.objects.filter(user=people["planner"]).exists()
+    device = EncryptedTOTPDevice.objects.get(user=people["planner"])
+    response = client.post(reverse("accounts:two_factor_enrol"), {"code": code_at(device)})
+    assert response.status_code == 200 and "Kode pemulihan" in response.content.decode()
+    assert two_factor.device_of(people["planner"]) is not None
     client.post(reverse("accounts:two_factor_disable"))
-    assert not TOTPDevice.objects.filter(user=people["planner"]).exists()
+    assert not EncryptedTOTPDevice.objects.filter(user=people["planner"]).exists()
+    assert two_factor.recovery_codes_left(people["planner"]) == 0
     assert AuditEntry.objects.filter(action="security", reason="two-factor removed").exists()
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -41,7 +42,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "kinerja.settings",
             "KINERJA_DEBUG": "0",
             "KINERJA_HTTPS": "1",
-            "KINERJA_SECRET_KEY": "a-production-secret-" + "x7Qp" * 16,
+            "KINERJA_SECRET_KEY": secrets.token_urlsafe(50),
             "KINERJA_ALLOWED_HOSTS": "kinerja.probolinggokota.go.id",
             "KINERJA_VAR_DIR": str(tmp_path),
         }

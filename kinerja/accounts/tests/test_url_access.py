@@ -152,6 +152,8 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "surveys_public:thanks": lambda w: {"slug": w["service"].slug},
     "accounts:api_key_revoke": lambda w: {"pk": w["api_key"].pk},
     "accounts:role_remove": lambda w: {"pk": w["membership"].pk},
+    "accounts:user_detail": lambda w: {"pk": w["people"]["head"].pk},
+    "accounts:two_factor_reset": lambda w: {"pk": w["people"]["head"].pk},
     "accounts:object_history": lambda w: {"model": "plan.plan", "object_id": w["plan"].pk},
     "api:unit_ikm": lambda w: {"code": "kec-wonoasih"},
     "api:unit_groups": lambda w: {"code": "kec-wonoasih"},

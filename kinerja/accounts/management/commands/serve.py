@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kinerja.accounts.checks import startup_problems
 from kinerja.accounts.serving import default_workers, gunicorn_argv
 
 
@@ -30,6 +31,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        problems = startup_problems()
+        if problems:
+            raise CommandError(
+                "Kinerja will not start in production (KINERJA_DEBUG off) with an unsafe key:\n- "
+                + "\n- ".join(problems)
+            )
         workers = options["workers"] or default_workers()
         if workers < 1:
             raise CommandError("--workers must be at least 1")
