@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -319,10 +319,14 @@ class GroupImporter:
         for chunk in batches(rows):
             problems = Problems()
             parsed = [v for n, raw in chunk if (v := self.parse(n, raw, problems)) is not None]
+            # Only groups the importer may edit are matched; a code taken elsewhere in the
+            # city was refused by the check.
             existing = {
                 (g.city_id, g.code): g
                 for g in Group.objects.filter(
-                    city_id__in={v["city_id"] for v in parsed}, code__in={v["code"] for v in parsed}
+                    kelurahan_id__in=self.scope.ids,
+                    city_id__in={v["city_id"] for v in parsed},
+                    code__in={v["code"] for v in parsed},
                 )
             }
             new, changed, fields = [], [], set()
@@ -378,7 +382,7 @@ class ActivityImporter:
 
     def __init__(self, user: UserLike) -> None:
         self.user = user
-        scope = Scope(user)
+        scope = self.scope = Scope(user)
         # code -> (pk, established, dissolved); None when two cities share the code
         self.groups: dict[str, tuple[int, date, date | None] | None] = {}
         for pk, code, established, dissolved in Group.objects.filter(
@@ -471,7 +475,7 @@ class ActivityImporter:
             if missing:
                 found = self.lookup(missing)
                 new_keys = [k for k in missing if k not in found]
-                bulk_create_with_history(
+                stored = bulk_create_with_history(
                     [
                         Activity(
                             date=k[0],
@@ -485,7 +489,9 @@ class ActivityImporter:
                     Activity,
                     default_user=creator,
                 )
-                fresh = self.lookup({k: missing[k] for k in new_keys})
+                # Straight from the insert: the new activities reach no group yet, so a lookup
+                # among editable activities would not find them.
+                fresh = {(a.date, a.type, a.title): (a.pk, a.description) for a in stored}
                 created |= {pk for pk, _d in fresh.values()}
                 found.update(fresh)
                 for key, (pk, description) in found.items():
@@ -508,16 +514,29 @@ class ActivityImporter:
         report.updated = len(updated - created)
         report.unchanged = len(ids) - report.created - report.updated
 
-    @staticmethod
+    def editable(self) -> QuerySet[Activity]:
+        """Activities the importer may change: every group they reach is in its scope.
+
+        Only these are matched by (date, type, title): a row like another kelurahan's activity
+        becomes an activity of its own, never a change to theirs (see docs/security.md).
+        """
+        if self.user is None:
+            return Activity.objects.all()
+        links = ActivityGroup.objects.values("activity_id")
+        return Activity.objects.filter(
+            pk__in=links.filter(group__kelurahan_id__in=self.scope.ids)
+        ).exclude(pk__in=links.exclude(group__kelurahan_id__in=self.scope.ids))
+
     def lookup(
-        keys: dict[tuple[date, str, str], Any],
+        self, keys: dict[tuple[date, str, str], Any]
     ) -> dict[tuple[date, str, str], tuple[int, str]]:
-        """Stored activities with these identities (the oldest one when several match)."""
+        """Editable activities with these identities (the oldest one when several match)."""
         found: dict[tuple[date, str, str], tuple[int, str]] = {}
         if not keys:
             return found
         rows = (
-            Activity.objects.filter(date__in={k[0] for k in keys}, title__in={k[2] for k in keys})
+            self.editable()
+            .filter(date__in={k[0] for k in keys}, title__in={k[2] for k in keys})
             .order_by("pk")
             .values_list("pk", "date", "type", "title", "description")
         )

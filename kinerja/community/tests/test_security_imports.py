@@ -1,0 +1,64 @@
+"""Attack regressions: registry imports stay inside the importer's own kelurahan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kinerja.accounts.models import OrgUnit, Role
+from kinerja.community.actions import do_save_activity
+from kinerja.community.models import Activity, ActivityGroup
+from kinerja.test import make_user
+
+from .factories import make_group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_keeps_another_kelurahan_activity_out_of_an_activities_import(
+    people, login, client
+) -> None:
+    """A Pakistaji operator's one-row CSV with the (date, type, title) of a Wonoasih activity."""
+    wonoasih_group = make_group("WNS-PKK", date(2012, 1, 1), kind="pkk")
+    pakistaji_group = make_group(
+        "PKJ-KT", date(2015, 1, 1), kind="karang-taruna", kelurahan="kel-pakistaji"
+    )
+    operator = people["operator"]
+    activity = do_save_activity(
+        operator,
+        Activity(
+            date=date(2024, 3, 5), type="fostering", title="Pembinaan kader", description="Balai RW"
+        ),
+        [wonoasih_group],
+        [SimpleUploadedFile("daftar-hadir.pdf", b"%PDF-1.7\nrahasia\n")],
+    )
+    evidence = activity.evidence.get()
+    pakistaji = make_user(
+        "operator.pakistaji", Role.KELURAHAN_OPERATOR, OrgUnit.objects.get(code="kel-pakistaji")
+    )
+
+    upload = SimpleUploadedFile(
+        "kegiatan.csv",
+        b"date,group_code,type,title,description\n"
+        b"2024-03-05,PKJ-KT,pembinaan,Pembinaan kader,Diambil alih\n",
+    )
+    page = login(pakistaji).post(
+        reverse("community:import"), {"file": upload, "kind": "activities", "store": "on"}
+    )
+    assert page.status_code == 200 and page.context["report"].created == 1
+
+    activity.refresh_from_db()
+    assert activity.description == "Balai RW"
+    assert list(activity.groups.all()) == [wonoasih_group]
+    theirs = Activity.objects.exclude(pk=activity.pk).get()
+    assert (theirs.description, list(theirs.groups.all())) == ("Diambil alih", [pakistaji_group])
+    assert ActivityGroup.objects.count() == 2
+    assert client.get(reverse("community:evidence", args=[evidence.pk])).status_code == 403
+
+    client.force_login(operator)
+    page = client.get(reverse("community:activity_edit", args=[activity.pk]))
+    assert page.status_code == 200 and "form" in page.context
+    assert client.get(reverse("community:evidence", args=[evidence.pk])).status_code == 200
