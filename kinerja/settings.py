@@ -237,3 +237,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KINERJA_LOG_LEVEL", "WARNING")},
 }
+
+# Imports: limits on what an uploaded CSV/XLSX may cost and hold (docs/security.md).
+KINERJA_XLSX_MAX_PART_BYTES = int(os.environ.get("KINERJA_XLSX_MAX_PART_BYTES", 200 * 1000**2))
+KINERJA_XLSX_MAX_RATIO = int(os.environ.get("KINERJA_XLSX_MAX_RATIO", 100))
+KINERJA_XLSX_MAX_PARTS = int(os.environ.get("KINERJA_XLSX_MAX_PARTS", 500))
+KINERJA_XLSX_MAX_ROWS = int(os.environ.get("KINERJA_XLSX_MAX_ROWS", 1_048_576))
+KINERJA_XLSX_MAX_COLUMNS = int(os.environ.get("KINERJA_XLSX_MAX_COLUMNS", 256))
+KINERJA_CSV_FIELD_MAX_BYTES = int(os.environ.get("KINERJA_CSV_FIELD_MAX_BYTES", 64 * 1024))
+KINERJA_EARLIEST_YEAR = int(os.environ.get("KINERJA_EARLIEST_YEAR", 2000))

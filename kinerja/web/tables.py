@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from kinerja_core.errors import InputError, Problem
 
+from .xlsx_reader import iter_xlsx_rows
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,18 +75,9 @@ def iter_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str,
         except UnicodeDecodeError as exc:
             raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
         return
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(
-            [Problem(None, None, _("not a readable XLSX file: %(error)s") % {"error": exc})]
-        ) from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    for number, values in enumerate(rows, start=2):
+    rows = iter_xlsx_rows(stream)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, (0, ()))[1]]
+    for number, values in rows:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         yield (
@@ -94,7 +87,6 @@ def iter_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str,
                 for h, v in zip(header, values, strict=False)
             },
         )
-    book.close()
 
 
 def csv_response(

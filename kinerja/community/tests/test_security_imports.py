@@ -10,8 +10,11 @@ from django.urls import reverse
 
 from kinerja.accounts.models import OrgUnit, Role
 from kinerja.community.actions import do_save_activity
+from kinerja.community.importers import do_import, file_source
 from kinerja.community.models import Activity, ActivityGroup
 from kinerja.test import make_user
+from kinerja.web.tests.hostile import zip_bomb_xlsx
+from kinerja_core.errors import InputError
 
 from .factories import make_group
 
@@ -62,3 +65,11 @@ def test_it_keeps_another_kelurahan_activity_out_of_an_activities_import(
     page = client.get(reverse("community:activity_edit", args=[activity.pk]))
     assert page.status_code == 200 and "form" in page.context
     assert client.get(reverse("community:evidence", args=[evidence.pk])).status_code == 200
+
+
+def test_it_refuses_a_registry_xlsx_zip_bomb(people, tmp_path) -> None:
+    path = tmp_path / "kelompok.xlsx"
+    path.write_bytes(zip_bomb_xlsx(3))
+    with pytest.raises(InputError) as caught:
+        do_import(file_source(path), user=people["operator"])
+    assert "bagian xl/sharedStrings.xml dari berkas XLSX" in str(caught.value)
