@@ -14,9 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from kinerja_core.csv_fields import FieldTooLong, bounded_records
 from kinerja_core.errors import InputError, Problem
 
 from .xlsx_reader import iter_xlsx_rows
@@ -65,15 +67,24 @@ def iter_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str,
             raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
         text.seek(0)
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.reader(text, delimiter=delimiter)
-        header = [h.strip() for h in next(reader, [])]
+        max_bytes = settings.KINERJA_CSV_FIELD_MAX_BYTES
+        reader = bounded_records(text, delimiter, max_bytes)
+        header: list[str] = []
+        number = 1
         try:
+            header = [h.strip() for h in next(reader, [])]
             for number, cells in enumerate(reader, start=2):
                 if not any(c.strip() for c in cells):
                     continue
                 yield number, dict(zip(header, (c.strip() for c in cells), strict=False))
         except UnicodeDecodeError as exc:
             raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
+        except FieldTooLong as exc:
+            row = number + 1 if header else 1
+            column = header[exc.index] if exc.index < len(header) else f"#{exc.index + 1}"
+            raise InputError(
+                [Problem(row, column, _("more than %(n)d bytes in one cell") % {"n": max_bytes})]
+            ) from None
         return
     rows = iter_xlsx_rows(stream)
     header = [str(h).strip() if h is not None else "" for h in next(rows, (0, ()))[1]]

@@ -73,3 +73,18 @@ def test_it_refuses_a_registry_xlsx_zip_bomb(people, tmp_path) -> None:
     with pytest.raises(InputError) as caught:
         do_import(file_source(path), user=people["operator"])
     assert "bagian xl/sharedStrings.xml dari berkas XLSX" in str(caught.value)
+
+
+def test_it_names_the_row_and_column_of_a_csv_cell_over_128_kb(people, tmp_path) -> None:
+    make_group("WNS-PKK", date(2012, 1, 1), kind="pkk")
+    path = tmp_path / "kegiatan.csv"
+    path.write_text(
+        "date,group_code,type,title,description\n"
+        "2024-03-05,WNS-PKK,pembinaan,Pembinaan kader,ok\n"
+        f'2024-03-06,WNS-PKK,pembinaan,Pembinaan kader,"{"rapat " * 25_000}"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        do_import(file_source(path), user=people["operator"])
+    assert str(caught.value) == "baris 3, kolom description: lebih dari 65536 byte dalam satu sel"
+    assert not Activity.objects.exists()
