@@ -29,6 +29,7 @@ from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.web.input_checks import day_problem, text_problem
 from kinerja.web.tables import FORMULA_START, iter_rows
 from kinerja_core.errors import InputError, Problem
 
@@ -54,6 +55,13 @@ GROUP_OPTIONAL = {
     "decree_number": "decree_number",
     "decree_date": "decree_date",
 }
+# Stored text of a group: file column -> Group field.
+TEXT_COLUMNS = {"code": "code", "name": "name"} | {
+    column: target
+    for column, target in GROUP_OPTIONAL.items()
+    if target not in {"member_count", "decree_date"}
+}
+COLUMN_OF = {target: column for column, target in TEXT_COLUMNS.items()}
 TYPE_WORDS = {
     "facilitation": Activity.Type.FACILITATION,
     "fasilitasi": Activity.Type.FACILITATION,
@@ -129,6 +137,17 @@ def parse_date(value: Any) -> date | None:
         except ValueError:
             continue
     raise ValueError(raw)
+
+
+def storable(
+    model: type[Group] | type[Activity], name: str, value: str, number: int, problems: Problems
+) -> bool:
+    """Whether ``value`` fits the model's field ``name``; if not, the problem is added."""
+    field_ = model._meta.get_field(name)
+    problem = text_problem(value, getattr(field_, "max_length", None))
+    if problem is not None:
+        problems.add(number, COLUMN_OF.get(name, name), problem)
+    return problem is None
 
 
 def lower_keys(row: dict[str, Any]) -> dict[str, Any]:
@@ -219,14 +238,7 @@ class GroupImporter:
             if not text(row.get(column)):
                 problems.add(number, column, _("empty"))
                 ok = False
-        code, name = text(row.get("code")), text(row.get("name"))
-        if len(code) > 60:
-            problems.add(number, "code", _("longer than 60 characters"))
-            ok = False
-        if len(name) > 200:
-            problems.add(number, "name", _("longer than 200 characters"))
-            ok = False
-        values.update(code=code, name=name)
+        values.update(code=text(row.get("code")), name=text(row.get("name")))
         unit: OrgUnit | str | None = None
         if text(row.get("kelurahan")):
             unit = self.scope.find(text(row.get("kelurahan")))
@@ -275,6 +287,9 @@ class GroupImporter:
                 values[target] = int(raw_members) if raw_members.isdigit() else None
             else:
                 values[target] = text(row.get(column))
+        for target in TEXT_COLUMNS.values():
+            if target in values and not storable(Group, target, values[target], number, problems):
+                ok = False
         return values if ok else None
 
     def check(self, rows: Iterable[Row], problems: Problems) -> int:
@@ -399,6 +414,9 @@ class ActivityImporter:
             if day is None:
                 problems.add(number, "date", _("empty"))
                 ok = False
+            elif (problem := day_problem(day)) is not None:
+                problems.add(number, "date", problem)
+                day, ok = None, False
         except ValueError:
             problems.add(
                 number,
@@ -416,10 +434,13 @@ class ActivityImporter:
             )
             ok = False
         title = text(row.get("title"))
-        if not title or len(title) > 300:
-            problems.add(
-                number, "title", _("empty") if not title else _("longer than 300 characters")
-            )
+        if not title:
+            problems.add(number, "title", _("empty"))
+            ok = False
+        elif not storable(Activity, "title", title, number, problems):
+            ok = False
+        description = text(row.get("description")) if "description" in row else None
+        if description and not storable(Activity, "description", description, number, problems):
             ok = False
         code = text(row.get("group_code"))
         group = self.groups.get(code.lower())
@@ -454,7 +475,7 @@ class ActivityImporter:
         return {
             "key": (day, str(kind), title),
             "group_id": group[0],
-            "description": text(row.get("description")) if "description" in row else None,
+            "description": description,
         }
 
     def check(self, rows: Iterable[Row], problems: Problems) -> int:

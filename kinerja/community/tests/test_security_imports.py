@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit, Role
 from kinerja.community.actions import do_save_activity
 from kinerja.community.importers import do_import, file_source
-from kinerja.community.models import Activity, ActivityGroup
+from kinerja.community.models import Activity, ActivityGroup, Group
 from kinerja.test import make_user
 from kinerja.web.tests.hostile import zip_bomb_xlsx
 from kinerja_core.errors import InputError
@@ -88,3 +89,64 @@ def test_it_names_the_row_and_column_of_a_csv_cell_over_128_kb(people, tmp_path)
         do_import(file_source(path), user=people["operator"])
     assert str(caught.value) == "baris 3, kolom description: lebih dari 65536 byte dalam satu sel"
     assert not Activity.objects.exists()
+
+
+def refused(path, user) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        do_import(file_source(path), user=user)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_it_refuses_nul_control_characters_and_over_long_text(people, tmp_path) -> None:
+    """NUL and text beyond a column's length gave a 500 on PostgreSQL; \\x0b broke the export."""
+    groups = tmp_path / "kelompok.csv"
+    groups.write_text(
+        "code,name,kind,kelurahan,established,chair,notes\n"
+        "WNS-01,RW\x0b01,RW,Wonoasih,2010-01-01,,\n"
+        f"WNS-02,RW 02,RW,Wonoasih,2010-01-01,{'Pak Slamet ' * 20},\n"
+        "WNS-03,RW 03,RW,Wonoasih,2010-01-01,,catatan\x00\n",
+        encoding="utf-8",
+    )
+    assert refused(groups, people["operator"]) == [
+        "baris 2, kolom name: berisi karakter kendali U+000B yang tidak terlihat; "
+        "hapus karakter itu",
+        "baris 3, kolom chair: lebih dari 200 karakter",
+        "baris 4, kolom notes: berisi karakter kendali U+0000 yang tidak terlihat; "
+        "hapus karakter itu",
+    ]
+    assert not Group.objects.exists()
+
+    make_group("WNS-PKK", date(2012, 1, 1), kind="pkk")
+    activities = tmp_path / "kegiatan.csv"
+    activities.write_text(
+        "date,group_code,type,title,description\n"
+        f"2024-03-05,WNS-PKK,pembinaan,{'Pembinaan ' * 31},\n"
+        "2024-03-05,WNS-PKK,pembinaan,Pembinaan kader,di\x00balai\n",
+        encoding="utf-8",
+    )
+    assert refused(activities, people["operator"]) == [
+        "baris 2, kolom title: lebih dari 300 karakter",
+        "baris 3, kolom description: berisi karakter kendali U+0000 yang tidak terlihat; "
+        "hapus karakter itu",
+    ]
+    assert not Activity.objects.exists()
+
+
+def test_it_refuses_activity_dates_out_of_bounds(people, tmp_path, settings) -> None:
+    make_group("WNS-PKK", date(1990, 1, 1), kind="pkk")
+    path = tmp_path / "kegiatan.csv"
+    path.write_text(
+        "date,group_code,type,title\n"
+        "0001-01-01,WNS-PKK,pembinaan,Pembinaan kader\n"
+        "2099-01-01,WNS-PKK,pembinaan,Pembinaan kader\n"
+        "1999-12-31,WNS-PKK,pembinaan,Pembinaan kader\n",
+        encoding="utf-8",
+    )
+    today = timezone.localdate().isoformat()
+    assert refused(path, people["operator"]) == [
+        f"baris {row}, kolom date: tanggal {day} di luar rentang 2000-01-01 s.d. {today}"
+        for row, day in [(2, "0001-01-01"), (3, "2099-01-01"), (4, "1999-12-31")]
+    ]
+    settings.KINERJA_EARLIEST_YEAR = 1999
+    path.write_text("date,group_code,type,title\n1999-12-31,WNS-PKK,pembinaan,Pembinaan kader\n")
+    assert do_import(file_source(path), user=people["operator"]).created == 1
