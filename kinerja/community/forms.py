@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.web.input_checks import check_day, check_form_text
 
 from .evidence import ALLOWED
 from .models import Activity, Group, GroupKind
@@ -44,6 +45,11 @@ class GroupForm(forms.ModelForm):
     def validate_unique(self) -> None:
         # (city, code) uniqueness is checked by the action once the city is known.
         pass
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        check_form_text(self)
+        return cleaned
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,6 +91,16 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = groups.select_related("kind")  # type: ignore[attr-defined]
+
+    def clean_date(self) -> Any:
+        value = self.cleaned_data["date"]
+        check_day(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        check_form_text(self)
+        return cleaned
 
 
 class ImportForm(forms.Form):

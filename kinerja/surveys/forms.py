@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kinerja.web.input_checks import check_day, check_form_text
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
 
 from .actions import Answer
@@ -228,9 +228,13 @@ class PaperForm(AnswerForm):
 
     def clean_submitted_on(self) -> Any:
         value = self.cleaned_data["submitted_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
+        check_day(value)
         return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        check_form_text(self)
+        return cleaned
 
 
 class ServiceForm(forms.ModelForm):

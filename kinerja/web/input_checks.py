@@ -69,3 +69,10 @@ def check_text(value: str | None) -> None:
     """Form validator of typed-in text: no control characters (the length is the field's)."""
     if value and (problem := text_problem(value)) is not None:
         raise forms.ValidationError(problem)
+
+
+def check_form_text(form: forms.BaseForm) -> None:
+    """Put a control-character problem on each text field of a cleaned form that has one."""
+    for name, value in list(form.cleaned_data.items()):
+        if isinstance(value, str) and (problem := text_problem(value)) is not None:
+            form.add_error(name, problem)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kinerja.accounts.models import OrgUnit, Role
 from kinerja.community.actions import do_save_activity
 from kinerja.community.importers import do_import, file_source
-from kinerja.community.models import Activity, ActivityGroup, Group
+from kinerja.community.models import Activity, ActivityGroup, Group, GroupKind
 from kinerja.test import make_user
 from kinerja.web.tests.hostile import zip_bomb_xlsx
 from kinerja_core.errors import InputError
@@ -150,3 +150,30 @@ def test_it_refuses_activity_dates_out_of_bounds(people, tmp_path, settings) -> 
     settings.KINERJA_EARLIEST_YEAR = 1999
     path.write_text("date,group_code,type,title\n1999-12-31,WNS-PKK,pembinaan,Pembinaan kader\n")
     assert do_import(file_source(path), user=people["operator"]).created == 1
+
+
+def test_it_refuses_control_characters_and_dates_out_of_bounds_in_the_forms(people, login) -> None:
+    client = login(people["operator"])
+    kelurahan = OrgUnit.objects.get(code="kel-wonoasih")
+    group = {
+        "code": "WNS-RT01",
+        "name": "RT\x0b01",
+        "kind": GroupKind.objects.get(code="rt", city=None).pk,
+        "kelurahan": kelurahan.pk,
+        "established": "2020-02-02",
+    }
+    page = client.post(reverse("community:group_create"), group)
+    assert page.status_code == 200 and not Group.objects.exists()
+    assert page.context["form"].errors["name"] == [
+        "berisi karakter kendali U+000B yang tidak terlihat; hapus karakter itu"
+    ]
+    pkk = make_group("WNS-PKK", date(1990, 1, 1), kind="pkk")
+    url = reverse("community:activity_create") + "?kelurahan=kel-wonoasih"
+    today = timezone.localdate().isoformat()
+    for day in ["0001-01-01", "2099-01-01"]:
+        fields = {"date": day, "type": "fostering", "title": "Pembinaan PKK", "groups": [pkk.pk]}
+        page = client.post(url, fields)
+        assert page.status_code == 200 and not Activity.objects.exists()
+        assert page.context["form"].errors["date"] == [
+            f"tanggal {day} di luar rentang 2000-01-01 s.d. {today}"
+        ]

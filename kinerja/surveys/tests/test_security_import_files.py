@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from kinerja.surveys.importing import import_bytes
@@ -71,3 +73,25 @@ def test_it_takes_the_earliest_year_from_the_setting(kec: Any, service: Any, set
     data = "\n".join([HEADER, ROW, ROW.replace("2024-03-05", "2023-12-31")]) + "\n"
     [message] = refusal(kec, data.encode())
     assert message.startswith("baris 3, kolom submitted_at: tanggal di luar rentang 2024-01-01")
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2099-01-01"])
+def test_it_refuses_a_paper_form_dated_out_of_bounds(
+    login: Any, officer: Any, service: Any, day: str
+) -> None:
+    client = login(officer)
+    url = reverse("surveys:paper_entry", args=[service.pk])
+    token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())
+    data = {f"u{i}": "3" for i in range(1, 10)}
+    data.update({"token": token.group(1), "submitted_on": day, "session": "morning"})  # type: ignore[union-attr]
+    page = client.post(url, data)
+    assert page.status_code == 200 and not Response.objects.exists()
+    assert page.context["form"].errors["submitted_on"] == [
+        f"tanggal {day} di luar rentang 2000-01-01 s.d. {timezone.localdate().isoformat()}"
+    ]
+    data.update({"submitted_on": "2024-05-02", "suggestion": "antri\x0blama"})
+    page = client.post(url, data)
+    assert page.status_code == 200 and not Response.objects.exists()
+    assert page.context["form"].errors["suggestion"] == [
+        "berisi karakter kendali U+000B yang tidak terlihat; hapus karakter itu"
+    ]
