@@ -18,7 +18,7 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from kinerja_core.csv_fields import FieldTooLong, bounded_records
+from kinerja_core.csv_fields import CONTROL_CHARACTERS, FieldTooLong, bounded_records
 from kinerja_core.errors import InputError, Problem
 
 from .xlsx_reader import iter_xlsx_rows
@@ -32,6 +32,16 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def xlsx_cell(value: Any) -> Any:
+    """``safe_cell`` for a worksheet, which cannot hold control characters (XML forbids them):
+    each is shown as U+FFFD, so any stored text exports and the reader sees where one was."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub("\ufffd", value)
+    return safe_cell(value)
 
 
 def sniff_kind(filename: str) -> str:
@@ -147,7 +157,7 @@ def xlsx_bytes(
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
+            sheet.append([xlsx_cell(v) for v in row])
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, float):
                     cell.number_format = number_format
