@@ -338,8 +338,8 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
             problems.append(Problem(row, code, message))
 
     for name in ("service", "suggestion"):
-        if (code := control_character(c.text(cells, name))) is not None:
-            problems.append(Problem(row, name, _control_message(code)))
+        if (character := control_character(c.text(cells, name))) is not None:
+            problems.append(Problem(row, name, _control_message(character)))
 
     if problems or submitted_at is None:
         return problems

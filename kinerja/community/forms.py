@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.input_checks import check_day, check_form_text
+from kinerja.web.input_checks import CheckedText, check_day
 
 from .evidence import ALLOWED
 from .models import Activity, Group, GroupKind
@@ -21,7 +21,7 @@ def kinds_for(kelurahan: QuerySet[OrgUnit]) -> QuerySet[GroupKind]:
     return GroupKind.objects.filter(Q(city__isnull=True) | Q(city__code__in=city_codes))
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(CheckedText, forms.ModelForm):
     class Meta:
         model = Group
         fields = [
@@ -46,11 +46,6 @@ class GroupForm(forms.ModelForm):
         # (city, code) uniqueness is checked by the action once the city is known.
         pass
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        check_form_text(self)
-        return cleaned
-
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -72,7 +67,7 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.kind.name})"
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(CheckedText, forms.ModelForm):
     groups = GroupChoiceField(
         queryset=Group.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -91,16 +86,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = groups.select_related("kind")  # type: ignore[attr-defined]
-
-    def clean_date(self) -> Any:
-        value = self.cleaned_data["date"]
-        check_day(value)
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        check_form_text(self)
-        return cleaned
+        self.fields["date"].validators.append(check_day)
 
 
 class ImportForm(forms.Form):

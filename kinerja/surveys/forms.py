@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kinerja.web.input_checks import check_day, check_form_text
+from kinerja.web.input_checks import CheckedText, check_day
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
 
 from .actions import Answer
@@ -212,12 +212,13 @@ class PublicForm(AnswerForm):
             del self.fields["receipt_code"]
 
 
-class PaperForm(AnswerForm):
+class PaperForm(CheckedText, AnswerForm):
     """One paper form typed in: the date on the form plus the answers."""
 
     submitted_on = forms.DateField(
         label=_("Date on the form"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        validators=[check_day],
     )
     session = forms.ChoiceField(
         label=_("Session"),
@@ -225,16 +226,6 @@ class PaperForm(AnswerForm):
         initial="morning",
     )
     token = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_submitted_on(self) -> Any:
-        value = self.cleaned_data["submitted_on"]
-        check_day(value)
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        check_form_text(self)
-        return cleaned
 
 
 class ServiceForm(forms.ModelForm):

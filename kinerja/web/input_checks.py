@@ -71,8 +71,12 @@ def check_text(value: str | None) -> None:
         raise forms.ValidationError(problem)
 
 
-def check_form_text(form: forms.BaseForm) -> None:
-    """Put a control-character problem on each text field of a cleaned form that has one."""
-    for name, value in list(form.cleaned_data.items()):
-        if isinstance(value, str) and (problem := text_problem(value)) is not None:
-            form.add_error(name, problem)
+class CheckedText(forms.BaseForm):
+    """Form mixin: a control character in any text field is an error of that field."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, value in list(self.cleaned_data.items()):
+            if isinstance(value, str) and (problem := text_problem(value)) is not None:
+                self.add_error(name, problem)
+        return cleaned

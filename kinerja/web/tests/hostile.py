@@ -96,47 +96,13 @@ def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
     for name, packed, crc, size in entries:
         encoded = name.encode()
         offset = out.tell()
-        out.write(
-            struct.pack(
-                "<4s5H3L2H",
-                b"PK\x03\x04",
-                20,
-                0,
-                8,
-                0,
-                0x21,
-                crc,
-                len(packed),
-                size,
-                len(encoded),
-                0,
-            )
-            + encoded
-            + packed
-        )
+        # From "version needed" to "extra field length": the same in both headers of a part.
+        common = struct.pack("<5H3L2H", 20, 0, 8, 0, 0x21, crc, len(packed), size, len(encoded), 0)
+        out.write(b"PK\x03\x04" + common + encoded + packed)
         directory.write(
-            struct.pack(
-                "<4s6H3L5H2L",
-                b"PK\x01\x02",
-                20,
-                20,
-                0,
-                8,
-                0,
-                0x21,
-                crc,
-                len(packed),
-                size,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-            + encoded
-        )
+            b"PK\x01\x02" + struct.pack("<H", 20) + common
+            + struct.pack("<3H2L", 0, 0, 0, 0, offset) + encoded
+        )  # fmt: skip
     start = out.tell()
     out.write(directory.getvalue())
     count = len(entries)
