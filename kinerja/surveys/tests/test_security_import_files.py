@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,9 +29,12 @@ def refusal(kec: Any, data: bytes, filename: str = "survei.csv") -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
-def test_it_refuses_a_survey_xlsx_zip_bomb(kec: Any, service: Any) -> None:
-    (message,) = refusal(kec, zip_bomb_xlsx(3), "survei.xlsx")
-    assert "bagian xl/sharedStrings.xml dari berkas XLSX" in message
+def test_it_refuses_a_survey_xlsx_zip_bomb(login: Any, officer: Any, service: Any) -> None:
+    upload = SimpleUploadedFile("survei.xlsx", zip_bomb_xlsx(3))
+    page = login(officer).post(reverse("surveys:import", args=["kec-wonoasih"]), {"file": upload})
+    assert page.status_code == 200 and not Response.objects.exists()
+    (problem,) = page.context["problems"]
+    assert "bagian xl/sharedStrings.xml dari berkas XLSX" in problem.message
 
 
 def test_it_names_the_row_and_column_of_a_cell_over_128_kb(kec: Any, service: Any) -> None:
