@@ -13,7 +13,6 @@ with a text that does not parse goes through ``_parse_row``, which names every p
 
 from __future__ import annotations
 
-import csv
 import itertools
 import operator
 import re
@@ -22,6 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, TextIO, TypeVar
 
+from kinerja_core.csv_fields import (
+    CONTROL_CHARACTERS,
+    DEFAULT_FIELD_MAX_BYTES,
+    FieldTooLong,
+    bounded_records,
+    control_character,
+)
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.ikm import (
     DEFAULT_METHOD,
@@ -190,11 +196,19 @@ def parse_datetime(text: str) -> datetime | None:
         return None
 
 
-def _required_datetime(text: str) -> datetime:
-    value = parse_datetime(text)
-    if value is None:
-        raise ValueError(text)
-    return value
+def _required_datetime(earliest: date | None, latest: date | None) -> Callable[[str], datetime]:
+    """Parses a submission time, refusing days outside [earliest, latest] (None: no bound)."""
+
+    def parse(text: str) -> datetime:
+        value = parse_datetime(text)
+        if value is None:
+            raise ValueError(text)
+        day = value.date()
+        if (earliest is not None and day < earliest) or (latest is not None and day > latest):
+            raise ValueError(text)
+        return value
+
+    return parse
 
 
 def _optional(normalise: Callable[[str], str | None]) -> Callable[[str], str | None]:
@@ -231,15 +245,22 @@ def _score(text: str) -> int:
 class _Cells:
     """Where each field sits in a row, and the memos that turn its texts into values."""
 
-    def __init__(self, columns: dict[str, int], method: Method, width: int) -> None:
+    def __init__(
+        self,
+        columns: dict[str, int],
+        method: Method,
+        width: int,
+        days: tuple[date | None, date | None] = (None, None),
+    ) -> None:
         self.method = method
         self.width = width
+        self.days = days
         # A column the header lacks reads as blank: rows get one blank cell appended at
         # ``width`` and the missing columns point there.
         self.padded = any(f not in columns for f in PROFILE_FIELDS)
         self.index = {f: columns.get(f, width) for f in PROFILE_FIELDS}
         self.score_index = [columns[code] for code in method.codes]
-        self.when = _Memo(_required_datetime)
+        self.when = _Memo(_required_datetime(*days))
         self.gender = _Memo(_optional(normalise_gender))
         self.age = _Memo(_age)
         self.education = _Memo(_optional(normalise_education))
@@ -276,13 +297,16 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
             return None
 
     iso = "format ISO, mis. 2024-07-15 atau 2024-07-15T09:30"
-    submitted_at: datetime | None = field(
-        "submitted_at",
-        c.when,
-        lambda raw: (
-            f"tanggal tidak valid: {raw!r} ({iso})" if raw else f"tanggal wajib diisi ({iso})"
-        ),
-    )
+
+    def when_message(raw: str) -> str:
+        if not raw:
+            return f"tanggal wajib diisi ({iso})"
+        if parse_datetime(raw) is None:
+            return f"tanggal tidak valid: {raw!r} ({iso})"
+        earliest, latest = (d.isoformat() if d else "…" for d in c.days)
+        return f"tanggal di luar rentang {earliest} s.d. {latest}: {raw!r}"
+
+    submitted_at: datetime | None = field("submitted_at", c.when, when_message)
     gender: str | None = field(
         "gender", c.gender, lambda raw: f"jenis kelamin harus L atau P, bukan {raw!r}"
     )
@@ -313,6 +337,10 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
             )
             problems.append(Problem(row, code, message))
 
+    for name in ("service", "suggestion"):
+        if (character := control_character(c.text(cells, name))) is not None:
+            problems.append(Problem(row, name, _control_message(character)))
+
     if problems or submitted_at is None:
         return problems
     return (
@@ -328,19 +356,33 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
     )
 
 
+def _control_message(code: str) -> str:
+    return f"berisi karakter kendali {code} yang tidak terlihat; hapus karakter itu"
+
+
+def _too_long(row: int, header: list[str], index: int, max_bytes: int) -> Problem:
+    name = header[index].strip() if index < len(header) else ""
+    return Problem(row, name or f"#{index + 1}", f"lebih dari {max_bytes} byte dalam satu sel")
+
+
 def iter_survey_records(
     stream: TextIO,
     method: Method | str = DEFAULT_METHOD,
     chunk_size: int = DEFAULT_CHUNK,
     max_problems: int = MAX_PROBLEMS,
     check_service: ServiceCheck | None = None,
+    field_max_bytes: int = DEFAULT_FIELD_MAX_BYTES,
+    earliest: date | None = None,
+    latest: date | None = None,
 ) -> Iterator[list[Record]]:
     """Yield valid rows as ``Record`` tuples in chunks, holding at most one chunk in memory.
 
     The whole file is always checked. Once a problem is found no further rows are yielded,
     and one ``InputError`` with every problem (up to ``max_problems``) is raised at the end,
     so a caller importing inside a transaction rolls the whole file back. ``check_service``
-    lets a caller that knows the services add its own check of every row's service.
+    lets a caller that knows the services add its own check of every row's service. A cell
+    of more than ``field_max_bytes`` bytes stops the reading with the problems found so far;
+    a submission day before ``earliest`` or after ``latest`` is a problem of its row.
     """
     m = get_method(method)
     first = stream.readline()
@@ -348,12 +390,16 @@ def iter_survey_records(
         first = first[1:]
     if not first.strip():
         raise InputError([Problem(1, None, "berkas kosong: baris header tidak ada")])
-    reader = csv.reader(itertools.chain([first], stream), delimiter=_sniff_delimiter(first))
-    header = next(reader)
+    lines = itertools.chain([first], stream)
+    reader = bounded_records(lines, _sniff_delimiter(first), field_max_bytes)
+    try:
+        header = next(reader)
+    except FieldTooLong as exc:
+        raise InputError([_too_long(1, [], exc.index, field_max_bytes)]) from None
     columns, problems = _map_header(header, m)
     if problems:
         raise InputError(problems)
-    c = _Cells(columns, m, len(header))
+    c = _Cells(columns, m, len(header), (earliest, latest))
     width, padded = c.width, c.padded
     i_when, i_service, i_gender, i_age, i_education, i_occupation, i_suggestion = (
         c.index[f] for f in PROFILE_FIELDS
@@ -372,47 +418,57 @@ def iter_survey_records(
         else lambda cells: (cells[c.score_index[0]],)
     )
     join = _SEPARATOR.join
+    has_control = CONTROL_CHARACTERS.search
     chunk: list[Record] = []
     truncated = False
-    for row_number, cells in enumerate(reader, start=2):
-        record: Record | list[Problem] | None = None
-        if len(cells) == width:
-            if padded:
-                cells.append("")
-            try:
-                record = (
-                    row_number,
-                    when[cells[i_when]],
-                    cells[i_service].strip(),
-                    gender[cells[i_gender]],
-                    age[cells[i_age]],
-                    education[cells[i_education]],
-                    occupation[cells[i_occupation]],
-                    scores[join(pick_scores(cells))],
-                    cells[i_suggestion].strip(),
-                )
-            except ValueError:
-                record = None  # a text that does not parse: the slow path names it
-        if record is None:
-            if not any(x.strip() for x in cells):
+    row_number = 1
+    try:
+        for row_number, cells in enumerate(reader, start=2):
+            record: Record | list[Problem] | None = None
+            if len(cells) == width:
+                if padded:
+                    cells.append("")
+                try:
+                    record = (
+                        row_number,
+                        when[cells[i_when]],
+                        cells[i_service].strip(),
+                        gender[cells[i_gender]],
+                        age[cells[i_age]],
+                        education[cells[i_education]],
+                        occupation[cells[i_occupation]],
+                        scores[join(pick_scores(cells))],
+                        cells[i_suggestion].strip(),
+                    )
+                except ValueError:
+                    record = None  # a text that does not parse: the slow path names it
+                else:
+                    if record[8] and has_control(record[8]):
+                        record = None  # the slow path names the character
+            if record is None:
+                if not any(x.strip() for x in cells):
+                    continue
+                record = _parse_row(row_number, cells, c)
+            if check_service is not None:
+                service = record[2] if isinstance(record, tuple) else c.text(cells, "service")
+                if (problem := check_service(row_number, service)) is not None:
+                    record = [*([] if isinstance(record, tuple) else record), problem]
+            if isinstance(record, tuple):
+                if not problems:
+                    chunk.append(record)
+                    if len(chunk) >= chunk_size:
+                        yield chunk
+                        chunk = []
                 continue
-            record = _parse_row(row_number, cells, c)
-        if check_service is not None:
-            service = record[2] if isinstance(record, tuple) else c.text(cells, "service")
-            if (problem := check_service(row_number, service)) is not None:
-                record = [*([] if isinstance(record, tuple) else record), problem]
-        if isinstance(record, tuple):
-            if not problems:
-                chunk.append(record)
-                if len(chunk) >= chunk_size:
-                    yield chunk
-                    chunk = []
-            continue
-        room = max_problems - len(problems)
-        if len(record) > room:
-            truncated = True
-        problems.extend(record[:room])
-        chunk = []
+            room = max_problems - len(problems)
+            if len(record) > room:
+                truncated = True
+            problems.extend(record[:room])
+            chunk = []
+    except FieldTooLong as exc:
+        # The reader cannot go on inside a record it gave up on: stop at this problem.
+        problems.append(_too_long(row_number + 1, header, exc.index, field_max_bytes))
+        raise InputError(problems) from None
     if problems:
         if truncated:
             problems.append(

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.web.input_checks import CheckedText, check_day
 
 from .evidence import ALLOWED
 from .models import Activity, Group, GroupKind
@@ -20,7 +21,7 @@ def kinds_for(kelurahan: QuerySet[OrgUnit]) -> QuerySet[GroupKind]:
     return GroupKind.objects.filter(Q(city__isnull=True) | Q(city__code__in=city_codes))
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(CheckedText, forms.ModelForm):
     class Meta:
         model = Group
         fields = [
@@ -66,7 +67,7 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.kind.name})"
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(CheckedText, forms.ModelForm):
     groups = GroupChoiceField(
         queryset=Group.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -85,6 +86,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = groups.select_related("kind")  # type: ignore[attr-defined]
+        self.fields["date"].validators.append(check_day)
 
 
 class ImportForm(forms.Form):

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -29,6 +29,7 @@ from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.web.input_checks import day_problem, text_problem
 from kinerja.web.tables import FORMULA_START, iter_rows
 from kinerja_core.errors import InputError, Problem
 
@@ -54,6 +55,13 @@ GROUP_OPTIONAL = {
     "decree_number": "decree_number",
     "decree_date": "decree_date",
 }
+# Stored text of a group: file column -> Group field.
+TEXT_COLUMNS = {"code": "code", "name": "name"} | {
+    column: target
+    for column, target in GROUP_OPTIONAL.items()
+    if target not in {"member_count", "decree_date"}
+}
+COLUMN_OF = {target: column for column, target in TEXT_COLUMNS.items()}
 TYPE_WORDS = {
     "facilitation": Activity.Type.FACILITATION,
     "fasilitasi": Activity.Type.FACILITATION,
@@ -129,6 +137,17 @@ def parse_date(value: Any) -> date | None:
         except ValueError:
             continue
     raise ValueError(raw)
+
+
+def storable(
+    model: type[Group] | type[Activity], name: str, value: str, number: int, problems: Problems
+) -> bool:
+    """Whether ``value`` fits the model's field ``name``; if not, the problem is added."""
+    field_ = model._meta.get_field(name)
+    problem = text_problem(value, getattr(field_, "max_length", None))
+    if problem is not None:
+        problems.add(number, COLUMN_OF.get(name, name), problem)
+    return problem is None
 
 
 def lower_keys(row: dict[str, Any]) -> dict[str, Any]:
@@ -219,14 +238,7 @@ class GroupImporter:
             if not text(row.get(column)):
                 problems.add(number, column, _("empty"))
                 ok = False
-        code, name = text(row.get("code")), text(row.get("name"))
-        if len(code) > 60:
-            problems.add(number, "code", _("longer than 60 characters"))
-            ok = False
-        if len(name) > 200:
-            problems.add(number, "name", _("longer than 200 characters"))
-            ok = False
-        values.update(code=code, name=name)
+        values.update(code=text(row.get("code")), name=text(row.get("name")))
         unit: OrgUnit | str | None = None
         if text(row.get("kelurahan")):
             unit = self.scope.find(text(row.get("kelurahan")))
@@ -275,6 +287,9 @@ class GroupImporter:
                 values[target] = int(raw_members) if raw_members.isdigit() else None
             else:
                 values[target] = text(row.get(column))
+        for target in TEXT_COLUMNS.values():
+            if target in values and not storable(Group, target, values[target], number, problems):
+                ok = False
         return values if ok else None
 
     def check(self, rows: Iterable[Row], problems: Problems) -> int:
@@ -319,10 +334,14 @@ class GroupImporter:
         for chunk in batches(rows):
             problems = Problems()
             parsed = [v for n, raw in chunk if (v := self.parse(n, raw, problems)) is not None]
+            # Only groups the importer may edit are matched; a code taken elsewhere in the
+            # city was refused by the check.
             existing = {
                 (g.city_id, g.code): g
                 for g in Group.objects.filter(
-                    city_id__in={v["city_id"] for v in parsed}, code__in={v["code"] for v in parsed}
+                    kelurahan_id__in=self.scope.ids,
+                    city_id__in={v["city_id"] for v in parsed},
+                    code__in={v["code"] for v in parsed},
                 )
             }
             new, changed, fields = [], [], set()
@@ -378,7 +397,7 @@ class ActivityImporter:
 
     def __init__(self, user: UserLike) -> None:
         self.user = user
-        scope = Scope(user)
+        scope = self.scope = Scope(user)
         # code -> (pk, established, dissolved); None when two cities share the code
         self.groups: dict[str, tuple[int, date, date | None] | None] = {}
         for pk, code, established, dissolved in Group.objects.filter(
@@ -395,6 +414,9 @@ class ActivityImporter:
             if day is None:
                 problems.add(number, "date", _("empty"))
                 ok = False
+            elif (problem := day_problem(day)) is not None:
+                problems.add(number, "date", problem)
+                day, ok = None, False
         except ValueError:
             problems.add(
                 number,
@@ -412,10 +434,13 @@ class ActivityImporter:
             )
             ok = False
         title = text(row.get("title"))
-        if not title or len(title) > 300:
-            problems.add(
-                number, "title", _("empty") if not title else _("longer than 300 characters")
-            )
+        if not title:
+            problems.add(number, "title", _("empty"))
+            ok = False
+        elif not storable(Activity, "title", title, number, problems):
+            ok = False
+        description = text(row.get("description")) if "description" in row else None
+        if description and not storable(Activity, "description", description, number, problems):
             ok = False
         code = text(row.get("group_code"))
         group = self.groups.get(code.lower())
@@ -450,7 +475,7 @@ class ActivityImporter:
         return {
             "key": (day, str(kind), title),
             "group_id": group[0],
-            "description": text(row.get("description")) if "description" in row else None,
+            "description": description,
         }
 
     def check(self, rows: Iterable[Row], problems: Problems) -> int:
@@ -471,7 +496,7 @@ class ActivityImporter:
             if missing:
                 found = self.lookup(missing)
                 new_keys = [k for k in missing if k not in found]
-                bulk_create_with_history(
+                stored = bulk_create_with_history(
                     [
                         Activity(
                             date=k[0],
@@ -485,7 +510,9 @@ class ActivityImporter:
                     Activity,
                     default_user=creator,
                 )
-                fresh = self.lookup({k: missing[k] for k in new_keys})
+                # Straight from the insert: the new activities reach no group yet, so a lookup
+                # among editable activities would not find them.
+                fresh = {(a.date, a.type, a.title): (a.pk, a.description) for a in stored}
                 created |= {pk for pk, _d in fresh.values()}
                 found.update(fresh)
                 for key, (pk, description) in found.items():
@@ -508,16 +535,29 @@ class ActivityImporter:
         report.updated = len(updated - created)
         report.unchanged = len(ids) - report.created - report.updated
 
-    @staticmethod
+    def editable(self) -> QuerySet[Activity]:
+        """Activities the importer may change: every group they reach is in its scope.
+
+        Only these are matched by (date, type, title): a row like another kelurahan's activity
+        becomes an activity of its own, never a change to theirs (see docs/security.md).
+        """
+        if self.user is None:
+            return Activity.objects.all()
+        links = ActivityGroup.objects.values("activity_id")
+        return Activity.objects.filter(
+            pk__in=links.filter(group__kelurahan_id__in=self.scope.ids)
+        ).exclude(pk__in=links.exclude(group__kelurahan_id__in=self.scope.ids))
+
     def lookup(
-        keys: dict[tuple[date, str, str], Any],
+        self, keys: dict[tuple[date, str, str], Any]
     ) -> dict[tuple[date, str, str], tuple[int, str]]:
-        """Stored activities with these identities (the oldest one when several match)."""
+        """Editable activities with these identities (the oldest one when several match)."""
         found: dict[tuple[date, str, str], tuple[int, str]] = {}
         if not keys:
             return found
         rows = (
-            Activity.objects.filter(date__in={k[0] for k in keys}, title__in={k[2] for k in keys})
+            self.editable()
+            .filter(date__in={k[0] for k in keys}, title__in={k[2] for k in keys})
             .order_by("pk")
             .values_list("pk", "date", "type", "title", "description")
         )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kinerja.web.input_checks import CheckedText, check_day
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
 
 from .actions import Answer
@@ -212,12 +212,13 @@ class PublicForm(AnswerForm):
             del self.fields["receipt_code"]
 
 
-class PaperForm(AnswerForm):
+class PaperForm(CheckedText, AnswerForm):
     """One paper form typed in: the date on the form plus the answers."""
 
     submitted_on = forms.DateField(
         label=_("Date on the form"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        validators=[check_day],
     )
     session = forms.ChoiceField(
         label=_("Session"),
@@ -225,12 +226,6 @@ class PaperForm(AnswerForm):
         initial="morning",
     )
     token = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_submitted_on(self) -> Any:
-        value = self.cleaned_data["submitted_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
 
 
 class ServiceForm(forms.ModelForm):

@@ -33,6 +33,7 @@ from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.web.input_checks import survey_reader_limits
 from kinerja.web.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.survey_csv import Record, iter_survey_records
@@ -321,7 +322,9 @@ class _RowBuilder:
 
     def chunks(self, text: IO[str]) -> Iterator[list[tuple[Any, ...]]]:
         """The file's rows, checked and built, a chunk at a time (InputError at the end)."""
-        for chunk in iter_survey_records(text, chunk_size=CHUNK, check_service=self.lookup.problem):
+        for chunk in iter_survey_records(
+            text, chunk_size=CHUNK, check_service=self.lookup.problem, **survey_reader_limits()
+        ):
             yield self.rows(chunk)
 
 

@@ -14,10 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from kinerja_core.csv_fields import CONTROL_CHARACTERS, FieldTooLong, bounded_records
 from kinerja_core.errors import InputError, Problem
+
+from .xlsx_reader import iter_xlsx_rows
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +32,16 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def xlsx_cell(value: Any) -> Any:
+    """``safe_cell`` for a worksheet, which cannot hold control characters (XML forbids them):
+    each is shown as U+FFFD, so any stored text exports and the reader sees where one was."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub("\ufffd", value)
+    return safe_cell(value)
 
 
 def sniff_kind(filename: str) -> str:
@@ -63,28 +77,28 @@ def iter_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str,
             raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
         text.seek(0)
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.reader(text, delimiter=delimiter)
-        header = [h.strip() for h in next(reader, [])]
+        max_bytes = settings.KINERJA_CSV_FIELD_MAX_BYTES
+        reader = bounded_records(text, delimiter, max_bytes)
+        header: list[str] = []
+        number = 1
         try:
+            header = [h.strip() for h in next(reader, [])]
             for number, cells in enumerate(reader, start=2):
                 if not any(c.strip() for c in cells):
                     continue
                 yield number, dict(zip(header, (c.strip() for c in cells), strict=False))
         except UnicodeDecodeError as exc:
             raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
+        except FieldTooLong as exc:
+            row = number + 1 if header else 1
+            column = header[exc.index] if exc.index < len(header) else f"#{exc.index + 1}"
+            raise InputError(
+                [Problem(row, column, _("more than %(n)d bytes in one cell") % {"n": max_bytes})]
+            ) from None
         return
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(
-            [Problem(None, None, _("not a readable XLSX file: %(error)s") % {"error": exc})]
-        ) from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    for number, values in enumerate(rows, start=2):
+    rows = iter_xlsx_rows(stream)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, (0, ()))[1]]
+    for number, values in rows:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         yield (
@@ -94,7 +108,6 @@ def iter_rows(stream: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str,
                 for h, v in zip(header, values, strict=False)
             },
         )
-    book.close()
 
 
 def csv_response(
@@ -144,7 +157,7 @@ def xlsx_bytes(
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
+            sheet.append([xlsx_cell(v) for v in row])
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, float):
                     cell.number_format = number_format

@@ -1,0 +1,101 @@
+"""Attack regressions: hostile survey files are refused with a message, nothing stored."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from kinerja.surveys.importing import import_bytes
+from kinerja.surveys.models import Response
+from kinerja.web.tests.hostile import zip_bomb_xlsx
+from kinerja_core.errors import InputError
+
+from .conftest import HEADER
+
+ROW = "2024-03-05,ktp,L,40,SMA,Swasta,4,4,4,4,4,4,4,4,4,"
+
+pytestmark = pytest.mark.django_db
+
+
+def refusal(kec: Any, data: bytes, filename: str = "survei.csv") -> list[str]:
+    with pytest.raises(InputError) as caught:
+        import_bytes(kec, data, filename)
+    assert Response.objects.count() == 0
+    return [str(p) for p in caught.value.problems]
+
+
+def test_it_refuses_a_survey_xlsx_zip_bomb(login: Any, officer: Any, service: Any) -> None:
+    upload = SimpleUploadedFile("survei.xlsx", zip_bomb_xlsx(3))
+    page = login(officer).post(reverse("surveys:import", args=["kec-wonoasih"]), {"file": upload})
+    assert page.status_code == 200 and not Response.objects.exists()
+    (problem,) = page.context["problems"]
+    assert "bagian xl/sharedStrings.xml dari berkas XLSX" in problem.message
+
+
+def test_it_names_the_row_and_column_of_a_cell_over_128_kb(kec: Any, service: Any) -> None:
+    huge = '"' + "antrian lama " * 11_000 + '"'  # 143 000 bytes: csv's own limit used to fail
+    data = "\n".join([HEADER, ROW + "ok", ROW + huge]) + "\n"
+    assert refusal(kec, data.encode()) == [
+        "baris 3, kolom suggestion: lebih dari 65536 byte dalam satu sel"
+    ]
+
+
+def test_it_refuses_a_cell_over_the_byte_limit_setting(kec: Any, service: Any, settings) -> None:
+    settings.KINERJA_CSV_FIELD_MAX_BYTES = 100
+    data = "\n".join([HEADER, ROW + "s" * 101]) + "\n"
+    assert refusal(kec, data.encode()) == [
+        "baris 2, kolom suggestion: lebih dari 100 byte dalam satu sel"
+    ]
+    assert import_bytes(kec, data.replace("s" * 101, "s" * 100).encode(), "a.csv").inserted == 1
+
+
+def test_it_refuses_a_nul_byte_in_a_suggestion(kec: Any, service: Any) -> None:
+    data = "\n".join([HEADER, ROW + "antri\x00an", ROW + "na\x0bda"]) + "\n"
+    assert refusal(kec, data.encode()) == [
+        "baris 2, kolom suggestion: berisi karakter kendali U+0000 yang tidak terlihat; "
+        "hapus karakter itu",
+        "baris 3, kolom suggestion: berisi karakter kendali U+000B yang tidak terlihat; "
+        "hapus karakter itu",
+    ]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2099-01-01"])
+def test_it_refuses_a_survey_date_out_of_bounds(kec: Any, service: Any, day: str) -> None:
+    data = "\n".join([HEADER, ROW.replace("2024-03-05", day)]) + "\n"
+    [message] = refusal(kec, data.encode())
+    assert message.startswith("baris 2, kolom submitted_at: tanggal di luar rentang 2000-01-01")
+    assert message.endswith(f"{timezone.localdate().isoformat()}: '{day}'")
+
+
+def test_it_takes_the_earliest_year_from_the_setting(kec: Any, service: Any, settings) -> None:
+    settings.KINERJA_EARLIEST_YEAR = 2024
+    data = "\n".join([HEADER, ROW, ROW.replace("2024-03-05", "2023-12-31")]) + "\n"
+    [message] = refusal(kec, data.encode())
+    assert message.startswith("baris 3, kolom submitted_at: tanggal di luar rentang 2024-01-01")
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2099-01-01"])
+def test_it_refuses_a_paper_form_dated_out_of_bounds(
+    login: Any, officer: Any, service: Any, day: str
+) -> None:
+    client = login(officer)
+    url = reverse("surveys:paper_entry", args=[service.pk])
+    token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())
+    data = {f"u{i}": "3" for i in range(1, 10)}
+    data.update({"token": token.group(1), "submitted_on": day, "session": "morning"})  # type: ignore[union-attr]
+    page = client.post(url, data)
+    assert page.status_code == 200 and not Response.objects.exists()
+    assert page.context["form"].errors["submitted_on"] == [
+        f"tanggal {day} di luar rentang 2000-01-01 s.d. {timezone.localdate().isoformat()}"
+    ]
+    data.update({"submitted_on": "2024-05-02", "suggestion": "antri\x0blama"})
+    page = client.post(url, data)
+    assert page.status_code == 200 and not Response.objects.exists()
+    assert page.context["form"].errors["suggestion"] == [
+        "berisi karakter kendali U+000B yang tidak terlihat; hapus karakter itu"
+    ]
