@@ -444,6 +444,17 @@ def normalise_unit(v: Validator, raw: Any, path: Path) -> dict[str, Any]:
     unit["children"] = [
         one(c, (*path, "children", i)) for i, c in enumerate(v.items(u, "children", path))
     ]
+    # A unit listed twice would be placed under itself (or its own child) when loaded.
+    seen: set[str] = set()
+    for item in [*unit["parents"], unit, *unit["children"]]:
+        if item["code"] and item["code"] in seen:
+            v.error(
+                (*path, "code"),
+                _("unit %(code)s is listed more than once") % {"code": item["code"]},
+                where="unit",
+                field="code",
+            )
+        seen.add(item["code"])
     return unit
 
 
