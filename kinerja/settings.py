@@ -237,3 +237,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KINERJA_LOG_LEVEL", "WARNING")},
 }
+
+# Plan files: limits checked before and while a plan file is read (docs/security.md).
+KINERJA_PLAN_FILE_MAX_BYTES = int(os.environ.get("KINERJA_PLAN_FILE_MAX_BYTES", 1024 * 1024))
+KINERJA_PLAN_YAML_MAX_DEPTH = int(os.environ.get("KINERJA_PLAN_YAML_MAX_DEPTH", 20))
+KINERJA_PLAN_NUMBER_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_NUMBER_MAX_CHARS", 40))
+KINERJA_PLAN_EXPLANATION_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_EXPLANATION_MAX_CHARS", 2000))
+KINERJA_PLAN_TEXT_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_TEXT_MAX_CHARS", 5000))

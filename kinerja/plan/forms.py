@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_PLAN_BYTES = 1024 * 1024
+from .limits import file_size_problem
 
 
 class PlanUploadForm(forms.Form):
@@ -16,10 +16,9 @@ class PlanUploadForm(forms.Form):
         data = super().clean() or {}
         upload = data.get("file")
         if upload is not None:
-            if upload.size > MAX_PLAN_BYTES:
-                raise forms.ValidationError(
-                    _("The file is larger than 1 MB; a plan file is a few KB.")
-                )
+            too_large = file_size_problem(upload.size)
+            if too_large:  # before the file is read
+                raise forms.ValidationError(too_large)
             try:
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError as exc:

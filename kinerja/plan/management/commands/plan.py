@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.plan.actions import PlanRefused, check_plan_text, do_load_plan_text, export_plan
+from kinerja.plan.limits import file_size_problem
 from kinerja.plan.linting import has_errors
 from kinerja.plan.models import Plan
 from kinerja.plan.planfile import dump_plan
@@ -18,6 +19,9 @@ from kinerja.plan.planfile import dump_plan
 
 def read_text(path: str) -> str:
     try:
+        too_large = file_size_problem(Path(path).stat().st_size)
+        if too_large:  # before the file is read
+            raise CommandError(f"{path}: {too_large}")
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"cannot read {path}: {exc}") from exc
