@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .limits import file_size_problem
+from kinerja_core.formula import MAX_LENGTH as FORMULA_MAX_LENGTH
+
+from .limits import explanation_chars, file_size_problem, length_problem, text_chars
+from .models import Indicator, Plan
 
 
 class PlanUploadForm(forms.Form):
@@ -24,3 +28,33 @@ class PlanUploadForm(forms.Form):
             except UnicodeDecodeError as exc:
                 raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
         return data
+
+
+class BoundedTextsForm(forms.ModelForm):
+    """An admin form keeping the plan file's limits on text columns without a max_length."""
+
+    text_limits: dict[str, Callable[[], int]] = {}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, limit in self.text_limits.items():
+            too_long = length_problem(data.get(name) or "", limit())
+            if too_long:
+                self.add_error(name, too_long)
+        return data
+
+
+class IndicatorAdminForm(BoundedTextsForm):
+    text_limits = {"explanation": explanation_chars, "formula": lambda: FORMULA_MAX_LENGTH}
+
+    class Meta:
+        model = Indicator
+        fields = "__all__"
+
+
+class PlanAdminForm(BoundedTextsForm):
+    text_limits = {"profile_function": text_chars}
+
+    class Meta:
+        model = Plan
+        fields = "__all__"

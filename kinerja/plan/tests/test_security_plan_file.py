@@ -303,3 +303,23 @@ def test_it_refuses_a_target_of_ten_to_the_tenth_and_keeps_the_stored_plan() -> 
     do_load_plan_text(largest)
     target = plan.indicators.get().targets.get(year=2022, quarter=0)
     assert str(target.value) == "9999999999.9999"
+
+
+@pytest.mark.django_db
+def test_it_bounds_the_texts_of_the_plan_admin_forms(settings: Any, wonoasih: Plan) -> None:
+    from django.forms.models import model_to_dict
+
+    from kinerja.plan.forms import IndicatorAdminForm, PlanAdminForm
+
+    settings.KINERJA_PLAN_EXPLANATION_MAX_CHARS = 10
+    settings.KINERJA_PLAN_TEXT_MAX_CHARS = 10
+    indicator = wonoasih.indicators.get(code="T2.1")
+    data = model_to_dict(indicator)
+    for name, size in [("explanation", 11), ("formula", 501)]:
+        form = IndicatorAdminForm({**data, name: "x" * size}, instance=indicator)
+        assert not form.is_valid() and "terlalu panjang" in form.errors[name][0]
+    assert IndicatorAdminForm({**data, "explanation": "x" * 10}, instance=indicator).is_valid()
+    form = PlanAdminForm(
+        {**model_to_dict(wonoasih), "profile_function": "x" * 11}, instance=wonoasih
+    )
+    assert not form.is_valid() and "terlalu panjang" in form.errors["profile_function"][0]
