@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from kinerja_core.formula import MAX_LENGTH as FORMULA_MAX_LENGTH
 
 from .limits import explanation_chars, file_size_problem, length_problem, text_chars
-from .models import Indicator, Plan
 
 
 class PlanUploadForm(forms.Form):
@@ -31,7 +30,10 @@ class PlanUploadForm(forms.Form):
 
 
 class BoundedTextsForm(forms.ModelForm):
-    """An admin form keeping the plan file's limits on text columns without a max_length."""
+    """An admin form keeping the plan file's limits on text columns without a max_length.
+
+    The admin builds the form's model and fields (modelform_factory); these add the checks.
+    """
 
     text_limits: dict[str, Callable[[], int]] = {}
 
@@ -47,14 +49,6 @@ class BoundedTextsForm(forms.ModelForm):
 class IndicatorAdminForm(BoundedTextsForm):
     text_limits = {"explanation": explanation_chars, "formula": lambda: FORMULA_MAX_LENGTH}
 
-    class Meta:
-        model = Indicator
-        fields = "__all__"
-
 
 class PlanAdminForm(BoundedTextsForm):
     text_limits = {"profile_function": text_chars}
-
-    class Meta:
-        model = Plan
-        fields = "__all__"

@@ -306,20 +306,25 @@ def test_it_refuses_a_target_of_ten_to_the_tenth_and_keeps_the_stored_plan() -> 
 
 
 @pytest.mark.django_db
-def test_it_bounds_the_texts_of_the_plan_admin_forms(settings: Any, wonoasih: Plan) -> None:
+def test_it_bounds_the_texts_of_the_plan_admin_forms(
+    settings: Any, wonoasih: Plan, admin_user: Any, rf: Any
+) -> None:
+    from django.contrib import admin
     from django.forms.models import model_to_dict
 
-    from kinerja.plan.forms import IndicatorAdminForm, PlanAdminForm
+    from kinerja.plan.models import Indicator
 
     settings.KINERJA_PLAN_EXPLANATION_MAX_CHARS = 10
     settings.KINERJA_PLAN_TEXT_MAX_CHARS = 10
+    request = rf.get("/")
+    request.user = admin_user
     indicator = wonoasih.indicators.get(code="T2.1")
+    indicator_form = admin.site._registry[Indicator].get_form(request, indicator)
     data = model_to_dict(indicator)
     for name, size in [("explanation", 11), ("formula", 501)]:
-        form = IndicatorAdminForm({**data, name: "x" * size}, instance=indicator)
+        form = indicator_form({**data, name: "x" * size}, instance=indicator)
         assert not form.is_valid() and "terlalu panjang" in form.errors[name][0]
-    assert IndicatorAdminForm({**data, "explanation": "x" * 10}, instance=indicator).is_valid()
-    form = PlanAdminForm(
-        {**model_to_dict(wonoasih), "profile_function": "x" * 11}, instance=wonoasih
-    )
+    assert indicator_form({**data, "explanation": "x" * 10}, instance=indicator).is_valid()
+    plan_form = admin.site._registry[Plan].get_form(request, wonoasih)
+    form = plan_form({**model_to_dict(wonoasih), "profile_function": "x" * 11}, instance=wonoasih)
     assert not form.is_valid() and "terlalu panjang" in form.errors["profile_function"][0]
