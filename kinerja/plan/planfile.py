@@ -852,7 +852,9 @@ def plain_number(value: Decimal, decimals: int | None = None) -> Decimal | int:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write anchors and aliases: plan files refuse them (a repeated value is copied)."""
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:

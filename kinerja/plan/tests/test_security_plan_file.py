@@ -328,3 +328,18 @@ def test_it_bounds_the_texts_of_the_plan_admin_forms(
     plan_form = admin.site._registry[Plan].get_form(request, wonoasih)
     form = plan_form({**model_to_dict(wonoasih), "profile_function": "x" * 11}, instance=wonoasih)
     assert not form.is_valid() and "terlalu panjang" in form.errors["profile_function"][0]
+
+
+def test_it_exports_a_repeated_value_without_an_alias() -> None:
+    from kinerja.plan.planfile import dump_plan
+
+    doc = parse_plan(PLAN)
+    indicator = doc["goals"][0]["indicators"][0]
+    shared = {"kind": ["posyandu"]}
+    indicator["bindings"] = {
+        "a": {"measure": "groups_total", "filters": shared},
+        "b": {"measure": "groups_total", "filters": shared},
+    }
+    text = dump_plan(doc)
+    assert "&" not in text and "*id" not in text
+    assert parse_plan(text)["goals"][0]["indicators"][0]["bindings"]["b"]["filters"] == shared
