@@ -25,6 +25,7 @@ SIMPLE = [
 # Fractions nested deeper than this are shown as written: documents nest two or three, and the
 # bound keeps rendering linear in the text's length (each level copies its contents once).
 MAX_NESTING = 30
+SPECIAL = re.compile(r"[\\{}]")
 
 
 def _render(text: str, frac: str) -> str:
@@ -61,8 +62,14 @@ def _render(text: str, frac: str) -> str:
                     i = after
                     break
             else:
-                out.append(text[i] if text[i] not in "{}" else "")
-                i += 1
+                if text[i] in "{}":
+                    i += 1
+                    continue
+                # Plain text up to the next backslash or brace, in one piece.
+                special = SPECIAL.search(text, i + 1, end)
+                stop = special.start() if special else end
+                out.append(text[i:stop])
+                i = stop
         return re.sub(r"\s+", " ", "".join(out)).strip()
 
     return render(0, len(text), 0)

@@ -206,11 +206,11 @@ DIVISIONS = "(a) / (a) / " * 5_000 + "a / " * 20_000
 
 @pytest.mark.parametrize("text", [FRACS, NESTED, DIVISIONS], ids=["fracs", "nested", "divisions"])
 def test_it_reads_an_explanation_bomb_in_linear_time(text: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes on the machine do not count
     identical_ratio(text)
     to_plain(text)
     to_html(text)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_it_lints_a_long_explanation_quickly_and_bounds_its_length(settings: Any) -> None:
@@ -218,9 +218,9 @@ def test_it_lints_a_long_explanation_quickly_and_bounds_its_length(settings: Any
     assert django_settings.KINERJA_PLAN_EXPLANATION_MAX_CHARS == 2000
     assert any("I1, explanation" in p and "2000" in p for p in problems_of(bomb))
     settings.KINERJA_PLAN_EXPLANATION_MAX_CHARS = 200_000
-    start = time.perf_counter()
+    start = time.process_time()
     assert problems_of(bomb) == []
-    assert time.perf_counter() - start < 3
+    assert time.process_time() - start < 3
 
 
 # -- text lengths: what passes the check fits its column on every engine ------------------------
