@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException, InvalidOperation, localcontext
@@ -432,22 +433,37 @@ _LATEX_COMMAND = re.compile(
 _DIVISION = re.compile(r"[/÷:]")
 
 
-def _brace_group(text: str, start: int) -> tuple[str, int] | None:
-    """The content of the balanced ``{...}`` group at/after ``start`` and the index after it."""
+# Operands longer than a whole formula are not compared: a quantity is a few words, and
+# comparing every pair of long operands would make the check quadratic in the text's length.
+MAX_OPERAND = MAX_LENGTH
+_BRACKETS = {"(": re.compile(r"[()]"), "{": re.compile(r"[{}]")}
+# Where a plain-text denominator stops: "× 100 %", "=", a line end, " x 100".
+_OPERAND_END = re.compile(r"(?=[×*=%\n]|\s[xX]\s*\d)")
+
+
+def matching_brackets(text: str, opening: str = "{") -> dict[int, int]:
+    """The index of each opening bracket ("(" or "{") → the index of its closing bracket.
+
+    One pass over the text: the checks below look a group's end up instead of scanning for it
+    from every opening bracket, which took quadratic time on "\\frac{" repeated.
+    """
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for match in _BRACKETS[opening].finditer(text):
+        if match.group() == opening:
+            stack.append(match.start())
+        elif stack:
+            pairs[stack.pop()] = match.start()
+    return pairs
+
+
+def _brace_group(text: str, start: int, braces: dict[int, int]) -> tuple[int, int] | None:
+    """The span (inside the braces) of the ``{...}`` group at/after ``start``."""
     i = start
     while i < len(text) and text[i].isspace():
         i += 1
-    if i >= len(text) or text[i] != "{":
-        return None
-    depth = 0
-    for j in range(i, len(text)):
-        if text[j] == "{":
-            depth += 1
-        elif text[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[i + 1 : j], j + 1
-    return None
+    close = braces.get(i)
+    return None if close is None else (i + 1, close)
 
 
 def _normalise_operand(text: str) -> str:
@@ -455,9 +471,15 @@ def _normalise_operand(text: str) -> str:
     s = s.replace("{", " ").replace("}", " ").replace("$", " ")
     s = " ".join(s.lower().split())
     # Outer brackets do not change what is counted.
-    while len(s) >= 2 and s[0] == "(" and s[-1] == ")" and _balanced(s[1:-1]):
-        s = s[1:-1].strip()
-    return s
+    pairs = matching_brackets(s, "(")
+    lo, hi = 0, len(s)
+    while hi - lo >= 2 and s[lo] == "(" and pairs.get(lo) == hi - 1:
+        lo, hi = lo + 1, hi - 1
+        while lo < hi and s[lo] == " ":
+            lo += 1
+        while hi > lo and s[hi - 1] == " ":
+            hi -= 1
+    return s[lo:hi]
 
 
 def _readable(latex: str) -> str:
@@ -467,76 +489,71 @@ def _readable(latex: str) -> str:
     return " ".join(s.split())
 
 
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+def _same_operands(left: str, right: str) -> str | None:
+    num = _normalise_operand(left)
+    if num and num == _normalise_operand(right):
+        return num
+    return None
 
 
 def _latex_identical(text: str) -> str | None:
+    braces = matching_brackets(text, "{")
     for match in _FRAC.finditer(text):
-        numerator = _brace_group(text, match.end())
-        if numerator is None:
+        numerator = _brace_group(text, match.end(), braces)
+        if numerator is None or numerator[1] - numerator[0] > MAX_OPERAND:
             continue
-        denominator = _brace_group(text, numerator[1])
-        if denominator is None:
+        denominator = _brace_group(text, numerator[1] + 1, braces)
+        if denominator is None or denominator[1] - denominator[0] > MAX_OPERAND:
             continue
-        num = _normalise_operand(numerator[0])
-        if num and num == _normalise_operand(denominator[0]):
-            return f"pembilang sama dengan penyebut: {_readable(numerator[0])}"
+        top = text[numerator[0] : numerator[1]]
+        if _same_operands(top, text[denominator[0] : denominator[1]]):
+            return f"pembilang sama dengan penyebut: {_readable(top)}"
     return None
 
 
 def _plain_identical(text: str) -> str | None:
+    parens = matching_brackets(text, "(")
+    opening_of = {close: start for start, close in parens.items()}
+    # A label such as "Cakupan Pemas =" (or the line before) is not part of the numerator.
+    labels = [i for i, ch in enumerate(text) if ch in "=\n"]
+    ends = [m.start() for m in _OPERAND_END.finditer(text)]
+    first = len(text) - len(text.lstrip())
     for match in _DIVISION.finditer(text):
-        if match.group() == ":" and not text[: match.start()].strip():
+        if match.group() == ":" and match.start() <= first:
             continue
-        left = _left_operand(text[: match.start()])
-        right = _right_operand(text[match.end() :])
-        num = _normalise_operand(left)
-        if num and num == _normalise_operand(right):
+        left = _left_operand(text, match.start(), opening_of, labels)
+        right = _right_operand(text, match.end(), parens, ends)
+        if left is not None and right is not None and _same_operands(left, right):
             return f"pembilang sama dengan penyebut: {' '.join(left.split())}"
     return None
 
 
-def _left_operand(text: str) -> str:
-    s = text.rstrip()
-    if s.endswith(")"):
-        depth = 0
-        for i in range(len(s) - 1, -1, -1):
-            if s[i] == ")":
-                depth += 1
-            elif s[i] == "(":
-                depth -= 1
-                if depth == 0:
-                    return s[i:]
-    # A label such as "Cakupan Pemas =" is not part of the numerator.
-    for sep in ("=", "\n"):
-        if sep in s:
-            s = s.rsplit(sep, 1)[1]
-    return s
+def _left_operand(
+    text: str, division: int, opening_of: dict[int, int], labels: list[int]
+) -> str | None:
+    """The numerator before ``division``: a bracketed group, or the text since the label."""
+    end = division
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = opening_of.get(end - 1)
+    if start is None:
+        before = bisect_left(labels, end) - 1
+        start = labels[before] + 1 if before >= 0 else 0
+    return text[start:end] if end - start <= MAX_OPERAND else None
 
 
-def _right_operand(text: str) -> str:
-    s = text.lstrip()
-    if s.startswith("("):
-        depth = 0
-        for i, ch in enumerate(s):
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    return s[: i + 1]
-    # Stop at a trailing "× 100 %" or the end of the line.
-    end = re.search(r"[×*=%\n]|\s[xX]\s*\d", s)
-    return s[: end.start()] if end else s
+def _right_operand(text: str, division: int, parens: dict[int, int], ends: list[int]) -> str | None:
+    """The denominator after ``division``: a bracketed group, or the text up to "× 100 %"."""
+    start = division
+    while start < len(text) and text[start].isspace():
+        start += 1
+    close = parens.get(start)
+    if close is not None:
+        end = close + 1
+    else:
+        after = bisect_left(ends, start)
+        end = ends[after] if after < len(ends) else len(text)
+    return text[start:end] if end - start <= MAX_OPERAND else None
 
 
 def identical_ratio(text: str) -> str | None:

@@ -11,14 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.community.models import Activity
+from kinerja.plan.limits import manual_value_range
 from kinerja.surveys.forms import AnswerForm
 from kinerja_core.errors import CoreError
 from kinerja_core.numbers import parse_decimal
 from kinerja_core.periods import Period
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LARGEST = Decimal(10) ** 16
-SMALLEST = Decimal("0.000001")
 
 
 class PeriodField(forms.CharField):
@@ -100,7 +99,7 @@ class ManualValueBody(forms.Form):
             raise forms.ValidationError(
                 _("Not a number: %(value)s"), params={"value": raw}
             ) from exc
-        # The column holds 22 digits, 6 after the decimal mark.
-        if not value.is_finite() or abs(value) >= LARGEST or value != value.quantize(SMALLEST):
-            raise forms.ValidationError(_("At most 16 digits before and 6 after the decimal mark."))
+        out_of_range = manual_value_range().problem(value)  # the column's range
+        if out_of_range:
+            raise forms.ValidationError(out_of_range)
         return value

@@ -236,14 +236,15 @@ def plan_text(city: OrgUnit, kinds: Sequence[str]) -> str:
     for kind in kinds:
         if len(indicators) >= 50:
             break
-        flt = {"kind": [kind]}
+        # A fresh filter per binding: a shared one would be dumped as a YAML alias, which plan
+        # files refuse.
         add(
             f"Fasilitasi {kind}",
             "f / t * 100",
             "percent",
             {
-                "f": {"measure": "groups_facilitated", "filters": flt},
-                "t": {"measure": "groups_total", "filters": flt},
+                "f": {"measure": "groups_facilitated", "filters": {"kind": [kind]}},
+                "t": {"measure": "groups_total", "filters": {"kind": [kind]}},
             },
         )
         if len(indicators) < 50:
@@ -252,8 +253,8 @@ def plan_text(city: OrgUnit, kinds: Sequence[str]) -> str:
                 "f / t * 100",
                 "percent",
                 {
-                    "f": {"measure": "groups_fostered_cumulative", "filters": flt},
-                    "t": {"measure": "groups_total", "filters": flt},
+                    "f": {"measure": "groups_fostered_cumulative", "filters": {"kind": [kind]}},
+                    "t": {"measure": "groups_total", "filters": {"kind": [kind]}},
                 },
             )
     while len(indicators) < 50:

@@ -12,16 +12,18 @@ from typing import Any
 
 from django.db import transaction
 
+from kinerja.accounts.access import UserLike
 from kinerja.accounts.models import OrgUnit
 from kinerja.results.registry import MEASURES
 
 from .linting import has_errors, lint_plan
 from .models import Goal, Indicator, Objective, Plan, Target
 from .planfile import PlanFileError, Problem, parse_plan
+from .units import refusals
 
 
 class PlanRefused(PlanFileError):
-    """The file parsed but the linter found errors; nothing was stored."""
+    """The file has errors, or its uploader may not store it; nothing was stored."""
 
 
 def check_plan_text(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -33,15 +35,18 @@ def check_plan_text(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     return doc, lint_plan(doc, MEASURES)
 
 
-def do_load_plan_text(text: str) -> Plan:
+def do_load_plan_text(text: str, user: UserLike | None = None) -> Plan:
     doc, problems = check_plan_text(text)
     if doc is None or has_errors(problems):
         raise PlanRefused([p for p in problems if p.severity == "error"])
-    return do_load_plan(doc)
+    return do_load_plan(doc, user)
 
 
 def ensure_units(unit_doc: dict[str, Any]) -> OrgUnit:
-    """Create the plan's unit, its parents and sub-units where missing; return the unit."""
+    """Create the plan's unit, its parents and sub-units where missing; return the unit.
+
+    Called only once ``refusals`` allowed every change this makes.
+    """
     parent: OrgUnit | None = None
     for item in [*unit_doc["parents"], unit_doc]:
         parent = upsert_unit(item, parent)
@@ -67,7 +72,15 @@ def upsert_unit(item: dict[str, Any], parent: OrgUnit | None) -> OrgUnit:
 
 
 @transaction.atomic
-def do_load_plan(doc: dict[str, Any]) -> Plan:
+def do_load_plan(doc: dict[str, Any], user: UserLike | None = None) -> Plan:
+    """Store a checked document as ``user`` (None: the command line, with full rights).
+
+    Refused, with nothing stored, when the file would create or change units the user does not
+    administer, or take a plan code that belongs to another unit (see kinerja.plan.units).
+    """
+    refused = refusals(doc, user)
+    if refused:
+        raise PlanRefused(refused)
     unit = ensure_units(doc["unit"])
     plan = Plan.objects.filter(code=doc["code"]).first() or Plan(code=doc["code"])
     plan.title = doc["title"]

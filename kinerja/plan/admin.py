@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .forms import IndicatorAdminForm, PlanAdminForm
 from .models import Goal, Indicator, Objective, Plan, Target
 
 
@@ -10,6 +11,7 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    form = PlanAdminForm
     list_display = ["code", "title", "unit", "start_year", "end_year"]
     search_fields = ["code", "title"]
 
@@ -28,6 +30,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    form = IndicatorAdminForm
     list_display = ["code", "name", "level", "iku", "unit", "polarity", "plan"]
     list_filter = ["plan", "level", "iku"]
     search_fields = ["code", "name"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from kinerja_core.formula import matching_brackets
+
 SIMPLE = [
     (r"\sum", "Σ"),
     (r"\times", "×"),
@@ -20,50 +22,57 @@ SIMPLE = [
 ]
 
 
-def _group(text: str, start: int) -> tuple[str, int] | None:
-    """The {...} group starting at ``start`` (balanced braces) and the index after it."""
-    if start >= len(text) or text[start] != "{":
-        return None
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start + 1 : i], i + 1
-    return None
+# Fractions nested deeper than this are shown as written: documents nest two or three, and the
+# bound keeps rendering linear in the text's length (each level copies its contents once).
+MAX_NESTING = 30
+SPECIAL = re.compile(r"[\\{}]")
 
 
 def _render(text: str, frac: str) -> str:
-    out = []
-    i = 0
-    while i < len(text):
-        if text.startswith(r"\frac", i):
-            num = _group(text, i + 5)
-            den = _group(text, num[1]) if num else None
-            if num and den:
-                out.append(frac.format(num=_render(num[0], frac), den=_render(den[0], frac)))
-                i = den[1]
-                continue
-        if text.startswith(r"\text", i):
-            group = _group(text, i + 5)
-            if group:
-                out.append(group[0])
-                i = group[1]
-                continue
-        for macro, replacement in SIMPLE:
-            if (
-                text.startswith(macro, i)
-                and not text[i + len(macro) : i + len(macro) + 1].isalpha()
-            ):
-                out.append(replacement)
-                i += len(macro)
-                break
-        else:
-            out.append(text[i] if text[i] not in "{}" else "")
-            i += 1
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    braces = matching_brackets(text, "{")
+
+    def group(start: int, end: int) -> tuple[int, int] | None:
+        """The span inside the {...} group opening at ``start`` (balanced braces)."""
+        close = braces.get(start) if start < end else None
+        return None if close is None or close >= end else (start + 1, close)
+
+    def render(start: int, end: int, depth: int) -> str:
+        out = []
+        i = start
+        while i < end:
+            if text.startswith(r"\frac", i, end) and depth < MAX_NESTING:
+                num = group(i + 5, end)
+                den = group(num[1] + 1, end) if num else None
+                if num and den:
+                    out.append(
+                        frac.format(num=render(*num, depth + 1), den=render(*den, depth + 1))
+                    )
+                    i = den[1] + 1
+                    continue
+            if text.startswith(r"\text", i, end):
+                shown = group(i + 5, end)
+                if shown:
+                    out.append(text[shown[0] : shown[1]])
+                    i = shown[1] + 1
+                    continue
+            for macro, replacement in SIMPLE:
+                after = i + len(macro)
+                if text.startswith(macro, i, end) and not text[after : after + 1].isalpha():
+                    out.append(replacement)
+                    i = after
+                    break
+            else:
+                if text[i] in "{}":
+                    i += 1
+                    continue
+                # Plain text up to the next backslash or brace, in one piece.
+                special = SPECIAL.search(text, i + 1, end)
+                stop = special.start() if special else end
+                out.append(text[i:stop])
+                i = stop
+        return re.sub(r"\s+", " ", "".join(out)).strip()
+
+    return render(0, len(text), 0)
 
 
 def is_latex(text: str) -> bool:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_PLAN_BYTES = 1024 * 1024
+from kinerja_core.formula import MAX_LENGTH as FORMULA_MAX_LENGTH
+
+from .limits import explanation_chars, file_size_problem, length_problem, text_chars
 
 
 class PlanUploadForm(forms.Form):
@@ -16,12 +19,36 @@ class PlanUploadForm(forms.Form):
         data = super().clean() or {}
         upload = data.get("file")
         if upload is not None:
-            if upload.size > MAX_PLAN_BYTES:
-                raise forms.ValidationError(
-                    _("The file is larger than 1 MB; a plan file is a few KB.")
-                )
+            too_large = file_size_problem(upload.size)
+            if too_large:  # before the file is read
+                raise forms.ValidationError(too_large)
             try:
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
         return data
+
+
+class BoundedTextsForm(forms.ModelForm):
+    """An admin form keeping the plan file's limits on text columns without a max_length.
+
+    The admin builds the form's model and fields (modelform_factory); these add the checks.
+    """
+
+    text_limits: dict[str, Callable[[], int]] = {}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, limit in self.text_limits.items():
+            too_long = length_problem(data.get(name) or "", limit())
+            if too_long:
+                self.add_error(name, too_long)
+        return data
+
+
+class IndicatorAdminForm(BoundedTextsForm):
+    text_limits = {"explanation": explanation_chars, "formula": lambda: FORMULA_MAX_LENGTH}
+
+
+class PlanAdminForm(BoundedTextsForm):
+    text_limits = {"profile_function": text_chars}

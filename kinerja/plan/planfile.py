@@ -13,7 +13,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+from kinerja.accounts.models import OrgUnit
+
+from . import limits
+from .models import Goal, Indicator, Objective, Plan
 
 FORMAT = "kinerja-plan/1"
 UNIT_LEVELS = ("province", "city", "kecamatan", "kelurahan")
@@ -57,14 +63,57 @@ class PlanFileError(Exception):
 # YAML → Python, remembering the line of every value
 
 
+YAML_TAG = "tag:yaml.org,2002:"
+# The core schema: a plan file is maps, lists, text, numbers, true/false and null. Other standard
+# tags (!!binary, !!set, !!timestamp, !!python/...) and custom ones (!foo) are refused.
+SAFE_TAGS = frozenset(YAML_TAG + t for t in ("map", "seq", "str", "int", "float", "bool", "null"))
+NUMBER_TAGS = frozenset({YAML_TAG + "int", YAML_TAG + "float"})
+
+
+class PlanLoader(yaml.SafeLoader):
+    """The safe loader, refusing anchors and aliases, unsafe tags and deep nesting as it composes.
+
+    A plan file never needs an alias; refusing them before any node is built stops the alias
+    bomb (a few hundred bytes expanding to gigabytes) and the recursive alias (docs/security.md).
+    """
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise PlanFileError(
+                [Problem(_("YAML anchors and aliases (&name, *name) are not allowed"), line=line)]
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in SAFE_TAGS:
+            shown = tag.replace(YAML_TAG, "!!", 1)
+            raise PlanFileError(
+                [Problem(_("the YAML tag %(tag)s is not allowed") % {"tag": shown}, line=line)]
+            )
+        limit = int(settings.KINERJA_PLAN_YAML_MAX_DEPTH)
+        if self.depth >= limit:
+            raise PlanFileError(
+                [Problem(_("nested more than %(limit)s levels deep") % {"limit": limit}, line=line)]
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
+
+
 def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
     """Safe-load ``text``, returning the data and the 1-based line of every key path.
 
     Floats are read as Decimal from their source text (84.60 stays 84.60, never 84.59999…).
-    Duplicate keys are an error, unlike PyYAML's default of silently keeping the last one.
+    Duplicate keys are an error, unlike PyYAML's default of silently keeping the last one. A
+    value YAML cannot build (a date 2021-13-45, a number of thousands of digits) is a problem
+    naming its line, not an exception.
     """
     lines: dict[Path, int] = {}
-    loader = yaml.SafeLoader(text)
+    loader = PlanLoader(text)
     try:
         try:
             root = loader.get_single_node()
@@ -83,13 +132,44 @@ def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
         if root is None:
             raise PlanFileError([Problem(_("the file is empty"))])
         problems: list[Problem] = []
+        max_number = int(settings.KINERJA_PLAN_NUMBER_MAX_CHARS)
+
+        def build(node: yaml.Node, path: Path) -> Any:
+            line = node.start_mark.line + 1
+            if node.tag in NUMBER_TAGS and len(node.value) > max_number:
+                problems.append(
+                    Problem(
+                        _("a number of more than %(limit)s characters") % {"limit": max_number},
+                        line=line,
+                        where=dotted(path),
+                    )
+                )
+                return None
+            try:
+                if node.tag == YAML_TAG + "float":
+                    try:
+                        return Decimal(node.value.replace("_", ""))
+                    except InvalidOperation:
+                        pass
+                return loader.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError) as exc:
+                shown = node.value[:80] if isinstance(node, yaml.ScalarNode) else ""
+                problems.append(
+                    Problem(
+                        _("%(value)s cannot be read (%(error)s)")
+                        % {"value": shown, "error": getattr(exc, "problem", None) or exc},
+                        line=line,
+                        where=dotted(path),
+                    )
+                )
+                return None
 
         def walk(node: yaml.Node, path: Path) -> Any:
             lines[path] = node.start_mark.line + 1
             if isinstance(node, yaml.MappingNode):
                 result: dict[Any, Any] = {}
                 for key_node, value_node in node.value:
-                    key = loader.construct_object(key_node, deep=True)
+                    key = build(key_node, path)
                     if isinstance(key, int | str) and key in result:
                         problems.append(
                             Problem(
@@ -111,12 +191,7 @@ def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
                 return result
             if isinstance(node, yaml.SequenceNode):
                 return [walk(item, (*path, i)) for i, item in enumerate(node.value)]
-            if node.tag == "tag:yaml.org,2002:float":
-                try:
-                    return Decimal(node.value.replace("_", ""))
-                except InvalidOperation:
-                    return loader.construct_object(node)
-            return loader.construct_object(node, deep=True)
+            return build(node, path)
 
         data = walk(root, ())
         if problems:
@@ -193,7 +268,10 @@ class Validator:
         where: str = "",
         default: str | None = None,
         pattern: re.Pattern[str] | None = None,
+        max_length: int | None = None,
     ) -> str:
+        """The text at ``key``, at most ``max_length`` characters (its column's length; texts
+        kept in JSON or text columns are bounded by KINERJA_PLAN_TEXT_MAX_CHARS)."""
         if key not in data:
             return default if default is not None else ""
         value = data[key]
@@ -203,6 +281,10 @@ class Validator:
             self.error((*path, key), _("must be text"), where=where, field=key)
             return ""
         value = value.strip("\n") if "\n" in value else value.strip()
+        too_long = limits.length_problem(value, max_length or limits.text_chars())
+        if too_long:
+            self.error((*path, key), too_long, where=where, field=key)
+            return value
         if pattern is not None and not pattern.match(value):
             self.error(
                 (*path, key),
@@ -236,14 +318,24 @@ class Validator:
             )
         return value
 
-    def number(self, value: Any, path: Path, where: str = "", field: str = "") -> Decimal | None:
+    def number(
+        self, value: Any, path: Path, where: str, field: str, bound: limits.DecimalRange
+    ) -> Decimal | None:
+        """A number within ``bound``, the range of the column it is stored in."""
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
             self.error(path, _("must be a number"), where=where, field=field)
             return None
-        try:
-            number = (
-                Decimal(str(value).replace(",", ".")) if isinstance(value, str) else Decimal(value)
+        max_chars = int(settings.KINERJA_PLAN_NUMBER_MAX_CHARS)
+        if isinstance(value, str) and len(value) > max_chars:
+            self.error(
+                path,
+                _("a number of more than %(limit)s characters") % {"limit": max_chars},
+                where=where,
+                field=field,
             )
+            return None
+        try:
+            number = Decimal(value.replace(",", ".")) if isinstance(value, str) else Decimal(value)
         except InvalidOperation:
             self.error(
                 path, _("%(value)r is not a number") % {"value": value}, where=where, field=field
@@ -252,7 +344,27 @@ class Validator:
         if not number.is_finite():
             self.error(path, _("must be a finite number"), where=where, field=field)
             return None
+        out_of_range = bound.problem(number)
+        if out_of_range:
+            self.error(path, out_of_range, where=where, field=field)
+            return None
         return number
+
+    def measure_name(self, name: Any, path: Path, where: str, field: str) -> bool:
+        """Whether ``name`` may name a measure; says why not when it may not."""
+        if not isinstance(name, str) or not MEASURE_NAME_RE.match(name):
+            self.error(
+                path,
+                _("%(name)r is not a valid measure name (lower case, digits, _)") % {"name": name},
+                where=where,
+                field=field,
+            )
+            return False
+        too_long = limits.length_problem(name, limits.measure_name_length())
+        if too_long:
+            self.error(path, too_long, where=where, field=field)
+            return False
+        return True
 
     def choice(
         self,
@@ -295,6 +407,9 @@ class Validator:
 
 def parse_plan(text: str) -> dict[str, Any]:
     """Parse and validate a plan file; raise PlanFileError listing every problem."""
+    too_large = limits.file_size_problem(limits.text_size(text))
+    if too_large:  # before the YAML parser sees it
+        raise PlanFileError([Problem(too_large)])
     data, lines = read_yaml(text)
     v = Validator(lines)
     doc = normalise(v, data)
@@ -345,8 +460,10 @@ def normalise(v: Validator, data: Any) -> dict[str, Any]:
         )
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "code": v.text(top, "code", (), "plan", pattern=CODE_RE),
-        "title": v.text(top, "title", (), "plan"),
+        "code": v.text(
+            top, "code", (), "plan", pattern=CODE_RE, max_length=limits.column_length(Plan, "code")
+        ),
+        "title": v.text(top, "title", (), "plan", max_length=limits.column_length(Plan, "title")),
         "unit": normalise_unit(v, top.get("unit"), ("unit",)),
         "period": {"start": start, "end": end, "baseline": baseline},
         "document": normalise_strings(v, top.get("document", {}), ("document",)),
@@ -357,8 +474,11 @@ def normalise(v: Validator, data: Any) -> dict[str, Any]:
         "notes": [],
     }
     for i, note in enumerate(v.items(top, "notes", ())):
+        too_long = isinstance(note, str) and limits.length_problem(note, limits.text_chars())
         if not isinstance(note, str):
             v.error(("notes", i), _("a note must be text"), where="notes")
+        elif too_long:
+            v.error(("notes", i), too_long, where="notes")
         else:
             doc["notes"].append(note.strip())
     years = list(range(start, end + 1)) if start and end and end >= start else []
@@ -371,8 +491,10 @@ def normalise(v: Validator, data: Any) -> dict[str, Any]:
         if g is None:
             continue
         goal = {
-            "code": v.text(g, "code", gpath, pattern=CODE_RE),
-            "name": v.text(g, "name", gpath),
+            "code": v.text(
+                g, "code", gpath, pattern=CODE_RE, max_length=limits.column_length(Goal, "code")
+            ),
+            "name": v.text(g, "name", gpath, max_length=limits.column_length(Goal, "name")),
             "indicators": [],
             "objectives": [],
         }
@@ -393,8 +515,16 @@ def normalise(v: Validator, data: Any) -> dict[str, Any]:
             if o is None:
                 continue
             objective = {
-                "code": v.text(o, "code", opath, pattern=CODE_RE),
-                "name": v.text(o, "name", opath),
+                "code": v.text(
+                    o,
+                    "code",
+                    opath,
+                    pattern=CODE_RE,
+                    max_length=limits.column_length(Objective, "code"),
+                ),
+                "name": v.text(
+                    o, "name", opath, max_length=limits.column_length(Objective, "name")
+                ),
                 "indicators": [],
             }
             check_unique(v, seen_codes, objective["code"], opath)
@@ -432,8 +562,10 @@ def normalise_unit(v: Validator, raw: Any, path: Path) -> dict[str, Any]:
     def one(item: Any, p: Path) -> dict[str, str]:
         m = v.mapping(item, p, ("code", "name", "level"), where=dotted(p)) or {}
         return {
-            "code": v.text(m, "code", p, pattern=CODE_RE),
-            "name": v.text(m, "name", p),
+            "code": v.text(
+                m, "code", p, pattern=CODE_RE, max_length=limits.column_length(OrgUnit, "code")
+            ),
+            "name": v.text(m, "name", p, max_length=limits.column_length(OrgUnit, "name")),
             "level": v.choice(m, "level", p, UNIT_LEVELS, "kelurahan"),
         }
 
@@ -444,6 +576,17 @@ def normalise_unit(v: Validator, raw: Any, path: Path) -> dict[str, Any]:
     unit["children"] = [
         one(c, (*path, "children", i)) for i, c in enumerate(v.items(u, "children", path))
     ]
+    # A unit listed twice would be placed under itself (or its own child) when loaded.
+    seen: set[str] = set()
+    for item in [*unit["parents"], unit, *unit["children"]]:
+        if item["code"] and item["code"] in seen:
+            v.error(
+                (*path, "code"),
+                _("unit %(code)s is listed more than once") % {"code": item["code"]},
+                where="unit",
+                field="code",
+            )
+        seen.add(item["code"])
     return unit
 
 
@@ -455,6 +598,10 @@ def normalise_strings(v: Validator, raw: Any, path: Path) -> dict[str, str]:
     for key, value in raw.items():
         if not isinstance(value, str | int) or isinstance(value, bool):
             v.error((*path, key), _("must be text"))
+            continue
+        too_long = limits.length_problem(max(str(key), str(value), key=len), limits.text_chars())
+        if too_long:
+            v.error((*path, key), too_long)
             continue
         out[str(key)] = str(value)
     return out
@@ -477,7 +624,9 @@ def normalise_manual(v: Validator, top: dict[str, Any], path: Path) -> list[dict
         m = v.mapping(raw, mp, ("name", "label"), ("unit",), where="manual_measures") or {}
         out.append(
             {
-                "name": v.text(m, "name", mp, pattern=MEASURE_NAME_RE),
+                "name": v.text(
+                    m, "name", mp, pattern=MEASURE_NAME_RE, max_length=limits.measure_name_length()
+                ),
                 "label": v.text(m, "label", mp),
                 "unit": v.choice(m, "unit", mp, INDICATOR_UNITS, "number"),
             }
@@ -497,8 +646,10 @@ def normalise_bands(v: Validator, top: dict[str, Any], path: Path) -> list[dict[
             {
                 "minimum": None
                 if minimum is None
-                else v.number(minimum, (*bp, "minimum"), "bands", "minimum"),
-                "key": v.text(b, "key", bp),
+                else v.number(
+                    minimum, (*bp, "minimum"), "bands", "minimum", limits.achievement_range()
+                ),
+                "key": v.text(b, "key", bp, max_length=limits.band_key_length()),
                 "label": v.text(b, "label", bp),
                 "colour": v.text(b, "colour", bp, pattern=re.compile(r"^#[0-9a-fA-F]{6}$")),
             }
@@ -512,7 +663,9 @@ def normalise_indicator(
     code = raw.get("code") if isinstance(raw, dict) else None
     where = str(code) if code else dotted(path)
     m = v.mapping(raw, path, INDICATOR_REQUIRED, INDICATOR_OPTIONAL, where=where) or {}
-    code = v.text(m, "code", path, where, pattern=CODE_RE)
+    code = v.text(
+        m, "code", path, where, pattern=CODE_RE, max_length=limits.column_length(Indicator, "code")
+    )
     check_unique(v, seen, code, path)
     if "level" in m and m["level"] != level:
         v.error(
@@ -524,10 +677,10 @@ def normalise_indicator(
         )
     ind: dict[str, Any] = {
         "code": code,
-        "name": v.text(m, "name", path, where),
+        "name": v.text(m, "name", path, where, max_length=limits.column_length(Indicator, "name")),
         "level": level,
         "iku": v.boolean(m, "iku", path, True, where),
-        "explanation": v.text(m, "explanation", path, where),
+        "explanation": v.text(m, "explanation", path, where, max_length=limits.explanation_chars()),
         "formula": v.text(m, "formula", path, where),
         "derived": {},
         "bindings": {},
@@ -535,15 +688,19 @@ def normalise_indicator(
         "polarity": v.choice(m, "polarity", path, POLARITIES, "higher", where),
         "decimals": v.integer(m, "decimals", path, where, 0, 6),
         "cap": None,
-        "data_source": v.text(m, "data_source", path, where),
-        "responsible": v.text(m, "responsible", path, where),
+        "data_source": v.text(
+            m, "data_source", path, where, max_length=limits.column_length(Indicator, "data_source")
+        ),
+        "responsible": v.text(
+            m, "responsible", path, where, max_length=limits.column_length(Indicator, "responsible")
+        ),
         "targets": {},
         "quarter_targets": {},
     }
     if ind["decimals"] is None:
         ind["decimals"] = 2
     if m.get("cap") is not None:
-        ind["cap"] = v.number(m["cap"], (*path, "cap"), where, "cap")
+        ind["cap"] = v.number(m["cap"], (*path, "cap"), where, "cap", limits.cap_range())
     derived = m.get("derived", {}) or {}
     if not isinstance(derived, dict):
         v.error(
@@ -556,18 +713,14 @@ def normalise_indicator(
     for name, d in derived.items():
         dp: Path = (*path, "derived", name)
         field = f"derived.{name}"
-        if not isinstance(name, str) or not MEASURE_NAME_RE.match(name):
-            v.error(
-                dp,
-                _("%(name)r is not a valid measure name (lower case, digits, _)") % {"name": name},
-                where=where,
-                field=field,
-            )
+        if not v.measure_name(name, dp, where, field):
             continue
         dm = v.mapping(d, dp, ("formula",), ("label", "explanation", "unit"), where=where) or {}
         ind["derived"][name] = {
             "label": v.text(dm, "label", dp, where),
-            "explanation": v.text(dm, "explanation", dp, where),
+            "explanation": v.text(
+                dm, "explanation", dp, where, max_length=limits.explanation_chars()
+            ),
             "formula": v.text(dm, "formula", dp, where),
             "unit": v.choice(dm, "unit", dp, INDICATOR_UNITS, "number", where),
         }
@@ -582,13 +735,7 @@ def normalise_indicator(
         bindings = {}
     for alias, b in bindings.items():
         bp: Path = (*path, "bindings", alias)
-        if not isinstance(alias, str) or not MEASURE_NAME_RE.match(alias):
-            v.error(
-                bp,
-                _("%(name)r is not a valid measure name (lower case, digits, _)") % {"name": alias},
-                where=where,
-                field=f"bindings.{alias}",
-            )
+        if not v.measure_name(alias, bp, where, f"bindings.{alias}"):
             continue
         bm = v.mapping(b, bp, ("measure",), ("filters",), where=where) or {}
         filters_raw = bm.get("filters", {}) or {}
@@ -603,16 +750,20 @@ def normalise_indicator(
         else:
             for fname, fvalues in filters_raw.items():
                 values = fvalues if isinstance(fvalues, list) else [fvalues]
+                fp: Path = (*bp, "filters", fname)
+                ffield = f"bindings.{alias}.filters.{fname}"
                 if not all(isinstance(x, str) for x in values):
-                    v.error(
-                        (*bp, "filters", fname),
-                        _("filter values must be text"),
-                        where=where,
-                        field=f"bindings.{alias}.filters.{fname}",
-                    )
+                    v.error(fp, _("filter values must be text"), where=where, field=ffield)
+                    continue
+                too_long = limits.length_problem(
+                    max([str(fname), *values], key=len), limits.text_chars()
+                )
+                if too_long:
+                    v.error(fp, too_long, where=where, field=ffield)
                     continue
                 filters[str(fname)] = [str(x) for x in values]
-        ind["bindings"][alias] = {"measure": v.text(bm, "measure", bp, where), "filters": filters}
+        measure = v.text(bm, "measure", bp, where, max_length=limits.measure_name_length())
+        ind["bindings"][alias] = {"measure": measure, "filters": filters}
     ind["targets"] = normalise_targets(v, m.get("targets"), (*path, "targets"), where, years)
     quarters = m.get("quarter_targets", {}) or {}
     if not isinstance(quarters, dict):
@@ -643,7 +794,9 @@ def normalise_indicator(
             )
             continue
         ind["quarter_targets"][year] = [
-            None if q is None else v.number(q, (*qp, i), where, f"{field}[{i}]")
+            None
+            if q is None
+            else v.number(q, (*qp, i), where, f"{field}[{i}]", limits.target_range())
             for i, q in enumerate(values)
         ]
     return ind
@@ -671,13 +824,15 @@ def normalise_targets(
             out[year] = None
         elif isinstance(value, dict):
             r = v.mapping(value, tp, ("low", "high"), where=where) or {}
-            low = v.number(r.get("low"), (*tp, "low"), where, f"{field}.low")
-            high = v.number(r.get("high"), (*tp, "high"), where, f"{field}.high")
+            low = v.number(r.get("low"), (*tp, "low"), where, f"{field}.low", limits.target_range())
+            high = v.number(
+                r.get("high"), (*tp, "high"), where, f"{field}.high", limits.target_range()
+            )
             if low is not None and high is not None and low > high:
                 v.error(tp, _("the lower bound is above the upper bound"), where=where, field=field)
             out[year] = {"low": low, "high": high}
         else:
-            out[year] = v.number(value, tp, where, field)
+            out[year] = v.number(value, tp, where, field, limits.target_range())
     return out
 
 
@@ -697,7 +852,9 @@ def plain_number(value: Decimal, decimals: int | None = None) -> Decimal | int:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write anchors and aliases: plan files refuse them (a repeated value is copied)."""
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:

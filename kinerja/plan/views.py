@@ -16,6 +16,7 @@ from .forms import PlanUploadForm
 from .linting import has_errors
 from .models import Indicator, Plan
 from .planfile import dump_plan
+from .units import refusals
 
 
 def visible_plans(request: HttpRequest) -> Any:
@@ -93,33 +94,29 @@ def plan_export(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def plan_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a plan file: always checked and shown; stored only when the planner confirms."""
-    editable = access.units_for(request.user, access.EDIT_PLAN)
-    if not editable.exists():
+    """Upload a plan file: always checked and shown; stored only when the planner confirms.
+
+    What the uploader may not store (units or a plan code outside their administration) is
+    shown as a form error at the check already; do_load_plan refuses it again when storing.
+    """
+    if not access.units_for(request.user, access.EDIT_PLAN).exists():
         raise PermissionDenied
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
-        doc, problems = check_plan_text(text)
-        context.update(
-            {"problems": problems, "failed": doc is None or has_errors(problems), "doc": doc}
-        )
-        if doc is not None and not context["failed"] and form.cleaned_data["store"]:
-            if (
-                not editable.filter(code=doc["unit"]["code"]).exists()
-                and not request.user.is_superuser
-            ):
-                form.add_error(
-                    None,
-                    _("You may not change the plan of %(unit)s.") % {"unit": doc["unit"]["name"]},
-                )
+        doc, problems = check_plan_text(form.cleaned_data["text"])
+        failed = doc is None or has_errors(problems)
+        refused = [] if doc is None or failed else refusals(doc, request.user)
+        if not refused and not failed and form.cleaned_data["store"]:
+            assert doc is not None
+            try:
+                plan = do_load_plan(doc, request.user)
+            except PlanRefused as exc:  # changed since the check a moment ago
+                refused = exc.problems
             else:
-                try:
-                    plan = do_load_plan(doc)
-                except PlanRefused as exc:  # pragma: no cover - check_plan_text ran the same checks
-                    context["problems"] = exc.problems
-                else:
-                    messages.success(request, _("Plan %(code)s stored.") % {"code": plan.code})
-                    return redirect("plan:detail", code=plan.code)
+                messages.success(request, _("Plan %(code)s stored.") % {"code": plan.code})
+                return redirect("plan:detail", code=plan.code)
+        for problem in refused:
+            form.add_error(None, problem.message)
+        context.update({"problems": problems, "failed": failed or bool(refused), "doc": doc})
     return render(request, "plan/plan_upload.html", context)

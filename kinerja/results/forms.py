@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.plan.limits import manual_value_range
 from kinerja.plan.models import Plan
 from kinerja_core.errors import CoreError
 from kinerja_core.numbers import parse_decimal
@@ -55,11 +56,15 @@ class ManualValueForm(forms.Form):
 
     def clean_value(self) -> Decimal:
         try:
-            return parse_decimal(self.cleaned_data["value"])
+            value = parse_decimal(self.cleaned_data["value"])
         except CoreError as exc:
             raise forms.ValidationError(
                 _("Not a number: %(value)s") % {"value": self.cleaned_data["value"]}
             ) from exc
+        out_of_range = manual_value_range().problem(value)
+        if out_of_range:  # the column's range: beyond it the value could not be read back
+            raise forms.ValidationError(out_of_range)
+        return value
 
     def clean_evidence(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("evidence")

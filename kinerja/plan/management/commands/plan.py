@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.plan.actions import PlanRefused, check_plan_text, do_load_plan_text, export_plan
+from kinerja.plan.limits import file_size_problem
 from kinerja.plan.linting import has_errors
 from kinerja.plan.models import Plan
 from kinerja.plan.planfile import dump_plan
@@ -17,6 +19,9 @@ from kinerja.plan.planfile import dump_plan
 
 def read_text(path: str) -> str:
     try:
+        too_large = file_size_problem(Path(path).stat().st_size)
+        if too_large:  # before the file is read
+            raise CommandError(f"{path}: {too_large}")
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"cannot read {path}: {exc}") from exc
@@ -32,6 +37,7 @@ class Command(BaseCommand):
             help="check a plan file and store it (replaces the plan of the same code atomically)",
         )
         load.add_argument("file")
+        add_as_argument(load)
         export = sub.add_parser("export", help="write a stored plan back to a plan file")
         export.add_argument("code")
         export.add_argument(
@@ -48,7 +54,7 @@ class Command(BaseCommand):
 
     def handle_load(self, options: dict[str, Any]) -> None:
         try:
-            plan = do_load_plan_text(read_text(options["file"]))
+            plan = do_load_plan_text(read_text(options["file"]), acting_user(options))
         except PlanRefused as exc:
             raise CommandError(
                 "the plan was refused; nothing was changed:\n"
