@@ -11,9 +11,10 @@ It runs on every public POST, so it is two plain SQL statements in one transacti
 row, then UPDATE it or INSERT … ON CONFLICT DO NOTHING it), not the ORM's get_or_create with
 its savepoint and extra UPDATE: the ORM version cost about as much as storing the response.
 
-The client address is REMOTE_ADDR. Behind a reverse proxy, the proxy must pass the client
-address through (e.g. gunicorn's --forwarded-allow-ips with a proxy that sets it), or every
-citizen would share the proxy's budget.
+The client is the address ``kinerja.accounts.clientip.client_ip`` gives, the one the log-in
+throttle uses too: REMOTE_ADDR, or behind a reverse proxy (KINERJA_PROXY_COUNT) the address the
+proxy appended to X-Forwarded-For, so citizens behind the proxy do not share its budget and a
+client cannot pick its own bucket by writing that header.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kinerja.accounts.clientip import client_ip
+
 from .models import RateBucket
 
 LIMIT = 20
@@ -39,7 +42,7 @@ _purged = datetime.min.replace(tzinfo=UTC)
 
 
 def client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_ip(request) or "unknown"
     return hmac.new(
         settings.SECRET_KEY.encode(), f"survey-rate:{address}".encode(), hashlib.sha256
     ).hexdigest()
