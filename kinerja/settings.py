@@ -237,3 +237,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KINERJA_LOG_LEVEL", "WARNING")},
 }
+
+# -- Public surface: survey periods, public pages and the public form (docs/security.md) --------
+# Survey URLs name periods from this year up to this many years after the current one; any
+# other period key is a 404.
+KINERJA_PERIOD_FIRST_YEAR = int(os.environ.get("KINERJA_PERIOD_FIRST_YEAR", 2000))
+KINERJA_PERIOD_YEARS_AHEAD = int(os.environ.get("KINERJA_PERIOD_YEARS_AHEAD", 1))

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kinerja.accounts.models import OrgUnit
-from kinerja_core.errors import CoreError
 from kinerja_core.periods import Period
 
 from . import formcache, ratelimit, reports, tokens
 from .actions import SurveyRefused, do_submit_response, receipt_code_usable
 from .forms import ELEMENT_NAMES, PublicForm
 from .models import Response, Service
+from .periods import url_period
 
 PURPOSE = "web"
 FORM_TEMPLATE = "surveys/public/form.html"
@@ -115,12 +115,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _unit_period(unit_code: str, period_key: str) -> tuple[OrgUnit, Period]:
-    unit = get_object_or_404(OrgUnit, code=unit_code)
-    try:
-        period = Period.parse(period_key)
-    except CoreError as exc:
-        raise Http404(str(exc)) from exc
-    return unit, period
+    return get_object_or_404(OrgUnit, code=unit_code), url_period(period_key)
 
 
 def public_results(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
