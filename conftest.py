@@ -39,6 +39,15 @@ def media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def empty_caches() -> None:
+    """Each test starts with empty caches: no page-rate counts or renderings of an earlier one."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def wonoasih(db: Any) -> Any:
     from kinerja.test import load_wonoasih

@@ -1,4 +1,4 @@
-"""Per-client rate limit of public submissions: at most 20 in any 60 seconds.
+"""Per-client rate limits: public submissions (at most 20 in any 60 seconds) and page views.
 
 Why the database and not Django's cache: the default cache is per process (LocMemCache), so
 with several gunicorn workers each would count separately and a client could submit 20 × the
@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -105,3 +106,30 @@ def _forget_stale(now: datetime) -> None:
     if now - _purged >= PURGE_EVERY:
         _purged = now
         RateBucket.objects.filter(updated_at__lt=now - STALE).delete()
+
+
+PAGE_WINDOW = 60  # seconds: KINERJA_PUBLIC_PAGE_RATE is per minute
+
+
+def allow_page(request: HttpRequest) -> bool:
+    """Count one view of a public page by the client; False past KINERJA_PUBLIC_PAGE_RATE in
+    the current minute (0: no limit).
+
+    Counted in the default cache, not in ``RateBucket``: a page view must never take the
+    database's write lock the citizens' submissions wait for. With the default per-process
+    cache each worker counts on its own (a client gets at most the rate times the workers);
+    a shared cache backend makes the count exact (docs/security.md).
+    """
+    rate = settings.KINERJA_PUBLIC_PAGE_RATE
+    if rate <= 0:
+        return True
+    minute = int(timezone.now().timestamp()) // PAGE_WINDOW
+    key = f"public-page:{client_key(request)}:{minute}"
+    cache = caches["default"]
+    if cache.add(key, 1, PAGE_WINDOW * 2):
+        return True
+    try:
+        return int(cache.incr(key)) <= rate
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, PAGE_WINDOW * 2)
+        return True
