@@ -41,11 +41,14 @@ def media(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def empty_caches() -> None:
-    """Each test starts with empty caches: no page-rate counts or renderings of an earlier one."""
+    """Each test starts with empty caches: no public-page counts or renderings of an earlier one."""
     from django.core.cache import caches
+
+    from kinerja.surveys.ratelimit import forget_page_counts
 
     for cache in caches.all():
         cache.clear()
+    forget_page_counts()
 
 
 @pytest.fixture

@@ -244,19 +244,14 @@ LOGGING = {
 KINERJA_PERIOD_FIRST_YEAR = int(os.environ.get("KINERJA_PERIOD_FIRST_YEAR", 2000))
 KINERJA_PERIOD_YEARS_AHEAD = int(os.environ.get("KINERJA_PERIOD_YEARS_AHEAD", 1))
 # Anonymous requests to public pages (results, posters, the blank form, its thank-you page) per
-# client and minute, counted per worker process with the default cache; 0 turns it off.
+# client and minute, counted in each worker process's memory; 0 turns it off.
 KINERJA_PUBLIC_PAGE_RATE = int(os.environ.get("KINERJA_PUBLIC_PAGE_RATE", 120))
 # Rendered public results pages and posters are kept this long and at most this many per
 # worker; their key is a digest of the data they show, so they never go stale.
 KINERJA_PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("KINERJA_PUBLIC_PAGE_CACHE_SECONDS", 3600))
 KINERJA_PUBLIC_PAGE_CACHE_ENTRIES = int(os.environ.get("KINERJA_PUBLIC_PAGE_CACHE_ENTRIES", 256))
 CACHES = {
-    # Small entries: the page-rate counters of every client seen in the last two minutes.
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kinerja-default",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    },
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # Django's own
     "public_pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "kinerja-public-pages",
@@ -264,3 +259,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": KINERJA_PUBLIC_PAGE_CACHE_ENTRIES},
     },
 }
+# The public questionnaire's POST: a UTF-8 web form (no multipart, no files) of at most this
+# many bytes, refused from its headers before anything reads it (kinerja.surveys.publicpost).
+KINERJA_PUBLIC_POST_MAX_BYTES = int(os.environ.get("KINERJA_PUBLIC_POST_MAX_BYTES", 32 * 1024))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "kinerja.surveys.publicpost.PublicPostGuard",
+)

@@ -22,6 +22,7 @@ from .actions import SurveyRefused, do_submit_response, receipt_code_usable
 from .forms import PublicForm
 from .models import Response, Service
 from .periods import url_period
+from .publicpost import public_post
 
 PURPOSE = "web"
 FORM_TEMPLATE = "surveys/public/form.html"
@@ -46,6 +47,7 @@ def _kiosk(request: HttpRequest) -> bool:
     return (request.GET.get("kiosk") or request.POST.get("kiosk")) == "1"
 
 
+@public_post
 @require_http_methods(["GET", "POST"])
 @page_limited
 def survey_form(request: HttpRequest, slug: str) -> HttpResponse:

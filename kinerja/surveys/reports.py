@@ -27,8 +27,8 @@ from .analysis import (
     DIMENSION_LABELS,
     GRADE_COLOURS,
     MIN_GROUP,
-    breakdowns,
     PeriodResult,
+    breakdowns,
     grade_edges,
     period_result,
     suggestions,
@@ -103,9 +103,7 @@ def public_report_data(unit: OrgUnit, period: Period) -> dict[str, Any]:
     return _report_data(unit, period, None)
 
 
-def _report_data(
-    unit: OrgUnit, period: Period, previous: PeriodResult | None
-) -> dict[str, Any]:
+def _report_data(unit: OrgUnit, period: Period, previous: PeriodResult | None) -> dict[str, Any]:
     current = period_result(unit, period)
     result = current.result
     before = (

@@ -64,7 +64,9 @@ def test_it_still_serves_the_periods_inside_the_window(
             assert client.get(url).status_code == 200, url
 
 
-def test_it_names_the_window_of_years_in_settings(client: Client, settings: Any, service: Any) -> None:
+def test_it_names_the_window_of_years_in_settings(
+    client: Client, settings: Any, service: Any
+) -> None:
     settings.KINERJA_PERIOD_FIRST_YEAR = 2020
     settings.KINERJA_PERIOD_YEARS_AHEAD = 0
     this_year = timezone.localdate().year

@@ -169,7 +169,9 @@ class Command(BaseCommand):
                 )
             ],
             "dashboard": lambda: [results.run_dashboard(engine, max(20, repeats * 6))],
-            "public_pages": lambda: [publicpages.run(engine, max(50, repeats * 20), options["year"])],
+            "public_pages": lambda: [
+                publicpages.run(engine, max(50, repeats * 20), options["year"])
+            ],
             "import": lambda: [
                 importbench.run(engine, options["import_rows"], options["import_repeats"])
             ],
