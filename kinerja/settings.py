@@ -246,6 +246,9 @@ KINERJA_PERIOD_YEARS_AHEAD = int(os.environ.get("KINERJA_PERIOD_YEARS_AHEAD", 1)
 # Anonymous requests to public pages (results, posters, the blank form, its thank-you page) per
 # client and minute, counted in each worker process's memory; 0 turns it off.
 KINERJA_PUBLIC_PAGE_RATE = int(os.environ.get("KINERJA_PUBLIC_PAGE_RATE", 120))
+# Posters (PDF, PNG) rendered for one client a minute, per worker: those not in the cache cost
+# about a second each. 0 turns it off.
+KINERJA_PUBLIC_RENDER_RATE = int(os.environ.get("KINERJA_PUBLIC_RENDER_RATE", 10))
 # Rendered public results pages and posters are kept this long and at most this many per
 # worker; their key is a digest of the data they show, so they never go stale.
 KINERJA_PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("KINERJA_PUBLIC_PAGE_CACHE_SECONDS", 3600))

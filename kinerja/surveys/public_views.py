@@ -30,17 +30,25 @@ FORM_TEMPLATE = "surveys/public/form.html"
 
 def page_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Count every view but a form's POST (the submission limit counts those) against the
-    client's KINERJA_PUBLIC_PAGE_RATE; past it, a short 429 page."""
+    client's KINERJA_PUBLIC_PAGE_RATE, and its poster renderings against
+    KINERJA_PUBLIC_RENDER_RATE; past either, a short 429 page."""
 
     @functools.wraps(view)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST" and not ratelimit.allow_page(request):
-            response = render(request, "surveys/public/too_many_pages.html", status=429)
-            response["Retry-After"] = str(ratelimit.PAGE_WINDOW)
-            return response
-        return view(request, *args, **kwargs)
+            return _too_many(request)
+        try:
+            return view(request, *args, **kwargs)
+        except publicpages.RenderRefused:
+            return _too_many(request)
 
     return limited
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "surveys/public/too_many_pages.html", status=429)
+    response["Retry-After"] = str(ratelimit.PAGE_WINDOW)
+    return response
 
 
 def _kiosk(request: HttpRequest) -> bool:
@@ -148,7 +156,9 @@ def public_results(request: HttpRequest, unit_code: str, period_key: str) -> Htt
 @page_limited
 def poster_pdf(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
     unit, period = _unit_period(unit_code, period_key)
-    response = HttpResponse(publicpages.poster_pdf(unit, period), content_type="application/pdf")
+    response = HttpResponse(
+        publicpages.poster_pdf(request, unit, period), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="ikm-{unit.code}-{period.key}.pdf"'
     return response
 
@@ -156,6 +166,6 @@ def poster_pdf(request: HttpRequest, unit_code: str, period_key: str) -> HttpRes
 @page_limited
 def poster_png(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
     unit, period = _unit_period(unit_code, period_key)
-    response = HttpResponse(publicpages.poster_png(unit, period), content_type="image/png")
+    response = HttpResponse(publicpages.poster_png(request, unit, period), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="ikm-{unit.code}-{period.key}.png"'
     return response

@@ -8,7 +8,10 @@ demo flag; ``reports.public_report_data``), never raw responses. The rendered pa
 data, the language and the kind of output. A rendering cannot go stale: whatever it shows
 changes its key, so the next request after a new response or an edited follow-up renders anew.
 Renderings live in the "public_pages" cache for KINERJA_PUBLIC_PAGE_CACHE_SECONDS, at most
-KINERJA_PUBLIC_PAGE_CACHE_ENTRIES of them per process (docs/security.md).
+KINERJA_PUBLIC_PAGE_CACHE_ENTRIES of them per process (docs/security.md). Rendering a poster
+costs a worker about a second, and anyone can ask for one of thousands of unit and period
+pairs, so a client may make at most KINERJA_PUBLIC_RENDER_RATE of them a minute (posters
+already in the cache are served without counting); past it ``RenderRefused``.
 
 The HTML page is cached with a slot for the CSRF token of its language switch, filled in per
 request as the questionnaire's cached page is (formcache); a page with a query string (which
@@ -31,7 +34,7 @@ from django.utils.translation import get_language
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.periods import Period
 
-from . import reports
+from . import ratelimit, reports
 from .formcache import CSRF_SLOT
 from .forms import ELEMENT_NAMES
 
@@ -39,6 +42,10 @@ CACHE = "public_pages"
 RESULTS_TEMPLATE = "surveys/public/results.html"
 
 T = TypeVar("T")
+
+
+class RenderRefused(Exception):
+    """The client had this minute's poster renderings already."""
 
 
 class PublicData:
@@ -84,10 +91,20 @@ def _pdf(page: PublicData) -> bytes:
     return page.cached("pdf", lambda: reports.render_poster_pdf(page.data, page.demo))
 
 
-def poster_pdf(unit: OrgUnit, period: Period) -> bytes:
-    return _pdf(PublicData(unit, period))
+def _counted(request: HttpRequest, render: Callable[[], bytes]) -> Callable[[], bytes]:
+    def counted() -> bytes:
+        if not ratelimit.allow_render(request):
+            raise RenderRefused
+        return render()
+
+    return counted
 
 
-def poster_png(unit: OrgUnit, period: Period) -> bytes:
+def poster_pdf(request: HttpRequest, unit: OrgUnit, period: Period) -> bytes:
     page = PublicData(unit, period)
-    return page.cached("png", lambda: reports.pdf_to_png(_pdf(page)))
+    return page.cached("pdf", _counted(request, lambda: _pdf(page)))
+
+
+def poster_png(request: HttpRequest, unit: OrgUnit, period: Period) -> bytes:
+    page = PublicData(unit, period)
+    return page.cached("png", _counted(request, lambda: reports.pdf_to_png(_pdf(page))))

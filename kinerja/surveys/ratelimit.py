@@ -108,17 +108,17 @@ def _forget_stale(now: datetime) -> None:
         RateBucket.objects.filter(updated_at__lt=now - STALE).delete()
 
 
-PAGE_WINDOW = 60  # seconds: KINERJA_PUBLIC_PAGE_RATE is per minute
+PAGE_WINDOW = 60  # seconds: the public page limits are per minute
 # Clients counted in one minute, at most; past it the counts start again (a flood from this
 # many addresses is beyond what a per-client limit can stop anyway).
 PAGE_CLIENTS = 100_000
 _page_minute = -1
-_page_counts: dict[str, int] = {}
+_page_counts: dict[tuple[str, str], int] = {}
 
 
-def allow_page(request: HttpRequest) -> bool:
-    """Count one view of a public page by the client; False past KINERJA_PUBLIC_PAGE_RATE in
-    the current minute (0: no limit).
+def _count(request: HttpRequest, kind: str, rate: int) -> bool:
+    """Count one ``kind`` of request by the client; False past ``rate`` in the current minute
+    (0: no limit).
 
     Counted in this process's memory, not in ``RateBucket`` nor a cache: a page view must
     never take the database's write lock the citizens' submissions wait for, and the blank
@@ -127,18 +127,28 @@ def allow_page(request: HttpRequest) -> bool:
     the workers (docs/security.md). Addresses are never written anywhere.
     """
     global _page_minute  # noqa: PLW0603 - one counter table per process
-    rate = settings.KINERJA_PUBLIC_PAGE_RATE
     if rate <= 0:
         return True
     minute = int(time.time()) // PAGE_WINDOW
     if minute != _page_minute or len(_page_counts) >= PAGE_CLIENTS:
         _page_counts.clear()
         _page_minute = minute
-    client = client_ip(request) or "unknown"
-    count = _page_counts[client] = _page_counts.get(client, 0) + 1
+    key = (kind, client_ip(request) or "unknown")
+    count = _page_counts[key] = _page_counts.get(key, 0) + 1
     return count <= rate
 
 
+def allow_page(request: HttpRequest) -> bool:
+    """One view of a public page, within KINERJA_PUBLIC_PAGE_RATE a minute."""
+    return _count(request, "page", settings.KINERJA_PUBLIC_PAGE_RATE)
+
+
+def allow_render(request: HttpRequest) -> bool:
+    """One poster rendered for the client (not found in the cache: about a second of a worker),
+    within KINERJA_PUBLIC_RENDER_RATE a minute."""
+    return _count(request, "render", settings.KINERJA_PUBLIC_RENDER_RATE)
+
+
 def forget_page_counts() -> None:
-    """Start counting page views afresh (tests)."""
+    """Start counting afresh (tests)."""
     _page_counts.clear()

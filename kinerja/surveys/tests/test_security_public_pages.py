@@ -163,3 +163,20 @@ def test_it_rate_limits_the_blank_form_and_thanks_page_too(settings: Any, servic
     assert client.get(thanks).status_code == 200
     assert client.get(form).status_code == 429
     assert client.get(thanks).status_code == 429
+
+
+def test_it_limits_the_posters_one_client_has_rendered(
+    settings: Any, answered: Any, renders: list[str]
+) -> None:
+    settings.KINERJA_PUBLIC_RENDER_RATE = 2
+    greedy, other = Client(REMOTE_ADDR="198.51.100.7"), Client(REMOTE_ADDR="203.0.113.9")
+    # Each period is a new poster to render: the third in a minute is refused.
+    for key in ("2024", "2024-Q1"):
+        assert greedy.get(page("poster_pdf", key)).status_code == 200
+    refused = greedy.get(page("poster_pdf", "2024-Q2"))
+    assert refused.status_code == 429 and "Terlalu banyak permintaan" in refused.content.decode()
+    assert greedy.get(page("poster_png", "2024-Q2")).status_code == 429
+    # Posters already rendered cost nothing and are still served; another client may render.
+    assert greedy.get(page("poster_pdf", "2024")).status_code == 200
+    assert other.get(page("poster_pdf", "2024-Q2")).status_code == 200
+    assert renders == ["2024", "2024-Q1", "2024-Q2"]
