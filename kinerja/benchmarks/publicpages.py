@@ -39,8 +39,9 @@ def address(n: int) -> str:
 def page_stats(url: str, requests: int, first_client: int) -> dict[str, Any]:
     """The cold request's time, then ``requests`` more, each from another client address."""
     raw = Response._meta.db_table
+    client = Client(HTTP_HOST="localhost")
     started = time.perf_counter()
-    cold = Client(HTTP_HOST="localhost", REMOTE_ADDR=address(first_client)).get(url)
+    cold = client.get(url, REMOTE_ADDR=address(first_client))
     cold_s = time.perf_counter() - started
     if cold.status_code != 200:
         raise RuntimeError(f"{url} answered {cold.status_code}")
@@ -48,10 +49,9 @@ def page_stats(url: str, requests: int, first_client: int) -> dict[str, Any]:
     queries: set[int] = set()
     reads_raw = False
     for n in range(requests):
-        client = Client(HTTP_HOST="localhost", REMOTE_ADDR=address(first_client + 1 + n))
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = client.get(url)
+            response = client.get(url, REMOTE_ADDR=address(first_client + 1 + n))
             times.append(time.perf_counter() - started)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")

@@ -46,7 +46,7 @@ def page_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "surveys/public/too_many_pages.html", status=429)
+    response = render(request, "surveys/public/too_many.html", status=429)
     response["Retry-After"] = str(ratelimit.PAGE_WINDOW)
     return response
 
