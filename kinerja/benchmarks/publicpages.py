@@ -2,7 +2,8 @@
 
 The pages anyone may ask for without logging in, rendered by Django's test client in-process (no
 network): the whole city's results for the year (the largest sum over the daily rollup), one
-kelurahan's for a quarter, and the city's poster as PDF and PNG. Each page is asked for once to
+kelurahan's for a quarter, the city's poster as PDF and PNG, and the city's results for the
+current year (its live days, yesterday and today, are summed on every request). Each page is asked for once to
 render it (its "cold" time: WeasyPrint for the posters), then again and again as citizens would,
 each request from its own client address (so the per-client page limit is counted but never
 reached); every SQL statement is captured to check that none reads raw responses. The baseline is
@@ -20,6 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.surveys.models import Response
@@ -76,11 +78,13 @@ def run(engine: str, requests: int, year: int = 2024) -> Measurement:
     )
     assert kelurahan is not None
     whole_year, quarter = Period(year), Period(year, "quarter", 2)
+    this_year = Period(timezone.localdate().year)
     urls = [
         reverse("surveys_public:results", args=[city.code, whole_year.key]),
         reverse("surveys_public:results", args=[kelurahan.code, quarter.key]),
         reverse("surveys_public:poster_pdf", args=[city.code, whole_year.key]),
         reverse("surveys_public:poster_png", args=[city.code, whole_year.key]),
+        reverse("surveys_public:results", args=[city.code, this_year.key]),
     ]
     stats = [page_stats(url, requests, i * (requests + 1)) for i, url in enumerate(urls)]
     started = time.perf_counter()

@@ -2,8 +2,9 @@
 
 Anyone may ask for any unit and period, so neither may cost more as responses grow: each
 request reads what the page shows in a fixed handful of small indexed queries (the unit, the
-period's tally summed from the daily rollup, the year's service users, the follow-up plan, the
-demo flag; ``reports.public_report_data``), never raw responses. The rendered page, PDF or PNG
+period's tally from the daily rollup, its closed days kept under the rollup's version
+(publictally.py), the year's service users, the follow-up plan, the demo flag;
+``reports.public_report_data``), never raw responses. The rendered page, PDF or PNG
 (a poster PDF is about a second of WeasyPrint) is then looked up under a digest of exactly that
 data, the language and the kind of output. A rendering cannot go stale: whatever it shows
 changes its key, so the next request after a new response or an edited follow-up renders anew.

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,10 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.models import OrgUnit
 from kinerja.web.charts import bar_chart
 from kinerja.web.models import DemoMarker
-from kinerja_core.ikm import IkmResult
+from kinerja_core.ikm import IkmResult, Tally
 from kinerja_core.periods import Period
 
+from . import publictally
 from .analysis import (
     DIMENSION_LABELS,
     GRADE_COLOURS,
@@ -99,12 +102,18 @@ def public_report_data(unit: OrgUnit, period: Period) -> dict[str, Any]:
     """What the public results page and the IKM poster show: the keys of
     ``survey_report_data`` without profile and suggestions, and without the previous period
     (previous None, no element change). Read from the daily rollup, the year's service users
-    and the follow-up plan only, never from raw responses: its cost does not grow with them."""
-    return _report_data(unit, period, None)
+    and the follow-up plan only, never from raw responses: its cost does not grow with them;
+    closed days' tallies come from the public pages' cache (publictally.py)."""
+    return _report_data(unit, period, None, publictally.tally)
 
 
-def _report_data(unit: OrgUnit, period: Period, previous: PeriodResult | None) -> dict[str, Any]:
-    current = period_result(unit, period)
+def _report_data(
+    unit: OrgUnit,
+    period: Period,
+    previous: PeriodResult | None,
+    tally_of_span: Callable[[OrgUnit, date, date], Tally] | None = None,
+) -> dict[str, Any]:
+    current = period_result(unit, period, tally_of_span=tally_of_span)
     result = current.result
     before = (
         {e.code: e.ikm for e in previous.result.elements}

@@ -61,5 +61,5 @@ def test_it_generates_a_rollup_equal_to_a_rebuild_and_runs_the_scenarios(
     assert len(dashboard.details["pages"]) == 4
 
     public = publicpages.run(connection.vendor, 3)
-    assert len(public.details["pages"]) == 4 and public.rows == 3000
+    assert len(public.details["pages"]) == 5 and public.rows == 3000
     assert public.goals["no_raw_responses"] and public.goals["fixed_query_count"]
