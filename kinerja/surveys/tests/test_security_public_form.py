@@ -95,7 +95,7 @@ def test_it_refuses_a_body_that_is_not_utf8(client: Client, service: Any) -> Non
         body = urlencode(data) + tail
         refused = client.post(form_url(service), body, content_type=FORM)
         assert refused.status_code == 400, tail
-        assert "UTF-8" in refused.content.decode()
+        assert "Formulir harus dikirim sebagai teks UTF-8" in refused.content.decode()
     raw = urlencode(data).encode() + b"&suggestion=Caf\xe9"
     assert client.post(form_url(service), raw, content_type=FORM).status_code == 400
     latin = client.post(
