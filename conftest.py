@@ -39,6 +39,18 @@ def media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def empty_caches() -> None:
+    """Each test starts with empty caches: no public-page counts or renderings of an earlier one."""
+    from django.core.cache import caches
+
+    from kinerja.surveys.ratelimit import forget_page_counts
+
+    for cache in caches.all():
+        cache.clear()
+    forget_page_counts()
+
+
 @pytest.fixture
 def wonoasih(db: Any) -> Any:
     from kinerja.test import load_wonoasih

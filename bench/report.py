@@ -23,6 +23,8 @@ GOAL_TEXT = {
     "ratio>=0.25": "≥ 0.25 × raw executemany",
     "seconds<=10": "≤ 10 s",
     "fixed_query_count": "fixed number of SQL queries",
+    "p95_ms<=50": "p95 ≤ 50 ms",
+    "no_raw_responses": "no SQL on raw responses",
 }
 
 
@@ -107,8 +109,9 @@ def details(measurements: list[dict[str, Any]]) -> list[str]:
             + "; ".join(f"{k} {fmt(v)}" for k, v in shown.items())
         )
         for page in m.get("details", {}).get("pages", []):
+            cold = f", first (rendering) {page['cold_ms']} ms" if "cold_ms" in page else ""
             lines.append(
-                f"  - `{page['url']}`: p95 {page['p95_ms']} ms, median {page['median_ms']} ms, SQL queries {page['queries']}"
+                f"  - `{page['url']}`: p95 {page['p95_ms']} ms, median {page['median_ms']} ms, SQL queries {page['queries']}{cold}"
             )
     return lines
 

@@ -271,3 +271,35 @@ KINERJA_PLAN_YAML_MAX_DEPTH = int(os.environ.get("KINERJA_PLAN_YAML_MAX_DEPTH", 
 KINERJA_PLAN_NUMBER_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_NUMBER_MAX_CHARS", 40))
 KINERJA_PLAN_EXPLANATION_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_EXPLANATION_MAX_CHARS", 2000))
 KINERJA_PLAN_TEXT_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_TEXT_MAX_CHARS", 5000))
+
+# -- Public surface: survey periods, public pages and the public form (docs/security.md) --------
+# Survey URLs name periods from this year up to this many years after the current one; any
+# other period key is a 404.
+KINERJA_PERIOD_FIRST_YEAR = int(os.environ.get("KINERJA_PERIOD_FIRST_YEAR", 2000))
+KINERJA_PERIOD_YEARS_AHEAD = int(os.environ.get("KINERJA_PERIOD_YEARS_AHEAD", 1))
+# Anonymous requests to public pages (results, posters, the blank form, its thank-you page) per
+# client and minute, counted in each worker process's memory; 0 turns it off.
+KINERJA_PUBLIC_PAGE_RATE = int(os.environ.get("KINERJA_PUBLIC_PAGE_RATE", 120))
+# Posters (PDF, PNG) rendered for one client a minute, per worker: those not in the cache cost
+# about a second each. 0 turns it off.
+KINERJA_PUBLIC_RENDER_RATE = int(os.environ.get("KINERJA_PUBLIC_RENDER_RATE", 10))
+# Rendered public results pages and posters are kept this long and at most this many per
+# worker; their key is a digest of the data they show, so they never go stale.
+KINERJA_PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("KINERJA_PUBLIC_PAGE_CACHE_SECONDS", 3600))
+KINERJA_PUBLIC_PAGE_CACHE_ENTRIES = int(os.environ.get("KINERJA_PUBLIC_PAGE_CACHE_ENTRIES", 256))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # Django's own
+    "public_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kinerja-public-pages",
+        "TIMEOUT": KINERJA_PUBLIC_PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": KINERJA_PUBLIC_PAGE_CACHE_ENTRIES},
+    },
+}
+# The public questionnaire's POST: a UTF-8 web form (no multipart, no files) of at most this
+# many bytes, refused from its headers before anything reads it (kinerja.surveys.publicpost).
+KINERJA_PUBLIC_POST_MAX_BYTES = int(os.environ.get("KINERJA_PUBLIC_POST_MAX_BYTES", 32 * 1024))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "kinerja.surveys.publicpost.PublicPostGuard",
+)

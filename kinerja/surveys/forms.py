@@ -127,6 +127,20 @@ def shared(field: FieldT) -> FieldT:
     return field
 
 
+class TextAreaField(forms.CharField):
+    """Text from a textarea, its line breaks counted as the browser counted them.
+
+    A browser counts a line break as one character against ``maxlength`` but sends it as CR LF,
+    so a suggestion the browser let through would be too long here: line breaks become LF
+    before the length is checked (and are stored so).
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return super().to_python(value)
+
+
 def score_field(code: str) -> forms.TypedChoiceField:
     return shared(
         forms.TypedChoiceField(
@@ -166,7 +180,7 @@ class AnswerForm(forms.Form):
         forms.ChoiceField(label=_("Occupation"), choices=OCCUPATION_CHOICES, required=False)
     )
     suggestion = shared(
-        forms.CharField(
+        TextAreaField(
             label=_("Suggestions for improvement (optional)"),
             widget=forms.Textarea(attrs={"rows": 3}),
             max_length=2000,
@@ -195,7 +209,14 @@ class AnswerForm(forms.Form):
 
 
 class PublicForm(AnswerForm):
-    token = shared(forms.CharField(widget=forms.HiddenInput))
+    token = shared(
+        forms.CharField(
+            widget=forms.HiddenInput,
+            error_messages={
+                "required": _("This form has expired. Please check your answers and send it again.")
+            },
+        )
+    )
     # Honeypot: hidden from people by CSS and aria; bots that fill every field reveal themselves.
     website = shared(forms.CharField(required=False, label=_("Leave this field empty")))
     # Not shared: made required per service below.

@@ -277,3 +277,23 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.element}: {self.action[:40]}"
+
+
+class RollupVersion(models.Model):
+    """How often the rollup's closed days (before yesterday) have changed: one row, id 1.
+
+    Every writer of such a day (an import, a paper form of an earlier day, a deletion, a
+    rebuild) raises ``number`` in its own transaction, before touching the rollup, so a tally
+    of closed days cached under one number is still the database's tally while the number is
+    the same (see rollup.closed_days_changed and publictally.py). Today's and yesterday's rows,
+    which every citizen's answer changes, never raise it.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rollup version")
+        verbose_name_plural = _("rollup versions")
+
+    def __str__(self) -> str:
+        return str(self.number)

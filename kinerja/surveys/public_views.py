@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,23 +15,49 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kinerja.accounts.models import OrgUnit
-from kinerja_core.errors import CoreError
 from kinerja_core.periods import Period
 
-from . import formcache, ratelimit, reports, tokens
+from . import formcache, publicpages, ratelimit, tokens
 from .actions import SurveyRefused, do_submit_response, receipt_code_usable
-from .forms import ELEMENT_NAMES, PublicForm
+from .forms import PublicForm
 from .models import Response, Service
+from .periods import url_period
+from .publicpost import public_post
 
 PURPOSE = "web"
 FORM_TEMPLATE = "surveys/public/form.html"
+
+
+def page_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Count every view but a form's POST (the submission limit counts those) against the
+    client's KINERJA_PUBLIC_PAGE_RATE, and its poster renderings against
+    KINERJA_PUBLIC_RENDER_RATE; past either, a short 429 page."""
+
+    @functools.wraps(view)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST" and not ratelimit.allow_page(request):
+            return _too_many(request)
+        try:
+            return view(request, *args, **kwargs)
+        except publicpages.RenderRefused:
+            return _too_many(request)
+
+    return limited
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "surveys/public/too_many.html", status=429)
+    response["Retry-After"] = str(ratelimit.PAGE_WINDOW)
+    return response
 
 
 def _kiosk(request: HttpRequest) -> bool:
     return (request.GET.get("kiosk") or request.POST.get("kiosk")) == "1"
 
 
+@public_post
 @require_http_methods(["GET", "POST"])
+@page_limited
 def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     found = formcache.active_service(slug)
     service = found.service
@@ -103,6 +131,7 @@ def _store(service: Service, form: PublicForm, kiosk: bool, key: str | None) -> 
     return True
 
 
+@page_limited
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.select_related("unit"), slug=slug)
     kiosk = _kiosk(request)
@@ -115,30 +144,28 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _unit_period(unit_code: str, period_key: str) -> tuple[OrgUnit, Period]:
-    unit = get_object_or_404(OrgUnit, code=unit_code)
-    try:
-        period = Period.parse(period_key)
-    except CoreError as exc:
-        raise Http404(str(exc)) from exc
-    return unit, period
+    return get_object_or_404(OrgUnit, code=unit_code), url_period(period_key)
 
 
+@page_limited
 def public_results(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
     unit, period = _unit_period(unit_code, period_key)
-    data = reports.survey_report_data(unit, period)
-    context: dict[str, Any] = {"data": data, "element_names": ELEMENT_NAMES}
-    return render(request, "surveys/public/results.html", context)
+    return HttpResponse(publicpages.results_html(request, unit, period))
 
 
+@page_limited
 def poster_pdf(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
     unit, period = _unit_period(unit_code, period_key)
-    response = HttpResponse(reports.poster_pdf(unit, period), content_type="application/pdf")
+    response = HttpResponse(
+        publicpages.poster_pdf(request, unit, period), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="ikm-{unit.code}-{period.key}.pdf"'
     return response
 
 
+@page_limited
 def poster_png(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
     unit, period = _unit_period(unit_code, period_key)
-    response = HttpResponse(reports.poster_png(unit, period), content_type="image/png")
+    response = HttpResponse(publicpages.poster_png(request, unit, period), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="ikm-{unit.code}-{period.key}.png"'
     return response

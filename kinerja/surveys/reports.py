@@ -2,13 +2,16 @@
 
 ``survey_report_data(unit, period) -> dict`` and ``poster_pdf(unit, period) -> bytes`` are the
 entry points the reports app (``skm`` report) calls; ``poster_png`` renders the PDF's page with
-poppler's pdftoppm so the PNG is the same poster, not a second drawing of it.
+poppler's pdftoppm so the PNG is the same poster, not a second drawing of it. Public pages use
+``public_report_data``, which reads no raw responses (see publicpages.py for their cache).
 """
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +22,15 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.models import OrgUnit
 from kinerja.web.charts import bar_chart
 from kinerja.web.models import DemoMarker
-from kinerja_core.ikm import IkmResult
+from kinerja_core.ikm import IkmResult, Tally
 from kinerja_core.periods import Period
 
+from . import publictally
 from .analysis import (
     DIMENSION_LABELS,
     GRADE_COLOURS,
     MIN_GROUP,
+    PeriodResult,
     breakdowns,
     grade_edges,
     period_result,
@@ -70,12 +75,51 @@ def survey_report_data(unit: OrgUnit, period: Period) -> dict[str, Any]:
     grade_label, ci95 (lo, hi) or None, crosses_grade_edge, elements [{code, name, total,
     nrr, ikm, grade, change}] in the regulation's order, lowest [codes, weakest first],
     previous {period, respondents, ikm, ikm_rounded, grade, ...} or None, followups
-    [{element, action, owner, deadline, status, status_label}] of this period.
+    [{element, action, owner, deadline, status, status_label}] of this period, profile
+    [{label, items}] and suggestions (the latest 50): these two read raw responses.
     """
-    current = period_result(unit, period)
-    previous = period_result(unit, period.prev())
+    data = _report_data(unit, period, period_result(unit, period.prev()))
+    # Groups under MIN_GROUP respondents show no count: small groups identify people.
+    data["profile"] = [
+        {
+            "label": str(DIMENSION_LABELS[name]),
+            "items": [
+                {
+                    "label": g["label"] or "–",
+                    "count": f"< {MIN_GROUP}" if g["hidden"] else g["respondents"],
+                }
+                for g in groups
+            ],
+        }
+        for name, groups in breakdowns(unit, period).items()
+        if groups
+    ]
+    data["suggestions"] = [r.suggestion for r in suggestions(unit, period)]
+    return data
+
+
+def public_report_data(unit: OrgUnit, period: Period) -> dict[str, Any]:
+    """What the public results page and the IKM poster show: the keys of
+    ``survey_report_data`` without profile and suggestions, and without the previous period
+    (previous None, no element change). Read from the daily rollup, the year's service users
+    and the follow-up plan only, never from raw responses: its cost does not grow with them;
+    closed days' tallies come from the public pages' cache (publictally.py)."""
+    return _report_data(unit, period, None, publictally.tally)
+
+
+def _report_data(
+    unit: OrgUnit,
+    period: Period,
+    previous: PeriodResult | None,
+    tally_of_span: Callable[[OrgUnit, date, date], Tally] | None = None,
+) -> dict[str, Any]:
+    current = period_result(unit, period, tally_of_span=tally_of_span)
     result = current.result
-    before = {e.code: e.ikm for e in previous.result.elements} if previous.result else {}
+    before = (
+        {e.code: e.ikm for e in previous.result.elements}
+        if previous is not None and previous.result
+        else {}
+    )
     elements = [
         {
             "code": e.code,
@@ -108,24 +152,10 @@ def survey_report_data(unit: OrgUnit, period: Period) -> dict[str, Any]:
         "sample_target": current.sample_target,
         "elements": elements,
         "lowest": [e.code for e in result.lowest(len(elements))] if result else [],
-        "previous": _previous(period.prev(), previous.respondents, previous.result, result),
+        "previous": None
+        if previous is None
+        else _previous(previous.period, previous.respondents, previous.result, result),
         "followups": followups,
-        # Groups under MIN_GROUP respondents show no count: small groups identify people.
-        "profile": [
-            {
-                "label": str(DIMENSION_LABELS[name]),
-                "items": [
-                    {
-                        "label": g["label"] or "–",
-                        "count": f"< {MIN_GROUP}" if g["hidden"] else g["respondents"],
-                    }
-                    for g in groups
-                ],
-            }
-            for name, groups in breakdowns(unit, period).items()
-            if groups
-        ],
-        "suggestions": [r.suggestion for r in suggestions(unit, period)],
     }
     data.update(
         _ikm_dict(result)
@@ -161,21 +191,29 @@ def element_chart(data: dict[str, Any], names: dict[str, Any] | None = None) -> 
     )
 
 
-def poster_html(unit: OrgUnit, period: Period) -> str:
-    data = survey_report_data(unit, period)
-    demo = settings.KINERJA_DEMO_BANNER and DemoMarker.objects.exists()
+def demo_data() -> bool:
+    """Demo data is loaded: posters and public pages are labelled "DATA CONTOH"."""
+    return settings.KINERJA_DEMO_BANNER and DemoMarker.objects.exists()
+
+
+def poster_html(data: dict[str, Any], demo: bool) -> str:
     return render_to_string(
         "surveys/poster.html",
         {"data": data, "chart": element_chart(data) if data["elements"] else "", "demo_data": demo},
     )
 
 
+def render_poster_pdf(data: dict[str, Any], demo: bool) -> bytes:
+    """The poster of ``public_report_data`` as PDF: about a second of WeasyPrint."""
+    import weasyprint
+
+    return weasyprint.HTML(string=poster_html(data, demo)).write_pdf()  # type: ignore[no-any-return]
+
+
 def poster_pdf(unit: OrgUnit, period: Period) -> bytes:
     """The IKM poster (A4 portrait) offices display: unit, period, IKM, grade, respondents,
     per-element values and the follow-up plan."""
-    import weasyprint
-
-    return weasyprint.HTML(string=poster_html(unit, period)).write_pdf()  # type: ignore[no-any-return]
+    return render_poster_pdf(public_report_data(unit, period), demo_data())
 
 
 def pdf_to_png(pdf: bytes, dpi: int = PNG_DPI) -> bytes:

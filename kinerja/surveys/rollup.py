@@ -1,8 +1,11 @@
 """The daily rollup: keeping ``DailyTally`` equal to its responses, and reading tallies from it.
 
-Writers call ``add_responses`` in the same transaction as the insert or delete they describe;
-readers call ``tally_for`` (one SQL aggregate over day rows). ``rebuild`` recomputes the rollup
-from raw responses: a repair tool, and what the tests compare against.
+Writers call ``add_responses`` (or ``apply``) in the same transaction as the insert or delete
+they describe; readers call ``tally_for`` (one SQL aggregate over day rows). ``rebuild``
+recomputes the rollup from raw responses: a repair tool, and what the tests compare against.
+A writer that changes a closed day (before yesterday) also raises the rollup's version first
+(``closed_days_changed``; ``apply`` and ``rebuild`` do it), which is what lets public pages keep
+tallies of closed days (publictally.py): any other writer of ``DailyTally`` must call it too.
 """
 
 from __future__ import annotations
@@ -10,15 +13,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.ikm import Tally
 
-from .models import CODES, SCORE_FIELDS, TOTAL_FIELDS, DailyTally, Response, Service
+from .models import (
+    CODES,
+    SCORE_FIELDS,
+    TOTAL_FIELDS,
+    DailyTally,
+    Response,
+    RollupVersion,
+    Service,
+)
 
 RollupKey = tuple[int, date]  # (service id, day)
 
@@ -67,6 +79,38 @@ def _upsert_sql() -> str:
     )
 
 
+def live_from() -> date:
+    """The first "live" day: yesterday. Citizens' answers change only today's rows; yesterday
+    is live too, so a transaction that began before midnight and commits after it is never a
+    change to a closed day that went unannounced."""
+    return timezone.localdate() - timedelta(days=1)
+
+
+@functools.cache
+def _version_sql() -> tuple[str, str]:
+    table = RollupVersion._meta.db_table
+    return (
+        f"INSERT INTO {table} (id, number) VALUES (1, 1) "  # noqa: S608 - our names
+        f"ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1",
+        f"SELECT number FROM {table} WHERE id = 1",  # noqa: S608 - our names
+    )
+
+
+def closed_days_changed() -> None:
+    """Raise the rollup's version: call in the transaction that changes a closed day, before
+    changing it (one lock order for every such writer: this row, then day rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql()[0])
+
+
+def version() -> int:
+    """The rollup's version: read it before the tally it keys, never after."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql()[1])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def apply(deltas: Mapping[RollupKey, Delta]) -> None:
     """Add deltas to the rollup; call inside the transaction that changed the responses.
 
@@ -82,6 +126,10 @@ def apply(deltas: Mapping[RollupKey, Delta]) -> None:
     ]
     if not params:
         return
+    # Days come as dates, or as ISO text from the importer: compared as ISO text.
+    live = live_from().isoformat()
+    if any(str(day) < live for _service, day in deltas):
+        closed_days_changed()
     with connection.cursor() as cursor:
         cursor.executemany(_upsert_sql(), params)
     if any(delta.respondents < 0 for delta in deltas.values()):
@@ -183,6 +231,7 @@ def raw_tally(unit: OrgUnit, start: date, end: date) -> Tally:
 def rebuild(unit: OrgUnit | None = None) -> int:
     """Recompute the rollup of a subtree (or everything) from raw responses; returns day rows."""
     with transaction.atomic():
+        closed_days_changed()
         tallies = DailyTally.objects.all()
         responses = Response.objects.all()
         if unit is not None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.web.tables import csv_response, xlsx_response
-from kinerja_core.errors import CoreError, InputError
+from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
 
 from . import analysis, exports, qr, reports, tokens
@@ -25,6 +25,7 @@ from .actions import do_issue_receipt_codes, do_save_followup, do_save_service, 
 from .forms import ELEMENT_NAMES, FollowUpForm, ImportForm, PaperForm, ReceiptCodesForm, ServiceForm
 from .importing import do_import
 from .models import FollowUp, ReceiptCode, Response, Service
+from .periods import url_period
 
 PAPER = "paper"
 # The counter poster's stylesheet, inlined into the PDF (WeasyPrint has no static server).
@@ -41,13 +42,6 @@ def service_for(request: HttpRequest, pk: int, action: str) -> Service:
     service = get_object_or_404(Service.objects.select_related("unit"), pk=pk)
     access.require(request.user, action, service.unit)
     return service
-
-
-def parse_period(key: str) -> Period:
-    try:
-        return Period.parse(key)
-    except CoreError as exc:
-        raise Http404(str(exc)) from exc
 
 
 def public_url(request: HttpRequest, service: Service) -> str:
@@ -261,7 +255,7 @@ def import_file(request: HttpRequest, unit_code: str) -> HttpResponse:
 @login_required
 def results(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
     unit = unit_for(request, unit_code, access.VIEW)
-    period = parse_period(period_key)
+    period = url_period(period_key)
     data = reports.survey_report_data(unit, period)
     current = analysis.period_result(unit, period)
     context = {
@@ -300,7 +294,7 @@ def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> H
     if fmt not in {"csv", "xlsx"}:
         raise Http404(fmt)
     unit = unit_for(request, unit_code, access.VIEW)
-    period = parse_period(period_key)
+    period = url_period(period_key)
     header, rows = exports.response_rows(unit, period)
     name = f"survei-{unit.code}-{period.key}"
     if fmt == "csv":
@@ -311,7 +305,7 @@ def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> H
 @login_required
 def followup(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
     unit = unit_for(request, unit_code, access.VIEW)
-    period = parse_period(period_key)
+    period = url_period(period_key)
     can_edit = access.can(request.user, access.EDIT_SURVEY, unit)
     edit_pk = request.GET.get("ubah") or request.POST.get("pk")
     instance = None

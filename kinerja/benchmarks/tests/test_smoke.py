@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from kinerja.benchmarks import generate, ikmquery, responses, results
+from kinerja.benchmarks import generate, ikmquery, publicpages, responses, results
 from kinerja.benchmarks.responses import RESPONSE_COLUMNS, ServiceSlot, reference_rows
 from kinerja.benchmarks.scales import parse_scale
 from kinerja.surveys import rollup
@@ -59,3 +59,7 @@ def test_it_generates_a_rollup_equal_to_a_rebuild_and_runs_the_scenarios(
 
     dashboard = results.run_dashboard(connection.vendor, 2)
     assert len(dashboard.details["pages"]) == 4
+
+    public = publicpages.run(connection.vendor, 3)
+    assert len(public.details["pages"]) == 5 and public.rows == 3000
+    assert public.goals["no_raw_responses"] and public.goals["fixed_query_count"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -18,10 +19,16 @@ from kinerja.surveys.models import Response
 pytestmark = pytest.mark.django_db
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "surveys"
+FORM = "application/x-www-form-urlencoded"  # what browsers send; the form refuses multipart
 
 
 def form_url(service: Any, kiosk: bool = False) -> str:
     return reverse("surveys_public:form", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
+
+
+def send(client: Client, service: Any, data: dict[str, str], kiosk: bool = False) -> Any:
+    """POST the questionnaire as a browser does."""
+    return client.post(form_url(service, kiosk), urlencode(data), content_type=FORM)
 
 
 def fresh_form(client: Client, service: Any, kiosk: bool = False) -> dict[str, str]:
@@ -61,10 +68,10 @@ def test_it_stores_one_response_however_often_the_form_is_sent(
     client: Client, service: Any
 ) -> None:
     data = fresh_form(client, service)
-    first = client.post(form_url(service), data)
+    first = send(client, service, data)
     thanks = reverse("surveys_public:thanks", args=[service.slug])
     assert first.status_code == 302 and first["Location"] == thanks
-    replay = client.post(form_url(service), data)
+    replay = send(client, service, data)
     assert replay.status_code == 302 and replay["Location"] == thanks
     assert Response.objects.count() == 1
     stored = Response.objects.get()
@@ -72,14 +79,14 @@ def test_it_stores_one_response_however_often_the_form_is_sent(
     assert stored.suggestion == "<b>Bagus</b>"
     assert "Terima kasih" in client.get(thanks).content.decode()
     # A new form gets a new token and counts again.
-    client.post(form_url(service), fresh_form(client, service))
+    send(client, service, fresh_form(client, service))
     assert Response.objects.count() == 2
 
 
 def test_it_refuses_a_forged_token_and_reshows_the_answers(client: Client, service: Any) -> None:
     data = fresh_form(client, service)
     data["token"] = "forged"
-    page = client.post(form_url(service), data)
+    page = send(client, service, data)
     assert page.status_code == 200
     assert Response.objects.count() == 0
     html = page.content.decode()
@@ -88,14 +95,14 @@ def test_it_refuses_a_forged_token_and_reshows_the_answers(client: Client, servi
     token = re.search(r'name="token" value="([^"]+)"', html)
     assert token and token.group(1) != "forged"
     data["token"] = token.group(1)
-    assert client.post(form_url(service), data).status_code == 302
+    assert send(client, service, data).status_code == 302
     assert Response.objects.count() == 1
 
 
 def test_it_names_unanswered_questions(client: Client, service: Any) -> None:
     data = fresh_form(client, service)
     del data["u3"]
-    page = client.post(form_url(service), data)
+    page = send(client, service, data)
     assert page.status_code == 200
     assert "Silakan pilih salah satu jawaban." in page.content.decode()
     assert Response.objects.count() == 0
@@ -104,31 +111,31 @@ def test_it_names_unanswered_questions(client: Client, service: Any) -> None:
 def test_it_pretends_to_accept_what_a_bot_sends(client: Client, service: Any) -> None:
     data = fresh_form(client, service)
     data["website"] = "http://spam.example"
-    assert client.post(form_url(service), data).status_code == 302
+    assert send(client, service, data).status_code == 302
     assert Response.objects.count() == 0
 
 
 def test_it_refuses_the_21st_submission_in_a_minute_politely(client: Client, service: Any) -> None:
     for _ in range(ratelimit.LIMIT):
-        assert client.post(form_url(service), fresh_form(client, service)).status_code == 302
-    refused = client.post(form_url(service), fresh_form(client, service))
+        assert send(client, service, fresh_form(client, service)).status_code == 302
+    refused = send(client, service, fresh_form(client, service))
     assert refused.status_code == 429
     assert "Mohon tunggu sebentar" in refused.content.decode()
     assert Response.objects.count() == ratelimit.LIMIT
     # Another client is not affected.
     other = Client(REMOTE_ADDR="10.1.2.3")
-    assert other.post(form_url(service), fresh_form(other, service)).status_code == 302
+    assert send(other, service, fresh_form(other, service)).status_code == 302
 
 
 def test_it_forgets_submissions_older_than_a_minute(client: Client, service: Any) -> None:
     from kinerja.surveys.models import RateBucket
 
     for _ in range(ratelimit.LIMIT):
-        client.post(form_url(service), fresh_form(client, service))
+        send(client, service, fresh_form(client, service))
     bucket = RateBucket.objects.get()
     bucket.hits = [t - 61 for t in bucket.hits]
     bucket.save()
-    assert client.post(form_url(service), fresh_form(client, service)).status_code == 302
+    assert send(client, service, fresh_form(client, service)).status_code == 302
 
 
 def test_it_requires_a_valid_unused_receipt_code_when_asked(client: Client, service: Any) -> None:
@@ -137,22 +144,22 @@ def test_it_requires_a_valid_unused_receipt_code_when_asked(client: Client, serv
     code = do_issue_receipt_codes(service, 1)[0].code
     data = fresh_form(client, service)
     data["receipt_code"] = "NOPE1234"
-    page = client.post(form_url(service), data)
+    page = send(client, service, data)
     assert page.status_code == 200 and Response.objects.count() == 0
     data["receipt_code"] = code.lower()
-    assert client.post(form_url(service), data).status_code == 302
-    assert client.post(form_url(service), data).status_code == 302  # replay: thanks again
+    assert send(client, service, data).status_code == 302
+    assert send(client, service, data).status_code == 302  # replay: thanks again
     assert Response.objects.count() == 1
     again = fresh_form(client, service)
     again["receipt_code"] = code
-    page = client.post(form_url(service), again)
+    page = send(client, service, again)
     assert page.status_code == 200 and Response.objects.count() == 1
     assert "sudah digunakan" in page.content.decode()
 
 
 def test_it_returns_to_a_fresh_form_in_kiosk_mode(client: Client, service: Any) -> None:
     data = fresh_form(client, service, kiosk=True)
-    sent = client.post(form_url(service, kiosk=True), data)
+    sent = send(client, service, data, kiosk=True)
     assert sent["Location"].endswith("?kiosk=1")
     thanks = client.get(sent["Location"]).content.decode()
     assert 'http-equiv="refresh"' in thanks and f"/s/{service.slug}/?kiosk=1" in thanks
@@ -175,7 +182,7 @@ def test_every_visitor_gets_their_own_tokens_from_the_cached_blank_page(service:
         sent.append(fields)
         data = {f"u{i}": "3" for i in range(1, 10)} | fields
         # CSRF is enforced here, as in production: the cached page's token passes.
-        assert phone.post(form_url(service), data).status_code == 302
+        assert send(phone, service, data).status_code == 302
     assert sent[0]["token"] != sent[1]["token"]
     assert sent[0]["csrfmiddlewaretoken"] != sent[1]["csrfmiddlewaretoken"]
     assert Response.objects.count() == 2

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from kinerja.benchmarks import generate as gen
 from kinerja.benchmarks.scales import DEFAULT_RESPONSES, parse_scale
 
-SCENARIOS = ("ikm_query", "recompute", "dashboard", "import", "submit")
+SCENARIOS = ("ikm_query", "recompute", "dashboard", "public_pages", "import", "submit")
 
 
 def years_arg(text: str) -> list[int]:
@@ -145,7 +145,7 @@ class Command(BaseCommand):
             raise CommandError("crash test FAILED")
 
     def handle_run(self, options: dict[str, Any]) -> None:
-        from kinerja.benchmarks import ikmquery, importbench, results, submit
+        from kinerja.benchmarks import ikmquery, importbench, publicpages, results, submit
 
         wanted = [x.strip() for x in options["scenarios"].split(",") if x.strip()]
         unknown = sorted(set(wanted) - set(SCENARIOS))
@@ -169,6 +169,9 @@ class Command(BaseCommand):
                 )
             ],
             "dashboard": lambda: [results.run_dashboard(engine, max(20, repeats * 6))],
+            "public_pages": lambda: [
+                publicpages.run(engine, max(50, repeats * 20), options["year"])
+            ],
             "import": lambda: [
                 importbench.run(engine, options["import_rows"], options["import_repeats"])
             ],
