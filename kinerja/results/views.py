@@ -37,6 +37,7 @@ from .actions import (
     do_save_manual_value,
     do_submit_year,
     plan_years,
+    self_approval_refused,
 )
 from .dashboard import dashboard_data
 from .drilldown import input_rows
@@ -223,6 +224,7 @@ def year_card(
     lock: YearLock | None,
     approval: YearApproval | None,
     rights: dict[str, bool],
+    user: Any,
 ) -> dict[str, Any]:
     """What the lock page shows of one year and which buttons the user gets (by the same
     rules as the actions, so a button never leads to a refusal)."""
@@ -232,6 +234,7 @@ def year_card(
     def may(to: str) -> bool:
         return lock is None and rights[STEPS[to].action] and status in STEPS[to].allowed_from
 
+    own = may(State.APPROVED) and self_approval_refused(approval, user)
     return {
         "year": year,
         "lock": lock,
@@ -239,7 +242,8 @@ def year_card(
         "status": status,
         "status_label": State(status).label,
         "may_submit": may(State.SUBMITTED),
-        "may_approve": may(State.APPROVED),
+        "may_approve": may(State.APPROVED) and not own,
+        "own_submission": own,
         "may_return": may(State.RETURNED),
         "may_lock": lock is None and rights[access.LOCK] and status == State.APPROVED,
         "trail": [],
@@ -258,7 +262,10 @@ def locks(request: HttpRequest, code: str) -> HttpResponse:
         for a in YearApproval.objects.filter(plan=plan).select_related("submitted_by", "decided_by")
     }
     rights = approval_rights(request, plan)
-    years = {y: year_card(y, year_locks.get(y), approvals.get(y), rights) for y in plan_years(plan)}
+    years = {
+        y: year_card(y, year_locks.get(y), approvals.get(y), rights, request.user)
+        for y in plan_years(plan)
+    }
     # Each submission, return and approval with its note, oldest first, from the row's history.
     trail = YearApproval.history.filter(plan=plan).select_related("history_user")  # type: ignore[attr-defined]
     for step in trail.order_by("history_date", "history_id"):
