@@ -42,6 +42,7 @@ from .models import (
     YearLock,
     period_values,
 )
+from .recompute_lock import recompute_transaction
 from .storage import create_results
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
@@ -122,14 +123,18 @@ def compute_outcomes(
 def do_recompute(
     plan: Plan, years: Iterable[int] | None = None, progress: Progress = no_progress
 ) -> RecomputeSummary:
-    """Compute every indicator of ``plan`` for every unit and period and store what changed."""
+    """Compute every indicator of ``plan`` for every unit and period and store what changed.
+
+    One recompute of a plan at a time: a second one waits for the first (a bounded time), then
+    runs on what the first stored, or raises ``RecomputeBusy`` (see recompute_lock.py).
+    """
     periods = recompute_periods(plan, years)
     year_set = {p.year for p in periods}
     summary = RecomputeSummary(plan.code)
-    now = timezone.now()
     # Stored reasons and labels are text: fix the language so a recompute by an English-speaking
     # user does not "change" every row.
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+    with translation.override(settings.LANGUAGE_CODE), recompute_transaction(plan):
+        now = timezone.now()
         locked = set(
             YearLock.objects.filter(plan=plan, year__in=year_set).values_list("year", flat=True)
         )

@@ -45,6 +45,7 @@ from .forms import ApplyForm, ApprovalNoteForm, ManualValueForm
 from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
 from .quarterly import quarterly_data
 from .queries import bands_of, latest_year
+from .recompute_lock import RecomputeBusy
 
 
 def visible_plans(request: HttpRequest) -> QuerySet[Plan]:
@@ -124,8 +125,12 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recompute(request: HttpRequest, code: str) -> HttpResponse:
     plan = plan_for(request, code, access.EDIT_RESULTS)
-    summary = do_recompute(plan)
-    messages.success(request, _("Results recomputed: %(summary)s") % {"summary": summary})
+    try:
+        summary = do_recompute(plan)
+    except RecomputeBusy as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Results recomputed: %(summary)s") % {"summary": summary})
     target = request.POST.get("next") or reverse("home")
     if not target.startswith("/") or target.startswith("//"):
         target = reverse("home")
