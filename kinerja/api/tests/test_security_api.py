@@ -62,6 +62,15 @@ def test_it_refuses_an_idempotency_key_reused_with_another_body(api, survey_offi
     assert (stored.u3, stored.gender, stored.service) == (3, "P", service)
 
 
+@pytest.mark.django_db
+def test_it_refuses_a_nul_in_a_list_of_codes(people, api):
+    """PostgreSQL refuses NUL in text: the group look-up was a 500 there."""
+    body = {"date": "2024-01-02", "type": "fostering", "title": "t", "groups": ["RT\x0001"]}
+    response = post(api(people["admin"], write=True), f"{V1}/activities", body)
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"groups": ["Karakter null tidak diizinkan."]}
+
+
 # --- the document against the server -------------------------------------------------------
 
 BODIES = [
@@ -118,6 +127,10 @@ def test_it_documents_no_body_the_server_refuses(path, form_class):
         (
             "ActivityBody",
             {"date": "2024-01-02", "type": "fostering", "title": "t\x00", "groups": ["A"]},
+        ),
+        (
+            "ActivityBody",
+            {"date": "2024-01-02", "type": "fostering", "title": "t", "groups": ["A", "\x00"]},
         ),
         ("ResponseBody", {**ANSWERS, "idempotency_key": "a\x00b"}),
         ("ResponseBody", {**ANSWERS, "suggestion": "\x00"}),
