@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from kinerja.plan.models import Plan
 
-from .storage import sqlite_write_wait
+from .storage import sqlite_pragma
 
 POLL_SECONDS = 0.1
 BUSY = gettext_lazy(
@@ -47,7 +47,7 @@ def recompute_transaction(plan: Plan) -> Iterator[None]:
     wait = settings.KINERJA_RECOMPUTE_WAIT_SECONDS
     begun = False
     try:
-        with sqlite_write_wait(wait), transaction.atomic():
+        with sqlite_pragma("busy_timeout", max(0, int(wait * 1000))), transaction.atomic():
             begun = True
             take_plan_row(plan, wait)
             yield

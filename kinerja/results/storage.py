@@ -11,8 +11,8 @@ query, and the history rows are the ones ``bulk_history_create`` writes: one "+"
 with the same field values, the date of the write, the request's user (none in a command) and
 no change reason.
 
-``sqlite_write_wait`` is the one other statement here: how long SQLite waits for the database's
-write lock, which is what serialises recomputes there (see ``recompute_lock.py``).
+``sqlite_pragma`` is the one other statement here: a recompute sets how long SQLite waits for the
+database's write lock, which is what serialises recomputes there (see ``recompute_lock.py``).
 """
 
 from __future__ import annotations
@@ -120,19 +120,19 @@ def create_results(plan_id: int, years: set[int], rows: list[dict[str, Any]]) ->
 
 
 @contextmanager
-def sqlite_write_wait(seconds: float) -> Iterator[None]:
-    """On SQLite, wait at most ``seconds`` for another writer (``PRAGMA busy_timeout``, the
-    connection's setting, put back afterwards); nothing on other databases, which wait on row
-    locks instead. The PostgreSQL twin is the plan-row lock in ``recompute_lock.py``."""
+def sqlite_pragma(name: str, value: int) -> Iterator[None]:
+    """On SQLite, the connection's ``PRAGMA name`` set to ``value`` for the block and put back
+    afterwards; nothing on other databases. A recompute sets ``busy_timeout``: how long it waits
+    for another writer (the PostgreSQL twin is the plan-row lock in ``recompute_lock.py``)."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        cursor.execute(f"PRAGMA {name}")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {before}")
+            cursor.execute(f"PRAGMA {name} = {int(before)}")

@@ -20,15 +20,7 @@ from kinerja.accounts.backup import FORMAT, do_backup
 from kinerja.audit import chain, keys
 from kinerja.audit.anchor import Anchor, read_anchor
 from kinerja.audit.models import AuditEntry, AuditHead
-
-
-def run_verify(*args: str) -> tuple[int, dict[str, object]]:
-    out = io.StringIO()
-    try:
-        call_command("audit", "verify", "--json", *args, stdout=out)
-    except SystemExit as exc:
-        return int(exc.code or 0), json.loads(out.getvalue())
-    return 0, json.loads(out.getvalue())
+from kinerja.audit.tests.test_chain import run_verify
 
 
 def cut_tail(keep: AuditEntry) -> None:
