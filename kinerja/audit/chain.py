@@ -238,6 +238,9 @@ class Break:
 
     seq: int | None
     problem: str
+    # Entries were cut off the end: that comes first, since it also explains later findings
+    # (a removed seal makes the whole chain look unkeyed).
+    cut: bool = False
 
     def __str__(self) -> str:
         return self.problem if self.seq is None else f"entry #{self.seq}: {self.problem}"
@@ -265,7 +268,9 @@ def verify(rows: Iterable[Mapping[str, Any]] | None = None) -> tuple[int, Break 
     expected = (last.count, last.last_hash) if last is not None else (0, GENESIS)
     if head is not None and (head.seq, head.hash) != expected:
         if head.seq > expected[0]:
-            return checked, Break(expected[0] + 1, "missing (entries at the end were removed)")
+            return checked, Break(
+                expected[0] + 1, "missing (entries at the end were removed)", cut=True
+            )
         return checked, Break(head.seq, "the chain head does not match the last entry")
     return checked, None
 
@@ -314,6 +319,7 @@ def check_anchor(mark: Anchor | None, source: str) -> Break | None:
             mark.count,
             f"missing: {source} records {mark.count} entries, but the chain ends at {ends} "
             f"(entries at the end were removed)",
+            cut=True,
         )
     if not hmac.compare_digest(found, mark.last_hash):
         return Break(mark.count, f"its hash is not the one {source} records")

@@ -157,6 +157,14 @@ def test_it_seals_a_chain_written_before_entries_were_keyed(wonoasih, settings):
     after = chain.append(AuditEntry.Action.SECURITY, actor_name="admin", reason="after the seal")
     chain.write_anchor_now()
     assert run_verify()[0] == 0
+    # Cutting the tail with the seal in it leaves an unkeyed chain that links up: the anchor
+    # names what happened (not "entry #1 changed", which is what the keyed check then finds).
+    with transaction.atomic():
+        cut_tail(AuditEntry.objects.get(seq=seal.seq - 1))
+        code, result = run_verify()
+        assert code == 1 and result["first_broken"] == after.seq
+        assert "entries at the end were removed" in result["problem"]
+        transaction.set_rollback(True)
     # An unkeyed entry rewritten after the seal, with every unkeyed hash recomputed, breaks the
     # seal's link: the seal's keyed hash covers the last unkeyed hash.
     rows[2]["reason"] = "rewritten"

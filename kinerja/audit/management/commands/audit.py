@@ -47,16 +47,16 @@ class Command(BaseCommand):
         rows = AuditEntry.objects.order_by("seq").values(*HASHED_FIELDS, "hash").iterator(2000)
         progress = tqdm(rows, total=total, unit="entry", disable=total < 5000 or options["json"])
         checked, broken = verify(progress)
-        anchored = None
-        if broken is None:
-            anchored, broken = self.check_marks(options["manifest"])
+        anchored, against_marks = self.check_marks(options["manifest"])
+        if against_marks is not None and (broken is None or against_marks.cut):
+            broken = against_marks
         if options["json"]:
             import json
 
             result: dict[str, Any] = {"checked": checked, "ok": broken is None}
-            if anchored is not None:
+            if broken is None:
                 result["anchored"] = anchored
-            if broken is not None:
+            else:
                 result.update({"first_broken": broken.seq, "problem": broken.problem})
             self.stdout.write(json.dumps(result))
             if broken is not None:
@@ -71,12 +71,12 @@ class Command(BaseCommand):
             )
         )
 
-    def check_marks(self, manifest: str | None) -> tuple[int | None, Break | None]:
+    def check_marks(self, manifest: str | None) -> tuple[int, Break | None]:
         """The anchor file (and a backup's manifest): (entries they vouch for, first problem)."""
         try:
             mark = read_anchor()
         except AnchorError as exc:
-            return None, Break(None, str(exc))
+            return 0, Break(None, str(exc))
         broken = check_anchor(mark, f"the anchor file {anchor_path()}")
         if broken is None and manifest:
             try:
