@@ -51,6 +51,14 @@ def empty_caches() -> None:
     forget_page_counts()
 
 
+@pytest.fixture(autouse=True)
+def audit_files(settings: Any, tmp_path: Any) -> None:
+    """The audit key and anchor of each test live in its scratch directory, never in var/."""
+    settings.KINERJA_AUDIT_KEY = ""
+    settings.KINERJA_AUDIT_KEY_FILE = tmp_path / "audit.key"
+    settings.KINERJA_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor.json"
+
+
 @pytest.fixture
 def wonoasih(db: Any) -> Any:
     from kinerja.test import load_wonoasih

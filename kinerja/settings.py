@@ -303,3 +303,22 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
     "kinerja.surveys.publicpost.PublicPostGuard",
 )
+
+# -- Audit chain integrity, approvals, recompute concurrency (docs/configuration.md, "Audit
+# integrity and approvals") --
+# The audit chain's HMAC key: from the environment, else a key generated once into this file
+# (mode 600). Either way it is kept outside the database, so whoever can write the database
+# alone cannot forge the chain.
+KINERJA_AUDIT_KEY = os.environ.get("KINERJA_AUDIT_KEY", "")
+KINERJA_AUDIT_KEY_FILE = Path(os.environ.get("KINERJA_AUDIT_KEY_FILE", VAR_DIR / "audit.key"))
+# The chain's count and last hash, rewritten after every commit that appended to the chain:
+# a tail removed from the database (and the head row rewound) no longer matches it.
+KINERJA_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("KINERJA_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchor.json")
+)
+# Separation of duties: the approver of a year differs from its submitter, unless a one-person
+# office turns this on (each self-approval is then logged as such in the audit chain).
+KINERJA_ALLOW_SELF_APPROVAL = env_bool("KINERJA_ALLOW_SELF_APPROVAL", False)
+# One recompute per plan at a time: how long a second one waits for the first to finish
+# before it is told that one is running.
+KINERJA_RECOMPUTE_WAIT_SECONDS = float(os.environ.get("KINERJA_RECOMPUTE_WAIT_SECONDS", "10"))

@@ -1,9 +1,13 @@
 """Consistent backups while the app runs: the database and the media files in one tar.gz.
 
 SQLite is copied with its online backup API (a consistent snapshot even while others write);
-PostgreSQL with ``pg_dump -Fc`` (one snapshot transaction). The archive holds manifest.json
-(format, engine, checksums), the database file and media/…; ``restore`` checks all of that before
-it touches anything, and refuses a database that already has users unless forced.
+PostgreSQL with ``pg_dump -Fc`` (one snapshot transaction). The archive holds the database file,
+media/… and, last, manifest.json (format, engine, checksums, the audit chain's anchor, the media
+files that vanished while the backup ran); ``restore`` checks all of that before it touches
+anything, and refuses a database that already has users unless forced.
+
+Evidence files can be deleted while a backup runs (an operator removes an activity): such a file
+is skipped and named in the manifest, not a reason to fail the whole backup.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
+
+from kinerja.audit.anchor import Anchor, AnchorError, write_anchor
+from kinerja.audit.chain import last_link, write_anchor_now
 
 FORMAT = "kinerja-backup/1"
 DB_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
@@ -101,25 +108,36 @@ def do_backup(archive: Path, progress: Progress = no_progress) -> dict[str, Any]
         raise BackupError(f"backups of {engine} databases are not supported")
     archive = archive.resolve()
     archive.parent.mkdir(parents=True, exist_ok=True)
+    # Read before the dump: the chain only grows, so the dump holds at least this entry.
+    anchor = last_link()
     with tempfile.TemporaryDirectory(prefix="kinerja-backup-") as tmp:
         db_file = Path(tmp) / DB_NAMES[engine]
         dump_database(db_file)
         files = media_files()
         root = Path(settings.MEDIA_ROOT)
-        manifest = {
-            "format": FORMAT,
-            "engine": engine,
-            "created_at": timezone.now().isoformat(),
-            "database": {"file": db_file.name, "sha256": sha256_of(db_file)},
-            "media_files": len(files),
-        }
-        (Path(tmp) / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        vanished: list[str] = []
         partial = archive.with_name(archive.name + ".partial")
         with tarfile.open(partial, "w:gz") as tar:
-            tar.add(Path(tmp) / "manifest.json", arcname="manifest.json")
             tar.add(db_file, arcname=db_file.name)
             for path in progress(files, len(files)):
-                tar.add(path, arcname=f"media/{path.relative_to(root).as_posix()}")
+                name = path.relative_to(root).as_posix()
+                try:
+                    tar.add(path, arcname=f"media/{name}")
+                except FileNotFoundError:
+                    vanished.append(name)  # deleted since it was listed
+            manifest = {
+                "format": FORMAT,
+                "engine": engine,
+                "created_at": timezone.now().isoformat(),
+                "database": {"file": db_file.name, "sha256": sha256_of(db_file)},
+                "media_files": len(files) - len(vanished),
+                "vanished_media_files": vanished,
+                "audit": (anchor or Anchor(0, "0" * 64)).as_dict(),
+            }
+            (Path(tmp) / "manifest.json").write_text(
+                json.dumps(manifest, indent=2), encoding="utf-8"
+            )
+            tar.add(Path(tmp) / "manifest.json", arcname="manifest.json")
         partial.replace(archive)
     return manifest
 
@@ -131,10 +149,31 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
         raise BackupError("not a Kinerja backup: manifest.json is missing") from exc
     if member is None:
         raise BackupError("not a Kinerja backup: manifest.json is not a file")
-    manifest: dict[str, Any] = json.loads(member.read().decode("utf-8"))
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"unknown backup format {manifest.get('format')!r} (expected {FORMAT})")
+    return checked_manifest(member.read())
+
+
+def checked_manifest(data: bytes) -> dict[str, Any]:
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(f"not a Kinerja backup: manifest.json is not JSON ({exc})") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"unknown backup format {found!r} (expected {FORMAT})")
     return manifest
+
+
+def manifest_of(path: Path) -> dict[str, Any]:
+    """The manifest of a backup archive, or a manifest.json taken out of one."""
+    if not path.is_file():
+        raise BackupError(f"{path}: no such file")
+    if path.suffix == ".json":
+        return checked_manifest(path.read_bytes())
+    try:
+        with tarfile.open(path, "r:gz") as tar:
+            return read_manifest(tar)
+    except (tarfile.TarError, OSError) as exc:
+        raise BackupError(f"{path}: not a readable tar.gz archive ({exc})") from exc
 
 
 def database_has_users() -> bool:
@@ -204,5 +243,16 @@ def do_restore(archive: Path, force: bool = False) -> dict[str, Any]:
             raise BackupError("the database file in the archive is missing or damaged")
         restore_database(engine, db_file)
         kept = restore_media(Path(tmp) / "media")
+    restore_anchor(manifest)
     manifest["previous_media"] = str(kept) if kept else None
     return manifest
+
+
+def restore_anchor(manifest: dict[str, Any]) -> None:
+    """The anchor file follows the restored database, which may be older than the anchor:
+    the count and last hash the backup recorded (a backup made before manifests carried them:
+    the restored chain's own)."""
+    try:
+        write_anchor(Anchor.from_dict(manifest.get("audit"), "the manifest"), force=True)
+    except AnchorError:
+        write_anchor_now(force=True)

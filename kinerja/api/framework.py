@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from kinerja.accounts.views import hash_key
 MAX_BODY_BYTES = 256 * 1024  # a JSON body of the API is a few hundred bytes
 LAST_USED_EVERY = timedelta(minutes=1)  # write "last used" at most once a minute per key
 MAX_LIMIT = 500
+no_nul = ProhibitNullCharactersValidator()
 
 
 class ApiError(Exception):
@@ -189,7 +191,16 @@ def validated(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any)
         if field is None:
             errors[name] = [_("Unknown field.")]
         elif getattr(field, "accepts_list", False):
-            data[name] = value
+            # Django checks scalars for NUL characters; a list's strings bypass that check, and
+            # PostgreSQL refuses NUL in text (a 500 when the list is looked up).
+            try:
+                for item in value if isinstance(value, list) else []:
+                    if isinstance(item, str):
+                        no_nul(item)
+            except ValidationError as exc:
+                errors[name] = list(exc.messages)
+            else:
+                data[name] = value
         elif isinstance(value, dict | list):
             errors[name] = [_("Expected a single value, not a list or an object.")]
         elif value is not None:

@@ -20,9 +20,9 @@ from kinerja.community.models import Activity, Group
 from kinerja.plan.models import Indicator, Plan
 from kinerja.results.actions import do_save_manual_value
 from kinerja.results.models import ManualValue, Result
-from kinerja.surveys.actions import SurveyRefused, do_submit_response
+from kinerja.surveys.actions import SurveyRefused, build_response, do_submit_response
 from kinerja.surveys.analysis import period_result
-from kinerja.surveys.models import Response, Service
+from kinerja.surveys.models import SCORE_FIELDS, Response, Service
 from kinerja_core.errors import CoreError
 from kinerja_core.periods import Period
 
@@ -186,6 +186,16 @@ def submit_response(request: HttpRequest, slug: str) -> Any:
         )
     except SurveyRefused as exc:
         raise ApiError(409, "refused", str(exc)) from exc
+    if not created and not same_response(response, service, form):
+        raise ApiError(
+            422,
+            "idempotency_key_reused",
+            _(
+                "This idempotency key was already used for a different response; the stored "
+                "response is unchanged. Send a new key for a new response."
+            ),
+            {"idempotency_key": [_("Already used with another body.")]},
+        )
     return {
         "_created": created,
         "id": response.pk,
@@ -193,6 +203,27 @@ def submit_response(request: HttpRequest, slug: str) -> Any:
         "submitted_at": response.submitted_at.isoformat(),
         "created": created,
     }
+
+
+# What a replayed request must repeat to get the stored response back: the service, every
+# answer and the time (when the replay gives none, the first call's time stands).
+REPLAYED_FIELDS = (
+    "service_id",
+    *SCORE_FIELDS,
+    *("gender", "age", "education", "occupation", "suggestion", "submitted_at"),
+)
+
+
+def same_response(stored: Response, service: Service, form: Any) -> bool:
+    """Whether a request that reused ``stored``'s idempotency key asked for that response (as
+    the survey would store it: the same rules build both)."""
+    wanted = build_response(
+        service,
+        form.answer(),
+        submitted_at=form.cleaned_data.get("submitted_at") or stored.submitted_at,
+        channel=stored.channel,
+    )
+    return all(getattr(stored, name) == getattr(wanted, name) for name in REPLAYED_FIELDS)
 
 
 @endpoint({"POST": True})

@@ -4,8 +4,8 @@ Model history itself (every version of a tracked row) is kept by django-simple-h
 historical models of every tracked model are registered here (see ``tracked.py``) so that all
 history tables and their migrations live in this app. Each historical record also appends one
 ``AuditEntry``; entries form a chain (each hash covers the entry's content and the previous
-entry's hash), so an entry edited or removed in the database afterwards is detected by
-``kinerja audit verify``.
+entry's hash, keyed with a secret kept outside the database, see ``chain.py``), so an entry
+edited or removed in the database afterwards is detected by ``kinerja audit verify``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ class AuditEntry(models.Model):
         ACCESS_REFUSED = "access_refused", _("access refused")
         SECURITY = "security", _("security setting changed")
         IMPORT = "import", _("file imported")
+        # Where the chain starts to be keyed: the entries before it were hashed without a key.
+        SEAL = "seal", _("chain sealed with the audit key")
+        SELF_APPROVAL = "self_approval", _("year approved by its own submitter")
 
     seq = models.PositiveBigIntegerField(_("number"), unique=True)
     at = models.DateTimeField(_("time"), db_index=True)

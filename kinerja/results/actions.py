@@ -26,6 +26,8 @@ from simple_history.utils import bulk_update_with_history
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.audit import chain
+from kinerja.audit.models import AuditEntry
 from kinerja.plan.models import Indicator, Plan
 from kinerja_core.periods import Period, quarters
 
@@ -40,6 +42,7 @@ from .models import (
     YearLock,
     period_values,
 )
+from .recompute_lock import recompute_transaction
 from .storage import create_results
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
@@ -120,14 +123,18 @@ def compute_outcomes(
 def do_recompute(
     plan: Plan, years: Iterable[int] | None = None, progress: Progress = no_progress
 ) -> RecomputeSummary:
-    """Compute every indicator of ``plan`` for every unit and period and store what changed."""
+    """Compute every indicator of ``plan`` for every unit and period and store what changed.
+
+    One recompute of a plan at a time: a second one waits for the first (a bounded time), then
+    runs on what the first stored, or raises ``RecomputeBusy`` (see recompute_lock.py).
+    """
     periods = recompute_periods(plan, years)
     year_set = {p.year for p in periods}
     summary = RecomputeSummary(plan.code)
-    now = timezone.now()
     # Stored reasons and labels are text: fix the language so a recompute by an English-speaking
     # user does not "change" every row.
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+    with translation.override(settings.LANGUAGE_CODE), recompute_transaction(plan):
+        now = timezone.now()
         locked = set(
             YearLock.objects.filter(plan=plan, year__in=year_set).values_list("year", flat=True)
         )
@@ -295,6 +302,38 @@ STEPS: dict[str, Step] = {
 }
 
 
+SELF_APPROVAL_REFUSED = gettext_lazy(
+    "You submitted %(year)s yourself: another person must approve it (separation of duties)."
+)
+
+
+def is_own_submission(row: YearApproval | None, user: User) -> bool:
+    """Whether ``user`` submitted the year now waiting in ``row``."""
+    return row is not None and row.submitted_by_id is not None and row.submitted_by_id == user.pk
+
+
+def self_approval_refused(row: YearApproval | None, user: User) -> bool:
+    """Separation of duties: nobody approves what they submitted, unless a one-person office
+    turned that off (KINERJA_ALLOW_SELF_APPROVAL; see docs/security.md)."""
+    return is_own_submission(row, user) and not settings.KINERJA_ALLOW_SELF_APPROVAL
+
+
+def log_self_approval(plan: Plan, row: YearApproval, user: User) -> None:
+    chain.append(
+        AuditEntry.Action.SELF_APPROVAL,
+        actor=user,
+        model="results.yearapproval",
+        object_id=str(row.pk),
+        object_repr=str(row),
+        unit_path=plan.unit.path,
+        changes={"plan": plan.code, "year": row.year, "submitted_by": user.get_username()},
+        reason=(
+            "approved by the person who submitted it: self-approval is allowed on this "
+            "installation (KINERJA_ALLOW_SELF_APPROVAL, a one-person office)"
+        ),
+    )
+
+
 def check_plan_year(plan: Plan, year: int) -> None:
     if year not in plan_years(plan):
         raise ValidationError(
@@ -323,6 +362,9 @@ def move_year(plan: Plan, year: int, user: User, to: str, note: str) -> YearAppr
         row = YearApproval(plan=plan, year=year)
     if row.status not in step.allowed_from:
         raise ValidationError(step.refusal % {"year": year, "status": row.get_status_display()})
+    own_approval = to == State.APPROVED and is_own_submission(row, user)
+    if own_approval and self_approval_refused(row, user):
+        raise ValidationError(SELF_APPROVAL_REFUSED % {"year": year})
     now = timezone.now()
     if to == State.SUBMITTED:
         row.submitted_by, row.submitted_at = user, now  # type: ignore[assignment]
@@ -333,6 +375,8 @@ def move_year(plan: Plan, year: int, user: User, to: str, note: str) -> YearAppr
     row._change_reason = row.note[:REASON_LENGTH]  # type: ignore[attr-defined]
     row._history_user = user  # type: ignore[attr-defined]
     row.save()
+    if own_approval:
+        log_self_approval(plan, row, user)
     return row
 
 
@@ -357,12 +401,14 @@ def do_return_year(plan: Plan, year: int, user: User, note: str) -> YearApproval
 
 
 @transaction.atomic
-def do_lock_year(plan: Plan, year: int, user: User | None = None) -> YearLock:
+def do_lock_year(plan: Plan, year: int, user: User | None) -> YearLock:
     """Lock a reported year: from now on a recompute records differences instead of storing them.
 
-    The one place a lock is made, so its condition (the unit head approved the year) holds for
-    the page, the command and the API alike.
+    The one place a lock is made, so its conditions (the user may lock on the plan's unit, and
+    the unit head approved the year) hold for the page, the command and the API alike.
     """
+    if user is None or not access.can(user, access.LOCK, plan.unit):  # type: ignore[arg-type]
+        raise PermissionDenied(access.LOCK)
     check_plan_year(plan, year)
     existing = YearLock.objects.filter(plan=plan, year=year).first()
     if existing is not None:
@@ -376,12 +422,7 @@ def do_lock_year(plan: Plan, year: int, user: User | None = None) -> YearLock:
             % {"year": year}
         )
     lock, _created = YearLock.objects.get_or_create(
-        plan=plan,
-        year=year,
-        defaults={
-            "locked_by": user if user is not None and user.is_authenticated else None,
-            "locked_at": timezone.now(),
-        },
+        plan=plan, year=year, defaults={"locked_by": user, "locked_at": timezone.now()}
     )
     return lock
 

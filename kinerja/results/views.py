@@ -37,6 +37,7 @@ from .actions import (
     do_save_manual_value,
     do_submit_year,
     plan_years,
+    self_approval_refused,
 )
 from .dashboard import dashboard_data
 from .drilldown import input_rows
@@ -44,6 +45,7 @@ from .forms import ApplyForm, ApprovalNoteForm, ManualValueForm
 from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
 from .quarterly import quarterly_data
 from .queries import bands_of, latest_year
+from .recompute_lock import RecomputeBusy
 
 
 def visible_plans(request: HttpRequest) -> QuerySet[Plan]:
@@ -123,8 +125,12 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recompute(request: HttpRequest, code: str) -> HttpResponse:
     plan = plan_for(request, code, access.EDIT_RESULTS)
-    summary = do_recompute(plan)
-    messages.success(request, _("Results recomputed: %(summary)s") % {"summary": summary})
+    try:
+        summary = do_recompute(plan)
+    except RecomputeBusy as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Results recomputed: %(summary)s") % {"summary": summary})
     target = request.POST.get("next") or reverse("home")
     if not target.startswith("/") or target.startswith("//"):
         target = reverse("home")
@@ -223,6 +229,7 @@ def year_card(
     lock: YearLock | None,
     approval: YearApproval | None,
     rights: dict[str, bool],
+    user: Any,
 ) -> dict[str, Any]:
     """What the lock page shows of one year and which buttons the user gets (by the same
     rules as the actions, so a button never leads to a refusal)."""
@@ -232,6 +239,7 @@ def year_card(
     def may(to: str) -> bool:
         return lock is None and rights[STEPS[to].action] and status in STEPS[to].allowed_from
 
+    own = may(State.APPROVED) and self_approval_refused(approval, user)
     return {
         "year": year,
         "lock": lock,
@@ -239,7 +247,8 @@ def year_card(
         "status": status,
         "status_label": State(status).label,
         "may_submit": may(State.SUBMITTED),
-        "may_approve": may(State.APPROVED),
+        "may_approve": may(State.APPROVED) and not own,
+        "own_submission": own,
         "may_return": may(State.RETURNED),
         "may_lock": lock is None and rights[access.LOCK] and status == State.APPROVED,
         "trail": [],
@@ -258,7 +267,10 @@ def locks(request: HttpRequest, code: str) -> HttpResponse:
         for a in YearApproval.objects.filter(plan=plan).select_related("submitted_by", "decided_by")
     }
     rights = approval_rights(request, plan)
-    years = {y: year_card(y, year_locks.get(y), approvals.get(y), rights) for y in plan_years(plan)}
+    years = {
+        y: year_card(y, year_locks.get(y), approvals.get(y), rights, request.user)
+        for y in plan_years(plan)
+    }
     # Each submission, return and approval with its note, oldest first, from the row's history.
     trail = YearApproval.history.filter(plan=plan).select_related("history_user")  # type: ignore[attr-defined]
     for step in trail.order_by("history_date", "history_id"):

@@ -91,7 +91,7 @@ def put(plan: Plan, name: str, unit: str, period: str, value: str | int) -> None
     )
 
 
-def approve(plan: Plan, year: int, user: Any) -> None:
-    """Submit and approve ``year`` as ``user`` (a superuser may do both): a lock needs it."""
-    do_submit_year(plan, year, user)
-    do_approve_year(plan, year, user)
+def approve(plan: Plan, year: int, submitter: Any, approver: Any) -> None:
+    """Submit ``year`` as one user and approve it as another: a lock needs it."""
+    do_submit_year(plan, year, submitter)
+    do_approve_year(plan, year, approver)

@@ -105,7 +105,7 @@ def test_it_refuses_to_lock_a_year_before_the_head_approves_it(uji, staff) -> No
         do_lock_year(uji, 2021, head)  # submitted
     do_return_year(uji, 2021, head, "Periksa lagi")
     with pytest.raises(ValidationError, match=message):
-        do_lock_year(uji, 2021, None)  # returned; a command (no user) is held to it too
+        do_lock_year(uji, 2021, head)  # returned
     assert not YearLock.objects.exists()
     # Approval belongs to its year: 2021 approved does not open 2022.
     do_submit_year(uji, 2021, planner)

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from simple_history.models import HistoricalRecords
 
+from kinerja.accounts.models import Role
 from kinerja.results.actions import (
     do_apply_pending,
     do_lock_year,
@@ -14,6 +15,7 @@ from kinerja.results.actions import (
 )
 from kinerja.results.models import PendingChange, Result, ResultChange, YearLock
 from kinerja.results.tests.plans import COVERAGE, GROWTH, approve, load, put
+from kinerja.test import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +99,11 @@ def test_it_keeps_a_locked_year_until_a_logged_reapply(people) -> None:
     put(plan, "served", "kec-uji", "2021", 30)
     put(plan, "registered", "kec-uji", "2021", 60)
     do_recompute(plan)
-    approve(plan, 2021, people["admin"])
-    lock = do_lock_year(plan, 2021, people["head"])
+    head = make_user("kepala-uji", Role.HEAD, plan.unit)
+    approve(plan, 2021, people["admin"], head)
+    lock = do_lock_year(plan, 2021, head)
     assert YearLock.objects.get(plan=plan, year=2021) == lock
-    assert do_lock_year(plan, 2021, people["head"]) == lock  # locking twice is harmless
+    assert do_lock_year(plan, 2021, head) == lock  # locking twice is harmless
     stored = Result.objects.get(
         plan=plan, indicator__code="I1", unit__code="kec-uji", period_key="2021"
     )
@@ -140,8 +143,9 @@ def test_it_drops_a_pending_change_when_the_data_is_corrected_back(people) -> No
     put(plan, "served", "kec-uji", "2021", 30)
     put(plan, "registered", "kec-uji", "2021", 60)
     do_recompute(plan)
-    approve(plan, 2021, people["admin"])
-    do_lock_year(plan, 2021, people["head"])
+    head = make_user("kepala-uji", Role.HEAD, plan.unit)
+    approve(plan, 2021, people["admin"], head)
+    do_lock_year(plan, 2021, head)
     put(plan, "served", "kec-uji", "2021", 31)
     do_recompute(plan)
     assert PendingChange.objects.count() == 1
@@ -153,7 +157,7 @@ def test_it_drops_a_pending_change_when_the_data_is_corrected_back(people) -> No
 def test_it_refuses_to_lock_a_year_outside_the_plan(people) -> None:
     plan = load(COVERAGE)
     with pytest.raises(ValidationError):
-        do_lock_year(plan, 2030, people["head"])
+        do_lock_year(plan, 2030, people["admin"])
 
 
 def test_its_history_rows_name_the_user_of_the_request(people, rf) -> None:

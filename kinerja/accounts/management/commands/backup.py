@@ -30,3 +30,13 @@ class Command(BaseCommand):
                 f"wrote {path}: {manifest['engine']} database and {manifest['media_files']} media files"
             )
         )
+        vanished = manifest["vanished_media_files"]
+        if vanished:
+            # Deleted while the backup ran: not an error, but the archive does not hold them.
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(vanished)} media files were deleted while the backup ran and are not "
+                    f"in it (listed in its manifest.json): {', '.join(vanished[:10])}"
+                    + (" …" if len(vanished) > 10 else "")
+                )
+            )

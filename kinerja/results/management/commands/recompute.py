@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from kinerja.plan.models import Plan
 from kinerja.results.actions import do_recompute
 from kinerja.results.commandline import add_plan_year, resolve_plan, resolve_year
+from kinerja.results.recompute_lock import RecomputeBusy
 
 
 class Command(BaseCommand):
@@ -44,5 +45,8 @@ class Command(BaseCommand):
                     disable=None,  # no bar when not on a terminal
                 )
 
-            summary = do_recompute(plan, years, progress)
+            try:
+                summary = do_recompute(plan, years, progress)
+            except RecomputeBusy as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(str(summary))
