@@ -237,3 +237,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KINERJA_LOG_LEVEL", "WARNING")},
 }
+
+# Long imports and background jobs (docs/security.md): an import stores its rows in short
+# transactions of this many rows, so no other writer (a citizen's form) waits behind it for
+# long; a running import silent this long (or whose process is gone) is abandoned and cleaned up.
+KINERJA_IMPORT_CHUNK_ROWS = max(1, int(os.environ.get("KINERJA_IMPORT_CHUNK_ROWS", 5000)))
+KINERJA_IMPORT_STALE_SECONDS = int(os.environ.get("KINERJA_IMPORT_STALE_SECONDS", 300))
