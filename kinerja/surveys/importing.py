@@ -343,22 +343,31 @@ class _ForkedRows:
         self.builder = builder
         self.text = text
 
-    def _produce(self, send: Any) -> None:
+    def _produce(self, send: Any, receive: Any) -> None:
+        # Only the parent reads: with this copy of the reading end closed, a parent that dies
+        # (killed mid-import) breaks the pipe and this process ends, instead of blocking on a
+        # full pipe forever.
+        receive.close()
         try:
-            for rows in self.builder.chunks(self.text):
-                send.send(("rows", rows))
-            send.send(("done", self.builder.sums))
-        except InputError as exc:
-            send.send(("problems", exc.problems))
-        except UnicodeDecodeError:
-            send.send(("undecodable", None))
-        except BaseException:
-            send.send(("failed", traceback.format_exc()))
+            try:
+                for rows in self.builder.chunks(self.text):
+                    send.send(("rows", rows))
+                send.send(("done", self.builder.sums))
+            except InputError as exc:
+                send.send(("problems", exc.problems))
+            except UnicodeDecodeError:
+                send.send(("undecodable", None))
+            except BrokenPipeError:
+                raise
+            except BaseException:
+                send.send(("failed", traceback.format_exc()))
+        except BrokenPipeError:
+            return  # the parent is gone: nobody to tell
 
     def chunks(self) -> Iterator[list[tuple[Any, ...]]]:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=self._produce, args=(send,), daemon=True)
+        child = context.Process(target=self._produce, args=(send, receive), daemon=True)
         child.start()
         send.close()
         try:
