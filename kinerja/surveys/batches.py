@@ -50,7 +50,7 @@ def owner_here() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _process_gone(owner: str) -> bool:
+def process_gone(owner: str) -> bool:
     """Whether the owner ran on this host and its process no longer exists."""
     host, _sep, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
@@ -72,7 +72,7 @@ def is_abandoned(batch: ImportBatch, now: Any = None) -> bool:
     now = now or timezone.now()
     stale = timedelta(seconds=settings.KINERJA_IMPORT_STALE_SECONDS)
     touched = batch.touched_at or batch.created_at
-    return touched < now - stale or _process_gone(batch.owner)
+    return touched < now - stale or process_gone(batch.owner)
 
 
 def open_batch(unit: OrgUnit, filename: str, user: Any) -> ImportBatch:

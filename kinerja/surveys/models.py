@@ -10,6 +10,7 @@ breakdowns and suggestions, through the (unit, day) index.
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -325,3 +326,60 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.element}: {self.action[:40]}"
+
+
+class ImportJob(models.Model):
+    """A large survey file imported in the background: who asked, how far it got, its outcome.
+
+    The page stores the upload under ``KINERJA_IMPORT_UPLOAD_DIR`` and enqueues the job
+    (``jobs.py``); ``kinerja worker`` runs it and deletes the file. Only the uploader and the
+    unit's administrators see it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("finished")
+        REFUSED = "refused", _("refused")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="+")
+    user = models.ForeignKey("auth.User", models.CASCADE, related_name="+")
+    filename = models.CharField(_("file"), max_length=300)
+    # The stored upload's name in KINERJA_IMPORT_UPLOAD_DIR; empty once the job has ended.
+    path = models.CharField(max_length=100, blank=True)
+    dry_run = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, default="id")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    inserted = models.PositiveIntegerField(null=True, blank=True)
+    skipped = models.PositiveIntegerField(null=True, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    # The worker process ("host:pid") running it: one gone mid-job leaves it to be failed.
+    owner = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background survey import")
+        verbose_name_plural = _("background survey imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state not in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def rows(self) -> int:
+        return self.rows_done
+
+    @property
+    def percent(self) -> int | None:
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_done * 100 // self.rows_total)
