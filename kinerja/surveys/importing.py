@@ -2,12 +2,35 @@
 
 Both formats go through the core reader (``kinerja_core.survey_csv``), so a spreadsheet gets
 exactly the checks and messages of a CSV: XLSX rows are first written out as CSV rows with the
-same row numbers. The whole file is checked while it is stored; one problem anywhere means the
-transaction is rolled back and every problem is reported.
+same row numbers. The whole file is checked while it is stored; one problem anywhere means
+nothing of it is kept and every problem is reported.
 
 Each row's idempotency key is a hash of the unit, the row's content and how many identical rows
 came before it in the file, so importing the same file again (or a longer version of it) adds
 only the new rows, while two genuinely identical paper forms still count twice.
+
+Writing in short transactions. A file of a million rows must not hold the database's write
+lock (SQLite has one) for its whole length: a citizen's form would wait behind it and fail.
+So the rows are stored ``KINERJA_IMPORT_CHUNK_ROWS`` at a time, each chunk in its own short
+transaction (about a tenth of a second at the default 5 000), under an import batch in state
+RUNNING (``batches``):
+
+- no reader sees them: ``Response.objects`` hides every batch that is not COMMITTED, which
+  covers pages, exports, the API, the admin, ``rollup.rebuild`` and the duplicate check of a
+  check-only run; the rollup is not touched while rows are stored;
+- the rollup delta is summed as the rows are built; one last short transaction marks the batch
+  COMMITTED, adds the delta and writes the audit entry, so the file becomes visible and counted
+  at once (``rollup.tally_for`` stays exact at every moment);
+- a refused file's chunks are deleted a chunk at a time before the problems are reported; a
+  killed import leaves a RUNNING batch that nothing counts, which the next import (or
+  ``kinerja survey clean-imports``, or the worker's start) deletes the same way;
+- two imports of one unit never run at once (their keys share the unit's namespace).
+
+Keys are unique per (unit, day), not globally: with one index of hashes over all responses,
+each row of a chunk landed on another page of that index, and every commit rewrote thousands of
+pages (a chunked import ran at half the speed of one transaction). Per unit and day, a file in
+time order touches a few pages per chunk, and the chunked import keeps the one-transaction
+speed (measured on 500 000 rows into 2 M: as fast as before or faster).
 """
 
 from __future__ import annotations

@@ -341,3 +341,31 @@ def test_it_answers_a_citizen_within_a_second_while_a_long_import_runs(
     out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err
     assert "stored 40000 new responses" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_still_recognises_a_file_imported_before_the_keys_moved(kec: Any, service: Any) -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(target: str) -> None:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("surveys", target)])
+
+    data = csv_text(worked_rows()).encode()
+    assert import_bytes(kec, data, "a.csv").inserted == 29
+    legacy = "SELECT COUNT(*) FROM surveys_response WHERE idempotency_key LIKE 'import:%'"
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("surveys")[0][1]
+    try:
+        migrate("0002_response_fk_indexes_in_composites")  # where keys were global
+        with connection.cursor() as cursor:
+            cursor.execute(legacy)
+            assert cursor.fetchone()[0] == 29
+    finally:
+        migrate(latest)
+    with connection.cursor() as cursor:
+        cursor.execute(legacy)
+        assert cursor.fetchone()[0] == 0
+    again = import_bytes(kec, data, "a.csv")
+    assert (again.inserted, again.skipped) == (0, 29)
