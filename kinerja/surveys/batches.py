@@ -127,7 +127,6 @@ def commit(batch: ImportBatch, rows: int, inserted: int) -> None:
     )
     if not done:
         raise Abandoned(batch.pk)
-    batch.state = COMMITTED
 
 
 def discard(batch: ImportBatch) -> None:

@@ -534,17 +534,31 @@ def _import(
             raise InputError(sorted(exc.problems, key=_sort_key)) from None
         except UnicodeDecodeError as exc:
             raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
+        if batch is not None:
+            _commit(batch, unit, filename, user, store.rows, inserted, skipped, builder, lookup)
     except BaseException:
         # Rows stored from the chunks read before the first problem were never visible; they
         # go now, a chunk at a time (or with the next import if this process cannot).
-        if batch is not None:
+        if batch is not None and batch.state != ImportBatch.State.COMMITTED:
             batches.discard(batch)
         raise
     rows = store.rows
-    if batch is None:
-        return ImportResult(rows, inserted, rows - inserted, dry_run, batch)
+    return ImportResult(rows, inserted, rows - inserted, dry_run, batch)
+
+
+def _commit(
+    batch: ImportBatch,
+    unit: OrgUnit,
+    filename: str,
+    user: Any,
+    rows: int,
+    inserted: int,
+    skipped: dict[tuple[int, Any], int],
+    builder: _RowBuilder,
+    lookup: ServiceLookup,
+) -> None:
+    """The one short transaction that makes the whole file visible and counted at once."""
     units = {service.pk: service.unit_id for service in lookup.by_key.values()}
-    # The one short transaction that makes the whole file visible and counted at once.
     with transaction.atomic():
         batches.commit(batch, rows, inserted)
         rollup.apply(
@@ -566,7 +580,7 @@ def _import(
             unit_path=unit.path,
             changes={"rows": rows, "inserted": inserted, "skipped": rows - inserted},
         )
-    return ImportResult(rows, inserted, rows - inserted, dry_run, batch)
+    batch.state = ImportBatch.State.COMMITTED
 
 
 @contextmanager

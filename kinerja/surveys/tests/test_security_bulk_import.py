@@ -71,6 +71,23 @@ def test_it_keeps_a_refused_import_invisible_uncounted_and_then_gone(
 
 
 @pytest.mark.django_db
+def test_it_discards_the_rows_when_the_last_transaction_fails(
+    kec: Any, service: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kinerja.audit import chain
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    settings.KINERJA_IMPORT_CHUNK_ROWS = 10
+    monkeypatch.setattr(chain, "append", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_bytes(kec, many_rows(25).encode(), "a.csv")
+    assert Response.stored.count() == 0 and DailyTally.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_it_shows_a_chunked_import_only_once_it_is_committed(
     kec: Any, service: Any, settings: Any
 ) -> None:
