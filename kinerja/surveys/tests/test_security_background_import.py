@@ -140,11 +140,16 @@ def test_it_refuses_an_upload_over_the_limit_before_storing_anything(
     client: Client, kec: Any, service: Any, officer: Any, large: Path, settings: Any
 ) -> None:
     settings.KINERJA_IMPORT_MAX_UPLOAD_BYTES = 1000
-    client.force_login(officer)
-    # Far over: refused from the request's declared length, before the body is read.
-    huge = upload(client, kec, b"x" * 200_000)
+    # Far over: refused from the request's declared length, before the body is read, which
+    # the CSRF check would have done first (it reads the form's fields from the body).
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(officer)
+    huge = upload(strict, kec, b"x" * 200_000)
     assert huge.status_code == 413
     assert "lebih besar dari" in huge.content.decode()
+    # Within the limit, the CSRF check still applies.
+    assert upload(strict, kec, b"x" * 100).status_code == 403
+    client.force_login(officer)
     # Just over: refused by the form.
     over = upload(client, kec, csv_text(worked_rows()).encode())
     assert over.status_code == 200 and "lebih besar dari" in over.content.decode()
