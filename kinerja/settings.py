@@ -322,3 +322,28 @@ KINERJA_ALLOW_SELF_APPROVAL = env_bool("KINERJA_ALLOW_SELF_APPROVAL", False)
 # One recompute per plan at a time: how long a second one waits for the first to finish
 # before it is told that one is running.
 KINERJA_RECOMPUTE_WAIT_SECONDS = float(os.environ.get("KINERJA_RECOMPUTE_WAIT_SECONDS", "10"))
+
+# Long imports and background jobs (docs/security.md): an import stores its rows in short
+# transactions of this many rows, so no other writer (a citizen's form) waits behind it for
+# long; a running import silent this long (or whose process is gone) is abandoned and cleaned up.
+KINERJA_IMPORT_CHUNK_ROWS = max(1, int(os.environ.get("KINERJA_IMPORT_CHUNK_ROWS", 5000)))
+KINERJA_IMPORT_STALE_SECONDS = int(os.environ.get("KINERJA_IMPORT_STALE_SECONDS", 300))
+# Uploads through the web: refused above the maximum (before the body is read); above the
+# inline size they go to a background job (``kinerja worker``) with a progress page instead of
+# running inside the request, where a large file met the server's 60 s timeout.
+KINERJA_IMPORT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("KINERJA_IMPORT_MAX_UPLOAD_BYTES", 256 * 1024 * 1024)
+)
+KINERJA_IMPORT_INLINE_MAX_BYTES = int(
+    os.environ.get("KINERJA_IMPORT_INLINE_MAX_BYTES", 1024 * 1024)
+)
+KINERJA_IMPORT_UPLOAD_DIR = Path(os.environ.get("KINERJA_IMPORT_UPLOAD_DIR", VAR_DIR / "imports"))
+# Background jobs: Django's task framework (the django-tasks backport until Django 6) with its
+# database backend, so SQLite and PostgreSQL need no extra server.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KINERJA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

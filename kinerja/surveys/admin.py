@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     DailyTally,
@@ -59,7 +60,12 @@ class DailyTallyAdmin(ResponseAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["filename", "unit", "created_at", "rows", "inserted"]
+    list_display = ["filename", "unit", "created_at", "state", "rows", "inserted"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
+        # Deleting a batch unlinks its rows (SET_NULL), which would show the rows of one not
+        # yet committed; abandoned batches go with ``kinerja survey clean-imports``.
+        return obj is not None and obj.state == ImportBatch.State.COMMITTED
 
 
 @admin.register(ReceiptCode)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -296,3 +297,16 @@ class FollowUpForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
     dry_run = forms.BooleanField(label=_("Check only, store nothing"), required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.KINERJA_IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_large_message())
+        return upload
+
+
+def too_large_message() -> str:
+    limit = settings.KINERJA_IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024)
+    return _("The file is larger than %(limit)s MB; split it into smaller files.") % {
+        "limit": f"{limit:g}"
+    }

@@ -2,12 +2,35 @@
 
 Both formats go through the core reader (``kinerja_core.survey_csv``), so a spreadsheet gets
 exactly the checks and messages of a CSV: XLSX rows are first written out as CSV rows with the
-same row numbers. The whole file is checked while it is stored; one problem anywhere means the
-transaction is rolled back and every problem is reported.
+same row numbers. The whole file is checked while it is stored; one problem anywhere means
+nothing of it is kept and every problem is reported.
 
 Each row's idempotency key is a hash of the unit, the row's content and how many identical rows
 came before it in the file, so importing the same file again (or a longer version of it) adds
 only the new rows, while two genuinely identical paper forms still count twice.
+
+Writing in short transactions. A file of a million rows must not hold the database's write
+lock (SQLite has one) for its whole length: a citizen's form would wait behind it and fail.
+So the rows are stored ``KINERJA_IMPORT_CHUNK_ROWS`` at a time, each chunk in its own short
+transaction (about a tenth of a second at the default 5 000), under an import batch in state
+RUNNING (``batches``):
+
+- no reader sees them: ``Response.objects`` hides every batch that is not COMMITTED, which
+  covers pages, exports, the API, the admin, ``rollup.rebuild`` and the duplicate check of a
+  check-only run; the rollup is not touched while rows are stored;
+- the rollup delta is summed as the rows are built; one last short transaction marks the batch
+  COMMITTED, adds the delta and writes the audit entry, so the file becomes visible and counted
+  at once (``rollup.tally_for`` stays exact at every moment);
+- a refused file's chunks are deleted a chunk at a time before the problems are reported; a
+  killed import leaves a RUNNING batch that nothing counts, which the next import (or
+  ``kinerja survey clean-imports``, or the worker's start) deletes the same way;
+- two imports of one unit never run at once (their keys share the unit's namespace).
+
+Keys are unique per (unit, day), not globally: with one index of hashes over all responses,
+each row of a chunk landed on another page of that index, and every commit rewrote thousands of
+pages (a chunked import ran at half the speed of one transaction). Per unit and day, a file in
+time order touches a few pages per chunk, and the chunked import keeps the one-transaction
+speed (measured on 500 000 rows into 2 M: as fast as before or faster).
 """
 
 from __future__ import annotations
@@ -25,6 +48,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,11 +62,10 @@ from kinerja.web.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.survey_csv import Record, iter_survey_records
 
-from . import rollup
+from . import batches, rollup
 from .actions import NOON
 from .models import CODES, SCORE_FIELDS, ImportBatch, Response, Service
 
-CHUNK = 5000
 # Every column of a response row, in the order ``_RowBuilder.rows`` fills them.
 COLUMNS = (
     "service_id",
@@ -58,14 +81,18 @@ COLUMNS = (
     *SCORE_FIELDS,
     "suggestion",
     "batch_id",
-    "idempotency_key",
+    "import_key",
     "created_at",
 )
 # Where the rollup key, scores and idempotency key sit in a stored row.
-SERVICE_AT, DAY_AT, KEY_AT = (COLUMNS.index(c) for c in ("service_id", "day", "idempotency_key"))
+SERVICE_AT, UNIT_AT, DAY_AT, KEY_AT = (
+    COLUMNS.index(c) for c in ("service_id", "unit_id", "day", "import_key")
+)
 SCORES_AT = slice(COLUMNS.index(SCORE_FIELDS[0]), COLUMNS.index(SCORE_FIELDS[-1]) + 1)
 MORNING, AFTERNOON = Response.Session.MORNING.value, Response.Session.AFTERNOON.value
 IMPORT_CHANNEL = Response.Channel.IMPORT.value
+# Keys looked up in one statement (SQLite allows 32 766 parameters in all).
+PRESENT_KEYS = 1000
 # Distinct submission times whose stored form is remembered (see _RowBuilder.times).
 TIMES_KEPT = 100_000
 # SQLite page cache of the importing connection, in KiB: every new idempotency key lands at a
@@ -322,8 +349,9 @@ class _RowBuilder:
 
     def chunks(self, text: IO[str]) -> Iterator[list[tuple[Any, ...]]]:
         """The file's rows, checked and built, a chunk at a time (InputError at the end)."""
+        size = settings.KINERJA_IMPORT_CHUNK_ROWS  # also the rows of one write transaction
         for chunk in iter_survey_records(
-            text, chunk_size=CHUNK, check_service=self.lookup.problem, **survey_reader_limits()
+            text, chunk_size=size, check_service=self.lookup.problem, **survey_reader_limits()
         ):
             yield self.rows(chunk)
 
@@ -341,22 +369,31 @@ class _ForkedRows:
         self.builder = builder
         self.text = text
 
-    def _produce(self, send: Any) -> None:
+    def _produce(self, send: Any, receive: Any) -> None:
+        # Only the parent reads: with this copy of the reading end closed, a parent that dies
+        # (killed mid-import) breaks the pipe and this process ends, instead of blocking on a
+        # full pipe forever.
+        receive.close()
         try:
-            for rows in self.builder.chunks(self.text):
-                send.send(("rows", rows))
-            send.send(("done", self.builder.sums))
-        except InputError as exc:
-            send.send(("problems", exc.problems))
-        except UnicodeDecodeError:
-            send.send(("undecodable", None))
-        except BaseException:
-            send.send(("failed", traceback.format_exc()))
+            try:
+                for rows in self.builder.chunks(self.text):
+                    send.send(("rows", rows))
+                send.send(("done", self.builder.sums))
+            except InputError as exc:
+                send.send(("problems", exc.problems))
+            except UnicodeDecodeError:
+                send.send(("undecodable", None))
+            except BrokenPipeError:
+                raise
+            except BaseException:
+                send.send(("failed", traceback.format_exc()))
+        except BrokenPipeError:
+            return  # the parent is gone: nobody to tell
 
     def chunks(self) -> Iterator[list[tuple[Any, ...]]]:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=self._produce, args=(send,), daemon=True)
+        child = context.Process(target=self._produce, args=(send, receive), daemon=True)
         child.start()
         send.close()
         try:
@@ -382,42 +419,78 @@ class _ForkedRows:
 
 
 class _Store:
-    """Stores built rows in the current transaction; rows whose key is stored are skipped."""
+    """Stores built rows, one short transaction per chunk; rows whose key is stored are skipped.
 
-    def __init__(self, batch_id: int | None) -> None:
+    Each chunk's transaction also records the batch's progress (``batches.touch``), so a chunk
+    is stored whole or not at all, and a batch declared abandoned stops at its next chunk.
+    """
+
+    def __init__(self, batch: ImportBatch | None) -> None:
         table = connection.ops.quote_name(Response._meta.db_table)
         names = ", ".join(COLUMNS)
         marks = ", ".join(["%s"] * len(COLUMNS))
-        self.batch_id = batch_id
+        self.batch = batch
+        self.batch_id = batch.pk if batch else None
+        self.rows = 0
         self.postgresql = connection.vendor == "postgresql"
         # SQLite checks each key as it inserts (the unique index is probed anyway), so a new
         # file costs no look-up; PostgreSQL's COPY has no ON CONFLICT, keys are looked up first.
         self.insert_sql = (
             f"INSERT INTO {table} ({names}) VALUES ({marks}) "  # noqa: S608
-            "ON CONFLICT (idempotency_key) DO NOTHING"
+            "ON CONFLICT DO NOTHING"
         )
         self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
-        self.present_sql = f"SELECT idempotency_key FROM {table} WHERE idempotency_key "  # noqa: S608
+        # One day's keys at a time: the (unit, day, import_key) index answers each key in turn.
+        self.present_sql = (
+            f"SELECT import_key FROM {table} WHERE unit_id = %s AND day = %s "  # noqa: S608
+            "AND import_key "
+        )
+        # A check only counts what readers see: not the rows of another import still running.
+        batches = connection.ops.quote_name(ImportBatch._meta.db_table)
+        self.visible_sql = (
+            f" AND (batch_id IS NULL OR batch_id IN (SELECT id FROM {batches} "  # noqa: S608
+            f"WHERE state = '{ImportBatch.State.COMMITTED.value}'))"
+        )
 
-    def _present(self, keys: list[str], stored_now: bool = False) -> set[str]:
-        """Keys of ``keys`` stored before (by an earlier import when ``stored_now``)."""
+    def _present(self, rows: list[tuple[Any, ...]], stored_now: bool = False) -> set[str]:
+        """Keys of ``rows`` stored before (by an earlier import when ``stored_now``)."""
+        by_day: dict[tuple[Any, Any], list[str]] = {}
+        for row in rows:
+            by_day.setdefault((row[UNIT_AT], row[DAY_AT]), []).append(row[KEY_AT])
+        found: set[str] = set()
         with connection.cursor() as cursor:
-            if self.postgresql:
-                sql, params = self.present_sql + "= ANY(%s)", [keys]
-            else:
-                sql, params = self.present_sql + f"IN ({', '.join(['%s'] * len(keys))})", keys
-            if stored_now:
-                sql, params = sql + " AND batch_id IS NOT %s", [*params, self.batch_id]  # SQLite
-            cursor.execute(sql, params)
-            return {key for (key,) in cursor.fetchall()}
+            for (unit_id, day), keys in by_day.items():
+                for start in range(0, len(keys), PRESENT_KEYS):
+                    part = keys[start : start + PRESENT_KEYS]
+                    if self.postgresql:
+                        sql, params = self.present_sql + "= ANY(%s)", [unit_id, day, part]
+                    else:
+                        marks = ", ".join(["%s"] * len(part))
+                        sql, params = self.present_sql + f"IN ({marks})", [unit_id, day, *part]
+                    if stored_now:
+                        sql, params = sql + " AND batch_id IS NOT %s", [*params, self.batch_id]
+                    elif self.batch is None:
+                        sql += self.visible_sql
+                    cursor.execute(sql, params)
+                    found.update(key for (key,) in cursor.fetchall())
+        return found
 
-    def write(self, rows: list[tuple[Any, ...]], dry_run: bool) -> list[tuple[Any, ...]]:
+    def write(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Store the rows whose key is new; return the others (a file imported before)."""
-        keys = [row[KEY_AT] for row in rows]
-        if dry_run or self.postgresql:
-            present = self._present(keys)
+        self.rows += len(rows)
+        if self.batch is None:  # a check only
+            present = self._present(rows)
+            return [row for row in rows if row[KEY_AT] in present] if present else []
+        with transaction.atomic():
+            skipped = self._write(rows)
+            batches.touch(self.batch, self.rows)
+        return skipped
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        if self.postgresql:
+            present = self._present(rows)
             new = [row for row in rows if row[KEY_AT] not in present] if present else rows
-            if not dry_run and new:
+            if new:
                 # PostgreSQL: COPY, ~10× an executemany that waits on the server for every row.
                 with connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
                     for row in new:
@@ -427,7 +500,7 @@ class _Store:
                 cursor.executemany(self.insert_sql, rows)
                 if cursor.rowcount == len(rows):
                     return []
-            present = self._present(keys, stored_now=True)
+            present = self._present(rows, stored_now=True)
         return [row for row in rows if row[KEY_AT] in present] if present else []
 
 
@@ -442,58 +515,75 @@ def _import(
     fork: bool,
 ) -> ImportResult:
     lookup = ServiceLookup(unit)
-    rows = inserted = 0
+    batch = None if dry_run else batches.open_batch(unit, filename, user)
+    builder = _RowBuilder(unit, lookup, batch.pk if batch else None)
+    store = _Store(batch)
+    inserted = 0
     # Rollup contributions of rows already stored, taken off the builder's sums at the end.
     skipped: dict[tuple[int, Any], int] = {}
-    with transaction.atomic():
-        batch = None
-        if not dry_run:
-            batch = ImportBatch.objects.create(
-                unit=unit, filename=filename[:300], created_by=user if user else None
-            )
-        builder = _RowBuilder(unit, lookup, batch.pk if batch else None)
-        source = _ForkedRows(builder, text).chunks() if fork else builder.chunks(text)
-        store = _Store(batch.pk if batch else None)
+    try:
         try:
             with _sqlite_cache():
+                source = _ForkedRows(builder, text).chunks() if fork else builder.chunks(text)
                 for built in source:
-                    rows += len(built)
-                    if progress:
-                        progress(len(built))
-                    for row in store.write(built, dry_run):
+                    for row in store.write(built):
                         key = (row[SERVICE_AT], row[DAY_AT])
                         skipped[key] = skipped.get(key, 0) + _packed(row[SCORES_AT])
                         inserted -= 1
                     inserted += len(built)
+                    if progress:
+                        progress(len(built))
         except InputError as exc:
-            # Rolls back anything stored from the chunks read before the first problem.
             raise InputError(sorted(exc.problems, key=_sort_key)) from None
         except UnicodeDecodeError as exc:
             raise InputError([Problem(None, None, _("the file is not UTF-8 text"))]) from exc
         if batch is not None:
-            units = {service.pk: service.unit_id for service in lookup.by_key.values()}
-            rollup.apply(
-                {
-                    (service_id, day): _unpacked(
-                        packed - skipped.get((service_id, day), 0), units[service_id]
-                    )
-                    for (service_id, day), packed in builder.sums.items()
-                }
-            )
-            batch.rows, batch.inserted = rows, inserted
-            batch.save(update_fields=["rows", "inserted"])
-            # Responses are written in bulk without per-row history: the import itself is logged.
-            chain.append(
-                AuditEntry.Action.IMPORT,
-                actor=user or None,
-                actor_name="" if user else COMMAND_LINE,
-                model="surveys.response",
-                object_id=str(batch.pk),
-                object_repr=filename[:200],
-                unit_path=unit.path,
-                changes={"rows": rows, "inserted": inserted, "skipped": rows - inserted},
-            )
+            _commit(batch, unit, filename, user, store.rows, inserted, skipped, builder, lookup)
+    except BaseException:
+        # Rows stored from the chunks read before the first problem were never visible; they
+        # go now, a chunk at a time (or with the next import if this process cannot).
+        if batch is not None and batch.state != ImportBatch.State.COMMITTED:
+            batches.discard(batch)
+        raise
+    rows = store.rows
     return ImportResult(rows, inserted, rows - inserted, dry_run, batch)
+
+
+def _commit(
+    batch: ImportBatch,
+    unit: OrgUnit,
+    filename: str,
+    user: Any,
+    rows: int,
+    inserted: int,
+    skipped: dict[tuple[int, Any], int],
+    builder: _RowBuilder,
+    lookup: ServiceLookup,
+) -> None:
+    """The one short transaction that makes the whole file visible and counted at once."""
+    units = {service.pk: service.unit_id for service in lookup.by_key.values()}
+    with transaction.atomic():
+        batches.commit(batch, rows, inserted)
+        rollup.apply(
+            {
+                (service_id, day): _unpacked(
+                    packed - skipped.get((service_id, day), 0), units[service_id]
+                )
+                for (service_id, day), packed in builder.sums.items()
+            }
+        )
+        # Responses are written in bulk without per-row history: the import itself is logged.
+        chain.append(
+            AuditEntry.Action.IMPORT,
+            actor=user or None,
+            actor_name="" if user else COMMAND_LINE,
+            model="surveys.response",
+            object_id=str(batch.pk),
+            object_repr=filename[:200],
+            unit_path=unit.path,
+            changes={"rows": rows, "inserted": inserted, "skipped": rows - inserted},
+        )
+    batch.state = ImportBatch.State.COMMITTED
 
 
 @contextmanager

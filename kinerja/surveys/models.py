@@ -10,6 +10,7 @@ breakdowns and suggestions, through the (unit, day) index.
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -85,7 +86,18 @@ class ServiceVolume(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One imported file: who, when, how many rows were new."""
+    """One imported file: who, when, how many rows were new.
+
+    A file is stored in many short transactions (see ``importing``); until the last one marks
+    its batch committed, the batch's rows are hidden from every reader (``Response.objects``)
+    and its rollup delta is not applied. A batch left running by a killed import, or being
+    discarded, is never counted and is deleted by ``batches.clean_abandoned``.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("being stored")
+        DISCARDED = "discarded", _("being discarded")
+        COMMITTED = "committed", _("stored")
 
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="survey_imports")
     filename = models.CharField(_("file"), max_length=300)
@@ -95,6 +107,14 @@ class ImportBatch(models.Model):
     )
     rows = models.PositiveIntegerField(_("rows in file"), default=0)
     inserted = models.PositiveIntegerField(_("new responses"), default=0)
+    # Batches from before bounded imports were stored whole: committed is the migration default.
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.COMMITTED
+    )
+    # The storing process ("host:pid") and when it last stored a chunk: a running batch whose
+    # process is gone, or silent for KINERJA_IMPORT_STALE_SECONDS, is abandoned.
+    owner = models.CharField(max_length=100, blank=True)
+    touched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -112,6 +132,19 @@ def _score_checks() -> list[models.CheckConstraint]:
         )
         for f in SCORE_FIELDS
     ]
+
+
+class VisibleResponses(models.Manager["Response"]):
+    """Responses every reader sees: none of an import batch that is not committed yet.
+
+    The default manager, so pages, exports, the API, the admin and ``rollup.rebuild`` all skip
+    the rows of an import still being stored. ``Response.stored`` sees every row (the importer
+    and its clean-up).
+    """
+
+    def get_queryset(self) -> models.QuerySet[Response]:
+        hidden = ImportBatch.objects.exclude(state=ImportBatch.State.COMMITTED).values("pk")
+        return super().get_queryset().exclude(batch__in=hidden)
 
 
 class Response(models.Model):
@@ -162,18 +195,34 @@ class Response(models.Model):
     batch = models.ForeignKey(
         ImportBatch, models.SET_NULL, null=True, blank=True, related_name="responses"
     )
-    # Web forms: the one-time form token; imports: a hash of the row. Unique, so a replayed
-    # POST or a re-imported file stores nothing twice.
+    # Web forms: the one-time form token. Unique, so a replayed POST stores nothing twice.
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    # Imports: a hash of the row (see importing._Keys), unique per unit and day. A row's day
+    # follows from its content, so this is as strict as a global key, but the index places
+    # the keys of one day together: a file (mostly in time order) stored a chunk at a time
+    # then rewrites a few index pages per chunk, where a global key index of hashes had every
+    # row land on another page of the whole index and rewrote thousands per chunk.
+    import_key = models.CharField(max_length=80, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    stored = models.Manager()
+    objects = VisibleResponses()
+
     class Meta:
+        default_manager_name = "objects"
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["unit", "day"], name="survey_resp_unit_day"),
             models.Index(fields=["service", "day"], name="survey_resp_service_day"),
         ]
-        constraints = _score_checks()
+        constraints = [
+            *_score_checks(),
+            models.UniqueConstraint(
+                fields=["unit", "day", "import_key"],
+                condition=Q(import_key__isnull=False),
+                name="survey_resp_import_key",
+            ),
+        ]
         verbose_name = _("response")
         verbose_name_plural = _("responses")
 
@@ -297,3 +346,60 @@ class RollupVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class ImportJob(models.Model):
+    """A large survey file imported in the background: who asked, how far it got, its outcome.
+
+    The page stores the upload under ``KINERJA_IMPORT_UPLOAD_DIR`` and enqueues the job
+    (``jobs.py``); ``kinerja worker`` runs it and deletes the file. Only the uploader and the
+    unit's administrators see it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("finished")
+        REFUSED = "refused", _("refused")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="+")
+    user = models.ForeignKey("auth.User", models.CASCADE, related_name="+")
+    filename = models.CharField(_("file"), max_length=300)
+    # The stored upload's name in KINERJA_IMPORT_UPLOAD_DIR; empty once the job has ended.
+    path = models.CharField(max_length=100, blank=True)
+    dry_run = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, default="id")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    inserted = models.PositiveIntegerField(null=True, blank=True)
+    skipped = models.PositiveIntegerField(null=True, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    # The worker process ("host:pid") running it: one gone mid-job leaves it to be failed.
+    owner = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background survey import")
+        verbose_name_plural = _("background survey imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state not in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def rows(self) -> int:
+        return self.rows_done
+
+    @property
+    def percent(self) -> int | None:
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_done * 100 // self.rows_total)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
@@ -20,14 +23,24 @@ from kinerja.web.tables import csv_response, xlsx_response
 from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
 
-from . import analysis, exports, qr, reports, tokens
+from . import analysis, exports, jobs, qr, reports, tokens
 from .actions import do_issue_receipt_codes, do_save_followup, do_save_service, do_submit_response
-from .forms import ELEMENT_NAMES, FollowUpForm, ImportForm, PaperForm, ReceiptCodesForm, ServiceForm
+from .forms import (
+    ELEMENT_NAMES,
+    FollowUpForm,
+    ImportForm,
+    PaperForm,
+    ReceiptCodesForm,
+    ServiceForm,
+    too_large_message,
+)
 from .importing import do_import
-from .models import FollowUp, ReceiptCode, Response, Service
+from .models import FollowUp, ImportJob, ReceiptCode, Response, Service
 from .periods import url_period
 
 PAPER = "paper"
+# Room for the multipart envelope and the form's other fields around an upload.
+FORM_SLACK = 64 * 1024
 # The counter poster's stylesheet, inlined into the PDF (WeasyPrint has no static server).
 POSTER_CSS = Path(__file__).parent / "static" / "surveys" / "poster.css"
 
@@ -234,22 +247,53 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@csrf_exempt  # checked below, once the size is known: Django's check reads the whole body
 @login_required
 def import_file(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """Check or store a survey file: small ones at once, large ones as a background job."""
     unit = unit_for(request, unit_code, access.EDIT_SURVEY)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"unit": unit, "form": form}
+    context: dict[str, Any] = {
+        "unit": unit,
+        "jobs": ImportJob.objects.filter(unit=unit, user=request.user)[:5],
+        "inline_mb": f"{settings.KINERJA_IMPORT_INLINE_MAX_BYTES / 2**20:g}",
+    }
+    # Refused before the body is read, so an oversized upload costs neither disk nor time.
+    sent = int(request.META.get("CONTENT_LENGTH") or 0)
+    if request.method == "POST" and sent > settings.KINERJA_IMPORT_MAX_UPLOAD_BYTES + FORM_SLACK:
+        context["form"] = ImportForm()
+        context["problems"] = [too_large_message()]
+        return render(request, "surveys/import.html", context, status=413)
+    return _import_file(request, context)
+
+
+@csrf_protect
+def _import_file(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    unit = context["unit"]
+    form = context["form"] = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            result = do_import(
-                unit, upload, upload.name, dry_run=form.cleaned_data["dry_run"], user=request.user
+        dry_run = form.cleaned_data["dry_run"]
+        if upload.size > settings.KINERJA_IMPORT_INLINE_MAX_BYTES:
+            job = jobs.do_enqueue_import(
+                request.user, unit, upload, dry_run=dry_run, language=request.LANGUAGE_CODE
             )
+            return redirect("surveys:import_job", job.pk)
+        try:
+            result = do_import(unit, upload, upload.name, dry_run=dry_run, user=request.user)
         except InputError as exc:
             context["problems"] = exc.problems
         else:
             context["result"] = result
     return render(request, "surveys/import.html", context)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """A background import's progress and outcome: its uploader's and administrators' only."""
+    job = get_object_or_404(ImportJob.objects.select_related("unit"), pk=pk)
+    if job.user_id != request.user.pk and not access.can(request.user, access.ADMINISTER, job.unit):
+        raise Http404
+    return render(request, "surveys/import_job.html", {"job": job, "unit": job.unit})
 
 
 @login_required

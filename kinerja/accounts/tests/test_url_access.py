@@ -60,7 +60,7 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     from kinerja.community.tests.factories import make_activity, make_group
     from kinerja.plan.models import Indicator
     from kinerja.results.models import ManualValue, Result
-    from kinerja.surveys.models import Service
+    from kinerja.surveys.models import ImportJob, Service
 
     kec = OrgUnit.objects.get(code="kec-wonoasih")
     kel = OrgUnit.objects.get(code="kel-wonoasih")
@@ -83,7 +83,9 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     )  # fmt: skip
     service = Service.objects.create(unit=kec, code="ktp", name="KTP", slug="ktp234")
     api_key, _secret = new_api_key(people["planner"], "kiosk", True)
+    import_job = ImportJob.objects.create(unit=kec, user=people["planner"], filename="a.csv")
     return {
+        "import_job": import_job,
         "plan": wonoasih,
         "result": result,
         "manual": manual,
@@ -145,6 +147,7 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "surveys:service_poster_pdf": SERVICE,
     "surveys:receipt_codes": SERVICE,
     "surveys:paper_entry": SERVICE,
+    "surveys:import_job": lambda w: {"pk": w["import_job"].pk},
     "surveys_public:results": UNIT_PERIOD,
     "surveys_public:poster_pdf": UNIT_PERIOD,
     "surveys_public:poster_png": UNIT_PERIOD,

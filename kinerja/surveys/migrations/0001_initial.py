@@ -7,227 +7,485 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateBucket',
+            name="RateBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('hits', models.JSONField(default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("hits", models.JSONField(default=list)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
             ],
             options={
-                'verbose_name': 'rate limit bucket',
-                'verbose_name_plural': 'rate limit buckets',
+                "verbose_name": "rate limit bucket",
+                "verbose_name_plural": "rate limit buckets",
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=300, verbose_name='file')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='imported at')),
-                ('rows', models.PositiveIntegerField(default=0, verbose_name='rows in file')),
-                ('inserted', models.PositiveIntegerField(default=0, verbose_name='new responses')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='survey_imports', to='accounts.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=300, verbose_name="file")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="imported at")),
+                ("rows", models.PositiveIntegerField(default=0, verbose_name="rows in file")),
+                ("inserted", models.PositiveIntegerField(default=0, verbose_name="new responses")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_imports",
+                        to="accounts.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey import',
-                'verbose_name_plural': 'survey imports',
-                'ordering': ['-created_at'],
+                "verbose_name": "survey import",
+                "verbose_name_plural": "survey imports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(default=kinerja.surveys.models.new_slug, help_text='Short code in the public survey link and QR code.', max_length=20, unique=True, verbose_name='public link code')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('receipt_codes_required', models.BooleanField(default=False, help_text='The public form then accepts only single-use codes printed by staff.', verbose_name='require a survey code from the receipt')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='survey_services', to='accounts.orgunit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        default=kinerja.surveys.models.new_slug,
+                        help_text="Short code in the public survey link and QR code.",
+                        max_length=20,
+                        unique=True,
+                        verbose_name="public link code",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "receipt_codes_required",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The public form then accepts only single-use codes printed by staff.",
+                        verbose_name="require a survey code from the receipt",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_services",
+                        to="accounts.orgunit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
-                'ordering': ['unit__path', 'name'],
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
+                "ordering": ["unit__path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('day', models.DateField(verbose_name='day')),
-                ('session', models.CharField(blank=True, choices=[('morning', 'morning'), ('afternoon', 'afternoon')], max_length=10, verbose_name='session')),
-                ('channel', models.CharField(choices=[('online', 'online form'), ('kiosk', 'kiosk'), ('paper', 'paper form'), ('import', 'import')], max_length=10, verbose_name='channel')),
-                ('gender', models.CharField(blank=True, choices=[('L', 'L'), ('P', 'P')], max_length=1, verbose_name='gender')),
-                ('age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='age')),
-                ('education', models.CharField(blank=True, choices=[('SD', 'SD'), ('SMP', 'SMP'), ('SMA', 'SMA'), ('D1–D3', 'D1–D3'), ('S1', 'S1'), ('S2', 'S2'), ('S3', 'S3')], max_length=10, verbose_name='education')),
-                ('occupation', models.CharField(blank=True, choices=[('PNS', 'PNS'), ('TNI', 'TNI'), ('POLRI', 'POLRI'), ('Swasta', 'Swasta'), ('Wirausaha', 'Wirausaha'), ('Pelajar/Mahasiswa', 'Pelajar/Mahasiswa'), ('Lainnya', 'Lainnya')], max_length=20, verbose_name='occupation')),
-                ('u1', models.PositiveSmallIntegerField(verbose_name='U1')),
-                ('u2', models.PositiveSmallIntegerField(verbose_name='U2')),
-                ('u3', models.PositiveSmallIntegerField(verbose_name='U3')),
-                ('u4', models.PositiveSmallIntegerField(verbose_name='U4')),
-                ('u5', models.PositiveSmallIntegerField(verbose_name='U5')),
-                ('u6', models.PositiveSmallIntegerField(verbose_name='U6')),
-                ('u7', models.PositiveSmallIntegerField(verbose_name='U7')),
-                ('u8', models.PositiveSmallIntegerField(verbose_name='U8')),
-                ('u9', models.PositiveSmallIntegerField(verbose_name='U9')),
-                ('suggestion', models.TextField(blank=True, verbose_name='suggestion')),
-                ('idempotency_key', models.CharField(blank=True, max_length=80, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='responses', to='surveys.importbatch')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='survey_responses', to='accounts.orgunit')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                ("day", models.DateField(verbose_name="day")),
+                (
+                    "session",
+                    models.CharField(
+                        blank=True,
+                        choices=[("morning", "morning"), ("afternoon", "afternoon")],
+                        max_length=10,
+                        verbose_name="session",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("online", "online form"),
+                            ("kiosk", "kiosk"),
+                            ("paper", "paper form"),
+                            ("import", "import"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("L", "L"), ("P", "P")],
+                        max_length=1,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "age",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="age"),
+                ),
+                (
+                    "education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("SD", "SD"),
+                            ("SMP", "SMP"),
+                            ("SMA", "SMA"),
+                            ("D1–D3", "D1–D3"),
+                            ("S1", "S1"),
+                            ("S2", "S2"),
+                            ("S3", "S3"),
+                        ],
+                        max_length=10,
+                        verbose_name="education",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("PNS", "PNS"),
+                            ("TNI", "TNI"),
+                            ("POLRI", "POLRI"),
+                            ("Swasta", "Swasta"),
+                            ("Wirausaha", "Wirausaha"),
+                            ("Pelajar/Mahasiswa", "Pelajar/Mahasiswa"),
+                            ("Lainnya", "Lainnya"),
+                        ],
+                        max_length=20,
+                        verbose_name="occupation",
+                    ),
+                ),
+                ("u1", models.PositiveSmallIntegerField(verbose_name="U1")),
+                ("u2", models.PositiveSmallIntegerField(verbose_name="U2")),
+                ("u3", models.PositiveSmallIntegerField(verbose_name="U3")),
+                ("u4", models.PositiveSmallIntegerField(verbose_name="U4")),
+                ("u5", models.PositiveSmallIntegerField(verbose_name="U5")),
+                ("u6", models.PositiveSmallIntegerField(verbose_name="U6")),
+                ("u7", models.PositiveSmallIntegerField(verbose_name="U7")),
+                ("u8", models.PositiveSmallIntegerField(verbose_name="U8")),
+                ("u9", models.PositiveSmallIntegerField(verbose_name="U9")),
+                ("suggestion", models.TextField(blank=True, verbose_name="suggestion")),
+                (
+                    "idempotency_key",
+                    models.CharField(blank=True, max_length=80, null=True, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="responses",
+                        to="surveys.importbatch",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_responses",
+                        to="accounts.orgunit",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="surveys.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
-                'ordering': ['-submitted_at'],
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReceiptCode',
+            name="ReceiptCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='receipt_codes', to='surveys.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="receipt_codes",
+                        to="surveys.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'receipt survey code',
-                'verbose_name_plural': 'receipt survey codes',
-                'ordering': ['-created_at', 'code'],
+                "verbose_name": "receipt survey code",
+                "verbose_name_plural": "receipt survey codes",
+                "ordering": ["-created_at", "code"],
             },
         ),
         migrations.CreateModel(
-            name='DailyTally',
+            name="DailyTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('respondents', models.IntegerField(default=0)),
-                ('t1', models.BigIntegerField(default=0)),
-                ('t2', models.BigIntegerField(default=0)),
-                ('t3', models.BigIntegerField(default=0)),
-                ('t4', models.BigIntegerField(default=0)),
-                ('t5', models.BigIntegerField(default=0)),
-                ('t6', models.BigIntegerField(default=0)),
-                ('t7', models.BigIntegerField(default=0)),
-                ('t8', models.BigIntegerField(default=0)),
-                ('t9', models.BigIntegerField(default=0)),
-                ('sum_s2', models.BigIntegerField(default=0)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.orgunit')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("respondents", models.IntegerField(default=0)),
+                ("t1", models.BigIntegerField(default=0)),
+                ("t2", models.BigIntegerField(default=0)),
+                ("t3", models.BigIntegerField(default=0)),
+                ("t4", models.BigIntegerField(default=0)),
+                ("t5", models.BigIntegerField(default=0)),
+                ("t6", models.BigIntegerField(default=0)),
+                ("t7", models.BigIntegerField(default=0)),
+                ("t8", models.BigIntegerField(default=0)),
+                ("t9", models.BigIntegerField(default=0)),
+                ("sum_s2", models.BigIntegerField(default=0)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.orgunit",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="surveys.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily survey tally',
-                'verbose_name_plural': 'daily survey tallies',
+                "verbose_name": "daily survey tally",
+                "verbose_name_plural": "daily survey tallies",
             },
         ),
         migrations.CreateModel(
-            name='ServiceVolume',
+            name="ServiceVolume",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('users', models.PositiveIntegerField(verbose_name='service users in the year')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='volumes', to='surveys.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("users", models.PositiveIntegerField(verbose_name="service users in the year")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="volumes",
+                        to="surveys.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'yearly service users',
-                'verbose_name_plural': 'yearly service users',
-                'ordering': ['service', 'year'],
+                "verbose_name": "yearly service users",
+                "verbose_name_plural": "yearly service users",
+                "ordering": ["service", "year"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('element', models.CharField(choices=[('U1', 'U1'), ('U2', 'U2'), ('U3', 'U3'), ('U4', 'U4'), ('U5', 'U5'), ('U6', 'U6'), ('U7', 'U7'), ('U8', 'U8'), ('U9', 'U9')], max_length=3, verbose_name='element')),
-                ('action', models.TextField(verbose_name='action')),
-                ('owner', models.CharField(max_length=200, verbose_name='responsible')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='deadline')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('in_progress', 'in progress'), ('done', 'done')], default='planned', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_followups', to='accounts.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                (
+                    "element",
+                    models.CharField(
+                        choices=[
+                            ("U1", "U1"),
+                            ("U2", "U2"),
+                            ("U3", "U3"),
+                            ("U4", "U4"),
+                            ("U5", "U5"),
+                            ("U6", "U6"),
+                            ("U7", "U7"),
+                            ("U8", "U8"),
+                            ("U9", "U9"),
+                        ],
+                        max_length=3,
+                        verbose_name="element",
+                    ),
+                ),
+                ("action", models.TextField(verbose_name="action")),
+                ("owner", models.CharField(max_length=200, verbose_name="responsible")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="deadline")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "planned"),
+                            ("in_progress", "in progress"),
+                            ("done", "done"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_followups",
+                        to="accounts.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up action',
-                'verbose_name_plural': 'follow-up actions',
-                'ordering': ['unit', 'period', 'element', 'created_at'],
-                'indexes': [models.Index(fields=['unit', 'period'], name='survey_followup_unit_period')],
+                "verbose_name": "follow-up action",
+                "verbose_name_plural": "follow-up actions",
+                "ordering": ["unit", "period", "element", "created_at"],
+                "indexes": [
+                    models.Index(fields=["unit", "period"], name="survey_followup_unit_period")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(fields=('unit', 'code'), name='survey_service_code_per_unit'),
+            model_name="service",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "code"), name="survey_service_code_per_unit"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['unit', 'day'], name='survey_resp_unit_day'),
+            model_name="response",
+            index=models.Index(fields=["unit", "day"], name="survey_resp_unit_day"),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['service', 'day'], name='survey_resp_service_day'),
+            model_name="response",
+            index=models.Index(fields=["service", "day"], name="survey_resp_service_day"),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u1__gte', 1), ('u1__lte', 4)), name='survey_response_u1_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u1__gte", 1), ("u1__lte", 4)), name="survey_response_u1_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u2__gte', 1), ('u2__lte', 4)), name='survey_response_u2_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u2__gte", 1), ("u2__lte", 4)), name="survey_response_u2_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u3__gte', 1), ('u3__lte', 4)), name='survey_response_u3_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u3__gte", 1), ("u3__lte", 4)), name="survey_response_u3_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u4__gte', 1), ('u4__lte', 4)), name='survey_response_u4_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u4__gte", 1), ("u4__lte", 4)), name="survey_response_u4_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u5__gte', 1), ('u5__lte', 4)), name='survey_response_u5_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u5__gte", 1), ("u5__lte", 4)), name="survey_response_u5_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u6__gte', 1), ('u6__lte', 4)), name='survey_response_u6_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u6__gte", 1), ("u6__lte", 4)), name="survey_response_u6_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u7__gte', 1), ('u7__lte', 4)), name='survey_response_u7_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u7__gte", 1), ("u7__lte", 4)), name="survey_response_u7_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u8__gte', 1), ('u8__lte', 4)), name='survey_response_u8_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u8__gte", 1), ("u8__lte", 4)), name="survey_response_u8_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u9__gte', 1), ('u9__lte', 4)), name='survey_response_u9_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u9__gte", 1), ("u9__lte", 4)), name="survey_response_u9_1_to_4"
+            ),
         ),
         migrations.AddIndex(
-            model_name='dailytally',
-            index=models.Index(fields=['unit', 'day'], name='survey_tally_unit_day'),
+            model_name="dailytally",
+            index=models.Index(fields=["unit", "day"], name="survey_tally_unit_day"),
         ),
         migrations.AddConstraint(
-            model_name='dailytally',
-            constraint=models.UniqueConstraint(fields=('service', 'day'), name='survey_tally_service_day'),
+            model_name="dailytally",
+            constraint=models.UniqueConstraint(
+                fields=("service", "day"), name="survey_tally_service_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicevolume',
-            constraint=models.UniqueConstraint(fields=('service', 'year'), name='survey_one_volume_per_year'),
+            model_name="servicevolume",
+            constraint=models.UniqueConstraint(
+                fields=("service", "year"), name="survey_one_volume_per_year"
+            ),
         ),
     ]

@@ -13,24 +13,33 @@ INDEXES = {
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_city_label'),
-        ('surveys', '0001_initial'),
+        ("accounts", "0003_city_label"),
+        ("surveys", "0001_initial"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name='response',
-                    name='service',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.service'),
+                    model_name="response",
+                    name="service",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="surveys.service",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='response',
-                    name='unit',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='survey_responses', to='accounts.orgunit'),
+                    model_name="response",
+                    name="unit",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_responses",
+                        to="accounts.orgunit",
+                    ),
                 ),
             ],
             database_operations=[

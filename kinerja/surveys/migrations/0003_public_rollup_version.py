@@ -4,21 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0002_response_fk_indexes_in_composites'),
+        ("surveys", "0002_response_fk_indexes_in_composites"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupVersion',
+            name="RollupVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.BigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'rollup version',
-                'verbose_name_plural': 'rollup versions',
+                "verbose_name": "rollup version",
+                "verbose_name_plural": "rollup versions",
             },
         ),
     ]

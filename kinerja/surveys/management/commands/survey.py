@@ -1,4 +1,4 @@
-"""kinerja survey import|rebuild-rollup: survey responses in from files, and rollup repair."""
+"""kinerja survey import|rebuild-rollup|clean-imports: responses in from files, and repairs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tqdm import tqdm
 from kinerja.accounts import access
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
-from kinerja.surveys import rollup
+from kinerja.surveys import batches, rollup
 from kinerja.surveys.importing import do_import
 from kinerja_core.errors import InputError
 
@@ -36,6 +36,11 @@ class Command(BaseCommand):
             "rebuild-rollup", help="recompute the daily IKM rollup from the raw responses"
         )
         rebuild.add_argument("--unit", help="only this unit and its subtree")
+        sub.add_parser(
+            "clean-imports",
+            help="delete the rows of imports that were killed or failed before they were "
+            "committed (never visible; the next import also does it)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "handle_" + options["action"].replace("-", "_"))(options)
@@ -84,3 +89,6 @@ class Command(BaseCommand):
         unit = self.unit(options["unit"]) if options["unit"] else None
         rows = rollup.rebuild(unit)
         self.stdout.write(f"rebuilt {rows} daily rows")
+
+    def handle_clean_imports(self, options: dict[str, Any]) -> None:
+        self.stdout.write(f"removed {batches.clean_abandoned()} abandoned imports")
