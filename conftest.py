@@ -52,8 +52,11 @@ def empty_caches() -> None:
 
 
 @pytest.fixture(autouse=True)
-def audit_files(settings: Any, tmp_path: Any) -> None:
-    """The audit key and anchor of each test live in its scratch directory, never in var/."""
+def key_files(settings: Any, tmp_path: Any) -> None:
+    """The audit key and anchor and the OTP key of each test live in its scratch directory,
+    never in var/."""
+    settings.KINERJA_OTP_KEY = ""
+    settings.KINERJA_OTP_KEY_FILE = tmp_path / "otp_key"
     settings.KINERJA_AUDIT_KEY = ""
     settings.KINERJA_AUDIT_KEY_FILE = tmp_path / "audit.key"
     settings.KINERJA_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor.json"

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from kinerja.accounts import serving
 
 
+@pytest.mark.django_db  # serve first checks the keys, and whether two-factor devices are stored
 def test_it_names_the_worker_beside_gunicorn_unless_told_not_to() -> None:
     out = StringIO()
     call_command("serve", "--dry-run", stdout=out)

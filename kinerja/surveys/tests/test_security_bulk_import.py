@@ -313,6 +313,7 @@ def test_it_leaves_nothing_of_a_killed_import_and_cleans_it_up_next_time(
 
 POST = """
 import json, re, sys, time
+from urllib.parse import urlencode
 from django.test import Client
 from django.urls import reverse
 from kinerja.surveys.models import Response, Service
@@ -325,7 +326,7 @@ data.update(token=re.search(r'name="token" value="([^"]+)"', html).group(1), gen
 print("ready", flush=True)
 sys.stdin.readline()
 started = time.perf_counter()
-answer = client.post(url, data)
+answer = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
 seconds = time.perf_counter() - started
 stored = Response.objects.filter(channel="online").count()
 print(json.dumps({"status": answer.status_code, "seconds": seconds, "stored": stored}))
