@@ -1,4 +1,4 @@
-"""The community measures of the registry (kinerja.results.registry), one SQL aggregate each.
+"""The community measures (``MEASURES``, collected by the results app), one SQL aggregate each.
 
 Semantics are those of ``kinerja_core.coverage.coverage_counts`` (the tests compare them):
 a group exists in a period if it existed on at least one day from 1 January of the period's year
@@ -17,20 +17,20 @@ counts are additive and the batch equals the single form unit by unit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja_core.measures import Filters, Measure
 from kinerja_core.periods import Period
 from kinerja_core.subtrees import covering_paths, subtree_totals
 
 from .models import ActivityGroup, Group
-
-Filters = Mapping[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class Counts:
         )
 
 
-# Registry measure name → the field of Counts it reads.
+# Measure name → the field of Counts it reads.
 COUNT_FIELDS = {
     "groups_total": "total",
     "groups_facilitated": "facilitated",
@@ -195,3 +195,31 @@ class CoverageBatch:
             )
         )
         return [(path, kind, Counts(int(n), int(f), int(c))) for path, kind, n, f, c in rows]
+
+
+# Filters a formula binding may give: kind codes, activity types.
+FILTERS = ("kind", "activity_type")
+
+MEASURES = (
+    Measure(
+        "groups_total",
+        _("Community groups and institutions that exist in the year"),
+        groups_total,
+        FILTERS,
+        batch=CoverageBatch,
+    ),
+    Measure(
+        "groups_facilitated",
+        _("Groups and institutions facilitated in the year"),
+        groups_facilitated,
+        FILTERS,
+        batch=CoverageBatch,
+    ),
+    Measure(
+        "groups_fostered_cumulative",
+        _("Groups and institutions fostered up to the end of the year"),
+        groups_fostered_cumulative,
+        FILTERS,
+        batch=CoverageBatch,
+    ),
+)

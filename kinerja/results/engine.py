@@ -13,13 +13,13 @@ the run's units are known (``batch_units``) and a measure has a batch reader, th
 for a (measure, filters, period) fetches the values of all those units in one call; the reader,
 one per data app and run, answers every measure and filter set of a period from one grouped
 aggregate, so a city's recompute costs a few queries per period instead of one per unit.
-Measure functions are imported lazily by dotted path: a data app that is missing or mid-change
-makes its indicators "not computable", never breaks the run.
+Measures are the objects the registry collected at start-up (a broken one fails the system
+check, see kinerja.results.checks), so the engine calls them directly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -40,7 +40,7 @@ from kinerja_core.numbers import round_half_up, to_decimal
 from kinerja_core.periods import Period
 
 from .models import DECIMALS, Status
-from .registry import BatchReader, MeasureSpec, manual_filters, plan_measures
+from .registry import BatchReader, Measure, manual_filters, plan_measures
 
 MeasureValue = Decimal | NotComputable | None
 Inputs = dict[str, dict[str, Any]]
@@ -177,11 +177,11 @@ class Evaluator:
     """Evaluates indicators of one plan, memoising measure values for one recompute run."""
 
     plan: Plan
-    specs: dict[str, MeasureSpec] = field(init=False)
+    specs: dict[str, Measure] = field(init=False)
     cache: dict[tuple[Any, ...], MeasureValue] = field(default_factory=dict)
     derived_cache: dict[tuple[Any, ...], tuple[Value | None, Inputs]] = field(default_factory=dict)
-    functions: dict[str, Callable[..., Any] | NotComputable] = field(default_factory=dict)
-    readers: dict[str, BatchReader | None] = field(default_factory=dict)
+    # one reader per batch class (shared by the measures of a data app) and run
+    readers: dict[object, BatchReader] = field(default_factory=dict)
     batch_units: Sequence[OrgUnit] = ()
     formulas: dict[str, Formula | NotComputable] = field(default_factory=dict)
     sources: dict[tuple[int, str], Source] = field(default_factory=dict)
@@ -195,32 +195,18 @@ class Evaluator:
 
     # -- measures ----------------------------------------------------------------------------
 
-    def function(self, spec: MeasureSpec) -> Callable[..., Any] | NotComputable:
-        if spec.compute not in self.functions:
-            try:
-                self.functions[spec.compute] = spec.function()
-            except ImportError:
-                self.functions[spec.compute] = NotComputable(
-                    _("the data source %(source)s is not available yet (%(path)s)")
-                    % {"source": spec.source, "path": spec.compute}
-                )
-        return self.functions[spec.compute]
-
-    def reader(self, spec: MeasureSpec) -> BatchReader | None:
-        """The run's batch reader of the measure; None when it has none or it cannot be imported."""
+    def reader(self, spec: Measure) -> BatchReader | None:
+        """The run's batch reader of the measure; None when it has none."""
+        if spec.batch is None:
+            return None
         if spec.batch not in self.readers:
-            try:
-                factory = spec.batch_factory()
-            except ImportError:
-                # The single form then decides: it computes, or says the source is missing.
-                factory = None
-            self.readers[spec.batch] = None if factory is None else factory(self.batch_units)
+            self.readers[spec.batch] = spec.batch(self.batch_units)
         return self.readers[spec.batch]
 
     def prefetch(
         self,
         name: str,
-        spec: MeasureSpec,
+        spec: Measure,
         filters: Mapping[str, list[str]],
         unit: OrgUnit,
         period: Period,
@@ -228,7 +214,7 @@ class Evaluator:
         """Fill the memo for every unit of the run from one batch call, if the measure has one.
 
         Only values go in: the checks ``measure`` makes before computing (unknown measure,
-        before the baseline year, missing source) are made before this is called.
+        before the baseline year) are made before this is called.
         """
         if not any(u.pk == unit.pk for u in self.batch_units):
             return
@@ -265,15 +251,11 @@ class Evaluator:
                 _("no data before the baseline year %(year)s") % {"year": self.earliest_year}
             )
         else:
-            function = self.function(spec)
-            if isinstance(function, NotComputable):
-                value = function
-            else:
-                self.prefetch(name, spec, filters, unit, period)
-                if key in self.cache:
-                    return self.cache[key]
-                self.calls += 1
-                value = as_measure_value(function(unit, period, filters))
+            self.prefetch(name, spec, filters, unit, period)
+            if key in self.cache:
+                return self.cache[key]
+            self.calls += 1
+            value = as_measure_value(spec.compute(unit, period, filters))
         self.cache[key] = value
         return value
 

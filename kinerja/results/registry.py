@@ -1,132 +1,116 @@
-"""Every measure an indicator formula may name, declared in one place.
+"""Every measure an indicator formula may name, collected from the installed apps.
 
-A measure is computed by one function ``compute(unit, period, filters)`` in the app that owns its
-data, returning a Decimal/int, ``None`` when nothing was measured, or a NotComputable with its
-reason. Each runs one SQL aggregate for one unit subtree and one period. Plans may also declare
-manual measures (values typed in by staff with evidence); those are resolved per plan.
+Each data app declares its measures as ``Measure`` objects (``kinerja_core.measures``, the whole
+interface between a data app and results) in a tuple ``MEASURES`` in its module
+``<app>.measures``. ``load`` collects them when the apps are ready (``ResultsConfig.ready``)
+into ``MEASURES``, keyed by name. A measures module that cannot be imported, a definition that
+does not satisfy the interface and a name declared twice are start-up errors reported by the
+system check (``kinerja.results.checks``), never "not computable" at compute time.
 
-A measure may also name a batch reader (``batch``): a class made once per recompute run with the
-run's units, whose ``values(measure, period, filters)`` returns ``{unit.pk: value}`` for all of
-them, exactly what ``compute`` gives unit by unit (the tests compare them). Measures of one data
-app share their reader, so it can answer several measures and filter sets from one wider grouped
-aggregate (every kind of group, every service of a period) kept for the rest of the run.
+Plans may also declare manual measures (values typed in by staff with evidence); those are
+resolved per plan (``plan_measures``) and computed by ``kinerja.results.measures.manual``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from importlib import import_module
 
-from django.utils.functional import Promise
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
+from django.apps import AppConfig, apps
+from django.utils.module_loading import module_has_submodule
 
-from kinerja_core.periods import Period
+from kinerja_core.measures import BatchReader, Filters, Measure, problems
 
-Filters = Mapping[str, list[str]]
+from .measures.manual import manual as manual_compute
 
+__all__ = ["MEASURES", "BatchReader", "Filters", "Measure", "collect", "load", "plan_measures"]
 
-class BatchReader(Protocol):
-    """Reads measures of one data app for the units of one recompute run (see module doc)."""
+# The module of an app that declares its measures, and the tuple in it that holds them.
+MEASURES_MODULE = "measures"
+MEASURES_ATTRIBUTE = "MEASURES"
 
-    def values(self, measure: str, period: Period, filters: Filters) -> Mapping[int, Any]: ...
-
-
-BatchFactory = Callable[[Sequence[Any]], BatchReader]
+# The measures of the installed apps by name, filled in place once the apps are ready.
+MEASURES: dict[str, Measure] = {}
 
 
 @dataclass(frozen=True)
-class MeasureSpec:
-    name: str
-    label: str | Promise
-    source: str  # the app that owns the data: community, surveys, manual
-    compute: str  # dotted path to compute(unit, period, filters)
-    filters: tuple[str, ...] = ()
-    unit: str = "number"
-    # dotted path to the batch reader class, made with the run's units; "" = none
-    batch: str = ""
+class Problem:
+    """What is wrong with a measure (``where``: its module, and its name when it has one)."""
 
-    def function(self) -> Callable[..., Any]:
-        return import_string(self.compute)  # type: ignore[no-any-return]
-
-    def batch_factory(self) -> BatchFactory | None:
-        """The batch reader class, or None when the measure has none."""
-        if not self.batch:
-            return None
-        return import_string(self.batch)  # type: ignore[no-any-return]
+    where: str
+    why: str
 
 
-COMMUNITY_FILTERS = ("kind", "activity_type")
-SURVEY_FILTERS = ("service",)
+@dataclass
+class Collected:
+    measures: dict[str, Measure] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # measure name → the module that declared it first, to name both of a duplicate
+    owners: dict[str, str] = field(default_factory=dict)
 
-MEASURES: dict[str, MeasureSpec] = {
-    spec.name: spec
-    for spec in [
-        MeasureSpec(
-            "groups_total",
-            _("Community groups and institutions that exist in the year"),
-            "community",
-            "kinerja.community.measures.groups_total",
-            COMMUNITY_FILTERS,
-            batch="kinerja.community.measures.CoverageBatch",
-        ),
-        MeasureSpec(
-            "groups_facilitated",
-            _("Groups and institutions facilitated in the year"),
-            "community",
-            "kinerja.community.measures.groups_facilitated",
-            COMMUNITY_FILTERS,
-            batch="kinerja.community.measures.CoverageBatch",
-        ),
-        MeasureSpec(
-            "groups_fostered_cumulative",
-            _("Groups and institutions fostered up to the end of the year"),
-            "community",
-            "kinerja.community.measures.groups_fostered_cumulative",
-            COMMUNITY_FILTERS,
-            batch="kinerja.community.measures.CoverageBatch",
-        ),
-        MeasureSpec(
-            "ikm",
-            _("Community satisfaction index (IKM)"),
-            "surveys",
-            "kinerja.surveys.measures.ikm",
-            SURVEY_FILTERS,
-            batch="kinerja.surveys.measures.TallyBatch",
-            unit="index",
-        ),
-        MeasureSpec(
-            "respondents",
-            _("Survey respondents"),
-            "surveys",
-            "kinerja.surveys.measures.respondents",
-            SURVEY_FILTERS,
-            batch="kinerja.surveys.measures.TallyBatch",
-        ),
-    ]
-}
+    def add(self, module: str, label: str, declared: object) -> None:
+        name = getattr(declared, "name", None)
+        where = f"{module}: {name}" if isinstance(name, str) else module
+        wrong = list(problems(declared))
+        if wrong:
+            self.problems.append(Problem(where, "; ".join(wrong)))
+            return
+        assert isinstance(declared, Measure)
+        if declared.name in self.measures:
+            first = self.owners[declared.name]
+            self.problems.append(Problem(where, f"declared twice (first in {first})"))
+            return
+        self.measures[declared.name] = replace(declared, source=label)
+        self.owners[declared.name] = module
 
 
-def measure_names() -> set[str]:
-    return set(MEASURES)
+def collect(app_configs: Iterable[AppConfig]) -> Collected:
+    """The measures the apps declare, and what is wrong with any of them."""
+    found = Collected()
+    for config in app_configs:
+        if not module_has_submodule(config.module, MEASURES_MODULE):
+            continue
+        module_name = f"{config.name}.{MEASURES_MODULE}"
+        try:
+            module = import_module(module_name)
+        except Exception as error:  # any error importing it: a start-up error naming its cause
+            found.problems.append(
+                Problem(module_name, f"cannot be imported: {type(error).__name__}: {error}")
+            )
+            continue
+        declared = getattr(module, MEASURES_ATTRIBUTE, None)
+        if not isinstance(declared, tuple):
+            found.problems.append(
+                Problem(module_name, f"has no {MEASURES_ATTRIBUTE} tuple of Measure objects")
+            )
+            continue
+        for measure in declared:
+            found.add(module_name, config.label, measure)
+    return found
 
 
-MANUAL_COMPUTE = "kinerja.results.measures.manual"
+def load() -> None:
+    """Fill ``MEASURES`` from the installed apps (broken ones are left out; the check says why)."""
+    collected = collect(apps.get_app_configs())
+    MEASURES.clear()
+    MEASURES.update(collected.measures)
+
+
 # Filters a manual measure's compute function receives: which plan's measure of that name, and
 # whether values of units under the asked unit add up (counts do; percentages and indices don't).
 MANUAL_FILTERS = ("plan", "name", "combine")
 
 
-def manual_spec(declared: Mapping[str, str]) -> MeasureSpec:
-    """The spec of a manual measure a plan declares (``{name, label, unit}`` in the plan file)."""
-    return MeasureSpec(
+def manual_spec(declared: Mapping[str, str]) -> Measure:
+    """The measure of a manual one a plan declares (``{name, label, unit}`` in the plan file)."""
+    return Measure(
         declared["name"],
         declared.get("label") or declared["name"],
-        "manual",
-        MANUAL_COMPUTE,
+        manual_compute,
         MANUAL_FILTERS,
         declared.get("unit") or "number",
+        source="manual",
     )
 
 
@@ -134,7 +118,7 @@ def manual_filters(plan_code: str, name: str, unit: str) -> dict[str, list[str]]
     return {"plan": [plan_code], "name": [name], "combine": ["sum" if unit == "number" else "none"]}
 
 
-def plan_measures(plan_code: str, manual: list[Mapping[str, str]]) -> dict[str, MeasureSpec]:
+def plan_measures(plan_code: str, manual: list[Mapping[str, str]]) -> dict[str, Measure]:
     """Every measure a plan's formulas may name: the registry's plus the plan's manual ones."""
     specs = dict(MEASURES)
     for declared in manual:

@@ -1,7 +1,8 @@
-"""The survey's measures for indicator formulas (declared in kinerja/results/registry.py).
+"""The survey's measures for indicator formulas (``MEASURES``, collected by the results app).
 
 Both read the daily rollup with one SQL aggregate for the unit's subtree and the span from the
-start of the period's year to its end (year-to-date), as the registry's contract says.
+start of the period's year to its end (year-to-date), as the measure interface says
+(``kinerja_core.measures``).
 
 For a recompute both share a batch reader (``TallyBatch``): one aggregate of the rollup per
 period grouped by unit and service, kept for the run; any service filter is then a sum over its
@@ -11,22 +12,22 @@ and integer sums, so adding them is exact and the IKM equals the single form's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.ikm import Tally, compute_ikm
+from kinerja_core.measures import Filters, Measure
 from kinerja_core.periods import Period
 from kinerja_core.subtrees import covering_paths, subtree_totals
 
 from .models import CODES, TOTAL_FIELDS, DailyTally
 from .rollup import tally_for, tally_of
-
-Filters = Mapping[str, list[str]]
 
 
 def year_to_date(period: Period) -> tuple[date, date]:
@@ -105,3 +106,19 @@ class TallyBatch:
         return [
             (row["unit__path"], row["service__code"], tally_of(row, TOTAL_FIELDS)) for row in rows
         ]
+
+
+# Filters a formula binding may give: service codes.
+FILTERS = ("service",)
+
+MEASURES = (
+    Measure(
+        "ikm",
+        _("Community satisfaction index (IKM)"),
+        ikm,
+        FILTERS,
+        unit="index",
+        batch=TallyBatch,
+    ),
+    Measure("respondents", _("Survey respondents"), respondents, FILTERS, batch=TallyBatch),
+)

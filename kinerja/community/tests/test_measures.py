@@ -8,7 +8,6 @@ import pytest
 from kinerja.accounts.models import OrgUnit
 from kinerja.community import measures
 from kinerja.community.models import Activity, Group
-from kinerja.results.registry import MEASURES
 from kinerja.test import other_kecamatan
 from kinerja_core.coverage import ActivityRecord, GroupRecord, coverage_counts
 from kinerja_core.formula import Formula, NotComputable
@@ -17,6 +16,8 @@ from kinerja_core.periods import Period
 from .factories import make_activity, make_group
 
 pytestmark = pytest.mark.django_db
+
+MEASURES = {m.name: m for m in measures.MEASURES}
 
 S1_1 = Formula.parse("groups_facilitated / groups_total * 100")
 CAKUPAN = Formula.parse("groups_fostered_cumulative / groups_total * 100")
@@ -116,7 +117,7 @@ def test_it_counts_a_quarter_from_the_first_of_january(registry) -> None:
 def test_it_runs_one_query_per_measure(registry, django_assert_num_queries) -> None:
     unit = OrgUnit.objects.get(code="kec-wonoasih")
     for name in ["groups_total", "groups_facilitated", "groups_fostered_cumulative"]:
-        compute = MEASURES[name].function()
+        compute = MEASURES[name].compute
         with django_assert_num_queries(1):
             assert isinstance(compute(unit, Period(2020), {"kind": ["rt"]}), int)
 
@@ -124,7 +125,7 @@ def test_it_runs_one_query_per_measure(registry, django_assert_num_queries) -> N
 def indicators(unit: OrgUnit, year: int) -> tuple:
     def values(y: int) -> dict:
         return {
-            name: MEASURES[name].function()(unit, Period(y), {})
+            name: MEASURES[name].compute(unit, Period(y), {})
             for name in ["groups_total", "groups_facilitated", "groups_fostered_cumulative"]
         }
 
@@ -175,7 +176,7 @@ def test_its_batch_reader_gives_the_same_counts(registry, django_assert_num_quer
                 with django_assert_num_queries(1 if first else 0):
                     batch = reader.values(name, period, given)
                 first = False
-                single = MEASURES[name].function()
+                single = MEASURES[name].compute
                 assert batch == {u.pk: single(u, period, given) for u in units}, (name, period)
     # a few units only, not starting at the root; none at all costs nothing
     kel = OrgUnit.objects.get(code="kel-pakistaji")
@@ -184,6 +185,7 @@ def test_its_batch_reader_gives_the_same_counts(registry, django_assert_num_quer
         assert measures.CoverageBatch([]).values("groups_total", Period(2020), {}) == {}
 
 
-def test_the_registry_names_the_batch_reader() -> None:
+def test_its_measures_name_the_batch_reader() -> None:
+    assert set(MEASURES) == set(BATCH)
     for name in BATCH:
-        assert MEASURES[name].batch_factory() is measures.CoverageBatch
+        assert MEASURES[name].batch is measures.CoverageBatch

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.results.models import ManualValue
-from kinerja.results.registry import Filters
+from kinerja_core.measures import Filters
 from kinerja_core.periods import Period
 
 

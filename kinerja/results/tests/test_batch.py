@@ -37,7 +37,7 @@ def outcomes(plan, years: list[int]) -> tuple[dict, int, int]:
 
 def without_batches(monkeypatch) -> None:
     for name, spec in list(registry.MEASURES.items()):
-        monkeypatch.setitem(registry.MEASURES, name, dataclasses.replace(spec, batch=""))
+        monkeypatch.setitem(registry.MEASURES, name, dataclasses.replace(spec, batch=None))
 
 
 def test_it_batches_the_units_of_a_recompute_with_identical_results(wonoasih, monkeypatch) -> None:
@@ -60,20 +60,10 @@ def test_it_batches_the_units_of_a_recompute_with_identical_results(wonoasih, mo
 COMMUNITY = ("groups_total", "groups_facilitated", "groups_fostered_cumulative")
 
 
-def patch(monkeypatch, **changes: str) -> None:
-    for name in COMMUNITY:
-        spec = dataclasses.replace(registry.MEASURES[name], **changes)
-        monkeypatch.setitem(registry.MEASURES, name, spec)
-
-
-def test_it_falls_back_to_the_single_form_when_the_batch_is_missing(wonoasih, monkeypatch) -> None:
+def test_it_falls_back_to_the_single_form_without_a_batch(wonoasih, monkeypatch) -> None:
     import_string("kinerja.community.demo.load")(wonoasih)
     expected, _, _ = outcomes(wonoasih, [2020])
-    patch(monkeypatch, batch="kinerja.not_there.measures.Many")
+    for name in COMMUNITY:
+        spec = dataclasses.replace(registry.MEASURES[name], batch=None)
+        monkeypatch.setitem(registry.MEASURES, name, spec)
     assert outcomes(wonoasih, [2020])[0] == expected
-    # a missing source gives the same reason with or without a batch form
-    patch(monkeypatch, compute="kinerja.not_there.measures.one")
-    missing, _, _ = outcomes(wonoasih, [2020])
-    assert any("kinerja.not_there" in o["reason"] for o in missing.values())
-    patch(monkeypatch, batch="")
-    assert outcomes(wonoasih, [2020])[0] == missing

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator
-from kinerja.results import registry
 from kinerja.results.engine import Evaluator
 from kinerja.results.tests.plans import COVERAGE, GROWTH, load, put
 from kinerja_core.periods import Period
@@ -158,26 +157,3 @@ def test_it_computes_each_measure_once_per_run() -> None:
     assert evaluator.calls == 4
     aggregates = [q for q in queries.captured_queries if "results_manualvalue" in q["sql"]]
     assert len(aggregates) == 4
-
-
-def test_it_reports_a_data_source_that_is_not_installed(monkeypatch) -> None:
-    monkeypatch.setitem(
-        registry.MEASURES,
-        "ikm",
-        registry.MeasureSpec("ikm", "IKM", "surveys", "kinerja.not_there.measures.ikm"),
-    )
-    plan = load(
-        """\
-- code: I9
-  name: IKM
-  level: goal
-  formula: ikm
-  unit: index
-  data_source: SKM
-  responsible: Kasi
-  targets: {2021: 80, 2022: 80, 2023: 80}
-"""
-    )
-    result = outcome(plan, "I9", "kec-uji", "2021")
-    assert result.status == "not_computable"
-    assert "surveys" in result.reason and "kinerja.not_there.measures.ikm" in result.reason

@@ -1,0 +1,81 @@
+"""The measure interface: what a data app hands the results engine, and all it hands it.
+
+A data app (community, surveys, ...) declares its measures as ``Measure`` objects in a tuple
+``MEASURES`` in its ``measures`` module; the results app collects those tuples from the installed
+apps at start-up and refuses a broken one there (``problems`` says what is wrong with one).
+
+A measure is computed by ``compute(unit, period, filters)``, returning a number, ``None`` when
+nothing was measured, or a ``NotComputable`` with its reason; each call reads one unit subtree
+and one period. ``batch``, when given, makes a reader once per recompute run with the run's
+units, whose ``values(measure, period, filters)`` returns ``{unit.pk: value}`` for all of them,
+exactly what ``compute`` gives unit by unit. Measures of one data app share their reader class,
+so it can answer several measures and filter sets from one wider grouped aggregate.
+
+Django-free: units are whatever the app's unit model is (the engine passes its own), labels are
+any text (lazy translations included, shown with ``str()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .periods import Period
+
+Filters = Mapping[str, list[str]]
+
+# What a measure's value is, as a plan's indicator units are: a count, an index or a percentage.
+UNITS = ("number", "index", "percent")
+
+
+class Text(Protocol):
+    """A label: a string or a lazy translation of one."""
+
+    def __str__(self) -> str: ...
+
+
+class BatchReader(Protocol):
+    """Reads measures of one data app for the units of one recompute run (see module doc)."""
+
+    def values(self, measure: str, period: Period, filters: Filters) -> Mapping[int, Any]: ...
+
+
+Compute = Callable[[Any, Period, Filters], object]
+BatchFactory = Callable[[Sequence[Any]], BatchReader]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure an indicator formula may name."""
+
+    name: str
+    label: Text
+    compute: Compute
+    filters: tuple[str, ...] = ()
+    unit: str = "number"
+    batch: BatchFactory | None = None
+    # The app that owns the data (community, surveys, manual); the registry fills it in from
+    # the app that declares the measure.
+    source: str = ""
+
+
+def problems(measure: object) -> Iterator[str]:
+    """Why ``measure`` does not satisfy the interface (nothing when it does)."""
+    if not isinstance(measure, Measure):
+        yield f"not a Measure but {type(measure).__name__}: {measure!r}"
+        return
+    if not isinstance(measure.name, str) or not measure.name.isidentifier():
+        yield f"the name {measure.name!r} cannot be used in a formula (a Python-style identifier)"
+    if not str(measure.label).strip():
+        yield "the label is empty"
+    if not callable(measure.compute):
+        yield f"compute is not callable: {measure.compute!r}"
+    if measure.batch is not None and not callable(measure.batch):
+        yield f"batch is neither None nor callable: {measure.batch!r}"
+    if not isinstance(measure.filters, tuple) or not all(
+        isinstance(f, str) and f for f in measure.filters
+    ):
+        yield f"filters must be a tuple of names: {measure.filters!r}"
+    if measure.unit not in UNITS:
+        yield f"the unit {measure.unit!r} is none of {', '.join(UNITS)}"
