@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from kinerja.accounts.models import Membership, OrgUnit
 from kinerja.accounts.actions import do_issue_api_key
+from kinerja.accounts.models import Membership, OrgUnit
 
 pytestmark = pytest.mark.django_db
 
