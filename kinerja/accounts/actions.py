@@ -74,11 +74,32 @@ def do_reset_two_factor(
     return removed
 
 
-# -- API keys: each user makes and revokes their own ---------------------------------------------
-
-
 def is_self(actor: Actor, user: User) -> bool:
     return bool(actor.is_authenticated and actor.is_active and actor.pk == user.pk)
+
+
+def do_renew_recovery_codes(
+    actor: Actor, user: User, request: HttpRequest | None = None
+) -> list[str]:
+    """New recovery codes for one's own account (the old ones stop working); shown once."""
+    if not is_self(actor, user):
+        raise PermissionDenied("renew recovery codes")
+    codes = two_factor.new_recovery_codes(user)
+    security_event.send(None, user=user, request=request, what="recovery codes renewed")
+    return codes
+
+
+def do_disable_two_factor(actor: Actor, user: User, request: HttpRequest | None = None) -> bool:
+    """Turn off one's own two-factor log-in, unless a role requires it; returns whether it was on."""
+    if not is_self(actor, user) or two_factor.required(user):
+        raise PermissionDenied("disable two-factor")
+    removed = two_factor.remove_all(user)
+    if removed:
+        security_event.send(None, user=user, request=request, what="two-factor removed")
+    return removed
+
+
+# -- API keys: each user makes and revokes their own ---------------------------------------------
 
 
 def do_issue_api_key(

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, throttle, two_factor
-from .actions import do_grant_role, do_issue_api_key, do_remove_role, do_revoke_api_key
+from .actions import (
+    do_disable_two_factor,
+    do_grant_role,
+    do_issue_api_key,
+    do_remove_role,
+    do_renew_recovery_codes,
+    do_revoke_api_key,
+)
 from .forms import ApiKeyForm, CodeForm, MembershipForm, ThrottledAuthenticationForm
 from .models import ApiKey, Membership
 from .signals import security_event
@@ -216,8 +223,7 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
     if two_factor.device_of(request.user) is None:
         messages.error(request, _("Set up two-factor log-in first."))
         return redirect("accounts:security")
-    codes = two_factor.new_recovery_codes(request.user)  # type: ignore[arg-type]
-    security_event.send(None, user=request.user, request=request, what="recovery codes renewed")
+    codes = do_renew_recovery_codes(request.user, request.user, request)  # type: ignore[arg-type]
     return recovery_codes_page(request, codes, reverse("accounts:security"))
 
 
@@ -227,8 +233,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if two_factor.required(request.user):
         messages.error(request, _("Your role requires two-factor log-in; it cannot be turned off."))
         return redirect("accounts:security")
-    if two_factor.remove_all(request.user):  # type: ignore[arg-type]
-        security_event.send(None, user=request.user, request=request, what="two-factor removed")
+    if do_disable_two_factor(request.user, request.user, request):  # type: ignore[arg-type]
         messages.success(request, _("Two-factor log-in is off for your account."))
     return redirect("accounts:security")
 

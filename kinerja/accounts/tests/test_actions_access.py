@@ -67,6 +67,8 @@ def upload() -> SimpleUploadedFile:
 CALLS: dict[str, Call] = {
     # accounts
     "accounts.do_reset_two_factor": lambda w: ((w.outsider, w.planner), {}),
+    "accounts.do_renew_recovery_codes": lambda w: ((w.outsider, w.planner), {}),
+    "accounts.do_disable_two_factor": lambda w: ((w.outsider, w.planner), {}),
     "accounts.do_issue_api_key": lambda w: ((w.outsider, w.planner, "kunci", True), {}),
     "accounts.do_revoke_api_key": lambda w: ((w.outsider, w.api_key), {}),
     "accounts.do_grant_role": lambda w: ((w.outsider, w.outsider, w.kec, Role.ADMIN), {}),
