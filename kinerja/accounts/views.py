@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
-import secrets
 import time
 from typing import Any
 
@@ -23,6 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, throttle, two_factor
+from .actions import (
+    do_disable_two_factor,
+    do_grant_role,
+    do_issue_api_key,
+    do_remove_role,
+    do_renew_recovery_codes,
+    do_revoke_api_key,
+)
 from .forms import ApiKeyForm, CodeForm, MembershipForm, ThrottledAuthenticationForm
 from .models import ApiKey, Membership
 from .signals import security_event
@@ -217,8 +223,7 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
     if two_factor.device_of(request.user) is None:
         messages.error(request, _("Set up two-factor log-in first."))
         return redirect("accounts:security")
-    codes = two_factor.new_recovery_codes(request.user)  # type: ignore[arg-type]
-    security_event.send(None, user=request.user, request=request, what="recovery codes renewed")
+    codes = do_renew_recovery_codes(request.user, request.user, request)  # type: ignore[arg-type]
     return recovery_codes_page(request, codes, reverse("accounts:security"))
 
 
@@ -228,8 +233,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if two_factor.required(request.user):
         messages.error(request, _("Your role requires two-factor log-in; it cannot be turned off."))
         return redirect("accounts:security")
-    if two_factor.remove_all(request.user):  # type: ignore[arg-type]
-        security_event.send(None, user=request.user, request=request, what="two-factor removed")
+    if do_disable_two_factor(request.user, request.user, request):  # type: ignore[arg-type]
         messages.success(request, _("Two-factor log-in is off for your account."))
     return redirect("accounts:security")
 
@@ -237,31 +241,16 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 # --- the account security page: two-factor status and API keys ---------------------------------
 
 
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def new_api_key(user: User, name: str, can_write: bool) -> tuple[ApiKey, str]:
-    """Create a key; the full key is returned once and never stored."""
-    prefix = secrets.token_hex(4)
-    key = f"knj_{prefix}_{secrets.token_urlsafe(32)}"
-    api_key = ApiKey.objects.create(
-        user=user, name=name, prefix=prefix, key_hash=hash_key(key), can_write=can_write
-    )
-    return api_key, key
-
-
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        api_key, key = new_api_key(
+        _api_key, key = do_issue_api_key(
             request.user,
+            request.user,  # type: ignore[arg-type]
             form.cleaned_data["name"],
-            form.cleaned_data["can_write"],  # type: ignore[arg-type]
-        )
-        security_event.send(
-            None, user=request.user, request=request, what=f"API key {api_key.prefix} created"
+            form.cleaned_data["can_write"],
+            request,
         )
         request.session[NEW_KEY] = key
         return redirect("accounts:security")
@@ -284,11 +273,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_key = get_object_or_404(ApiKey, pk=pk, user=request.user, revoked_at__isnull=True)
-    api_key.revoked_at = timezone.now()
-    api_key.save(update_fields=["revoked_at"])
-    security_event.send(
-        None, user=request.user, request=request, what=f"API key {api_key.prefix} revoked"
-    )
+    do_revoke_api_key(request.user, api_key, request)
     messages.success(request, _("The key %(name)s no longer works.") % {"name": api_key.name})
     return redirect("accounts:security")
 
@@ -303,10 +288,11 @@ def roles(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(access.ADMINISTER)
     form = MembershipForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
-        membership = Membership.objects.create(
-            user=form.cleaned_data["username"],
-            unit=form.cleaned_data["unit"],
-            role=form.cleaned_data["role"],
+        membership = do_grant_role(
+            request.user,
+            form.cleaned_data["username"],
+            form.cleaned_data["unit"],
+            form.cleaned_data["role"],
         )
         messages.success(request, _("Role given: %(m)s") % {"m": membership})
         return redirect("accounts:roles")
@@ -322,7 +308,6 @@ def roles(request: HttpRequest) -> HttpResponse:
 @require_POST
 def role_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
     membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=pk)
-    access.require(request.user, access.ADMINISTER, membership.unit)
-    membership.delete()
+    do_remove_role(request.user, membership)
     messages.success(request, _("Role taken away: %(m)s") % {"m": membership})
     return redirect("accounts:roles")

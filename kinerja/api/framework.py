@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from kinerja.accounts.apikeys import hash_key
 from kinerja.accounts.models import ApiKey
-from kinerja.accounts.views import hash_key
 
 MAX_BODY_BYTES = 256 * 1024  # a JSON body of the API is a few hundred bytes
 LAST_USED_EVERY = timedelta(minutes=1)  # write "last used" at most once a minute per key

@@ -183,6 +183,7 @@ def submit_response(request: HttpRequest, slug: str) -> Any:
             if data.get("idempotency_key")
             else None,
             submitted_at=data.get("submitted_at"),
+            user=request.user,
         )
     except SurveyRefused as exc:
         raise ApiError(409, "refused", str(exc)) from exc

@@ -122,13 +122,23 @@ def do_save_activity(
             [ActivityGroup(activity=activity, group_id=pk) for pk in sorted(wanted - present)]
         )
         for upload, content_type in zip(files, types, strict=True):
-            do_add_evidence(user, activity, upload, content_type)
+            store_evidence(user, activity, upload, content_type)
     return activity
 
 
 def do_add_evidence(
     user: UserLike, activity: Activity, upload: UploadedFile, content_type: str | None = None
 ) -> Evidence:
+    """Attach a file to an activity whose every group ``user`` may edit."""
+    if not activity_editable(user, activity):
+        raise PermissionDenied(_("You may not change this activity."))
+    return store_evidence(user, activity, upload, content_type)
+
+
+def store_evidence(
+    user: UserLike, activity: Activity, upload: UploadedFile, content_type: str | None
+) -> Evidence:
+    """Save the file; the caller has checked that ``user`` may change the activity."""
     name = upload.name or "bukti"
     if content_type is None:
         content_type = check_evidence(upload, name, upload.size or 0)

@@ -120,14 +120,24 @@ def compute_outcomes(
             )
 
 
+def require_on_plan(user: User | None, action: str, unit: OrgUnit) -> None:
+    """``user`` None is the system (a command without ``--as``, the demo): full rights."""
+    if user is not None and not access.can(user, action, unit):  # type: ignore[arg-type]
+        raise PermissionDenied(action)
+
+
 def do_recompute(
-    plan: Plan, years: Iterable[int] | None = None, progress: Progress = no_progress
+    plan: Plan,
+    years: Iterable[int] | None = None,
+    progress: Progress = no_progress,
+    user: User | None = None,
 ) -> RecomputeSummary:
     """Compute every indicator of ``plan`` for every unit and period and store what changed.
 
     One recompute of a plan at a time: a second one waits for the first (a bounded time), then
     runs on what the first stored, or raises ``RecomputeBusy`` (see recompute_lock.py).
     """
+    require_on_plan(user, access.EDIT_RESULTS, plan.unit)
     periods = recompute_periods(plan, years)
     year_set = {p.year for p in periods}
     summary = RecomputeSummary(plan.code)
@@ -240,6 +250,7 @@ def do_save_manual_value(
     evidence: UploadedFile | None = None,
 ) -> ManualValue:
     """Store (or replace) the value of a plan's manual measure for a unit and period."""
+    require_on_plan(user, access.EDIT_RESULTS, unit)
     if name not in manual_names(plan):
         raise ValidationError(
             _("%(name)s is not a manual measure of plan %(plan)s") % {"name": name, "plan": plan}
@@ -430,6 +441,7 @@ def do_lock_year(plan: Plan, year: int, user: User | None) -> YearLock:
 @transaction.atomic
 def do_apply_pending(plan: Plan, year: int, reason: str, user: User | None = None) -> int:
     """Apply the pending changes of a locked year, logging each with ``reason``; returns how many."""
+    require_on_plan(user, access.LOCK, plan.unit)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for changing the results of a locked year."))

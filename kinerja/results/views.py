@@ -126,7 +126,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def recompute(request: HttpRequest, code: str) -> HttpResponse:
     plan = plan_for(request, code, access.EDIT_RESULTS)
     try:
-        summary = do_recompute(plan)
+        summary = do_recompute(plan, user=request.user)
     except RecomputeBusy as exc:
         messages.error(request, " ".join(exc.messages))
     else:

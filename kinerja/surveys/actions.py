@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kinerja.accounts import access
+from kinerja.accounts.access import UserLike
 from kinerja.accounts.models import OrgUnit
 
 from . import rollup
@@ -21,6 +23,7 @@ from .models import CODES, SCORE_FIELDS, FollowUp, ReceiptCode, Response, Servic
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 NOON = 12
+PUBLIC_CHANNELS = frozenset({Response.Channel.ONLINE, Response.Channel.KIOSK})
 
 
 class SurveyRefused(Exception):
@@ -37,6 +40,12 @@ class Answer:
     education: str = ""
     occupation: str = ""
     suggestion: str = ""
+
+
+def require_survey_editor(user: UserLike | None, unit: OrgUnit) -> None:
+    """``user`` None is the system (a command, the demo): full rights."""
+    if user is not None:
+        access.require(user, access.EDIT_SURVEY, unit)
 
 
 def local_day(moment: datetime) -> date:
@@ -88,13 +97,19 @@ def do_submit_response(
     idempotency_key: str | None = None,
     submitted_at: datetime | None = None,
     receipt_code: str | None = None,
+    user: UserLike | None = None,
 ) -> tuple[Response, bool]:
     """Store one response; returns (response, created).
 
     A key already used returns the stored response and ``created`` False: a double-tap or a
     replayed POST stores exactly one response. In receipt-code mode the code is spent in the
     same transaction, so a refused code leaves nothing behind.
+
+    Citizens answer anonymously through the public form and the office kiosk; paper entry and
+    imports need ``user`` to edit the service's surveys.
     """
+    if channel not in PUBLIC_CHANNELS:
+        require_survey_editor(user, service.unit)
     response = build_response(
         service,
         answer,
@@ -141,8 +156,11 @@ def spend_receipt_code(service: Service, code: str) -> None:
         raise SurveyRefused(_("This survey code is not valid or has already been used."))
 
 
-def do_issue_receipt_codes(service: Service, count: int) -> list[ReceiptCode]:
+def do_issue_receipt_codes(
+    service: Service, count: int, user: UserLike | None = None
+) -> list[ReceiptCode]:
     """Create ``count`` fresh single-use codes (8 characters, unambiguous letters)."""
+    require_survey_editor(user, service.unit)
     if not 1 <= count <= 1000:
         raise SurveyRefused(_("Issue between 1 and 1000 codes at a time."))
     created: list[ReceiptCode] = []
@@ -157,7 +175,8 @@ def do_issue_receipt_codes(service: Service, count: int) -> list[ReceiptCode]:
     return created
 
 
-def do_delete_response(response: Response) -> None:
+def do_delete_response(response: Response, user: UserLike | None = None) -> None:
+    require_survey_editor(user, response.service.unit)
     with transaction.atomic():
         rollup.add_responses([response], sign=-1)
         response.delete()
@@ -172,8 +191,12 @@ def do_save_service(
     receipt_codes_required: bool = False,
     yearly_users: Mapping[int, int] | None = None,
     service: Service | None = None,
+    user: UserLike | None = None,
 ) -> Service:
     """Create or update a service with its yearly users (years absent are left as they are)."""
+    require_survey_editor(user, unit)
+    if service is not None and service.unit_id != unit.pk:
+        require_survey_editor(user, service.unit)
     with transaction.atomic():
         if service is None:
             service = Service(unit=unit)
@@ -199,7 +222,9 @@ def do_save_followup(
     deadline: date | None,
     status: str,
     followup: FollowUp | None = None,
+    user: UserLike | None = None,
 ) -> FollowUp:
+    require_survey_editor(user, unit)
     if element not in CODES:
         raise SurveyRefused(_("Unknown element %(code)s.") % {"code": element})
     followup = followup or FollowUp(unit=unit, period=period)

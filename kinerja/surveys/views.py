@@ -117,6 +117,7 @@ def _service_form(request: HttpRequest, unit: OrgUnit, service: Service | None) 
                 receipt_codes_required=data["receipt_codes_required"],
                 yearly_users=data["yearly_users"],
                 service=service,
+                user=request.user,
             )
             messages.success(request, _("Service %(name)s saved.") % {"name": saved.name})
             return redirect("surveys:service_list", unit_code=unit.code)
@@ -182,7 +183,7 @@ def receipt_codes(request: HttpRequest, pk: int) -> HttpResponse:
     service = service_for(request, pk, access.EDIT_SURVEY)
     form = ReceiptCodesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = do_issue_receipt_codes(service, form.cleaned_data["count"])
+        created = do_issue_receipt_codes(service, form.cleaned_data["count"], request.user)
         messages.success(request, _("%(n)s new codes issued.") % {"n": len(created)})
         return redirect("surveys:receipt_codes", pk=service.pk)
     unused = ReceiptCode.objects.filter(service=service, used_at__isnull=True)
@@ -220,6 +221,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                     channel=Response.Channel.PAPER,
                     idempotency_key=key,
                     submitted_at=moment,
+                    user=request.user,
                 )
                 if created:
                     messages.success(request, _("Form saved."))
@@ -369,6 +371,7 @@ def followup(request: HttpRequest, unit_code: str, period_key: str) -> HttpRespo
                 deadline=data["deadline"],
                 status=data["status"],
                 followup=instance,
+                user=request.user,
             )
             messages.success(request, _("Follow-up saved."))
             return redirect("surveys:followup", unit_code=unit.code, period_key=period.key)

@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from kinerja.accounts.actions import do_issue_api_key
 from kinerja.accounts.models import Membership, OrgUnit
-from kinerja.accounts.views import new_api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         content_type="application/pdf", size=1,
     )  # fmt: skip
     service = Service.objects.create(unit=kec, code="ktp", name="KTP", slug="ktp234")
-    api_key, _secret = new_api_key(people["planner"], "kiosk", True)
+    api_key, _secret = do_issue_api_key(people["planner"], people["planner"], "kiosk", True)
     import_job = ImportJob.objects.create(unit=kec, user=people["planner"], filename="a.csv")
     return {
         "import_job": import_job,
@@ -241,7 +241,7 @@ def test_it_refuses_anonymous_users_everywhere_but_public_pages(world):
 def test_it_refuses_an_outsider_everything_of_another_kecamatan(world, login):
     outsider = world["people"]["outsider"]
     site = login(outsider)
-    _key, secret = new_api_key(outsider, "outsider", True)
+    _key, secret = do_issue_api_key(outsider, outsider, "outsider", True)
     api_client = Client(headers={"Authorization": f"Bearer {secret}"})
     problems = []
     for name, url, has_params in urls(world):

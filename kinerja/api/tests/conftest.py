@@ -10,10 +10,10 @@ def api(db: Any) -> Any:
     """api(user, write=False) → a test client sending a fresh API key of ``user``."""
     from django.test import Client
 
-    from kinerja.accounts.views import new_api_key
+    from kinerja.accounts.actions import do_issue_api_key
 
     def make(user: Any, write: bool = False, header: str = "bearer") -> Client:
-        _key, secret = new_api_key(user, "test", write)
+        _key, secret = do_issue_api_key(user, user, "test", write)
         if header == "bearer":
             return Client(headers={"Authorization": f"Bearer {secret}"})
         return Client(headers={"X-API-Key": secret})

@@ -38,10 +38,10 @@ def keep_test_connection() -> Any:
 def admin_key(people: Any, service: Any, keep_test_connection: Any) -> str:
     from datetime import date
 
-    from kinerja.accounts.views import new_api_key
+    from kinerja.accounts.actions import do_issue_api_key
 
     make_group("RT-01", date(2015, 1, 1))
-    return new_api_key(people["admin"], "fuzz", True)[1]
+    return do_issue_api_key(people["admin"], people["admin"], "fuzz", True)[1]
 
 
 @pytest.mark.django_db

@@ -124,15 +124,15 @@ def test_it_keeps_a_locked_year_until_a_logged_reapply(people) -> None:
     # recomputing again records the same difference once
     assert do_recompute(plan).pending == 1 and PendingChange.objects.count() == 1
     with pytest.raises(ValidationError):
-        do_apply_pending(plan, 2021, "   ", people["planner"])
+        do_apply_pending(plan, 2021, "   ", head)
     stored.refresh_from_db()
     assert stored.realisation == Decimal(50)
 
-    assert do_apply_pending(plan, 2021, "Koreksi register Maret", people["planner"]) == 1
+    assert do_apply_pending(plan, 2021, "Koreksi register Maret", head) == 1
     stored.refresh_from_db()
     assert stored.realisation == Decimal(75) and stored.achievement == Decimal(150)
     log = ResultChange.objects.get(plan=plan)
-    assert log.reason == "Koreksi register Maret" and log.changed_by == people["planner"]
+    assert log.reason == "Koreksi register Maret" and log.changed_by == head
     assert (log.realisation_before(), log.realisation_after()) == (Decimal(50), Decimal(75))
     assert not PendingChange.objects.exists()
     assert do_recompute(plan).pending == 0
