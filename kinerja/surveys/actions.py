@@ -39,10 +39,6 @@ class Answer:
     suggestion: str = ""
 
 
-def local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
-
-
 def aware(moment: datetime) -> datetime:
     """Naive times (CSV dates, paper forms) are read as office time, Asia/Jakarta."""
     if timezone.is_naive(moment):
