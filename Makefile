@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup system run test lint typecheck migrations-check pytest bench messages clean
+.PHONY: setup system run test lint typecheck deadcode migrations-check pytest bench messages clean
 
 setup: system $(STAMP) messages
 
@@ -50,13 +50,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# Unused code; names Django, libraries or pytest use by name are listed in vulture_whitelist.py.
+deadcode: $(STAMP)
+	$(VENV)/bin/vulture kinerja kinerja_core vulture_whitelist.py --min-confidence 60
+
 migrations-check: $(STAMP)
 	$(KINERJA) makemigrations --check --dry-run
 
 pytest: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: setup lint typecheck migrations-check pytest
+test: setup lint typecheck deadcode migrations-check pytest
 
 # Benchmarks (not part of `make test`; BENCHMARKS.md explains each figure), at the issue's full
 # scale: 10 million responses over 3 years, a 1-million-row import, a crash test of 10 000

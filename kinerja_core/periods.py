@@ -10,12 +10,11 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, get_args
+from typing import Literal
 
 from kinerja_core.errors import CoreError
 
 Kind = Literal["year", "semester", "quarter", "month"]
-KINDS: tuple[Kind, ...] = get_args(Kind)
 
 MONTHS_ID: tuple[str, ...] = (
     "Januari",

@@ -100,7 +100,6 @@ def endpoint(methods: Mapping[str, bool], public: bool = False) -> Callable[...,
                 return exc.response()
 
         run.api_methods = dict(methods)  # type: ignore[attr-defined]  # read by the OpenAPI test
-        run.api_public = public  # type: ignore[attr-defined]
         return run
 
     return wrap

@@ -131,9 +131,6 @@ class Group(models.Model):
             self.city = city_of(self.kelurahan)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def is_active_on(self, day: date) -> bool:
-        return self.established <= day and (self.dissolved is None or self.dissolved >= day)
-
 
 class Activity(models.Model):
     """A facilitation or fostering activity reaching one or more groups."""

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja_core.errors import CoreError
 from kinerja_core.periods import Period
 
 from .models import ManualValue, Result
@@ -53,7 +54,7 @@ class InputRow:
     def period_label(self) -> str:
         try:
             return Period.parse(self.period).label()
-        except Exception:  # an old row with an unexpected key: show it as stored
+        except CoreError:  # an old row with an unexpected key: show it as stored
             return self.period
 
 

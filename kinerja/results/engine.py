@@ -35,6 +35,7 @@ from kinerja_core.achievement import (
     achievement,
     classify,
 )
+from kinerja_core.errors import CoreError
 from kinerja_core.formula import Formula, FormulaError, NotComputable, Value
 from kinerja_core.numbers import round_half_up, to_decimal
 from kinerja_core.periods import Period
@@ -158,7 +159,7 @@ def as_measure_value(raw: object) -> MeasureValue:
         return raw
     try:
         return to_decimal(raw)
-    except Exception:  # a measure returned something that is not a number: say so, per cell
+    except CoreError:  # a measure returned something that is not a number: say so, per cell
         return NotComputable(
             _("the measure returned a value that is not a number: %(v)r") % {"v": raw}
         )

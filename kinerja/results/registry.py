@@ -74,7 +74,7 @@ def collect(app_configs: Iterable[AppConfig]) -> Collected:
         module_name = f"{config.name}.{MEASURES_MODULE}"
         try:
             module = import_module(module_name)
-        except Exception as error:  # any error importing it: a start-up error naming its cause
+        except Exception as error:  # noqa: BLE001 - any import error becomes a check error naming it
             found.problems.append(
                 Problem(module_name, f"cannot be imported: {type(error).__name__}: {error}")
             )

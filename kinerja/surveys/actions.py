@@ -48,10 +48,6 @@ def require_survey_editor(user: UserLike | None, unit: OrgUnit) -> None:
         access.require(user, access.EDIT_SURVEY, unit)
 
 
-def local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
-
-
 def aware(moment: datetime) -> datetime:
     """Naive times (CSV dates, paper forms) are read as office time, Asia/Jakarta."""
     if timezone.is_naive(moment):

@@ -190,16 +190,6 @@ def suggestions(unit: OrgUnit, period: Period, limit: int = 50) -> list[Response
     )
 
 
-def element_changes(
-    current: IkmResult | None, previous: IkmResult | None
-) -> dict[str, Decimal | None]:
-    """Change of each element's index (NRR × 25) since the previous period."""
-    if current is None or previous is None:
-        return dict.fromkeys(CODES)
-    before = {e.code: e.ikm for e in previous.elements}
-    return {e.code: e.ikm - before[e.code] for e in current.elements}
-
-
 def grade_edges() -> list[tuple[Decimal, str]]:
     return [(g.minimum, g.letter) for g in get_method().grades[:-1]]
 

@@ -385,7 +385,7 @@ class _ForkedRows:
                 send.send(("undecodable", None))
             except BrokenPipeError:
                 raise
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - re-raised in the parent (chunks), traceback included
                 send.send(("failed", traceback.format_exc()))
         except BrokenPipeError:
             return  # the parent is gone: nobody to tell

@@ -65,12 +65,6 @@ def check_day(value: date | None) -> None:
         raise forms.ValidationError(problem)
 
 
-def check_text(value: str | None) -> None:
-    """Form validator of typed-in text: no control characters (the length is the field's)."""
-    if value and (problem := text_problem(value)) is not None:
-        raise forms.ValidationError(problem)
-
-
 class CheckedText(forms.BaseForm):
     """Form mixin: a control character in any text field is an error of that field."""
 

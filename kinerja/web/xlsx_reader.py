@@ -13,6 +13,7 @@ docs/security.md.
 
 from __future__ import annotations
 
+import logging
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kinerja_core.errors import InputError, Problem
+
+logger = logging.getLogger(__name__)
 
 # The end-of-central-directory record: signature, disk numbers, entry counts, directory size and
 # offset, comment length; it sits in the last 22 bytes plus a comment of at most 64 KiB.
@@ -99,7 +102,10 @@ def iter_xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, tuple[Any, ...]]]:
     max_columns: int = settings.KINERJA_XLSX_MAX_COLUMNS
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+    except Exception as exc:
+        # openpyxl raises any kind of error for a damaged file (KeyError, ValueError, zip and
+        # XML errors…): each is the user's "not readable"; the log keeps the cause.
+        logger.warning("unreadable XLSX workbook", exc_info=True)
         raise unreadable(exc) from exc
     try:
         if not book.worksheets:
@@ -113,7 +119,8 @@ def iter_xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, tuple[Any, ...]]]:
                 number, values = next(rows)
             except StopIteration:
                 return
-            except Exception as exc:  # a damaged sheet fails while it is read
+            except Exception as exc:  # a damaged sheet fails as variously, while it is read
+                logger.warning("unreadable XLSX sheet", exc_info=True)
                 raise unreadable(exc) from exc
             if number > max_rows:
                 raise refused(_("the sheet has more than %(n)d rows") % {"n": max_rows}, row=number)

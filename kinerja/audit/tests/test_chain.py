@@ -100,7 +100,7 @@ def test_it_keeps_the_chain_whole_when_many_write_at_once():
             for i in range(15):
                 with transaction.atomic():
                     chain.append(AuditEntry.Action.SECURITY, actor_name=f"w{n}", reason=str(i))
-        except BaseException as exc:  # reported below; a thread's exception is otherwise lost
+        except BaseException as exc:  # noqa: BLE001 - reported below; a thread's exception is otherwise lost
             errors.append(exc)
         finally:
             connections.close_all()

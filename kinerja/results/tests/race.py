@@ -50,7 +50,7 @@ def race(code: str, threads: int) -> list[str]:
             outcomes.append("ok")
         except RecomputeBusy:
             outcomes.append("busy")
-        except BaseException as exc:  # reported to the test; a thread's exception is otherwise lost
+        except BaseException as exc:  # noqa: BLE001 - reported to the test; a thread's exception is otherwise lost
             outcomes.append(f"{type(exc).__name__}: {exc}")
         finally:
             connections.close_all()

@@ -28,7 +28,7 @@ def num(value: object, decimals: int = 2) -> str:
     if not isinstance(value, int | Decimal):
         try:
             value = to_decimal(value)
-        except Exception:  # a label or a reason, not a number: show it as it is
+        except CoreError:  # a label or a reason, not a number: show it as it is
             return str(value)
     return format_decimal(value, int(decimals), lang())
 

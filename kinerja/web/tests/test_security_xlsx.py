@@ -10,6 +10,7 @@ import io
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from django.conf import settings as django_settings
 from kinerja.web.tables import iter_rows
 from kinerja_core.errors import InputError
 
-from .hostile import MIB, bogus_dimension_xlsx, workbook, zip_bomb_xlsx
+from .hostile import MIB, bogus_dimension_xlsx, parts_of, workbook, zip_bomb_xlsx
 
 CHILD = """
 import resource, sys
@@ -121,3 +122,34 @@ def test_it_refuses_rows_and_columns_beyond_the_settings(settings) -> None:
 
 def test_it_refuses_a_file_that_is_not_a_zip() -> None:
     assert "berkas XLSX tidak dapat dibaca" in refusal(b"code,name\nX1,RW 1\n")
+
+
+def rezipped(data: bytes, replaced: dict[str, bytes]) -> bytes:
+    """``data`` with some of its parts replaced."""
+    parts = {**parts_of(data), **replaced}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_it_logs_why_a_damaged_workbook_is_unreadable(caplog) -> None:
+    damaged = rezipped(workbook([["code"]]), {"xl/workbook.xml": b"<workbook"})
+    with caplog.at_level("WARNING", logger="kinerja.web.xlsx_reader"):
+        assert "berkas XLSX tidak dapat dibaca" in refusal(damaged)
+    (record,) = caplog.records
+    assert record.getMessage() == "unreadable XLSX workbook" and record.exc_info is not None
+
+
+def test_it_logs_why_a_damaged_sheet_is_unreadable(caplog) -> None:
+    sheet = {
+        "xl/worksheets/sheet1.xml": b'<worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="n"><v>X1</v></c></row>'
+        b"</sheetData></worksheet>"
+    }
+    damaged = rezipped(workbook([["code"], ["X1"]]), sheet)
+    with caplog.at_level("WARNING", logger="kinerja.web.xlsx_reader"):
+        assert "berkas XLSX tidak dapat dibaca" in refusal(damaged)
+    (record,) = caplog.records
+    assert record.getMessage() == "unreadable XLSX sheet" and record.exc_info is not None
