@@ -1,4 +1,4 @@
-"""Reference semantics of the community-empowerment measures (DESIGN §2, §3.3).
+"""Reference semantics of the coverage measures (docs/rules.md#community-empowerment-coverage).
 
 The Django app computes the same counts with SQL aggregates; its tests compare against these
 functions, which are written for clarity rather than speed.

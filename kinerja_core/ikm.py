@@ -130,7 +130,7 @@ GRADES_2004: tuple[Grade, ...] = (
     Grade("D", "Tidak Baik", Decimal("25.00")),
 )
 
-# Respondent profile vocabularies (DESIGN §3.1), canonical spelling first.
+# Respondent profile vocabularies (docs/rules.md#ikm-respondent-profile), canonical spelling first.
 GENDERS: tuple[str, ...] = ("L", "P")
 EDUCATION_LEVELS: tuple[str, ...] = ("SD", "SMP", "SMA", "D1–D3", "S1", "S2", "S3")
 OCCUPATIONS: tuple[str, ...] = (
@@ -382,7 +382,8 @@ class IkmResult:
     population: int | None = None
 
     def lowest(self, count: int = 3) -> list[ElementResult]:
-        """The weakest elements first: where the follow-up plan starts (DESIGN §3.1)."""
+        """The weakest elements first: where the follow-up plan starts
+        (docs/rules.md#ikm-follow-up-plan)."""
         return sorted(self.elements, key=lambda e: (e.nrr, e.code))[:count]
 
 

@@ -1,4 +1,4 @@
-"""Database-free reader of the survey CSV (DESIGN §5).
+"""Database-free reader of the survey CSV (docs/rules.md#survey-csv).
 
 ``submitted_at,service,gender,age,education,occupation,U1,…,U9,suggestion``; element columns
 may instead carry the element's name. Columns are mapped by name, never by position, because

@@ -38,7 +38,8 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
         }
     ),
     Role.HEAD: frozenset({VIEW, APPROVE, LOCK}),
-    # DESIGN §1: the planner locks a year once reported (an approved year only, see results).
+    # The planner locks a year once reported, an approved year only (see results and
+    # docs/rules.md#year-approval-and-locks).
     Role.PLANNER: frozenset({VIEW, EDIT_PLAN, EDIT_RESULTS, SUBMIT, LOCK}),
     Role.SURVEY_OFFICER: frozenset({VIEW, EDIT_SURVEY}),
     Role.REGISTRY_OFFICER: frozenset({VIEW, EDIT_REGISTRY}),

@@ -1,4 +1,4 @@
-"""Who a command-line import acts as (issue 6): ``--as USER`` applies that user's roles.
+"""Who a command-line import acts as: ``--as USER`` applies that user's roles.
 
 Without ``--as`` a command runs with the full rights of whoever can run commands on the server
 (an administrator), and the audit entry names the command line instead of a user.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# A province (DESIGN §4, issue 7): 38 cities, 700 kecamatan, 8 000 kelurahan.
+# A province (the largest shape of docs/scaling.md): 38 cities, 700 kecamatan, 8 000 kelurahan.
 PROVINCE = (38, 700, 8000)
 DEFAULT_RESPONSES = 10_000_000
 GROUPS_PER_KELURAHAN = 20

@@ -6,7 +6,7 @@ keeps only what later rows are checked against (group codes seen); the second wr
 problem listed with its row and column. Importing the same file again changes nothing: groups are
 matched by (city, code), activities by (date, type, title), links by (activity, group).
 
-Importers are a plain registry keyed by kind (DESIGN §6.7): ``IMPORTERS``.
+Importers are a plain registry keyed by kind (docs/architecture.md#add-an-importer): ``IMPORTERS``.
 """
 
 from __future__ import annotations

@@ -98,7 +98,8 @@ def _count(unit: OrgUnit, period: Period, filters: Filters | None, condition: Q 
 
 
 def groups_total(unit: OrgUnit, period: Period, filters: Filters | None = None) -> int:
-    """Groups and institutions that exist in the period (DESIGN §2: Σ kelompok dan lembaga)."""
+    """Groups and institutions that exist in the period: Σ kelompok dan lembaga
+    (docs/rules.md#coverage-groups-that-exist)."""
     return _count(unit, period, filters, None)
 
 

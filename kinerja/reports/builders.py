@@ -225,7 +225,8 @@ class CapaianRow:
 
 
 def against_final(indicator: Indicator, cell: Cell, final: Target | None) -> Decimal | None:
-    """Achievement of this year's realisation against the last Renstra year's target (§3.2)."""
+    """Achievement of this year's realisation against the last Renstra year's target
+    (docs/rules.md#lkjip, analysis 3)."""
     if final is None or cell.realisation is None:
         return None
     comparable: Decimal | TargetRange | None = (

@@ -219,7 +219,7 @@ def do_recompute(
         drop_pending += [p.pk for p in pending.values() if p.year not in locked]
         Result.objects.filter(pk__in=stale).delete()
         PendingChange.objects.filter(pk__in=drop_pending).delete()
-        # Stored results are evidence (DESIGN §4): their history rows are written in bulk too,
+        # Stored results are evidence an auditor traces: their history rows are written in bulk too,
         # one per created or changed result, without a signal per row.
         create_results(plan.pk, year_set, create)
         bulk_update_with_history(update, Result, [*Outcome.FIELDS, "computed_at"], batch_size=500)

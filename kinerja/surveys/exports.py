@@ -13,7 +13,8 @@ from kinerja_core.periods import Period
 from .models import CODES, SCORE_FIELDS, Response
 from .rollup import scope
 
-# The survey CSV columns of DESIGN §5, then where each response came from (unit, channel).
+# The survey CSV columns (docs/rules.md#survey-csv), then where each response came from
+# (unit, channel).
 HEADER = [
     "submitted_at",
     "service",

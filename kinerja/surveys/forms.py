@@ -15,8 +15,8 @@ from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
 from .actions import Answer
 from .models import FollowUp, Service
 
-# The questions citizens read, keyed by element code (DESIGN §3.1); the answer labels are the
-# regulation's (kinerja_core.ikm), translated through this app's catalogue.
+# The questions citizens read, keyed by element code (docs/rules.md#ikm-elements); the answer
+# labels are the regulation's (kinerja_core.ikm), translated through this app's catalogue.
 QUESTIONS: dict[str, Any] = {
     "U1": _("How well do the requirements match the service you received?"),
     "U2": _("How easy is the service procedure?"),
@@ -155,7 +155,8 @@ def score_field(code: str) -> forms.TypedChoiceField:
 
 
 class AnswerForm(forms.Form):
-    """The nine elements, the profile of DESIGN §3.1 (no name, NIK or phone), a suggestion."""
+    """The nine elements, the respondent profile (no name, NIK or phone), a suggestion
+    (docs/rules.md#ikm-respondent-profile)."""
 
     u1 = score_field("U1")
     u2 = score_field("U2")

@@ -1,4 +1,5 @@
-"""The default kinds of DESIGN §3.3, shared by every city (editable afterwards)."""
+"""The default kinds (docs/rules.md#community-institution-kinds), shared by every city
+(editable afterwards)."""
 
 from django.db import migrations
 

@@ -1,4 +1,5 @@
-"""Achievement as stored with each result (DESIGN §3.2), through the engine and the plan's bands."""
+"""Achievement as stored with each result (docs/rules.md#capaian), through the engine and the
+plan's bands."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def test_it_rates_lower_is_better_against_the_target() -> None:
     plan = load(WAITING)
     put(plan, "waiting_days", "kec-uji", "2021", "6.5")
     result = outcome(plan, "I3", "kec-uji", "2021")
-    # DESIGN §3.2: target 7, realisation 6,5 → (2 × 7 − 6,5) / 7 = 107,14 %
+    # Target 7, realisation 6,5 → (2 × 7 − 6,5) / 7 = 107,14 %
+    # (docs/rules.md#capaian-lower-is-better).
     assert result.achievement == Decimal("107.142857")
     assert result.status == "met"
     put(plan, "waiting_days", "kec-uji", "2021", 8)

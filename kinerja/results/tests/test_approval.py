@@ -73,7 +73,8 @@ def test_it_runs_a_year_from_submission_through_a_return_to_approval_and_lock(
     row = YearApproval.objects.get(plan=uji, year=2021)
     assert (row.status, row.submitted_by, row.decided_by) == (State.APPROVED, planner, head)
 
-    client = login(planner)  # DESIGN §1: the planner locks a year once reported
+    # The planner locks an approved year (docs/rules.md#year-approval-and-locks).
+    client = login(planner)
     assert f'"{url("lock_year", uji)}"' in year_card(client, uji)
     client.post(url("lock_year", uji))
     assert YearLock.objects.get(plan=uji, year=2021).locked_by == planner

@@ -1,4 +1,4 @@
-"""The Wonoasih plan with the community and survey demo data: the issue's acceptance figures."""
+"""The Wonoasih plan with the community and survey demo data: the figures it must reproduce."""
 
 from __future__ import annotations
 
