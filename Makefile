@@ -10,7 +10,9 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 APT_PACKAGES := chromium gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two test processes: the machines have two cores, and the suite waits on subprocesses and the
+# database as much as it computes. `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: setup system run test lint typecheck deadcode migrations-check pytest bench messages clean
 
