@@ -28,8 +28,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext_lazy
 
 from kinerja.plan.models import Plan
-
-from .storage import sqlite_pragma
+from kinerja.sqlite import sqlite_pragma
 
 POLL_SECONDS = 0.1
 BUSY = gettext_lazy(

@@ -10,15 +10,11 @@ with one ``executemany`` on SQLite and ``COPY`` on PostgreSQL, the new ids are r
 query, and the history rows are the ones ``bulk_history_create`` writes: one "+" row per result
 with the same field values, the date of the write, the request's user (none in a command) and
 no change reason.
-
-``sqlite_pragma`` is the one other statement here: a recompute sets how long SQLite waits for the
-database's write lock, which is what serialises recomputes there (see ``recompute_lock.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -117,22 +113,3 @@ def create_results(plan_id: int, years: set[int], rows: list[dict[str, Any]]) ->
         )
     columns = [history._meta.get_field(name).column for name in tracked + extra]
     insert(history._meta.db_table, columns, history_rows)
-
-
-@contextmanager
-def sqlite_pragma(name: str, value: int) -> Iterator[None]:
-    """On SQLite, the connection's ``PRAGMA name`` set to ``value`` for the block and put back
-    afterwards; nothing on other databases. A recompute sets ``busy_timeout``: how long it waits
-    for another writer (the PostgreSQL twin is the plan-row lock in ``recompute_lock.py``)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA {name}")
-        (before,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA {name} = {int(value)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA {name} = {int(before)}")

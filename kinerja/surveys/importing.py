@@ -42,7 +42,6 @@ import multiprocessing
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -57,6 +56,7 @@ from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.sqlite import sqlite_pragma
 from kinerja.web.input_checks import survey_reader_limits
 from kinerja.web.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
@@ -523,7 +523,7 @@ def _import(
     skipped: dict[tuple[int, Any], int] = {}
     try:
         try:
-            with _sqlite_cache():
+            with sqlite_pragma("cache_size", -SQLITE_CACHE_KIB):
                 source = _ForkedRows(builder, text).chunks() if fork else builder.chunks(text)
                 for built in source:
                     for row in store.write(built):
@@ -584,23 +584,6 @@ def _commit(
             changes={"rows": rows, "inserted": inserted, "skipped": rows - inserted},
         )
     batch.state = ImportBatch.State.COMMITTED
-
-
-@contextmanager
-def _sqlite_cache() -> Iterator[None]:
-    """A large page cache on SQLite while rows are stored, the default again afterwards."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (default,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(default)}")
 
 
 def import_bytes(unit: OrgUnit, data: bytes, filename: str, **kwargs: Any) -> ImportResult:
