@@ -13,6 +13,9 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kinerja.web.xlsx_reader import check_archive
+from kinerja_core.errors import InputError
+
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 # extension -> content type
@@ -39,9 +42,10 @@ def sniff(head: bytes, stream: IO[bytes]) -> str | None:
         return "application/pdf"
     if head.startswith(b"PK\x03\x04"):
         try:
-            stream.seek(0)
+            # The directory is bounded before zipfile reads it whole (docs/security.md).
+            check_archive(stream)
             names = set(zipfile.ZipFile(stream).namelist())
-        except (zipfile.BadZipFile, OSError):
+        except (InputError, zipfile.BadZipFile, OSError):
             return None
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
             return ALLOWED[".xlsx"]

@@ -63,7 +63,7 @@ from kinerja_core.errors import InputError, Problem
 from kinerja_core.survey_csv import Record, iter_survey_records
 
 from . import batches, rollup
-from .actions import NOON
+from .actions import NOON, require_survey_editor
 from .models import CODES, SCORE_FIELDS, ImportBatch, Response, Service
 
 # Every column of a response row, in the order ``_RowBuilder.rows`` fills them.
@@ -194,7 +194,11 @@ def do_import(
     ``fork``: read and check the file in a second process while this one stores it (about
     twice as fast on two cores); for single-threaded callers such as a command, since a
     process with other threads is not safe to fork.
+
+    ``user`` None is the command line without ``--as`` (full rights); anyone else needs the
+    survey right on ``unit``, checked here as in every other write.
     """
+    require_survey_editor(user, unit)
     if sniff_kind(filename) == "csv":
         # Read as it is, in one pass: no copy, no second reading to check services.
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import io
+import zipfile
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -43,3 +45,15 @@ def test_it_refuses_files_over_10_mb() -> None:
     with pytest.raises(ValidationError, match="10 MB"):
         check("a.pdf", b"%PDF-1.7\n", size=MAX_EVIDENCE_BYTES + 1)
     assert check("a.pdf", b"%PDF-1.7\n", size=MAX_EVIDENCE_BYTES) == "application/pdf"
+
+
+def test_it_bounds_an_xlsx_evidence_file_before_reading_its_zip_directory(settings: Any) -> None:
+    """A zip directory of many thousand entries costs memory to list: evidence is held to the
+    limits of the XLSX reader before its directory is read."""
+    sheet = xlsx_bytes([("s", ["nama"], [["Bu Sri"]])])
+    parts = len(zipfile.ZipFile(io.BytesIO(sheet)).namelist())
+    settings.KINERJA_XLSX_MAX_PARTS = parts - 1
+    with pytest.raises(ValidationError, match="bukan berkas .xlsx"):
+        check("hadir.xlsx", sheet)
+    settings.KINERJA_XLSX_MAX_PARTS = parts
+    assert check("hadir.xlsx", sheet).endswith("sheet")

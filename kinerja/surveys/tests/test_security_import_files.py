@@ -99,3 +99,22 @@ def test_it_refuses_a_paper_form_dated_out_of_bounds(
     assert page.context["form"].errors["suggestion"] == [
         "berisi karakter kendali U+000B yang tidak terlihat; hapus karakter itu"
     ]
+
+
+def test_it_refuses_an_import_by_someone_without_the_survey_right(
+    wonoasih: Any, people: Any, officer: Any
+) -> None:
+    """The import checks who acts itself, as every write does: an officer of another kecamatan
+    calling it directly (not through the page that also checks) stores nothing."""
+    from django.core.exceptions import PermissionDenied
+
+    from kinerja.accounts.models import OrgUnit
+    from kinerja.surveys.actions import do_save_service
+
+    unit = OrgUnit.objects.get(code="kec-wonoasih")
+    do_save_service(unit, code="ktp", name="Rekomendasi KTP-el/KK", yearly_users={2024: 1000})
+    data = "\n".join([HEADER, ROW + "bagus"]) + "\n"
+    with pytest.raises(PermissionDenied):
+        import_bytes(unit, data.encode(), "survei.csv", user=people["outsider"])
+    assert not Response.objects.exists()
+    assert import_bytes(unit, data.encode(), "survei.csv", user=officer).inserted == 1
