@@ -51,10 +51,11 @@ class ApiError(Exception):
 
 
 def key_from_headers(request: HttpRequest) -> str | None:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
+    header: str = request.META.get("HTTP_AUTHORIZATION", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
-    return request.META.get("HTTP_X_API_KEY", "").strip() or None
+    key: str = request.META.get("HTTP_X_API_KEY", "")
+    return key.strip() or None
 
 
 def authenticate(request: HttpRequest) -> ApiKey:

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from kinerja.accounts.models import OrgUnit
 
@@ -14,7 +15,7 @@ from .models import AuditEntry
 from .tracked import TRACKED
 
 
-def model_choices() -> list[tuple[str, str]]:
+def model_choices() -> list[tuple[str, StrOrPromise]]:
     from django.apps import apps
 
     labels = []

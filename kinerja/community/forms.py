@@ -21,7 +21,7 @@ def kinds_for(kelurahan: QuerySet[OrgUnit]) -> QuerySet[GroupKind]:
     return GroupKind.objects.filter(Q(city__isnull=True) | Q(city__code__in=city_codes))
 
 
-class GroupForm(CheckedText, forms.ModelForm):
+class GroupForm(CheckedText, forms.ModelForm[Group]):
     class Meta:
         model = Group
         fields = [
@@ -62,12 +62,12 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class GroupChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Group) -> str:  # type: ignore[override]
+class GroupChoiceField(forms.ModelMultipleChoiceField[Group]):
+    def label_from_instance(self, obj: Group) -> str:
         return f"{obj.name} ({obj.kind.name})"
 
 
-class ActivityForm(CheckedText, forms.ModelForm):
+class ActivityForm(CheckedText, forms.ModelForm[Activity]):
     groups = GroupChoiceField(
         queryset=Group.objects.none(),
         widget=forms.CheckboxSelectMultiple,

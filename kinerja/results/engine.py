@@ -120,7 +120,7 @@ class Outcome:
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> Outcome:
-        values = {name: data.get(name) for name in cls.FIELDS}
+        values: dict[str, Any] = {name: data.get(name) for name in cls.FIELDS}
         for name in cls.DECIMAL_FIELDS:
             if values[name] is not None:
                 values[name] = Decimal(values[name])

@@ -251,7 +251,7 @@ class PaperForm(CheckedText, AnswerForm):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(forms.ModelForm[Service]):
     yearly_users = forms.CharField(
         label=_("Service users per year"),
         required=False,
@@ -285,7 +285,7 @@ class ReceiptCodesForm(forms.Form):
     count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=1000, initial=50)
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(forms.ModelForm[FollowUp]):
     class Meta:
         model = FollowUp
         fields = ["element", "action", "owner", "deadline", "status"]
