@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 
-from .actions import PlanRefused, check_plan_text, do_load_plan, export_plan
+from .actions import PlanRefused, check_plan_text, do_load_plan
 from .forms import PlanUploadForm
-from .linting import has_errors
 from .models import Indicator, Plan, Target
-from .planfile import dump_plan
+from .planfile import dump_plan, export_plan, has_errors
 from .units import refusals
 
 
