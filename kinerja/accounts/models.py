@@ -44,10 +44,10 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.name}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         old_path = self.path
         self.path = (self.parent.path if self.parent else "/") + self.code + "/"
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             # A unit moved: its subtree's paths follow it.
             for child in self.children.all():

@@ -42,9 +42,12 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["action"].choices = [("", _("All actions")), *AuditEntry.Action.choices]  # type: ignore[attr-defined]
-        self.fields["model"].choices = model_choices()  # type: ignore[attr-defined]
+        unit, action, model = self.fields["unit"], self.fields["action"], self.fields["model"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        assert isinstance(action, forms.ChoiceField) and isinstance(model, forms.ChoiceField)
+        unit.queryset = units
+        action.choices = [("", _("All actions")), *AuditEntry.Action.choices]
+        model.choices = model_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -56,6 +56,7 @@ def for_display(entries: list[AuditEntry]) -> list[AuditEntry]:
     paths = {e.unit_path for e in entries if e.unit_path}
     names = {u.path: str(u) for u in OrgUnit.objects.filter(path__in=paths)}
     for entry in entries:
+        # Attributes for the page's template only, on the rows it shows.
         entry.change_rows = change_rows(entry)  # type: ignore[attr-defined]
         entry.unit_name = names.get(entry.unit_path, entry.unit_path)  # type: ignore[attr-defined]
     return entries

@@ -32,7 +32,7 @@ from kinerja.results.queries import (
     year_target,
 )
 from kinerja.web.models import DemoMarker
-from kinerja_core.achievement import Band, TargetRange, achievement
+from kinerja_core.achievement import Band, achievement
 from kinerja_core.periods import indonesian_date
 
 
@@ -308,12 +308,9 @@ def against_final(indicator: Indicator, cell: Cell, final: Target | None) -> Dec
     (docs/rules.md#lkjip, analysis 3)."""
     if final is None or cell.realisation is None:
         return None
-    comparable: Decimal | TargetRange | None = (
-        TargetRange(final.low, final.high)  # type: ignore[arg-type]
-        if final.is_range
-        else final.value
+    value = achievement(
+        final.comparable(), cell.realisation, indicator.rated_polarity, indicator.cap
     )
-    value = achievement(comparable, cell.realisation, indicator.polarity, indicator.cap)  # type: ignore[arg-type]
     return rounded(value, 6) if isinstance(value, Decimal) else None
 
 

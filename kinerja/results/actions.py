@@ -384,6 +384,7 @@ def move_year(plan: Plan, year: int, user: User, to: str, note: str) -> YearAppr
     else:
         row.decided_by, row.decided_at = user, now
     row.status, row.note = to, note.strip()
+    # Read by django-simple-history when the row is saved (attributes it does not declare).
     row._change_reason = row.note[:REASON_LENGTH]  # type: ignore[attr-defined]
     row._history_user = user  # type: ignore[attr-defined]
     row.save()

@@ -31,7 +31,6 @@ from kinerja.plan.models import Indicator, Plan, Target
 from kinerja_core.achievement import (
     NO_TARGET,
     NOT_MEASURED,
-    TargetRange,
     achievement,
     classify,
 )
@@ -387,19 +386,8 @@ class Evaluator:
         """Realisation, target and achievement of ``indicator`` for ``unit`` in ``period``."""
         value, inputs = self.formula_value(indicator, indicator.formula, unit, period)
         target = target_for(targets, period)
-        comparable: Decimal | TargetRange | None = None
-        if target is not None:
-            if target.is_range:
-                assert target.low is not None and target.high is not None
-                comparable = TargetRange(target.low, target.high)
-            else:
-                comparable = target.value
-        result = achievement(
-            comparable,
-            value,
-            "lower" if indicator.polarity == Indicator.Polarity.LOWER else "higher",
-            indicator.cap,
-        )
+        comparable = None if target is None else target.comparable()
+        result = achievement(comparable, value, indicator.rated_polarity, indicator.cap)
         realisation = value if isinstance(value, Decimal) else None
         if value is None:
             status, reason = Status.NOT_MEASURED.value, NOT_MEASURED.reason

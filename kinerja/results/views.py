@@ -273,6 +273,7 @@ def locks(request: HttpRequest, code: str) -> HttpResponse:
         for y in plan_years(plan)
     }
     # Each submission, return and approval with its note, oldest first, from the row's history.
+    # The history manager django-simple-history adds (it declares no types).
     trail = YearApproval.history.filter(plan=plan).select_related("history_user")  # type: ignore[attr-defined]
     for step in trail.order_by("history_date", "history_id"):
         if step.year in years:

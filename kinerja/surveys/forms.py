@@ -124,7 +124,7 @@ def shared(field: FieldT) -> FieldT:
     copies were a large part of a visit's cost. (``copy.deepcopy`` looks ``__deepcopy__``
     up on the object itself.)
     """
-    field.__deepcopy__ = lambda memo: field  # type: ignore[method-assign]
+    field.__deepcopy__ = lambda memo: field  # type: ignore[method-assign]  # the patch itself
     return field
 
 

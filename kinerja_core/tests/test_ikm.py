@@ -201,7 +201,7 @@ def test_it_rejects_bad_scores_naming_row_and_field(bad: object, message: str) -
     responses: list[dict[str, object]] = [dict.fromkeys(CODES, 3) for _ in range(3)]
     responses[1]["U4"] = bad
     with pytest.raises(InputError) as info:
-        Tally.from_responses(responses)  # type: ignore[arg-type]
+        Tally.from_responses(responses)  # type: ignore[arg-type]  # bad scores on purpose
     [problem] = info.value.problems
     assert (problem.row, problem.field) == (2, "U4")
     assert message in problem.message

@@ -120,6 +120,7 @@ def plan_documents() -> dict[str, PlanDocument]:
     plans = Path(settings.BASE_DIR) / "plans"
     docs = {p.name: parse_plan(p.read_text(encoding="utf-8")) for p in plans.glob("*.yaml")}
     city = SimpleNamespace(code="kota-uji", name="Kota Uji")
+    # A stand-in city: plan_text reads only its code and name.
     docs["bench"] = parse_plan(plan_text(city, ["rt", "rw", "pkk"]))  # type: ignore[arg-type]
     return docs
 
