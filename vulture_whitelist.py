@@ -222,6 +222,7 @@ _.period_label
 _.score_fields
 _.score_rows
 _.target_is_range
+_.explanation_html
 
 # Signal receivers and system checks: Django calls them with these keyword arguments.
 _.app_configs

@@ -11,7 +11,12 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Django's admin, form and file classes take the type arguments of their stubs at run time too
+# (``admin.ModelAdmin[Plan]``), so annotations and the type checker agree.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KINERJA_VAR_DIR", BASE_DIR / "var"))

@@ -176,7 +176,7 @@ def submit_response(request: HttpRequest, slug: str) -> Any:
     try:
         response, created = do_submit_response(
             service,
-            form.answer(),  # type: ignore[attr-defined]
+            form.answer(),
             channel=Response.Channel.KIOSK,
             # Keys are unique site-wide: namespaced per API user so kiosks never collide.
             idempotency_key=f"api:{request.user.pk}:{data['idempotency_key']}"

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -337,7 +338,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_view(request: HttpRequest) -> HttpResponse:
+def export_view(request: HttpRequest) -> HttpResponseBase:
     kelurahan = visible_kelurahan(request)
     fmt = request.GET.get("format", "xlsx")
     kind = request.GET.get("kind", "groups")
@@ -365,9 +366,10 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
         unit = get_object_or_404(OrgUnit, code=code)
         access.require(request.user, access.VIEW, unit)
     else:
-        unit = viewable.order_by("path").first()
-        if unit is None:
+        first = viewable.order_by("path").first()
+        if first is None:
             raise PermissionDenied
+        unit = first
     year = int_param(request, "year", this_year(), 1900, 2999)
     period = Period(year)
     try:  # a sub-year period (2024-Q2) counts from 1 January to its end, as the measures do

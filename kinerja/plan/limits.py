@@ -37,7 +37,9 @@ def text_size(text: str) -> int:
 
 
 def column_length(model: type[models.Model], name: str) -> int:
-    length = model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.{name} is a relation"
+    length = field.max_length
     assert length is not None, f"{model.__name__}.{name} has no max_length"
     return int(length)
 

@@ -110,7 +110,7 @@ def input_rows(result: Result) -> list[InputRow]:
             label=str(item.get("label") or item.get("name") or key),
             depth=depth,
             source=str(item.get("source") or ""),
-            unit=names.get(item.get("unit"), str(item.get("unit") or "")),
+            unit=names.get(str(item.get("unit")), str(item.get("unit") or "")),
             period=str(item.get("period") or ""),
             value=None if item.get("value") is None else Decimal(item["value"]),
             reason=item.get("reason"),

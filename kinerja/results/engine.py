@@ -31,7 +31,6 @@ from kinerja.plan.models import Indicator, Plan, Target
 from kinerja_core.achievement import (
     NO_TARGET,
     NOT_MEASURED,
-    TargetRange,
     achievement,
     classify,
 )
@@ -120,7 +119,7 @@ class Outcome:
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> Outcome:
-        values = {name: data.get(name) for name in cls.FIELDS}
+        values: dict[str, Any] = {name: data.get(name) for name in cls.FIELDS}
         for name in cls.DECIMAL_FIELDS:
             if values[name] is not None:
                 values[name] = Decimal(values[name])
@@ -387,19 +386,8 @@ class Evaluator:
         """Realisation, target and achievement of ``indicator`` for ``unit`` in ``period``."""
         value, inputs = self.formula_value(indicator, indicator.formula, unit, period)
         target = target_for(targets, period)
-        comparable: Decimal | TargetRange | None = None
-        if target is not None:
-            if target.is_range:
-                assert target.low is not None and target.high is not None
-                comparable = TargetRange(target.low, target.high)
-            else:
-                comparable = target.value
-        result = achievement(
-            comparable,
-            value,
-            "lower" if indicator.polarity == Indicator.Polarity.LOWER else "higher",
-            indicator.cap,
-        )
+        comparable = None if target is None else target.comparable()
+        result = achievement(comparable, value, indicator.rated_polarity, indicator.cap)
         realisation = value if isinstance(value, Decimal) else None
         if value is None:
             status, reason = Status.NOT_MEASURED.value, NOT_MEASURED.reason

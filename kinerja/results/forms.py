@@ -47,12 +47,13 @@ class ManualValueForm(forms.Form):
 
     def __init__(self, plan: Plan, units: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["name"].choices = [
-            (m["name"], m.get("label") or m["name"]) for m in plan.manual_measures
-        ]
-        self.fields["unit"].queryset = units
-        self.fields["unit"].initial = plan.unit.pk
-        self.fields["period"].choices = period_choices(plan)
+        name, unit, period = self.fields["name"], self.fields["unit"], self.fields["period"]
+        assert isinstance(name, forms.ChoiceField) and isinstance(period, forms.ChoiceField)
+        assert isinstance(unit, forms.ModelChoiceField)
+        name.choices = [(m["name"], m.get("label") or m["name"]) for m in plan.manual_measures]
+        unit.queryset = units
+        unit.initial = plan.unit.pk
+        period.choices = period_choices(plan)
 
     def clean_value(self) -> Decimal:
         try:
@@ -66,7 +67,7 @@ class ManualValueForm(forms.Form):
             raise forms.ValidationError(out_of_range)
         return value
 
-    def clean_evidence(self) -> UploadedFile | None:
+    def clean_evidence(self) -> UploadedFile[bytes] | None:
         upload = self.cleaned_data.get("evidence")
         if upload:
             evidence_type(upload, upload.size)

@@ -159,7 +159,7 @@ class Cell:
         low, high = rng if rng is not None else (None, None)
         return cell_target_text(self.indicator, self.target_value, low, high)
 
-    def target_json(self) -> float | dict[str, float] | None:
+    def target_json(self) -> float | dict[str, float | None] | None:
         rng = self.target_range
         if rng is not None:
             return {"low": number(rng[0], self.decimals), "high": number(rng[1], self.decimals)}

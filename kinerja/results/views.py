@@ -195,7 +195,8 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
         value.evidence.open("rb"), content_type=value.evidence_type or "application/octet-stream"
     )
     # Shown inline only for the types we checked; never as HTML.
-    response["Content-Disposition"] = f'inline; filename="{value.evidence.name.rsplit("/", 1)[-1]}"'
+    shown_name = (value.evidence.name or "").rsplit("/", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="{shown_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -272,6 +273,7 @@ def locks(request: HttpRequest, code: str) -> HttpResponse:
         for y in plan_years(plan)
     }
     # Each submission, return and approval with its note, oldest first, from the row's history.
+    # The history manager django-simple-history adds (it declares no types).
     trail = YearApproval.history.filter(plan=plan).select_related("history_user")  # type: ignore[attr-defined]
     for step in trail.order_by("history_date", "history_id"):
         if step.year in years:
@@ -322,7 +324,7 @@ def approval_step(request: HttpRequest, code: str, year: int, step: str) -> Http
     plan = plan_for(request, code, STEPS[to].action)
     form = ApprovalNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("note", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("note", [])))
         return redirect("results:locks", code=plan.code)
     try:
         action(plan, year, request.user, form.cleaned_data["note"])

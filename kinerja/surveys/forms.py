@@ -124,7 +124,7 @@ def shared(field: FieldT) -> FieldT:
     copies were a large part of a visit's cost. (``copy.deepcopy`` looks ``__deepcopy__``
     up on the object itself.)
     """
-    field.__deepcopy__ = lambda memo: field  # type: ignore[method-assign]
+    field.__deepcopy__ = lambda memo: field  # type: ignore[method-assign]  # the patch itself
     return field
 
 
@@ -251,7 +251,7 @@ class PaperForm(CheckedText, AnswerForm):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(forms.ModelForm[Service]):
     yearly_users = forms.CharField(
         label=_("Service users per year"),
         required=False,
@@ -285,7 +285,7 @@ class ReceiptCodesForm(forms.Form):
     count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=1000, initial=50)
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(forms.ModelForm[FollowUp]):
     class Meta:
         model = FollowUp
         fields = ["element", "action", "owner", "deadline", "status"]

@@ -35,9 +35,9 @@ from .importing import do_import
 from .models import ImportJob
 
 try:  # Django 6 ships the framework; before it, the backport of the same API
-    from django.tasks import task  # type: ignore[import-not-found]
+    from django.tasks import task
 except ImportError:
-    from django_tasks import task
+    from django_tasks import task  # type: ignore[no-redef]  # the backport: the same decorator
 
 logger = logging.getLogger(__name__)
 State = ImportJob.State
@@ -52,7 +52,7 @@ def upload_dir() -> Path:
 
 
 def do_enqueue_import(
-    user: Any, unit: OrgUnit, upload: UploadedFile, *, dry_run: bool, language: str
+    user: Any, unit: OrgUnit, upload: UploadedFile[bytes], *, dry_run: bool, language: str
 ) -> ImportJob:
     """Store an uploaded survey file and queue its import; the uploader must edit the unit."""
     access.require(user, access.EDIT_SURVEY, unit)

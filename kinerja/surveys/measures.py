@@ -12,7 +12,7 @@ and integer sums, so adding them is exact and the IKM equals the single form's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -97,7 +97,7 @@ class TallyBatch:
         subtrees = Q()
         for path in covering_paths(u.path for u in self.units):
             subtrees |= Q(unit__path__startswith=path)
-        rows = (
+        rows: Iterable[Mapping[str, Any]] = (
             DailyTally.objects.filter(subtrees, day__gte=start, day__lte=end)
             .order_by()
             .values("unit__path", "service__code")

@@ -207,7 +207,8 @@ def render_poster_pdf(data: dict[str, Any], demo: bool) -> bytes:
     """The poster of ``public_report_data`` as PDF: about a second of WeasyPrint."""
     import weasyprint
 
-    return weasyprint.HTML(string=poster_html(data, demo)).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = weasyprint.HTML(string=poster_html(data, demo)).write_pdf()
+    return pdf
 
 
 def poster_pdf(unit: OrgUnit, period: Period) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -214,7 +216,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 day = form.cleaned_data["submitted_on"]
                 hour = 9 if form.cleaned_data["session"] == "morning" else 13
-                moment = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, hour))
+                moment = timezone.make_aware(datetime(day.year, day.month, day.day, hour))
                 _response, created = do_submit_response(
                     service,
                     form.answer(),
@@ -228,8 +230,9 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 query = f"?tanggal={day.isoformat()}&sesi={form.cleaned_data['session']}"
                 return redirect(reverse("surveys:paper_entry", args=[service.pk]) + query)
         if tokens.idempotency_key(form.data.get("token", ""), PAPER, service.pk) is None:
-            form.data = form.data.copy()
-            form.data["token"] = tokens.issue(PAPER, service.pk)
+            data = request.POST.copy()  # the form's data
+            data["token"] = tokens.issue(PAPER, service.pk)
+            form.data = data
     else:
         form = PaperForm(
             initial={
@@ -256,7 +259,7 @@ def import_file(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = unit_for(request, unit_code, access.EDIT_SURVEY)
     context: dict[str, Any] = {
         "unit": unit,
-        "jobs": ImportJob.objects.filter(unit=unit, user=request.user)[:5],
+        "jobs": ImportJob.objects.filter(unit=unit, user=access.signed_in(request))[:5],
         "inline_mb": f"{settings.KINERJA_IMPORT_INLINE_MAX_BYTES / 2**20:g}",
     }
     # Refused before the body is read, so an oversized upload costs neither disk nor time.
@@ -336,7 +339,7 @@ def period_links(period: Period) -> list[Period]:
 
 
 @login_required
-def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> HttpResponseBase:
     if fmt not in {"csv", "xlsx"}:
         raise Http404(fmt)
     unit = unit_for(request, unit_code, access.VIEW)

@@ -4,5 +4,5 @@ from .models import DemoMarker
 
 
 @admin.register(DemoMarker)
-class DemoMarkerAdmin(admin.ModelAdmin):
+class DemoMarkerAdmin(admin.ModelAdmin[DemoMarker]):
     list_display = ["loaded_at", "description"]

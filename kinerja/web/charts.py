@@ -144,8 +144,8 @@ def trend_chart(
     desc = "; ".join(
         f"{name}: "
         + ", ".join(
-            f"{y} {'–' if points.get(y) is None else _fmt(points[y], decimals)}" for y in years
-        )  # type: ignore[arg-type]
+            f"{y} {'–' if (p := points.get(y)) is None else _fmt(p, decimals)}" for y in years
+        )
         for name, points, _c, _d in series
     )
     out = _open(width, height, title or desc, desc)
@@ -169,11 +169,12 @@ def trend_chart(
         segment: list[str] = []
         segments: list[list[str]] = [segment]
         for i, year in enumerate(years):
-            v = points.get(year)
-            if v is None:
+            point = points.get(year)
+            if point is None:
                 segment = []
                 segments.append(segment)
                 continue
+            v = point
             segment.append(f"{x_of(i):.1f},{y_of(v):.1f}")
             out.append(
                 f'<circle cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="{3 if dashed else 4}" fill="{escape(colour)}"/>'

@@ -68,7 +68,7 @@ def check_day(value: date | None) -> None:
 class CheckedText(forms.BaseForm):
     """Form mixin: a control character in any text field is an error of that field."""
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         for name, value in list(self.cleaned_data.items()):
             if isinstance(value, str) and (problem := text_problem(value)) is not None:

@@ -148,9 +148,12 @@ def xlsx_bytes(
     """An XLSX workbook: one (title, header, rows) per sheet; numbers stay numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook(write_only=False)
-    book.remove(book.active)
+    first = book.active
+    assert isinstance(first, Worksheet)  # a new workbook has one empty sheet
+    book.remove(first)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title[:31])
         sheet.append(list(header))

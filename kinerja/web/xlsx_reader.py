@@ -112,7 +112,7 @@ def iter_xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, tuple[Any, ...]]]:
             raise unreadable(_("no sheet"))
         sheet = book.worksheets[0]
         # Not the dimension the file claims: only the cells it holds.
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()
         rows = enumerate(sheet.iter_rows(values_only=True), start=1)
         while True:
             try:

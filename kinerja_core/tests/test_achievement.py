@@ -81,20 +81,20 @@ def test_it_classifies_with_default_bands() -> None:
     assert DEFAULT_BANDS[0] == Band(D(100), "met", "Tercapai", "#1a7f37")
     assert DEFAULT_BANDS[1] == Band(D(85), "near", "Hampir tercapai", "#b7791f")
     assert DEFAULT_BANDS[2] == Band(None, "not_met", "Tidak tercapai", "#c62828")
-    assert classify(D(125)).key == "met"  # type: ignore[union-attr]
-    assert classify(D(100)).key == "met"  # type: ignore[union-attr]
-    assert classify(D("99.99")).key == "near"  # type: ignore[union-attr]
-    assert classify(D(85)).key == "near"  # type: ignore[union-attr]
-    assert classify(D("84.99")).key == "not_met"  # type: ignore[union-attr]
-    assert classify(D(-5)).key == "not_met"  # type: ignore[union-attr]
+    assert classify(D(125)).key == "met"  # type: ignore[union-attr]  # a band is found
+    assert classify(D(100)).key == "met"  # type: ignore[union-attr]  # a band is found
+    assert classify(D("99.99")).key == "near"  # type: ignore[union-attr]  # a band is found
+    assert classify(D(85)).key == "near"  # type: ignore[union-attr]  # a band is found
+    assert classify(D("84.99")).key == "not_met"  # type: ignore[union-attr]  # a band is found
+    assert classify(D(-5)).key == "not_met"  # type: ignore[union-attr]  # a band is found
     assert classify(NOT_MEASURED) is None
     assert classify(NotComputable("x")) is None
 
 
 def test_it_classifies_the_value_as_displayed() -> None:
     # 99,996 is shown as "100,00"; calling it "Hampir tercapai" would contradict the table.
-    assert classify(D("99.996")).key == "met"  # type: ignore[union-attr]
-    assert classify(D("99.994")).key == "near"  # type: ignore[union-attr]
+    assert classify(D("99.996")).key == "met"  # type: ignore[union-attr]  # a band is found
+    assert classify(D("99.994")).key == "near"  # type: ignore[union-attr]  # a band is found
 
 
 def test_it_classifies_with_custom_bands_in_any_order() -> None:
@@ -102,6 +102,6 @@ def test_it_classifies_with_custom_bands_in_any_order() -> None:
         Band(None, "bad", "Buruk", "#000000"),
         Band(D(90), "good", "Baik", "#00ff00"),
     )
-    assert classify(D(95), bands).key == "good"  # type: ignore[union-attr]
-    assert classify(D(50), bands).key == "bad"  # type: ignore[union-attr]
+    assert classify(D(95), bands).key == "good"  # type: ignore[union-attr]  # a band is found
+    assert classify(D(50), bands).key == "bad"  # type: ignore[union-attr]  # a band is found
     assert classify(D(50), (Band(D(60), "ok", "Ok", "#fff"),)) is None

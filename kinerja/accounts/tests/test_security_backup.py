@@ -28,7 +28,9 @@ def evidence(settings: Any, *names: str) -> list[Path]:
 
 def archived(archive: Path) -> tuple[dict[str, Any], set[str]]:
     with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        member = tar.extractfile("manifest.json")
+        assert member is not None
+        manifest = json.loads(member.read())
         return manifest, set(tar.getnames())
 
 

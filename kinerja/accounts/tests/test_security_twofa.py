@@ -9,10 +9,11 @@ import stat
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
@@ -29,7 +30,7 @@ VERIFY = "/akun/2fa/kode/"
 REQUIRED = override_settings(KINERJA_REQUIRE_2FA=True)
 
 
-def logged_in_user(client):
+def logged_in_user(client: Client) -> User | AnonymousUser:
     return client.get(reverse("home")).wsgi_request.user
 
 

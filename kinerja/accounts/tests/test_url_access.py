@@ -68,7 +68,7 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     activity = make_activity(date(2022, 3, 1), [group])
     result = Result.objects.create(
         plan=wonoasih,
-        indicator=Indicator.objects.filter(plan=wonoasih).first(),
+        indicator=Indicator.objects.filter(plan=wonoasih).earliest("pk"),
         unit=kec,
         period_key="2022",
         year=2022,
@@ -205,7 +205,7 @@ def param_names_of(name: str) -> set[str]:
 
 
 def is_login_redirect(response: Any) -> bool:
-    location = response.get("Location", "")
+    location: str = response.get("Location", "")
     return response.status_code == 302 and (
         location.startswith("/accounts/login/") or location.startswith("/admin/login/")
     )

@@ -207,9 +207,9 @@ def test_it_keeps_the_history_of_imported_groups_and_logs_the_import(people, tmp
     do_import(file_source(write(tmp_path, "g2.csv", changed)), user=people["admin"])
     do_import(file_source(write(tmp_path, "dry.csv", GROUPS)), user=people["admin"], dry_run=True)
     rw = Group.objects.get(code="WNS-RW01")
-    names = list(rw.history.order_by("history_date").values_list("name", "history_type"))
+    names = list(rw.history.order_by("history_date").values_list("name", "history_type"))  # type: ignore[attr-defined]  # the manager django-simple-history adds
     assert names == [("RW 01 Wonoasih", "+"), ("RW 01 Kel. Wonoasih", "~")]
-    assert {h.history_user for h in rw.history.all()} == {people["admin"]}
+    assert {h.history_user for h in rw.history.all()} == {people["admin"]}  # type: ignore[attr-defined]  # the manager django-simple-history adds
     imports = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).order_by("seq")
     assert [(e.model, e.changes["created"], e.changes["updated"]) for e in imports] == [
         ("community.group", 4, 0),

@@ -78,7 +78,7 @@ def writer(context: template.Context) -> CellWriter:
     made = context.render_context.get("result_cell_writer")
     if made is None:
         made = context.render_context["result_cell_writer"] = CellWriter()
-    return made  # type: ignore[no-any-return]
+    return made
 
 
 @register.simple_tag(takes_context=True)

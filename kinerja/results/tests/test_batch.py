@@ -4,6 +4,7 @@ results (values, reasons, inputs) the one-unit-at-a-time path gives."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -22,7 +23,7 @@ from kinerja.results.engine import Evaluator
 pytestmark = pytest.mark.django_db
 
 
-def outcomes(plan, years: list[int]) -> tuple[dict, int, int]:
+def outcomes(plan, years: list[int]) -> tuple[dict[Any, Any], int, int]:
     """Every outcome of a recompute of ``years`` (not stored), the measure calls and queries."""
     evaluator = Evaluator(plan)
     with CaptureQueriesContext(connection) as queries:

@@ -14,7 +14,7 @@ from django.core.management.base import SystemCheckError
 from django.utils import translation
 
 from kinerja.community import measures as community_measures
-from kinerja.plan.planfile import iter_indicators, parse_plan
+from kinerja.plan.planfile import PlanDocument, parse_plan
 from kinerja.results import registry
 from kinerja.results.checks import check_measures
 from kinerja.surveys import measures as survey_measures
@@ -101,25 +101,26 @@ def test_it_refuses_a_measures_module_that_cannot_be_imported(tmp_path, monkeypa
         call_command("check")
 
 
-def measure_names(doc: dict[str, Any]) -> set[str]:
+def measure_names(doc: PlanDocument) -> set[str]:
     """Every registry measure a plan document's formulas and bindings name."""
-    manual = {m["name"] for m in doc["manual_measures"]}
+    manual = {m.name for m in doc.manual_measures}
     names: set[str] = set()
-    for ind in iter_indicators(doc):
-        local = manual | set(ind["derived"]) | set(ind["bindings"])
-        formulas = [ind["formula"], *(d["formula"] for d in ind["derived"].values())]
+    for ind in doc.indicators():
+        local = manual | set(ind.derived) | set(ind.bindings)
+        formulas = [ind.formula, *(d.formula for d in ind.derived.values())]
         for text in formulas:
             names |= Formula.parse(text).variables - local
-        names |= {b["measure"] for b in ind["bindings"].values()}
+        names |= {b.measure for b in ind.bindings.values()}
     return names
 
 
-def plan_documents() -> dict[str, dict[str, Any]]:
+def plan_documents() -> dict[str, PlanDocument]:
     from kinerja.benchmarks.generate import plan_text
 
     plans = Path(settings.BASE_DIR) / "plans"
     docs = {p.name: parse_plan(p.read_text(encoding="utf-8")) for p in plans.glob("*.yaml")}
     city = SimpleNamespace(code="kota-uji", name="Kota Uji")
+    # A stand-in city: plan_text reads only its code and name.
     docs["bench"] = parse_plan(plan_text(city, ["rt", "rw", "pkk"]))  # type: ignore[arg-type]
     return docs
 

@@ -19,12 +19,12 @@ from .conftest import csv_text, worked_rows
 pytestmark = pytest.mark.django_db
 
 
-def submit(service: Any, score: int, *when: int) -> None:
+def submit(service: Any, score: int, year: int, month: int, day: int, hour: int) -> None:
     do_submit_response(
         service,
         Answer(scores={f"U{i}": score for i in range(1, 10)}),
         channel="online",
-        submitted_at=timezone.make_aware(datetime(*when)),
+        submitted_at=timezone.make_aware(datetime(year, month, day, hour)),
     )
 
 

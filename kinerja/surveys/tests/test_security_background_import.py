@@ -35,8 +35,9 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 def large(settings: Any, tmp_path: Path) -> Path:
     """Every file counts as large (a job); uploads are kept in a scratch directory."""
     settings.KINERJA_IMPORT_INLINE_MAX_BYTES = 100
-    settings.KINERJA_IMPORT_UPLOAD_DIR = tmp_path / "imports"
-    return settings.KINERJA_IMPORT_UPLOAD_DIR
+    upload_dir: Path = tmp_path / "imports"
+    settings.KINERJA_IMPORT_UPLOAD_DIR = upload_dir
+    return upload_dir
 
 
 @pytest.fixture

@@ -86,8 +86,9 @@ def test_it_refuses_a_paper_form_dated_out_of_bounds(
     client = login(officer)
     url = reverse("surveys:paper_entry", args=[service.pk])
     token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())
+    assert token is not None
     data = {f"u{i}": "3" for i in range(1, 10)}
-    data.update({"token": token.group(1), "submitted_on": day, "session": "morning"})  # type: ignore[union-attr]
+    data.update({"token": token.group(1), "submitted_on": day, "session": "morning"})
     page = client.post(url, data)
     assert page.status_code == 200 and not Response.objects.exists()
     assert page.context["form"].errors["submitted_on"] == [

@@ -38,7 +38,7 @@ def test_it_breaks_a_trend_line_at_a_missing_year() -> None:
         2023: Decimal("88.4"),
         2024: Decimal("89"),
     }
-    target = {y: Decimal("84.6") + (y - 2020) for y in range(2020, 2025)}
+    target: dict[int, Decimal | None] = {y: Decimal("84.6") + (y - 2020) for y in range(2020, 2025)}
     with translation.override("en"):
         svg = trend_chart(
             list(range(2020, 2025)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -55,7 +55,10 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
 
         def progress(rows: Any, label: str) -> Any:
-            return tqdm(rows, desc=label, unit=" rows", disable=None, file=self.stderr._out)
+            # The raw stream (typed by hand: the stubs see OutputWrapper's attributes as
+            # callables), since OutputWrapper would end every redraw of the bar with a newline.
+            out = cast(TextIO, self.stderr._out)
+            return tqdm(rows, desc=label, unit=" rows", disable=None, file=out)
 
         try:
             report = do_import(

@@ -10,11 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kinerja.accounts.cli import acting_user, add_as_argument
-from kinerja.plan.actions import PlanRefused, check_plan_text, do_load_plan_text, export_plan
+from kinerja.plan.actions import PlanRefused, check_plan_text, do_load_plan_text
 from kinerja.plan.limits import file_size_problem
-from kinerja.plan.linting import has_errors
 from kinerja.plan.models import Plan
-from kinerja.plan.planfile import dump_plan
+from kinerja.plan.planfile import dump_plan, export_plan, has_errors
 
 
 def read_text(path: str) -> str:

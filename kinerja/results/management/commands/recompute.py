@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -36,12 +36,15 @@ class Command(BaseCommand):
                 years = [resolve_year(plan, options["year"])]
 
             def progress(items: Iterable[Any], total: int, code: str = plan.code) -> Iterable[Any]:
+                # The raw stream (typed by hand: the stubs see OutputWrapper's attributes as
+                # callables), since OutputWrapper would end every redraw with a newline.
+                out = cast(TextIO, self.stderr._out)
                 return tqdm(
                     items,
                     total=total,
                     desc=code,
                     unit="period",
-                    file=self.stderr._out,
+                    file=out,
                     disable=None,  # no bar when not on a terminal
                 )
 

@@ -62,6 +62,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc
         with stream, tqdm(desc="rows", unit=" rows", disable=None, file=self.stderr) as bar:
+
+            def advance(rows: int) -> None:
+                bar.update(rows)
+
             try:
                 result = do_import(
                     unit,
@@ -69,7 +73,7 @@ class Command(BaseCommand):
                     path.name,
                     dry_run=options["dry_run"],
                     user=user,
-                    progress=bar.update,
+                    progress=advance,
                     # A command is single-threaded: safe to read the file in a forked process.
                     fork=True,
                 )

@@ -1,4 +1,5 @@
-"""The plan linter: what `kinerja plan check` reports and what `plan load` refuses.
+"""Validating a plan document (the linter): what `kinerja plan check` reports and `plan load`
+refuses, beyond the file's shape that reading already checked.
 
 Errors make a plan unusable (a formula that cannot be computed, a missing target); warnings are
 things a planner should look at (targets moving against the polarity). The plan's own notes are
@@ -7,21 +8,25 @@ echoed as notes, so a reader sees how the document was read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kinerja_core.achievement import TargetRange
 from kinerja_core.formula import Formula, FormulaError, identical_ratio
+from kinerja_core.measures import Measure
 
-from .planfile import Problem, iter_indicators
+from .document import IndicatorDoc, PlanDocument
+from .problems import Problem
 
 
-def lint_plan(doc: dict[str, Any], measures: dict[str, Any], notes: bool = True) -> list[Problem]:
-    """Check a normalised plan document against the measure registry ``measures``."""
+def lint_plan(
+    doc: PlanDocument, measures: Mapping[str, Measure], notes: bool = True
+) -> list[Problem]:
+    """Check a plan document against the measure registry ``measures``."""
     found: list[Problem] = []
-    manual = {m["name"] for m in doc["manual_measures"]}
+    manual = {m.name for m in doc.manual_measures}
     for name in manual & set(measures):
         found.append(
             Problem(
@@ -31,10 +36,10 @@ def lint_plan(doc: dict[str, Any], measures: dict[str, Any], notes: bool = True)
             )
         )
     seen_names: dict[tuple[str, str], str] = {}
-    years = list(range(doc["period"]["start"], doc["period"]["end"] + 1))
-    for ind in iter_indicators(doc):
-        code = ind["code"]
-        key = (ind["level"], " ".join(ind["name"].lower().split()))
+    years = doc.period.years
+    for ind in doc.indicators():
+        code = ind.code
+        key = (ind.level, " ".join(ind.name.lower().split()))
         if key in seen_names:
             found.append(
                 Problem(
@@ -48,34 +53,36 @@ def lint_plan(doc: dict[str, Any], measures: dict[str, Any], notes: bool = True)
             seen_names[key] = code
         found.extend(lint_formulas(ind, measures, manual))
         found.extend(lint_targets(ind, years))
-        for field in ("data_source", "responsible"):
-            if not ind[field]:
-                label = _("data source") if field == "data_source" else _("responsible officer")
+        for field, given, label in (
+            ("data_source", ind.data_source, _("data source")),
+            ("responsible", ind.responsible, _("responsible officer")),
+        ):
+            if not given:
                 found.append(
                     Problem(_("no %(what)s given") % {"what": label}, where=code, field=field)
                 )
     if notes:
-        found.extend(Problem(note, where=_("plan note"), severity="note") for note in doc["notes"])
+        found.extend(Problem(note, where=_("plan note"), severity="note") for note in doc.notes)
     return found
 
 
 def lint_formulas(
-    ind: dict[str, Any], measures: dict[str, Any], manual: set[str]
+    ind: IndicatorDoc, measures: Mapping[str, Measure], manual: set[str]
 ) -> Iterable[Problem]:
-    code = ind["code"]
-    derived = ind["derived"]
-    names = set(measures) | manual | set(derived) | set(ind["bindings"])
-    for alias, binding in ind["bindings"].items():
-        spec = measures.get(binding["measure"])
+    code = ind.code
+    derived = ind.derived
+    names = set(measures) | manual | set(derived) | set(ind.bindings)
+    for alias, binding in ind.bindings.items():
+        spec = measures.get(binding.measure)
         field = f"bindings.{alias}"
         if spec is None:
             yield Problem(
-                _("unknown measure %(name)s") % {"name": binding["measure"]},
+                _("unknown measure %(name)s") % {"name": binding.measure},
                 where=code,
                 field=f"{field}.measure",
             )
             continue
-        for fname in binding["filters"]:
+        for fname in binding.filters:
             if fname not in spec.filters:
                 allowed = ", ".join(spec.filters) or "-"
                 yield Problem(
@@ -85,8 +92,8 @@ def lint_formulas(
                     field=f"{field}.filters",
                 )
     parsed: dict[str, Formula] = {}
-    sources = [("formula", ind["formula"], ind["explanation"])] + [
-        (f"derived.{name}.formula", d["formula"], d["explanation"]) for name, d in derived.items()
+    sources = [("formula", ind.formula, ind.explanation)] + [
+        (f"derived.{name}.formula", d.formula, d.explanation) for name, d in derived.items()
     ]
     for field, text, explanation in sources:
         same = identical_ratio(text)
@@ -149,9 +156,9 @@ def find_cycles(code: str, derived: dict[str, Formula]) -> Iterable[Problem]:
             return
 
 
-def lint_targets(ind: dict[str, Any], years: list[int]) -> Iterable[Problem]:
-    code = ind["code"]
-    targets = ind["targets"]
+def lint_targets(ind: IndicatorDoc, years: list[int]) -> Iterable[Problem]:
+    code = ind.code
+    targets = ind.targets
     for year in years:
         if year not in targets:
             yield Problem(
@@ -159,19 +166,17 @@ def lint_targets(ind: dict[str, Any], years: list[int]) -> Iterable[Problem]:
             )
     points: list[tuple[int, Decimal]] = []
     for year in sorted(targets):
-        value = targets[year]
-        if isinstance(value, dict):
-            low, high = value.get("low"), value.get("high")
-            if low is None or high is None:
-                continue
-            numbers = [low, high]
-            value = (low + high) / 2
-        elif value is None:
+        target = targets[year]
+        if isinstance(target, TargetRange):
+            numbers = [target.low, target.high]
+            value = (target.low + target.high) / 2
+        elif target is None:
             continue
         else:
-            numbers = [value]
+            numbers = [target]
+            value = target
         points.append((year, value))
-        if ind["unit"] == "percent" and any(n < 0 or n > 100 for n in numbers):
+        if ind.unit == "percent" and any(n < 0 or n > 100 for n in numbers):
             yield Problem(
                 _("a percent target outside 0–100"),
                 where=code,
@@ -179,7 +184,7 @@ def lint_targets(ind: dict[str, Any], years: list[int]) -> Iterable[Problem]:
                 severity="warning",
             )
     for (y0, v0), (y1, v1) in zip(points, points[1:], strict=False):
-        against = v1 < v0 if ind["polarity"] == "higher" else v1 > v0
+        against = v1 < v0 if ind.polarity == "higher" else v1 > v0
         if against:
             yield Problem(
                 _("the target moves against the polarity (%(y0)s: %(v0)s → %(y1)s: %(v1)s)")
@@ -188,15 +193,11 @@ def lint_targets(ind: dict[str, Any], years: list[int]) -> Iterable[Problem]:
                 field=f"targets.{y1}",
                 severity="warning",
             )
-    for year, quarters in ind["quarter_targets"].items():
-        if ind["unit"] == "percent" and any(q is not None and (q < 0 or q > 100) for q in quarters):
+    for year, quarters in ind.quarter_targets.items():
+        if ind.unit == "percent" and any(q is not None and (q < 0 or q > 100) for q in quarters):
             yield Problem(
                 _("a percent target outside 0–100"),
                 where=code,
                 field=f"quarter_targets.{year}",
                 severity="warning",
             )
-
-
-def has_errors(problems: Iterable[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)

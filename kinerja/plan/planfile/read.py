@@ -1,14 +1,14 @@
-"""The YAML plan file: safe parsing with line numbers, validation, and canonical dumping.
+"""Reading a plan file: YAML text → a checked PlanDocument, with the file's safety limits.
 
-A parsed file becomes a *normalised document*: plain dicts, lists, str, int, bool and Decimal,
-with defaults filled in. Loading stores that document; exporting rebuilds the same document from
-the database, so "load then export is lossless" is an equality of two normalised documents.
+The YAML is loaded safely with the line of every value; then the shape is checked key by key
+(every problem, not just the first, each with its line) while the typed document is built with
+its defaults filled in. A document is returned only when nothing was wrong; what it means
+(formulas, measures, targets) is checked by validate.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,46 +17,35 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja_core.achievement import TargetRange
 
-from . import limits
-from .models import Goal, Indicator, Objective, Plan
+from .. import limits
+from ..models import Goal, Indicator, Objective, Plan
+from .document import (
+    FORMAT,
+    INDICATOR_UNITS,
+    POLARITIES,
+    UNIT_LEVELS,
+    BandDoc,
+    Binding,
+    Derived,
+    GoalDoc,
+    IndicatorDoc,
+    ManualMeasure,
+    ObjectiveDoc,
+    PlanDocument,
+    PlanPeriod,
+    Profile,
+    QuarterTargets,
+    Task,
+    UnitDoc,
+    UnitRef,
+    YearTarget,
+)
+from .problems import Path, PlanFileError, Problem, dotted
 
-FORMAT = "kinerja-plan/1"
-UNIT_LEVELS = ("province", "city", "kecamatan", "kelurahan")
-INDICATOR_UNITS = ("percent", "index", "number")
-POLARITIES = ("higher", "lower")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 MEASURE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-
-Path = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a plan file; ``where`` names the indicator code or the key path."""
-
-    message: str
-    line: int | None = None
-    where: str = ""
-    field: str = ""
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        parts = []
-        if self.line:
-            parts.append(_("line %(line)s") % {"line": self.line})
-        if self.where:
-            parts.append(self.where)
-        if self.field:
-            parts.append(self.field)
-        prefix = ", ".join(parts)
-        return f"{prefix}: {self.message}" if prefix else self.message
-
-
-class PlanFileError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,8 +68,8 @@ class PlanLoader(yaml.SafeLoader):
 
     depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise PlanFileError(
@@ -99,7 +88,7 @@ class PlanLoader(yaml.SafeLoader):
             )
         self.depth += 1
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
@@ -199,13 +188,6 @@ def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
         return data, lines
     finally:
         loader.dispose()
-
-
-def dotted(path: Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,15 +387,15 @@ class Validator:
         return value
 
 
-def parse_plan(text: str) -> dict[str, Any]:
-    """Parse and validate a plan file; raise PlanFileError listing every problem."""
+def parse_plan(text: str) -> PlanDocument:
+    """Parse and check a plan file's shape; raise PlanFileError listing every problem."""
     too_large = limits.file_size_problem(limits.text_size(text))
     if too_large:  # before the YAML parser sees it
         raise PlanFileError([Problem(too_large)])
     data, lines = read_yaml(text)
     v = Validator(lines)
     doc = normalise(v, data)
-    if v.problems:
+    if doc is None or v.problems:
         raise PlanFileError(v.problems)
     return doc
 
@@ -426,24 +408,69 @@ INDICATOR_OPTIONAL = (
     "data_source", "responsible", "quarter_targets",
 )  # fmt: skip
 
+# While a file is checked, a value found wrong is recorded as a problem and stands in the
+# document being built as one of these; a document with problems is never returned.
+NO_YEAR = 0
 
-def normalise(v: Validator, data: Any) -> dict[str, Any]:
+
+def normalise(v: Validator, data: Any) -> PlanDocument | None:
     top = v.mapping(data, (), TOP_KEYS_REQUIRED, TOP_KEYS_OPTIONAL)
     if top is None:
-        return {}
+        return None
     if top.get("format") != FORMAT:
         v.error(
             ("format",), _("must be %(format)s") % {"format": FORMAT}, where="plan", field="format"
         )
-    period_raw = (
-        v.mapping(
-            top.get("period", {}), ("period",), ("start", "end"), ("baseline",), where="period"
-        )
-        or {}
+    period = normalise_period(v, top.get("period", {}))
+    code = v.text(
+        top, "code", (), "plan", pattern=CODE_RE, max_length=limits.column_length(Plan, "code")
     )
+    title = v.text(top, "title", (), "plan", max_length=limits.column_length(Plan, "title"))
+    unit = normalise_unit(v, top.get("unit"), ("unit",))
+    document = normalise_strings(v, top.get("document", {}), ("document",))
+    profile = normalise_profile(v, top.get("profile", {}), ("profile",))
+    manual_measures = normalise_manual(v, top, ())
+    bands = normalise_bands(v, top, ())
+    notes: list[str] = []
+    for i, note in enumerate(v.items(top, "notes", ())):
+        too_long = isinstance(note, str) and limits.length_problem(note, limits.text_chars())
+        if not isinstance(note, str):
+            v.error(("notes", i), _("a note must be text"), where="notes")
+        elif too_long:
+            v.error(("notes", i), too_long, where="notes")
+        else:
+            notes.append(note.strip())
+    years = period.years if period.start and period.end and period.end >= period.start else []
+    seen_codes: dict[str, Path] = {}
+    goals = [
+        goal
+        for gi, goal_raw in enumerate(v.items(top, "goals", ()))
+        if (goal := normalise_goal(v, goal_raw, ("goals", gi), years, seen_codes)) is not None
+    ]
+    if not goals:
+        v.error(("goals",), _("a plan needs at least one goal"), where="plan", field="goals")
+    return PlanDocument(
+        code=code,
+        title=title,
+        unit=unit,
+        period=period,
+        document=document,
+        profile=profile,
+        manual_measures=manual_measures,
+        bands=bands,
+        goals=tuple(goals),
+        notes=tuple(notes),
+    )
+
+
+def normalise_period(v: Validator, raw: Any) -> PlanPeriod:
+    period_raw = v.mapping(raw, ("period",), ("start", "end"), ("baseline",), where="period") or {}
     start = v.integer(period_raw, "start", ("period",), "period", 1900, 2200)
     end = v.integer(period_raw, "end", ("period",), "period", 1900, 2200)
     baseline = v.integer(period_raw, "baseline", ("period",), "period", 1900, 2200)
+    for key, value in (("start", start), ("end", end)):
+        if value is None and period_raw.get(key, 0) is None:  # `start: null`: no year at all
+            v.error(("period", key), _("must be a whole number"), where="period", field=key)
     if start and end and end < start:
         v.error(
             ("period", "end"),
@@ -458,87 +485,55 @@ def normalise(v: Validator, data: Any) -> dict[str, Any]:
             where="period",
             field="baseline",
         )
-    doc: dict[str, Any] = {
-        "format": FORMAT,
-        "code": v.text(
-            top, "code", (), "plan", pattern=CODE_RE, max_length=limits.column_length(Plan, "code")
-        ),
-        "title": v.text(top, "title", (), "plan", max_length=limits.column_length(Plan, "title")),
-        "unit": normalise_unit(v, top.get("unit"), ("unit",)),
-        "period": {"start": start, "end": end, "baseline": baseline},
-        "document": normalise_strings(v, top.get("document", {}), ("document",)),
-        "profile": normalise_profile(v, top.get("profile", {}), ("profile",)),
-        "manual_measures": normalise_manual(v, top, ()),
-        "bands": normalise_bands(v, top, ()),
-        "goals": [],
-        "notes": [],
-    }
-    for i, note in enumerate(v.items(top, "notes", ())):
-        too_long = isinstance(note, str) and limits.length_problem(note, limits.text_chars())
-        if not isinstance(note, str):
-            v.error(("notes", i), _("a note must be text"), where="notes")
-        elif too_long:
-            v.error(("notes", i), too_long, where="notes")
-        else:
-            doc["notes"].append(note.strip())
-    years = list(range(start, end + 1)) if start and end and end >= start else []
-    seen_codes: dict[str, Path] = {}
-    for gi, goal_raw in enumerate(v.items(top, "goals", ())):
-        gpath: Path = ("goals", gi)
-        g = v.mapping(
-            goal_raw, gpath, ("code", "name"), ("indicators", "objectives"), where=f"goals[{gi}]"
+    return PlanPeriod(start=start or NO_YEAR, end=end or NO_YEAR, baseline=baseline)
+
+
+def normalise_goal(
+    v: Validator, raw: Any, path: Path, years: list[int], seen_codes: dict[str, Path]
+) -> GoalDoc | None:
+    g = v.mapping(raw, path, ("code", "name"), ("indicators", "objectives"), where=dotted(path))
+    if g is None:
+        return None
+    code = v.text(g, "code", path, pattern=CODE_RE, max_length=limits.column_length(Goal, "code"))
+    name = v.text(g, "name", path, max_length=limits.column_length(Goal, "name"))
+    check_unique(v, seen_codes, code, path)
+    indicators = tuple(
+        normalise_indicator(v, ind, (*path, "indicators", ii), "goal", years, seen_codes)
+        for ii, ind in enumerate(v.items(g, "indicators", path))
+    )
+    objectives = []
+    for oi, obj_raw in enumerate(v.items(g, "objectives", path)):
+        opath: Path = (*path, "objectives", oi)
+        o = v.mapping(
+            obj_raw, opath, ("code", "name"), ("indicators",), where=f"{code}.objectives[{oi}]"
         )
-        if g is None:
+        if o is None:
             continue
-        goal = {
-            "code": v.text(
-                g, "code", gpath, pattern=CODE_RE, max_length=limits.column_length(Goal, "code")
-            ),
-            "name": v.text(g, "name", gpath, max_length=limits.column_length(Goal, "name")),
-            "indicators": [],
-            "objectives": [],
-        }
-        check_unique(v, seen_codes, goal["code"], gpath)
-        for ii, ind in enumerate(v.items(g, "indicators", gpath)):
-            goal["indicators"].append(
-                normalise_indicator(v, ind, (*gpath, "indicators", ii), "goal", years, seen_codes)
-            )
-        for oi, obj_raw in enumerate(v.items(g, "objectives", gpath)):
-            opath: Path = (*gpath, "objectives", oi)
-            o = v.mapping(
-                obj_raw,
-                opath,
-                ("code", "name"),
-                ("indicators",),
-                where=f"{goal['code']}.objectives[{oi}]",
-            )
-            if o is None:
-                continue
-            objective = {
-                "code": v.text(
-                    o,
-                    "code",
-                    opath,
-                    pattern=CODE_RE,
-                    max_length=limits.column_length(Objective, "code"),
-                ),
-                "name": v.text(
-                    o, "name", opath, max_length=limits.column_length(Objective, "name")
-                ),
-                "indicators": [],
-            }
-            check_unique(v, seen_codes, objective["code"], opath)
-            for ii, ind in enumerate(v.items(o, "indicators", opath)):
-                objective["indicators"].append(
+        objective_code = v.text(
+            o, "code", opath, pattern=CODE_RE, max_length=limits.column_length(Objective, "code")
+        )
+        objective_name = v.text(
+            o, "name", opath, max_length=limits.column_length(Objective, "name")
+        )
+        check_unique(v, seen_codes, objective_code, opath)
+        objectives.append(
+            ObjectiveDoc(
+                code=objective_code,
+                name=objective_name,
+                indicators=tuple(
                     normalise_indicator(
                         v, ind, (*opath, "indicators", ii), "objective", years, seen_codes
                     )
-                )
-            goal["objectives"].append(objective)
-        doc["goals"].append(goal)
-    if not doc["goals"]:
-        v.error(("goals",), _("a plan needs at least one goal"), where="plan", field="goals")
-    return doc
+                    for ii, ind in enumerate(v.items(o, "indicators", opath))
+                ),
+            )
+        )
+    return GoalDoc(
+        code=code,
+        name=name,
+        indicators=indicators,
+        objectives=tuple(objectives),
+    )
 
 
 def check_unique(v: Validator, seen: dict[str, Path], code: str, path: Path) -> None:
@@ -556,37 +551,42 @@ def check_unique(v: Validator, seen: dict[str, Path], code: str, path: Path) -> 
         seen[code] = (*path, "code")
 
 
-def normalise_unit(v: Validator, raw: Any, path: Path) -> dict[str, Any]:
+def normalise_unit(v: Validator, raw: Any, path: Path) -> UnitDoc:
     u = v.mapping(raw, path, ("code", "name", "level"), ("parents", "children"), where="unit") or {}
 
-    def one(item: Any, p: Path) -> dict[str, str]:
+    def one(item: Any, p: Path) -> UnitRef:
         m = v.mapping(item, p, ("code", "name", "level"), where=dotted(p)) or {}
-        return {
-            "code": v.text(
+        return UnitRef(
+            code=v.text(
                 m, "code", p, pattern=CODE_RE, max_length=limits.column_length(OrgUnit, "code")
             ),
-            "name": v.text(m, "name", p, max_length=limits.column_length(OrgUnit, "name")),
-            "level": v.choice(m, "level", p, UNIT_LEVELS, "kelurahan"),
-        }
+            name=v.text(m, "name", p, max_length=limits.column_length(OrgUnit, "name")),
+            level=v.choice(m, "level", p, UNIT_LEVELS, "kelurahan"),
+        )
 
-    unit = one({k: u[k] for k in ("code", "name", "level") if k in u}, path)
-    unit["parents"] = [
-        one(p, (*path, "parents", i)) for i, p in enumerate(v.items(u, "parents", path))
-    ]
-    unit["children"] = [
-        one(c, (*path, "children", i)) for i, c in enumerate(v.items(u, "children", path))
-    ]
+    own = one({k: u[k] for k in ("code", "name", "level") if k in u}, path)
+    unit = UnitDoc(
+        code=own.code,
+        name=own.name,
+        level=own.level,
+        parents=tuple(
+            one(p, (*path, "parents", i)) for i, p in enumerate(v.items(u, "parents", path))
+        ),
+        children=tuple(
+            one(c, (*path, "children", i)) for i, c in enumerate(v.items(u, "children", path))
+        ),
+    )
     # A unit listed twice would be placed under itself (or its own child) when loaded.
     seen: set[str] = set()
-    for item in [*unit["parents"], unit, *unit["children"]]:
-        if item["code"] and item["code"] in seen:
+    for item in [*unit.parents, own, *unit.children]:
+        if item.code and item.code in seen:
             v.error(
                 (*path, "code"),
-                _("unit %(code)s is listed more than once") % {"code": item["code"]},
+                _("unit %(code)s is listed more than once") % {"code": item.code},
                 where="unit",
                 field="code",
             )
-        seen.add(item["code"])
+        seen.add(item.code)
     return unit
 
 
@@ -607,34 +607,34 @@ def normalise_strings(v: Validator, raw: Any, path: Path) -> dict[str, str]:
     return out
 
 
-def normalise_profile(v: Validator, raw: Any, path: Path) -> dict[str, Any]:
+def normalise_profile(v: Validator, raw: Any, path: Path) -> Profile:
     p = v.mapping(raw, path, (), ("function", "tasks"), where="profile") or {}
     tasks = []
     for i, t in enumerate(v.items(p, "tasks", path)):
         tp: Path = (*path, "tasks", i)
         m = v.mapping(t, tp, ("letter", "text"), where="profile") or {}
-        tasks.append({"letter": v.text(m, "letter", tp), "text": v.text(m, "text", tp)})
-    return {"function": v.text(p, "function", path), "tasks": tasks}
+        tasks.append(Task(letter=v.text(m, "letter", tp), text=v.text(m, "text", tp)))
+    return Profile(function=v.text(p, "function", path), tasks=tuple(tasks))
 
 
-def normalise_manual(v: Validator, top: dict[str, Any], path: Path) -> list[dict[str, str]]:
+def normalise_manual(v: Validator, top: dict[str, Any], path: Path) -> tuple[ManualMeasure, ...]:
     out = []
     for i, raw in enumerate(v.items(top, "manual_measures", path)):
         mp: Path = (*path, "manual_measures", i)
         m = v.mapping(raw, mp, ("name", "label"), ("unit",), where="manual_measures") or {}
         out.append(
-            {
-                "name": v.text(
+            ManualMeasure(
+                name=v.text(
                     m, "name", mp, pattern=MEASURE_NAME_RE, max_length=limits.measure_name_length()
                 ),
-                "label": v.text(m, "label", mp),
-                "unit": v.choice(m, "unit", mp, INDICATOR_UNITS, "number"),
-            }
+                label=v.text(m, "label", mp),
+                unit=v.choice(m, "unit", mp, INDICATOR_UNITS, "number"),
+            )
         )
-    return out
+    return tuple(out)
 
 
-def normalise_bands(v: Validator, top: dict[str, Any], path: Path) -> list[dict[str, Any]] | None:
+def normalise_bands(v: Validator, top: dict[str, Any], path: Path) -> tuple[BandDoc, ...] | None:
     if "bands" not in top:
         return None
     out = []
@@ -643,23 +643,23 @@ def normalise_bands(v: Validator, top: dict[str, Any], path: Path) -> list[dict[
         b = v.mapping(raw, bp, ("key", "label", "colour"), ("minimum",), where="bands") or {}
         minimum = b.get("minimum")
         out.append(
-            {
-                "minimum": None
+            BandDoc(
+                minimum=None
                 if minimum is None
                 else v.number(
                     minimum, (*bp, "minimum"), "bands", "minimum", limits.achievement_range()
                 ),
-                "key": v.text(b, "key", bp, max_length=limits.band_key_length()),
-                "label": v.text(b, "label", bp),
-                "colour": v.text(b, "colour", bp, pattern=re.compile(r"^#[0-9a-fA-F]{6}$")),
-            }
+                key=v.text(b, "key", bp, max_length=limits.band_key_length()),
+                label=v.text(b, "label", bp),
+                colour=v.text(b, "colour", bp, pattern=re.compile(r"^#[0-9a-fA-F]{6}$")),
+            )
         )
-    return out
+    return tuple(out)
 
 
 def normalise_indicator(
     v: Validator, raw: Any, path: Path, level: str, years: list[int], seen: dict[str, Path]
-) -> dict[str, Any]:
+) -> IndicatorDoc:
     code = raw.get("code") if isinstance(raw, dict) else None
     where = str(code) if code else dotted(path)
     m = v.mapping(raw, path, INDICATOR_REQUIRED, INDICATOR_OPTIONAL, where=where) or {}
@@ -675,32 +675,51 @@ def normalise_indicator(
             where=where,
             field="level",
         )
-    ind: dict[str, Any] = {
-        "code": code,
-        "name": v.text(m, "name", path, where, max_length=limits.column_length(Indicator, "name")),
-        "level": level,
-        "iku": v.boolean(m, "iku", path, True, where),
-        "explanation": v.text(m, "explanation", path, where, max_length=limits.explanation_chars()),
-        "formula": v.text(m, "formula", path, where),
-        "derived": {},
-        "bindings": {},
-        "unit": v.choice(m, "unit", path, INDICATOR_UNITS, "number", where),
-        "polarity": v.choice(m, "polarity", path, POLARITIES, "higher", where),
-        "decimals": v.integer(m, "decimals", path, where, 0, 6),
-        "cap": None,
-        "data_source": v.text(
-            m, "data_source", path, where, max_length=limits.column_length(Indicator, "data_source")
-        ),
-        "responsible": v.text(
-            m, "responsible", path, where, max_length=limits.column_length(Indicator, "responsible")
-        ),
-        "targets": {},
-        "quarter_targets": {},
-    }
-    if ind["decimals"] is None:
-        ind["decimals"] = 2
-    if m.get("cap") is not None:
-        ind["cap"] = v.number(m["cap"], (*path, "cap"), where, "cap", limits.cap_range())
+    # In the order the checks have always run, so problems are listed in that order.
+    name = v.text(m, "name", path, where, max_length=limits.column_length(Indicator, "name"))
+    iku = v.boolean(m, "iku", path, True, where)
+    explanation = v.text(m, "explanation", path, where, max_length=limits.explanation_chars())
+    formula = v.text(m, "formula", path, where)
+    unit = v.choice(m, "unit", path, INDICATOR_UNITS, "number", where)
+    polarity = v.choice(m, "polarity", path, POLARITIES, "higher", where)
+    decimals = v.integer(m, "decimals", path, where, 0, 6)
+    data_source = v.text(
+        m, "data_source", path, where, max_length=limits.column_length(Indicator, "data_source")
+    )
+    responsible = v.text(
+        m, "responsible", path, where, max_length=limits.column_length(Indicator, "responsible")
+    )
+    cap = (
+        None
+        if m.get("cap") is None
+        else v.number(m["cap"], (*path, "cap"), where, "cap", limits.cap_range())
+    )
+    derived = normalise_derived(v, m, path, where)
+    bindings = normalise_bindings(v, m, path, where)
+    targets = normalise_targets(v, m.get("targets"), (*path, "targets"), where, years)
+    return IndicatorDoc(
+        code=code,
+        name=name,
+        level=level,
+        iku=iku,
+        explanation=explanation,
+        formula=formula,
+        derived=derived,
+        bindings=bindings,
+        unit=unit,
+        polarity=polarity,
+        decimals=2 if decimals is None else decimals,
+        cap=cap,
+        data_source=data_source,
+        responsible=responsible,
+        targets=targets,
+        quarter_targets=normalise_quarters(v, m, path, where, years),
+    )
+
+
+def normalise_derived(
+    v: Validator, m: dict[str, Any], path: Path, where: str
+) -> dict[str, Derived]:
     derived = m.get("derived", {}) or {}
     if not isinstance(derived, dict):
         v.error(
@@ -709,21 +728,25 @@ def normalise_indicator(
             where=where,
             field="derived",
         )
-        derived = {}
+        return {}
+    out = {}
     for name, d in derived.items():
         dp: Path = (*path, "derived", name)
-        field = f"derived.{name}"
-        if not v.measure_name(name, dp, where, field):
+        if not v.measure_name(name, dp, where, f"derived.{name}"):
             continue
         dm = v.mapping(d, dp, ("formula",), ("label", "explanation", "unit"), where=where) or {}
-        ind["derived"][name] = {
-            "label": v.text(dm, "label", dp, where),
-            "explanation": v.text(
-                dm, "explanation", dp, where, max_length=limits.explanation_chars()
-            ),
-            "formula": v.text(dm, "formula", dp, where),
-            "unit": v.choice(dm, "unit", dp, INDICATOR_UNITS, "number", where),
-        }
+        out[str(name)] = Derived(
+            label=v.text(dm, "label", dp, where),
+            explanation=v.text(dm, "explanation", dp, where, max_length=limits.explanation_chars()),
+            formula=v.text(dm, "formula", dp, where),
+            unit=v.choice(dm, "unit", dp, INDICATOR_UNITS, "number", where),
+        )
+    return out
+
+
+def normalise_bindings(
+    v: Validator, m: dict[str, Any], path: Path, where: str
+) -> dict[str, Binding]:
     bindings = m.get("bindings", {}) or {}
     if not isinstance(bindings, dict):
         v.error(
@@ -732,14 +755,15 @@ def normalise_indicator(
             where=where,
             field="bindings",
         )
-        bindings = {}
+        return {}
+    out = {}
     for alias, b in bindings.items():
         bp: Path = (*path, "bindings", alias)
         if not v.measure_name(alias, bp, where, f"bindings.{alias}"):
             continue
         bm = v.mapping(b, bp, ("measure",), ("filters",), where=where) or {}
         filters_raw = bm.get("filters", {}) or {}
-        filters: dict[str, list[str]] = {}
+        filters: dict[str, tuple[str, ...]] = {}
         if not isinstance(filters_raw, dict):
             v.error(
                 (*bp, "filters"),
@@ -761,10 +785,15 @@ def normalise_indicator(
                 if too_long:
                     v.error(fp, too_long, where=where, field=ffield)
                     continue
-                filters[str(fname)] = [str(x) for x in values]
+                filters[str(fname)] = tuple(str(x) for x in values)
         measure = v.text(bm, "measure", bp, where, max_length=limits.measure_name_length())
-        ind["bindings"][alias] = {"measure": measure, "filters": filters}
-    ind["targets"] = normalise_targets(v, m.get("targets"), (*path, "targets"), where, years)
+        out[str(alias)] = Binding(measure=measure, filters=filters)
+    return out
+
+
+def normalise_quarters(
+    v: Validator, m: dict[str, Any], path: Path, where: str, years: list[int]
+) -> dict[int, QuarterTargets]:
     quarters = m.get("quarter_targets", {}) or {}
     if not isinstance(quarters, dict):
         v.error(
@@ -773,7 +802,8 @@ def normalise_indicator(
             where=where,
             field="quarter_targets",
         )
-        quarters = {}
+        return {}
+    out: dict[int, QuarterTargets] = {}
     for year, values in quarters.items():
         qp: Path = (*path, "quarter_targets", year)
         field = f"quarter_targets.{year}"
@@ -793,22 +823,22 @@ def normalise_indicator(
                 field=field,
             )
             continue
-        ind["quarter_targets"][year] = [
+        out[year] = tuple(
             None
             if q is None
             else v.number(q, (*qp, i), where, f"{field}[{i}]", limits.target_range())
             for i, q in enumerate(values)
-        ]
-    return ind
+        )
+    return out
 
 
 def normalise_targets(
     v: Validator, raw: Any, path: Path, where: str, years: list[int]
-) -> dict[int, Any]:
+) -> dict[int, YearTarget]:
     if not isinstance(raw, dict):
         v.error(path, _("must map each year to a target"), where=where, field="targets")
         return {}
-    out: dict[int, Any] = {}
+    out: dict[int, YearTarget] = {}
     for year, value in raw.items():
         tp: Path = (*path, year)
         field = f"targets.{year}"
@@ -830,157 +860,8 @@ def normalise_targets(
             )
             if low is not None and high is not None and low > high:
                 v.error(tp, _("the lower bound is above the upper bound"), where=where, field=field)
-            out[year] = {"low": low, "high": high}
+            elif low is not None and high is not None:
+                out[year] = TargetRange(low, high)
         else:
             out[year] = v.number(value, tp, where, field, limits.target_range())
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Dumping a normalised document back to YAML
-
-
-def plain_number(value: Decimal, decimals: int | None = None) -> Decimal | int:
-    """84.6000 → 84.60 (the indicator's decimals), 20.0000 → 20: as a person would write it."""
-    if value == value.to_integral_value():
-        return int(value)
-    normal = value.normalize()
-    places = -int(normal.as_tuple().exponent)
-    if decimals is not None and places < decimals:
-        return value.quantize(Decimal(1).scaleb(-decimals))
-    return normal
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        """Never write anchors and aliases: plan files refuse them (a repeated value is copied)."""
-        return True
-
-
-def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(Decimal, _represent_decimal)
-_Dumper.add_representer(str, _represent_str)
-
-
-def ordered(mapping: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
-    """Keys in a fixed order (``first``, then the rest sorted).
-
-    PostgreSQL's jsonb does not keep key order, so the canonical text must not depend on it.
-    """
-    rest = sorted(k for k in mapping if k not in first)
-    return {k: mapping[k] for k in (*first, *rest) if k in mapping}
-
-
-DOCUMENT_ORDER = ("title", "subtitle", "target_table_source", "place", "date", "signatory_title")
-
-
-def dump_plan(doc: dict[str, Any]) -> str:
-    """The canonical YAML text of a normalised document (stable key order, readable numbers)."""
-
-    def tidy(ind: dict[str, Any]) -> dict[str, Any]:
-        dec = ind["decimals"]
-
-        def num(x: Any) -> Any:
-            if isinstance(x, Decimal):
-                return plain_number(x, dec)
-            if isinstance(x, dict):
-                return {k: num(y) for k, y in x.items()}
-            if isinstance(x, list):
-                return [num(y) for y in x]
-            return x
-
-        out = {k: ind[k] for k in ("code", "name", "level", "iku")}
-        for key in ("explanation", "formula"):
-            out[key] = ind[key]
-        if ind["derived"]:
-            out["derived"] = {
-                n: ordered(
-                    {k: v for k, v in d.items() if v != ""},
-                    ("label", "explanation", "formula", "unit"),
-                )
-                for n, d in sorted(ind["derived"].items())
-            }
-        if ind["bindings"]:
-            out["bindings"] = {
-                a: (
-                    {"measure": b["measure"], "filters": dict(sorted(b["filters"].items()))}
-                    if b["filters"]
-                    else {"measure": b["measure"]}
-                )
-                for a, b in sorted(ind["bindings"].items())
-            }
-        out.update({k: ind[k] for k in ("unit", "polarity", "decimals")})
-        if ind["cap"] is not None:
-            out["cap"] = plain_number(ind["cap"])
-        out.update({k: ind[k] for k in ("data_source", "responsible")})
-        out["targets"] = num(ind["targets"])
-        if ind["quarter_targets"]:
-            out["quarter_targets"] = num(ind["quarter_targets"])
-        return out
-
-    top: dict[str, Any] = {k: doc[k] for k in ("format", "code", "title", "unit", "period")}
-    if not doc["unit"]["parents"]:
-        top["unit"] = {k: v for k, v in doc["unit"].items() if k != "parents"}
-    if doc["document"]:
-        top["document"] = ordered(doc["document"], DOCUMENT_ORDER)
-    if doc["profile"]["function"] or doc["profile"]["tasks"]:
-        top["profile"] = {
-            "function": doc["profile"]["function"],
-            "tasks": [ordered(t, ("letter", "text")) for t in doc["profile"]["tasks"]],
-        }
-    if doc["manual_measures"]:
-        top["manual_measures"] = [
-            ordered(m, ("name", "label", "unit")) for m in doc["manual_measures"]
-        ]
-    if doc["bands"] is not None:
-        top["bands"] = [
-            ordered(
-                {**b, "minimum": None if b["minimum"] is None else plain_number(b["minimum"])},
-                ("minimum", "key", "label", "colour"),
-            )
-            for b in doc["bands"]
-        ]
-    top["goals"] = [
-        {
-            "code": g["code"],
-            "name": g["name"],
-            **({"indicators": [tidy(i) for i in g["indicators"]]} if g["indicators"] else {}),
-            **(
-                {
-                    "objectives": [
-                        {
-                            "code": o["code"],
-                            "name": o["name"],
-                            "indicators": [tidy(i) for i in o["indicators"]],
-                        }
-                        for o in g["objectives"]
-                    ]
-                }
-                if g["objectives"]
-                else {}
-            ),
-        }
-        for g in doc["goals"]
-    ]
-    if doc["notes"]:
-        top["notes"] = doc["notes"]
-    header = "# Kinerja plan file (kinerja-plan/1). Check it with: kinerja plan check FILE\n"
-    body: str = yaml.dump(top, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    return header + body
-
-
-def iter_indicators(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    for g in doc["goals"]:
-        out.extend(g["indicators"])
-        for o in g["objectives"]:
-            out.extend(o["indicators"])
     return out
