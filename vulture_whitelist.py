@@ -47,7 +47,6 @@ _.SESSION_COOKIE_AGE
 _.SESSION_COOKIE_HTTPONLY
 _.SESSION_COOKIE_SAMESITE
 _.SESSION_COOKIE_SECURE
-_.STATICFILES_DIRS
 _.STATIC_URL
 _.STORAGES
 _.TASKS
@@ -66,11 +65,14 @@ _.ApiConfig
 _.AuditConfig
 _.BenchmarksConfig
 _.CommunityConfig
+_.DemoConfig
+_.LibConfig
+_.OpsConfig
 _.PlanConfig
 _.ReportsConfig
 _.ResultsConfig
+_.SiteConfig
 _.SurveysConfig
-_.WebConfig
 _.ready
 _.has_permission
 

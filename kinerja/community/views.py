@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.charts import bar_chart
-from kinerja.web.tables import XLSX_TYPE, csv_response
+from kinerja.lib.charts import bar_chart
+from kinerja.lib.tables import XLSX_TYPE, csv_response
 from kinerja_core.errors import CoreError, InputError
 from kinerja_core.formula import NotComputable
 from kinerja_core.periods import Period

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja.results.actions import plan_years
@@ -28,7 +29,6 @@ from kinerja.results.queries import (
     rounded,
     year_target,
 )
-from kinerja.web.models import DemoMarker
 from kinerja_core.achievement import TargetRange, achievement
 from kinerja_core.periods import indonesian_date
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.tables import sniff_kind
+from kinerja.lib.tables import sniff_kind
 from kinerja_core.errors import InputError
 from kinerja_core.survey_csv import MAX_PROBLEMS
 

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.tables import csv_response, xlsx_response
+from kinerja.lib.tables import csv_response, xlsx_response
 from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from kinerja.accounts import checks, otpkey
 from kinerja.accounts.models import EncryptedTOTPDevice
-from kinerja.accounts.tests.test_production import ROOT, production_env
+from kinerja.ops.tests.test_production import ROOT, production_env
 
 STRONG = secrets.token_urlsafe(50)
 WEAK_KEYS = [

@@ -37,7 +37,7 @@ FIELDS = {
 def test_it_reports_the_four_indicators_alike_everywhere(
     wonoasih, client, django_user_model
 ) -> None:
-    for step in ("kinerja.community.demo.load", "kinerja.surveys.demo.load"):
+    for step in ("kinerja.demo.community.load", "kinerja.demo.surveys.load"):
         import_string(step)(wonoasih)
     summary = do_recompute(wonoasih, years=[2020, 2023])  # the years read below: keeps it fast
     assert summary.created == 4 * 7 * 2 * 5  # 4 indicators, 7 units, 2 × (year + 4 quarters)
