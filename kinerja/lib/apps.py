@@ -7,3 +7,10 @@ class LibConfig(AppConfig):
     # web_demomarker, its migration history and its content type keep their names, which a new
     # label would make every installed database rename by hand.
     label = "web"
+
+    def ready(self) -> None:
+        from . import checks, measure_registry
+
+        # Every app's models are loaded before any ready(), so every measures module imports.
+        measure_registry.load()
+        checks.register()

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from kinerja.accounts.access import UserLike
 from kinerja.accounts.models import OrgUnit
-from kinerja.results.registry import MEASURES
+from kinerja.lib.measure_registry import MEASURES
 
 from .linting import has_errors, lint_plan
 from .models import Goal, Indicator, Objective, Plan, Target

@@ -5,7 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kinerja.accounts import urls as account_urls
 from kinerja.accounts import views as account_views
+from kinerja.audit import urls as audit_urls
 from kinerja.results.views import dashboard
 
 from . import views
@@ -24,6 +26,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("survei/", include("kinerja.surveys.urls")),
     path("s/", include("kinerja.surveys.public_urls")),
-    path("akun/", include("kinerja.accounts.urls")),
+    # The audit log sits among the account pages; accounts, a floor below audit, does not import it.
+    path(
+        "akun/", include((account_urls.urlpatterns + audit_urls.urlpatterns, account_urls.app_name))
+    ),
     path("api/v1/", include("kinerja.api.urls")),
 ]

@@ -14,9 +14,9 @@ from django.core.management.base import SystemCheckError
 from django.utils import translation
 
 from kinerja.community import measures as community_measures
+from kinerja.lib import measure_registry as registry
+from kinerja.lib.checks import check_measures
 from kinerja.plan.planfile import iter_indicators, parse_plan
-from kinerja.results import registry
-from kinerja.results.checks import check_measures
 from kinerja.surveys import measures as survey_measures
 from kinerja_core.formula import Formula
 from kinerja_core.measures import Measure
