@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
-from django.utils.translation import get_language
-
+from kinerja.lib.language import lang
 from kinerja_core.numbers import format_decimal
 
 BarItem = tuple[str, Decimal | int | None, str | None]
@@ -23,8 +22,7 @@ INK, MUTED, GRID = "#1d2433", "#4b5563", "#d6dae1"
 
 
 def _fmt(value: Decimal | int, decimals: int = 2) -> str:
-    lang = "en" if (get_language() or "id").startswith("en") else "id"
-    return format_decimal(Decimal(value), decimals, lang)
+    return format_decimal(Decimal(value), decimals, lang())
 
 
 def _nice_max(value: Decimal) -> Decimal:

@@ -7,17 +7,13 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from kinerja.lib.language import lang
 from kinerja_core.errors import CoreError
 from kinerja_core.numbers import format_decimal, to_decimal
 from kinerja_core.periods import Period, indonesian_date
 
 register = template.Library()
-
-
-def lang() -> str:
-    return "en" if (get_language() or "id").startswith("en") else "id"
 
 
 @register.filter
