@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
+from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.charts import bar_chart
 from kinerja.lib.tables import XLSX_TYPE, csv_response
@@ -362,8 +363,7 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
     viewable = access.units_for(request.user, access.VIEW)
     code = request.GET.get("unit", "")
     if code:
-        unit = get_object_or_404(OrgUnit, code=code)
-        access.require(request.user, access.VIEW, unit)
+        unit = get_unit_or_404(request.user, code)
     else:
         unit = viewable.order_by("path").first()
         if unit is None:
