@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "kinerja.ops",
     "kinerja.demo",
     "kinerja.site",
-    "kinerja.benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -331,7 +330,7 @@ KINERJA_RECOMPUTE_WAIT_SECONDS = float(os.environ.get("KINERJA_RECOMPUTE_WAIT_SE
 KINERJA_IMPORT_CHUNK_ROWS = max(1, int(os.environ.get("KINERJA_IMPORT_CHUNK_ROWS", 5000)))
 KINERJA_IMPORT_STALE_SECONDS = int(os.environ.get("KINERJA_IMPORT_STALE_SECONDS", 300))
 # Uploads through the web: refused above the maximum (before the body is read); above the
-# inline size they go to a background job (``kinerja worker``) with a progress page instead of
+# inline size they go to a background job (``kinerja jobs run``) with a progress page instead of
 # running inside the request, where a large file met the server's 60 s timeout.
 KINERJA_IMPORT_MAX_UPLOAD_BYTES = int(
     os.environ.get("KINERJA_IMPORT_MAX_UPLOAD_BYTES", 256 * 1024 * 1024)
