@@ -38,12 +38,12 @@ messages: $(STAMP)
 
 run: setup
 	$(KINERJA) migrate --no-input -v 0
-	$(KINERJA) demo
-	$(KINERJA) iku  # the IKU table of the latest year with results
+	$(KINERJA) demo load
+	$(KINERJA) results iku  # the IKU table of the latest year with results
 	@echo
 	@echo "Kinerja is running at http://$(HOST):$(PORT)/  (demo login: admin / contoh-kinerja;"
 	@echo "also camat, perencana, pemas, pelayanan, operator.wonoasih with the same password)"
-	$(KINERJA) serve --bind $(HOST):$(PORT)
+	$(KINERJA) server run --bind $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .

@@ -1,4 +1,4 @@
-"""Demo registry for `kinerja demo`: the 6 kelurahan of Wonoasih, labelled DATA CONTOH.
+"""Demo registry for `kinerja demo load`: the 6 kelurahan of Wonoasih, labelled DATA CONTOH.
 
 Deterministic (fixed seed) and idempotent: it is loaded through the same importer as a real
 file, so loading it twice changes nothing. Coverage rises year on year roughly along the plan's

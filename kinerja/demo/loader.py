@@ -1,4 +1,4 @@
-"""Demo data for `kinerja demo` / `make run`, always labelled DATA CONTOH while loaded.
+"""Demo data for `kinerja demo load` / `make run`, always labelled DATA CONTOH while loaded.
 
 Each app contributes one step: ``(name, dotted path of a function(plan) -> str)``; the steps run
 in this order inside one transaction each, and every step is idempotent.
@@ -19,7 +19,7 @@ from kinerja.plan.actions import do_load_plan_text
 from kinerja.plan.models import Plan
 
 DEMO_PLAN = Path(settings.BASE_DIR) / "plans" / "wonoasih-2020-2024.yaml"
-DEMO_PASSWORD = "contoh-kinerja"  # noqa: S105 - documented demo login, only created by `kinerja demo`
+DEMO_PASSWORD = "contoh-kinerja"  # noqa: S105 - documented demo login, only created by `kinerja demo load`
 
 # (username, role, unit code or None for superuser)
 DEMO_USERS = [

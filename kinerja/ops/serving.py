@@ -1,4 +1,4 @@
-"""How ``kinerja serve`` runs gunicorn and the background worker beside it, safe defaults."""
+"""How ``kinerja server run`` runs gunicorn and the background worker beside it, safe defaults."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ def gunicorn_argv(
 
 
 def worker_argv() -> list[str]:
-    """``kinerja worker``: background jobs (large imports) from the database queue."""
-    return [sys.executable, "-m", "kinerja.cli", "worker"]
+    """``kinerja jobs run``: background jobs (large imports) from the database queue."""
+    return [sys.executable, "-m", "kinerja.cli", "jobs", "run"]
 
 
 # Signals gunicorn's master acts on (reload, more/fewer workers, reopen logs, stop).

@@ -1,7 +1,7 @@
 """Stored results per indicator, unit and period; manual values; year approvals, locks and
 the changes of locked years.
 
-Pages read these rows and never compute: `kinerja recompute` (or the button) fills them, and a
+Pages read these rows and never compute: `kinerja results recompute` (or the button) fills them, and a
 row keeps what it was computed from (inputs, formula, target) so an auditor can follow a number
 back to its records.
 """

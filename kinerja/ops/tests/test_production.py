@@ -103,7 +103,8 @@ def test_it_serves_under_gunicorn(tmp_path):
             sys.executable,
             "-m",
             "kinerja.cli",
-            "serve",
+            "server",
+            "run",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -152,18 +153,18 @@ def test_it_backs_up_and_restores_into_a_fresh_database_identically(tmp_path, se
 
     before = snapshot()
     archive = tmp_path / "backup" / "kinerja.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
+    call_command("backup", "create", str(archive), stdout=io.StringIO())
     assert archive.is_file()
 
     with pytest.raises(CommandError, match="already holds accounts"):
-        call_command("restore", str(archive), stdout=io.StringIO())
+        call_command("backup", "restore", str(archive), stdout=io.StringIO())
 
     call_command("flush", interactive=False, verbosity=0)  # a fresh, empty database
     import shutil
 
     shutil.rmtree(settings.MEDIA_ROOT)
     assert snapshot() != before
-    call_command("restore", str(archive), stdout=io.StringIO())
+    call_command("backup", "restore", str(archive), stdout=io.StringIO())
     assert snapshot() == before
     assert evidence.read_bytes() == b"\xff\xd8 a photo"
 
@@ -172,4 +173,4 @@ def test_it_refuses_an_archive_that_is_not_a_backup(tmp_path, db):
     bogus = tmp_path / "x.tar.gz"
     bogus.write_bytes(b"not an archive")
     with pytest.raises(CommandError, match="not a readable tar.gz"):
-        call_command("restore", str(bogus), stdout=io.StringIO())
+        call_command("backup", "restore", str(bogus), stdout=io.StringIO())

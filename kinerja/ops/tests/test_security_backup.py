@@ -65,7 +65,7 @@ def test_it_says_so_in_the_command_output(settings, tmp_path, monkeypatch):
 
     monkeypatch.setattr(backup, "media_files", listed_then_deleted)
     out = io.StringIO()
-    call_command("backup", str(tmp_path / "b.tar.gz"), stdout=out)
+    call_command("backup", "create", str(tmp_path / "b.tar.gz"), stdout=out)
     text = out.getvalue()
     assert "0 media files" in text
     assert "1 media files were deleted while the backup ran" in text
@@ -73,4 +73,4 @@ def test_it_says_so_in_the_command_output(settings, tmp_path, monkeypatch):
     manifest, _names = archived(tmp_path / "b.tar.gz")
     assert manifest["vanished_media_files"] == ["community/evidence/foto.jpg"]
     # The archive restores like any other.
-    call_command("restore", str(tmp_path / "b.tar.gz"), "--force", stdout=io.StringIO())
+    call_command("backup", "restore", str(tmp_path / "b.tar.gz"), "--force", stdout=io.StringIO())

@@ -16,12 +16,12 @@ from kinerja.ops import serving
 @pytest.mark.django_db  # serve first checks the keys, and whether two-factor devices are stored
 def test_it_names_the_worker_beside_gunicorn_unless_told_not_to() -> None:
     out = StringIO()
-    call_command("serve", "--dry-run", stdout=out)
+    call_command("server", "run", "--dry-run", stdout=out)
     first, second = out.getvalue().splitlines()
     assert "gunicorn kinerja.wsgi:application" in first
-    assert second.endswith("-m kinerja.cli worker")
+    assert second.endswith("-m kinerja.cli jobs run")
     out = StringIO()
-    call_command("serve", "--dry-run", "--no-worker", stdout=out)
+    call_command("server", "run", "--dry-run", "--no-worker", stdout=out)
     assert len(out.getvalue().splitlines()) == 1
 
 

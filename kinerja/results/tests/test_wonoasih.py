@@ -44,7 +44,7 @@ def test_it_reports_the_four_indicators_alike_everywhere(
     assert do_recompute(wonoasih, years=[2023]).unchanged == summary.created / 2  # idempotent
 
     out = StringIO()
-    call_command("iku", "--year", "2023", "--json", stdout=out)
+    call_command("results", "iku", "--year", "2023", "--json", stdout=out)
     report = json.loads(out.getvalue())
     assert report["plan"] == "wonoasih-2020-2024" and report["year"] == 2023
     assert [i["code"] for i in report["indicators"]] == ["T1.1", "S1.1", "T2.1", "S2.1"]

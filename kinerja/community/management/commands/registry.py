@@ -1,53 +1,56 @@
-"""kinerja community import|export: the registry in and out as CSV/XLSX."""
+"""kinerja registry import|export: the community registry in and out as CSV/XLSX."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
 from kinerja.community.exports import export_bytes
 from kinerja.community.importers import IMPORTERS, do_import, file_source
+from kinerja.lib.commands import NounCommand
 from kinerja_core.errors import InputError
 
 
-class Command(BaseCommand):
-    help = "Import or export the community registry (groups, institutions, activities)."
+class Command(NounCommand):
+    summary = gettext_lazy(
+        "Import or export the community registry (groups, institutions, activities)."
+    )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser(
+    def add_verbs(self, verbs: Any) -> None:
+        load = verbs.add_parser(
             "import",
-            help="import groups or activities from .csv/.xlsx; refused whole on any problem",
+            help=_("import groups or activities from .csv/.xlsx; refused whole on any problem"),
         )
-        load.add_argument("file")
+        load.add_argument("file", help=_("the .csv or .xlsx file"))
         load.add_argument(
             "--kind",
             choices=sorted(IMPORTERS),
-            help="what the file holds (default: told by its columns)",
+            help=_("what the file holds (default: told by its columns)"),
         )
         load.add_argument(
             "--dry-run",
             action="store_true",
-            help="check and report what would change; store nothing",
+            help=_("check and report what would change; store nothing"),
         )
         add_as_argument(load)
-        export = sub.add_parser("export", help="write the registry to .xlsx (both sheets) or .csv")
-        export.add_argument("-o", "--output", required=True, help="FILE.xlsx or FILE.csv")
+        export = verbs.add_parser(
+            "export", help=_("write the registry to .xlsx (both sheets) or .csv")
+        )
+        export.add_argument("-o", "--output", required=True, help=_("FILE.xlsx or FILE.csv"))
         export.add_argument(
             "--kind",
             choices=sorted(IMPORTERS),
             default="groups",
-            help="for .csv: which table to write (default groups)",
+            help=_("for .csv: which table to write (default groups)"),
         )
-        export.add_argument("--unit", help="org unit code to export (default: every unit)")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"handle_{options['action']}")(options)
+        export.add_argument("--unit", help=_("org unit code to export (default: every unit)"))
 
     def handle_import(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])

@@ -8,39 +8,47 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from kinerja.audit.anchor import Anchor, AnchorError, anchor_path, read_anchor
 from kinerja.audit.chain import HASHED_FIELDS, Break, check_anchor, verify, write_anchor_now
 from kinerja.audit.exports import HEADER, iter_export_rows
 from kinerja.audit.models import AuditEntry
+from kinerja.lib.commands import NounCommand
 from kinerja.lib.tables import cell_text, safe_cell, xlsx_bytes
 from kinerja.ops.backup import BackupError, manifest_of
 
 
-class Command(BaseCommand):
-    help = "Verify the audit log's hash chain (exit 1 naming the first broken entry) or export it."
+class Command(NounCommand):
+    summary = gettext_lazy(
+        "Verify the audit log's hash chain (exit 1 naming the first broken entry) or export it."
+    )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        check = sub.add_parser("verify", help="check every entry's hash and link; exit 1 if broken")
-        check.add_argument("--json", action="store_true", help="print the result as JSON")
+    def add_verbs(self, verbs: Any) -> None:
+        check = verbs.add_parser(
+            "verify", help=_("check every entry's hash and link; exit 1 if broken")
+        )
+        check.add_argument("--json", action="store_true", help=_("print the result as JSON"))
         check.add_argument(
             "--manifest",
             metavar="PATH",
-            help="also check the count and last hash a backup recorded (its .tar.gz or manifest.json)",
+            help=_(
+                "also check the count and last hash a backup recorded (its .tar.gz or "
+                "manifest.json)"
+            ),
         )
-        sub.add_parser(
+        verbs.add_parser(
             "anchor",
-            help="verify the chain, then write its count and last hash to the anchor file "
-            "(after a database was restored by other means than `kinerja restore`)",
+            help=_(
+                "verify the chain, then write its count and last hash to the anchor file (after "
+                "a database was restored by other means than `kinerja backup restore`)"
+            ),
         )
-        export = sub.add_parser("export", help="write the audit log to a CSV or XLSX file")
-        export.add_argument("-o", "--output", required=True, help="FILE.csv or FILE.xlsx")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"handle_{options['action']}")(options)
+        export = verbs.add_parser("export", help=_("write the audit log to a CSV or XLSX file"))
+        export.add_argument("-o", "--output", required=True, help=_("FILE.csv or FILE.xlsx"))
 
     def handle_verify(self, options: dict[str, Any]) -> None:
         total = AuditEntry.objects.count()

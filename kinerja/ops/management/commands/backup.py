@@ -1,23 +1,46 @@
-"""kinerja backup FILE: a consistent copy of the database and media files, while running."""
+"""kinerja backup create|restore FILE: a consistent copy of the database and media files, made
+while Kinerja runs, and put back into a fresh installation."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
-from kinerja.ops.backup import BackupError, do_backup
+from kinerja.lib.commands import NounCommand
+from kinerja.ops.backup import BackupError, do_backup, do_restore
 
 
-class Command(BaseCommand):
-    help = "Back up the database and media files into one .tar.gz (safe while Kinerja runs)."
+class Command(NounCommand):
+    summary = gettext_lazy(
+        "Back up the database and media files (safe while Kinerja runs), or restore a backup."
+    )
+    legacy_verb = "create"  # the release before: kinerja backup FILE
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="archive to write, e.g. kinerja-2025-01-31.tar.gz")
+    def add_verbs(self, verbs: Any) -> None:
+        create = verbs.add_parser(
+            "create",
+            help=_("back up the database and media files into one .tar.gz (safe while running)"),
+        )
+        create.add_argument("file", help=_("archive to write, e.g. kinerja-2025-01-31.tar.gz"))
+        restore = verbs.add_parser(
+            "restore",
+            help=_(
+                "restore a backup archive into the configured (fresh) database and the media folder"
+            ),
+        )
+        restore.add_argument("file", help=_("archive written by kinerja backup create"))
+        restore.add_argument(
+            "--force",
+            action="store_true",
+            help=_("replace a database that already holds accounts (everything in it is lost)"),
+        )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle_create(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         try:
             manifest = do_backup(
@@ -40,3 +63,22 @@ class Command(BaseCommand):
                     + (" …" if len(vanished) > 10 else "")
                 )
             )
+
+    def handle_restore(self, options: dict[str, Any]) -> None:
+        try:
+            manifest = do_restore(Path(options["file"]), force=options["force"])
+        except (BackupError, OSError) as exc:
+            raise CommandError(f"restore refused: {exc}") from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"restored the backup of {manifest['created_at']} "
+                f"({manifest['media_files']} media files)"
+            )
+        )
+        if manifest["previous_media"]:
+            self.stdout.write(
+                f"the media folder before the restore is kept at {manifest['previous_media']}"
+            )
+        self.stdout.write(
+            "Run `kinerja migrate` if this version of Kinerja is newer than the backup."
+        )

@@ -1,4 +1,4 @@
-"""kinerja serve: run Kinerja under gunicorn (production web server), its job worker beside."""
+"""kinerja server run: Kinerja under gunicorn (production web server), its job worker beside."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kinerja.accounts.checks import startup_problems
+from kinerja.lib.commands import NounCommand
 from kinerja.ops.serving import (
     default_workers,
     gunicorn_argv,
@@ -17,29 +20,38 @@ from kinerja.ops.serving import (
 )
 
 
-class Command(BaseCommand):
-    help = "Serve Kinerja with gunicorn: workers from the CPU count (2 × cores + 1, capped), 127.0.0.1:8000 by default, and the background job worker beside it."
+class Command(NounCommand):
+    summary = gettext_lazy("Serve Kinerja with gunicorn and the background job worker beside it.")
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port or unix:PATH")
+    def add_verbs(self, verbs: Any) -> None:
+        parser = verbs.add_parser(
+            "run",
+            help=_(
+                "serve Kinerja until stopped: workers from the CPU count (2 × cores + 1, capped), "
+                "127.0.0.1:8000 by default, the background job worker beside them"
+            ),
+        )
+        parser.add_argument("--bind", default="127.0.0.1:8000", help=_("address:port or unix:PATH"))
         parser.add_argument(
             "--workers",
             type=int,
             default=None,
-            help=f"worker processes (default {default_workers()})",
+            help=_("worker processes (default %(workers)s)") % {"workers": default_workers()},
         )
         parser.add_argument(
-            "--timeout", type=int, default=60, help="seconds before a stuck worker restarts"
+            "--timeout", type=int, default=60, help=_("seconds before a stuck worker restarts")
         )
-        parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
+        parser.add_argument(
+            "--no-access-log", action="store_true", help=_("do not log each request")
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="do not start the background job worker (run kinerja worker elsewhere)",
+            help=_("do not start the background job worker (run kinerja jobs run elsewhere)"),
         )
-        parser.add_argument("--dry-run", action="store_true", help="print the commands only")
+        parser.add_argument("--dry-run", action="store_true", help=_("print the commands only"))
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle_run(self, options: dict[str, Any]) -> None:
         problems = startup_problems()
         if problems:
             raise CommandError(
@@ -62,6 +74,6 @@ class Command(BaseCommand):
         self.stdout.flush()
         if worker is None:
             os.execv(argv[0], argv)  # noqa: S606 - gunicorn replaces this process; signals reach it
-        self.stdout.write("Background jobs: kinerja worker")
+        self.stdout.write("Background jobs: kinerja jobs run")
         self.stdout.flush()
         sys.exit(serve_with_worker(argv, worker))

@@ -1,30 +1,33 @@
-"""kinerja worker: run background jobs (large survey imports) from the database queue."""
+"""kinerja jobs run: run background jobs (large survey imports) from the database queue."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kinerja.lib.commands import NounCommand
 from kinerja.surveys import batches, jobs
 
 
-class Command(BaseCommand):
-    help = (
-        "Run background jobs (large survey imports) from the database queue; kinerja serve "
-        "starts one beside the web server."
-    )
+class Command(NounCommand):
+    summary = gettext_lazy("Background jobs (large survey imports) from the database queue.")
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_verbs(self, verbs: Any) -> None:
+        parser = verbs.add_parser("run", help=_("run the queued jobs as they come, until stopped"))
         parser.add_argument(
-            "--batch", action="store_true", help="run the jobs waiting now, then stop"
+            "--batch", action="store_true", help=_("run the jobs waiting now, then stop")
         )
         parser.add_argument(
-            "--interval", type=float, default=1.0, help="seconds between looks at an empty queue"
+            "--interval",
+            type=float,
+            default=1.0,
+            help=_("seconds between looks at an empty queue"),
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle_run(self, options: dict[str, Any]) -> None:
         # What a worker killed mid-job left: its jobs are failed, its import batch's rows go.
         failed = jobs.fail_orphans()
         cleaned = batches.clean_abandoned()
