@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.tables import csv_response, xlsx_response
+from kinerja.lib.tables import csv_response, xlsx_response
 
 from .exports import HEADER, iter_export_rows
 from .forms import AuditFilterForm, scope_q

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.input_checks import CheckedText, check_day
+from kinerja.lib.input_checks import CheckedText, check_day
 
 from .evidence import ALLOWED
 from .models import Activity, Group, GroupKind

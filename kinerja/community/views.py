@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
+from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.charts import bar_chart
-from kinerja.web.tables import XLSX_TYPE, csv_response
+from kinerja.lib.charts import bar_chart
+from kinerja.lib.tables import XLSX_TYPE, csv_response
 from kinerja_core.errors import CoreError, InputError
 from kinerja_core.formula import NotComputable
 from kinerja_core.periods import Period
@@ -363,8 +364,7 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
     viewable = access.units_for(request.user, access.VIEW)
     code = request.GET.get("unit", "")
     if code:
-        unit = get_object_or_404(OrgUnit, code=code)
-        access.require(request.user, access.VIEW, unit)
+        unit = get_unit_or_404(request.user, code)
     else:
         first = viewable.order_by("path").first()
         if first is None:

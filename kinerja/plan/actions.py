@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from kinerja.accounts.access import UserLike
-from kinerja.results.registry import MEASURES
+from kinerja.lib.measure_registry import MEASURES
 
 from .models import Plan
 from .planfile import (

@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
+from kinerja.plan.lookups import get_plan_or_404
 
 from .actions import PlanRefused, check_plan_text, do_load_plan
 from .forms import PlanUploadForm
@@ -81,8 +82,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
 
 @login_required
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.select_related("unit"), code=code)
-    access.require(request.user, access.VIEW, plan.unit)
+    plan = get_plan_or_404(request.user, code)
     context = plan_context(plan)
     context["can_edit"] = access.can(request.user, access.EDIT_PLAN, plan.unit)
     return render(request, "plan/plan_detail.html", context)
@@ -90,8 +90,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def plan_export(request: HttpRequest, code: str) -> HttpResponse:
-    plan = get_object_or_404(Plan, code=code)
-    access.require(request.user, access.VIEW, plan.unit)
+    plan = get_plan_or_404(request.user, code)
     response = HttpResponse(
         dump_plan(export_plan(plan)), content_type="application/yaml; charset=utf-8"
     )

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja.plan.planfile.document import TaskJSON
@@ -31,7 +32,6 @@ from kinerja.results.queries import (
     rounded,
     year_target,
 )
-from kinerja.web.models import DemoMarker
 from kinerja_core.achievement import Band, achievement
 from kinerja_core.periods import indonesian_date
 

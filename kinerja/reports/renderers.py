@@ -15,8 +15,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from kinerja.lib.tables import xlsx_bytes
 from kinerja.results.formatting import figure, target_text
-from kinerja.web.tables import xlsx_bytes
 
 from . import docx_writer as w
 from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report, SkmReport

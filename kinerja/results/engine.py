@@ -14,7 +14,7 @@ for a (measure, filters, period) fetches the values of all those units in one ca
 one per data app and run, answers every measure and filter set of a period from one grouped
 aggregate, so a city's recompute costs a few queries per period instead of one per unit.
 Measures are the objects the registry collected at start-up (a broken one fails the system
-check, see kinerja.results.checks), so the engine calls them directly.
+check, see kinerja.lib.checks), so the engine calls them directly.
 """
 
 from __future__ import annotations

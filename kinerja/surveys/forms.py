@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kinerja.web.input_checks import CheckedText, check_day
+from kinerja.lib.input_checks import CheckedText, check_day
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
 
 from .actions import Answer

@@ -3,7 +3,7 @@
 A file above ``KINERJA_IMPORT_INLINE_MAX_BYTES`` is not imported inside the web request (a
 200 MB file outlasted the server's 60 s timeout and ended in a bare 500): the page stores it
 under ``KINERJA_IMPORT_UPLOAD_DIR``, records an ``ImportJob`` and enqueues ``run_import_job``;
-``kinerja worker`` (started by ``kinerja serve``) runs it and the page polls its progress.
+``kinerja jobs run`` (started by ``kinerja server run``) runs it and the page polls its progress.
 
 The task is written against Django's task framework (``django.tasks`` from Django 6, the
 ``django_tasks`` backport before it) and its database backend; only the settings' ``TASKS``
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.tables import sniff_kind
+from kinerja.lib.tables import sniff_kind
 from kinerja_core.errors import InputError
 from kinerja_core.survey_csv import MAX_PROBLEMS
 

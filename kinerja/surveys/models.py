@@ -352,7 +352,7 @@ class ImportJob(models.Model):
     """A large survey file imported in the background: who asked, how far it got, its outcome.
 
     The page stores the upload under ``KINERJA_IMPORT_UPLOAD_DIR`` and enqueues the job
-    (``jobs.py``); ``kinerja worker`` runs it and deletes the file. Only the uploader and the
+    (``jobs.py``); ``kinerja jobs run`` runs it and deletes the file. Only the uploader and the
     unit's administrators see it.
     """
 

@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.charts import bar_chart
-from kinerja.web.models import DemoMarker
+from kinerja.lib.charts import bar_chart
+from kinerja.lib.models import DemoMarker
 from kinerja_core.ikm import IkmResult, Tally
 from kinerja_core.periods import Period
 

@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from kinerja.accounts import access
+from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.tables import csv_response, xlsx_response
+from kinerja.lib.tables import csv_response, xlsx_response
+from kinerja.surveys.lookups import get_service_or_404
 from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
 
@@ -45,18 +47,6 @@ PAPER = "paper"
 FORM_SLACK = 64 * 1024
 # The counter poster's stylesheet, inlined into the PDF (WeasyPrint has no static server).
 POSTER_CSS = Path(__file__).parent / "static" / "surveys" / "poster.css"
-
-
-def unit_for(request: HttpRequest, code: str, action: str) -> OrgUnit:
-    unit = get_object_or_404(OrgUnit, code=code)
-    access.require(request.user, action, unit)
-    return unit
-
-
-def service_for(request: HttpRequest, pk: int, action: str) -> Service:
-    service = get_object_or_404(Service.objects.select_related("unit"), pk=pk)
-    access.require(request.user, action, service.unit)
-    return service
 
 
 def public_url(request: HttpRequest, service: Service) -> str:
@@ -83,7 +73,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def service_list(request: HttpRequest, unit_code: str) -> HttpResponse:
-    unit = unit_for(request, unit_code, access.VIEW)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
     services = Service.objects.filter(unit=unit).prefetch_related("volumes")
     return render(
         request,
@@ -130,12 +120,14 @@ def _service_form(request: HttpRequest, unit: OrgUnit, service: Service | None) 
 
 @login_required
 def service_create(request: HttpRequest, unit_code: str) -> HttpResponse:
-    return _service_form(request, unit_for(request, unit_code, access.EDIT_SURVEY), None)
+    return _service_form(
+        request, get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY), None
+    )
 
 
 @login_required
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    service = service_for(request, pk, access.EDIT_SURVEY)
+    service = get_service_or_404(request.user, access.EDIT_SURVEY, pk=pk)
     return _service_form(request, service.unit, service)
 
 
@@ -143,7 +135,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def service_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"svg", "png"}:
         raise Http404(fmt)
-    service = service_for(request, pk, access.VIEW)
+    service = get_service_or_404(request.user, access.VIEW, pk=pk)
     url = public_url(request, service)
     if fmt == "svg":
         return HttpResponse(qr.qr_svg(url), content_type="image/svg+xml")
@@ -159,7 +151,7 @@ def _counter_poster_context(request: HttpRequest, service: Service) -> dict[str,
 
 @login_required
 def service_poster(request: HttpRequest, pk: int) -> HttpResponse:
-    service = service_for(request, pk, access.VIEW)
+    service = get_service_or_404(request.user, access.VIEW, pk=pk)
     return render(request, "surveys/counter_poster.html", _counter_poster_context(request, service))
 
 
@@ -168,7 +160,7 @@ def service_poster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     import weasyprint
     from django.template.loader import render_to_string
 
-    service = service_for(request, pk, access.VIEW)
+    service = get_service_or_404(request.user, access.VIEW, pk=pk)
     html = render_to_string(
         "surveys/counter_poster.html",
         {**_counter_poster_context(request, service), "pdf": True, "css": POSTER_CSS.read_text()},
@@ -182,7 +174,7 @@ def service_poster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def receipt_codes(request: HttpRequest, pk: int) -> HttpResponse:
-    service = service_for(request, pk, access.EDIT_SURVEY)
+    service = get_service_or_404(request.user, access.EDIT_SURVEY, pk=pk)
     form = ReceiptCodesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = do_issue_receipt_codes(service, form.cleaned_data["count"], request.user)
@@ -206,7 +198,7 @@ def receipt_codes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """One paper form per screen; saving shows the next empty form with the same date."""
-    service = service_for(request, pk, access.EDIT_SURVEY)
+    service = get_service_or_404(request.user, access.EDIT_SURVEY, pk=pk)
     if request.method == "POST":
         form = PaperForm(request.POST)
         if form.is_valid():
@@ -256,7 +248,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_file(request: HttpRequest, unit_code: str) -> HttpResponse:
     """Check or store a survey file: small ones at once, large ones as a background job."""
-    unit = unit_for(request, unit_code, access.EDIT_SURVEY)
+    unit = get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY)
     context: dict[str, Any] = {
         "unit": unit,
         "jobs": ImportJob.objects.filter(unit=unit, user=access.signed_in(request))[:5],
@@ -303,7 +295,7 @@ def import_job(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @login_required
 def results(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
-    unit = unit_for(request, unit_code, access.VIEW)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
     period = url_period(period_key)
     data = reports.survey_report_data(unit, period)
     current = analysis.period_result(unit, period)
@@ -342,7 +334,7 @@ def period_links(period: Period) -> list[Period]:
 def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> HttpResponseBase:
     if fmt not in {"csv", "xlsx"}:
         raise Http404(fmt)
-    unit = unit_for(request, unit_code, access.VIEW)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
     period = url_period(period_key)
     header, rows = exports.response_rows(unit, period)
     name = f"survei-{unit.code}-{period.key}"
@@ -353,7 +345,7 @@ def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> H
 
 @login_required
 def followup(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
-    unit = unit_for(request, unit_code, access.VIEW)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
     period = url_period(period_key)
     can_edit = access.can(request.user, access.EDIT_SURVEY, unit)
     edit_pk = request.GET.get("ubah") or request.POST.get("pk")

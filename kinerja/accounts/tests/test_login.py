@@ -140,7 +140,7 @@ def test_it_requires_two_factor_of_unit_heads_but_not_of_planners(people):
 
 @override_settings(KINERJA_REQUIRE_2FA=True)
 def test_it_lets_exempt_demo_users_log_in_with_the_password(client, people):
-    from kinerja.accounts.demo import exempt_demo_users
+    from kinerja.demo.accounts import exempt_demo_users
 
     exempt_demo_users(None)  # type: ignore[arg-type]  # a demo step that does not read its plan
     assert TwoFactorExemption.objects.filter(user=people["admin"]).exists()

@@ -16,11 +16,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from kinerja.accounts.backup import FORMAT, do_backup
 from kinerja.audit import chain, keys
 from kinerja.audit.anchor import Anchor, read_anchor
 from kinerja.audit.models import AuditEntry, AuditHead
 from kinerja.audit.tests.test_chain import run_verify
+from kinerja.ops.backup import FORMAT, do_backup
 
 
 def cut_tail(keep: AuditEntry) -> None:

@@ -17,8 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kinerja.lib.language import lang
 from kinerja.results.queries import Cell
-from kinerja.web.templatetags.kinerja import lang
 from kinerja_core.numbers import format_decimal
 
 register = template.Library()

@@ -42,7 +42,7 @@ def without_batches(monkeypatch) -> None:
 
 
 def test_it_batches_the_units_of_a_recompute_with_identical_results(wonoasih, monkeypatch) -> None:
-    for step in ("kinerja.community.demo.load", "kinerja.surveys.demo.load"):
+    for step in ("kinerja.demo.community.load", "kinerja.demo.surveys.load"):
         import_string(step)(wonoasih)
     years = [2019, 2020, 2023]  # the baseline year (prev() before it is refused) and two more
     batched, batch_calls, batch_queries = outcomes(wonoasih, years)
@@ -62,7 +62,7 @@ COMMUNITY = ("groups_total", "groups_facilitated", "groups_fostered_cumulative")
 
 
 def test_it_falls_back_to_the_single_form_without_a_batch(wonoasih, monkeypatch) -> None:
-    import_string("kinerja.community.demo.load")(wonoasih)
+    import_string("kinerja.demo.community.load")(wonoasih)
     expected, _, _ = outcomes(wonoasih, [2020])
     for name in COMMUNITY:
         spec = dataclasses.replace(registry.MEASURES[name], batch=None)

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from kinerja.lib.tables import xlsx_bytes
 from kinerja.surveys.importing import import_bytes
 from kinerja.surveys.models import DailyTally, ImportBatch, Response
-from kinerja.web.tables import xlsx_bytes
 from kinerja_core.errors import InputError
 
 from .conftest import HEADER, csv_text, worked_rows

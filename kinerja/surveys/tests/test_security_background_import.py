@@ -108,7 +108,7 @@ def test_it_runs_a_queued_job_in_the_worker_loop(
     client.force_login(officer)
     upload(client, kec, csv_text(worked_rows()).encode())
     assert DBTaskResult.objects.get().status == "READY"
-    call_command("worker", "--batch", verbosity=0)
+    call_command("jobs", "run", "--batch", verbosity=0)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     job = ImportJob.objects.get()
     assert (job.state, job.rows_done, job.inserted) == ("done", 29, 29)

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from kinerja.lib.tests.hostile import zip_bomb_xlsx
 from kinerja.surveys.importing import import_bytes
 from kinerja.surveys.models import Response
-from kinerja.web.tests.hostile import zip_bomb_xlsx
 from kinerja_core.errors import InputError
 
 from .conftest import HEADER
