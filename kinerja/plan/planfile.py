@@ -24,7 +24,7 @@ from .models import Goal, Indicator, Objective, Plan
 FORMAT = "kinerja-plan/1"
 UNIT_LEVELS = ("province", "city", "kecamatan", "kelurahan")
 INDICATOR_UNITS = ("percent", "index", "number")
-POLARITIES = ("higher", "lower")
+POLARITIES = ("higher", "lower", "stable")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 MEASURE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 

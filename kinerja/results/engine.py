@@ -397,7 +397,7 @@ class Evaluator:
         result = achievement(
             comparable,
             value,
-            "lower" if indicator.polarity == Indicator.Polarity.LOWER else "higher",
+            indicator.polarity,  # type: ignore[arg-type]
             indicator.cap,
         )
         realisation = value if isinstance(value, Decimal) else None
