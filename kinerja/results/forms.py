@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.limits import manual_value_range
 from kinerja.plan.models import Plan
+from kinerja.web.evidence import evidence_type
 from kinerja_core.errors import CoreError
 from kinerja_core.numbers import parse_decimal
 from kinerja_core.periods import Period
 
 from .actions import plan_years
-from .evidence import evidence_type
 
 
 def period_choices(plan: Plan) -> list[tuple[str, str]]:

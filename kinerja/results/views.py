@@ -25,6 +25,7 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.explanation import to_html
 from kinerja.plan.models import Plan
+from kinerja.web.evidence import evidence_response
 from kinerja_core.periods import Period
 
 from .actions import (
@@ -189,15 +190,7 @@ def manual_values(request: HttpRequest, code: str) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     value = get_object_or_404(ManualValue.objects.select_related("unit"), pk=pk)
     access.require(request.user, access.VIEW, value.unit)
-    if not value.evidence:
-        raise Http404
-    response = FileResponse(
-        value.evidence.open("rb"), content_type=value.evidence_type or "application/octet-stream"
-    )
-    # Shown inline only for the types we checked; never as HTML.
-    response["Content-Disposition"] = f'inline; filename="{value.evidence.name.rsplit("/", 1)[-1]}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(value.evidence, value.evidence_type)
 
 
 @login_required

@@ -1,10 +1,15 @@
-"""kinerja survey import|rebuild-rollup|clean-imports: responses in from files, and repairs."""
+"""kinerja survey import|rebuild-rollup|clean-imports|published|published-decision: responses in
+from files, repairs, and the IKM values a unit published before its answers were in Kinerja."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -12,8 +17,12 @@ from kinerja.accounts import access
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
 from kinerja.surveys import batches, rollup
+from kinerja.surveys.actions import do_decide_published_ikm, do_record_published_ikm
 from kinerja.surveys.importing import do_import
-from kinerja_core.errors import InputError
+from kinerja.surveys.models import PublishedIkm
+from kinerja_core.errors import CoreError, InputError
+from kinerja_core.ikm import METHODS
+from kinerja_core.numbers import parse_decimal
 
 
 class Command(BaseCommand):
@@ -41,6 +50,32 @@ class Command(BaseCommand):
             help="delete the rows of imports that were killed or failed before they were "
             "committed (never visible; the next import also does it)",
         )
+        pub = sub.add_parser(
+            "published",
+            help="record (or correct) the IKM a unit published for a year whose answers are not "
+            "in Kinerja, with the published document (docs/rules.md#ikm-published-values)",
+        )
+        pub.add_argument("--unit", required=True, help="code of the org unit")
+        pub.add_argument("--year", type=int, required=True)
+        pub.add_argument("--value", required=True, help="the IKM as printed, e.g. 74,67")
+        pub.add_argument("--grade", required=True, choices=["A", "B", "C", "D"])
+        pub.add_argument("--method", required=True, choices=sorted(METHODS))
+        pub.add_argument("--title", required=True, help="title of the published document")
+        pub.add_argument("--number", default="", help="number of the published document")
+        pub.add_argument(
+            "--document", help="the published document (PDF, JPEG or PNG); needed for a new year"
+        )
+        add_as_argument(pub)
+        decide = sub.add_parser(
+            "published-decision",
+            help="decide whether a year's IKM is its answers or its published value, with the "
+            "reason (kept in the audit log)",
+        )
+        decide.add_argument("--unit", required=True, help="code of the org unit")
+        decide.add_argument("--year", type=int, required=True)
+        decide.add_argument("--use", required=True, choices=["answers", "published"])
+        decide.add_argument("--reason", required=True)
+        add_as_argument(decide)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "handle_" + options["action"].replace("-", "_"))(options)
@@ -92,3 +127,63 @@ class Command(BaseCommand):
 
     def handle_clean_imports(self, options: dict[str, Any]) -> None:
         self.stdout.write(f"removed {batches.clean_abandoned()} abandoned imports")
+
+    def handle_published(self, options: dict[str, Any]) -> None:
+        unit = self.unit(options["unit"])
+        try:
+            value = parse_decimal(options["value"])
+        except CoreError as exc:
+            raise CommandError(f"--value: {exc}") from exc
+        with refused_as_error(), document(options["document"]) as evidence:
+            row = do_record_published_ikm(
+                unit,
+                options["year"],
+                value=value,
+                grade=options["grade"],
+                method=options["method"],
+                document_title=options["title"],
+                document_number=options["number"],
+                evidence=evidence,
+                user=acting_user(options),
+            )
+        self.stdout.write(f"{unit.code} {row.year}: published IKM {row.value} ({row.grade}) saved")
+
+    def handle_published_decision(self, options: dict[str, Any]) -> None:
+        unit = self.unit(options["unit"])
+        row = PublishedIkm.objects.filter(unit=unit, year=options["year"]).first()
+        if row is None:
+            raise CommandError(f"no published IKM of {options['year']} for {unit.code}")
+        with refused_as_error():
+            row = do_decide_published_ikm(
+                row,
+                use_answers=options["use"] == "answers",
+                reason=options["reason"],
+                user=acting_user(options),
+            )
+        figure = "the published value" if row.in_force else "the answers"
+        self.stdout.write(f"{unit.code} {row.year}: the IKM is now {figure}")
+
+
+@contextmanager
+def refused_as_error() -> Iterator[None]:
+    """An action's refusal as the command's error message."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise CommandError("; ".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise CommandError(f"not allowed: {exc}") from exc
+
+
+@contextmanager
+def document(path: str | None) -> Iterator[File[bytes] | None]:
+    if path is None:
+        yield None
+        return
+    given = Path(path)
+    try:
+        stream = given.open("rb")
+    except OSError as exc:
+        raise CommandError(f"cannot read {given}: {exc}") from exc
+    with stream:
+        yield File(stream, name=given.name)
