@@ -165,6 +165,7 @@ _.t9
 _.GOAL
 _.INDEX
 _.IN_PROGRESS
+_.LOWER
 _._change_reason
 _._history_user
 
@@ -186,6 +187,7 @@ _.validate_unique
 _.date_from
 _.date_to
 _.submitted_on
+_.use
 _.website
 
 # Management commands: Django finds `Command` by module name and calls `add_arguments`; the
@@ -202,6 +204,8 @@ _.handle_export
 _.handle_generate
 _.handle_import
 _.handle_load
+_.handle_published
+_.handle_published_decision
 _.handle_rebuild_rollup
 _.handle_run
 _.handle_verify
@@ -212,6 +216,7 @@ _.app_name
 # Templates: template tags and filters registered by decorator, properties and attributes only
 # templates read.
 _.longdate
+_.published_marker
 _.result_cells
 _.result_status
 _.result_value
