@@ -9,7 +9,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_two_factor_on_django_otp'),
+        # OrgUnit is all these tables need: not the two-factor migration, which a test of
+        # that migration takes back and forth.
+        ('accounts', '0003_city_label'),
         ('audit', '0007_historical_indicator_polarity_stable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
