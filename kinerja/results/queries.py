@@ -184,6 +184,7 @@ class Cell:
             "achievement": number(self.achievement, self.decimals),
             "status": self.status,
             "computable": self.computable,
+            "published": self.published,
             "reason": self.reason,
         }
 

@@ -113,6 +113,9 @@ def test_results_carry_the_published_value_marked_until_the_answers_are_chosen(
         "/api/v1/plans/wonoasih-2020-2024/results", {"period": "2020", "unit": "kec-wonoasih"}
     ).json()["results"]
     assert {r["indicator"]: r["published"] for r in rows}["T2.1"] is True
+    table = StringIO()
+    call_command("iku", "--year", "2020", stdout=table)
+    assert "82,45 (nilai terbit)" in table.getvalue()
 
     # Answers of 2020 arrive later: they count only once an officer decides so.
     from kinerja.surveys.importing import import_bytes
