@@ -441,5 +441,5 @@ class Evaluator:
             target_high=None if target is None else target.high,
             achievement=stored(result) if isinstance(result, Decimal) else None,
             status=status,
-            published=rests_on_published(inputs),
+            published=realisation is not None and rests_on_published(inputs),
         )

@@ -478,7 +478,6 @@ def published_ikm(request: HttpRequest, unit_code: str) -> HttpResponse:
         "form": form,
         "editing": editing,
         "can_edit": can_edit,
-        "decision_form": PublishedDecisionForm(),
     }
     return render(request, "surveys/published_ikm.html", context)
 
