@@ -167,6 +167,7 @@ _.t9
 _.GOAL
 _.INDEX
 _.IN_PROGRESS
+_.LOWER
 _._change_reason
 _._history_user
 
@@ -188,6 +189,7 @@ _.validate_unique
 _.date_from
 _.date_to
 _.submitted_on
+_.use
 _.website
 
 # Management commands: Django finds `Command` by module name and calls `add_arguments`; the
@@ -208,6 +210,8 @@ _.handle_ikm
 _.handle_iku
 _.handle_import
 _.handle_load
+_.handle_published
+_.handle_published_decision
 _.handle_rebuild_rollup
 _.handle_recompute
 _.handle_reset_two_factor
@@ -223,6 +227,7 @@ _.app_name
 # Templates: template tags and filters registered by decorator, properties and attributes only
 # templates read.
 _.longdate
+_.published_marker
 _.result_cells
 _.result_status
 _.result_value

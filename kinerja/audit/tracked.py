@@ -49,6 +49,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.surveys.models.Service", "unit"),
     Tracked("kinerja.surveys.models.ServiceVolume", "service.unit"),
     Tracked("kinerja.surveys.models.FollowUp", "unit"),
+    Tracked("kinerja.surveys.models.PublishedIkm", "unit"),
     Tracked("kinerja.results.models.Result", "unit"),
     Tracked("kinerja.results.models.ManualValue", "unit"),
     Tracked("kinerja.results.models.YearLock", "plan.unit"),

@@ -105,6 +105,8 @@ class Indicator(models.Model):
     class Polarity(models.TextChoices):
         HIGHER = "higher", _("higher is better")
         LOWER = "lower", _("lower is better")
+        # Both sides of the target (or of a range target's band) are worse (docs/rules.md#capaian).
+        STABLE = "stable", _("stable within the range")
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="indicators")
     goal = models.ForeignKey(Goal, models.CASCADE, related_name="indicators")

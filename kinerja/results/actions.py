@@ -29,11 +29,11 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.lib.evidence import evidence_type
 from kinerja.plan.models import Indicator, Plan
 from kinerja_core.periods import Period, quarters
 
 from .engine import Evaluator, Outcome
-from .evidence import evidence_type
 from .models import (
     ManualValue,
     PendingChange,

@@ -76,6 +76,11 @@ def source_links(item: dict[str, Any]) -> list[tuple[str, str]]:
         )
         if url:
             links.append((_("groups and activities counted"), url))
+    elif item.get("source") == "surveys" and item.get("published"):
+        url = url_or_none("surveys:published_ikm", [unit])
+        if url:
+            label = _("published value: %(document)s") % {"document": item["published"]}
+            links.append((label, url))
     elif item.get("source") == "surveys":
         url = url_or_none("surveys:results", [unit, period])
         if url:

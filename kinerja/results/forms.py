@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.evidence import evidence_type
 from kinerja.plan.limits import manual_value_range
 from kinerja.plan.models import Plan
 from kinerja_core.errors import CoreError
@@ -18,7 +19,6 @@ from kinerja_core.numbers import parse_decimal
 from kinerja_core.periods import Period
 
 from .actions import plan_years
-from .evidence import evidence_type
 
 
 def period_choices(plan: Plan) -> list[tuple[str, str]]:

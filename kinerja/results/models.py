@@ -88,6 +88,9 @@ class Result(PeriodFields):
         _("achievement (%)"), max_digits=MAX_DIGITS, decimal_places=DECIMALS, null=True, blank=True
     )
     status = models.CharField(_("status"), max_length=BAND_KEY_LENGTH, blank=True)
+    # The realisation rests on a value the office published (e.g. a past year's IKM taken from
+    # its report) rather than on records: shown as "nilai terbit" wherever the number is.
+    published = models.BooleanField(_("published value"), default=False)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

@@ -84,6 +84,7 @@ class ResultRow(NamedTuple):
     target_value: Decimal | None
     target_low: Decimal | None
     target_high: Decimal | None
+    published: bool
 
 
 @dataclass
@@ -114,6 +115,11 @@ class Cell:
     @property
     def computable(self) -> bool:
         return self.result is not None and self.result.computable
+
+    @property
+    def published(self) -> bool:
+        """The realisation is a published value, not computed from records ("nilai terbit")."""
+        return self.result is not None and self.result.published
 
     @property
     def reason(self) -> str:
@@ -178,6 +184,7 @@ class Cell:
             "achievement": number(self.achievement, self.decimals),
             "status": self.status,
             "computable": self.computable,
+            "published": self.published,
             "reason": self.reason,
         }
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.evidence import evidence_response
 from kinerja.plan.explanation import to_html
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
@@ -185,16 +186,7 @@ def manual_values(request: HttpRequest, code: str) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     value = get_object_or_404(ManualValue.objects.select_related("unit"), pk=pk)
     access.require(request.user, access.VIEW, value.unit)
-    if not value.evidence:
-        raise Http404
-    response = FileResponse(
-        value.evidence.open("rb"), content_type=value.evidence_type or "application/octet-stream"
-    )
-    # Shown inline only for the types we checked; never as HTML.
-    shown_name = (value.evidence.name or "").rsplit("/", 1)[-1]
-    response["Content-Disposition"] = f'inline; filename="{shown_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(value.evidence, value.evidence_type)
 
 
 @login_required

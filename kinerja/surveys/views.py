@@ -1,4 +1,5 @@
-"""Staff pages: services, QR posters, receipt codes, paper entry, import, results, follow-up."""
+"""Staff pages: services, QR posters, receipt codes, paper entry, import, results, follow-up,
+published IKM values."""
 
 from __future__ import annotations
 
@@ -10,36 +11,48 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.evidence import evidence_response
 from kinerja.lib.tables import csv_response, xlsx_response
 from kinerja.surveys.lookups import get_service_or_404
 from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
 
 from . import analysis, exports, jobs, qr, reports, tokens
-from .actions import do_issue_receipt_codes, do_save_followup, do_save_service, do_submit_response
+from .actions import (
+    answered_in,
+    do_decide_published_ikm,
+    do_issue_receipt_codes,
+    do_record_published_ikm,
+    do_save_followup,
+    do_save_service,
+    do_submit_response,
+)
 from .forms import (
     ELEMENT_NAMES,
     FollowUpForm,
     ImportForm,
     PaperForm,
+    PublishedDecisionForm,
+    PublishedIkmForm,
     ReceiptCodesForm,
     ServiceForm,
     too_large_message,
 )
 from .importing import do_import
-from .models import FollowUp, ImportJob, ReceiptCode, Response, Service
+from .models import FollowUp, ImportJob, PublishedIkm, ReceiptCode, Response, Service
 from .periods import url_period
 
 PAPER = "paper"
@@ -402,3 +415,93 @@ def followup(request: HttpRequest, unit_code: str, period_key: str) -> HttpRespo
             "element_names": ELEMENT_NAMES,
         },
     )
+
+
+def _record_initial(row: PublishedIkm | None) -> dict[str, Any]:
+    if row is None:
+        return {"method": "kepmenpan-25-2004-rounded-weight"}
+    return {
+        "year": row.year,
+        "value": f"{row.value}".replace(".", ","),
+        "grade": row.grade,
+        "method": row.method,
+        "document_title": row.document_title,
+        "document_number": row.document_number,
+    }
+
+
+@login_required
+def published_ikm(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """The IKM values a unit published for years whose answers are not in Kinerja: the list,
+    recording or correcting one, and the decision between published value and answers."""
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
+    can_edit = access.can(request.user, access.EDIT_SURVEY, unit)
+    rows = list(PublishedIkm.objects.filter(unit=unit).select_related("entered_by"))
+    wanted = request.GET.get("tahun", "")
+    editing = next((r for r in rows if wanted.isdigit() and r.year == int(wanted)), None)
+    form = PublishedIkmForm(
+        request.POST or None, request.FILES or None, initial=_record_initial(editing)
+    )
+    if request.method == "POST":
+        access.require(request.user, access.EDIT_SURVEY, unit)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = do_record_published_ikm(
+                    unit,
+                    data["year"],
+                    value=data["value"],
+                    grade=data["grade"],
+                    method=data["method"],
+                    document_title=data["document_title"],
+                    document_number=data["document_number"],
+                    evidence=data["evidence"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Published IKM of %(year)s saved. Recompute the results to show it.")
+                    % {"year": saved.year},
+                )
+                return redirect("surveys:published_ikm", unit_code=unit.code)
+    context = {
+        "unit": unit,
+        "rows": [(row, answered_in(unit, row.year)) for row in rows],
+        "form": form,
+        "editing": editing,
+        "can_edit": can_edit,
+    }
+    return render(request, "surveys/published_ikm.html", context)
+
+
+@login_required
+@require_POST
+def published_ikm_decide(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
+    unit = get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY)
+    row = get_object_or_404(PublishedIkm, unit=unit, year=year)
+    form = PublishedDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for this decision."))
+    else:
+        try:
+            do_decide_published_ikm(
+                row,
+                use_answers=form.cleaned_data["use"] == "answers",
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Decision recorded. Recompute the results to apply it."))
+    return redirect("surveys:published_ikm", unit_code=unit.code)
+
+
+@login_required
+def published_ikm_document(request: HttpRequest, pk: int) -> FileResponse:
+    row = get_object_or_404(PublishedIkm.objects.select_related("unit"), pk=pk)
+    access.require(request.user, access.VIEW, row.unit)
+    return evidence_response(row.evidence, row.evidence_type)

@@ -17,7 +17,7 @@ from kinerja_core.achievement import TargetRange
 FORMAT = "kinerja-plan/1"
 UNIT_LEVELS = ("province", "city", "kecamatan", "kelurahan")
 INDICATOR_UNITS = ("percent", "index", "number")
-POLARITIES = ("higher", "lower")
+POLARITIES = ("higher", "lower", "stable")
 
 # A year's target: one number, a range (any value in it is fully achieved), or none set.
 YearTarget = Decimal | TargetRange | None

@@ -184,7 +184,8 @@ def lint_targets(ind: IndicatorDoc, years: list[int]) -> Iterable[Problem]:
                 severity="warning",
             )
     for (y0, v0), (y1, v1) in zip(points, points[1:], strict=False):
-        against = v1 < v0 if ind.polarity == "higher" else v1 > v0
+        # A stable indicator's target may move either way.
+        against = {"higher": v1 < v0, "lower": v1 > v0}.get(ind.polarity, False)
         if against:
             yield Problem(
                 _("the target moves against the polarity (%(y0)s: %(v0)s → %(y1)s: %(v1)s)")

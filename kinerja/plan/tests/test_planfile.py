@@ -166,6 +166,18 @@ def test_it_keeps_range_and_quarter_targets() -> None:
 
 
 @pytest.mark.django_db
+def test_it_keeps_a_stable_polarity_and_refuses_an_unknown_one() -> None:
+    # docs/rules.md#capaian-range-targets: "stable" is the third polarity of a plan file.
+    text = TEXT.replace("    polarity: higher\n", "    polarity: stable\n", 1)
+    plan = do_load_plan_text(text)
+    assert plan.indicators.get(code="T1.1").polarity == Indicator.Polarity.STABLE
+    assert plan.indicators.get(code="T1.1").get_polarity_display() == "Stabil dalam rentang"
+    assert export_plan(plan) == parse_plan(text)
+    with pytest.raises(PlanFileError, match="higher, lower, stable"):
+        do_load_plan_text(TEXT.replace("    polarity: higher\n", "    polarity: sideways\n", 1))
+
+
+@pytest.mark.django_db
 def test_it_dumps_the_same_text_whatever_order_the_database_keeps() -> None:
     extra = (
         "manual_measures:\n- name: posyandu_aktif\n  label: Posyandu aktif\n  unit: number\n"

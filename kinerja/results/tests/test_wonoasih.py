@@ -30,6 +30,7 @@ FIELDS = {
     "achievement",
     "status",
     "computable",
+    "published",
     "reason",
 }
 
@@ -51,6 +52,7 @@ def test_it_reports_the_four_indicators_alike_everywhere(
     for item in report["indicators"]:
         assert set(item) == FIELDS
         assert item["computable"] and item["realisation"] is not None, item
+        assert item["published"] is False  # the demo's IKM comes from its answers
         assert isinstance(item["achievement"], float)
     assert report["indicators"][2]["target"] == 87.6
     assert report["indicators"][2]["realisation"] == report["indicators"][3]["realisation"]

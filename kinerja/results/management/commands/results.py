@@ -111,7 +111,8 @@ class Command(NounCommand):
                 c.indicator.code + (" *" if c.indicator.iku else ""),
                 c.indicator.name,
                 c.target_text(),
-                shown(c.realisation, c.decimals, c.indicator.unit_suffix),
+                shown(c.realisation, c.decimals, c.indicator.unit_suffix)
+                + (f" ({_('published value')})" if c.published else ""),
                 shown(c.achievement, 2, "%"),
                 c.status_label if c.computable else f"{c.status_label}: {c.reason}",
             ]

@@ -1,12 +1,17 @@
-"""kinerja survey import|rebuild-rollup|clean-imports|ikm|sample-size: responses in from files,
-repairs, and the IKM and sample size of a survey without a database (for auditors)."""
+"""kinerja survey import|rebuild-rollup|clean-imports|ikm|sample-size|published|published-decision:
+responses in from files, repairs, the IKM and sample size of a survey without a database (for
+auditors), and the IKM values a unit published before its answers were in Kinerja."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,10 +22,12 @@ from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.commands import NounCommand
 from kinerja.surveys import batches, rollup
+from kinerja.surveys.actions import do_decide_published_ikm, do_record_published_ikm
 from kinerja.surveys.importing import do_import
+from kinerja.surveys.models import PublishedIkm
 from kinerja_core.errors import CoreError, InputError
 from kinerja_core.ikm import DEFAULT_METHOD, METHODS, IkmResult, Tally, compute_ikm, to_dict
-from kinerja_core.numbers import format_decimal
+from kinerja_core.numbers import format_decimal, parse_decimal
 from kinerja_core.sampling import CHI_SQUARE, MARGIN, PROPORTION, krejcie_morgan
 from kinerja_core.survey_csv import group_key, iter_survey_csv
 
@@ -84,6 +91,36 @@ class Command(NounCommand):
         )
         sample.add_argument("population", help=_("N: service users in the period"))
         sample.add_argument("--json", action="store_true", help=_("print JSON"))
+        pub = verbs.add_parser(
+            "published",
+            help=_(
+                "record (or correct) the IKM a unit published for a year whose answers are not "
+                "in Kinerja, with the published document (docs/rules.md#ikm-published-values)"
+            ),
+        )
+        pub.add_argument("--unit", required=True, help=_("code of the org unit"))
+        pub.add_argument("--year", type=int, required=True)
+        pub.add_argument("--value", required=True, help=_("the IKM as printed, e.g. 74,67"))
+        pub.add_argument("--grade", required=True, choices=["A", "B", "C", "D"])
+        pub.add_argument("--method", required=True, choices=sorted(METHODS))
+        pub.add_argument("--title", required=True, help=_("title of the published document"))
+        pub.add_argument("--number", default="", help=_("number of the published document"))
+        pub.add_argument(
+            "--document", help=_("the published document (PDF, JPEG or PNG); needed for a new year")
+        )
+        add_as_argument(pub)
+        decide = verbs.add_parser(
+            "published-decision",
+            help=_(
+                "decide whether a year's IKM is its answers or its published value, with the "
+                "reason (kept in the audit log)"
+            ),
+        )
+        decide.add_argument("--unit", required=True, help=_("code of the org unit"))
+        decide.add_argument("--year", type=int, required=True)
+        decide.add_argument("--use", required=True, choices=["answers", "published"])
+        decide.add_argument("--reason", required=True)
+        add_as_argument(decide)
 
     def unit(self, code: str) -> OrgUnit:
         unit = OrgUnit.objects.filter(code=code).first()
@@ -229,3 +266,63 @@ class Command(NounCommand):
             self.stdout.write(
                 f"N = {population}: sampel minimal {sample} responden (Krejcie & Morgan)"
             )
+
+    def handle_published(self, options: dict[str, Any]) -> None:
+        unit = self.unit(options["unit"])
+        try:
+            value = parse_decimal(options["value"])
+        except CoreError as exc:
+            raise CommandError(f"--value: {exc}") from exc
+        with refused_as_error(), document(options["document"]) as evidence:
+            row = do_record_published_ikm(
+                unit,
+                options["year"],
+                value=value,
+                grade=options["grade"],
+                method=options["method"],
+                document_title=options["title"],
+                document_number=options["number"],
+                evidence=evidence,
+                user=acting_user(options),
+            )
+        self.stdout.write(f"{unit.code} {row.year}: published IKM {row.value} ({row.grade}) saved")
+
+    def handle_published_decision(self, options: dict[str, Any]) -> None:
+        unit = self.unit(options["unit"])
+        row = PublishedIkm.objects.filter(unit=unit, year=options["year"]).first()
+        if row is None:
+            raise CommandError(f"no published IKM of {options['year']} for {unit.code}")
+        with refused_as_error():
+            row = do_decide_published_ikm(
+                row,
+                use_answers=options["use"] == "answers",
+                reason=options["reason"],
+                user=acting_user(options),
+            )
+        figure = "the published value" if row.in_force else "the answers"
+        self.stdout.write(f"{unit.code} {row.year}: the IKM is now {figure}")
+
+
+@contextmanager
+def refused_as_error() -> Iterator[None]:
+    """An action's refusal as the command's error message."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise CommandError("; ".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise CommandError(f"not allowed: {exc}") from exc
+
+
+@contextmanager
+def document(path: str | None) -> Iterator[File[bytes] | None]:
+    if path is None:
+        yield None
+        return
+    given = Path(path)
+    try:
+        stream = given.open("rb")
+    except OSError as exc:
+        raise CommandError(f"cannot read {given}: {exc}") from exc
+    with stream:
+        yield File(stream, name=given.name)
