@@ -151,7 +151,11 @@ class Indicator(models.Model):
     @property
     def rated_polarity(self) -> RatedPolarity:
         """The polarity as kinerja_core.achievement takes it."""
-        return "lower" if self.polarity == self.Polarity.LOWER else "higher"
+        if self.polarity == self.Polarity.LOWER:
+            return "lower"
+        if self.polarity == self.Polarity.STABLE:
+            return "stable"
+        return "higher"
 
 
 class Target(models.Model):

@@ -114,7 +114,7 @@ def test_results_carry_the_published_value_marked_until_the_answers_are_chosen(
     ).json()["results"]
     assert {r["indicator"]: r["published"] for r in rows}["T2.1"] is True
     table = StringIO()
-    call_command("iku", "--year", "2020", stdout=table)
+    call_command("results", "iku", "--year", "2020", stdout=table)
     assert "82,45 (nilai terbit)" in table.getvalue()
 
     # Answers of 2020 arrive later: they count only once an officer decides so.
