@@ -20,6 +20,7 @@ from kinerja.community.models import Activity, Group
 from kinerja.plan.models import Indicator, Plan
 from kinerja.results.actions import do_save_manual_value
 from kinerja.results.models import ManualValue, Result
+from kinerja.surveys import links
 from kinerja.surveys.actions import SurveyRefused, build_response, do_submit_response
 from kinerja.surveys.analysis import period_result
 from kinerja.surveys.models import SCORE_FIELDS, Response, Service
@@ -167,7 +168,7 @@ def groups(request: HttpRequest, code: str) -> Any:
 @endpoint({"POST": True})
 def submit_response(request: HttpRequest, slug: str) -> Any:
     """A kiosk or another front end sends one survey response for a service."""
-    service = get_object_or_404(Service.objects.select_related("unit"), slug=slug)
+    service = links.service_for_link(slug)  # a kiosk keeps working after the code changes
     access.require(request.user, access.EDIT_SURVEY, service.unit)
     if not service.active:
         raise ApiError(409, "inactive", _("This service no longer takes survey responses."))
