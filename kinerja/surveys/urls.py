@@ -21,6 +21,7 @@ urlpatterns = [
         views.followup,
         name="followup",
     ),
+    path("layanan/<int:pk>/", views.service_detail, name="service_detail"),
     path("layanan/<int:pk>/ubah/", views.service_edit, name="service_edit"),
     path("layanan/<int:pk>/qr.<str:fmt>", views.service_qr, name="service_qr"),
     path("layanan/<int:pk>/poster/", views.service_poster, name="service_poster"),
