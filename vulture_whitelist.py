@@ -149,6 +149,7 @@ _.updated_at
 _.uploaded_at
 _.uploaded_by
 _.used_at
+_.replaced_at
 _.u2
 _.u5
 _.u6
@@ -187,6 +188,7 @@ _.date_from
 _.date_to
 _.submitted_on
 _.website
+_.field_order
 
 # Management commands: Django finds `Command` by module name and calls `add_arguments`; the
 # commands dispatch their subcommands to handle_<name> by getattr.
@@ -222,6 +224,8 @@ _.period_label
 _.score_fields
 _.score_rows
 _.target_is_range
+_.all_answers
+_.services_total
 
 # Signal receivers and system checks: Django calls them with these keyword arguments.
 _.app_configs
@@ -263,3 +267,5 @@ _.is_staff
 _._stream
 _.forget_page_counts
 _.one_minute
+_.public_site
+_.shared_device
