@@ -151,6 +151,7 @@ _.updated_at
 _.uploaded_at
 _.uploaded_by
 _.used_at
+_.replaced_at
 _.u2
 _.u5
 _.u6
@@ -191,6 +192,7 @@ _.date_to
 _.submitted_on
 _.use
 _.website
+_.field_order
 
 # Management commands: Django finds `Command` by module name and calls `add_arguments`; the
 # noun commands dispatch their verbs to handle_<verb> by getattr (kinerja/lib/commands.py);
@@ -239,6 +241,8 @@ _.score_fields
 _.score_rows
 _.target_is_range
 _.explanation_html
+_.all_answers
+_.services_total
 
 # Signal receivers and system checks: Django calls them with these keyword arguments.
 _.app_configs
@@ -280,3 +284,5 @@ _.is_staff
 _._stream
 _.forget_page_counts
 _.one_minute
+_.public_site
+_.shared_device

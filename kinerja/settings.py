@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Django's admin, form and file classes take the type arguments of their stubs at run time too
@@ -34,6 +36,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_origin(name: str) -> str:
+    """An address of the form scheme://host[:port] (http or https, nothing after the host but
+    an optional "/"), without the trailing slash; empty when unset. Anything else stops the
+    start with a message naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be the site's address such as https://skm.example.go.id "
+            f"(http or https, no path), not {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def load_secret_key() -> str:
@@ -309,6 +334,14 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
     "kinerja.surveys.publicpost.PublicPostGuard",
 )
+# A browser that has just answered a service's questionnaire is marked this long (a signed
+# cookie per service): its form page says the answer is recorded and a second answer from it is
+# not stored, until someone presses "Isi untuk responden lain" (kinerja.surveys.answered).
+# 0 sets no mark. Kiosks never set one.
+KINERJA_PUBLIC_ANSWERED_SECONDS = int(os.environ.get("KINERJA_PUBLIC_ANSWERED_SECONDS", 3600))
+# The site's public address (https://skm.example.go.id): QR codes, posters and the links staff
+# share start with it, not with whatever host a staff member browsed from (kinerja.surveys.links).
+KINERJA_PUBLIC_URL = env_origin("KINERJA_PUBLIC_URL")
 
 # -- Audit chain integrity, approvals, recompute concurrency (docs/configuration.md, "Audit
 # integrity and approvals") --

@@ -22,7 +22,7 @@ from kinerja.accounts.access import UserLike
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.evidence import evidence_type
 
-from . import published, rollup
+from . import links, published, rollup
 from .models import (
     CODES,
     SCORE_FIELDS,
@@ -31,6 +31,7 @@ from .models import (
     ReceiptCode,
     Response,
     Service,
+    ServiceSlug,
     ServiceVolume,
 )
 
@@ -200,25 +201,48 @@ def do_save_service(
     receipt_codes_required: bool = False,
     yearly_users: Mapping[int, int] | None = None,
     service: Service | None = None,
+    slug: str | None = None,
     user: UserLike | None = None,
 ) -> Service:
-    """Create or update a service with its yearly users (years absent are left as they are)."""
+    """Create or update a service with its yearly users (years absent are left as they are).
+
+    ``slug`` is its public link code: a new service without one gets one made from its name.
+    A changed code keeps the old one leading to the service (``ServiceSlug``); a malformed
+    code, or one another service has or had, raises ``links.SlugRefused`` naming it and
+    stores nothing."""
     require_survey_editor(user, unit)
     if service is not None and service.unit_id != unit.pk:
         require_survey_editor(user, service.unit)
     with transaction.atomic():
         if service is None:
             service = Service(unit=unit)
+            service.slug = (
+                links.checked_slug(slug, service) if slug else links.unique_slug_for(name)
+            )
+        elif slug and slug.strip().lower() != service.slug:
+            _change_slug(service, links.checked_slug(slug, service))
         service.code = code
         service.name = name
         service.active = active
         service.receipt_codes_required = receipt_codes_required
-        service.save()
+        try:
+            with transaction.atomic():
+                service.save()
+        except IntegrityError:
+            links.checked_slug(service.slug, service)  # taken meanwhile: refused, naming it
+            raise
         for year, users in (yearly_users or {}).items():
             ServiceVolume.objects.update_or_create(
                 service=service, year=year, defaults={"users": users}
             )
     return service
+
+
+def _change_slug(service: Service, slug: str) -> None:
+    """Give ``service`` a new link code; its current one (already saved) will redirect."""
+    ServiceSlug.objects.filter(service=service, slug=slug).delete()  # taking one back
+    ServiceSlug.objects.get_or_create(service=service, slug=service.slug)
+    service.slug = slug
 
 
 def do_save_followup(

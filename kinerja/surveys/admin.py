@@ -24,7 +24,10 @@ class ServiceVolumeInline(admin.TabularInline[ServiceVolume, Service]):
 class ServiceAdmin(admin.ModelAdmin[Service]):
     list_display = ["name", "code", "unit", "slug", "active", "receipt_codes_required"]
     list_filter = ["active", "unit"]
-    search_fields = ["name", "code", "slug"]
+    search_fields = ["name", "code", "slug", "old_slugs__slug"]
+    # The link code is changed on the service's staff page, which keeps the old code leading
+    # to the service (surveys/links.py); an edit here would break printed posters.
+    readonly_fields = ["slug"]
     inlines = [ServiceVolumeInline]
 
 

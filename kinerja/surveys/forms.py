@@ -3,6 +3,7 @@ published IKM values."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, METHODS, OCCUPATIO
 from kinerja_core.numbers import parse_decimal
 
 from .actions import Answer
-from .models import FollowUp, Service
+from .models import SLUG_MAX_LENGTH, FollowUp, Service
 from .published import FIRST_YEAR, GRADES, check_published
 
 # The questions citizens read, keyed by element code (docs/rules.md#ikm-elements); the answer
@@ -259,33 +260,50 @@ class PaperForm(CheckedText, AnswerForm):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
+# A whole number of users, plain or grouped in thousands with dots or commas (1200, 1.200,
+# 1,200 or 12.500.000); a decimal ("1,5") is refused rather than read as 15.
+USERS = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
+
+
 class ServiceForm(forms.ModelForm[Service]):
+    # Not the model's field: the action checks a code (and names it when refused), and an empty
+    # one makes a code from the name.
+    slug = forms.CharField(
+        label=_("Public link code"),
+        required=False,
+        # Longer than a code may be, so that the action refuses a long one naming it.
+        max_length=4 * SLUG_MAX_LENGTH,
+        help_text=_(
+            "The end of the public link, e.g. rekomendasi-ktp-kk. Leave it empty for a new "
+            "service: it is made from the name. When you change it, the old link keeps working."
+        ),
+    )
     yearly_users = forms.CharField(
         label=_("Service users per year"),
         required=False,
-        help_text=_("One year per line, e.g. 2024: 1200"),
+        help_text=_("One year per line, e.g. 2024: 1.200"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    # The model's fields without the link code: the form must not put a new code on the
+    # service before the action has kept the old one.
     class Meta:
         model = Service
         fields = ["code", "name", "active", "receipt_codes_required"]
+
+    field_order = ["code", "name", "slug", "active", "receipt_codes_required", "yearly_users"]
 
     def clean_yearly_users(self) -> dict[int, int]:
         result: dict[int, int] = {}
         for number, line in enumerate(self.cleaned_data["yearly_users"].splitlines(), start=1):
             if not line.strip():
                 continue
-            year, sep, users = line.partition(":")
-            if (
-                not sep
-                or not year.strip().isdigit()
-                or not users.strip().replace(".", "").isdigit()
-            ):
+            year, sep, users = (part.strip() for part in line.partition(":"))
+            if not sep or not year.isdigit() or not USERS.fullmatch(users):
                 raise forms.ValidationError(
-                    _("Line %(n)s: write YEAR: USERS, e.g. 2024: 1200") % {"n": number}
+                    _("Line %(n)s: write YEAR: USERS, e.g. 2024: 1.200") % {"n": number}
                 )
-            result[int(year)] = int(users.strip().replace(".", ""))
+            result[int(year)] = int(users.replace(".", "").replace(",", ""))
         return result
 
 

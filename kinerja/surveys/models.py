@@ -23,9 +23,11 @@ CODES: tuple[str, ...] = tuple(e.code for e in ELEMENTS_2017)
 SCORE_FIELDS: tuple[str, ...] = tuple(code.lower() for code in CODES)  # u1 … u9
 TOTAL_FIELDS: tuple[str, ...] = tuple(f"t{i}" for i in range(1, len(CODES) + 1))  # t1 … t9
 
-# Public slugs avoid letters people misread from a printed poster (0/o, 1/l/i).
+# Random public slugs (services made outside the staff pages) avoid letters people misread
+# from a printed poster (0/o, 1/l/i). Staff pages derive a readable one from the name.
 SLUG_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SLUG_LENGTH = 6
+SLUG_MAX_LENGTH = 50
 
 
 def new_slug() -> str:
@@ -42,7 +44,7 @@ class Service(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
         _("public link code"),
-        max_length=20,
+        max_length=SLUG_MAX_LENGTH,
         unique=True,
         default=new_slug,
         help_text=_("Short code in the public survey link and QR code."),
@@ -64,6 +66,24 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceSlug(models.Model):
+    """A public link code a service had before. Posters and messages with the old link stay
+    in people's hands, so it redirects to the service's current link and is never given to
+    another service."""
+
+    service = models.ForeignKey(Service, models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(_("former public link code"), max_length=SLUG_MAX_LENGTH, unique=True)
+    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["service", "-replaced_at"]
+        verbose_name = _("former public link code")
+        verbose_name_plural = _("former public link codes")
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class ServiceVolume(models.Model):

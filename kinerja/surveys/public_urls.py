@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("<slug:slug>/", public_views.survey_form, name="form"),
     path("<slug:slug>/terima-kasih/", public_views.thanks, name="thanks"),
+    path("<slug:slug>/responden-lain/", public_views.another, name="another"),
 ]

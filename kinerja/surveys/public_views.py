@@ -7,17 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.periods import Period
 
-from . import formcache, publicpages, ratelimit, tokens
+from . import answered, formcache, links, publicpages, ratelimit, tokens
 from .actions import SurveyRefused, do_submit_response, receipt_code_usable
 from .forms import PublicForm
 from .models import Response, Service
@@ -26,6 +27,9 @@ from .publicpost import public_post
 
 PURPOSE = "web"
 FORM_TEMPLATE = "surveys/public/form.html"
+THANKS_TEMPLATE = "surveys/public/thanks.html"
+# A POST to an old link is sent on with its body (a form opened before the link changed).
+PERMANENT_REDIRECT_KEEPING_METHOD = 308
 
 
 def page_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -51,17 +55,71 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def follows_old_links(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A link code a service had before (see ``ServiceSlug``) is sent on, permanently, to the
+    same page under the service's current code, with its query string; a POST keeps its body.
+    Consulted only when the view finds no service, so current links cost nothing more."""
+
+    @functools.wraps(view)
+    def following(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, slug, **kwargs)
+        except Http404:
+            current = links.current_slug(slug)
+            if current is None:
+                raise
+        match = request.resolver_match
+        name = f"{match.namespace}:{match.url_name}" if match else "surveys_public:form"
+        url = reverse(name, kwargs={**kwargs, "slug": current})
+        query = request.META.get("QUERY_STRING", "")
+        response = HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
+        if request.method not in ("GET", "HEAD"):
+            response.status_code = PERMANENT_REDIRECT_KEEPING_METHOD
+        return response
+
+    return following
+
+
 def _kiosk(request: HttpRequest) -> bool:
     return (request.GET.get("kiosk") or request.POST.get("kiosk")) == "1"
 
 
+def _thanks_url(service: Service, kiosk: bool) -> str:
+    return reverse("surveys_public:thanks", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
+
+
+def _recorded(request: HttpRequest, service: Service, kiosk: bool) -> HttpResponse:
+    """The thank-you page: after an answer, and as the form page of a browser that has just
+    answered. A kiosk returns to a blank form by itself; elsewhere the next person presses
+    "Isi untuk responden lain"."""
+    again = reverse("surveys_public:form", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
+    return render(
+        request,
+        THANKS_TEMPLATE,
+        {
+            "service": service,
+            "kiosk": kiosk,
+            "again": again,
+            "another": reverse("surveys_public:another", args=[service.slug]),
+        },
+    )
+
+
 @public_post
+@follows_old_links
 @require_http_methods(["GET", "POST"])
 @page_limited
+@never_cache
 def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     found = formcache.active_service(slug)
     service = found.service
     kiosk = _kiosk(request)
+    if not kiosk and answered.is_marked(request, service):
+        # This browser has just answered: a form sent from it anyway (another tab, a page the
+        # back button refilled) is the same citizen again, and is not stored.
+        if request.method == "POST":
+            return redirect(_thanks_url(service, kiosk))
+        return _recorded(request, service, kiosk)
 
     def page(form: PublicForm, extra: dict[str, Any] | None = None) -> str:
         context = {"service": service, "form": form, "kiosk": kiosk, **(extra or {})}
@@ -92,8 +150,10 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     if not allowed:
         return render(request, "surveys/public/too_many.html", {"service": service}, status=429)
     if bot or stored:
-        thanks = reverse("surveys_public:thanks", args=[service.slug])
-        return redirect(thanks + ("?kiosk=1" if kiosk else ""))
+        response = redirect(_thanks_url(service, kiosk))
+        if stored and not kiosk:
+            answered.mark(request, response, service)
+        return response
     # Re-shown forms get a fresh token only when theirs is unusable.
     if tokens.idempotency_key(form.data.get("token", ""), PURPOSE, service.pk) is None:
         data = request.POST.copy()  # the form's data
@@ -132,16 +192,28 @@ def _store(service: Service, form: PublicForm, kiosk: bool, key: str | None) -> 
     return True
 
 
+@follows_old_links
 @page_limited
+@never_cache
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.select_related("unit"), slug=slug)
-    kiosk = _kiosk(request)
-    again = reverse("surveys_public:form", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
-    return render(
-        request,
-        "surveys/public/thanks.html",
-        {"service": service, "kiosk": kiosk, "again": again},
-    )
+    return _recorded(request, service, _kiosk(request))
+
+
+@public_post
+@follows_old_links
+@require_POST
+@never_cache
+def another(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Isi untuk responden lain": the next person on a shared device gets a blank form (the
+    mark of the last answer is removed). A POST, so that no link, prefetch or back button
+    removes the mark by itself."""
+    if not ratelimit.allow_page(request):
+        return _too_many(request)
+    service = formcache.active_service(slug).service
+    response = redirect("surveys_public:form", slug=service.slug)
+    answered.unmark(response, service)
+    return response
 
 
 def _unit_period(unit_code: str, period_key: str) -> tuple[OrgUnit, Period]:

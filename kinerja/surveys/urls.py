@@ -30,6 +30,7 @@ urlpatterns = [
     path(
         "ikm-terbit/<int:pk>/dokumen/", views.published_ikm_document, name="published_ikm_document"
     ),
+    path("layanan/<int:pk>/", views.service_detail, name="service_detail"),
     path("layanan/<int:pk>/ubah/", views.service_edit, name="service_edit"),
     path("layanan/<int:pk>/qr.<str:fmt>", views.service_qr, name="service_qr"),
     path("layanan/<int:pk>/poster/", views.service_poster, name="service_poster"),

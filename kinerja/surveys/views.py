@@ -28,9 +28,10 @@ from kinerja.lib.evidence import evidence_response
 from kinerja.lib.tables import csv_response, xlsx_response
 from kinerja.surveys.lookups import get_service_or_404
 from kinerja_core.errors import InputError
+from kinerja_core.numbers import format_decimal
 from kinerja_core.periods import Period
 
-from . import analysis, exports, jobs, qr, reports, tokens
+from . import analysis, exports, jobs, links, qr, reports, targets, tokens
 from .actions import (
     answered_in,
     do_decide_published_ikm,
@@ -53,7 +54,7 @@ from .forms import (
 )
 from .importing import do_import
 from .models import FollowUp, ImportJob, PublishedIkm, ReceiptCode, Response, Service
-from .periods import url_period
+from .periods import url_period, year_window
 
 PAPER = "paper"
 # Room for the multipart envelope and the form's other fields around an upload.
@@ -63,7 +64,17 @@ POSTER_CSS = Path(__file__).parent / "static" / "surveys" / "poster.css"
 
 
 def public_url(request: HttpRequest, service: Service) -> str:
-    return request.build_absolute_uri(reverse("surveys_public:form", args=[service.slug]))
+    return links.form_url(service, request)
+
+
+def _year(request: HttpRequest) -> int:
+    """The year a services page shows (``?tahun=``), within the survey URLs' window."""
+    asked = request.GET.get("tahun", "")
+    if not asked:
+        return timezone.localdate().year
+    if not asked.isdigit():
+        raise Http404(f"year {asked!r}")
+    return url_period(asked).year
 
 
 @login_required
@@ -80,21 +91,56 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/staff_home.html",
-        {"units": units, "services": services, "year": year, "years": range(year, year - 6, -1)},
+        {
+            "units": units,
+            "services": services,
+            "year": year,
+            "years": range(year, year - 6, -1),
+            "public_base": links.public_base(request),
+        },
     )
 
 
 @login_required
 def service_list(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = get_unit_or_404(request.user, unit_code, access.VIEW)
-    services = Service.objects.filter(unit=unit).prefetch_related("volumes")
+    year = _year(request)
+    first, last = year_window()
+    services = list(Service.objects.filter(unit=unit).select_related("unit"))
     return render(
         request,
         "surveys/service_list.html",
         {
             "unit": unit,
-            "services": services,
+            "year": year,
+            "previous_year": year - 1 if year > first else None,
+            "next_year": year + 1 if year < last else None,
+            "target": targets.unit_target(services, year),
+            "public_base": links.public_base(request),
             "can_edit": access.can(request.user, access.EDIT_SURVEY, unit),
+        },
+    )
+
+
+@login_required
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One service: its public link and QR code, and per year its users, its Krejcie–Morgan
+    target and the answers so far."""
+    service = get_service_or_404(request.user, access.VIEW, pk=pk)
+    url = public_url(request, service)
+    return render(
+        request,
+        "surveys/service_detail.html",
+        {
+            "service": service,
+            "unit": service.unit,
+            "url": url,
+            "qr": qr.qr_svg(url, scale=5),
+            "years": targets.years_of(service, timezone.localdate().year),
+            "old_slugs": list(service.old_slugs.all()),
+            "public_url_set": bool(settings.KINERJA_PUBLIC_URL),
+            "public_base": links.public_base(request),
+            "can_edit": access.can(request.user, access.EDIT_SURVEY, service.unit),
         },
     )
 
@@ -103,8 +149,10 @@ def _service_form(request: HttpRequest, unit: OrgUnit, service: Service | None) 
     initial = {}
     if service is not None:
         initial["yearly_users"] = "\n".join(
-            f"{v.year}: {v.users}" for v in service.volumes.order_by("year")
+            f"{v.year}: {format_decimal(v.users, 0, request.LANGUAGE_CODE)}"
+            for v in service.volumes.order_by("year")
         )
+        initial["slug"] = service.slug
     form = ServiceForm(request.POST or None, instance=service, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,20 +162,32 @@ def _service_form(request: HttpRequest, unit: OrgUnit, service: Service | None) 
         if duplicate.exists():
             form.add_error("code", _("This unit already has a service with this code."))
         else:
-            saved = do_save_service(
-                unit,
-                code=data["code"],
-                name=data["name"],
-                active=data["active"],
-                receipt_codes_required=data["receipt_codes_required"],
-                yearly_users=data["yearly_users"],
-                service=service,
-                user=request.user,
-            )
-            messages.success(request, _("Service %(name)s saved.") % {"name": saved.name})
-            return redirect("surveys:service_list", unit_code=unit.code)
+            try:
+                saved = do_save_service(
+                    unit,
+                    code=data["code"],
+                    name=data["name"],
+                    active=data["active"],
+                    receipt_codes_required=data["receipt_codes_required"],
+                    yearly_users=data["yearly_users"],
+                    service=service,
+                    slug=data["slug"],
+                    user=request.user,
+                )
+            except links.SlugRefused as exc:
+                form.add_error("slug", str(exc))
+            else:
+                messages.success(request, _("Service %(name)s saved.") % {"name": saved.name})
+                return redirect("surveys:service_detail", pk=saved.pk)
     return render(
-        request, "surveys/service_form.html", {"unit": unit, "form": form, "service": service}
+        request,
+        "surveys/service_form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "service": service,
+            "public_base": links.public_base(request),
+        },
     )
 
 
@@ -327,6 +387,7 @@ def results(request: HttpRequest, unit_code: str, period_key: str) -> HttpRespon
         },
         "element_names": ELEMENT_NAMES,
         "periods": period_links(period),
+        "without_users": targets.without_users(unit, period.year),
         "can_edit": access.can(request.user, access.EDIT_SURVEY, unit),
     }
     return render(request, "surveys/results.html", context)

@@ -88,6 +88,20 @@ def test_it_takes_survey_responses_from_a_kiosk_once_per_key(people, api, survey
     assert ikm["respondents"] == 1 and ikm["ikm"] == "75" and ikm["grade"]["letter"] == "C"
 
 
+def test_a_kiosk_keeps_sending_to_a_service_whose_link_code_changed(
+    people, api, survey_officer, service
+):
+    from kinerja.surveys.actions import do_save_service
+
+    old = service.slug
+    do_save_service(
+        service.unit, code=service.code, name=service.name, service=service, slug="ktp-el"
+    )
+    sent = post(api(survey_officer, write=True), f"{V1}/services/{old}/responses", ANSWERS)
+    assert sent.status_code == 201 and sent.json()["service"] == "ktp-el"
+    assert Response.objects.get().service == service
+
+
 def test_it_refuses_bad_bodies_with_a_message_per_field(people, api, survey_officer, service):
     kiosk = api(survey_officer, write=True)
     url = f"{V1}/services/{service.slug}/responses"

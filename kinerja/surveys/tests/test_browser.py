@@ -80,9 +80,68 @@ def test_it_answers_on_a_phone_and_the_response_reaches_the_results(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_it_refuses_the_21st_submission_within_a_minute_politely(
+def test_going_back_after_an_answer_counts_the_citizen_once(
     phone: Any, live_server: Any, service: Any
 ) -> None:
+    page = phone
+    form_url = f"{live_server.url}/s/{service.slug}/"
+    # A second tab with the same form, opened before the answer (as a citizen may do).
+    second = page.context.new_page()
+    second.goto(form_url)
+    page.goto(form_url)
+    answer_all(page)
+    page.click("button.send")
+    page.wait_for_url("**/terima-kasih/")
+    assert Response.objects.count() == 1
+    # Back: the form page is fetched again (no-store), and says the answer is recorded.
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url == form_url
+    assert "Terima kasih, jawaban Anda sudah tercatat" in page.inner_text("main")
+    assert page.locator("button.send").count() == 0
+    # The other tab's form sent now is not stored a second time.
+    answer_all(second)
+    second.click("button.send")
+    second.wait_for_url("**/terima-kasih/")
+    assert "Terima kasih, jawaban Anda sudah tercatat" in second.inner_text("main")
+    assert Response.objects.count() == 1
+    # On a shared device the next person presses the button and gets a blank form.
+    page.click("text=Isi untuk responden lain")
+    page.wait_for_url(form_url)
+    assert page.locator("input[type=radio]:checked").count() == 0
+    answer_all(page)
+    page.click("button.send")
+    page.wait_for_url("**/terima-kasih/")
+    assert Response.objects.count() == 2
+    page.go_back()
+    page.wait_for_load_state()
+    assert "Terima kasih, jawaban Anda sudah tercatat" in page.inner_text("main")
+    assert Response.objects.count() == 2
+
+
+def test_a_kiosk_going_back_after_an_answer_shows_a_blank_form(
+    phone: Any, live_server: Any, service: Any
+) -> None:
+    page = phone
+    form_url = f"{live_server.url}/s/{service.slug}/?kiosk=1"
+    page.goto(form_url)
+    answer_all(page)
+    page.click("button.send")
+    page.wait_for_url("**/terima-kasih/?kiosk=1")
+    assert "Terima kasih, jawaban Anda sudah tercatat" in page.inner_text("main")
+    # No mark on a kiosk, and the next person does not find the last person's answers.
+    assert not [c for c in page.context.cookies() if c["name"].startswith("skm_dijawab_")]
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.locator("input[type=radio]:checked").count() == 0
+    assert page.input_value("#id_age") == "" and page.input_value("#id_suggestion") == ""
+    assert Response.objects.count() == 1
+
+
+def test_it_refuses_the_21st_submission_within_a_minute_politely(
+    phone: Any, live_server: Any, service: Any, settings: Any
+) -> None:
+    settings.KINERJA_PUBLIC_ANSWERED_SECONDS = 0  # twenty respondents on one device
     page = phone
     form_url = f"{live_server.url}/s/{service.slug}/"
     for _ in range(ratelimit.LIMIT):
