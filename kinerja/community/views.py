@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.charts import bar_chart
+from kinerja.lib.paging import page_of
 from kinerja.lib.tables import XLSX_TYPE, csv_response
 from kinerja_core.errors import CoreError, InputError
 from kinerja_core.formula import NotComputable
@@ -92,16 +92,14 @@ def group_list(request: HttpRequest) -> HttpResponse:
         groups = groups.exclude(active)
     if f["reached"] in {"yes", "no"}:
         groups = groups.filter(reached=f["reached"] == "yes")
-    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, groups, PAGE_SIZE)
     return render(
         request,
         "community/group_list.html",
         {
             "page": page,
             "filters": f,
-            "query": query.urlencode(),
+            "query": query,
             "kelurahan": kelurahan,
             "kinds": GroupKind.objects.all(),
             "year": year,
@@ -176,11 +174,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
     if kind in Activity.Type.values:
         activities = activities.filter(type=kind)
-    page = Paginator(activities.order_by("-date", "title"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, activities.order_by("-date", "title"), PAGE_SIZE)
     return render(
         request,
         "community/activity_list.html",
@@ -191,7 +185,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "year": year or "",
             "type": kind,
             "types": Activity.Type.choices,
-            "query": query.urlencode(),
+            "query": query,
             "can_edit": actions.editable_kelurahan(request.user).exists(),
         },
     )

@@ -16,6 +16,12 @@ urlpatterns = [
         views.export,
         name="export",
     ),
+    path("unit/<slug:unit_code>/saran/<str:period_key>/", views.suggestions, name="suggestions"),
+    path(
+        "unit/<slug:unit_code>/saran/<str:period_key>/ekspor.<str:fmt>",
+        views.suggestions_export,
+        name="suggestions_export",
+    ),
     path(
         "unit/<slug:unit_code>/tindak-lanjut/<str:period_key>/",
         views.followup,

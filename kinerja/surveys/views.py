@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.paging import page_of
 from kinerja.lib.tables import csv_response, xlsx_response
 from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
@@ -36,9 +37,11 @@ from .forms import (
 )
 from .importing import do_import
 from .models import FollowUp, ImportJob, ReceiptCode, Response, Service
-from .periods import url_period
+from .periods import url_period, year_window
 
 PAPER = "paper"
+SUGGESTIONS_SHOWN = 10  # on the results page: the most frequent, the rest one click away
+SUGGESTIONS_PAGE = 50
 # Room for the multipart envelope and the form's other fields around an upload.
 FORM_SLACK = 64 * 1024
 # The counter poster's stylesheet, inlined into the PDF (WeasyPrint has no static server).
@@ -71,11 +74,18 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     if not units and not request.user.is_superuser:
         raise PermissionDenied
     year = timezone.localdate().year
+    first, last = year_window()
+    with_data = analysis.years_with_responses(units)
+    # Every year with answers (a survey of 2020 stays reachable), and this year to start one.
+    rows = [
+        (unit, sorted({year, *(y for y in with_data[unit.pk] if first <= y <= last)}, reverse=True))
+        for unit in units
+    ]
     services = Service.objects.filter(unit__in=units).select_related("unit")
     return render(
         request,
         "surveys/staff_home.html",
-        {"units": units, "services": services, "year": year, "years": range(year, year - 6, -1)},
+        {"rows": rows, "services": services, "year": year},
     )
 
 
@@ -311,7 +321,9 @@ def results(request: HttpRequest, unit_code: str, period_key: str) -> HttpRespon
         "result": current.result,
         "chart": reports.element_chart(data, ELEMENT_NAMES) if data["elements"] else "",
         "breakdowns": analysis.breakdowns(unit, period) if current.respondents else {},
-        "suggestions": analysis.suggestions(unit, period),
+        "scope": analysis.ikm_scope(unit, period),
+        "suggestions": analysis.suggestion_groups(unit, period)[:SUGGESTIONS_SHOWN],
+        "suggestion_totals": analysis.suggestion_totals(unit, period),
         # Channel names as people say them ("formulir kertas"), not the stored codes.
         "channels": {
             Response.Channel(ch).label: n
@@ -346,6 +358,49 @@ def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> H
     if fmt == "csv":
         return csv_response(f"{name}.csv", header, rows)
     return xlsx_response(f"{name}.xlsx", [(_("Responses"), header, rows)])
+
+
+@login_required
+def suggestions(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
+    """Every suggestion of the period, identical ones counted once, searchable, page by page."""
+    unit = unit_for(request, unit_code, access.VIEW)
+    period = url_period(period_key)
+    search = request.GET.get("q", "").strip()
+    groups = analysis.suggestion_groups(unit, period, search)
+    page, query = page_of(request, groups, SUGGESTIONS_PAGE)
+    return render(
+        request,
+        "surveys/suggestions.html",
+        {
+            "unit": unit,
+            "period": period,
+            "page": page,
+            "search": search,
+            "query": query,
+            "totals": analysis.suggestion_totals(unit, period),
+        },
+    )
+
+
+@login_required
+def suggestions_export(
+    request: HttpRequest, unit_code: str, period_key: str, fmt: str
+) -> HttpResponse:
+    """The suggestions page's groups (its search too) as CSV or XLSX, formula-safe."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404(fmt)
+    unit = unit_for(request, unit_code, access.VIEW)
+    period = url_period(period_key)
+    groups = analysis.suggestion_groups(unit, period, request.GET.get("q", "").strip())
+    header = [_("Suggestion"), _("Count"), _("Latest")]
+    rows = (
+        [g["text"], g["count"], timezone.localtime(g["latest"]).date()]
+        for g in groups.iterator(chunk_size=2000)
+    )
+    name = f"saran-{unit.code}-{period.key}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", header, rows)
+    return xlsx_response(f"{name}.xlsx", [(_("Suggestions"), header, rows)])
 
 
 @login_required

@@ -148,6 +148,8 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "surveys:receipt_codes": SERVICE,
     "surveys:paper_entry": SERVICE,
     "surveys:import_job": lambda w: {"pk": w["import_job"].pk},
+    "surveys:suggestions": UNIT_PERIOD,
+    "surveys:suggestions_export": lambda w: {**UNIT_PERIOD(w), "fmt": "csv"},
     "surveys_public:results": UNIT_PERIOD,
     "surveys_public:poster_pdf": UNIT_PERIOD,
     "surveys_public:poster_png": UNIT_PERIOD,
