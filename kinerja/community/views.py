@@ -30,7 +30,7 @@ from kinerja_core.periods import Period
 from . import actions
 from .drilldown import MEASURE_NAMES, drilldown
 from .exports import TABLES, export_bytes
-from .forms import ActivityForm, GroupForm, ImportForm
+from .forms import ActivityForm, GroupForm, GroupKindForm, ImportForm, kinds_for
 from .importers import do_import, file_source
 from .models import Activity, ActivityGroup, Evidence, Group, GroupKind
 
@@ -276,6 +276,74 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actions.do_delete_activity(request.user, activity)
     messages.success(request, _("Deleted the activity."))
     return redirect("community:activity_list")
+
+
+@login_required
+def kind_list(request: HttpRequest) -> HttpResponse:
+    """The kinds the user's kelurahan may use, how many of their groups are of each, and which
+    ones the user may change."""
+    kelurahan = visible_kelurahan(request)
+    kinds = (
+        kinds_for(kelurahan)
+        .select_related("city")
+        .annotate(n_groups=Count("groups", filter=Q(groups__kelurahan__in=kelurahan)))
+        .order_by("order", "name")
+    )
+    owners = set(actions.kind_owners(request.user).values_list("pk", flat=True))
+    shared = bool(request.user.is_superuser)
+    rows = [(k, (k.city_id in owners) if k.city_id else shared) for k in kinds]
+    return render(
+        request,
+        "community/kind_list.html",
+        {
+            "rows": rows,
+            "kinds_editable": shared or bool(owners),
+            "can_edit": actions.editable_kelurahan(request.user).exists(),
+        },
+    )
+
+
+def kind_form(request: HttpRequest, kind: GroupKind) -> HttpResponse:
+    owners = actions.kind_owners(request.user)
+    shared = bool(request.user.is_superuser)
+    if not shared and not owners.exists():
+        raise PermissionDenied
+    form = GroupKindForm(request.POST or None, instance=kind, owners=owners, shared_allowed=shared)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.do_save_group_kind(request.user, form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved the kind %(kind)s.") % {"kind": saved})
+            return redirect("community:kind_list")
+    return render(request, "community/kind_form.html", {"form": form, "kind": kind})
+
+
+@login_required
+def kind_create(request: HttpRequest) -> HttpResponse:
+    return kind_form(request, GroupKind())
+
+
+@login_required
+def kind_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = get_object_or_404(GroupKind.objects.select_related("city"), pk=pk)
+    actions.require_kind_editor(request.user, kind)
+    return kind_form(request, kind)
+
+
+@login_required
+@require_POST
+def kind_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = get_object_or_404(GroupKind.objects.select_related("city"), pk=pk)
+    try:
+        actions.do_delete_group_kind(request.user, kind)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("community:kind_edit", pk=kind.pk)
+    messages.success(request, _("Deleted the kind %(kind)s.") % {"kind": kind})
+    return redirect("community:kind_list")
 
 
 @login_required

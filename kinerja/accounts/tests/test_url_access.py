@@ -56,7 +56,7 @@ def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPat
 @pytest.fixture
 def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     """One real object of every kind a URL points at, all in Kecamatan Wonoasih."""
-    from kinerja.community.models import Evidence
+    from kinerja.community.models import Evidence, GroupKind
     from kinerja.community.tests.factories import make_activity, make_group
     from kinerja.plan.models import Indicator
     from kinerja.results.models import ManualValue, Result
@@ -82,6 +82,8 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         content_type="application/pdf", size=1,
     )  # fmt: skip
     service = Service.objects.create(unit=kec, code="ktp", name="KTP", slug="ktp234")
+    # A kind of the city the outsider's kelurahan also belongs to: theirs to use, not to change.
+    kind = GroupKind.objects.create(code="kampung-kb", name="Kampung KB", city=kec.parent)
     api_key, _secret = do_issue_api_key(people["planner"], people["planner"], "kiosk", True)
     import_job = ImportJob.objects.create(unit=kec, user=people["planner"], filename="a.csv")
     return {
@@ -92,6 +94,7 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         "group": group,
         "activity": activity,
         "evidence": evidence,
+        "kind": kind,
         "service": service,
         "api_key": api_key,
         "membership": Membership.objects.get(user=people["planner"]),
@@ -135,6 +138,8 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "community:activity_edit": lambda w: {"pk": w["activity"].pk},
     "community:activity_delete": lambda w: {"pk": w["activity"].pk},
     "community:evidence": lambda w: {"pk": w["evidence"].pk},
+    "community:kind_edit": lambda w: {"pk": w["kind"].pk},
+    "community:kind_delete": lambda w: {"pk": w["kind"].pk},
     "surveys:service_list": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:service_create": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:import": lambda w: {"unit_code": "kec-wonoasih"},
