@@ -344,18 +344,20 @@ def _spots_around(x: float, y: float, radius: float) -> list[tuple[float, float,
     above = y - gap - DESCENT * LARGEST_FONT
     below = y + gap + ASCENT * LARGEST_FONT
     level = y + (ASCENT - DESCENT) * LARGEST_FONT / 2
-    return [
+    spots: list[tuple[float, float, Anchor]] = [
         (x, above, "middle"),
         (x, below, "middle"),
         (x + radius, above, "start"),
         (x - radius, above, "end"),
         (x + radius, below, "start"),
         (x - radius, below, "end"),
-        (x + gap, level, "start"),
-        (x - gap, level, "end"),
-        (x, above - 10, "middle"),
-        (x, below + 10, "middle"),
     ]
+    # Beside the point, level with it, then higher and lower, then further out (a point at the
+    # bottom of a V, or on the axis, has room only there).
+    for out in (gap, gap + 12, gap + 24):
+        for shift in (0, -6, 6, -12, 12):
+            spots += [(x + out, level + shift, "start"), (x - out, level + shift, "end")]
+    return [*spots, (x, above - 10, "middle"), (x, below + 10, "middle")]
 
 
 def _legend(

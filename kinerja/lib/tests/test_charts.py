@@ -9,6 +9,7 @@ from django.utils import translation
 from PIL import ImageFont
 
 from kinerja.lib.charts import bar_chart, trend_chart
+from kinerja_core.numbers import format_decimal
 
 
 def parse(svg: str) -> ElementTree.Element:
@@ -41,7 +42,7 @@ def test_it_breaks_a_trend_line_at_a_missing_year() -> None:
         2023: Decimal("88.4"),
         2024: Decimal("89"),
     }
-    target = {y: Decimal("84.6") + (y - 2020) for y in range(2020, 2025)}
+    target: dict[int, Decimal | None] = {y: Decimal("84.6") + (y - 2020) for y in range(2020, 2025)}
     with translation.override("en"):
         svg = trend_chart(
             list(range(2020, 2025)),
@@ -176,6 +177,10 @@ TRENDS: list[tuple[dict[int, str | None], dict[int, str | None]]] = [
         {2020: "5", 2021: "95", 2022: "6", 2023: "94", 2024: "50"},
         {2020: "50", 2021: "50", 2022: "50", 2023: "50", 2024: "50"},
     ),
+    (  # a kelurahan's contribution: no target line, a V down to the axis
+        {2019: None, 2020: "19.05", 2021: "46.09", 2022: "37.5", 2023: "0", 2024: "23.55"},
+        dict.fromkeys(range(2019, 2025)),
+    ),
 ]
 
 
@@ -196,6 +201,10 @@ def test_it_keeps_trend_labels_off_the_lines_and_each_other() -> None:
                 unit="%",
             )
         assert collisions(svg) == [], realisation
+        # ... and still writes every value: dropping labels would be no answer.
+        labels = {t.text for t in parse(svg).iter(f"{SVG}text") if t.get("font-size") == "11"}
+        shown = {format_decimal(Decimal(v), 2, "id") for v in realisation.values() if v}
+        assert shown <= labels, realisation
 
 
 def test_it_keeps_the_legend_of_a_range_target_inside_the_chart() -> None:
