@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -13,7 +14,7 @@ from kinerja.lib.input_checks import CheckedText, check_day
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
 
 from .actions import Answer
-from .models import FollowUp, Service
+from .models import FollowUp, Response, Service
 
 # The questions citizens read, keyed by element code (docs/rules.md#ikm-elements); the answer
 # labels are the regulation's (kinerja_core.ikm), translated through this app's catalogue.
@@ -235,8 +236,8 @@ class PublicForm(AnswerForm):
             del self.fields["receipt_code"]
 
 
-class PaperForm(CheckedText, AnswerForm):
-    """One paper form typed in: the date on the form plus the answers."""
+class PaperFields(CheckedText, AnswerForm):
+    """A paper form as typed in: the date and session written on it plus the answers."""
 
     submitted_on = forms.DateField(
         label=_("Date on the form"),
@@ -248,7 +249,38 @@ class PaperForm(CheckedText, AnswerForm):
         choices=[("morning", _("morning")), ("afternoon", _("afternoon"))],
         initial="morning",
     )
+
+
+class PaperForm(PaperFields):
+    """One paper form typed in; the one-time token makes Enter pressed twice store one form."""
+
     token = forms.CharField(widget=forms.HiddenInput)
+
+
+class PaperCorrectionForm(PaperFields):
+    """A stored paper form corrected, with why (kept in its history)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=100,  # the history's reason column
+        required=False,
+        help_text=_("For example: U3 typed wrongly. Kept in the record's history."),
+    )
+
+    @classmethod
+    def initial_of(cls, response: Response) -> dict[str, Any]:
+        """The form filled with a stored response, its date and session as on the paper."""
+        local = timezone.localtime(response.submitted_at)
+        return {
+            **{f"u{i}": getattr(response, f"u{i}") for i in range(1, 10)},
+            "gender": response.gender,
+            "age": response.age,
+            "education": response.education,
+            "occupation": response.occupation,
+            "suggestion": response.suggestion,
+            "submitted_on": local.date(),
+            "session": response.session or "morning",
+        }
 
 
 class ServiceForm(forms.ModelForm):

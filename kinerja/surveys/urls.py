@@ -33,4 +33,5 @@ urlpatterns = [
     path("layanan/<int:pk>/poster.pdf", views.service_poster_pdf, name="service_poster_pdf"),
     path("layanan/<int:pk>/kode/", views.receipt_codes, name="receipt_codes"),
     path("layanan/<int:pk>/entri/", views.paper_entry, name="paper_entry"),
+    path("layanan/<int:pk>/entri/<int:response_pk>/", views.paper_correct, name="paper_correct"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -25,11 +26,19 @@ from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
 
 from . import analysis, exports, jobs, qr, reports, tokens
-from .actions import do_issue_receipt_codes, do_save_followup, do_save_service, do_submit_response
+from .actions import (
+    do_correct_response,
+    do_issue_receipt_codes,
+    do_save_followup,
+    do_save_service,
+    do_submit_response,
+    paper_time,
+)
 from .forms import (
     ELEMENT_NAMES,
     FollowUpForm,
     ImportForm,
+    PaperCorrectionForm,
     PaperForm,
     ReceiptCodesForm,
     ServiceForm,
@@ -223,8 +232,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _("This form has expired; please save it again."))
             else:
                 day = form.cleaned_data["submitted_on"]
-                hour = 9 if form.cleaned_data["session"] == "morning" else 13
-                moment = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, hour))
+                moment = paper_time(day, form.cleaned_data["session"])
                 _response, created = do_submit_response(
                     service,
                     form.answer(),
@@ -252,10 +260,61 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entered_today = Response.objects.filter(
         service=service, channel=Response.Channel.PAPER, created_at__date=today
     ).count()
+    day = parse_day(request.GET.get("tanggal", "")) or today
+    # The forms of the date being typed in, each with a link to correct it.
+    entered = Response.objects.filter(
+        service=service, channel=Response.Channel.PAPER, day=day
+    ).order_by("-created_at", "-pk")
     return render(
         request,
         "surveys/paper_entry.html",
-        {"service": service, "form": form, "entered_today": entered_today},
+        {
+            "service": service,
+            "form": form,
+            "entered_today": entered_today,
+            "day": day,
+            "entered": entered,
+        },
+    )
+
+
+def parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@login_required
+def paper_correct(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    """Correct a paper form already stored; the history keeps who, when, why and what."""
+    service = service_for(request, pk, access.EDIT_SURVEY)
+    response = get_object_or_404(
+        Response, pk=response_pk, service=service, channel=Response.Channel.PAPER
+    )
+    form = PaperCorrectionForm(
+        request.POST or None, initial=PaperCorrectionForm.initial_of(response)
+    )
+    back = reverse("surveys:paper_entry", args=[service.pk]) + f"?tanggal={response.day}"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        corrected = do_correct_response(
+            request.user,
+            response,
+            form.answer(),
+            submitted_on=data["submitted_on"],
+            session=data["session"],
+            reason=data["reason"],
+        )
+        messages.success(request, _("Correction saved."))
+        return redirect(
+            reverse("surveys:paper_entry", args=[service.pk]) + f"?tanggal={corrected.day}"
+        )
+    history = response.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "surveys/paper_correct.html",
+        {"service": service, "response": response, "form": form, "back": back, "history": history},
     )
 
 

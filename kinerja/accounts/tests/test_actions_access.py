@@ -94,6 +94,10 @@ CALLS: dict[str, Call] = {
     ),
     "surveys.do_issue_receipt_codes": lambda w: ((w.service, 5, w.outsider), {}),
     "surveys.do_delete_response": lambda w: ((w.response, w.outsider), {}),
+    "surveys.do_correct_response": lambda w: (
+        (w.outsider, w.response, Answer(scores=dict.fromkeys(CODES, 1))),
+        {},
+    ),
     "surveys.do_save_service": lambda w: (
         (w.kec,),
         {"code": "baru", "name": "Layanan baru", "user": w.outsider},

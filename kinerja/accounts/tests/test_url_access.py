@@ -60,7 +60,8 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     from kinerja.community.tests.factories import make_activity, make_group
     from kinerja.plan.models import Indicator
     from kinerja.results.models import ManualValue, Result
-    from kinerja.surveys.models import ImportJob, Service
+    from kinerja.surveys.actions import Answer, do_submit_response
+    from kinerja.surveys.models import CODES, ImportJob, Response, Service
 
     kec = OrgUnit.objects.get(code="kec-wonoasih")
     kel = OrgUnit.objects.get(code="kel-wonoasih")
@@ -84,6 +85,9 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     service = Service.objects.create(unit=kec, code="ktp", name="KTP", slug="ktp234")
     # A kind of the city the outsider's kelurahan also belongs to: theirs to use, not to change.
     kind = GroupKind.objects.create(code="kampung-kb", name="Kampung KB", city=kec.parent)
+    response, _created = do_submit_response(
+        service, Answer(scores=dict.fromkeys(CODES, 3)), channel=Response.Channel.PAPER
+    )
     api_key, _secret = do_issue_api_key(people["planner"], people["planner"], "kiosk", True)
     import_job = ImportJob.objects.create(unit=kec, user=people["planner"], filename="a.csv")
     return {
@@ -95,6 +99,7 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         "activity": activity,
         "evidence": evidence,
         "kind": kind,
+        "response": response,
         "service": service,
         "api_key": api_key,
         "membership": Membership.objects.get(user=people["planner"]),
@@ -152,6 +157,7 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "surveys:service_poster_pdf": SERVICE,
     "surveys:receipt_codes": SERVICE,
     "surveys:paper_entry": SERVICE,
+    "surveys:paper_correct": lambda w: {**SERVICE(w), "response_pk": w["response"].pk},
     "surveys:import_job": lambda w: {"pk": w["import_job"].pk},
     "surveys:suggestions": UNIT_PERIOD,
     "surveys:suggestions_export": lambda w: {**UNIT_PERIOD(w), "fmt": "csv"},
