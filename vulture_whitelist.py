@@ -173,6 +173,7 @@ _._history_user
 # Forms: Meta options, field attributes and clean_<field> / validate_unique hooks Django calls;
 # fields read from cleaned_data or the POST (`website` is the bots' honeypot).
 _.allow_multiple_selected
+_.empty_label
 _.default_error_messages
 _.help_texts
 _.queryset
@@ -224,6 +225,8 @@ _.period_label
 _.score_fields
 _.score_rows
 _.target_is_range
+_.year_start
+_.year_to_date_respondents
 
 # Signal receivers and system checks: Django calls them with these keyword arguments.
 _.app_configs
