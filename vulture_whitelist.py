@@ -175,6 +175,7 @@ _._history_user
 # Forms: Meta options, field attributes and clean_<field> / validate_unique hooks Django calls;
 # fields read from cleaned_data or the POST (`website` is the bots' honeypot).
 _.allow_multiple_selected
+_.empty_label
 _.default_error_messages
 _.help_texts
 _.queryset
@@ -243,6 +244,8 @@ _.target_is_range
 _.explanation_html
 _.all_answers
 _.services_total
+_.year_start
+_.year_to_date_respondents
 
 # Signal receivers and system checks: Django calls them with these keyword arguments.
 _.app_configs
@@ -286,3 +289,4 @@ _.forget_page_counts
 _.one_minute
 _.public_site
 _.shared_device
+_.help_text  # a form field's help text, read by templates

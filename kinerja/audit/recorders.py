@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +33,10 @@ def stored_form(field: models.Field[Any, Any], value: Any) -> Any:
         number = field.to_python(value)
         return str(number.quantize(Decimal(1).scaleb(-field.decimal_places)))
     if isinstance(field, models.DateTimeField | models.DateField | models.TimeField):
-        return chain.plain(field.to_python(value))
+        value = field.to_python(value)
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(UTC)  # one instant, one text, whatever zone it was read in
+        return chain.plain(value)
     if isinstance(field, models.FileField):
         return str(getattr(value, "name", value) or "")  # the stored file name, not the file
     try:

@@ -11,16 +11,25 @@ shown to those whose roles cover that unit.
 
 Writes that bypass model signals (``bulk_create``, ``bulk_update``, ``QuerySet.update``) leave no
 history; simple-history's ``bulk_create_with_history``/``bulk_update_with_history`` keep it.
+
+A model tracked ``when_asked`` (survey responses) keeps history only for the saves an action
+asks for (``ask_for_history``: a staff correction), never for its inserts or deletes: citizens'
+answers arrive by the thousand on the public form's hot path and leave by the million when an
+import is discarded, and neither is a change of a record someone typed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.module_loading import import_string
+from simple_history.models import HistoricalRecords
+
+ASKED = "_history_asked"
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class Tracked:
     model: str  # dotted path of the model class
     unit: str  # attribute path to its OrgUnit, or "self"
     excluded: tuple[str, ...] = field(default=())
+    when_asked: bool = False  # history only for the saves an action asks for (see above)
 
 
 TRACKED: tuple[Tracked, ...] = (
@@ -50,6 +60,12 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.surveys.models.ServiceVolume", "service.unit"),
     Tracked("kinerja.surveys.models.FollowUp", "unit"),
     Tracked("kinerja.surveys.models.PublishedIkm", "unit"),
+    Tracked(
+        "kinerja.surveys.models.Response",
+        "unit",
+        excluded=("idempotency_key", "import_key"),  # one-time tokens, not what was answered
+        when_asked=True,
+    ),
     Tracked("kinerja.results.models.Result", "unit"),
     Tracked("kinerja.results.models.ManualValue", "unit"),
     Tracked("kinerja.results.models.YearLock", "plan.unit"),
@@ -58,6 +74,51 @@ TRACKED: tuple[Tracked, ...] = (
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().
 BY_LABEL: dict[str, Tracked] = {}
+
+
+class AskedHistoricalRecords(HistoricalRecords):  # type: ignore[misc]  # simple-history ships no types
+    """History rows only for saves marked by ``ask_for_history``; no delete receivers at all,
+    so Django deletes the rows of a query in one statement (a receiver makes it load each)."""
+
+    def finalize(self, sender: type[models.Model], **kwargs: Any) -> None:
+        super().finalize(sender, **kwargs)
+        if self.cls is sender:
+            models.signals.pre_delete.disconnect(self.pre_delete, sender=sender)
+            models.signals.post_delete.disconnect(self.post_delete, sender=sender)
+
+    def post_save(
+        self, instance: models.Model, created: bool, using: str | None = None, **kwargs: Any
+    ) -> None:
+        if getattr(instance, ASKED, False):
+            delattr(instance, ASKED)
+            super().post_save(instance, created, using=using, **kwargs)
+
+
+def ask_for_history(instance: models.Model, user: Any = None, reason: str = "") -> None:
+    """Mark ``instance`` so that its next save leaves a history row naming ``user`` (else the
+    request's user) and ``reason``: for models tracked ``when_asked``."""
+    setattr(instance, ASKED, True)
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+def record_as_stored(instance: models.Model, stored_at: datetime) -> None:
+    """Before the first asked-for change of ``instance`` (unchanged yet): its history row as it
+    was stored, dated ``stored_at`` with no user, so the change shows what it changed. Written
+    directly, not through the model's signal: it is no new event for the audit log."""
+    manager = instance.history  # type: ignore[attr-defined]
+    if manager.exists():
+        return
+    historical = manager.model
+    historical.objects.create(
+        history_date=stored_at,
+        history_type="+",
+        history_user=None,
+        history_change_reason="",
+        **{f.attname: getattr(instance, f.attname) for f in historical.tracked_fields},
+    )
 
 
 def register_history() -> None:
@@ -70,6 +131,7 @@ def register_history() -> None:
         simple_history.register(
             model,
             app="kinerja.audit",
+            records_class=AskedHistoricalRecords if spec.when_asked else None,
             excluded_fields=list(spec.excluded),
         )
         BY_LABEL[model._meta.label_lower] = spec

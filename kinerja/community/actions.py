@@ -12,15 +12,16 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 
 from .evidence import check_evidence
-from .models import Activity, ActivityGroup, Evidence, Group, city_of
+from .models import Activity, ActivityGroup, Evidence, Group, GroupKind, city_of
 
 UserLike = User | AnonymousUser | None
 
@@ -179,3 +180,58 @@ def activity_editable(user: UserLike, activity: Activity) -> bool:
     allowed = set(editable_units(user).values_list("pk", flat=True))
     kelurahan = set(activity.groups.values_list("kelurahan_id", flat=True))
     return bool(kelurahan) and kelurahan <= allowed
+
+
+def kind_owners(user: UserLike) -> QuerySet[OrgUnit]:
+    """Units whose own group kinds ``user`` may change: a city where they keep the registry of
+    the whole city (or the root of a tree without a city level, as ``city_of`` reads it)."""
+    owners = OrgUnit.objects.filter(Q(level=OrgUnit.Level.CITY) | Q(parent__isnull=True))
+    if user is None:
+        return owners
+    return owners.filter(pk__in=access.units_for(user, access.EDIT_REGISTRY).values("pk"))
+
+
+def can_edit_kind(user: UserLike, kind: GroupKind) -> bool:
+    """A city's kinds by those keeping its whole registry; the kinds every city shares (no
+    city) by administrators only, as they change every city's lists
+    (docs/rules.md#community-institution-kinds)."""
+    if user is None:
+        return True
+    if kind.city is None:
+        return bool(user.is_superuser)
+    return access.can(user, access.EDIT_REGISTRY, kind.city)
+
+
+def require_kind_editor(user: UserLike, kind: GroupKind) -> None:
+    if not can_edit_kind(user, kind):
+        raise PermissionDenied(_("You may not change this group kind."))
+
+
+def do_save_group_kind(user: UserLike, kind: GroupKind) -> GroupKind:
+    """Store a new or changed kind; moving it to another city needs rights on both."""
+    require_kind_editor(user, kind)
+    if kind.pk is not None:
+        stored = GroupKind.objects.select_related("city").filter(pk=kind.pk).first()
+        if stored is not None:
+            require_kind_editor(user, stored)
+    if kind.city is not None and not kind_owners(None).filter(pk=kind.city.pk).exists():
+        raise ValidationError({"city": _("Group kinds belong to a city, not to a smaller unit.")})
+    kind.full_clean()
+    kind.save()
+    return kind
+
+
+def do_delete_group_kind(user: UserLike, kind: GroupKind) -> None:
+    """Delete a kind no group uses (groups keep their kind: move them to another one first)."""
+    require_kind_editor(user, kind)
+    used = kind.groups.count()
+    if used:
+        raise ValidationError(
+            ngettext(
+                "%(n)s group is of this kind; give it another kind first.",
+                "%(n)s groups are of this kind; give them another kind first.",
+                used,
+            )
+            % {"n": used}
+        )
+    kind.delete()

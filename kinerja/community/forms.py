@@ -50,6 +50,40 @@ class GroupForm(CheckedText, forms.ModelForm[Group]):
         pass
 
 
+class GroupKindForm(CheckedText, forms.ModelForm[GroupKind]):
+    """A kind of group; ``owners`` are the cities the editor may give kinds to, and an
+    administrator may leave the city empty: a kind every city shares."""
+
+    class Meta:
+        model = GroupKind
+        fields = ["code", "name", "is_institution", "order", "city"]
+
+    def __init__(
+        self, *args: Any, owners: QuerySet[OrgUnit], shared_allowed: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        city = self.fields["city"]
+        city.queryset = owners  # type: ignore[attr-defined]
+        city.required = not shared_allowed
+        city.empty_label = _("every city (shared)") if shared_allowed else None  # type: ignore[attr-defined]
+        city.help_text = _("The city whose kelurahan may use this kind.")
+        if owners.count() == 1 and not self.instance.pk and not shared_allowed:
+            city.initial = owners.first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        taken = GroupKind.objects.filter(code=data.get("code"), city=data.get("city"))
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if data.get("code") and taken.exists():
+            self.add_error("code", _("Another kind of this city already has this code."))
+        return data
+
+    def validate_unique(self) -> None:
+        # Checked in clean() with a message that says which code clashes.
+        pass
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -24,6 +23,7 @@ from kinerja.accounts import access
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.charts import bar_chart
+from kinerja.lib.paging import page_of
 from kinerja.lib.tables import XLSX_TYPE, csv_response
 from kinerja_core.errors import CoreError, InputError
 from kinerja_core.formula import NotComputable
@@ -32,7 +32,7 @@ from kinerja_core.periods import Period
 from . import actions
 from .drilldown import MEASURE_NAMES, drilldown
 from .exports import TABLES, export_bytes
-from .forms import ActivityForm, GroupForm, ImportForm
+from .forms import ActivityForm, GroupForm, GroupKindForm, ImportForm, kinds_for
 from .importers import do_import, file_source
 from .models import Activity, ActivityGroup, Evidence, Group, GroupKind
 
@@ -94,16 +94,14 @@ def group_list(request: HttpRequest) -> HttpResponse:
         groups = groups.exclude(active)
     if f["reached"] in {"yes", "no"}:
         groups = groups.filter(reached=f["reached"] == "yes")
-    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, groups, PAGE_SIZE)
     return render(
         request,
         "community/group_list.html",
         {
             "page": page,
             "filters": f,
-            "query": query.urlencode(),
+            "query": query,
             "kelurahan": kelurahan,
             "kinds": GroupKind.objects.all(),
             "year": year,
@@ -178,11 +176,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
     if kind in Activity.Type.values:
         activities = activities.filter(type=kind)
-    page = Paginator(activities.order_by("-date", "title"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, activities.order_by("-date", "title"), PAGE_SIZE)
     return render(
         request,
         "community/activity_list.html",
@@ -193,7 +187,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "year": year or "",
             "type": kind,
             "types": Activity.Type.choices,
-            "query": query.urlencode(),
+            "query": query,
             "can_edit": actions.editable_kelurahan(request.user).exists(),
         },
     )
@@ -284,6 +278,74 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actions.do_delete_activity(request.user, activity)
     messages.success(request, _("Deleted the activity."))
     return redirect("community:activity_list")
+
+
+@login_required
+def kind_list(request: HttpRequest) -> HttpResponse:
+    """The kinds the user's kelurahan may use, how many of their groups are of each, and which
+    ones the user may change."""
+    kelurahan = visible_kelurahan(request)
+    kinds = (
+        kinds_for(kelurahan)
+        .select_related("city")
+        .annotate(n_groups=Count("groups", filter=Q(groups__kelurahan__in=kelurahan)))
+        .order_by("order", "name")
+    )
+    owners = set(actions.kind_owners(request.user).values_list("pk", flat=True))
+    shared = bool(request.user.is_superuser)
+    rows = [(k, (k.city_id in owners) if k.city_id else shared) for k in kinds]
+    return render(
+        request,
+        "community/kind_list.html",
+        {
+            "rows": rows,
+            "kinds_editable": shared or bool(owners),
+            "can_edit": actions.editable_kelurahan(request.user).exists(),
+        },
+    )
+
+
+def kind_form(request: HttpRequest, kind: GroupKind) -> HttpResponse:
+    owners = actions.kind_owners(request.user)
+    shared = bool(request.user.is_superuser)
+    if not shared and not owners.exists():
+        raise PermissionDenied
+    form = GroupKindForm(request.POST or None, instance=kind, owners=owners, shared_allowed=shared)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.do_save_group_kind(request.user, form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved the kind %(kind)s.") % {"kind": saved})
+            return redirect("community:kind_list")
+    return render(request, "community/kind_form.html", {"form": form, "kind": kind})
+
+
+@login_required
+def kind_create(request: HttpRequest) -> HttpResponse:
+    return kind_form(request, GroupKind())
+
+
+@login_required
+def kind_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = get_object_or_404(GroupKind.objects.select_related("city"), pk=pk)
+    actions.require_kind_editor(request.user, kind)
+    return kind_form(request, kind)
+
+
+@login_required
+@require_POST
+def kind_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = get_object_or_404(GroupKind.objects.select_related("city"), pk=pk)
+    try:
+        actions.do_delete_group_kind(request.user, kind)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("community:kind_edit", pk=kind.pk)
+    messages.success(request, _("Deleted the kind %(kind)s.") % {"kind": kind})
+    return redirect("community:kind_list")
 
 
 @login_required

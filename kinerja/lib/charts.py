@@ -2,13 +2,19 @@
 
 No JavaScript and no chart library: an office's old browser and WeasyPrint both render plain SVG.
 Every chart has a <title> and its numbers as text, so screen readers and printouts carry them.
+
+Labels are placed where they cross no line and no other label, measured at the largest size
+they are shown at (phones enlarge chart text, see ``LARGEST_FONT``): a smaller rendering of the
+same label keeps its anchor and baseline, so it stays inside the box that was checked.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
+from typing import Literal
 
 from kinerja.lib.language import lang
 from kinerja_core.numbers import format_decimal
@@ -19,6 +25,14 @@ Series = tuple[str, dict[int, Decimal | None], str, bool]
 FONT = 'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif"'
 PALETTE = ["#0b5394", "#c2410c", "#1a7f37", "#7c3aed", "#b7791f", "#0e7490"]
 INK, MUTED, GRID = "#1d2433", "#4b5563", "#d6dae1"
+# The chart text size phones get from the stylesheets (kinerja.css, surveys/staff.css): chart
+# text is laid out for it, so enlarged labels still clear the lines.
+LARGEST_FONT = 17
+# Glyph height above and below the baseline, in ems (DejaVu Sans: 0.76 and 0.24).
+ASCENT, DESCENT = 0.8, 0.25
+Anchor = Literal["start", "middle", "end"]
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+Segment = tuple[float, float, float, float]  # x1, y1, x2, y2
 
 
 def _fmt(value: Decimal | int, decimals: int = 2) -> str:
@@ -37,12 +51,93 @@ def _nice_max(value: Decimal) -> Decimal:
     return 10 * base
 
 
-def _open(width: int, height: int, title: str, desc: str) -> list[str]:
+def _open(width: int, height: float, title: str, desc: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" width="100%" '
         f'role="img" class="chart" style="max-width:{width}px;height:auto" {FONT} font-size="12">',
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
     ]
+
+
+@functools.cache
+def _measure_font() -> object | None:
+    """DejaVu Sans, the widest of the fonts the charts name; None where it is not installed."""
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", 100)
+    except OSError:
+        return None
+
+
+def text_width(text: str, size: float) -> float:
+    """The text's advance width at ``size`` in DejaVu Sans (an estimate without the font)."""
+    font = _measure_font()
+    if font is None:
+        return len(text) * 0.64 * size  # a digit's width, the widest of a label's usual glyphs
+    return float(font.getlength(text)) / 100 * size  # type: ignore[attr-defined]
+
+
+def text_box(x: float, y: float, text: str, anchor: Anchor, size: float = LARGEST_FONT) -> Box:
+    """The box a line of text covers when drawn at (x, y) with ``text-anchor=anchor``."""
+    width = text_width(text, size)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return (left, y - ASCENT * size, left + width, y + DESCENT * size)
+
+
+def crosses(segment: Segment, box: Box) -> bool:
+    """Whether the segment passes through the box (Liang–Barsky clipping)."""
+    x1, y1, x2, y2 = segment
+    left, top, right, bottom = box
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+class Placer:
+    """Free space inside ``bounds`` for labels: lines and boxes already drawn are obstacles."""
+
+    def __init__(self, bounds: Box, pad: float = 1.5) -> None:
+        self.bounds = bounds
+        self.pad = pad  # half a line's stroke width: a label must clear the stroke, not its axis
+        self.segments: list[Segment] = []
+        self.boxes: list[Box] = []
+
+    def free(self, box: Box) -> bool:
+        left, top, right, bottom = self.bounds
+        if box[0] < left or box[1] < top or box[2] > right or box[3] > bottom:
+            return False
+        padded = (box[0] - self.pad, box[1] - self.pad, box[2] + self.pad, box[3] + self.pad)
+        return not any(crosses(s, padded) for s in self.segments) and not any(
+            overlaps(padded, b) for b in self.boxes
+        )
+
+    def place(
+        self, text: str, spots: Sequence[tuple[float, float, Anchor]]
+    ) -> tuple[float, float, Anchor] | None:
+        """The first spot (x, baseline y, anchor) where ``text`` is free, taken; else None."""
+        for x, y, anchor in spots:
+            box = text_box(x, y, text, anchor)
+            if self.free(box):
+                self.boxes.append(box)
+                return x, y, anchor
+        return None
 
 
 def bar_chart(
@@ -56,16 +151,14 @@ def bar_chart(
 ) -> str:
     """Horizontal bars, one row per item: (label, value or None for no data, colour or None).
 
-    ``bands`` draws labelled reference lines (a target, a grade edge) across the bars.
+    Each label stands above its bar on the chart's full width, so a phone shrinking the chart
+    to its column keeps it readable. ``bands`` draws labelled reference lines (a target, a grade
+    edge) across the bars only, never through a label; their labels go in rows under the bars.
     """
-    label_w, value_w, bar_w, bar_h = 180, 70, 290, 18
-    width = label_w + bar_w + value_w
-    lines = [_wrap(label, 24) for label, _v, _c in items]
-    # Rows grow only when some label needs a second line ("Penanganan Pengaduan, Saran …").
-    row_h = 40 if any(len(x) > 1 for x in lines) else 28
-    # Band labels alternate between two lines so close edges (C 65 / B 76,61) never overlap.
-    band_lines = min(len(bands or ()), 2)
-    height = 12 + row_h * max(len(items), 1) + 16 * band_lines
+    width, margin, value_w, bar_h = 460, 4, 76, 16
+    bar_w = width - 2 * margin - value_w
+    line_h = LARGEST_FONT * (ASCENT + DESCENT) + 2
+    lines = [_wrap(label, width - 2 * margin, LARGEST_FONT) for label, _v, _c in items]
     values = [Decimal(v) for _l, v, _c in items if v is not None]
     top = (
         Decimal(max_value) if max_value is not None else _nice_max(max(values, default=Decimal(0)))
@@ -73,44 +166,62 @@ def bar_chart(
     desc = "; ".join(
         f"{label}: {'–' if v is None else _fmt(v, decimals) + unit}" for label, v, _c in items
     )
-    out = _open(width, height, title or desc, desc)
+    out: list[str] = []
+    y = 6.0
+    bars: list[tuple[float, float]] = []  # top and bottom of each bar, for the band lines
     for i, (_label, value, colour) in enumerate(items):
-        y = 8 + i * row_h
-        middle = y + row_h / 2
-        first = middle + 4 - 7.5 * (len(lines[i]) - 1)
         spans = "".join(
-            f'<tspan x="{label_w - 8}" y="{first + 15 * k:.1f}">{escape(text)}</tspan>'
+            f'<tspan x="{margin}" y="{y + ASCENT * LARGEST_FONT + k * line_h:.1f}">'
+            f"{escape(text)}</tspan>"
             for k, text in enumerate(lines[i])
         )
-        out.append(f'<text text-anchor="end" fill="{INK}">{spans}</text>')
-        bar_y = middle - bar_h / 2
+        out.append(f'<text fill="{INK}">{spans}</text>')
+        bar_y = y + line_h * len(lines[i]) + 2
+        middle = bar_y + bar_h / 2
+        bars.append((bar_y, bar_y + bar_h))
         out.append(
-            f'<rect x="{label_w}" y="{bar_y:.1f}" width="{bar_w}" height="{bar_h}" fill="#eef1f5"/>'
+            f'<rect x="{margin}" y="{bar_y:.1f}" width="{bar_w}" height="{bar_h}" fill="#eef1f5"/>'
         )
+        text_y = middle + (ASCENT - DESCENT) * LARGEST_FONT / 2
         if value is None:
-            out.append(f'<text x="{label_w + 6}" y="{middle + 4:.1f}" fill="{MUTED}">–</text>')
-            continue
-        share = max(Decimal(0), min(Decimal(1), Decimal(value) / top)) if top else Decimal(0)
-        w = float(share * bar_w)
-        out.append(
-            f'<rect x="{label_w}" y="{bar_y:.1f}" width="{w:.1f}" height="{bar_h}" fill="{escape(colour or PALETTE[0])}"/>'
-        )
-        out.append(
-            f'<text x="{label_w + bar_w + 6}" y="{middle + 4:.1f}" fill="{INK}">{_fmt(value, decimals)}{escape(unit)}</text>'
-        )
-    for k, (threshold, band_label) in enumerate(bands or ()):
+            out.append(f'<text x="{margin + 6}" y="{text_y:.1f}" fill="{MUTED}">–</text>')
+        else:
+            share = max(Decimal(0), min(Decimal(1), Decimal(value) / top)) if top else Decimal(0)
+            out.append(
+                f'<rect x="{margin}" y="{bar_y:.1f}" width="{float(share * bar_w):.1f}" '
+                f'height="{bar_h}" fill="{escape(colour or PALETTE[0])}"/>'
+            )
+            out.append(
+                f'<text x="{width - margin}" y="{text_y:.1f}" text-anchor="end" fill="{INK}">'
+                f"{_fmt(value, decimals)}{escape(unit)}</text>"
+            )
+        y = bar_y + bar_h + 10
+    # Band labels take the first row under the bars where they clear the labels before them.
+    rows_used = 0
+    placer = Placer((0, y, width, y + 4 * line_h), pad=2)
+    for threshold, band_label in bands or ():
         if not top:
             continue
-        x = label_w + float(min(Decimal(1), Decimal(threshold) / top) * bar_w)
-        bottom = 8 + row_h * len(items)
+        x = margin + float(min(Decimal(1), Decimal(threshold) / top) * bar_w)
+        for bar_top, bar_bottom in bars:
+            out.append(
+                f'<line x1="{x:.1f}" y1="{bar_top - 2:.1f}" x2="{x:.1f}" y2="{bar_bottom + 2:.1f}" '
+                f'stroke="{INK}" stroke-dasharray="3 2"/>'
+            )
+        text = f"{band_label} {_fmt(threshold, decimals)}"
+        spots: list[tuple[float, float, Anchor]] = [
+            (x, y + ASCENT * LARGEST_FONT + row * line_h, "middle") for row in range(4)
+        ]
+        spot = placer.place(text, spots)
+        if spot is None:
+            continue  # no room: the line stays, its value is in the chart's description
+        rows_used = max(rows_used, spots.index(spot) + 1)
         out.append(
-            f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{bottom}" stroke="{INK}" stroke-dasharray="4 3"/>'
+            f'<text x="{x:.1f}" y="{spot[1]:.1f}" text-anchor="middle" fill="{MUTED}" '
+            f'font-size="11">{escape(text)}</text>'
         )
-        out.append(
-            f'<text x="{x:.1f}" y="{bottom + 13 + 15 * (k % 2)}" text-anchor="middle" fill="{MUTED}" font-size="11">{escape(band_label)} {_fmt(threshold, decimals)}</text>'
-        )
-    out.append("</svg>")
-    return "".join(out)
+    height = y + rows_used * line_h + 4
+    return "".join([*_open(width, height, title or desc, desc), *out, "</svg>"])
 
 
 def trend_chart(
@@ -124,11 +235,14 @@ def trend_chart(
     """Lines over the years: each series is (name, {year: value or None}, colour, dashed).
 
     A target is usually drawn dashed and the realisation solid; a missing year breaks the line.
+    The solid series' values are written next to their points where they cross no line (above,
+    below, then beside the point); a value with no free spot is left to the description.
     """
     # Narrow enough that text stays legible when a phone shrinks the chart to its column.
-    width, height = 460, 240
-    left, right, top_pad, bottom = 56, 16, 16, 56
-    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    width, plot_h = 460, 168
+    left, right, top_pad = 56, 16, 16
+    plot_w = width - left - right
+    plot_bottom = top_pad + plot_h
     values = [v for _n, points, _c, _d in series for v in points.values() if v is not None]
     y_min, y_max, step = _axis(min(values, default=Decimal(0)), max(values, default=Decimal(1)))
     span = y_max - y_min
@@ -139,14 +253,14 @@ def trend_chart(
     def y_of(v: Decimal) -> float:
         return top_pad + float((y_max - v) / span) * plot_h
 
+    def shown(value: Decimal | None) -> str:
+        return "–" if value is None else _fmt(value, decimals)
+
     desc = "; ".join(
-        f"{name}: "
-        + ", ".join(
-            f"{y} {'–' if (p := points.get(y)) is None else _fmt(p, decimals)}" for y in years
-        )
+        f"{name}: " + ", ".join(f"{y} {shown(points.get(y))}" for y in years)
         for name, points, _c, _d in series
     )
-    out = _open(width, height, title or desc, desc)
+    out: list[str] = []
     ticks = int(span / step)
     for k in range(ticks + 1):
         v = y_min + step * k
@@ -157,43 +271,113 @@ def trend_chart(
         out.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" font-size="11">{_fmt(v, 0 if step == step.to_integral_value() else 1)}{escape(unit)}</text>'
         )
+    year_y = plot_bottom + 18
     for i, year in enumerate(years):
         out.append(
-            f'<text x="{x_of(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" fill="{INK}">{year}</text>'
+            f'<text x="{x_of(i):.1f}" y="{year_y}" text-anchor="middle" fill="{INK}">{year}</text>'
         )
-    for s, (name, points, colour, dashed) in enumerate(series):
+    # Values may use the plot and the margin above it, never the axis labels around it.
+    placer = Placer((left - 4, 0, width, year_y - ASCENT * LARGEST_FONT - 1))
+    points_of: list[list[tuple[float, float, Decimal] | None]] = []
+    for s, (_name, points, colour, dashed) in enumerate(series):
         colour = colour or PALETTE[s % len(PALETTE)]
         dash = ' stroke-dasharray="6 4"' if dashed else ""
-        segment: list[str] = []
-        segments: list[list[str]] = [segment]
+        radius = 3 if dashed else 4
+        drawn: list[tuple[float, float, Decimal] | None] = []
         for i, year in enumerate(years):
             point = points.get(year)
-            if point is None:
-                segment = []
-                segments.append(segment)
-                continue
-            v = point
-            segment.append(f"{x_of(i):.1f},{y_of(v):.1f}")
+            drawn.append(None if point is None else (x_of(i), y_of(point), point))
+        points_of.append(drawn)
+        for a, b in zip(drawn, drawn[1:], strict=False):
+            if a is not None and b is not None:
+                placer.segments.append((a[0], a[1], b[0], b[1]))
+        for segment in _runs(drawn):
             out.append(
-                f'<circle cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="{3 if dashed else 4}" fill="{escape(colour)}"/>'
+                f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in segment)}" '
+                f'fill="none" stroke="{escape(colour)}" stroke-width="2.5"{dash}/>'
             )
-            if not dashed:
+        for dot in drawn:
+            if dot is not None:
+                cx, cy, _value = dot
+                placer.boxes.append((cx - radius, cy - radius, cx + radius, cy + radius))
                 out.append(
-                    f'<text x="{x_of(i):.1f}" y="{y_of(v) - 8:.1f}" text-anchor="middle" fill="{INK}" font-size="11">{_fmt(v, decimals)}</text>'
+                    f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="{escape(colour)}"/>'
                 )
-        for seg in segments:
-            if len(seg) > 1:
+    for (_name, _points, _colour, dashed), labelled in zip(series, points_of, strict=True):
+        if dashed:
+            continue
+        for dot in labelled:
+            if dot is None:
+                continue
+            cx, cy, value = dot
+            text = _fmt(value, decimals)
+            spot = placer.place(text, _spots_around(cx, cy, 4))
+            if spot is not None:
                 out.append(
-                    f'<polyline points="{" ".join(seg)}" fill="none" stroke="{escape(colour)}" stroke-width="2.5"{dash}/>'
+                    f'<text x="{spot[0]:.1f}" y="{spot[1]:.1f}" text-anchor="{spot[2]}" '
+                    f'fill="{INK}" font-size="11">{text}</text>'
                 )
-        lx = left + s * 170
-        ly = height - 14
+    legend, legend_rows = _legend(series, left, year_y + 6 + LARGEST_FONT, width - right)
+    out += legend
+    height = year_y + 12 + legend_rows * (LARGEST_FONT + 6)
+    return "".join([*_open(width, height, title or desc, desc), *out, "</svg>"])
+
+
+def _runs(
+    drawn: Sequence[tuple[float, float, Decimal] | None],
+) -> list[list[tuple[float, float]]]:
+    """The unbroken stretches of a line (a missing year breaks it) of two points or more."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in drawn:
+        if point is None:
+            runs.append([])
+        else:
+            runs[-1].append((point[0], point[1]))
+    return [run for run in runs if len(run) > 1]
+
+
+def _spots_around(x: float, y: float, radius: float) -> list[tuple[float, float, Anchor]]:
+    """Where a point's label may go, best first: above, below, diagonals, beside, further off."""
+    gap = radius + 3
+    above = y - gap - DESCENT * LARGEST_FONT
+    below = y + gap + ASCENT * LARGEST_FONT
+    level = y + (ASCENT - DESCENT) * LARGEST_FONT / 2
+    spots: list[tuple[float, float, Anchor]] = [
+        (x, above, "middle"),
+        (x, below, "middle"),
+        (x + radius, above, "start"),
+        (x - radius, above, "end"),
+        (x + radius, below, "start"),
+        (x - radius, below, "end"),
+    ]
+    # Beside the point, level with it, then higher and lower, then further out (a point at the
+    # bottom of a V, or on the axis, has room only there).
+    for out in (gap, gap + 12, gap + 24):
+        for shift in (0, -6, 6, -12, 12):
+            spots += [(x + out, level + shift, "start"), (x - out, level + shift, "end")]
+    return [*spots, (x, above - 10, "middle"), (x, below + 10, "middle")]
+
+
+def _legend(
+    series: Sequence[Series], left: float, first_baseline: float, right: float
+) -> tuple[list[str], int]:
+    """Legend entries flowing left to right, onto a new row when the next would not fit."""
+    out: list[str] = []
+    x, row = left, 0
+    for s, (name, _points, colour, dashed) in enumerate(series):
+        colour = colour or PALETTE[s % len(PALETTE)]
+        entry = 30 + text_width(name, LARGEST_FONT)
+        if x > left and x + entry > right:
+            x, row = left, row + 1
+        y = first_baseline + row * (LARGEST_FONT + 6)
+        dash = ' stroke-dasharray="6 4"' if dashed else ""
         out.append(
-            f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 24}" y2="{ly - 4}" stroke="{escape(colour)}" stroke-width="2.5"{dash}/>'
+            f'<line x1="{x:.1f}" y1="{y - 5:.1f}" x2="{x + 24:.1f}" y2="{y - 5:.1f}" '
+            f'stroke="{escape(colour)}" stroke-width="2.5"{dash}/>'
         )
-        out.append(f'<text x="{lx + 30}" y="{ly}" fill="{INK}">{escape(name)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+        out.append(f'<text x="{x + 30:.1f}" y="{y:.1f}" fill="{INK}">{escape(name)}</text>')
+        x += entry + 24
+    return out, row + 1
 
 
 def _axis(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal, Decimal]:
@@ -213,15 +397,25 @@ def _axis(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal, Decimal]:
     )
 
 
-def _wrap(label: str, width: int) -> list[str]:
-    """At most two lines of about ``width`` characters, broken between words; the rest elided."""
+def _wrap(label: str, width: float, size: float) -> list[str]:
+    """At most two lines no wider than ``width`` at ``size``, broken between words; the rest
+    elided."""
+
+    def fits(text: str) -> bool:
+        return text_width(text, size) <= width
+
+    def cut(text: str) -> str:
+        while text and not fits(text + "…"):
+            text = text[:-1]
+        return text + "…"
+
     words = label.split()
     line_one = ""
-    while words and len(f"{line_one} {words[0]}".strip()) <= width:
+    while words and fits(f"{line_one} {words[0]}".strip()):
         line_one = f"{line_one} {words.pop(0)}".strip()
     if not line_one:  # one very long word
-        return [label if len(label) <= width else label[: width - 1] + "…"]
+        return [label if fits(label) else cut(label)]
     rest = " ".join(words)
     if not rest:
         return [line_one]
-    return [line_one, rest if len(rest) <= width else rest[: width - 1] + "…"]
+    return [line_one, rest if fits(rest) else cut(rest)]

@@ -341,7 +341,7 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
                 history=history,
                 final_target=final,
                 final_achievement=against_final(ind, cell, final),
-                chart=chart_for(ind, index, plan.unit, plan_years(plan)),
+                chart=chart_for(ind, index, plan.unit, plan_years(plan), own_targets=True),
             )
         )
     return CapaianReport(common=base, rows=rows, bands=list(bands.values()))

@@ -19,7 +19,14 @@ from kinerja.plan.models import Indicator, Plan
 
 from .actions import plan_years
 from .models import Result
-from .queries import Cell, ResultIndex, bands_of, indicators_of, year_target
+from .queries import (
+    CONTRIBUTION_COLOUR,
+    Cell,
+    ResultIndex,
+    bands_of,
+    indicators_of,
+    year_target,
+)
 
 REALISATION_COLOUR = "#0b5394"
 TARGET_COLOUR = "#c2410c"
@@ -49,15 +56,19 @@ def target_series(indicator: Indicator, years: list[int]) -> list[tuple[str, dic
     return [(_("Target"), {y: t.value if t else None for y, t in targets.items()})]
 
 
-def chart_for(indicator: Indicator, index: ResultIndex, unit: OrgUnit, years: list[int]) -> str:
+def chart_for(
+    indicator: Indicator, index: ResultIndex, unit: OrgUnit, years: list[int], own_targets: bool
+) -> str:
+    """The unit's realisation over the years, with the target line(s) if the targets are its own."""
     realisation: dict[int, Decimal | None] = {}
     for year in years:
         row = index.get(indicator, unit, str(year))
         realisation[year] = None if row is None else row.realisation
     series = [(_("Realisation"), realisation, REALISATION_COLOUR, False)]
-    series += [
-        (name, points, TARGET_COLOUR, True) for name, points in target_series(indicator, years)
-    ]
+    if own_targets:
+        series += [
+            (name, points, TARGET_COLOUR, True) for name, points in target_series(indicator, years)
+        ]
     return trend_chart(
         years,
         series,
@@ -65,6 +76,12 @@ def chart_for(indicator: Indicator, index: ResultIndex, unit: OrgUnit, years: li
         unit=indicator.unit_suffix,
         decimals=indicator.decimals,
     )
+
+
+def has_own_targets(plan: Plan, unit: OrgUnit) -> bool:
+    """A plan's targets are its unit's (a plan file sets one per indicator and year); the units
+    below it have none of their own: their values are contributions to the plan unit's."""
+    return unit.pk == plan.unit_id
 
 
 def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
@@ -82,10 +99,17 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
     targets = {ind.pk: year_target(ind, year) for ind in indicators}
 
     def cell(ind: Indicator, where: OrgUnit) -> Cell:
-        return Cell(ind, index.get(ind, where, str(year)), bands, targets[ind.pk])
+        return Cell(
+            ind,
+            index.get(ind, where, str(year)),
+            bands,
+            targets[ind.pk],
+            contribution=not has_own_targets(plan, where),
+        )
 
     shown = [ind for ind in indicators if ind.iku] or indicators
-    cards = [Card(cell(ind, unit), chart_for(ind, index, unit, years)) for ind in shown]
+    own = has_own_targets(plan, unit)
+    cards = [Card(cell(ind, unit), chart_for(ind, index, unit, years, own)) for ind in shown]
     base_depth = unit.path.count("/")
     comparison = [
         UnitRow(u, u.path.count("/") - base_depth - 1, [cell(ind, u) for ind in shown])
@@ -97,4 +121,5 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
         "comparison": comparison if subunits else [],
         "years": years,
         "bands": list(bands.values()),
+        "contribution_colour": CONTRIBUTION_COLOUR,
     }

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan, Target
@@ -23,6 +24,7 @@ from .formatting import cell_target_text
 from .models import Result, Status
 
 GREY = "#6b7280"
+CONTRIBUTION_COLOUR = "#0e7490"
 
 
 def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
@@ -95,6 +97,9 @@ class Cell:
     result: Result | ResultRow | None
     bands: dict[str, Band]
     target: Target | None = None
+    # A unit below the plan's unit: the plan's targets are not its own, so its value is shown as
+    # a contribution to the plan unit's result, never scored against those targets.
+    contribution: bool = False
 
     @property
     def decimals(self) -> int:
@@ -106,7 +111,14 @@ class Cell:
 
     @property
     def achievement(self) -> Decimal | None:
-        return None if self.result is None else self.result.achievement
+        if self.result is None or self.contribution:
+            return None
+        return self.result.achievement
+
+    @property
+    def shows_contribution(self) -> bool:
+        """A contribution with a value (one not measured still says so)."""
+        return self.contribution and self.realisation is not None
 
     @property
     def status(self) -> str:
@@ -131,10 +143,14 @@ class Cell:
 
     @property
     def colour(self) -> str:
+        if self.shows_contribution:
+            return CONTRIBUTION_COLOUR
         return self.band.colour if self.band else GREY
 
     @property
     def status_label(self) -> str:
+        if self.shows_contribution:
+            return _("contribution")
         if self.band is not None:
             return self.band.label
         try:

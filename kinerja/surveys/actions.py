@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts import access
 from kinerja.accounts.access import UserLike
 from kinerja.accounts.models import OrgUnit
+from kinerja.audit.tracked import ask_for_history, record_as_stored
 from kinerja.lib.evidence import evidence_type
 
 from . import links, published, rollup
@@ -38,6 +39,9 @@ from .models import (
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 NOON = 12
 PUBLIC_CHANNELS = frozenset({Response.Channel.ONLINE, Response.Channel.KIOSK})
+# What a correction of a paper form may change: what is written on the paper.
+CORRECTABLE = ("submitted_at", "day", "session", "gender", "age", "education", "occupation",
+               "suggestion", *SCORE_FIELDS)  # fmt: skip
 
 
 class SurveyRefused(Exception):
@@ -67,6 +71,13 @@ def aware(moment: datetime) -> datetime:
     if timezone.is_naive(moment):
         return timezone.make_aware(moment)
     return moment
+
+
+def paper_time(day: date, session: str) -> datetime:
+    """When a paper form of ``day`` and ``session`` counts as submitted: 09:00 or 13:00 office
+    time (a paper form names only its morning or afternoon)."""
+    hour = 9 if session == Response.Session.MORNING else 13
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
 
 
 def build_response(
@@ -183,6 +194,43 @@ def do_issue_receipt_codes(
             except IntegrityError:  # pragma: no cover - 31⁸ codes: a clash is astronomically rare
                 continue
     return created
+
+
+def do_correct_response(
+    user: UserLike | None,
+    response: Response,
+    answer: Answer,
+    *,
+    submitted_on: date | None = None,
+    session: str | None = None,
+    reason: str = "",
+) -> Response:
+    """Correct a paper form typed in by staff: its answers, profile, suggestion, and the date
+    and session written on it. The rollup follows in the same transaction, and the change is
+    kept in the history with who made it, when and why, after the form as first stored
+    (audit/tracked.py). A citizen's own answer (online, kiosk) or an imported row is not
+    corrected here: the first is theirs, the second is corrected in its file.
+    """
+    require_survey_editor(user, response.service.unit)
+    if response.channel != Response.Channel.PAPER:
+        raise SurveyRefused(_("Only paper forms typed in here can be corrected."))
+    with transaction.atomic():
+        stored = Response.objects.select_for_update().select_related("service").get(pk=response.pk)
+        record_as_stored(stored, stored.created_at)
+        rollup.add_responses([stored], sign=-1)
+        moment = timezone.localtime(stored.submitted_at)
+        if submitted_on is not None or session is not None:
+            moment = paper_time(submitted_on or moment.date(), session or stored.session)
+        corrected = build_response(
+            stored.service, answer, submitted_at=moment, channel=stored.channel
+        )
+        for name in CORRECTABLE:
+            if getattr(stored, name) != getattr(corrected, name):
+                setattr(stored, name, getattr(corrected, name))
+        ask_for_history(stored, user, reason)
+        stored.save()
+        rollup.add_responses([stored])
+    return stored
 
 
 def do_delete_response(response: Response, user: UserLike | None = None) -> None:

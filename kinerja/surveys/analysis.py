@@ -13,8 +13,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, IntegerField, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
@@ -29,6 +40,7 @@ from kinerja_core.ikm import (
 )
 from kinerja_core.periods import Period
 
+from .measures import year_to_date
 from .models import CODES, SCORE_FIELDS, TOTAL_FIELDS, DailyTally, Response, ServiceVolume
 from .rollup import raw_aggregates, scope, tally_for
 
@@ -98,6 +110,31 @@ def period_result(
         # The finite-population correction only makes sense when N exceeds the sample.
         result = compute_ikm(tally, population=pop if pop and pop >= tally.respondents else None)
     return PeriodResult(unit, period, tally, result, pop)
+
+
+@dataclass(frozen=True)
+class IkmScope:
+    """What span an IKM on the results page covers, next to the span the indicators use.
+
+    The indicators' survey measures read the year to date (surveys/measures.py); a results page
+    shows the period alone. They agree for a year and for a period starting in January.
+    """
+
+    kind: str  # "year", "year_to_date" (the period starts the year) or "alone"
+    year_start: date
+    year_to_date: IkmResult | None = None
+    year_to_date_respondents: int = 0
+
+
+def ikm_scope(unit: OrgUnit, period: Period) -> IkmScope:
+    start, end = year_to_date(period)
+    if period.kind == "year":
+        return IkmScope("year", start)
+    if period.start == start:
+        return IkmScope("year_to_date", start)
+    tally = tally_for(unit, start, end)
+    result = compute_ikm(tally) if tally.respondents else None
+    return IkmScope("alone", start, result, tally.respondents)
 
 
 def _age_band() -> Case:
@@ -191,6 +228,32 @@ def suggestions(unit: OrgUnit, period: Period, limit: int = 50) -> list[Response
     )
 
 
+def suggestion_groups(unit: OrgUnit, period: Period, search: str = "") -> QuerySet[Any]:
+    """The period's suggestions, identical ones (ignoring case and outer spaces) as one row:
+    {"text", "count", "latest"}, most frequent first, then the most recent.
+
+    One GROUP BY over the period's responses; ``search`` keeps the groups containing it.
+    """
+    start, end = span(period)
+    responses = Response.objects.filter(scope(unit, start, end))
+    if search:
+        responses = responses.filter(suggestion__icontains=search)
+    return (
+        responses.annotate(key=Lower(Trim("suggestion")))
+        .exclude(key="")
+        .values("key")
+        .annotate(text=Min(Trim("suggestion")), count=Count("id"), latest=Max("submitted_at"))
+        .order_by("-count", "-latest", "key")
+    )
+
+
+def suggestion_totals(unit: OrgUnit, period: Period) -> tuple[int, int]:
+    """(suggestions, different suggestions) of the period."""
+    groups = suggestion_groups(unit, period)
+    total = groups.order_by().aggregate(n=Sum("count"))
+    return int(total["n"] or 0), groups.count()
+
+
 def grade_edges() -> list[tuple[Decimal, str]]:
     return [(g.minimum, g.letter) for g in get_method().grades[:-1]]
 
@@ -204,3 +267,25 @@ def counts_by_channel(unit: OrgUnit, period: Period) -> dict[str, int]:
         .order_by()
     )
     return {r["channel"]: r["n"] for r in rows}
+
+
+def years_with_responses(units: Sequence[OrgUnit]) -> dict[int, list[int]]:
+    """{unit pk: the years with answers anywhere in its subtree, newest first} for ``units``.
+
+    One grouped query over the daily rollup of the units given (a subtree's units are listed
+    with it), then each (unit, year) pair is credited to the unit's listed ancestors.
+    """
+    by_code = {u.code: u.pk for u in units}
+    found: dict[int, set[int]] = {u.pk: set() for u in units}
+    pairs = (
+        DailyTally.objects.filter(unit__in=[u.pk for u in units])
+        .annotate(year=ExtractYear("day"))
+        .values_list("unit__path", "year")
+        .distinct()
+        .order_by()
+    )
+    for path, year in pairs:
+        for code in path.strip("/").split("/"):
+            if code in by_code:
+                found[by_code[code]].add(year)
+    return {pk: sorted(years, reverse=True) for pk, years in found.items()}

@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,7 +22,7 @@ from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, METHODS, OCCUPATIO
 from kinerja_core.numbers import parse_decimal
 
 from .actions import Answer
-from .models import SLUG_MAX_LENGTH, FollowUp, Service
+from .models import SLUG_MAX_LENGTH, FollowUp, Response, Service
 from .published import FIRST_YEAR, GRADES, check_published
 
 # The questions citizens read, keyed by element code (docs/rules.md#ikm-elements); the answer
@@ -244,8 +245,8 @@ class PublicForm(AnswerForm):
             del self.fields["receipt_code"]
 
 
-class PaperForm(CheckedText, AnswerForm):
-    """One paper form typed in: the date on the form plus the answers."""
+class PaperFields(CheckedText, AnswerForm):
+    """A paper form as typed in: the date and session written on it plus the answers."""
 
     submitted_on = forms.DateField(
         label=_("Date on the form"),
@@ -257,7 +258,38 @@ class PaperForm(CheckedText, AnswerForm):
         choices=[("morning", _("morning")), ("afternoon", _("afternoon"))],
         initial="morning",
     )
+
+
+class PaperForm(PaperFields):
+    """One paper form typed in; the one-time token makes Enter pressed twice store one form."""
+
     token = forms.CharField(widget=forms.HiddenInput)
+
+
+class PaperCorrectionForm(PaperFields):
+    """A stored paper form corrected, with why (kept in its history)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=100,  # the history's reason column
+        required=False,
+        help_text=_("For example: U3 typed wrongly. Kept in the record's history."),
+    )
+
+    @classmethod
+    def initial_of(cls, response: Response) -> dict[str, Any]:
+        """The form filled with a stored response, its date and session as on the paper."""
+        local = timezone.localtime(response.submitted_at)
+        return {
+            **{f"u{i}": getattr(response, f"u{i}") for i in range(1, 10)},
+            "gender": response.gender,
+            "age": response.age,
+            "education": response.education,
+            "occupation": response.occupation,
+            "suggestion": response.suggestion,
+            "submitted_on": local.date(),
+            "session": response.session or "morning",
+        }
 
 
 # A whole number of users, plain or grouped in thousands with dots or commas (1200, 1.200,

@@ -16,6 +16,12 @@ urlpatterns = [
         views.export,
         name="export",
     ),
+    path("unit/<slug:unit_code>/saran/<str:period_key>/", views.suggestions, name="suggestions"),
+    path(
+        "unit/<slug:unit_code>/saran/<str:period_key>/ekspor.<str:fmt>",
+        views.suggestions_export,
+        name="suggestions_export",
+    ),
     path(
         "unit/<slug:unit_code>/tindak-lanjut/<str:period_key>/",
         views.followup,
@@ -37,4 +43,5 @@ urlpatterns = [
     path("layanan/<int:pk>/poster.pdf", views.service_poster_pdf, name="service_poster_pdf"),
     path("layanan/<int:pk>/kode/", views.receipt_codes, name="receipt_codes"),
     path("layanan/<int:pk>/entri/", views.paper_entry, name="paper_entry"),
+    path("layanan/<int:pk>/entri/<int:response_pk>/", views.paper_correct, name="paper_correct"),
 ]

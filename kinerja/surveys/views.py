@@ -3,7 +3,7 @@ published IKM values."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -25,6 +25,7 @@ from kinerja.accounts import access
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.evidence import evidence_response
+from kinerja.lib.paging import page_of
 from kinerja.lib.tables import csv_response, xlsx_response
 from kinerja.surveys.lookups import get_service_or_404
 from kinerja_core.errors import InputError
@@ -34,17 +35,20 @@ from kinerja_core.periods import Period
 from . import analysis, exports, jobs, links, qr, reports, targets, tokens
 from .actions import (
     answered_in,
+    do_correct_response,
     do_decide_published_ikm,
     do_issue_receipt_codes,
     do_record_published_ikm,
     do_save_followup,
     do_save_service,
     do_submit_response,
+    paper_time,
 )
 from .forms import (
     ELEMENT_NAMES,
     FollowUpForm,
     ImportForm,
+    PaperCorrectionForm,
     PaperForm,
     PublishedDecisionForm,
     PublishedIkmForm,
@@ -57,6 +61,8 @@ from .models import FollowUp, ImportJob, PublishedIkm, ReceiptCode, Response, Se
 from .periods import url_period, year_window
 
 PAPER = "paper"
+SUGGESTIONS_SHOWN = 10  # on the results page: the most frequent, the rest one click away
+SUGGESTIONS_PAGE = 50
 # Room for the multipart envelope and the form's other fields around an upload.
 FORM_SLACK = 64 * 1024
 # The counter poster's stylesheet, inlined into the PDF (WeasyPrint has no static server).
@@ -87,15 +93,21 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     if not units and not request.user.is_superuser:
         raise PermissionDenied
     year = timezone.localdate().year
+    first, last = year_window()
+    with_data = analysis.years_with_responses(units)
+    # Every year with answers (a survey of 2020 stays reachable), and this year to start one.
+    rows = [
+        (unit, sorted({year, *(y for y in with_data[unit.pk] if first <= y <= last)}, reverse=True))
+        for unit in units
+    ]
     services = Service.objects.filter(unit__in=units).select_related("unit")
     return render(
         request,
         "surveys/staff_home.html",
         {
-            "units": units,
+            "rows": rows,
             "services": services,
             "year": year,
-            "years": range(year, year - 6, -1),
             "public_base": links.public_base(request),
         },
     )
@@ -280,8 +292,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _("This form has expired; please save it again."))
             else:
                 day = form.cleaned_data["submitted_on"]
-                hour = 9 if form.cleaned_data["session"] == "morning" else 13
-                moment = timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+                moment = paper_time(day, form.cleaned_data["session"])
                 _response, created = do_submit_response(
                     service,
                     form.answer(),
@@ -310,10 +321,61 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entered_today = Response.objects.filter(
         service=service, channel=Response.Channel.PAPER, created_at__date=today
     ).count()
+    day = parse_day(request.GET.get("tanggal", "")) or today
+    # The forms of the date being typed in, each with a link to correct it.
+    entered = Response.objects.filter(
+        service=service, channel=Response.Channel.PAPER, day=day
+    ).order_by("-created_at", "-pk")
     return render(
         request,
         "surveys/paper_entry.html",
-        {"service": service, "form": form, "entered_today": entered_today},
+        {
+            "service": service,
+            "form": form,
+            "entered_today": entered_today,
+            "day": day,
+            "entered": entered,
+        },
+    )
+
+
+def parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@login_required
+def paper_correct(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    """Correct a paper form already stored; the history keeps who, when, why and what."""
+    service = get_service_or_404(request.user, access.EDIT_SURVEY, pk=pk)
+    response = get_object_or_404(
+        Response, pk=response_pk, service=service, channel=Response.Channel.PAPER
+    )
+    form = PaperCorrectionForm(
+        request.POST or None, initial=PaperCorrectionForm.initial_of(response)
+    )
+    back = reverse("surveys:paper_entry", args=[service.pk]) + f"?tanggal={response.day}"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        corrected = do_correct_response(
+            request.user,
+            response,
+            form.answer(),
+            submitted_on=data["submitted_on"],
+            session=data["session"],
+            reason=data["reason"],
+        )
+        messages.success(request, _("Correction saved."))
+        return redirect(
+            reverse("surveys:paper_entry", args=[service.pk]) + f"?tanggal={corrected.day}"
+        )
+    history = response.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "surveys/paper_correct.html",
+        {"service": service, "response": response, "form": form, "back": back, "history": history},
     )
 
 
@@ -379,7 +441,9 @@ def results(request: HttpRequest, unit_code: str, period_key: str) -> HttpRespon
         "result": current.result,
         "chart": reports.element_chart(data, ELEMENT_NAMES) if data["elements"] else "",
         "breakdowns": analysis.breakdowns(unit, period) if current.respondents else {},
-        "suggestions": analysis.suggestions(unit, period),
+        "scope": analysis.ikm_scope(unit, period),
+        "suggestions": analysis.suggestion_groups(unit, period)[:SUGGESTIONS_SHOWN],
+        "suggestion_totals": analysis.suggestion_totals(unit, period),
         # Channel names as people say them ("formulir kertas"), not the stored codes.
         "channels": {
             Response.Channel(ch).label: n
@@ -415,6 +479,49 @@ def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> H
     if fmt == "csv":
         return csv_response(f"{name}.csv", header, rows)
     return xlsx_response(f"{name}.xlsx", [(_("Responses"), header, rows)])
+
+
+@login_required
+def suggestions(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
+    """Every suggestion of the period, identical ones counted once, searchable, page by page."""
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
+    period = url_period(period_key)
+    search = request.GET.get("q", "").strip()
+    groups = analysis.suggestion_groups(unit, period, search)
+    page, query = page_of(request, groups, SUGGESTIONS_PAGE)
+    return render(
+        request,
+        "surveys/suggestions.html",
+        {
+            "unit": unit,
+            "period": period,
+            "page": page,
+            "search": search,
+            "query": query,
+            "totals": analysis.suggestion_totals(unit, period),
+        },
+    )
+
+
+@login_required
+def suggestions_export(
+    request: HttpRequest, unit_code: str, period_key: str, fmt: str
+) -> HttpResponseBase:
+    """The suggestions page's groups (its search too) as CSV or XLSX, formula-safe."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404(fmt)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
+    period = url_period(period_key)
+    groups = analysis.suggestion_groups(unit, period, request.GET.get("q", "").strip())
+    header = [_("Suggestion"), _("Count"), _("Latest")]
+    rows = (
+        [g["text"], g["count"], timezone.localtime(g["latest"]).date()]
+        for g in groups.iterator(chunk_size=2000)
+    )
+    name = f"saran-{unit.code}-{period.key}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", header, rows)
+    return xlsx_response(f"{name}.xlsx", [(_("Suggestions"), header, rows)])
 
 
 @login_required

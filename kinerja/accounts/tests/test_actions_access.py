@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kinerja.accounts.models import ApiKey, Membership, OrgUnit, Role
-from kinerja.community.models import Activity, Group
+from kinerja.community.models import Activity, Group, GroupKind
 from kinerja.community.tests.factories import make_activity, make_group
 from kinerja.plan.actions import PlanRefused, check_plan_text
 from kinerja.plan.models import Plan
@@ -100,6 +100,10 @@ CALLS: dict[str, Call] = {
     ),
     "surveys.do_issue_receipt_codes": lambda w: ((w.service, 5, w.outsider), {}),
     "surveys.do_delete_response": lambda w: ((w.response, w.outsider), {}),
+    "surveys.do_correct_response": lambda w: (
+        (w.outsider, w.response, Answer(scores=dict.fromkeys(CODES, 1))),
+        {},
+    ),
     "surveys.do_save_service": lambda w: (
         (w.kec,),
         {"code": "baru", "name": "Layanan baru", "user": w.outsider},
@@ -135,6 +139,11 @@ CALLS: dict[str, Call] = {
     "community.do_save_activity": lambda w: ((w.outsider, w.activity, [w.group]), {}),
     "community.do_add_evidence": lambda w: ((w.outsider, w.activity, upload()), {}),
     "community.do_delete_activity": lambda w: ((w.outsider, w.activity), {}),
+    "community.do_save_group_kind": lambda w: (
+        (w.outsider, GroupKind(code="baru", name="Jenis baru", city=w.kec.parent)),
+        {},
+    ),
+    "community.do_delete_group_kind": lambda w: ((w.outsider, w.group.kind), {}),
 }
 
 

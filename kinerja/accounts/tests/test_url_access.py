@@ -57,11 +57,12 @@ def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPat
 @pytest.fixture
 def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     """One real object of every kind a URL points at, all in Kecamatan Wonoasih."""
-    from kinerja.community.models import Evidence
+    from kinerja.community.models import Evidence, GroupKind
     from kinerja.community.tests.factories import make_activity, make_group
     from kinerja.plan.models import Indicator
     from kinerja.results.models import ManualValue, Result
-    from kinerja.surveys.models import ImportJob, PublishedIkm, Service
+    from kinerja.surveys.actions import Answer, do_submit_response
+    from kinerja.surveys.models import CODES, ImportJob, PublishedIkm, Response, Service
 
     kec = OrgUnit.objects.get(code="kec-wonoasih")
     kel = OrgUnit.objects.get(code="kel-wonoasih")
@@ -83,6 +84,11 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         content_type="application/pdf", size=1,
     )  # fmt: skip
     service = Service.objects.create(unit=kec, code="ktp", name="KTP", slug="ktp234")
+    # A kind of the city the outsider's kelurahan also belongs to: theirs to use, not to change.
+    kind = GroupKind.objects.create(code="kampung-kb", name="Kampung KB", city=kec.parent)
+    response, _created = do_submit_response(
+        service, Answer(scores=dict.fromkeys(CODES, 3)), channel=Response.Channel.PAPER
+    )
     api_key, _secret = do_issue_api_key(people["planner"], people["planner"], "kiosk", True)
     import_job = ImportJob.objects.create(unit=kec, user=people["planner"], filename="a.csv")
     published = PublishedIkm.objects.create(
@@ -99,6 +105,8 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         "group": group,
         "activity": activity,
         "evidence": evidence,
+        "kind": kind,
+        "response": response,
         "service": service,
         "api_key": api_key,
         "membership": Membership.objects.get(user=people["planner"]),
@@ -142,6 +150,8 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "community:activity_edit": lambda w: {"pk": w["activity"].pk},
     "community:activity_delete": lambda w: {"pk": w["activity"].pk},
     "community:evidence": lambda w: {"pk": w["evidence"].pk},
+    "community:kind_edit": lambda w: {"pk": w["kind"].pk},
+    "community:kind_delete": lambda w: {"pk": w["kind"].pk},
     "surveys:service_list": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:service_create": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:import": lambda w: {"unit_code": "kec-wonoasih"},
@@ -155,10 +165,13 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "surveys:service_poster_pdf": SERVICE,
     "surveys:receipt_codes": SERVICE,
     "surveys:paper_entry": SERVICE,
+    "surveys:paper_correct": lambda w: {**SERVICE(w), "response_pk": w["response"].pk},
     "surveys:import_job": lambda w: {"pk": w["import_job"].pk},
     "surveys:published_ikm": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:published_ikm_decide": lambda w: {"unit_code": "kec-wonoasih", "year": 2019},
     "surveys:published_ikm_document": lambda w: {"pk": w["published"].pk},
+    "surveys:suggestions": UNIT_PERIOD,
+    "surveys:suggestions_export": lambda w: {**UNIT_PERIOD(w), "fmt": "csv"},
     "surveys_public:results": UNIT_PERIOD,
     "surveys_public:poster_pdf": UNIT_PERIOD,
     "surveys_public:poster_png": UNIT_PERIOD,

@@ -71,7 +71,7 @@ class CellWriter:
 
     def status(self, cell: Cell) -> str:
         """The status badge in its band's colour, with the achievement when there is one."""
-        key = (id(cell.bands), cell.status)
+        key = (id(cell.bands), "contribution" if cell.shows_contribution else cell.status)
         badge = self.badges.get(key)
         if badge is None:
             badge = self.badges[key] = (escape(cell.colour), escape(str(cell.status_label)))

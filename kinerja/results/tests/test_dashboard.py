@@ -100,3 +100,30 @@ def test_it_links_every_compared_cell_to_its_own_result(uji, staff, login) -> No
             assert f'<a class="muted" {link} title="{row.reason}">–</a>' in table
     # a kelurahan's waiting days are not measured: a dash with the reason as the link's title
     assert 'title="belum diukur">–</a>' in table
+
+
+def row_of(table: str, unit_code: str) -> str:
+    row = table[table.index(f"unit={unit_code}&") :]
+    return row[: row.index("</tr>")]
+
+
+def test_it_labels_units_without_targets_of_their_own_as_contributions(uji, staff, login) -> None:
+    client = login(staff["head"])
+    page = client.get(reverse("home")).content.decode()
+    table = page.split('id="units"')[1].split("</table>")[0]
+    # The kecamatan is scored against its targets: 40 / 80 = 50 % of 50 % → 100 %.
+    assert "100,00% · Tercapai" in row_of(table, "kec-uji")
+    # Its kelurahan have no targets of their own: Dua's 37,50 % is a contribution, not 75 %
+    # of the kecamatan's target ("Tidak tercapai").
+    dua = row_of(table, "kel-dua")
+    assert "37,50%" in dua and "kontribusi" in dua
+    assert "Tidak tercapai" not in dua and "75,00%" not in dua
+    assert "Tercapai" not in row_of(table, "kel-satu")
+    assert "belum diukur" in dua  # a contribution not measured still says so
+    assert "Kontribusi: satuan di bawah Kecamatan Uji tanpa target sendiri" in page
+    # A kelurahan's own dashboard: its value, no target, no achievement, no target line.
+    own = client.get(reverse("home"), {"unit": "kel-dua", "year": "2021"}).content.decode()
+    card = own.split('id="iku-I1"')[1].split("</section>")[0]
+    assert "37,50%" in card and "kontribusi" in card and "Tidak tercapai" not in card
+    assert "Tanpa target sendiri" in card and ">50%<" not in card
+    assert "stroke-dasharray" not in card.split("<svg")[1]

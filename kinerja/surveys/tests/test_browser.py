@@ -216,3 +216,22 @@ def test_it_records_a_published_ikm_on_any_screen(
     assert "74,67" in row.inner_text() and "nilai terbit" in row.inner_text()
     assert str(PublishedIkm.objects.get().value) == "74.67"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_it_fits_the_results_tables_on_a_desktop_and_a_phone(
+    desktop: Any, phone: Any, live_server: Any, service: Any, kel_service: Any, people: Any
+) -> None:
+    from kinerja.surveys.tests.test_staff import seed
+
+    seed(service, kel_service)
+    for page in (desktop, phone):
+        log_in(page, live_server, people["head"])
+        page.goto(f"{live_server.url}/survei/unit/kec-wonoasih/hasil/2024/")
+        # Every table shows all its columns (the IKM column was cut off) without scrolling.
+        cut = page.evaluate(
+            """[...document.querySelectorAll('main table')]
+                 .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)
+                 .map(t => t.id || t.className)"""
+        )
+        assert cut == [], page.viewport_size
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -220,3 +220,130 @@ def test_it_plans_follow_up_from_the_lowest_element_and_shows_if_it_rose(
     assert ranked.index("U3 Waktu") < ranked.index("U4 Biaya")
     previous = html[html.index('id="previous-plans"') :]
     assert "Antrean daring" in previous and "naik" in previous  # U3: 75,00 → 85,00
+
+
+def test_it_lists_every_year_with_responses_on_the_survey_home(
+    login: Any, people: Any, service: Any, kel_service: Any, django_assert_max_num_queries: Any
+) -> None:
+    for year, where in ((2018, kel_service), (2020, service), (2020, kel_service)):
+        do_submit_response(
+            where,
+            Answer(scores={f"U{k}": 3 for k in range(1, 10)}),
+            channel="online",
+            submitted_at=timezone.make_aware(datetime(year, 6, 1, 9)),
+        )
+    client = login(people["head"])
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("surveys:staff_home")).content.decode()
+    this_year = timezone.localdate().year
+    kec_row = html[html.index("<td>Kecamatan Wonoasih") :]
+    kec_row = kec_row[: kec_row.index("</tr>")]
+    links = re.findall(r"/survei/unit/kec-wonoasih/hasil/(\d{4})/", kec_row)
+    # Years with answers anywhere under the unit, newest first, and this year to start a survey.
+    assert links == [str(this_year), "2020", "2018"]
+    kel_row = html[html.index("<td>Kelurahan Wonoasih") :]
+    kel_row = kel_row[: kel_row.index("</tr>")]
+    assert re.findall(r"/hasil/(\d{4})/", kel_row) == [str(this_year), "2020", "2018"]
+
+
+def suggest(service: Any, text: str, when: datetime) -> None:
+    do_submit_response(
+        service,
+        Answer(scores={f"U{k}": 3 for k in range(1, 10)}, suggestion=text),
+        channel="online",
+        submitted_at=timezone.make_aware(when),
+    )
+
+
+def grouped_rows(html: str) -> list[tuple[str, str]]:
+    """(suggestion, count) of each row of the grouped suggestions table."""
+    table = html[html.index('id="suggestions"') :]
+    table = table[: table.index("</table>")]
+    return re.findall(r'<td class="text">(.*?)</td><td class="num">(\d+)</td>', table)
+
+
+@pytest.fixture
+def suggestions(service: Any, kel_service: Any) -> None:
+    for text in ("Antrean terlalu lama", "Antrean terlalu lama", " antrean terlalu LAMA "):
+        suggest(service, text, datetime(2024, 2, 1, 9))
+    suggest(kel_service, "Antrean terlalu lama", datetime(2024, 5, 1, 9))
+    suggest(service, "Parkir sempit", datetime(2024, 3, 1, 9))
+    suggest(kel_service, "Parkir sempit", datetime(2024, 3, 2, 9))
+    suggest(service, "=HYPERLINK(1)", datetime(2024, 3, 3, 9))
+    for i in range(60):
+        suggest(service, f"Saran nomor {i:02d}", datetime(2024, 4, 1, 9))
+    suggest(service, "", datetime(2024, 4, 2, 9))
+    suggest(service, "Tahun lalu", datetime(2023, 4, 2, 9))
+
+
+def test_it_groups_identical_suggestions_with_their_count_on_the_results_page(
+    login: Any, people: Any, suggestions: None
+) -> None:
+    client = login(people["head"])
+    html = client.get(reverse("surveys:results", args=["kec-wonoasih", "2024"])).content.decode()
+    rows = grouped_rows(html)
+    assert rows[:2] == [("Antrean terlalu lama", "4"), ("Parkir sempit", "2")]
+    assert len(rows) == 10  # the most frequent; the rest one click away
+    assert "67 saran, 63 berbeda" in html
+    every = reverse("surveys:suggestions", args=["kec-wonoasih", "2024"])
+    assert f'href="{every}"' in html
+
+
+def test_it_pages_searches_and_exports_every_suggestion(
+    login: Any, people: Any, suggestions: None
+) -> None:
+    client = login(people["head"])
+    url = reverse("surveys:suggestions", args=["kec-wonoasih", "2024"])
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    shown = grouped_rows(first) + grouped_rows(second)
+    assert len(grouped_rows(first)) == 50 and len(shown) == 63
+    assert {f"Saran nomor {i:02d}" for i in range(60)} <= {text for text, _n in shown}
+    assert "Tahun lalu" not in first + second
+    found = grouped_rows(client.get(url, {"q": "parkir"}).content.decode())
+    assert found == [("Parkir sempit", "2")]
+    # The export holds the groups the page shows (the search too), formula-safe.
+    export = reverse("surveys:suggestions_export", args=["kec-wonoasih", "2024", "csv"])
+    text = b"".join(client.get(export).streaming_content).decode().lstrip("\ufeff")
+    lines = text.splitlines()
+    assert lines[0] == "Saran,Jumlah,Terakhir" and len(lines) == 64
+    assert lines[1] == "Antrean terlalu lama,4,2024-05-01"
+    assert "'=HYPERLINK(1),1,2024-03-03" in lines
+    searched = b"".join(client.get(export, {"q": "antrean"}).streaming_content).decode()
+    assert searched.lstrip("\ufeff").splitlines()[1:] == ["Antrean terlalu lama,4,2024-05-01"]
+    xlsx = client.get(reverse("surveys:suggestions_export", args=["kec-wonoasih", "2024", "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    bad = reverse("surveys:suggestions_export", args=["kec-wonoasih", "2024", "exe"])
+    assert client.get(bad).status_code == 404
+
+
+def test_it_says_whether_the_ikm_is_for_the_period_alone_or_the_year_to_date(
+    login: Any, people: Any, service: Any
+) -> None:
+    suggest(service, "", datetime(2024, 2, 1, 9))  # all 3s: 75,00
+    do_submit_response(
+        service,
+        Answer(scores={f"U{k}": 4 for k in range(1, 10)}),
+        channel="online",
+        submitted_at=timezone.make_aware(datetime(2024, 5, 1, 9)),
+    )
+    client = login(people["head"])
+
+    def note(key: str) -> str:
+        html = client.get(reverse("surveys:results", args=["kec-wonoasih", key])).content.decode()
+        found = re.search(r'<p id="ikm-scope"[^>]*>(.*?)</p>', html, re.S)
+        assert found is not None, key
+        return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split())
+
+    assert note("2024") == (
+        "IKM ini untuk seluruh tahun 2024 (1 Januari 2024 – 31 Desember 2024): "
+        "nilai yang dipakai indikator kinerja."
+    )
+    assert note("2024-Q1") == (
+        "IKM ini untuk Triwulan I 2024 (1 Januari 2024 – 31 Maret 2024), yaitu sejak awal tahun: "
+        "nilai yang dipakai indikator kinerja untuk periode ini."
+    )
+    assert note("2024-Q2") == (
+        "IKM ini hanya untuk Triwulan II 2024 (1 April 2024 – 30 Juni 2024). Indikator kinerja "
+        "memakai IKM sejak awal tahun (1 Januari 2024 – 30 Juni 2024): 87,50 (B), 2 responden."
+    )
