@@ -1,12 +1,15 @@
 # Kinerja: `make run` serves the demo on 127.0.0.1:8000, `make test` runs every check.
-# Both set up everything on a fresh clone: the virtualenv, Python packages, and the few Debian
-# packages the tests and documents need (Chromium for browser tests, gettext, poppler).
+# Both set up everything on a fresh clone: the virtualenv, Python packages, axe-core (npm, for
+# the accessibility check of the browser tests) and the few Debian packages the tests and
+# documents need (Chromium for browser tests, Node.js and npm when missing, gettext, poppler).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 KINERJA := $(VENV)/bin/kinerja
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# axe-core, exactly as package-lock.json pins it (docs/accessibility.md).
+AXE := node_modules/axe-core/axe.min.js
 APT_PACKAGES := chromium gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -16,7 +19,7 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: setup system run test lint typecheck deadcode migrations-check imports pytest bench messages clean
 
-setup: system $(STAMP) messages
+setup: system $(STAMP) $(AXE) messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,17 +27,23 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 # Debian packages, installed only when missing (we run as root on our machines; elsewhere run
-# this line with sudo once).
+# this line with sudo once). Node.js and npm only when no npm is on the PATH: a machine may
+# have them from elsewhere than Debian.
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 messages: $(STAMP)
-	$(KINERJA) compilemessages -v 0 --ignore '.venv' --ignore 'var'
+	$(KINERJA) compilemessages -v 0 --ignore '.venv' --ignore 'var' --ignore 'node_modules'
 
 run: setup
 	$(KINERJA) migrate --no-input -v 0
@@ -87,4 +96,4 @@ bench: setup
 	BENCH_RECOMPUTE_REPEATS=$(BENCH_RECOMPUTE_REPEATS) BENCH_REPEATS=$(BENCH_REPEATS) $(PY) -m bench
 
 clean:
-	rm -rf $(VENV) var/static
+	rm -rf $(VENV) var/static node_modules

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+pytest_plugins = ["pytester"]  # kinerja/lib/tests/test_axe.py runs a browser test in its own pytest
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that work in our closed network (no background calls to Google's hosts).
@@ -63,6 +66,19 @@ def key_files(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
+def default_group_kinds(transactional_db: Any) -> None:
+    """The default community group kinds come from a data migration; an earlier transactional
+    test ends by emptying the database, so browser tests put them back the way the migration
+    does."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("kinerja.community.migrations.0002_default_kinds")
+    migration.create_kinds(apps, None)
+
+
+@pytest.fixture
 def wonoasih(db: Any) -> Any:
     from kinerja.test import load_wonoasih
 
@@ -86,7 +102,8 @@ def login(client: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
+    """One Chromium per test process; tests reach it through `browser` (checked by axe-core)."""
     from playwright.sync_api import sync_playwright
 
     # Playwright runs an event loop in this thread; Django's ORM calls in the same test are safe
@@ -99,16 +116,52 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="id-ID", is_mobile=True, has_touch=True
-    )
-    yield context.new_page()
-    context.close()
+def axe() -> Iterator[Any]:
+    """The axe-core check of the test's pages (docs/accessibility.md): the test fails on any
+    serious or critical violation of any page it visited."""
+    from kinerja.lib.axe import AxeCheck
+
+    check = AxeCheck()
+    yield check
+    problems = check.finish()
+    for note in check.notes:
+        warnings.warn(f"axe-core: {note}", stacklevel=1)
+    if problems:
+        pytest.fail(
+            f"axe-core: {len(problems)} serious or critical accessibility violation(s):\n"
+            + "\n".join(problems),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
-def desktop(browser: Any) -> Iterator[Any]:
+def browser(chromium: Any, axe: Any) -> Iterator[Any]:
+    """The Chromium of this process, where every context a test opens, however it opens it, is
+    watched by axe-core and closed by the check once the test is done."""
+    new_context = chromium.new_context
+
+    def checked_context(**options: Any) -> Any:
+        return axe.watch(new_context(**options))
+
+    def checked_page(**options: Any) -> Any:
+        return checked_context(**options).new_page()
+
+    chromium.new_context, chromium.new_page = checked_context, checked_page
+    try:
+        yield chromium
+    finally:
+        del chromium.new_context, chromium.new_page
+
+
+@pytest.fixture
+def phone(browser: Any) -> Any:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="id-ID", is_mobile=True, has_touch=True
+    )
+    return context.new_page()
+
+
+@pytest.fixture
+def desktop(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
-    yield context.new_page()
-    context.close()
+    return context.new_page()

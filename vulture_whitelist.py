@@ -278,14 +278,17 @@ _.broken_connections
 _.unacknowledged_stored
 
 # Tests: pytest reads `pytestmark` and fixtures by name; tests set settings and attributes Django
-# reads; the root conftest.py (outside the scanned packages) calls forget_page_counts.
+# reads; the root conftest.py (outside the scanned packages) calls forget_page_counts and builds
+# the browser tests' axe-core check (AxeCheck.watch); http.server calls a handler's log_message.
 _.pytestmark
 _.keep_test_connection
-_.default_kinds
 _.transactional_db
 _.is_staff
 _._stream
 _.forget_page_counts
+_.AxeCheck
+_.watch
+_.log_message
 _.one_minute
 _.public_site
 _.shared_device

@@ -110,7 +110,7 @@ class Band:
 
 DEFAULT_BANDS: tuple[Band, ...] = (
     Band(Decimal(100), "met", "Tercapai", "#1a7f37"),
-    Band(Decimal(85), "near", "Hampir tercapai", "#b7791f"),
+    Band(Decimal(85), "near", "Hampir tercapai", "#975a16"),
     Band(None, "not_met", "Tidak tercapai", "#c62828"),
 )
 

@@ -46,7 +46,7 @@ from .rollup import raw_aggregates, scope, tally_for
 
 MIN_GROUP = 5  # groups with fewer respondents are hidden: small groups identify people
 MONTHS_IN = {"year": 12, "semester": 6, "quarter": 3, "month": 1}
-GRADE_COLOURS = {"A": "#1a7f37", "B": "#0b5394", "C": "#b7791f", "D": "#c62828"}
+GRADE_COLOURS = {"A": "#1a7f37", "B": "#0b5394", "C": "#975a16", "D": "#c62828"}
 # (minimum age, label) of the age bands, youngest first.
 AGE_BANDS: tuple[tuple[int, str], ...] = (
     (0, "< 20"),

@@ -124,7 +124,7 @@ def test_it_caps_only_when_asked() -> None:
 def test_it_classifies_with_default_bands() -> None:
     assert [b.key for b in DEFAULT_BANDS] == ["met", "near", "not_met"]
     assert DEFAULT_BANDS[0] == Band(D(100), "met", "Tercapai", "#1a7f37")
-    assert DEFAULT_BANDS[1] == Band(D(85), "near", "Hampir tercapai", "#b7791f")
+    assert DEFAULT_BANDS[1] == Band(D(85), "near", "Hampir tercapai", "#975a16")
     assert DEFAULT_BANDS[2] == Band(None, "not_met", "Tidak tercapai", "#c62828")
     assert classify(D(125)).key == "met"  # type: ignore[union-attr]  # a band is found
     assert classify(D(100)).key == "met"  # type: ignore[union-attr]  # a band is found

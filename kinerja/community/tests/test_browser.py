@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 import pytest
@@ -10,17 +9,11 @@ from kinerja.test import PASSWORD, make_user
 
 from .factories import make_group
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def default_kinds(transactional_db: object) -> None:
-    """The default kinds come from a data migration; an earlier transactional test ends by
-    emptying the database, so they are put back the way the migration puts them."""
-    from django.apps import apps
-
-    migration = importlib.import_module("kinerja.community.migrations.0002_default_kinds")
-    migration.create_kinds(apps, None)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_group_kinds"),
+]
 
 
 def test_it_adds_a_group_and_an_activity_and_sees_the_indicator_change(
