@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.web.charts import bar_chart
 from kinerja.web.tables import XLSX_TYPE, csv_response
 from kinerja_core.errors import CoreError, InputError
@@ -330,7 +331,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                     dry_run=not form.cleaned_data["store"],
                 )
             except InputError as exc:
-                context["problems"] = exc.problems
+                context["problems"] = coremessages.problem_texts(exc.problems)
             else:
                 context["report"] = report
     return render(request, "community/import.html", context)

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.web.tables import csv_response, xlsx_response
 from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
@@ -283,7 +284,7 @@ def _import_file(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         try:
             result = do_import(unit, upload, upload.name, dry_run=dry_run, user=request.user)
         except InputError as exc:
-            context["problems"] = exc.problems
+            context["problems"] = coremessages.problem_texts(exc.problems)
         else:
             context["result"] = result
     return render(request, "surveys/import.html", context)

@@ -13,6 +13,7 @@ from kinerja.accounts.models import OrgUnit, Role
 from kinerja.community.actions import do_save_activity
 from kinerja.community.importers import do_import, file_source
 from kinerja.community.models import Activity, ActivityGroup, Group, GroupKind
+from kinerja.lib import coremessages
 from kinerja.test import make_user
 from kinerja.web.tests.hostile import zip_bomb_xlsx
 from kinerja_core.errors import InputError
@@ -73,7 +74,7 @@ def test_it_refuses_a_registry_xlsx_zip_bomb(people, tmp_path) -> None:
     path.write_bytes(zip_bomb_xlsx(3))
     with pytest.raises(InputError) as caught:
         do_import(file_source(path), user=people["operator"])
-    assert "bagian xl/sharedStrings.xml dari berkas XLSX" in str(caught.value)
+    assert "bagian xl/sharedStrings.xml dari berkas XLSX" in coremessages.error_text(caught.value)
 
 
 def test_it_names_the_row_and_column_of_a_csv_cell_over_128_kb(people, tmp_path) -> None:
@@ -87,14 +88,17 @@ def test_it_names_the_row_and_column_of_a_csv_cell_over_128_kb(people, tmp_path)
     )
     with pytest.raises(InputError) as caught:
         do_import(file_source(path), user=people["operator"])
-    assert str(caught.value) == "baris 3, kolom description: lebih dari 65536 byte dalam satu sel"
+    assert (
+        coremessages.error_text(caught.value)
+        == "baris 3, kolom description: lebih dari 65536 byte dalam satu sel"
+    )
     assert not Activity.objects.exists()
 
 
 def refused(path, user) -> list[str]:
     with pytest.raises(InputError) as caught:
         do_import(file_source(path), user=user)
-    return [str(p) for p in caught.value.problems]
+    return coremessages.problem_texts(caught.value.problems)
 
 
 def test_it_refuses_nul_control_characters_and_over_long_text(people, tmp_path) -> None:

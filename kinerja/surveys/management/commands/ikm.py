@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kinerja.lib import coremessages
 from kinerja_core.errors import CoreError, InputError
 from kinerja_core.ikm import DEFAULT_METHOD, METHODS, IkmResult, Tally, compute_ikm, to_dict
 from kinerja_core.numbers import format_decimal
@@ -17,7 +18,7 @@ GROUPINGS = ("service", "month", "quarter", "semester", "year")
 
 
 def problems_text(exc: InputError) -> str:
-    return "\n".join(f"  - {p}" for p in exc.problems)
+    return "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
 
 
 class Command(BaseCommand):
@@ -72,7 +73,7 @@ class Command(BaseCommand):
                 for key, tally in sorted(tallies.items())
             }
         except CoreError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(coremessages.error_text(exc)) from exc
         if options["json"]:
             if by:
                 payload: Any = [{"group": key, **to_dict(r)} for key, r in results.items()]

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from kinerja.accounts import access
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.surveys import batches, rollup
 from kinerja.surveys.importing import do_import
 from kinerja_core.errors import InputError
@@ -77,7 +78,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{path}: the file was refused, nothing was stored "
                     f"({len(exc.problems)} problems):\n"
-                    + "\n".join(f"  - {p}" for p in exc.problems)
+                    + "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
                 ) from exc
         verb = "would store" if result.dry_run else "stored"
         self.stdout.write(
