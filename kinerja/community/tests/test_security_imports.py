@@ -102,7 +102,9 @@ def refused(path, user) -> list[str]:
 
 
 def test_it_refuses_nul_control_characters_and_over_long_text(people, tmp_path) -> None:
-    """NUL and text beyond a column's length gave a 500 on PostgreSQL; \\x0b broke the export."""
+    """NUL and text beyond a column's length gave a 500 on PostgreSQL; \\x0b broke the export.
+
+    Each is refused with the message the group or activity form gives (test_same_rules.py)."""
     groups = tmp_path / "kelompok.csv"
     groups.write_text(
         "code,name,kind,kelurahan,established,chair,notes\n"
@@ -114,9 +116,9 @@ def test_it_refuses_nul_control_characters_and_over_long_text(people, tmp_path) 
     assert refused(groups, people["operator"]) == [
         "baris 2, kolom name: berisi karakter kendali U+000B yang tidak terlihat; "
         "hapus karakter itu",
-        "baris 3, kolom chair: lebih dari 200 karakter",
-        "baris 4, kolom notes: berisi karakter kendali U+0000 yang tidak terlihat; "
-        "hapus karakter itu",
+        "baris 3, kolom chair: Pastikan nilai ini mengandung paling banyak 200 karakter "
+        "(sekarang 219 karakter).",
+        "baris 4, kolom notes: Karakter null tidak diizinkan.",
     ]
     assert not Group.objects.exists()
 
@@ -129,9 +131,9 @@ def test_it_refuses_nul_control_characters_and_over_long_text(people, tmp_path) 
         encoding="utf-8",
     )
     assert refused(activities, people["operator"]) == [
-        "baris 2, kolom title: lebih dari 300 karakter",
-        "baris 3, kolom description: berisi karakter kendali U+0000 yang tidak terlihat; "
-        "hapus karakter itu",
+        "baris 2, kolom title: Pastikan nilai ini mengandung paling banyak 300 karakter "
+        "(sekarang 309 karakter).",
+        "baris 3, kolom description: Karakter null tidak diizinkan.",
     ]
     assert not Activity.objects.exists()
 
