@@ -101,6 +101,7 @@ class Code(StrEnum):
     SURVEY_AGE = "survey.age"  # low, high, value
     SURVEY_EDUCATION = "survey.education"  # value, choices
     SURVEY_OCCUPATION = "survey.occupation"  # value, choices
+    SURVEY_SUGGESTION_TOO_LONG = "survey.suggestion_too_long"  # n (characters)
     SURVEY_MORE_PROBLEMS = "survey.more_problems"  # limit
 
     # What is wrong with a measure definition (kinerja_core.measures.problems).

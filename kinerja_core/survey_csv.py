@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -254,10 +255,12 @@ class _Cells:
         method: Method,
         width: int,
         days: tuple[date | None, date | None] = (None, None),
+        suggestion_max_chars: int | None = None,
     ) -> None:
         self.method = method
         self.width = width
         self.days = days
+        self.suggestion_max_chars = suggestion_max_chars
         # A column the header lacks reads as blank: rows get one blank cell appended at
         # ``width`` and the missing columns point there.
         self.padded = any(f not in columns for f in PROFILE_FIELDS)
@@ -349,6 +352,10 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
             problems.append(
                 Problem(row, name, Message.of(Code.TEXT_CONTROL_CHARACTER, code=character))
             )
+    limit = c.suggestion_max_chars
+    if limit is not None and len(c.text(cells, "suggestion")) > limit:
+        too_long = Message.of(Code.SURVEY_SUGGESTION_TOO_LONG, n=limit)
+        problems.append(Problem(row, "suggestion", too_long))
 
     if problems or submitted_at is None:
         return problems
@@ -379,6 +386,7 @@ def iter_survey_records(
     field_max_bytes: int = DEFAULT_FIELD_MAX_BYTES,
     earliest: date | None = None,
     latest: date | None = None,
+    suggestion_max_chars: int | None = None,
 ) -> Iterator[list[Record]]:
     """Yield valid rows as ``Record`` tuples in chunks, holding at most one chunk in memory.
 
@@ -387,7 +395,8 @@ def iter_survey_records(
     so a caller importing inside a transaction rolls the whole file back. ``check_service``
     lets a caller that knows the services add its own check of every row's service. A cell
     of more than ``field_max_bytes`` bytes stops the reading with the problems found so far;
-    a submission day before ``earliest`` or after ``latest`` is a problem of its row.
+    a submission day before ``earliest`` or after ``latest``, and a suggestion of more than
+    ``suggestion_max_chars`` characters, are problems of their row.
     """
     m = get_method(method)
     first = stream.readline()
@@ -404,7 +413,8 @@ def iter_survey_records(
     columns, problems = _map_header(header, m)
     if problems:
         raise InputError(problems)
-    c = _Cells(columns, m, len(header), (earliest, latest))
+    c = _Cells(columns, m, len(header), (earliest, latest), suggestion_max_chars)
+    longest = sys.maxsize if suggestion_max_chars is None else suggestion_max_chars
     width, padded = c.width, c.padded
     i_when, i_service, i_gender, i_age, i_education, i_occupation, i_suggestion = (
         c.index[f] for f in PROFILE_FIELDS
@@ -448,8 +458,9 @@ def iter_survey_records(
                 except ValueError:
                     record = None  # a text that does not parse: the slow path names it
                 else:
-                    if record[8] and has_control(record[8]):
-                        record = None  # the slow path names the character
+                    suggestion = record[8]
+                    if suggestion and (has_control(suggestion) or len(suggestion) > longest):
+                        record = None  # the slow path names the problem
             if record is None:
                 if not any(x.strip() for x in cells):
                     continue

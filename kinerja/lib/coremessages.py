@@ -108,6 +108,7 @@ MESSAGES: dict[Code, str] = {
     Code.SURVEY_AGE: _("age must be a whole number %(low)s–%(high)s, not %(value)r"),
     Code.SURVEY_EDUCATION: _("unknown education: %(value)r (choices: %(choices)s)"),
     Code.SURVEY_OCCUPATION: _("unknown occupation: %(value)r (choices: %(choices)s)"),
+    Code.SURVEY_SUGGESTION_TOO_LONG: _("longer than %(n)d characters"),
     Code.SURVEY_MORE_PROBLEMS: _("further problems not shown (more than %(limit)s)"),
     Code.MEASURE_NOT_A_MEASURE: _("not a Measure but %(type)s: %(value)r"),
     Code.MEASURE_BAD_NAME: _(

@@ -70,3 +70,13 @@ def test_it_refuses_days_outside_the_bounds() -> None:
         2,
         3,
     ]
+
+
+def test_it_refuses_a_suggestion_beyond_the_limit() -> None:
+    text = "\n".join([HEADER, ROW + "s" * 11, ROW + "s" * 10, ROW.replace("L,", "X,") + "s" * 11])
+    assert problems(text + "\n", suggestion_max_chars=10) == [
+        "2:suggestion: survey.suggestion_too_long(n=10)",
+        "4:gender: survey.gender(value='X')",
+        "4:suggestion: survey.suggestion_too_long(n=10)",
+    ]
+    assert rows("\n".join([HEADER, ROW + "s" * 11]) + "\n") == [2]
