@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.models import User
@@ -207,24 +207,23 @@ def bad_date(value: Any) -> str:
     return _("bad date %(value)r (use YYYY-MM-DD)") % {"value": text(value)}
 
 
+Record = TypeVar("Record", bound=models.Model)
 Written = list[tuple[models.Model, Any]]
 """Rows written in bulk, each with its history record."""
 
 
 def with_history(
-    model: type[Group] | type[Activity],
-    rows: Sequence[Group] | Sequence[Activity],
-    user: User | None,
-    fields: Sequence[str] = (),
+    model: type[Record], rows: Sequence[Record], user: User | None, fields: Sequence[str] = ()
 ) -> Written:
     """Insert ``rows`` (or update their ``fields``) in bulk, with their history records."""
     if not rows:
         return []
     if fields:
-        model.objects.bulk_update(rows, list(fields), batch_size=BATCH)  # type: ignore[arg-type]
+        model._default_manager.bulk_update(rows, list(fields), batch_size=BATCH)
     else:
-        model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[arg-type]
-    records = model.history.bulk_history_create(  # type: ignore[attr-defined]
+        model._default_manager.bulk_create(rows, batch_size=BATCH)
+    history = getattr(model, "history")  # noqa: B009 - simple-history adds it at start-up
+    records = history.bulk_history_create(
         rows, update=bool(fields), default_user=user, batch_size=BATCH
     )
     return list(zip(rows, records, strict=True))
@@ -660,7 +659,8 @@ def do_import(
         if dry_run:
             transaction.set_rollback(True)
         else:
-            # Bulk writes send no per-row signals: one chained audit entry records the import.
+            # Each record written has its own entry (``announce``); this one says they came
+            # from one file, with its counts.
             chain.append(
                 AuditEntry.Action.IMPORT,
                 actor=account(user),
