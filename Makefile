@@ -14,7 +14,7 @@ PORT ?= 8000
 # database as much as it computes. `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup system run test lint typecheck deadcode migrations-check pytest bench messages clean
+.PHONY: setup system run test lint typecheck deadcode migrations-check imports pytest bench messages clean
 
 setup: system $(STAMP) messages
 
@@ -38,12 +38,12 @@ messages: $(STAMP)
 
 run: setup
 	$(KINERJA) migrate --no-input -v 0
-	$(KINERJA) demo
-	$(KINERJA) iku  # the IKU table of the latest year with results
+	$(KINERJA) demo load
+	$(KINERJA) results iku  # the IKU table of the latest year with results
 	@echo
 	@echo "Kinerja is running at http://$(HOST):$(PORT)/  (demo login: admin / contoh-kinerja;"
 	@echo "also camat, perencana, pemas, pelayanan, operator.wonoasih with the same password)"
-	$(KINERJA) serve --bind $(HOST):$(PORT)
+	$(KINERJA) server run --bind $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
@@ -59,10 +59,14 @@ deadcode: $(STAMP)
 migrations-check: $(STAMP)
 	$(KINERJA) makemigrations --check --dry-run
 
+# Which floor may import which: the contracts in pyproject.toml ([tool.importlinter]).
+imports: $(STAMP)
+	$(VENV)/bin/lint-imports
+
 pytest: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: setup lint typecheck deadcode migrations-check pytest
+test: setup lint typecheck deadcode migrations-check imports pytest
 
 # Benchmarks (not part of `make test`; BENCHMARKS.md explains each figure), at the issue's full
 # scale: 10 million responses over 3 years, a 1-million-row import, a crash test of 10 000

@@ -47,7 +47,6 @@ _.SESSION_COOKIE_AGE
 _.SESSION_COOKIE_HTTPONLY
 _.SESSION_COOKIE_SAMESITE
 _.SESSION_COOKIE_SECURE
-_.STATICFILES_DIRS
 _.STATIC_URL
 _.STORAGES
 _.TASKS
@@ -66,11 +65,14 @@ _.ApiConfig
 _.AuditConfig
 _.BenchmarksConfig
 _.CommunityConfig
+_.DemoConfig
+_.LibConfig
+_.OpsConfig
 _.PlanConfig
 _.ReportsConfig
 _.ResultsConfig
+_.SiteConfig
 _.SurveysConfig
-_.WebConfig
 _.ready
 _.has_permission
 
@@ -165,6 +167,7 @@ _.t9
 _.GOAL
 _.INDEX
 _.IN_PROGRESS
+_.LOWER
 _._change_reason
 _._history_user
 
@@ -186,25 +189,37 @@ _.validate_unique
 _.date_from
 _.date_to
 _.submitted_on
+_.use
 _.website
 
 # Management commands: Django finds `Command` by module name and calls `add_arguments`; the
-# commands dispatch their subcommands to handle_<name> by getattr.
+# noun commands dispatch their verbs to handle_<verb> by getattr (kinerja/lib/commands.py);
+# argparse reads a parser's `formatter_class` when it prints help.
 _.Command
 _.add_arguments
-_.requires_migrations_checks
 _.requires_system_checks
+_.formatter_class
 _.handle_anchor
 _.handle_check
 _.handle_clean_imports
 _.handle_crash
+_.handle_create
 _.handle_export
 _.handle_generate
+_.handle_ikm
+_.handle_iku
 _.handle_import
 _.handle_load
+_.handle_published
+_.handle_published_decision
 _.handle_rebuild_rollup
+_.handle_recompute
+_.handle_reset_two_factor
+_.handle_restore
 _.handle_run
+_.handle_sample_size
 _.handle_verify
+_.handle_write
 
 # URL configurations: `app_name` is the namespace Django reads.
 _.app_name
@@ -212,6 +227,7 @@ _.app_name
 # Templates: template tags and filters registered by decorator, properties and attributes only
 # templates read.
 _.longdate
+_.published_marker
 _.result_cells
 _.result_status
 _.result_value
@@ -222,6 +238,7 @@ _.period_label
 _.score_fields
 _.score_rows
 _.target_is_range
+_.explanation_html
 
 # Signal receivers and system checks: Django calls them with these keyword arguments.
 _.app_configs

@@ -11,7 +11,12 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Django's admin, form and file classes take the type arguments of their stubs at run time too
+# (``admin.ModelAdmin[Plan]``), so annotations and the type checker agree.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KINERJA_VAR_DIR", BASE_DIR / "var"))
@@ -74,13 +79,15 @@ INSTALLED_APPS = [
     "kinerja.api",
     "simple_history",
     "kinerja.audit",
-    "kinerja.web",
-    "kinerja.benchmarks",
+    "kinerja.lib",
+    "kinerja.ops",
+    "kinerja.demo",
+    "kinerja.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "kinerja.accounts.securityheaders.ContentSecurityPolicyMiddleware",
+    "kinerja.ops.securityheaders.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,13 +100,13 @@ MIDDLEWARE = [
     "kinerja.audit.middleware.RefusedAccessMiddleware",
 ]
 
-ROOT_URLCONF = "kinerja.urls"
+ROOT_URLCONF = "kinerja.site.urls"
 WSGI_APPLICATION = "kinerja.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -107,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kinerja.context_processors.site",
+                "kinerja.site.context_processors.site",
             ],
         },
     }
@@ -195,7 +202,7 @@ if KINERJA_HTTPS:
     SECURE_HSTS_PRELOAD = env_bool("KINERJA_HSTS_PRELOAD", True)
     # /healthz is probed over plain HTTP by the proxy or the monitor on the same machine.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Content-Security-Policy: unset → the strict default of kinerja.accounts.securityheaders;
+# Content-Security-Policy: unset → the strict default of kinerja.ops.securityheaders;
 # empty → no header.
 KINERJA_CSP = os.environ.get("KINERJA_CSP")
 LOGIN_URL = "login"
@@ -213,7 +220,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -228,7 +234,7 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Demo data is labelled on every page while loaded (see kinerja.context_processors).
+# Demo data is labelled on every page while loaded (see kinerja.site.context_processors).
 KINERJA_DEMO_BANNER = env_bool("KINERJA_DEMO_BANNER", True)
 
 LOGGING = {
@@ -329,7 +335,7 @@ KINERJA_RECOMPUTE_WAIT_SECONDS = float(os.environ.get("KINERJA_RECOMPUTE_WAIT_SE
 KINERJA_IMPORT_CHUNK_ROWS = max(1, int(os.environ.get("KINERJA_IMPORT_CHUNK_ROWS", 5000)))
 KINERJA_IMPORT_STALE_SECONDS = int(os.environ.get("KINERJA_IMPORT_STALE_SECONDS", 300))
 # Uploads through the web: refused above the maximum (before the body is read); above the
-# inline size they go to a background job (``kinerja worker``) with a progress page instead of
+# inline size they go to a background job (``kinerja jobs run``) with a progress page instead of
 # running inside the request, where a large file met the server's 60 s timeout.
 KINERJA_IMPORT_MAX_UPLOAD_BYTES = int(
     os.environ.get("KINERJA_IMPORT_MAX_UPLOAD_BYTES", 256 * 1024 * 1024)

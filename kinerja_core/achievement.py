@@ -16,7 +16,10 @@ from kinerja_core.errors import Code, CoreError
 from kinerja_core.formula import NotComputable, Value
 from kinerja_core.numbers import round_half_up
 
-Polarity = Literal["higher", "lower"]
+# Which way is better (docs/rules.md#capaian): above the target, below it, or on it ("stable":
+# both sides are worse, e.g. a price index that should stay inside its band).
+Polarity = Literal["higher", "lower", "stable"]
+POLARITIES: tuple[Polarity, ...] = ("higher", "lower", "stable")
 
 NOT_MEASURED = NotComputable.of(Code.VALUE_NOT_MEASURED)
 NO_TARGET = NotComputable.of(Code.ACHIEVEMENT_NO_TARGET)
@@ -53,6 +56,16 @@ def _lower(target: Decimal, realisation: Decimal) -> Value:
     return (2 * target - realisation) / target * HUNDRED
 
 
+def _against(target: Decimal, realisation: Decimal, polarity: Polarity) -> Value:
+    """Capaian against one target. "Stable" means both sides are worse: short of the target it
+    is rated as higher-is-better, past it as lower-is-better (docs/rules.md#capaian)."""
+    if polarity == "stable":
+        polarity = "higher" if realisation <= target else "lower"
+    if polarity == "lower":
+        return _lower(target, realisation)
+    return _higher(target, realisation)
+
+
 def achievement(
     target: Decimal | TargetRange | None,
     realisation: Value | Decimal | None,
@@ -66,24 +79,20 @@ def achievement(
         return realisation
     if target is None:
         return NO_TARGET
+    if polarity not in POLARITIES:
+        raise CoreError(Code.ACHIEVEMENT_UNKNOWN_POLARITY, polarity=polarity)
     with localcontext() as ctx:
         ctx.prec = PRECISION
         result: Value
-        if isinstance(target, TargetRange):
-            # Inside the band is exactly on target; outside, the nearer bound is the target
-            # and the side decides the direction, whatever the indicator's polarity.
-            if realisation < target.low:
-                result = _higher(target.low, realisation)
-            elif realisation > target.high:
-                result = _lower(target.high, realisation)
-            else:
-                result = +HUNDRED
-        elif polarity == "lower":
-            result = _lower(target, realisation)
-        elif polarity == "higher":
-            result = _higher(target, realisation)
+        if not isinstance(target, TargetRange):
+            result = _against(target, realisation, polarity)
+        elif target.low <= realisation <= target.high:
+            result = +HUNDRED
         else:
-            raise CoreError(Code.ACHIEVEMENT_UNKNOWN_POLARITY, polarity=polarity)
+            # Outside the band the nearer bound is the target and the polarity decides which
+            # side is better (docs/rules.md#capaian-range-targets).
+            nearer = target.low if realisation < target.low else target.high
+            result = _against(nearer, realisation, polarity)
     if cap is not None and isinstance(result, Decimal) and result > cap:
         return cap
     return result

@@ -237,6 +237,19 @@ METHODS: dict[str, Method] = {
             grades=GRADES_2004,
             label="KepMenPAN 25/2004 (14 unsur, bobot 1/14)",
         ),
+        # What offices printed under the 2004 rule, kept so their published values can be
+        # reproduced to the cent (docs/rules.md#ikm-rounded-weight).
+        Method(
+            name="kepmenpan-25-2004-rounded-weight",
+            title="Keputusan Menteri PAN Nomor KEP/25/M.PAN/2/2004, praktik bobot dibulatkan",
+            elements=ELEMENTS_2004,
+            weight=Decimal("0.071"),
+            grades=GRADES_2004,
+            label=(
+                "Praktik umum KepMenPAN 25/2004 bobot dibulatkan 0,071 (bukan ketentuan "
+                "peraturan; data semua 4 menghasilkan 99,40)"
+            ),
+        ),
     )
 }
 

@@ -5,8 +5,9 @@ A data app (community, surveys, ...) declares its measures as ``Measure`` object
 apps at start-up and refuses a broken one there (``problems`` says what is wrong with one).
 
 A measure is computed by ``compute(unit, period, filters)``, returning a number, ``None`` when
-nothing was measured, or a ``NotComputable`` with its reason; each call reads one unit subtree
-and one period. ``batch``, when given, makes a reader once per recompute run with the run's
+nothing was measured, a ``NotComputable`` with its reason, or a ``Published`` value (a figure the
+office published in a document rather than one computed from records, which results then mark
+as such); each call reads one unit subtree and one period. ``batch``, when given, makes a reader once per recompute run with the run's
 units, whose ``values(measure, period, filters)`` returns ``{unit.pk: value}`` for all of them,
 exactly what ``compute`` gives unit by unit. Measures of one data app share their reader class,
 so it can answer several measures and filter sets from one wider grouped aggregate.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol
 
 from .errors import Code, Message
@@ -44,6 +46,15 @@ class BatchReader(Protocol):
 
 Compute = Callable[[Any, Period, Filters], object]
 BatchFactory = Callable[[Sequence[Any]], BatchReader]
+
+
+@dataclass(frozen=True)
+class Published:
+    """A measure's value taken from a published document, not computed from records (e.g. the
+    IKM of a year whose answers are not kept): ``document`` says which, for the result's record."""
+
+    value: Decimal
+    document: str
 
 
 @dataclass(frozen=True)

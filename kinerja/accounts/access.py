@@ -7,9 +7,12 @@ them the whole city.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from .models import Membership, OrgUnit, Role
 
@@ -50,6 +53,14 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
 UserLike = User | AnonymousUser
 
 
+def signed_in(request: HttpRequest) -> User:
+    """The logged-in user of a page behind ``login_required``; anyone else is refused."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 def roles_for(action: str) -> list[str]:
     return [role for role, actions in ACTIONS_BY_ROLE.items() if action in actions]
 
@@ -67,7 +78,8 @@ def units_for(user: UserLike, action: str) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(q)
 
 
-def can(user: UserLike, action: str, unit: OrgUnit) -> bool:
+def can(user: UserLike, action: str, unit: OrgUnit) -> TypeGuard[User]:
+    """Whether ``user`` may do ``action`` in ``unit``; only a logged-in user ever may."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:

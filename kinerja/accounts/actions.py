@@ -5,7 +5,7 @@ Pages, the API and commands call these and nothing else; each checks who may act
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,7 +16,7 @@ from .cli import COMMAND_LINE
 from .models import ApiKey, Membership, OrgUnit
 from .signals import security_event
 
-Actor = User | AbstractBaseUser | AnonymousUser
+Actor = User | AnonymousUser
 RESET_REASON = "two-factor reset by an administrator"
 
 
@@ -132,10 +132,10 @@ def do_revoke_api_key(actor: Actor, api_key: ApiKey, request: HttpRequest | None
 
 def do_grant_role(actor: Actor, user: User, unit: OrgUnit, role: str) -> Membership:
     """Give ``user`` ``role`` in ``unit``; the actor must administer the unit."""
-    access.require(actor, access.ADMINISTER, unit)  # type: ignore[arg-type]
+    access.require(actor, access.ADMINISTER, unit)
     return Membership.objects.create(user=user, unit=unit, role=role)
 
 
 def do_remove_role(actor: Actor, membership: Membership) -> None:
-    access.require(actor, access.ADMINISTER, membership.unit)  # type: ignore[arg-type]
+    access.require(actor, access.ADMINISTER, membership.unit)
     membership.delete()

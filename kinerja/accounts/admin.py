@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from .models import (
@@ -16,7 +17,7 @@ from .models import (
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(admin.ModelAdmin[OrgUnit]):
     list_display = ["name", "code", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
@@ -24,14 +25,14 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[models.Model]):
     """Security records are written by the app, never edited by hand."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -68,13 +69,13 @@ admin.site.register(RecoveryCodeDevice, DeviceAdmin)
 
 
 @admin.register(TwoFactorExemption)
-class TwoFactorExemptionAdmin(admin.ModelAdmin):
+class TwoFactorExemptionAdmin(admin.ModelAdmin[TwoFactorExemption]):
     list_display = ["user", "reason", "created_at"]
     autocomplete_fields = ["user"]
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     list_display = [
         "name",
         "user",

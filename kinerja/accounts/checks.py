@@ -1,7 +1,7 @@
 """Start-up safety: a weak secret key or a bad OTP key stops a production start (docs/security.md).
 
 ``kinerja check --deploy`` reports them as errors (kinerja.E001, kinerja.E002), and
-``kinerja serve`` refuses to start when DEBUG is off (production) and either is found. Django's
+``kinerja server run`` refuses to start when DEBUG is off (production) and either is found. Django's
 own security.W009 only warns about a weak secret key, and a warning starts the server anyway.
 """
 
@@ -59,7 +59,7 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
     errors: list[checks.CheckMessage] = []
     if (problem := secret_key_problem(settings.SECRET_KEY)) is not None:
         errors.append(checks.Error(problem, hint=HOW_TO_MAKE_A_KEY, id="kinerja.E001"))
-    # A missing key file is no error here: it is created on first use (kinerja serve does).
+    # A missing key file is no error here: it is created on first use (kinerja server run does).
     if not otpkey.missing() and (problem := otp_key_problem(create=False)) is not None:
         errors.append(
             checks.Error(
@@ -97,7 +97,7 @@ def stored_devices_problem() -> str | None:
 
 
 def startup_problems() -> list[str]:
-    """What stops ``kinerja serve`` in production (DEBUG off); empty when it may start."""
+    """What stops ``kinerja server run`` in production (DEBUG off); empty when it may start."""
     if settings.DEBUG:
         return []
     problems = []

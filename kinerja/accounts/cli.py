@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 COMMAND_LINE = "kinerja (command line)"
 
@@ -19,8 +20,10 @@ def add_as_argument(parser: CommandParser) -> None:
         "--as",
         dest="as_user",
         metavar="USER",
-        help="act as this user: their roles limit what may be changed, and the audit log names "
-        "them (default: full rights, logged as a command-line import)",
+        help=_(
+            "act as this user: their roles limit what may be changed, and the audit log names "
+            "them (default: full rights, logged as a command-line import)"
+        ),
     )
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from . import throttle
+from . import signals, throttle
 from .models import ApiKey, Membership, OrgUnit, Role
 
 
@@ -26,9 +26,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         until = throttle.blocked_until(username, self.request)
         if until is not None:
-            throttle.login_throttled.send(
-                None, username=username, request=self.request, until=until
-            )
+            signals.login_throttled.send(None, username=username, request=self.request, until=until)
             raise forms.ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
@@ -58,7 +56,7 @@ class CodeForm(forms.Form):
     )
 
 
-class ApiKeyForm(forms.ModelForm):  # type: ignore[type-arg]
+class ApiKeyForm(forms.ModelForm[ApiKey]):
     class Meta:
         model = ApiKey
         fields = ["name", "can_write"]
@@ -77,7 +75,9 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = units
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()

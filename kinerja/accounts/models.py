@@ -44,10 +44,10 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.name}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         old_path = self.path
         self.path = (self.parent.path if self.parent else "/") + self.code + "/"
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             # A unit moved: its subtree's paths follow it.
             for child in self.children.all():
@@ -130,7 +130,7 @@ class LoginBlock(models.Model):
         return f"{self.get_kind_display()} {self.key} → {self.until:%Y-%m-%d %H:%M}"
 
 
-class EncryptedTOTPDevice(TOTPDevice):
+class EncryptedTOTPDevice(TOTPDevice):  # type: ignore[misc]  # django-otp ships no types
     """django-otp's TOTP device (authenticator app) whose key column holds the secret encrypted.
 
     Verification, replay protection (``last_t``), clock drift and throttling are django-otp's;
@@ -144,6 +144,8 @@ class EncryptedTOTPDevice(TOTPDevice):
         verbose_name = _("two-factor device")
         verbose_name_plural = _("two-factor devices")
 
+    key: str  # django-otp's column, untyped there
+
     @property
     def bin_key(self) -> bytes:
         return otpkey.unseal(self.key, self.user_id)
@@ -155,7 +157,7 @@ class EncryptedTOTPDevice(TOTPDevice):
         super().save(*args, **kwargs)
 
 
-class RecoveryCodeDevice(StaticDevice):
+class RecoveryCodeDevice(StaticDevice):  # type: ignore[misc]  # django-otp ships no types
     """django-otp's static device holding a user's one-time recovery codes, stored hashed.
 
     Each of its StaticToken rows holds ``otpkey.recovery_digest(code)``, not the code: a typed

@@ -14,7 +14,8 @@ from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .clientip import client_ip
+from kinerja.lib.clientip import client_ip
+
 from .models import LoginBlock, LoginFailure
 from .signals import login_throttled
 

@@ -16,7 +16,7 @@ from datetime import datetime
 import django_otp
 import segno
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticToken
 
@@ -29,7 +29,7 @@ from .models import (
     TwoFactorExemption,
 )
 
-AnyUser = User | AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 TOTP_NAME = "authenticator app"
 RECOVERY_NAME = "recovery codes"
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off paper
@@ -51,11 +51,15 @@ def required(user: AnyUser) -> bool:
 
 def device_of(user: AnyUser) -> EncryptedTOTPDevice | None:
     """The user's confirmed authenticator app, if any."""
-    return EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    device: EncryptedTOTPDevice | None = (
+        EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    )
+    return device
 
 
 def recovery_codes_left(user: AnyUser) -> int:
-    return StaticToken.objects.filter(device__user=user).count()
+    left: int = StaticToken.objects.filter(device__user=user).count()
+    return left
 
 
 def enrolment_device(user: User, device_id: int | None) -> EncryptedTOTPDevice:
@@ -63,7 +67,9 @@ def enrolment_device(user: User, device_id: int | None) -> EncryptedTOTPDevice:
 
     The secret lives encrypted in this row from the start, never in the session.
     """
-    device = EncryptedTOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+    device: EncryptedTOTPDevice | None = EncryptedTOTPDevice.objects.filter(
+        pk=device_id, user=user, confirmed=False
+    ).first()
     if device is None:
         EncryptedTOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = EncryptedTOTPDevice(user=user, name=TOTP_NAME, confirmed=False)
@@ -149,6 +155,6 @@ def new_recovery_codes(user: User) -> list[str]:
 def remove_all(user: User) -> bool:
     """Delete the user's authenticator apps and recovery codes; whether there were any."""
     with transaction.atomic():
-        apps, _ = EncryptedTOTPDevice.objects.filter(user=user).delete()
-        codes, _ = RecoveryCodeDevice.objects.filter(user=user).delete()
+        apps: int = EncryptedTOTPDevice.objects.filter(user=user).delete()[0]
+        codes: int = RecoveryCodeDevice.objects.filter(user=user).delete()[0]
     return apps + codes > 0

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from kinerja.audit import views as audit_views
-
 from . import userviews, views
 
 app_name = "accounts"
@@ -16,10 +14,4 @@ urlpatterns = [
     path("peran/<int:pk>/hapus/", views.role_remove, name="role_remove"),
     path("pengguna/<int:pk>/", userviews.user_detail, name="user_detail"),
     path("pengguna/<int:pk>/reset-2fa/", userviews.two_factor_reset, name="two_factor_reset"),
-    path("riwayat/", audit_views.audit_log, name="audit_log"),
-    path(
-        "riwayat/<str:model>/<str:object_id>/",
-        audit_views.object_history,
-        name="object_history",
-    ),
 ]

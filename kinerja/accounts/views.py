@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -47,7 +48,7 @@ class LoginView(auth_views.LoginView):
 
     form_class = ThrottledAuthenticationForm
 
-    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if two_factor.device_of(user) is not None:
             return start_pending(self.request, user, self.get_success_url(), "verify")
@@ -180,7 +181,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     if pending is not None:
         user, state = pending
     elif request.user.is_authenticated:
-        user, state = request.user, {}  # type: ignore[assignment]
+        user, state = access.signed_in(request), {}
     else:
         return redirect("login")
     device = two_factor.enrolment_device(user, request.session.get(ENROL_DEVICE))
@@ -223,7 +224,8 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
     if two_factor.device_of(request.user) is None:
         messages.error(request, _("Set up two-factor log-in first."))
         return redirect("accounts:security")
-    codes = do_renew_recovery_codes(request.user, request.user, request)  # type: ignore[arg-type]
+    user = access.signed_in(request)
+    codes = do_renew_recovery_codes(user, user, request)
     return recovery_codes_page(request, codes, reverse("accounts:security"))
 
 
@@ -233,7 +235,8 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if two_factor.required(request.user):
         messages.error(request, _("Your role requires two-factor log-in; it cannot be turned off."))
         return redirect("accounts:security")
-    if do_disable_two_factor(request.user, request.user, request):  # type: ignore[arg-type]
+    user = access.signed_in(request)
+    if do_disable_two_factor(user, user, request):
         messages.success(request, _("Two-factor log-in is off for your account."))
     return redirect("accounts:security")
 
@@ -243,11 +246,12 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
+    user = access.signed_in(request)
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _api_key, key = do_issue_api_key(
-            request.user,
-            request.user,  # type: ignore[arg-type]
+            user,
+            user,
             form.cleaned_data["name"],
             form.cleaned_data["can_write"],
             request,
@@ -262,7 +266,7 @@ def security(request: HttpRequest) -> HttpResponse:
             "device": two_factor.device_of(request.user),
             "recovery_left": two_factor.recovery_codes_left(request.user),
             "required": two_factor.required(request.user),
-            "keys": ApiKey.objects.filter(user=request.user, revoked_at__isnull=True),
+            "keys": ApiKey.objects.filter(user=user, revoked_at__isnull=True),
             "new_key": request.session.pop(NEW_KEY, None),
             "perms_roles": access.units_for(request.user, access.ADMINISTER).exists(),
         },

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -31,6 +31,8 @@ MAX_BODY_BYTES = 256 * 1024  # a JSON body of the API is a few hundred bytes
 LAST_USED_EVERY = timedelta(minutes=1)  # write "last used" at most once a minute per key
 MAX_LIMIT = 500
 no_nul = ProhibitNullCharactersValidator()
+
+F = TypeVar("F", bound=forms.Form)
 
 
 class ApiError(Exception):
@@ -51,10 +53,11 @@ class ApiError(Exception):
 
 
 def key_from_headers(request: HttpRequest) -> str | None:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
+    header: str = request.META.get("HTTP_AUTHORIZATION", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
-    return request.META.get("HTTP_X_API_KEY", "").strip() or None
+    key: str = request.META.get("HTTP_X_API_KEY", "")
+    return key.strip() or None
 
 
 def authenticate(request: HttpRequest) -> ApiKey:
@@ -175,7 +178,7 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
     return body
 
 
-def validated(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any) -> forms.Form:
+def validated(request: HttpRequest, form_class: type[F], **kwargs: Any) -> F:
     """Validate a JSON body with a Django form: unknown fields and field errors give 400.
 
     Scalars are handed to the form as text, as a browser would send them, so every field's

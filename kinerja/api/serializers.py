@@ -79,6 +79,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "target_high": dec(result.target_high),
         "achievement": dec(result.achievement),
         "status": result.status,
+        "published": result.published,
         "inputs": result.inputs,
         "computed_at": result.computed_at.isoformat(),
     }

@@ -10,18 +10,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
+from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.community.actions import do_save_activity
 from kinerja.community.models import Activity, Group
+from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Indicator, Plan
 from kinerja.results.actions import do_save_manual_value
 from kinerja.results.models import ManualValue, Result
 from kinerja.surveys.actions import SurveyRefused, build_response, do_submit_response
 from kinerja.surveys.analysis import period_result
+from kinerja.surveys.lookups import get_service_or_404
 from kinerja.surveys.models import SCORE_FIELDS, Response, Service
 from kinerja_core.errors import CoreError
 from kinerja_core.periods import Period
@@ -51,18 +53,6 @@ def not_found(request: HttpRequest, rest: str = "") -> Any:
 
 def visible_units(request: HttpRequest) -> QuerySet[OrgUnit]:
     return access.units_for(request.user, access.VIEW)
-
-
-def unit_for(request: HttpRequest, code: str, action: str = access.VIEW) -> OrgUnit:
-    unit = get_object_or_404(OrgUnit, code=code)
-    access.require(request.user, action, unit)
-    return unit
-
-
-def plan_for(request: HttpRequest, code: str) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("unit"), code=code)
-    access.require(request.user, access.VIEW, plan.unit)
-    return plan
 
 
 def period_param(
@@ -100,7 +90,7 @@ def plans(request: HttpRequest) -> Any:
 
 @endpoint(READ)
 def plan_detail(request: HttpRequest, code: str) -> Any:
-    plan = plan_for(request, code)
+    plan = get_plan_or_404(request.user, code)
     body = out.plan_json(plan)
     body["goals"] = [
         {
@@ -116,7 +106,7 @@ def plan_detail(request: HttpRequest, code: str) -> Any:
 
 @endpoint(READ)
 def indicators(request: HttpRequest, code: str) -> Any:
-    plan = plan_for(request, code)
+    plan = get_plan_or_404(request.user, code)
     rows = (
         Indicator.objects.filter(plan=plan)
         .select_related("goal", "objective")
@@ -128,7 +118,7 @@ def indicators(request: HttpRequest, code: str) -> Any:
 
 @endpoint(READ)
 def results(request: HttpRequest, code: str) -> Any:
-    plan = plan_for(request, code)
+    plan = get_plan_or_404(request.user, code)
     rows = Result.objects.filter(plan=plan, unit__in=visible_units(request)).select_related(
         "indicator", "unit"
     )
@@ -145,7 +135,7 @@ def results(request: HttpRequest, code: str) -> Any:
 
 @endpoint(READ)
 def ikm(request: HttpRequest, code: str) -> Any:
-    unit = unit_for(request, code)
+    unit = get_unit_or_404(request.user, code)
     period = period_param(request, required=True)
     assert period is not None
     services = request.GET.getlist("service") or None
@@ -154,7 +144,7 @@ def ikm(request: HttpRequest, code: str) -> Any:
 
 @endpoint(READ)
 def groups(request: HttpRequest, code: str) -> Any:
-    unit = unit_for(request, code)
+    unit = get_unit_or_404(request.user, code)
     rows = Group.objects.filter(unit.subtree_q("kelurahan")).select_related("kind", "kelurahan")
     if kind := request.GET.get("kind"):
         rows = rows.filter(kind__code=kind)
@@ -167,8 +157,7 @@ def groups(request: HttpRequest, code: str) -> Any:
 @endpoint({"POST": True})
 def submit_response(request: HttpRequest, slug: str) -> Any:
     """A kiosk or another front end sends one survey response for a service."""
-    service = get_object_or_404(Service.objects.select_related("unit"), slug=slug)
-    access.require(request.user, access.EDIT_SURVEY, service.unit)
+    service = get_service_or_404(request.user, access.EDIT_SURVEY, slug=slug)
     if not service.active:
         raise ApiError(409, "inactive", _("This service no longer takes survey responses."))
     form = validated(request, ResponseBody)
@@ -176,7 +165,7 @@ def submit_response(request: HttpRequest, slug: str) -> Any:
     try:
         response, created = do_submit_response(
             service,
-            form.answer(),  # type: ignore[attr-defined]
+            form.answer(),
             channel=Response.Channel.KIOSK,
             # Keys are unique site-wide: namespaced per API user so kiosks never collide.
             idempotency_key=f"api:{request.user.pk}:{data['idempotency_key']}"
@@ -265,7 +254,7 @@ def create_activity(request: HttpRequest) -> Any:
 
 @endpoint({"GET": False, "POST": True})
 def manual_values(request: HttpRequest, code: str) -> Any:
-    plan = plan_for(request, code)
+    plan = get_plan_or_404(request.user, code)
     if request.method in ("GET", "HEAD"):
         rows = ManualValue.objects.filter(
             plan=plan, unit__in=visible_units(request)

@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .anchor import Anchor, write_anchor
@@ -188,12 +188,13 @@ def append(
 
 
 def seal_unkeyed(
-    entry_model: type[models.Model] = AuditEntry, head_model: type[models.Model] = AuditHead
-) -> models.Model | None:
+    entry_model: type[AuditEntry] = AuditEntry, head_model: type[AuditHead] = AuditHead
+) -> AuditEntry | None:
     """Seal a chain written before entries were keyed: append a keyed ``seal`` entry linked to
     its last entry. Does nothing on an empty or already sealed chain. Takes the models as
-    arguments so that a migration can pass its historical ones."""
-    manager = entry_model._default_manager  # type: ignore[attr-defined]
+    arguments so that a migration can pass its historical ones (same fields, so typed as the
+    current models)."""
+    manager = entry_model._default_manager
     if manager.filter(action=AuditEntry.Action.SEAL).exists():
         return None
     last = manager.order_by("-seq").first()
@@ -221,11 +222,10 @@ def seal_unkeyed(
         ip=None,
         prev_hash=last.hash,
     )
-    entry.hash = compute_hash(vars(entry))  # type: ignore[attr-defined]
+    entry.hash = compute_hash(vars(entry))
     entry.save(force_insert=True)
-    head_model._default_manager.update_or_create(  # type: ignore[attr-defined]
-        pk=1,
-        defaults={"seq": entry.seq, "hash": entry.hash},  # type: ignore[attr-defined]
+    head_model._default_manager.update_or_create(
+        pk=1, defaults={"seq": entry.seq, "hash": entry.hash}
     )
     anchor_after_commit()
     return entry
@@ -252,7 +252,10 @@ def first_seal() -> int | None:
 
 
 def entry_rows() -> Iterable[Mapping[str, Any]]:
-    return AuditEntry.objects.order_by("seq").values(*HASHED_FIELDS, "hash").iterator(2000)
+    rows: Iterable[Mapping[str, Any]] = (
+        AuditEntry.objects.order_by("seq").values(*HASHED_FIELDS, "hash").iterator(2000)
+    )
+    return rows
 
 
 def verify(rows: Iterable[Mapping[str, Any]] | None = None) -> tuple[int, Break | None]:

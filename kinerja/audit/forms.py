@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from kinerja.accounts.models import OrgUnit
 
@@ -14,7 +15,7 @@ from .models import AuditEntry
 from .tracked import TRACKED
 
 
-def model_choices() -> list[tuple[str, str]]:
+def model_choices() -> list[tuple[str, StrOrPromise]]:
     from django.apps import apps
 
     labels = []
@@ -41,9 +42,12 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["action"].choices = [("", _("All actions")), *AuditEntry.Action.choices]  # type: ignore[attr-defined]
-        self.fields["model"].choices = model_choices()  # type: ignore[attr-defined]
+        unit, action, model = self.fields["unit"], self.fields["action"], self.fields["model"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        assert isinstance(action, forms.ChoiceField) and isinstance(model, forms.ChoiceField)
+        unit.queryset = units
+        action.choices = [("", _("All actions")), *AuditEntry.Action.choices]
+        model.choices = model_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from kinerja.accounts.clientip import client_ip
+from kinerja.lib.clientip import client_ip
 
 from . import chain
 from .models import AuditEntry

@@ -10,8 +10,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
-from kinerja.accounts.clientip import client_ip
 from kinerja.accounts.signals import login_throttled, security_event
+from kinerja.lib.clientip import client_ip
 
 from . import chain
 from .models import AuditEntry

@@ -40,11 +40,16 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.plan.models.Target", "indicator.plan.unit"),
     Tracked("kinerja.community.models.GroupKind", "city"),
     Tracked("kinerja.community.models.Group", "kelurahan"),
-    Tracked("kinerja.community.models.Activity", "fn:kinerja.audit.tracked.activity_unit_path"),
-    Tracked("kinerja.community.models.Evidence", "fn:kinerja.audit.tracked.evidence_unit_path"),
+    Tracked(
+        "kinerja.community.models.Activity", "fn:kinerja.community.unitpaths.activity_unit_path"
+    ),
+    Tracked(
+        "kinerja.community.models.Evidence", "fn:kinerja.community.unitpaths.evidence_unit_path"
+    ),
     Tracked("kinerja.surveys.models.Service", "unit"),
     Tracked("kinerja.surveys.models.ServiceVolume", "service.unit"),
     Tracked("kinerja.surveys.models.FollowUp", "unit"),
+    Tracked("kinerja.surveys.models.PublishedIkm", "unit"),
     Tracked("kinerja.results.models.Result", "unit"),
     Tracked("kinerja.results.models.ManualValue", "unit"),
     Tracked("kinerja.results.models.YearLock", "plan.unit"),
@@ -81,26 +86,6 @@ def common_path(paths: list[str]) -> str:
             break
         shared.append(names[0])
     return "/" + "/".join(shared) + "/" if shared else ""
-
-
-def activity_unit_path(activity: Any) -> str:
-    """An activity belongs where its groups are. A new activity's links are written after the
-    activity row, so its creation entry may carry no unit; later entries carry it."""
-    if activity.pk is None:
-        return ""
-    from kinerja.community.models import ActivityGroup
-
-    paths = ActivityGroup.objects.filter(activity_id=activity.pk).values_list(
-        "group__kelurahan__path", flat=True
-    )
-    return common_path(sorted(set(paths)))
-
-
-def evidence_unit_path(evidence: Any) -> str:
-    from kinerja.community.models import Activity
-
-    activity = Activity.objects.filter(pk=evidence.activity_id).first()
-    return activity_unit_path(activity) if activity is not None else ""
 
 
 def unit_path_of(instance: models.Model) -> str:

@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.tables import csv_response, xlsx_response
+from kinerja.lib.tables import csv_response, xlsx_response
 
 from .exports import HEADER, iter_export_rows
 from .forms import AuditFilterForm, scope_q
@@ -55,13 +56,14 @@ def for_display(entries: list[AuditEntry]) -> list[AuditEntry]:
     paths = {e.unit_path for e in entries if e.unit_path}
     names = {u.path: str(u) for u in OrgUnit.objects.filter(path__in=paths)}
     for entry in entries:
+        # Attributes for the page's template only, on the rows it shows.
         entry.change_rows = change_rows(entry)  # type: ignore[attr-defined]
         entry.unit_name = names.get(entry.unit_path, entry.unit_path)  # type: ignore[attr-defined]
     return entries
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HttpRequest) -> HttpResponseBase:
     # Who changed what is open to everyone who may see the unit: the log of a unit is as
     # visible as its data. Log-ins and refusals (no unit) are for superusers only.
     paths = access.scope_paths(request.user, access.VIEW)

@@ -1,6 +1,6 @@
 """Start, kill and restart the real web stack (gunicorn + kinerja.wsgi) on loopback.
 
-``kinerja serve`` is preferred when another app provides it; otherwise gunicorn is started
+``kinerja server run`` is preferred when another app provides it; otherwise gunicorn is started
 directly with the same WSGI application. Each server runs in its own process group so a crash can
 be simulated with SIGKILL to the master and every worker at once.
 """
@@ -40,11 +40,12 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 
 def command(port: int, workers: int) -> list[str]:
-    if "serve" in get_commands():
+    if "server" in get_commands():
         # The project's own entry point, if it is there; same gunicorn underneath.
         return [
             str(BIN / "kinerja"),
-            "serve",
+            "server",
+            "run",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
@@ -138,7 +139,7 @@ def do_save_activity(
     user: UserLike,
     activity: Activity,
     groups: Sequence[Group],
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
     keep: Iterable[Group] = (),
 ) -> Activity:
     """Store an activity reaching ``groups`` (plus ``keep``: links the editor cannot see).
@@ -176,7 +177,7 @@ def do_save_activity(
 
 
 def do_add_evidence(
-    user: UserLike, activity: Activity, upload: UploadedFile, content_type: str | None = None
+    user: UserLike, activity: Activity, upload: UploadedFile[bytes], content_type: str | None = None
 ) -> Evidence:
     """Attach a file to an activity whose every group ``user`` may edit."""
     if not activity_editable(user, activity):
@@ -185,7 +186,7 @@ def do_add_evidence(
 
 
 def store_evidence(
-    user: UserLike, activity: Activity, upload: UploadedFile, content_type: str | None
+    user: UserLike, activity: Activity, upload: UploadedFile[bytes], content_type: str | None
 ) -> Evidence:
     """Save the file; the caller has checked that ``user`` may change the activity."""
     name = upload.name or "bukti"
@@ -212,7 +213,12 @@ def do_delete_activity(user: UserLike, activity: Activity) -> None:
     with transaction.atomic():
         activity.delete()
         # Files go only once the rows are gone for sure.
-        transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+        transaction.on_commit(lambda: delete_files(files))
+
+
+def delete_files(files: Iterable[FieldFile]) -> None:
+    for f in files:
+        f.delete(save=False)
 
 
 def activity_editable(user: UserLike, activity: Activity) -> bool:

@@ -14,9 +14,10 @@ from django.db.models import Count, F, Prefetch, Q
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.coverage import percent
 from kinerja_core.formula import Value
+from kinerja_core.measures import Filters
 from kinerja_core.periods import Period
 
-from .measures import Filters, Span, existing_groups
+from .measures import Span, existing_groups
 from .models import ActivityGroup, Group
 
 MEASURE_NAMES = ("groups_facilitated", "groups_fostered_cumulative", "groups_total")

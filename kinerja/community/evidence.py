@@ -13,7 +13,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from kinerja.web.xlsx_reader import check_archive
+from kinerja.lib.xlsx_reader import check_archive
 from kinerja_core.errors import InputError
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.tables import cell_text, safe_cell, xlsx_bytes
+from kinerja.lib.tables import cell_text, safe_cell, xlsx_bytes
 
 from .importers import GROUP_OPTIONAL
 from .models import ActivityGroup, Group

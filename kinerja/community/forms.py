@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.input_checks import CheckedText, check_day
+from kinerja.lib.input_checks import CheckedText, check_day
 
 from .evidence import ALLOWED
 from .models import Activity, Group, GroupKind
@@ -21,7 +21,7 @@ def kinds_for(kelurahan: QuerySet[OrgUnit]) -> QuerySet[GroupKind]:
     return GroupKind.objects.filter(Q(city__isnull=True) | Q(city__code__in=city_codes))
 
 
-class GroupForm(CheckedText, forms.ModelForm):
+class GroupForm(CheckedText, forms.ModelForm[Group]):
     class Meta:
         model = Group
         fields = [
@@ -37,8 +37,11 @@ class GroupForm(CheckedText, forms.ModelForm):
 
     def __init__(self, *args: Any, kelurahan: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].queryset = kelurahan  # type: ignore[attr-defined]
-        self.fields["kind"].queryset = kinds_for(kelurahan)  # type: ignore[attr-defined]
+        kelurahan_field, kind_field = self.fields["kelurahan"], self.fields["kind"]
+        assert isinstance(kelurahan_field, forms.ModelChoiceField)
+        assert isinstance(kind_field, forms.ModelChoiceField)
+        kelurahan_field.queryset = kelurahan
+        kind_field.queryset = kinds_for(kelurahan)
         if kelurahan.count() == 1 and not self.instance.pk:
             self.fields["kelurahan"].initial = kelurahan.first()
 
@@ -62,12 +65,12 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class GroupChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Group) -> str:  # type: ignore[override]
+class GroupChoiceField(forms.ModelMultipleChoiceField[Group]):
+    def label_from_instance(self, obj: Group) -> str:
         return f"{obj.name} ({obj.kind.name})"
 
 
-class ActivityForm(CheckedText, forms.ModelForm):
+class ActivityForm(CheckedText, forms.ModelForm[Activity]):
     groups = GroupChoiceField(
         queryset=Group.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -85,7 +88,9 @@ class ActivityForm(CheckedText, forms.ModelForm):
 
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = groups.select_related("kind")  # type: ignore[attr-defined]
+        groups_field = self.fields["groups"]
+        assert isinstance(groups_field, GroupChoiceField)
+        groups_field.queryset = groups.select_related("kind")
         self.fields["date"].validators.append(check_day)
 
 

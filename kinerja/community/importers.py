@@ -39,8 +39,8 @@ from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
-from kinerja.web.input_checks import text_problem
-from kinerja.web.tables import FORMULA_START, iter_rows
+from kinerja.lib.input_checks import text_problem
+from kinerja.lib.tables import FORMULA_START, iter_rows
 from kinerja_core.errors import InputError, Problem
 
 from .actions import UserLike, activity_problems, code_clashes, date_clashes, editable_units

@@ -50,7 +50,7 @@ def _codes(filters: Filters | None, name: str) -> Collection[str] | None:
     return values or None
 
 
-def reached(span: Span, filters: Filters | None, *, cumulative: bool) -> ExpressionWrapper:
+def reached(span: Span, filters: Filters | None, *, cumulative: bool) -> ExpressionWrapper[Q]:
     """Whether the group has an activity link dated in the span (or up to its end).
 
     Written as ``id IN (links of the span)``, not a correlated EXISTS: both engines then read the

@@ -7,6 +7,7 @@ these rows by ``measures.py``; nothing here stores a count.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -127,10 +128,10 @@ class Group(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.kelurahan_id and not self.city_id:
             self.city = city_of(self.kelurahan)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         """The rule across fields, on the field to correct; run by the form, by the save action

@@ -14,16 +14,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
+from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
-from kinerja.web.charts import bar_chart
-from kinerja.web.tables import XLSX_TYPE, csv_response
+from kinerja.lib.charts import bar_chart
+from kinerja.lib.tables import XLSX_TYPE, csv_response
 from kinerja_core.errors import CoreError, InputError
 from kinerja_core.formula import NotComputable
 from kinerja_core.periods import Period
@@ -338,7 +340,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_view(request: HttpRequest) -> HttpResponse:
+def export_view(request: HttpRequest) -> HttpResponseBase:
     kelurahan = visible_kelurahan(request)
     fmt = request.GET.get("format", "xlsx")
     kind = request.GET.get("kind", "groups")
@@ -363,12 +365,12 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
     viewable = access.units_for(request.user, access.VIEW)
     code = request.GET.get("unit", "")
     if code:
-        unit = get_object_or_404(OrgUnit, code=code)
-        access.require(request.user, access.VIEW, unit)
+        unit = get_unit_or_404(request.user, code)
     else:
-        unit = viewable.order_by("path").first()
-        if unit is None:
+        first = viewable.order_by("path").first()
+        if first is None:
             raise PermissionDenied
+        unit = first
     year = int_param(request, "year", this_year(), 1900, 2999)
     period = Period(year)
     try:  # a sub-year period (2024-Q2) counts from 1 January to its end, as the measures do

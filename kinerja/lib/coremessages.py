@@ -68,7 +68,7 @@ MESSAGES: dict[Code, str] = {
     Code.ACHIEVEMENT_RANGE_INVERTED: _(
         "the lower bound of the target (%(low)s) is above its upper bound (%(high)s)"
     ),
-    Code.ACHIEVEMENT_UNKNOWN_POLARITY: _("unknown polarity: %(polarity)r (higher/lower)"),
+    Code.ACHIEVEMENT_UNKNOWN_POLARITY: _("unknown polarity: %(polarity)r (higher/lower/stable)"),
     Code.IKM_NO_RESPONDENTS: _("no respondents yet"),
     Code.IKM_UNKNOWN_ELEMENT: _("unknown element for method %(method)s: %(code)r"),
     Code.IKM_UNKNOWN_METHOD: _("unknown IKM method: %(name)r; choices: %(choices)s"),

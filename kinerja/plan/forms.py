@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from kinerja_core.formula import MAX_LENGTH as FORMULA_MAX_LENGTH
 
 from .limits import explanation_chars, file_size_problem, length_problem, text_chars
+from .models import Indicator, Plan
+
+M = TypeVar("M", bound=Model)
 
 
 class PlanUploadForm(forms.Form):
@@ -29,7 +33,7 @@ class PlanUploadForm(forms.Form):
         return data
 
 
-class BoundedTextsForm(forms.ModelForm):
+class BoundedTextsForm(forms.ModelForm[M]):
     """An admin form keeping the plan file's limits on text columns without a max_length.
 
     The admin builds the form's model and fields (modelform_factory); these add the checks.
@@ -46,9 +50,9 @@ class BoundedTextsForm(forms.ModelForm):
         return data
 
 
-class IndicatorAdminForm(BoundedTextsForm):
+class IndicatorAdminForm(BoundedTextsForm[Indicator]):
     text_limits = {"explanation": explanation_chars, "formula": lambda: FORMULA_MAX_LENGTH}
 
 
-class PlanAdminForm(BoundedTextsForm):
+class PlanAdminForm(BoundedTextsForm[Plan]):
     text_limits = {"profile_function": text_chars}

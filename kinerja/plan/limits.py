@@ -14,8 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 
-from kinerja.results.models import ManualValue, Result
-
 from .models import Indicator, Target
 
 
@@ -37,19 +35,27 @@ def text_size(text: str) -> int:
 
 
 def column_length(model: type[models.Model], name: str) -> int:
-    length = model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.{name} is a relation"
+    length = field.max_length
     assert length is not None, f"{model.__name__}.{name} has no max_length"
     return int(length)
 
 
+# Columns of the results app that store what a plan names or compares with: results' models
+# take their sizes from here, so whatever a plan file may hold fits where it is stored.
+# Manual, derived and bound measure names share one name space, stored with manual values.
+MEASURE_NAME_LENGTH = 80
+# A band's key is the status stored with each result.
+BAND_KEY_LENGTH = 30
+
+
 def measure_name_length() -> int:
-    """Manual, derived and bound measure names share one name space, stored with manual values."""
-    return column_length(ManualValue, "name")
+    return MEASURE_NAME_LENGTH
 
 
 def band_key_length() -> int:
-    """A band's key is the status stored with each result."""
-    return column_length(Result, "status")
+    return BAND_KEY_LENGTH
 
 
 def text_chars() -> int:
@@ -110,10 +116,15 @@ def cap_range() -> DecimalRange:
     return DecimalRange.of(Indicator, "cap")
 
 
+# Realisations, achievements and manual values as results stores them (6 places keep the exact
+# value of every published figure). Band minimums are compared with stored achievements, so they
+# share this range.
+STORED_NUMBER = DecimalRange(max_digits=22, decimal_places=6)
+
+
 def achievement_range() -> DecimalRange:
-    """Band minimums are compared with stored achievements, so they share their column's range."""
-    return DecimalRange.of(Result, "achievement")
+    return STORED_NUMBER
 
 
 def manual_value_range() -> DecimalRange:
-    return DecimalRange.of(ManualValue, "value")
+    return STORED_NUMBER

@@ -12,7 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja_core.achievement import DEFAULT_BANDS, Band
+from kinerja_core.achievement import DEFAULT_BANDS, Band, TargetRange
+from kinerja_core.achievement import Polarity as RatedPolarity
 
 
 class Plan(models.Model):
@@ -104,6 +105,8 @@ class Indicator(models.Model):
     class Polarity(models.TextChoices):
         HIGHER = "higher", _("higher is better")
         LOWER = "lower", _("lower is better")
+        # Both sides of the target (or of a range target's band) are worse (docs/rules.md#capaian).
+        STABLE = "stable", _("stable within the range")
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="indicators")
     goal = models.ForeignKey(Goal, models.CASCADE, related_name="indicators")
@@ -145,6 +148,15 @@ class Indicator(models.Model):
     def unit_suffix(self) -> str:
         return "%" if self.unit == self.Unit.PERCENT else ""
 
+    @property
+    def rated_polarity(self) -> RatedPolarity:
+        """The polarity as kinerja_core.achievement takes it."""
+        if self.polarity == self.Polarity.LOWER:
+            return "lower"
+        if self.polarity == self.Polarity.STABLE:
+            return "stable"
+        return "higher"
+
 
 class Target(models.Model):
     """A yearly (quarter 0) or quarterly target; a range target has low and high instead."""
@@ -181,8 +193,9 @@ class Target(models.Model):
     def is_range(self) -> bool:
         return self.value is None and self.low is not None and self.high is not None
 
-    def comparable(self) -> Decimal | tuple[Decimal, Decimal] | None:
+    def comparable(self) -> Decimal | TargetRange | None:
+        """The target as kinerja_core.achievement compares a realisation with it."""
         if self.is_range:
             assert self.low is not None and self.high is not None
-            return (self.low, self.high)
+            return TargetRange(self.low, self.high)
         return self.value

@@ -10,7 +10,6 @@ stays with the unit that first loaded it (docs/security.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -18,21 +17,22 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 
 from .models import Plan
-from .planfile import Problem
+from .planfile.document import PlanDocument, UnitDoc, UnitRef
+from .planfile.problems import Problem
 
 
 @dataclass(frozen=True)
 class Placement:
     """Where a unit of the file goes: its values, its parent's code and path, what exists now."""
 
-    item: dict[str, Any]
+    item: UnitRef
     parent_code: str | None
     parent_path: str
     existing: OrgUnit | None
 
     @property
     def code(self) -> str:
-        return str(self.item["code"])
+        return self.item.code
 
     @property
     def path(self) -> str:
@@ -44,12 +44,10 @@ class Placement:
         if old is None:
             return []
         out = []
-        if old.name != self.item["name"]:
-            out.append(
-                _('name "%(old)s" → "%(new)s"') % {"old": old.name, "new": self.item["name"]}
-            )
-        if old.level != self.item["level"]:
-            out.append(_("level %(old)s → %(new)s") % {"old": old.level, "new": self.item["level"]})
+        if old.name != self.item.name:
+            out.append(_('name "%(old)s" → "%(new)s"') % {"old": old.name, "new": self.item.name})
+        if old.level != self.item.level:
+            out.append(_("level %(old)s → %(new)s") % {"old": old.level, "new": self.item.level})
         old_parent = old.parent.code if old.parent else None
         if old_parent != self.parent_code:
             top = _("the top level")
@@ -60,26 +58,26 @@ class Placement:
         return out
 
 
-def placements(unit_doc: dict[str, Any]) -> list[Placement]:
+def placements(unit_doc: UnitDoc) -> list[Placement]:
     """The file's units in load order: the parents from the top, the unit, then its sub-units."""
-    chain = [*unit_doc["parents"], unit_doc]
-    codes = [u["code"] for u in chain] + [c["code"] for c in unit_doc["children"]]
+    chain = [*unit_doc.parents, unit_doc]
+    codes = [u.code for u in chain] + [c.code for c in unit_doc.children]
     existing = {u.code: u for u in OrgUnit.objects.filter(code__in=codes).select_related("parent")}
     out: list[Placement] = []
     parent_code, parent_path = None, "/"
     for item in chain:
-        out.append(Placement(item, parent_code, parent_path, existing.get(item["code"])))
+        out.append(Placement(item, parent_code, parent_path, existing.get(item.code)))
         parent_code, parent_path = out[-1].code, out[-1].path
-    for child in unit_doc["children"]:
-        out.append(Placement(child, parent_code, parent_path, existing.get(child["code"])))
+    for child in unit_doc.children:
+        out.append(Placement(child, parent_code, parent_path, existing.get(child.code)))
     return out
 
 
-def refusals(doc: dict[str, Any], user: access.UserLike | None) -> list[Problem]:
+def refusals(doc: PlanDocument, user: access.UserLike | None) -> list[Problem]:
     """Why ``user`` may not load ``doc`` (None: the command line, with every right but one)."""
     found = []
-    owner = Plan.objects.filter(code=doc["code"]).select_related("unit").first()
-    if owner is not None and owner.unit.code != doc["unit"]["code"]:
+    owner = Plan.objects.filter(code=doc.code).select_related("unit").first()
+    if owner is not None and owner.unit.code != doc.unit.code:
         # For everyone: loading would move a plan, its results and approvals to another unit.
         found.append(
             Problem(
@@ -88,10 +86,10 @@ def refusals(doc: dict[str, Any], user: access.UserLike | None) -> list[Problem]
                     "%(unit_code)s. A plan code stays with its unit: give this plan another code."
                 )
                 % {
-                    "code": doc["code"],
+                    "code": doc.code,
                     "owner": owner.unit.name,
                     "owner_code": owner.unit.code,
-                    "unit_code": doc["unit"]["code"],
+                    "unit_code": doc.unit.code,
                 },
                 where="plan",
                 field="code",
@@ -100,7 +98,7 @@ def refusals(doc: dict[str, Any], user: access.UserLike | None) -> list[Problem]
     if user is None:
         return found
     administered = access.scope_paths(user, access.ADMINISTER)
-    places = placements(doc["unit"])
+    places = placements(doc.unit)
     for place in places:
         if place.existing is None:
             if not access.covers(administered, place.path):
@@ -112,7 +110,7 @@ def refusals(doc: dict[str, Any], user: access.UserLike | None) -> list[Problem]
                         )
                         % {
                             "code": place.code,
-                            "name": place.item["name"],
+                            "name": place.item.name,
                             "parent": place.parent_code or _("the top level"),
                         },
                         where="unit",
@@ -133,11 +131,11 @@ def refusals(doc: dict[str, Any], user: access.UserLike | None) -> list[Problem]
                     field=place.code,
                 )
             )
-    plan_unit = places[len(doc["unit"]["parents"])]
+    plan_unit = places[len(doc.unit.parents)]
     if not access.covers(access.scope_paths(user, access.EDIT_PLAN), plan_unit.path):
         found.append(
             Problem(
-                _("You may not change the plan of %(unit)s.") % {"unit": doc["unit"]["name"]},
+                _("You may not change the plan of %(unit)s.") % {"unit": doc.unit.name},
                 where="plan",
                 field="unit",
             )

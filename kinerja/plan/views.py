@@ -1,21 +1,22 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
+from kinerja.plan.lookups import get_plan_or_404
 
-from .actions import PlanRefused, check_plan_text, do_load_plan, export_plan
+from .actions import PlanRefused, check_plan_text, do_load_plan
 from .forms import PlanUploadForm
-from .linting import has_errors
-from .models import Indicator, Plan
-from .planfile import dump_plan
+from .models import Indicator, Plan, Target
+from .planfile import dump_plan, export_plan, has_errors
 from .units import refusals
 
 
@@ -32,6 +33,15 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plan/plan_list.html", {"plans": plans, "can_upload": can_upload})
 
 
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with its yearly targets (None where the year has none) and quarter targets."""
+
+    indicator: Indicator
+    targets: list[Target | None]
+    quarters: list[Target]
+
+
 def plan_context(plan: Plan) -> dict[str, Any]:
     """Everything the plan page and the printed IKU document show, in three queries."""
     indicators = list(
@@ -41,41 +51,38 @@ def plan_context(plan: Plan) -> dict[str, Any]:
         .order_by("order")
     )
     years = plan.years
-    rows = []
+    rows: list[IndicatorRow] = []
     for ind in indicators:
         by_year = {t.year: t for t in ind.targets.all() if t.quarter == 0}
         quarters = sorted(
             ((t.year, t.quarter, t) for t in ind.targets.all() if t.quarter), key=lambda x: x[:2]
         )
         rows.append(
-            {
-                "indicator": ind,
-                "targets": [by_year.get(y) for y in years],
-                "quarters": [q[2] for q in quarters],
-            }
+            IndicatorRow(
+                indicator=ind,
+                targets=[by_year.get(y) for y in years],
+                quarters=[q[2] for q in quarters],
+            )
         )
     goals = []
     for goal in plan.goals.prefetch_related("objectives").order_by("order"):
         goal_rows = [
-            r
-            for r in rows
-            if r["indicator"].goal_id == goal.pk and r["indicator"].objective_id is None
+            r for r in rows if r.indicator.goal_id == goal.pk and r.indicator.objective_id is None
         ]
         objectives = [
-            {"objective": o, "rows": [r for r in rows if r["indicator"].objective_id == o.pk]}
+            {"objective": o, "rows": [r for r in rows if r.indicator.objective_id == o.pk]}
             for o in goal.objectives.order_by("order")
         ]
         goals.append({"goal": goal, "rows": goal_rows, "objectives": objectives})
     iku_rows = [
-        r for r in rows if r["indicator"].level == Indicator.Level.OBJECTIVE and r["indicator"].iku
+        r for r in rows if r.indicator.level == Indicator.Level.OBJECTIVE and r.indicator.iku
     ]
     return {"plan": plan, "years": years, "goals": goals, "rows": rows, "iku_rows": iku_rows}
 
 
 @login_required
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.select_related("unit"), code=code)
-    access.require(request.user, access.VIEW, plan.unit)
+    plan = get_plan_or_404(request.user, code)
     context = plan_context(plan)
     context["can_edit"] = access.can(request.user, access.EDIT_PLAN, plan.unit)
     return render(request, "plan/plan_detail.html", context)
@@ -83,8 +90,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def plan_export(request: HttpRequest, code: str) -> HttpResponse:
-    plan = get_object_or_404(Plan, code=code)
-    access.require(request.user, access.VIEW, plan.unit)
+    plan = get_plan_or_404(request.user, code)
     response = HttpResponse(
         dump_plan(export_plan(plan)), content_type="application/yaml; charset=utf-8"
     )

@@ -1,13 +1,15 @@
 """Report data, built once per document and rendered by every format (PDF, DOCX, XLSX).
 
-Builders read the plan and the stored results (never compute an indicator) and return plain
-data: text already formatted the Indonesian way where a document prints text, and Decimals
-where a spreadsheet needs numbers.
+Builders read the plan and the stored results (never compute an indicator) and return one
+frozen dataclass per kind: text already formatted the Indonesian way where a document prints
+text, and Decimals where a spreadsheet needs numbers. PDF templates see its fields by name
+(``Report.context``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,8 +17,10 @@ from typing import Any
 from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
+from kinerja.plan.planfile.document import TaskJSON
 from kinerja.results.actions import plan_years
 from kinerja.results.dashboard import chart_for
 from kinerja.results.formatting import figure, target_text
@@ -28,8 +32,7 @@ from kinerja.results.queries import (
     rounded,
     year_target,
 )
-from kinerja.web.models import DemoMarker
-from kinerja_core.achievement import TargetRange, achievement
+from kinerja_core.achievement import Band, achievement
 from kinerja_core.periods import indonesian_date
 
 
@@ -40,7 +43,7 @@ def city_of(unit: OrgUnit) -> OrgUnit | None:
     return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Signing:
     place: str
     date: date
@@ -68,7 +71,7 @@ def signing(plan: Plan, on: date | None = None) -> Signing:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Common:
     """What every document of a plan prints: unit, period, year, signing."""
 
@@ -78,9 +81,9 @@ class Common:
     years: list[int]
     signing: Signing
     demo: bool
-    indicators: list[Indicator] = field(default_factory=list)
+    indicators: list[Indicator]
 
-    def as_dict(self) -> dict[str, Any]:
+    def context(self) -> dict[str, object]:
         return {
             "plan": self.plan,
             "year": self.year,
@@ -89,6 +92,18 @@ class Common:
             "signing": self.signing,
             "demo": self.demo,
         }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The data of one document: the common part and the kind's own fields."""
+
+    common: Common
+
+    def context(self) -> dict[str, object]:
+        """Every field by name (the common ones too), as a PDF template reads them."""
+        own = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "common"}
+        return {**self.common.context(), **own}
 
 
 def common(plan: Plan, year: int, on: date | None = None) -> Common:
@@ -110,27 +125,78 @@ def sasaran_of(indicator: Indicator) -> str:
 # -- iku ----------------------------------------------------------------------------------------
 
 
-def build_iku(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class GoalRow:
+    no: int
+    goal: str
+    indicator: str
+    explanation_html: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class CalculationNote:
+    """How a derived measure is calculated ("NB: Perhitungan …")."""
+
+    label: str
+    explanation_html: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    no: int | str  # the goal's number on its first row only
+    goal: str
+    objective: str
+    indicator: str
+    targets: list[str]
+
+
+@dataclass(frozen=True)
+class IkuRow:
+    no: int
+    objective: str
+    indicator: str
+    explanation_html: str
+    explanation: str
+    source: str
+    responsible: str
+
+
+@dataclass(frozen=True)
+class IkuReport(Report):
+    title: str
+    subtitle: str
+    target_table_source: str
+    function: str
+    tasks: list[TaskJSON]
+    goal_rows: list[GoalRow]
+    notes: list[CalculationNote]
+    target_rows: list[TargetRow]
+    iku_rows: list[IkuRow]
+
+
+def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
     base = common(plan, year, on)
     inds = base.indicators
     goal_rows = []
     for n, goal in enumerate(sorted({i.goal for i in inds}, key=lambda g: g.order), start=1):
         for ind in (i for i in inds if i.goal_id == goal.pk and i.objective_id is None):
             goal_rows.append(
-                {
-                    "no": n,
-                    "goal": goal.name,
-                    "indicator": ind.name,
-                    "explanation_html": to_html(ind.explanation),
-                    "explanation": to_plain(ind.explanation),
-                }
+                GoalRow(
+                    no=n,
+                    goal=goal.name,
+                    indicator=ind.name,
+                    explanation_html=to_html(ind.explanation),
+                    explanation=to_plain(ind.explanation),
+                )
             )
     notes = [
-        {
-            "label": d.get("label") or name,
-            "explanation_html": to_html(d.get("explanation") or d["formula"]),
-            "explanation": to_plain(d.get("explanation") or d["formula"]),
-        }
+        CalculationNote(
+            label=d.get("label") or name,
+            explanation_html=to_html(d.get("explanation") or d["formula"]),
+            explanation=to_plain(d.get("explanation") or d["formula"]),
+        )
         for ind in inds
         for name, d in ind.derived.items()
     ]
@@ -148,64 +214,77 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
         if ind.objective_id is not None:
             seen_objectives.add(ind.objective_id)
         target_rows.append(
-            {
-                "no": goal_numbers[ind.goal_id] if first_goal else "",
-                "goal": ind.goal.name if first_goal else "",
-                "objective": ind.objective.name if first_objective and ind.objective else "",
-                "indicator": ind.name,
-                "targets": [target_text(ind, year_target(ind, y)) for y in plan.years],
-            }
+            TargetRow(
+                no=goal_numbers[ind.goal_id] if first_goal else "",
+                goal=ind.goal.name if first_goal else "",
+                objective=ind.objective.name if first_objective and ind.objective else "",
+                indicator=ind.name,
+                targets=[target_text(ind, year_target(ind, y)) for y in plan.years],
+            )
         )
     iku_rows = [
-        {
-            "no": n,
-            "objective": sasaran_of(ind),
-            "indicator": ind.name,
-            "explanation_html": to_html(ind.explanation),
-            "explanation": to_plain(ind.explanation),
-            "source": ind.data_source,
-            "responsible": ind.responsible,
-        }
+        IkuRow(
+            no=n,
+            objective=sasaran_of(ind),
+            indicator=ind.name,
+            explanation_html=to_html(ind.explanation),
+            explanation=to_plain(ind.explanation),
+            source=ind.data_source,
+            responsible=ind.responsible,
+        )
         for n, ind in enumerate(
             (i for i in inds if i.iku and i.level == Indicator.Level.OBJECTIVE), start=1
         )
     ]
     doc = plan.document or {}
-    return {
-        **base.as_dict(),
-        "title": doc.get("title") or "INDIKATOR KINERJA UTAMA",
-        "subtitle": doc.get("subtitle") or str(plan.unit).upper(),
-        "target_table_source": doc.get("target_table_source") or "",
-        "function": plan.profile_function,
-        "tasks": plan.profile_tasks,
-        "goal_rows": goal_rows,
-        "notes": notes,
-        "target_rows": target_rows,
-        "iku_rows": iku_rows,
-    }
+    return IkuReport(
+        common=base,
+        title=doc.get("title") or "INDIKATOR KINERJA UTAMA",
+        subtitle=doc.get("subtitle") or str(plan.unit).upper(),
+        target_table_source=doc.get("target_table_source") or "",
+        function=plan.profile_function,
+        tasks=plan.profile_tasks,
+        goal_rows=goal_rows,
+        notes=notes,
+        target_rows=target_rows,
+        iku_rows=iku_rows,
+    )
 
 
 # -- pk -----------------------------------------------------------------------------------------
 
 
-def build_pk(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PkRow:
+    no: int
+    sasaran: str
+    indicator: str
+    target: str
+
+
+@dataclass(frozen=True)
+class PkReport(Report):
+    rows: list[PkRow]
+
+
+def build_pk(plan: Plan, year: int, on: date | None = None) -> PkReport:
     base = common(plan, year, on)
     rows = [
-        {
-            "no": n,
-            "sasaran": sasaran_of(ind),
-            "indicator": ind.name,
-            "target": target_text(ind, year_target(ind, year)),
-        }
+        PkRow(
+            no=n,
+            sasaran=sasaran_of(ind),
+            indicator=ind.name,
+            target=target_text(ind, year_target(ind, year)),
+        )
         for n, ind in enumerate((i for i in base.indicators if i.iku), start=1)
     ]
-    return {**base.as_dict(), "rows": rows}
+    return PkReport(common=base, rows=rows)
 
 
 # -- capaian (LKjIP chapter III) ------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class CapaianRow:
     no: int
     indicator: Indicator
@@ -229,16 +308,19 @@ def against_final(indicator: Indicator, cell: Cell, final: Target | None) -> Dec
     (docs/rules.md#lkjip, analysis 3)."""
     if final is None or cell.realisation is None:
         return None
-    comparable: Decimal | TargetRange | None = (
-        TargetRange(final.low, final.high)  # type: ignore[arg-type]
-        if final.is_range
-        else final.value
+    value = achievement(
+        final.comparable(), cell.realisation, indicator.rated_polarity, indicator.cap
     )
-    value = achievement(comparable, cell.realisation, indicator.polarity, indicator.cap)  # type: ignore[arg-type]
     return rounded(value, 6) if isinstance(value, Decimal) else None
 
 
-def build_capaian(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CapaianReport(Report):
+    rows: list[CapaianRow]
+    bands: list[Band]
+
+
+def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianReport:
     base = common(plan, year, on)
     index = ResultIndex.load(plan, [plan.unit])
     bands = bands_of(plan)
@@ -262,22 +344,32 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> dict[str, An
                 chart=chart_for(ind, index, plan.unit, plan_years(plan)),
             )
         )
-    return {**base.as_dict(), "rows": rows, "bands": list(bands.values())}
+    return CapaianReport(common=base, rows=rows, bands=list(bands.values()))
 
 
 # -- skm (the surveys engineer's data) -------------------------------------------------------------
 
 
-def build_skm(plan: Plan, year: int, on: date | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SkmReport(Report):
+    data: dict[str, Any]  # the surveys app's report data (kinerja.surveys.reports)
+    chart: str
+
+
+def build_skm(plan: Plan, year: int, on: date | None = None) -> SkmReport:
     from django.utils.module_loading import import_string
 
     from kinerja_core.periods import Period
 
-    report_data = import_string("kinerja.surveys.reports.survey_report_data")
-    element_chart = import_string("kinerja.surveys.reports.element_chart")
+    report_data: Callable[[OrgUnit, Period], dict[str, Any]] = import_string(
+        "kinerja.surveys.reports.survey_report_data"
+    )
+    element_chart: Callable[[dict[str, Any]], str] = import_string(
+        "kinerja.surveys.reports.element_chart"
+    )
     data = report_data(plan.unit, Period(year))
-    return {
-        **common(plan, year, on).as_dict(),
-        "data": data,
-        "chart": element_chart(data) if data.get("elements") else "",
-    }
+    return SkmReport(
+        common=common(plan, year, on),
+        data=data,
+        chart=element_chart(data) if data.get("elements") else "",
+    )

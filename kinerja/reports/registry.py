@@ -1,46 +1,66 @@
-"""The documents Kinerja prints, as plain dict registries keyed by kind and by format.
+"""The documents Kinerja prints, keyed by kind, each with its renderers keyed by format.
 
-``BUILDERS[kind](plan, year)`` builds the data once; ``RENDERERS[kind][fmt](data)`` turns it
-into the bytes of one file format. The ``skm`` kind needs the surveys app's report data and is
+``DOCUMENTS[kind].build(plan, year)`` builds the data once; ``.renderers[fmt](data)`` turns it
+into the bytes of one file format, typed for that kind's report data. The ``skm`` kind needs the surveys app's report data and is
 offered only when that app provides it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from importlib.util import find_spec
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from kinerja.plan.models import Plan
 
 from . import renderers as r
-from .builders import build_capaian, build_iku, build_pk, build_skm
+from .builders import Report, build_capaian, build_iku, build_pk, build_skm
 
-Builder = Callable[..., dict[str, Any]]
-Renderer = Callable[[dict[str, Any]], bytes]
+R = TypeVar("R", bound=Report)
 
-TITLES: dict[str, Any] = {
-    "iku": _("Key performance indicators (IKU)"),
-    "pk": _("Performance agreement (Perjanjian Kinerja)"),
-    "capaian": _("Performance achievement (LKjIP chapter III)"),
-    "skm": _("Community satisfaction survey report (SKM)"),
+
+@dataclass(frozen=True)
+class Document(Generic[R]):
+    """One kind of document: its title, its data builder, and a renderer per file format."""
+
+    title: StrOrPromise
+    build: Callable[[Plan, int, date | None], R]
+    renderers: Mapping[str, Callable[[R], bytes]]
+
+    def render(self, fmt: str, plan: Plan, year: int, on: date | None) -> bytes:
+        return self.renderers[fmt](self.build(plan, year, on))
+
+
+DOCUMENTS: dict[str, Document[Any]] = {
+    "iku": Document(
+        _("Key performance indicators (IKU)"),
+        build_iku,
+        {"pdf": r.pdf_renderer("iku"), "docx": r.docx_iku},
+    ),
+    "pk": Document(
+        _("Performance agreement (Perjanjian Kinerja)"),
+        build_pk,
+        {"pdf": r.pdf_renderer("pk"), "docx": r.docx_pk},
+    ),
+    "capaian": Document(
+        _("Performance achievement (LKjIP chapter III)"),
+        build_capaian,
+        {"pdf": r.pdf_renderer("capaian"), "docx": r.docx_capaian, "xlsx": r.xlsx_capaian},
+    ),
+    "skm": Document(
+        _("Community satisfaction survey report (SKM)"),
+        build_skm,
+        {"pdf": r.pdf_renderer("skm"), "docx": r.docx_skm},
+    ),
 }
-
-BUILDERS: dict[str, Builder] = {
-    "iku": build_iku,
-    "pk": build_pk,
-    "capaian": build_capaian,
-    "skm": build_skm,
-}
-
-RENDERERS: dict[str, dict[str, Renderer]] = {
-    "iku": {"pdf": r.pdf_renderer("iku"), "docx": r.docx_iku},
-    "pk": {"pdf": r.pdf_renderer("pk"), "docx": r.docx_pk},
-    "capaian": {"pdf": r.pdf_renderer("capaian"), "docx": r.docx_capaian, "xlsx": r.xlsx_capaian},
-    "skm": {"pdf": r.pdf_renderer("skm"), "docx": r.docx_skm},
+TITLES: dict[str, StrOrPromise] = {kind: d.title for kind, d in DOCUMENTS.items()}
+RENDERERS: dict[str, Mapping[str, Callable[[Any], bytes]]] = {
+    kind: d.renderers for kind, d in DOCUMENTS.items()
 }
 
 CONTENT_TYPES = {
@@ -58,15 +78,15 @@ def available(kind: str) -> bool:
     """Whether a kind can be built now (skm waits for the surveys app's report module)."""
     if kind == "skm":
         return find_spec("kinerja.surveys.reports") is not None
-    return kind in BUILDERS
+    return kind in DOCUMENTS
 
 
 def kinds() -> list[str]:
-    return [kind for kind in BUILDERS if available(kind)]
+    return [kind for kind in DOCUMENTS if available(kind)]
 
 
 def check(kind: str, fmt: str) -> None:
-    if kind not in BUILDERS or not available(kind):
+    if kind not in DOCUMENTS or not available(kind):
         raise UnknownReport(f"unknown report {kind!r} (available: {', '.join(kinds())})")
     if fmt not in RENDERERS[kind]:
         raise UnknownReport(f"report {kind!r} comes as {', '.join(RENDERERS[kind])}, not {fmt!r}")
@@ -74,7 +94,7 @@ def check(kind: str, fmt: str) -> None:
 
 def render(kind: str, fmt: str, plan: Plan, year: int, on: date | None = None) -> bytes:
     check(kind, fmt)
-    return RENDERERS[kind][fmt](BUILDERS[kind](plan, year, on))
+    return DOCUMENTS[kind].render(fmt, plan, year, on)
 
 
 def filename(kind: str, fmt: str, plan: Plan, year: int) -> str:

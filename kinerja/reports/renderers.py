@@ -8,28 +8,30 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from kinerja.lib.tables import xlsx_bytes
 from kinerja.results.formatting import figure, target_text
-from kinerja.web.tables import xlsx_bytes
 
 from . import docx_writer as w
-from .builders import CapaianRow
+from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report, SkmReport
 
 
-def pdf(template: str, data: dict[str, Any]) -> bytes:
+def pdf(template: str, data: Report) -> bytes:
     import weasyprint
 
-    html = render_to_string(template, data)
-    return weasyprint.HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    html = render_to_string(template, data.context())
+    pdf_bytes: bytes = weasyprint.HTML(string=html).write_pdf()
+    return pdf_bytes
 
 
-def pdf_renderer(kind: str) -> Any:
-    def render(data: dict[str, Any]) -> bytes:
+def pdf_renderer(kind: str) -> Callable[[Report], bytes]:
+    def render(data: Report) -> bytes:
         return pdf(f"reports/{kind}.html", data)
 
     render.__name__ = f"pdf_{kind}"
@@ -60,37 +62,34 @@ def chart_png(svg: str, dpi: int = 150) -> bytes:
 # -- iku --------------------------------------------------------------------------------------
 
 
-def docx_iku(data: dict[str, Any]) -> bytes:
-    doc = w.new_document(data["unit_name"], landscape=True, demo=data["demo"])
-    w.title(doc, data["title"], data["subtitle"])
-    if data["function"]:
+def docx_iku(data: IkuReport) -> bytes:
+    doc = w.new_document(data.common.unit_name, landscape=True, demo=data.common.demo)
+    w.title(doc, data.title, data.subtitle)
+    if data.function:
         w.heading(doc, "FUNGSI :")
-        doc.add_paragraph(data["function"])
-    if data["tasks"]:
+        doc.add_paragraph(data.function)
+    if data.tasks:
         w.heading(doc, "TUGAS :")
-        for task in data["tasks"]:
+        for task in data.tasks:
             doc.add_paragraph(f"{task['letter']}. {task['text']}")
     w.heading(doc, "INDIKATOR KINERJA TUJUAN :")
     w.table(
         doc,
         ["NO.", "TUJUAN", "INDIKATOR TUJUAN", "PENJELASAN/FORMULASI PERHITUNGAN"],
-        [[f"{r['no']}.", r["goal"], r["indicator"], r["explanation"]] for r in data["goal_rows"]],
+        [[f"{r.no}.", r.goal, r.indicator, r.explanation] for r in data.goal_rows],
     )
-    for note in data["notes"]:
-        w.heading(doc, f"NB : {_('Calculation of')} {note['label']} =")
-        doc.add_paragraph(note["explanation"])
+    for note in data.notes:
+        w.heading(doc, f"NB : {_('Calculation of')} {note.label} =")
+        doc.add_paragraph(note.explanation)
     w.page_break(doc)
-    w.title(doc, "INDIKATOR KINERJA UTAMA (IKU)", f"PADA {data['subtitle']}")
-    if data["target_table_source"]:
-        doc.add_paragraph(data["target_table_source"])
-    years = [str(y) for y in data["years"]]
+    w.title(doc, "INDIKATOR KINERJA UTAMA (IKU)", f"PADA {data.subtitle}")
+    if data.target_table_source:
+        doc.add_paragraph(data.target_table_source)
+    years = [str(y) for y in data.common.years]
     w.table(
         doc,
         ["NO", "TUJUAN", "SASARAN", "INDIKATOR TUJUAN/SASARAN", *years],
-        [
-            [r["no"], r["goal"], r["objective"], r["indicator"], *r["targets"]]
-            for r in data["target_rows"]
-        ],
+        [[r.no, r.goal, r.objective, r.indicator, *r.targets] for r in data.target_rows],
         numeric=range(4, 4 + len(years)),
     )
     w.heading(doc, "Tabel IKU")
@@ -105,28 +104,22 @@ def docx_iku(data: dict[str, Any]) -> bytes:
             "PENANGGUNG JAWAB",
         ],
         [
-            [
-                f"{r['no']}.",
-                r["objective"],
-                r["indicator"],
-                r["explanation"],
-                r["source"],
-                r["responsible"],
-            ]
-            for r in data["iku_rows"]
+            [f"{r.no}.", r.objective, r.indicator, r.explanation, r.source, r.responsible]
+            for r in data.iku_rows
         ],
     )
-    w.signature(doc, data["signing"])
+    w.signature(doc, data.common.signing)
     return w.to_bytes(doc)
 
 
 # -- pk ---------------------------------------------------------------------------------------
 
 
-def docx_pk(data: dict[str, Any]) -> bytes:
-    signing = data["signing"]
-    doc = w.new_document(data["unit_name"], demo=data["demo"])
-    w.title(doc, f"PERJANJIAN KINERJA TAHUN {data['year']}", data["unit_name"].upper())
+def docx_pk(data: PkReport) -> bytes:
+    signing = data.common.signing
+    unit_name, year = data.common.unit_name, data.common.year
+    doc = w.new_document(unit_name, demo=data.common.demo)
+    w.title(doc, f"PERJANJIAN KINERJA TAHUN {year}", unit_name.upper())
     doc.add_paragraph(
         "Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan dan akuntabel "
         "serta berorientasi pada hasil, kami yang bertanda tangan di bawah ini:"
@@ -150,11 +143,11 @@ def docx_pk(data: dict[str, Any]) -> bytes:
     )
     w.two_signatures(doc, signing)
     w.page_break(doc)
-    w.title(doc, f"PERJANJIAN KINERJA TAHUN {data['year']}", data["unit_name"].upper())
+    w.title(doc, f"PERJANJIAN KINERJA TAHUN {year}", unit_name.upper())
     w.table(
         doc,
         ["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "TARGET"],
-        [[f"{r['no']}.", r["sasaran"], r["indicator"], r["target"]] for r in data["rows"]],
+        [[f"{r.no}.", r.sasaran, r.indicator, r.target] for r in data.rows],
         numeric=[3],
     )
     w.two_signatures(doc, signing)
@@ -175,11 +168,11 @@ def status_text(row: CapaianRow) -> str:
     return f"{cell.status_label}: {cell.reason}" if cell.reason else cell.status_label
 
 
-def docx_capaian(data: dict[str, Any]) -> bytes:
-    rows: list[CapaianRow] = data["rows"]
-    year, years = data["year"], data["years"]
-    doc = w.new_document(data["unit_name"], landscape=True, demo=data["demo"])
-    w.title(doc, "BAB III AKUNTABILITAS KINERJA", f"{data['unit_name'].upper()} · TAHUN {year}")
+def docx_capaian(data: CapaianReport) -> bytes:
+    rows = data.rows
+    year, years, unit_name = data.common.year, data.common.years, data.common.unit_name
+    doc = w.new_document(unit_name, landscape=True, demo=data.common.demo)
+    w.title(doc, "BAB III AKUNTABILITAS KINERJA", f"{unit_name.upper()} · TAHUN {year}")
     w.heading(doc, f"3.1 Capaian Indikator Kinerja Tahun {year}")
     w.table(
         doc,
@@ -256,14 +249,14 @@ def docx_capaian(data: dict[str, Any]) -> bytes:
     for r in rows:
         doc.add_paragraph(f"{r.no}. {r.indicator.name}")
         w.picture(doc, chart_png(r.chart))
-    w.signature(doc, data["signing"])
+    w.signature(doc, data.common.signing)
     return w.to_bytes(doc)
 
 
-def xlsx_capaian(data: dict[str, Any]) -> bytes:
+def xlsx_capaian(data: CapaianReport) -> bytes:
     """Three sheets (3.1, 3.2, 3.3) with numbers as numbers, rounded as printed."""
-    rows: list[CapaianRow] = data["rows"]
-    year, years = data["year"], data["years"]
+    rows = data.rows
+    year, years = data.common.year, data.common.years
 
     def n(value: Any, decimals: int) -> Any:
         from kinerja.results.queries import rounded
@@ -359,9 +352,9 @@ def xlsx_capaian(data: dict[str, Any]) -> bytes:
 # -- skm --------------------------------------------------------------------------------------
 
 
-def docx_skm(data: dict[str, Any]) -> bytes:
-    skm = data["data"]
-    doc = w.new_document(data["unit_name"], demo=data["demo"])
+def docx_skm(data: SkmReport) -> bytes:
+    skm = data.data
+    doc = w.new_document(data.common.unit_name, demo=data.common.demo)
     w.title(
         doc,
         "LAPORAN SURVEI KEPUASAN MASYARAKAT",
@@ -404,8 +397,8 @@ def docx_skm(data: dict[str, Any]) -> bytes:
             ],
             numeric=[1, 2, 3],
         )
-        if data["chart"]:
-            w.picture(doc, chart_png(data["chart"]))
+        if data.chart:
+            w.picture(doc, chart_png(data.chart))
         w.heading(doc, "4. Indeks Kepuasan Masyarakat")
         doc.add_paragraph(
             f"IKM = {figure(skm['ikm'], 2)} · {_('grade')} {skm['grade']} ({skm['grade_label']})"
@@ -438,5 +431,5 @@ def docx_skm(data: dict[str, Any]) -> bytes:
             + " "
             + ", ".join(skm["lowest"][:3])
         )
-    w.signature(doc, data["signing"])
+    w.signature(doc, data.common.signing)
     return w.to_bytes(doc)

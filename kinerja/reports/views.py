@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kinerja.accounts import access
+from kinerja.plan.lookups import get_plan_or_404
 from kinerja.results.actions import plan_years
-from kinerja.results.views import chosen_plan, chosen_year, plan_for
+from kinerja.results.views import chosen_plan, chosen_year
 
 from .registry import CONTENT_TYPES, RENDERERS, TITLES, UnknownReport, filename, kinds
 from .registry import render as render_report
@@ -35,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    plan = plan_for(request, request.GET.get("plan", ""), access.VIEW)
+    plan = get_plan_or_404(request.user, request.GET.get("plan", ""))
     year = chosen_year(request, plan)
     try:
         content = render_report(kind, fmt, plan, year)

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -28,11 +29,11 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.lib.evidence import evidence_type
 from kinerja.plan.models import Indicator, Plan
 from kinerja_core.periods import Period, quarters
 
 from .engine import Evaluator, Outcome
-from .evidence import evidence_type
 from .models import (
     ManualValue,
     PendingChange,
@@ -46,7 +47,7 @@ from .recompute_lock import recompute_transaction
 from .storage import create_results
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 
 def no_progress(items: Iterable[Any], total: int) -> Iterable[Any]:
@@ -122,7 +123,7 @@ def compute_outcomes(
 
 def require_on_plan(user: User | None, action: str, unit: OrgUnit) -> None:
     """``user`` None is the system (a command without ``--as``, the demo): full rights."""
-    if user is not None and not access.can(user, action, unit):  # type: ignore[arg-type]
+    if user is not None and not access.can(user, action, unit):
         raise PermissionDenied(action)
 
 
@@ -247,7 +248,7 @@ def do_save_manual_value(
     value: Decimal,
     user: User | None = None,
     note: str = "",
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile[bytes] | None = None,
 ) -> ManualValue:
     """Store (or replace) the value of a plan's manual measure for a unit and period."""
     require_on_plan(user, access.EDIT_RESULTS, unit)
@@ -266,7 +267,7 @@ def do_save_manual_value(
         row = ManualValue(plan=plan, name=name, unit=unit)
         row.set_period(period)
     row.value, row.note = value, note
-    row.entered_by = user if user is not None and user.is_authenticated else None  # type: ignore[assignment]
+    row.entered_by = user if user is not None and user.is_authenticated else None
     if evidence is not None:
         if row.evidence:
             row.evidence.delete(save=False)
@@ -361,7 +362,7 @@ def move_year(plan: Plan, year: int, user: User, to: str, note: str) -> YearAppr
     around, as in a command), so the audit log tells each step's who, when and why.
     """
     step = STEPS[to]
-    if not access.can(user, step.action, plan.unit):  # type: ignore[arg-type]
+    if not access.can(user, step.action, plan.unit):
         raise PermissionDenied(step.action)
     check_plan_year(plan, year)
     if YearLock.objects.filter(plan=plan, year=year).exists():
@@ -378,11 +379,12 @@ def move_year(plan: Plan, year: int, user: User, to: str, note: str) -> YearAppr
         raise ValidationError(SELF_APPROVAL_REFUSED % {"year": year})
     now = timezone.now()
     if to == State.SUBMITTED:
-        row.submitted_by, row.submitted_at = user, now  # type: ignore[assignment]
+        row.submitted_by, row.submitted_at = user, now
         row.decided_by, row.decided_at = None, None
     else:
-        row.decided_by, row.decided_at = user, now  # type: ignore[assignment]
+        row.decided_by, row.decided_at = user, now
     row.status, row.note = to, note.strip()
+    # Read by django-simple-history when the row is saved (attributes it does not declare).
     row._change_reason = row.note[:REASON_LENGTH]  # type: ignore[attr-defined]
     row._history_user = user  # type: ignore[attr-defined]
     row.save()
@@ -418,7 +420,7 @@ def do_lock_year(plan: Plan, year: int, user: User | None) -> YearLock:
     The one place a lock is made, so its conditions (the user may lock on the plan's unit, and
     the unit head approved the year) hold for the page, the command and the API alike.
     """
-    if user is None or not access.can(user, access.LOCK, plan.unit):  # type: ignore[arg-type]
+    if user is None or not access.can(user, access.LOCK, plan.unit):
         raise PermissionDenied(access.LOCK)
     check_plan_year(plan, year)
     existing = YearLock.objects.filter(plan=plan, year=year).first()

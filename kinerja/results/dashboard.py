@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.charts import trend_chart
 from kinerja.plan.models import Indicator, Plan
-from kinerja.web.charts import trend_chart
 
 from .actions import plan_years
 from .models import Result

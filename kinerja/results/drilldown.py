@@ -76,6 +76,11 @@ def source_links(item: dict[str, Any]) -> list[tuple[str, str]]:
         )
         if url:
             links.append((_("groups and activities counted"), url))
+    elif item.get("source") == "surveys" and item.get("published"):
+        url = url_or_none("surveys:published_ikm", [unit])
+        if url:
+            label = _("published value: %(document)s") % {"document": item["published"]}
+            links.append((label, url))
     elif item.get("source") == "surveys":
         url = url_or_none("surveys:results", [unit, period])
         if url:
@@ -110,7 +115,7 @@ def input_rows(result: Result) -> list[InputRow]:
             label=str(item.get("label") or item.get("name") or key),
             depth=depth,
             source=str(item.get("source") or ""),
-            unit=names.get(item.get("unit"), str(item.get("unit") or "")),
+            unit=names.get(str(item.get("unit")), str(item.get("unit") or "")),
             period=str(item.get("period") or ""),
             value=None if item.get("value") is None else Decimal(item["value"]),
             reason=item.get("reason"),

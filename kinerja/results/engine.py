@@ -14,7 +14,7 @@ for a (measure, filters, period) fetches the values of all those units in one ca
 one per data app and run, answers every measure and filter set of a period from one grouped
 aggregate, so a city's recompute costs a few queries per period instead of one per unit.
 Measures are the objects the registry collected at start-up (a broken one fails the system
-check, see kinerja.results.checks), so the engine calls them directly.
+check, see kinerja.lib.checks), so the engine calls them directly.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from kinerja.plan.models import Indicator, Plan, Target
 from kinerja_core.achievement import (
     NO_TARGET,
     NOT_MEASURED,
-    TargetRange,
     achievement,
     classify,
 )
 from kinerja_core.errors import CoreError
 from kinerja_core.formula import Formula, FormulaError, NotComputable, Value
+from kinerja_core.measures import Published
 from kinerja_core.numbers import round_half_up, to_decimal
 from kinerja_core.periods import Period
 
@@ -45,6 +45,9 @@ from .models import DECIMALS, Status
 from .registry import BatchReader, Measure, manual_filters, plan_measures
 
 MeasureValue = Decimal | NotComputable | None
+# What a measure gives: a value, or a published one (a figure from a document, kept as such so
+# the result can say so; its number enters formulas like any other).
+Reading = MeasureValue | Published
 Inputs = dict[str, dict[str, Any]]
 
 
@@ -94,6 +97,8 @@ class Outcome:
     target_high: Decimal | None
     achievement: Decimal | None
     status: str
+    # Whether the realisation rests on a published value rather than records ("nilai terbit").
+    published: bool = False
 
     FIELDS = (
         "realisation",
@@ -106,6 +111,7 @@ class Outcome:
         "target_high",
         "achievement",
         "status",
+        "published",
     )
     DECIMAL_FIELDS = ("realisation", "target_value", "target_low", "target_high", "achievement")
 
@@ -121,7 +127,8 @@ class Outcome:
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> Outcome:
-        values = {name: data.get(name) for name in cls.FIELDS}
+        values: dict[str, Any] = {name: data.get(name) for name in cls.FIELDS}
+        values["published"] = bool(values["published"])  # absent from snapshots made before it
         for name in cls.DECIMAL_FIELDS:
             if values[name] is not None:
                 values[name] = Decimal(values[name])
@@ -145,7 +152,9 @@ def normal(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
-def value_info(value: MeasureValue) -> dict[str, Any]:
+def value_info(value: Reading) -> dict[str, Any]:
+    if isinstance(value, Published):
+        return {**value_info(value.value), "published": value.document}
     if value is None:
         return {"value": None, "reason": coremessages.reason(NOT_MEASURED)}
     if isinstance(value, NotComputable):
@@ -155,8 +164,16 @@ def value_info(value: MeasureValue) -> dict[str, Any]:
     return {"value": str(normal(shown)), "reason": None}
 
 
-def as_measure_value(raw: object) -> MeasureValue:
-    if raw is None or isinstance(raw, NotComputable):
+def rests_on_published(inputs: Inputs) -> bool:
+    """Whether any input, at any depth (derived measures, ``prev()``), is a published value."""
+    return any(
+        "published" in info or rests_on_published(info.get("inputs") or {})
+        for info in inputs.values()
+    )
+
+
+def as_measure_value(raw: object) -> Reading:
+    if raw is None or isinstance(raw, NotComputable | Published):
         return raw
     try:
         return to_decimal(raw)
@@ -180,14 +197,14 @@ class Evaluator:
 
     plan: Plan
     specs: dict[str, Measure] = field(init=False)
-    cache: dict[tuple[Any, ...], MeasureValue] = field(default_factory=dict)
+    cache: dict[tuple[Any, ...], Reading] = field(default_factory=dict)
     derived_cache: dict[tuple[Any, ...], tuple[Value | None, Inputs]] = field(default_factory=dict)
     # one reader per batch class (shared by the measures of a data app) and run
     readers: dict[object, BatchReader] = field(default_factory=dict)
     batch_units: Sequence[OrgUnit] = ()
     formulas: dict[str, Formula | NotComputable] = field(default_factory=dict)
     sources: dict[tuple[int, str], Source] = field(default_factory=dict)
-    infos: dict[MeasureValue, dict[str, Any]] = field(default_factory=dict)
+    infos: dict[Reading, dict[str, Any]] = field(default_factory=dict)
     calls: int = 0
 
     def __post_init__(self) -> None:
@@ -238,14 +255,14 @@ class Evaluator:
         unit: OrgUnit,
         period: Period,
         frozen_filters: FrozenFilters | None = None,
-    ) -> MeasureValue:
+    ) -> Reading:
         if frozen_filters is None:
             frozen_filters = frozen(filters)
         key = (name, frozen_filters, unit.pk, period.key)
         if key in self.cache:
             return self.cache[key]
         spec = self.specs.get(name)
-        value: MeasureValue
+        value: Reading
         if spec is None:
             value = NotComputable(_("unknown measure: %(name)s") % {"name": name})
         elif period.year < self.earliest_year:
@@ -325,7 +342,7 @@ class Evaluator:
             self.sources[key] = Source(measure, filters, frozen(filters), info)
         return self.sources[key]
 
-    def value_info(self, value: MeasureValue) -> dict[str, Any]:
+    def value_info(self, value: Reading) -> dict[str, Any]:
         """``value_info`` memoised per run: the same values recur across units and periods."""
         try:
             return self.infos[value]
@@ -346,7 +363,8 @@ class Evaluator:
             return self.derived(indicator, name, unit, period, stack, base)
         source = self.source(indicator, name)
         value = self.measure(source.measure, source.filters, unit, period, source.key)
-        return value, {**base, **source.info, **self.value_info(value)}
+        info = {**base, **source.info, **self.value_info(value)}
+        return (value.value if isinstance(value, Published) else value), info
 
     def derived(
         self,
@@ -389,19 +407,8 @@ class Evaluator:
         """Realisation, target and achievement of ``indicator`` for ``unit`` in ``period``."""
         value, inputs = self.formula_value(indicator, indicator.formula, unit, period)
         target = target_for(targets, period)
-        comparable: Decimal | TargetRange | None = None
-        if target is not None:
-            if target.is_range:
-                assert target.low is not None and target.high is not None
-                comparable = TargetRange(target.low, target.high)
-            else:
-                comparable = target.value
-        result = achievement(
-            comparable,
-            value,
-            "lower" if indicator.polarity == Indicator.Polarity.LOWER else "higher",
-            indicator.cap,
-        )
+        comparable = None if target is None else target.comparable()
+        result = achievement(comparable, value, indicator.rated_polarity, indicator.cap)
         realisation = value if isinstance(value, Decimal) else None
         # Stored as text in the language the recompute runs in (see do_recompute).
         if value is None:
@@ -425,4 +432,5 @@ class Evaluator:
             target_high=None if target is None else target.high,
             achievement=stored(result) if isinstance(result, Decimal) else None,
             status=status,
+            published=realisation is not None and rests_on_published(inputs),
         )

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import get_language
-
+from kinerja.lib.language import lang
 from kinerja.plan.models import Indicator, Target
 from kinerja_core.numbers import format_decimal
-
-
-def lang() -> str:
-    return "en" if (get_language() or "id").startswith("en") else "id"
 
 
 def figure(value: Decimal | None, decimals: int, suffix: str = "") -> str:

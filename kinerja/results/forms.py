@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.evidence import evidence_type
 from kinerja.plan.limits import manual_value_range
 from kinerja.plan.models import Plan
 from kinerja_core.errors import CoreError
@@ -18,7 +19,6 @@ from kinerja_core.numbers import parse_decimal
 from kinerja_core.periods import Period
 
 from .actions import plan_years
-from .evidence import evidence_type
 
 
 def period_choices(plan: Plan) -> list[tuple[str, str]]:
@@ -47,12 +47,13 @@ class ManualValueForm(forms.Form):
 
     def __init__(self, plan: Plan, units: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["name"].choices = [
-            (m["name"], m.get("label") or m["name"]) for m in plan.manual_measures
-        ]
-        self.fields["unit"].queryset = units
-        self.fields["unit"].initial = plan.unit.pk
-        self.fields["period"].choices = period_choices(plan)
+        name, unit, period = self.fields["name"], self.fields["unit"], self.fields["period"]
+        assert isinstance(name, forms.ChoiceField) and isinstance(period, forms.ChoiceField)
+        assert isinstance(unit, forms.ModelChoiceField)
+        name.choices = [(m["name"], m.get("label") or m["name"]) for m in plan.manual_measures]
+        unit.queryset = units
+        unit.initial = plan.unit.pk
+        period.choices = period_choices(plan)
 
     def clean_value(self) -> Decimal:
         try:
@@ -66,7 +67,7 @@ class ManualValueForm(forms.Form):
             raise forms.ValidationError(out_of_range)
         return value
 
-    def clean_evidence(self) -> UploadedFile | None:
+    def clean_evidence(self) -> UploadedFile[bytes] | None:
         upload = self.cleaned_data.get("evidence")
         if upload:
             evidence_type(upload, upload.size)

@@ -1,7 +1,7 @@
 """Stored results per indicator, unit and period; manual values; year approvals, locks and
 the changes of locked years.
 
-Pages read these rows and never compute: `kinerja recompute` (or the button) fills them, and a
+Pages read these rows and never compute: `kinerja results recompute` (or the button) fills them, and a
 row keeps what it was computed from (inputs, formula, target) so an auditor can follow a number
 back to its records.
 """
@@ -16,13 +16,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.plan.limits import BAND_KEY_LENGTH, MEASURE_NAME_LENGTH, STORED_NUMBER
 from kinerja.plan.models import Indicator, Plan
 from kinerja_core.periods import Period
 
 # Stored precision of realisation and achievement: display rounds to the indicator's decimals
-# (2 at most in practice); 6 places keep the exact value of every published figure.
-DECIMALS = 6
-MAX_DIGITS = 22
+# (2 at most in practice). The plan file's checks hold numbers to the same range.
+DECIMALS = STORED_NUMBER.decimal_places
+MAX_DIGITS = STORED_NUMBER.max_digits
 
 
 class Status(models.TextChoices):
@@ -86,7 +87,10 @@ class Result(PeriodFields):
     achievement = models.DecimalField(
         _("achievement (%)"), max_digits=MAX_DIGITS, decimal_places=DECIMALS, null=True, blank=True
     )
-    status = models.CharField(_("status"), max_length=30, blank=True)
+    status = models.CharField(_("status"), max_length=BAND_KEY_LENGTH, blank=True)
+    # The realisation rests on a value the office published (e.g. a past year's IKM taken from
+    # its report) rather than on records: shown as "nilai terbit" wherever the number is.
+    published = models.BooleanField(_("published value"), default=False)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -120,7 +124,7 @@ class ManualValue(PeriodFields):
     """
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="manual_values")
-    name = models.CharField(_("measure"), max_length=80)
+    name = models.CharField(_("measure"), max_length=MEASURE_NAME_LENGTH)
     unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="manual_values")
     value = models.DecimalField(_("value"), max_digits=MAX_DIGITS, decimal_places=DECIMALS)
     evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True, max_length=300)

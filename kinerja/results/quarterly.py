@@ -19,7 +19,7 @@ from typing import Any
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
-from kinerja_core.achievement import Band, TargetRange, achievement, classify
+from kinerja_core.achievement import Band, achievement, classify
 from kinerja_core.periods import quarters
 
 from .queries import Cell, ResultIndex, bands_of, indicators_of, year_target
@@ -53,14 +53,8 @@ def forecast(
     method = method_for(indicator)
     value = latest.realisation * 4 / q if method == RUN_RATE else latest.realisation
     target = year_target(indicator, year)
-    comparable: Decimal | TargetRange | None = None
-    if target is not None:
-        comparable = (
-            TargetRange(target.low, target.high)  # type: ignore[arg-type]
-            if target.is_range
-            else target.value
-        )
-    rated = achievement(comparable, value, indicator.polarity, indicator.cap)  # type: ignore[arg-type]
+    comparable = None if target is None else target.comparable()
+    rated = achievement(comparable, value, indicator.rated_polarity, indicator.cap)
     ach = rated if isinstance(rated, Decimal) else None
     band = classify(rated, bands) if ach is not None else None
     top = max(bands, key=lambda b: b.minimum if b.minimum is not None else Decimal("-Infinity"))

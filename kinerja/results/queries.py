@@ -85,6 +85,7 @@ class ResultRow(NamedTuple):
     target_value: Decimal | None
     target_low: Decimal | None
     target_high: Decimal | None
+    published: bool
 
 
 @dataclass
@@ -115,6 +116,11 @@ class Cell:
     @property
     def computable(self) -> bool:
         return self.result is not None and self.result.computable
+
+    @property
+    def published(self) -> bool:
+        """The realisation is a published value, not computed from records ("nilai terbit")."""
+        return self.result is not None and self.result.published
 
     @property
     def reason(self) -> str:
@@ -160,7 +166,7 @@ class Cell:
         low, high = rng if rng is not None else (None, None)
         return cell_target_text(self.indicator, self.target_value, low, high)
 
-    def target_json(self) -> float | dict[str, float] | None:
+    def target_json(self) -> float | dict[str, float | None] | None:
         rng = self.target_range
         if rng is not None:
             return {"low": number(rng[0], self.decimals), "high": number(rng[1], self.decimals)}
@@ -179,6 +185,7 @@ class Cell:
             "achievement": number(self.achievement, self.decimals),
             "status": self.status,
             "computable": self.computable,
+            "published": self.published,
             "reason": self.reason,
         }
 

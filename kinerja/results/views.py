@@ -23,8 +23,11 @@ from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.evidence import evidence_response
 from kinerja.plan.explanation import to_html
+from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
+from kinerja.results.lookups import get_year_or_404
 from kinerja_core.periods import Period
 
 from .actions import (
@@ -59,12 +62,6 @@ def chosen_plan(request: HttpRequest) -> tuple[list[Plan], Plan | None]:
     plans = list(visible_plans(request).order_by("unit__path", "code"))
     code = request.GET.get("plan")
     return plans, next((p for p in plans if p.code == code), plans[0] if plans else None)
-
-
-def plan_for(request: HttpRequest, code: str, action: str = access.VIEW) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("unit"), code=code)
-    access.require(request.user, action, plan.unit)
-    return plan
 
 
 def chosen_year(request: HttpRequest, plan: Plan, unit: OrgUnit | None = None) -> int:
@@ -124,7 +121,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def recompute(request: HttpRequest, code: str) -> HttpResponse:
-    plan = plan_for(request, code, access.EDIT_RESULTS)
+    plan = get_plan_or_404(request.user, code, access.EDIT_RESULTS)
     try:
         summary = do_recompute(plan, user=request.user)
     except RecomputeBusy as exc:
@@ -139,7 +136,7 @@ def recompute(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def manual_values(request: HttpRequest, code: str) -> HttpResponse:
-    plan = plan_for(request, code)
+    plan = get_plan_or_404(request.user, code)
     editable = access.units_for(request.user, access.EDIT_RESULTS).filter(
         path__startswith=plan.unit.path
     )
@@ -189,20 +186,12 @@ def manual_values(request: HttpRequest, code: str) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     value = get_object_or_404(ManualValue.objects.select_related("unit"), pk=pk)
     access.require(request.user, access.VIEW, value.unit)
-    if not value.evidence:
-        raise Http404
-    response = FileResponse(
-        value.evidence.open("rb"), content_type=value.evidence_type or "application/octet-stream"
-    )
-    # Shown inline only for the types we checked; never as HTML.
-    response["Content-Disposition"] = f'inline; filename="{value.evidence.name.rsplit("/", 1)[-1]}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(value.evidence, value.evidence_type)
 
 
 @login_required
 def quarterly(request: HttpRequest, code: str) -> HttpResponse:
-    plan = plan_for(request, code)
+    plan = get_plan_or_404(request.user, code)
     unit = chosen_unit(request, plan)
     access.require(request.user, access.VIEW, unit)
     year = chosen_year(request, plan)
@@ -258,7 +247,7 @@ def year_card(
 
 @login_required
 def locks(request: HttpRequest, code: str) -> HttpResponse:
-    plan = plan_for(request, code)
+    plan = get_plan_or_404(request.user, code)
     year_locks = {
         lock.year: lock for lock in YearLock.objects.filter(plan=plan).select_related("locked_by")
     }
@@ -272,6 +261,7 @@ def locks(request: HttpRequest, code: str) -> HttpResponse:
         for y in plan_years(plan)
     }
     # Each submission, return and approval with its note, oldest first, from the row's history.
+    # The history manager django-simple-history adds (it declares no types).
     trail = YearApproval.history.filter(plan=plan).select_related("history_user")  # type: ignore[attr-defined]
     for step in trail.order_by("history_date", "history_id"):
         if step.year in years:
@@ -319,10 +309,11 @@ APPROVAL_STEPS: dict[str, tuple[str, Callable[..., YearApproval], Any]] = {
 @require_POST
 def approval_step(request: HttpRequest, code: str, year: int, step: str) -> HttpResponse:
     to, action, done = APPROVAL_STEPS[step]
-    plan = plan_for(request, code, STEPS[to].action)
+    plan = get_plan_or_404(request.user, code, STEPS[to].action)
+    year = get_year_or_404(plan, year)
     form = ApprovalNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("note", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("note", [])))
         return redirect("results:locks", code=plan.code)
     try:
         action(plan, year, request.user, form.cleaned_data["note"])
@@ -336,7 +327,8 @@ def approval_step(request: HttpRequest, code: str, year: int, step: str) -> Http
 @login_required
 @require_POST
 def lock_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    plan = plan_for(request, code, access.LOCK)
+    plan = get_plan_or_404(request.user, code, access.LOCK)
+    year = get_year_or_404(plan, year)
     try:
         do_lock_year(plan, year, request.user)
     except ValidationError as exc:
@@ -349,7 +341,8 @@ def lock_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def apply_pending(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    plan = plan_for(request, code, access.LOCK)
+    plan = get_plan_or_404(request.user, code, access.LOCK)
+    year = get_year_or_404(plan, year)
     form = ApplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for changing the results of a locked year."))

@@ -9,7 +9,10 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +20,19 @@ from django.utils.translation import gettext as _
 from kinerja.accounts import access
 from kinerja.accounts.access import UserLike
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.evidence import evidence_type
 
-from . import rollup
-from .models import CODES, SCORE_FIELDS, FollowUp, ReceiptCode, Response, Service, ServiceVolume
+from . import published, rollup
+from .models import (
+    CODES,
+    SCORE_FIELDS,
+    FollowUp,
+    PublishedIkm,
+    ReceiptCode,
+    Response,
+    Service,
+    ServiceVolume,
+)
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 NOON = 12
@@ -231,6 +244,93 @@ def do_save_followup(
     followup.status = status
     followup.save()
     return followup
+
+
+# simple-history keeps a change reason of at most 100 characters; the whole reason is in the row.
+REASON_LENGTH = 100
+
+
+def acting(user: UserLike | None) -> UserLike | None:
+    """The user a row and its history name: none for a command without ``--as``."""
+    return user if user is not None and user.is_authenticated else None
+
+
+@transaction.atomic
+def do_record_published_ikm(
+    unit: OrgUnit,
+    year: int,
+    *,
+    value: Decimal,
+    grade: str,
+    method: str,
+    document_title: str,
+    document_number: str = "",
+    evidence: File[bytes] | None = None,
+    user: UserLike | None = None,
+) -> PublishedIkm:
+    """Record, or correct, the IKM ``unit`` published for ``year`` with the published document
+    as evidence (docs/rules.md#ikm-published-values).
+
+    A new record needs the document; a correction may keep the stored one (a replaced document
+    stays in storage: the row's history names it). A new record is in force; whether it stays so
+    is a decision of its own, with a reason (``do_decide_published_ikm``).
+    """
+    require_survey_editor(user, unit)
+    published.check_published(year, value, grade, method)
+    row = PublishedIkm.objects.select_for_update().filter(unit=unit, year=year).first()
+    if row is None:
+        row = PublishedIkm(unit=unit, year=year)
+        if evidence is None:
+            raise ValidationError({"evidence": _("Attach the published document.")})
+    row.value, row.grade, row.method = value, grade, method
+    row.document_title, row.document_number = document_title.strip(), document_number.strip()
+    row.entered_by = acting(user)  # type: ignore[assignment]
+    row.entered_at = timezone.now()
+    if evidence is not None:
+        row.evidence_type = evidence_type(evidence, evidence.size)
+        row.evidence.save(evidence.name or "dokumen", evidence, save=False)
+    row.full_clean()  # the columns' lengths, also for a command
+    row._history_user = acting(user)  # type: ignore[attr-defined]
+    row.save()
+    return row
+
+
+def answered_in(unit: OrgUnit, year: int) -> int:
+    """How many answers of ``year`` the unit's subtree has."""
+    start, end = published.year_span(year)
+    return rollup.tally_for(unit, start, end).respondents
+
+
+@transaction.atomic
+def do_decide_published_ikm(
+    record: PublishedIkm, *, use_answers: bool, reason: str, user: UserLike | None = None
+) -> PublishedIkm:
+    """Decide whether the year's IKM of the record's unit is its answers (``use_answers``) or
+    the published value, for the reason given; the row's history and the audit log keep who
+    decided, when and why (docs/rules.md#ikm-published-values)."""
+    require_survey_editor(user, record.unit)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for this decision."))
+    row = PublishedIkm.objects.select_for_update().select_related("unit").get(pk=record.pk)
+    if row.in_force != use_answers:
+        already = (
+            _("The IKM of %(year)s already uses the answers.")
+            if use_answers
+            else _("The IKM of %(year)s already uses the published value.")
+        )
+        raise ValidationError(already % {"year": row.year})
+    if use_answers and not answered_in(row.unit, row.year):
+        raise ValidationError(
+            _("%(unit)s has no answers of %(year)s: the published value stays in use.")
+            % {"unit": row.unit, "year": row.year}
+        )
+    row.in_force = not use_answers
+    row.decision_reason = reason
+    row._change_reason = reason[:REASON_LENGTH]  # type: ignore[attr-defined]
+    row._history_user = acting(user)  # type: ignore[attr-defined]
+    row.save()
+    return row
 
 
 def bulk_store(responses: Sequence[Response]) -> int:

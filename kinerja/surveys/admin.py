@@ -15,13 +15,13 @@ from .models import (
 )
 
 
-class ServiceVolumeInline(admin.TabularInline):
+class ServiceVolumeInline(admin.TabularInline[ServiceVolume, Service]):
     model = ServiceVolume
     extra = 1
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(admin.ModelAdmin[Service]):
     list_display = ["name", "code", "unit", "slug", "active", "receipt_codes_required"]
     list_filter = ["active", "unit"]
     search_fields = ["name", "code", "slug"]
@@ -29,12 +29,12 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceVolume)
-class ServiceVolumeAdmin(admin.ModelAdmin):
+class ServiceVolumeAdmin(admin.ModelAdmin[ServiceVolume]):
     list_display = ["service", "year", "users"]
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(admin.ModelAdmin[Response]):
     # Read-only: a change here would bypass the rollup; staff delete through the app's action.
     list_display = ["submitted_at", "service", "channel", "unit"]
     list_filter = ["channel", "unit"]
@@ -59,7 +59,7 @@ class DailyTallyAdmin(ResponseAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
     list_display = ["filename", "unit", "created_at", "state", "rows", "inserted"]
 
     def has_delete_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
@@ -69,17 +69,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReceiptCode)
-class ReceiptCodeAdmin(admin.ModelAdmin):
+class ReceiptCodeAdmin(admin.ModelAdmin[ReceiptCode]):
     list_display = ["code", "service", "created_at", "used_at"]
     search_fields = ["code"]
 
 
 @admin.register(RateBucket)
-class RateBucketAdmin(admin.ModelAdmin):
+class RateBucketAdmin(admin.ModelAdmin[RateBucket]):
     list_display = ["key", "updated_at"]
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
     list_display = ["unit", "period", "element", "owner", "deadline", "status"]
     list_filter = ["status", "period"]

@@ -7,7 +7,7 @@ period's responses through the (unit, day) index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -73,7 +73,7 @@ def population(unit: OrgUnit, period: Period, services: Sequence[str] | None = N
     volumes = ServiceVolume.objects.filter(unit.subtree_q("service__unit"), year=period.year)
     if services:
         volumes = volumes.filter(service__code__in=list(services))
-    yearly = volumes.aggregate(total=Sum("users"))["total"]
+    yearly: int | None = volumes.aggregate(total=Sum("users"))["total"]
     if not yearly:
         return None
     return max(1, round(yearly * MONTHS_IN[period.kind] / 12))
@@ -131,7 +131,7 @@ def _dimension(name: str) -> Any:
 
 
 def _group_rows(
-    rows: Sequence[dict[str, Any]], names: Sequence[str], key: str
+    rows: Sequence[Mapping[str, Any]], names: Sequence[str], key: str
 ) -> list[dict[str, Any]]:
     total = sum(r["n"] for r in rows) or 1
     groups = []
@@ -163,7 +163,8 @@ def breakdowns(unit: OrgUnit, period: Period) -> dict[str, list[dict[str, Any]]]
     for name in DIMENSIONS:
         grouped = responses.annotate(group=_dimension(name)).values("group")
         rows = list(grouped.annotate(**raw_aggregates()).order_by("group"))
-        rows.sort(key=lambda row, order=GROUP_ORDER[name]: _position(order, row["group"]))
+        order = GROUP_ORDER[name]
+        rows.sort(key=lambda row: _position(order, row["group"]))  # noqa: B023 (sorted at once)
         result[name] = _group_rows(rows, raw_names, "group")
     by_service = list(
         DailyTally.objects.filter(scope(unit, start, end))

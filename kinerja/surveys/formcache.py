@@ -26,7 +26,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
-from kinerja.web.models import DemoMarker
+from kinerja.lib.models import DemoMarker
 
 from .models import Service
 

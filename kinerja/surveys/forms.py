@@ -1,20 +1,28 @@
-"""Forms: the public questionnaire, paper-form entry, services, receipt codes, follow-up."""
+"""Forms: the public questionnaire, paper-form entry, services, receipt codes, follow-up,
+published IKM values."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kinerja.web.input_checks import CheckedText, check_day
-from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, OCCUPATIONS
+from kinerja.lib.evidence import evidence_type
+from kinerja.lib.input_checks import CheckedText, check_day
+from kinerja_core.errors import CoreError
+from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, METHODS, OCCUPATIONS
+from kinerja_core.numbers import parse_decimal
 from kinerja_core.survey_csv import MAX_AGE, MIN_AGE
 
 from .actions import Answer
 from .models import FollowUp, Service
+from .published import FIRST_YEAR, GRADES, check_published
 from .validation import SUGGESTION_MAX_CHARS
 
 # The questions citizens read, keyed by element code (docs/rules.md#ikm-elements); the answer
@@ -126,7 +134,7 @@ def shared(field: FieldT) -> FieldT:
     copies were a large part of a visit's cost. (``copy.deepcopy`` looks ``__deepcopy__``
     up on the object itself.)
     """
-    field.__deepcopy__ = lambda memo: field  # type: ignore[method-assign]
+    field.__deepcopy__ = lambda memo: field  # type: ignore[method-assign]  # the patch itself
     return field
 
 
@@ -255,7 +263,7 @@ class PaperForm(CheckedText, AnswerForm):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(forms.ModelForm[Service]):
     yearly_users = forms.CharField(
         label=_("Service users per year"),
         required=False,
@@ -289,7 +297,7 @@ class ReceiptCodesForm(forms.Form):
     count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=1000, initial=50)
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(forms.ModelForm[FollowUp]):
     class Meta:
         model = FollowUp
         fields = ["element", "action", "owner", "deadline", "status"]
@@ -315,3 +323,61 @@ def too_large_message() -> str:
     return _("The file is larger than %(limit)s MB; split it into smaller files.") % {
         "limit": f"{limit:g}"
     }
+
+
+class PublishedIkmForm(CheckedText, forms.Form):
+    """The IKM a unit published for a year, as printed in its report, with the report."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
+    value = forms.CharField(
+        label=_("Published IKM"), max_length=10, help_text=_("As printed, for example 74,67")
+    )
+    grade = forms.ChoiceField(label=_("Grade (mutu pelayanan)"), choices=[(g, g) for g in GRADES])
+    method = forms.ChoiceField(
+        label=_("Method the report used"),
+        choices=[(name, method.label) for name, method in METHODS.items()],
+        help_text=_("Reports under KepMenPAN 25/2004 mostly multiplied by the weight 0,071."),
+    )
+    document_title = forms.CharField(label=_("Title of the published document"), max_length=300)
+    document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    evidence = forms.FileField(
+        label=_("Published document (PDF, JPEG or PNG, up to 5 MB)"),
+        required=False,
+        help_text=_("Needed for a new year; leave empty to keep the stored document."),
+    )
+
+    def clean_value(self) -> Decimal:
+        try:
+            return parse_decimal(self.cleaned_data["value"])
+        except CoreError as exc:
+            raise forms.ValidationError(
+                _("Not a number: %(value)s") % {"value": self.cleaned_data["value"]}
+            ) from exc
+
+    def clean_evidence(self) -> UploadedFile[bytes] | None:
+        upload: UploadedFile[bytes] | None = self.cleaned_data.get("evidence")
+        if upload:
+            evidence_type(upload, upload.size)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        wanted = ("year", "value", "grade", "method")
+        if all(name in cleaned for name in wanted):
+            try:
+                check_published(*(cleaned[name] for name in wanted))
+            except ValidationError as exc:
+                for name, problems in exc.message_dict.items():
+                    self.add_error(name, problems)
+        return cleaned
+
+
+class PublishedDecisionForm(CheckedText, forms.Form):
+    """Which figure is the year's IKM: the answers or the published value, and why."""
+
+    use = forms.ChoiceField(
+        choices=[("answers", _("the answers")), ("published", _("the published value"))]
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

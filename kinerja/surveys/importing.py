@@ -56,8 +56,8 @@ from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.lib.tables import iter_rows, sniff_kind
 from kinerja.sqlite import sqlite_pragma
-from kinerja.web.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.survey_csv import Record, iter_survey_records
 

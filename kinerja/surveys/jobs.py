@@ -3,7 +3,7 @@
 A file above ``KINERJA_IMPORT_INLINE_MAX_BYTES`` is not imported inside the web request (a
 200 MB file outlasted the server's 60 s timeout and ended in a bare 500): the page stores it
 under ``KINERJA_IMPORT_UPLOAD_DIR``, records an ``ImportJob`` and enqueues ``run_import_job``;
-``kinerja worker`` (started by ``kinerja serve``) runs it and the page polls its progress.
+``kinerja jobs run`` (started by ``kinerja server run``) runs it and the page polls its progress.
 
 The task is written against Django's task framework (``django.tasks`` from Django 6, the
 ``django_tasks`` backport before it) and its database backend; only the settings' ``TASKS``
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
-from kinerja.web.tables import sniff_kind
+from kinerja.lib.tables import sniff_kind
 from kinerja_core.errors import InputError
 from kinerja_core.survey_csv import MAX_PROBLEMS
 
@@ -36,9 +36,9 @@ from .importing import do_import
 from .models import ImportJob
 
 try:  # Django 6 ships the framework; before it, the backport of the same API
-    from django.tasks import task  # type: ignore[import-not-found]
+    from django.tasks import task
 except ImportError:
-    from django_tasks import task
+    from django_tasks import task  # type: ignore[no-redef]  # the backport: the same decorator
 
 logger = logging.getLogger(__name__)
 State = ImportJob.State
@@ -53,7 +53,7 @@ def upload_dir() -> Path:
 
 
 def do_enqueue_import(
-    user: Any, unit: OrgUnit, upload: UploadedFile, *, dry_run: bool, language: str
+    user: Any, unit: OrgUnit, upload: UploadedFile[bytes], *, dry_run: bool, language: str
 ) -> ImportJob:
     """Store an uploaded survey file and queue its import; the uploader must edit the unit."""
     access.require(user, access.EDIT_SURVEY, unit)

@@ -8,11 +8,14 @@ For a recompute both share a batch reader (``TallyBatch``): one aggregate of the
 period grouped by unit and service, kept for the run; any service filter is then a sum over its
 services, and each unit's tally the sum of the tallies in its subtree. A tally holds only counts
 and integer sums, so adding them is exact and the IKM equals the single form's.
+
+A unit and year with a published IKM in force (``published.py``) get that value instead of
+their answers' IKM, marked as published (docs/rules.md#ikm-published-values).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,12 +24,14 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja_core.formula import NotComputable
 from kinerja_core.ikm import Tally, compute_ikm
-from kinerja_core.measures import Filters, Measure
+from kinerja_core.measures import Filters, Measure, Published
 from kinerja_core.periods import Period
 from kinerja_core.subtrees import covering_paths, subtree_totals
 
-from .models import CODES, TOTAL_FIELDS, DailyTally
+from . import published
+from .models import CODES, TOTAL_FIELDS, DailyTally, PublishedIkm
 from .rollup import tally_for, tally_of
 
 
@@ -41,7 +46,12 @@ def _ikm_of(tally: Tally) -> Decimal | None:
     return compute_ikm(tally).ikm
 
 
-def ikm(unit: OrgUnit, period: Period, filters: Filters) -> Decimal | None:
+def ikm(
+    unit: OrgUnit, period: Period, filters: Filters
+) -> Decimal | Published | NotComputable | None:
+    record = published.in_force([unit], period.year).get((unit.pk, period.year))
+    if record is not None:
+        return published.reading(record, period, filters)
     start, end = year_to_date(period)
     return _ikm_of(tally_for(unit, start, end, filters.get("service") or None))
 
@@ -62,11 +72,16 @@ class TallyBatch:
         self.units = list(units)
         self.parts: dict[str, list[tuple[str, str, Tally]]] = {}
         self.totals: dict[tuple[str, tuple[str, ...] | None], dict[int, Tally]] = {}
+        self.published: dict[tuple[int, int], PublishedIkm] | None = None
 
     def values(self, measure: str, period: Period, filters: Filters) -> dict[int, Any]:
         tallies = self.tallies(period, filters)
         if measure == "ikm":
-            return {pk: _ikm_of(tally) for pk, tally in tallies.items()}
+            values: dict[int, Any] = {pk: _ikm_of(tally) for pk, tally in tallies.items()}
+            for (pk, year), record in self.published_in_force().items():
+                if year == period.year and pk in values:
+                    values[pk] = published.reading(record, period, filters)
+            return values
         if measure == "respondents":
             return {pk: tally.respondents for pk, tally in tallies.items()}
         raise KeyError(measure)
@@ -86,6 +101,12 @@ class TallyBatch:
             self.totals[key] = {u.pk: totals.get(u.path, empty) for u in self.units}
         return self.totals[key]
 
+    def published_in_force(self) -> dict[tuple[int, int], PublishedIkm]:
+        """The run's units' published values in force, of every year: one query per run."""
+        if self.published is None:
+            self.published = published.in_force(self.units) if self.units else {}
+        return self.published
+
     def unit_parts(self, period: Period) -> list[tuple[str, str, Tally]]:
         """The tally per unit and service code for the period: one grouped aggregate, memoised."""
         if period.key not in self.parts:
@@ -97,7 +118,7 @@ class TallyBatch:
         subtrees = Q()
         for path in covering_paths(u.path for u in self.units):
             subtrees |= Q(unit__path__startswith=path)
-        rows = (
+        rows: Iterable[Mapping[str, Any]] = (
             DailyTally.objects.filter(subtrees, day__gte=start, day__lte=end)
             .order_by()
             .values("unit__path", "service__code")

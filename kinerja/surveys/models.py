@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, GENDERS, OCCUPATIONS
+from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, GENDERS, METHODS, OCCUPATIONS
 
 CODES: tuple[str, ...] = tuple(e.code for e in ELEMENTS_2017)
 SCORE_FIELDS: tuple[str, ...] = tuple(code.lower() for code in CODES)  # u1 … u9
@@ -352,7 +352,7 @@ class ImportJob(models.Model):
     """A large survey file imported in the background: who asked, how far it got, its outcome.
 
     The page stores the upload under ``KINERJA_IMPORT_UPLOAD_DIR`` and enqueues the job
-    (``jobs.py``); ``kinerja worker`` runs it and deletes the file. Only the uploader and the
+    (``jobs.py``); ``kinerja jobs run`` runs it and deletes the file. Only the uploader and the
     unit's administrators see it.
     """
 
@@ -403,3 +403,67 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return None
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+def published_document_path(instance: PublishedIkm, filename: str) -> str:
+    return f"surveys/published/{instance.unit.code}/{instance.year}/{filename}"
+
+
+class PublishedIkm(models.Model):
+    """The IKM a unit published for a year, recorded from its published document: the history
+    of years whose answers are not in Kinerja (docs/rules.md#ikm-published-values).
+
+    While it is in force the ``ikm`` measure of that unit and year is this value, even once
+    answers of the year are imported; only an officer's recorded decision (with its reason, in
+    the row's history and the audit log) turns it off so the answers count instead.
+    """
+
+    unit = models.ForeignKey(
+        OrgUnit, models.PROTECT, related_name="published_ikms", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # As printed: two decimals, 25,00 to 100,00 (the methods' scales).
+    value = models.DecimalField(_("published IKM"), max_digits=5, decimal_places=2)
+    grade = models.CharField(_("grade"), max_length=1)
+    method = models.CharField(
+        _("method"), max_length=60, choices=[(name, m.label) for name, m in METHODS.items()]
+    )
+    document_title = models.CharField(_("document title"), max_length=300)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    evidence = models.FileField(
+        _("published document"), upload_to=published_document_path, max_length=300
+    )
+    evidence_type = models.CharField(max_length=100, editable=False)
+    in_force = models.BooleanField(
+        _("used for the year's IKM"),
+        default=True,
+        help_text=_("Off once an officer has decided that the year's answers replace it."),
+    )
+    decision_reason = models.TextField(_("reason of the last decision"), blank=True)
+    entered_by = models.ForeignKey(
+        "auth.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        ordering = ["unit__path", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="survey_one_published_ikm")
+        ]
+        verbose_name = _("published IKM")
+        verbose_name_plural = _("published IKM values")
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.year}: {self.value}"
+
+    @property
+    def document(self) -> str:
+        """The document as cited: its title, and its number when it has one."""
+        if not self.document_number:
+            return self.document_title
+        return f"{self.document_title} ({self.document_number})"

@@ -96,8 +96,9 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(thanks + ("?kiosk=1" if kiosk else ""))
     # Re-shown forms get a fresh token only when theirs is unusable.
     if tokens.idempotency_key(form.data.get("token", ""), PURPOSE, service.pk) is None:
-        form.data = form.data.copy()
-        form.data["token"] = tokens.issue(PURPOSE, service.pk)
+        data = request.POST.copy()  # the form's data
+        data["token"] = tokens.issue(PURPOSE, service.pk)
+        form.data = data
     return HttpResponse(page(form))
 
 

@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kinerja.accounts.clientip import client_ip
+from kinerja.lib.clientip import client_ip
 
 from .models import RateBucket
 

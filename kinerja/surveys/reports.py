@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.web.charts import bar_chart
-from kinerja.web.models import DemoMarker
+from kinerja.lib.charts import bar_chart
+from kinerja.lib.models import DemoMarker
 from kinerja_core.ikm import IkmResult, Tally
 from kinerja_core.periods import Period
 
@@ -207,7 +207,8 @@ def render_poster_pdf(data: dict[str, Any], demo: bool) -> bytes:
     """The poster of ``public_report_data`` as PDF: about a second of WeasyPrint."""
     import weasyprint
 
-    return weasyprint.HTML(string=poster_html(data, demo)).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = weasyprint.HTML(string=poster_html(data, demo)).write_pdf()
+    return pdf
 
 
 def poster_pdf(unit: OrgUnit, period: Period) -> bytes:

@@ -21,6 +21,15 @@ urlpatterns = [
         views.followup,
         name="followup",
     ),
+    path("unit/<slug:unit_code>/ikm-terbit/", views.published_ikm, name="published_ikm"),
+    path(
+        "unit/<slug:unit_code>/ikm-terbit/<int:year>/keputusan/",
+        views.published_ikm_decide,
+        name="published_ikm_decide",
+    ),
+    path(
+        "ikm-terbit/<int:pk>/dokumen/", views.published_ikm_document, name="published_ikm_document"
+    ),
     path("layanan/<int:pk>/ubah/", views.service_edit, name="service_edit"),
     path("layanan/<int:pk>/qr.<str:fmt>", views.service_qr, name="service_qr"),
     path("layanan/<int:pk>/poster/", views.service_poster, name="service_poster"),

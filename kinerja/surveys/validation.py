@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kinerja.web.input_checks import survey_reader_limits
+from kinerja.lib.input_checks import survey_reader_limits
 
 # The longest suggestion, in characters, from any channel (the public form's text box shows it).
 SUGGESTION_MAX_CHARS = 2000

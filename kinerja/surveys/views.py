@@ -1,7 +1,9 @@
-"""Staff pages: services, QR posters, receipt codes, paper entry, import, results, follow-up."""
+"""Staff pages: services, QR posters, receipt codes, paper entry, import, results, follow-up,
+published IKM values."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -9,34 +11,49 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
+from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
-from kinerja.web.tables import csv_response, xlsx_response
+from kinerja.lib.evidence import evidence_response
+from kinerja.lib.tables import csv_response, xlsx_response
+from kinerja.surveys.lookups import get_service_or_404
 from kinerja_core.errors import InputError
 from kinerja_core.periods import Period
 
 from . import analysis, exports, jobs, qr, reports, tokens
-from .actions import do_issue_receipt_codes, do_save_followup, do_save_service, do_submit_response
+from .actions import (
+    answered_in,
+    do_decide_published_ikm,
+    do_issue_receipt_codes,
+    do_record_published_ikm,
+    do_save_followup,
+    do_save_service,
+    do_submit_response,
+)
 from .forms import (
     ELEMENT_NAMES,
     FollowUpForm,
     ImportForm,
     PaperForm,
+    PublishedDecisionForm,
+    PublishedIkmForm,
     ReceiptCodesForm,
     ServiceForm,
     too_large_message,
 )
 from .importing import do_import
-from .models import FollowUp, ImportJob, ReceiptCode, Response, Service
+from .models import FollowUp, ImportJob, PublishedIkm, ReceiptCode, Response, Service
 from .periods import url_period
 
 PAPER = "paper"
@@ -44,18 +61,6 @@ PAPER = "paper"
 FORM_SLACK = 64 * 1024
 # The counter poster's stylesheet, inlined into the PDF (WeasyPrint has no static server).
 POSTER_CSS = Path(__file__).parent / "static" / "surveys" / "poster.css"
-
-
-def unit_for(request: HttpRequest, code: str, action: str) -> OrgUnit:
-    unit = get_object_or_404(OrgUnit, code=code)
-    access.require(request.user, action, unit)
-    return unit
-
-
-def service_for(request: HttpRequest, pk: int, action: str) -> Service:
-    service = get_object_or_404(Service.objects.select_related("unit"), pk=pk)
-    access.require(request.user, action, service.unit)
-    return service
 
 
 def public_url(request: HttpRequest, service: Service) -> str:
@@ -82,7 +87,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def service_list(request: HttpRequest, unit_code: str) -> HttpResponse:
-    unit = unit_for(request, unit_code, access.VIEW)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
     services = Service.objects.filter(unit=unit).prefetch_related("volumes")
     return render(
         request,
@@ -129,12 +134,14 @@ def _service_form(request: HttpRequest, unit: OrgUnit, service: Service | None) 
 
 @login_required
 def service_create(request: HttpRequest, unit_code: str) -> HttpResponse:
-    return _service_form(request, unit_for(request, unit_code, access.EDIT_SURVEY), None)
+    return _service_form(
+        request, get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY), None
+    )
 
 
 @login_required
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    service = service_for(request, pk, access.EDIT_SURVEY)
+    service = get_service_or_404(request.user, access.EDIT_SURVEY, pk=pk)
     return _service_form(request, service.unit, service)
 
 
@@ -142,7 +149,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def service_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"svg", "png"}:
         raise Http404(fmt)
-    service = service_for(request, pk, access.VIEW)
+    service = get_service_or_404(request.user, access.VIEW, pk=pk)
     url = public_url(request, service)
     if fmt == "svg":
         return HttpResponse(qr.qr_svg(url), content_type="image/svg+xml")
@@ -158,7 +165,7 @@ def _counter_poster_context(request: HttpRequest, service: Service) -> dict[str,
 
 @login_required
 def service_poster(request: HttpRequest, pk: int) -> HttpResponse:
-    service = service_for(request, pk, access.VIEW)
+    service = get_service_or_404(request.user, access.VIEW, pk=pk)
     return render(request, "surveys/counter_poster.html", _counter_poster_context(request, service))
 
 
@@ -167,7 +174,7 @@ def service_poster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     import weasyprint
     from django.template.loader import render_to_string
 
-    service = service_for(request, pk, access.VIEW)
+    service = get_service_or_404(request.user, access.VIEW, pk=pk)
     html = render_to_string(
         "surveys/counter_poster.html",
         {**_counter_poster_context(request, service), "pdf": True, "css": POSTER_CSS.read_text()},
@@ -181,7 +188,7 @@ def service_poster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def receipt_codes(request: HttpRequest, pk: int) -> HttpResponse:
-    service = service_for(request, pk, access.EDIT_SURVEY)
+    service = get_service_or_404(request.user, access.EDIT_SURVEY, pk=pk)
     form = ReceiptCodesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = do_issue_receipt_codes(service, form.cleaned_data["count"], request.user)
@@ -205,7 +212,7 @@ def receipt_codes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """One paper form per screen; saving shows the next empty form with the same date."""
-    service = service_for(request, pk, access.EDIT_SURVEY)
+    service = get_service_or_404(request.user, access.EDIT_SURVEY, pk=pk)
     if request.method == "POST":
         form = PaperForm(request.POST)
         if form.is_valid():
@@ -215,7 +222,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 day = form.cleaned_data["submitted_on"]
                 hour = 9 if form.cleaned_data["session"] == "morning" else 13
-                moment = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, hour))
+                moment = timezone.make_aware(datetime(day.year, day.month, day.day, hour))
                 _response, created = do_submit_response(
                     service,
                     form.answer(),
@@ -229,8 +236,9 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 query = f"?tanggal={day.isoformat()}&sesi={form.cleaned_data['session']}"
                 return redirect(reverse("surveys:paper_entry", args=[service.pk]) + query)
         if tokens.idempotency_key(form.data.get("token", ""), PAPER, service.pk) is None:
-            form.data = form.data.copy()
-            form.data["token"] = tokens.issue(PAPER, service.pk)
+            data = request.POST.copy()  # the form's data
+            data["token"] = tokens.issue(PAPER, service.pk)
+            form.data = data
     else:
         form = PaperForm(
             initial={
@@ -254,10 +262,10 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_file(request: HttpRequest, unit_code: str) -> HttpResponse:
     """Check or store a survey file: small ones at once, large ones as a background job."""
-    unit = unit_for(request, unit_code, access.EDIT_SURVEY)
+    unit = get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY)
     context: dict[str, Any] = {
         "unit": unit,
-        "jobs": ImportJob.objects.filter(unit=unit, user=request.user)[:5],
+        "jobs": ImportJob.objects.filter(unit=unit, user=access.signed_in(request))[:5],
         "inline_mb": f"{settings.KINERJA_IMPORT_INLINE_MAX_BYTES / 2**20:g}",
     }
     # Refused before the body is read, so an oversized upload costs neither disk nor time.
@@ -301,7 +309,7 @@ def import_job(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @login_required
 def results(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
-    unit = unit_for(request, unit_code, access.VIEW)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
     period = url_period(period_key)
     data = reports.survey_report_data(unit, period)
     current = analysis.period_result(unit, period)
@@ -337,10 +345,10 @@ def period_links(period: Period) -> list[Period]:
 
 
 @login_required
-def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> HttpResponseBase:
     if fmt not in {"csv", "xlsx"}:
         raise Http404(fmt)
-    unit = unit_for(request, unit_code, access.VIEW)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
     period = url_period(period_key)
     header, rows = exports.response_rows(unit, period)
     name = f"survei-{unit.code}-{period.key}"
@@ -351,7 +359,7 @@ def export(request: HttpRequest, unit_code: str, period_key: str, fmt: str) -> H
 
 @login_required
 def followup(request: HttpRequest, unit_code: str, period_key: str) -> HttpResponse:
-    unit = unit_for(request, unit_code, access.VIEW)
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
     period = url_period(period_key)
     can_edit = access.can(request.user, access.EDIT_SURVEY, unit)
     edit_pk = request.GET.get("ubah") or request.POST.get("pk")
@@ -408,3 +416,93 @@ def followup(request: HttpRequest, unit_code: str, period_key: str) -> HttpRespo
             "element_names": ELEMENT_NAMES,
         },
     )
+
+
+def _record_initial(row: PublishedIkm | None) -> dict[str, Any]:
+    if row is None:
+        return {"method": "kepmenpan-25-2004-rounded-weight"}
+    return {
+        "year": row.year,
+        "value": f"{row.value}".replace(".", ","),
+        "grade": row.grade,
+        "method": row.method,
+        "document_title": row.document_title,
+        "document_number": row.document_number,
+    }
+
+
+@login_required
+def published_ikm(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """The IKM values a unit published for years whose answers are not in Kinerja: the list,
+    recording or correcting one, and the decision between published value and answers."""
+    unit = get_unit_or_404(request.user, unit_code, access.VIEW)
+    can_edit = access.can(request.user, access.EDIT_SURVEY, unit)
+    rows = list(PublishedIkm.objects.filter(unit=unit).select_related("entered_by"))
+    wanted = request.GET.get("tahun", "")
+    editing = next((r for r in rows if wanted.isdigit() and r.year == int(wanted)), None)
+    form = PublishedIkmForm(
+        request.POST or None, request.FILES or None, initial=_record_initial(editing)
+    )
+    if request.method == "POST":
+        access.require(request.user, access.EDIT_SURVEY, unit)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = do_record_published_ikm(
+                    unit,
+                    data["year"],
+                    value=data["value"],
+                    grade=data["grade"],
+                    method=data["method"],
+                    document_title=data["document_title"],
+                    document_number=data["document_number"],
+                    evidence=data["evidence"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Published IKM of %(year)s saved. Recompute the results to show it.")
+                    % {"year": saved.year},
+                )
+                return redirect("surveys:published_ikm", unit_code=unit.code)
+    context = {
+        "unit": unit,
+        "rows": [(row, answered_in(unit, row.year)) for row in rows],
+        "form": form,
+        "editing": editing,
+        "can_edit": can_edit,
+    }
+    return render(request, "surveys/published_ikm.html", context)
+
+
+@login_required
+@require_POST
+def published_ikm_decide(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
+    unit = get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY)
+    row = get_object_or_404(PublishedIkm, unit=unit, year=year)
+    form = PublishedDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for this decision."))
+    else:
+        try:
+            do_decide_published_ikm(
+                row,
+                use_answers=form.cleaned_data["use"] == "answers",
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Decision recorded. Recompute the results to apply it."))
+    return redirect("surveys:published_ikm", unit_code=unit.code)
+
+
+@login_required
+def published_ikm_document(request: HttpRequest, pk: int) -> FileResponse:
+    row = get_object_or_404(PublishedIkm.objects.select_related("unit"), pk=pk)
+    access.require(request.user, access.VIEW, row.unit)
+    return evidence_response(row.evidence, row.evidence_type)

@@ -37,14 +37,59 @@ def test_it_follows_the_regulation_example_when_lower_is_better() -> None:
     assert achievement(D(7), D(14), "lower") == D(0)
 
 
-def test_it_compares_a_range_with_the_nearer_bound() -> None:
+def test_it_is_on_target_anywhere_inside_a_range_whatever_the_polarity() -> None:
     band = TargetRange(D(80), D(90))
-    assert achievement(band, D(80)) == D(100)
-    assert achievement(band, D(85)) == D(100)
-    assert achievement(band, D(90)) == D(100)
-    assert achievement(band, D(72)) == D(90)
-    assert achievement(band, D(99)) == D(90)
-    assert achievement(band, D(99), "lower") == D(90)
+    for polarity in ("higher", "lower", "stable"):
+        for inside in (D(80), D(85), D(90)):
+            assert achievement(band, inside, polarity) == D(100)
+
+
+def _shown(value: object) -> Decimal:
+    assert isinstance(value, Decimal)
+    return round_half_up(value, 2)
+
+
+def test_a_range_above_its_band_is_better_when_higher_is_better() -> None:
+    # docs/rules.md#capaian-range-targets: band 80–90, R 92 → 92 ÷ 90 = 102,22 %.
+    assert _shown(achievement(TargetRange(D(80), D(90)), D(92), "higher")) == D("102.22")
+
+
+def test_a_range_below_its_band_is_worse_when_higher_is_better() -> None:
+    # band 80–90, R 78 → 78 ÷ 80 = 97,50 %.
+    assert _shown(achievement(TargetRange(D(80), D(90)), D(78), "higher")) == D("97.50")
+
+
+def test_a_range_below_its_band_is_better_when_lower_is_better() -> None:
+    # band 7–8, R 6,5 → (2 × 7 − 6,5) ÷ 7 = 107,14 %.
+    assert _shown(achievement(TargetRange(D(7), D(8)), D("6.5"), "lower")) == D("107.14")
+
+
+def test_a_range_above_its_band_is_worse_when_lower_is_better() -> None:
+    # band 7–8, R 9 → (2 × 8 − 9) ÷ 8 = 87,50 %.
+    assert _shown(achievement(TargetRange(D(7), D(8)), D(9), "lower")) == D("87.50")
+
+
+def test_a_stable_range_is_worse_on_both_sides() -> None:
+    band = TargetRange(D(80), D(90))
+    assert achievement(band, D(72), "stable") == D(90)  # 72 ÷ 80
+    assert achievement(band, D(99), "stable") == D(90)  # (2 × 90 − 99) ÷ 90
+    low_band = TargetRange(D(7), D(8))
+    assert _shown(achievement(low_band, D("6.5"), "stable")) == D("92.86")
+    assert _shown(achievement(low_band, D(9), "stable")) == D("87.50")
+
+
+def test_a_stable_single_target_is_worse_on_both_sides() -> None:
+    assert achievement(D(50), D(40), "stable") == D(80)
+    assert achievement(D(50), D(60), "stable") == D(80)
+    assert achievement(D(50), D(50), "stable") == D(100)
+    assert isinstance(achievement(D(0), D(1), "stable"), NotComputable)
+
+
+def test_it_refuses_an_unknown_polarity() -> None:
+    with pytest.raises(CoreError):
+        achievement(D(50), D(40), "sideways")  # type: ignore[arg-type]
+    with pytest.raises(CoreError):
+        achievement(TargetRange(D(7), D(8)), D(9), "sideways")  # type: ignore[arg-type]
 
 
 def test_it_refuses_an_inverted_range() -> None:
@@ -81,20 +126,20 @@ def test_it_classifies_with_default_bands() -> None:
     assert DEFAULT_BANDS[0] == Band(D(100), "met", "Tercapai", "#1a7f37")
     assert DEFAULT_BANDS[1] == Band(D(85), "near", "Hampir tercapai", "#b7791f")
     assert DEFAULT_BANDS[2] == Band(None, "not_met", "Tidak tercapai", "#c62828")
-    assert classify(D(125)).key == "met"  # type: ignore[union-attr]
-    assert classify(D(100)).key == "met"  # type: ignore[union-attr]
-    assert classify(D("99.99")).key == "near"  # type: ignore[union-attr]
-    assert classify(D(85)).key == "near"  # type: ignore[union-attr]
-    assert classify(D("84.99")).key == "not_met"  # type: ignore[union-attr]
-    assert classify(D(-5)).key == "not_met"  # type: ignore[union-attr]
+    assert classify(D(125)).key == "met"  # type: ignore[union-attr]  # a band is found
+    assert classify(D(100)).key == "met"  # type: ignore[union-attr]  # a band is found
+    assert classify(D("99.99")).key == "near"  # type: ignore[union-attr]  # a band is found
+    assert classify(D(85)).key == "near"  # type: ignore[union-attr]  # a band is found
+    assert classify(D("84.99")).key == "not_met"  # type: ignore[union-attr]  # a band is found
+    assert classify(D(-5)).key == "not_met"  # type: ignore[union-attr]  # a band is found
     assert classify(NOT_MEASURED) is None
     assert classify(NotComputable.of(Code.VALUE_NOT_MEASURED)) is None
 
 
 def test_it_classifies_the_value_as_displayed() -> None:
     # 99,996 is shown as "100,00"; calling it "Hampir tercapai" would contradict the table.
-    assert classify(D("99.996")).key == "met"  # type: ignore[union-attr]
-    assert classify(D("99.994")).key == "near"  # type: ignore[union-attr]
+    assert classify(D("99.996")).key == "met"  # type: ignore[union-attr]  # a band is found
+    assert classify(D("99.994")).key == "near"  # type: ignore[union-attr]  # a band is found
 
 
 def test_it_classifies_with_custom_bands_in_any_order() -> None:
@@ -102,6 +147,6 @@ def test_it_classifies_with_custom_bands_in_any_order() -> None:
         Band(None, "bad", "Buruk", "#000000"),
         Band(D(90), "good", "Baik", "#00ff00"),
     )
-    assert classify(D(95), bands).key == "good"  # type: ignore[union-attr]
-    assert classify(D(50), bands).key == "bad"  # type: ignore[union-attr]
+    assert classify(D(95), bands).key == "good"  # type: ignore[union-attr]  # a band is found
+    assert classify(D(50), bands).key == "bad"  # type: ignore[union-attr]  # a band is found
     assert classify(D(50), (Band(D(60), "ok", "Ok", "#fff"),)) is None

@@ -62,7 +62,13 @@ def test_it_reports_each_element() -> None:
     result = compute_ikm(Tally.from_responses(worked_example_responses()))
     assert [e.code for e in result.elements] == CODES
     u4 = result.elements[3]
-    assert (u4.name, u4.total, u4.nrr, u4.ikm, u4.grade.letter) == ("Biaya/Tarif", 116, 4, 100, "A")
+    assert (u4.name, u4.total, u4.nrr, u4.ikm, u4.grade.letter) == (
+        "Biaya/Tarif",
+        116,
+        Decimal(4),
+        Decimal(100),
+        "A",
+    )
     u3 = result.elements[2]
     assert str(u3.nrr).startswith("3.448275862068965517241379310")
     assert u3.grade.letter == "B"  # 86,21
@@ -173,6 +179,36 @@ def test_it_defines_the_2004_method() -> None:
     assert compute_ikm(Tally.from_responses(responses, method), method).ikm == 75
 
 
+def bogor_2011() -> Tally:
+    """A tally whose 14 NRRs add up to 42,066, as in Kab. Bogor's published 2011 survey: 1 000
+    respondents, element totals 3 005 (ten of them) and 3 004 (four)."""
+    totals = {f"U{i}": 3005 if i <= 10 else 3004 for i in range(1, 15)}
+    tally = Tally(1000, totals)
+    assert Fraction(tally.sum_s, tally.respondents) == Fraction("42.066")
+    return tally
+
+
+def test_it_reproduces_the_2004_values_published_with_the_rounded_weight() -> None:
+    # Offices printed the 2004 IKM with the weight 0,071: 42,066 × 0,071 × 25 = 74,667… → 74,67
+    # (docs/rules.md#ikm-rounded-weight).
+    method = get_method("kepmenpan-25-2004-rounded-weight")
+    assert method.weight == D("0.071")
+    assert "0,071" in method.label
+    assert method.elements == get_method("kepmenpan-25-2004").elements
+    result = compute_ikm(bogor_2011(), method)
+    assert result.ikm == D("74.66715")
+    assert result.ikm_rounded == D("74.67")
+    assert result.grade.letter == "B"
+    fours = [dict.fromkeys(method.codes, 4)]
+    assert compute_ikm(Tally.from_responses(fours, method), method).ikm == D("99.4")
+
+
+def test_it_gives_the_exact_2004_value_with_one_fourteenth() -> None:
+    result = compute_ikm(bogor_2011(), "kepmenpan-25-2004")
+    assert result.ikm_rounded == D("75.12")  # 42,066 ÷ 14 × 25 = 75,1178…
+    assert result.grade.letter == "B"
+
+
 def test_it_lists_valid_names_for_an_unknown_method() -> None:
     with pytest.raises(CoreError) as info:
         get_method("permenpanrb-16-2014")
@@ -196,7 +232,7 @@ def test_it_rejects_bad_scores_naming_row_and_field(bad: object, code: Code) -> 
     responses: list[dict[str, object]] = [dict.fromkeys(CODES, 3) for _ in range(3)]
     responses[1]["U4"] = bad
     with pytest.raises(InputError) as info:
-        Tally.from_responses(responses)  # type: ignore[arg-type]
+        Tally.from_responses(responses)  # type: ignore[arg-type]  # bad scores on purpose
     [problem] = info.value.problems
     assert (problem.row, problem.field) == (2, "U4")
     assert problem.message == (
@@ -293,7 +329,7 @@ def test_it_does_not_flag_an_interval_inside_one_grade() -> None:
 def test_it_clips_the_interval_to_the_scale_of_the_method() -> None:
     tally = Tally.from_responses(uniform(4) + uniform(1))
     low, high = compute_ikm(tally).ci95 or (None, None)
-    assert (low, high) == (25, 100)
+    assert (low, high) == (Decimal(25), Decimal(100))
     low, high = compute_ikm(tally, "permenpanrb-14-2017-rounded-weight").ci95 or (None, None)
     assert (low, high) == (D("24.975"), D("99.9"))
 

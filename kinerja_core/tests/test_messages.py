@@ -177,6 +177,7 @@ def test_reasons_are_hashable_messages() -> None:
     reason = NotComputable(Message.of(Code.VALUE_DIVISION_BY_ZERO, operand="b"))
     assert reason == NotComputable(Message.of(Code.VALUE_DIVISION_BY_ZERO, operand="b"))
     assert {reason: 1}[reason] == 1
+    assert isinstance(reason.reason, Message)
     assert reason.reason.params == {"operand": "b"}
     assert str(reason) == "value.division_by_zero(operand='b')"
 

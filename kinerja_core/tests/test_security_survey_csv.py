@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -16,15 +17,15 @@ HEADER = (
 ROW = "2024-03-05,ktp,L,40,SMA,Swasta,4,4,4,4,4,4,4,4,4,"
 
 
-def problems(text: str, **limits: object) -> list[str]:
+def problems(text: str, **limits: Any) -> list[str]:
     with pytest.raises(InputError) as caught:
-        for _chunk in iter_survey_records(io.StringIO(text), **limits):  # type: ignore[arg-type]
+        for _chunk in iter_survey_records(io.StringIO(text), **limits):
             pass
     return [str(p) for p in caught.value.problems]
 
 
-def rows(text: str, **limits: object) -> list[int]:
-    records = iter_survey_records(io.StringIO(text), **limits)  # type: ignore[arg-type]
+def rows(text: str, **limits: Any) -> list[int]:
+    records = iter_survey_records(io.StringIO(text), **limits)
     return [record[0] for chunk in records for record in chunk]
 
 

@@ -24,8 +24,13 @@ from kinerja.community.models import Activity, Group
 from kinerja.community.tests.factories import make_activity, make_group
 from kinerja.plan.actions import PlanRefused, check_plan_text
 from kinerja.plan.models import Plan
-from kinerja.surveys.actions import Answer, do_save_service, do_submit_response
-from kinerja.surveys.models import CODES, FollowUp, Response, Service
+from kinerja.surveys.actions import (
+    Answer,
+    do_record_published_ikm,
+    do_save_service,
+    do_submit_response,
+)
+from kinerja.surveys.models import CODES, FollowUp, PublishedIkm, Response, Service
 from kinerja.test import WONOASIH_PLAN
 from kinerja_core.periods import Period
 
@@ -46,6 +51,7 @@ class World:
     service: Service
     response: Response
     followup: FollowUp
+    published: PublishedIkm
     group: Group
     activity: Activity
     membership: Membership
@@ -109,6 +115,21 @@ CALLS: dict[str, Call] = {
             "user": w.outsider,
         },
     ),
+    "surveys.do_record_published_ikm": lambda w: (
+        (w.kec, 2019),
+        {
+            "value": Decimal("80.00"),
+            "grade": "B",
+            "method": "permenpanrb-14-2017",
+            "document_title": "Laporan SKM 2019",
+            "evidence": upload(),
+            "user": w.outsider,
+        },
+    ),
+    "surveys.do_decide_published_ikm": lambda w: (
+        (w.published,),
+        {"use_answers": True, "reason": "jawaban lengkap", "user": w.outsider},
+    ),
     # community
     "community.do_save_group": lambda w: ((w.outsider, w.group), {}),
     "community.do_save_activity": lambda w: ((w.outsider, w.activity, [w.group]), {}),
@@ -161,6 +182,15 @@ def world(people: Any, wonoasih: Plan) -> World:
     followup = FollowUp.objects.create(
         unit=kec, period=str(YEAR), element=CODES[0], action="a", owner="o"
     )
+    published = do_record_published_ikm(
+        kec,
+        YEAR,
+        value=Decimal("74.67"),
+        grade="B",
+        method="kepmenpan-25-2004-rounded-weight",
+        document_title="Laporan SKM",
+        evidence=upload(),
+    )
     group = make_group("RT-01", date(2015, 1, 1))
     activity = make_activity(date(YEAR, 3, 1), [group])
     group.name = "Diubah orang luar"  # unsaved: a changed copy the outsider tries to store
@@ -175,6 +205,7 @@ def world(people: Any, wonoasih: Plan) -> World:
         service=service,
         response=response,
         followup=followup,
+        published=published,
         group=group,
         activity=activity,
         membership=Membership.objects.get(user=planner),

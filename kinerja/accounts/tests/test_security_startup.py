@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from kinerja.accounts import checks, otpkey
 from kinerja.accounts.models import EncryptedTOTPDevice
-from kinerja.accounts.tests.test_production import ROOT, production_env
+from kinerja.ops.tests.test_production import ROOT, production_env
 
 STRONG = secrets.token_urlsafe(50)
 WEAK_KEYS = [
@@ -53,13 +53,18 @@ def test_it_fails_check_deploy_with_a_weak_secret_key(tmp_path):
 
 
 def test_it_refuses_to_serve_in_production_with_a_weak_secret_key(tmp_path):
-    done = run_kinerja(tmp_path, "serve", "--dry-run", KINERJA_SECRET_KEY="short-key")
+    done = run_kinerja(tmp_path, "server", "run", "--dry-run", KINERJA_SECRET_KEY="short-key")
     assert done.returncode != 0 and "gunicorn" not in done.stdout
     assert "will not start in production" in done.stderr
     assert "shorter than 50 characters" in done.stderr
     # With a strong key it starts; in development (KINERJA_DEBUG=1) a weak key is let through.
-    assert run_kinerja(tmp_path, "serve", "--dry-run", KINERJA_SECRET_KEY=STRONG).returncode == 0
-    debug = run_kinerja(tmp_path, "serve", "--dry-run", KINERJA_SECRET_KEY="k", KINERJA_DEBUG="1")
+    assert (
+        run_kinerja(tmp_path, "server", "run", "--dry-run", KINERJA_SECRET_KEY=STRONG).returncode
+        == 0
+    )
+    debug = run_kinerja(
+        tmp_path, "server", "run", "--dry-run", KINERJA_SECRET_KEY="k", KINERJA_DEBUG="1"
+    )
     assert debug.returncode == 0 and "gunicorn" in debug.stdout
 
 
@@ -78,7 +83,7 @@ def production(settings, tmp_path):
 
 def serve_refusal() -> str:
     with pytest.raises(CommandError) as refused:
-        call_command("serve", "--dry-run", stdout=io.StringIO())
+        call_command("server", "run", "--dry-run", stdout=io.StringIO())
     return str(refused.value)
 
 
@@ -92,7 +97,7 @@ def test_it_refuses_to_serve_with_a_weak_or_malformed_otp_key(production):
     assert [e.id for e in errors] == ["kinerja.E002"] and "not 32 bytes" in errors[0].msg
     production.KINERJA_OTP_KEY = otpkey.new_key_text()
     out = io.StringIO()
-    call_command("serve", "--dry-run", stdout=out)
+    call_command("server", "run", "--dry-run", stdout=out)
     assert "gunicorn" in out.getvalue() and checks.check_keys() == []
 
 

@@ -9,10 +9,11 @@ import stat
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
@@ -29,7 +30,7 @@ VERIFY = "/akun/2fa/kode/"
 REQUIRED = override_settings(KINERJA_REQUIRE_2FA=True)
 
 
-def logged_in_user(client):
+def logged_in_user(client: Client) -> User | AnonymousUser:
     return client.get(reverse("home")).wsgi_request.user
 
 
@@ -171,15 +172,15 @@ def test_it_refuses_a_reset_by_a_non_administrator_or_an_outsider(people, login)
 def test_it_resets_from_the_command_line_and_logs_it(people, capsys):
     enrolled(people["head"])
     with pytest.raises(CommandError, match="may not reset"):
-        call_command("reset_two_factor", "camat", "--as", "perencana")
+        call_command("user", "reset-two-factor", "camat", "--as", "perencana")
     assert two_factor.device_of(people["head"]) is not None
-    call_command("reset_two_factor", "camat")
+    call_command("user", "reset-two-factor", "camat")
     assert "reset" in capsys.readouterr().out
     assert two_factor.device_of(people["head"]) is None
     entry = AuditEntry.objects.get(action="security", object_repr="camat")
     assert entry.actor_name == "kinerja (command line)" and entry.actor_id is None
     with pytest.raises(CommandError, match="no user"):
-        call_command("reset_two_factor", "nobody")
+        call_command("user", "reset-two-factor", "nobody")
 
 
 @REQUIRED

@@ -60,7 +60,7 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     from kinerja.community.tests.factories import make_activity, make_group
     from kinerja.plan.models import Indicator
     from kinerja.results.models import ManualValue, Result
-    from kinerja.surveys.models import ImportJob, Service
+    from kinerja.surveys.models import ImportJob, PublishedIkm, Service
 
     kec = OrgUnit.objects.get(code="kec-wonoasih")
     kel = OrgUnit.objects.get(code="kel-wonoasih")
@@ -68,7 +68,7 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     activity = make_activity(date(2022, 3, 1), [group])
     result = Result.objects.create(
         plan=wonoasih,
-        indicator=Indicator.objects.filter(plan=wonoasih).first(),
+        indicator=Indicator.objects.filter(plan=wonoasih).earliest("pk"),
         unit=kec,
         period_key="2022",
         year=2022,
@@ -84,7 +84,13 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     service = Service.objects.create(unit=kec, code="ktp", name="KTP", slug="ktp234")
     api_key, _secret = do_issue_api_key(people["planner"], people["planner"], "kiosk", True)
     import_job = ImportJob.objects.create(unit=kec, user=people["planner"], filename="a.csv")
+    published = PublishedIkm.objects.create(
+        unit=kec, year=2019, value=80, grade="B", method="permenpanrb-14-2017",
+        document_title="Laporan SKM 2019", evidence="surveys/published/x.pdf",
+        evidence_type="application/pdf", entered_at=timezone.now(),
+    )  # fmt: skip
     return {
+        "published": published,
         "import_job": import_job,
         "plan": wonoasih,
         "result": result,
@@ -148,6 +154,9 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "surveys:receipt_codes": SERVICE,
     "surveys:paper_entry": SERVICE,
     "surveys:import_job": lambda w: {"pk": w["import_job"].pk},
+    "surveys:published_ikm": lambda w: {"unit_code": "kec-wonoasih"},
+    "surveys:published_ikm_decide": lambda w: {"unit_code": "kec-wonoasih", "year": 2019},
+    "surveys:published_ikm_document": lambda w: {"pk": w["published"].pk},
     "surveys_public:results": UNIT_PERIOD,
     "surveys_public:poster_pdf": UNIT_PERIOD,
     "surveys_public:poster_png": UNIT_PERIOD,
@@ -205,7 +214,7 @@ def param_names_of(name: str) -> set[str]:
 
 
 def is_login_redirect(response: Any) -> bool:
-    location = response.get("Location", "")
+    location: str = response.get("Location", "")
     return response.status_code == 302 and (
         location.startswith("/accounts/login/") or location.startswith("/admin/login/")
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -21,7 +22,7 @@ V1 = "/api/v1"
 ANSWERS = {f"u{i}": 3 for i in range(1, 10)}
 
 
-def post(client: Client, url: str, body: object, **extra: object):
+def post(client: Client, url: str, body: object, **extra: Any) -> Any:
     return client.post(url, json.dumps(body), content_type="application/json", **extra)
 
 

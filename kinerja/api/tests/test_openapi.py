@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from django.urls import get_resolver
@@ -11,10 +12,11 @@ from kinerja.api import urls as api_urls
 DOC_PATH = "/api/v1/openapi.json"
 
 
-def document() -> dict:
+def document() -> dict[str, Any]:
     from kinerja.api.views import OPENAPI
 
-    return json.loads(OPENAPI.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    return loaded
 
 
 @pytest.mark.django_db

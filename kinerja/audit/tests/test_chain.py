@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +13,7 @@ from kinerja.audit.models import AuditEntry, AuditHead
 from kinerja.plan.models import Target
 
 
-def run_verify(*args: str) -> tuple[int, dict[str, object]]:
+def run_verify(*args: str) -> tuple[int, dict[str, Any]]:
     out = io.StringIO()
     try:
         call_command("audit", "verify", "--json", *args, stdout=out)
@@ -51,6 +52,7 @@ def test_it_names_the_entry_altered_with_raw_sql(wonoasih):
 @pytest.mark.django_db
 def test_it_detects_a_removed_entry_in_the_middle_and_at_the_end(wonoasih):
     last = AuditEntry.objects.order_by("-seq").first()
+    assert last is not None
     middle = AuditEntry.objects.order_by("seq")[5]
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [last.seq])
@@ -74,9 +76,10 @@ def test_it_keeps_numbering_after_the_head_row_is_lost(wonoasih):
 def test_it_records_a_target_change_with_before_and_after(wonoasih):
     target = Target.objects.get(indicator__code="S1.1", year=2022, quarter=0)
     target.value = "31.5"
-    target._change_reason = "typo in the signed document"
+    target._change_reason = "typo in the signed document"  # type: ignore[attr-defined]  # read by django-simple-history on save
     target.save()
     entry = AuditEntry.objects.filter(model="plan.target", object_id=str(target.pk)).first()
+    assert entry is not None
     assert entry.action == "change"
     assert entry.changes == {"before": {"value": "30.0000"}, "after": {"value": "31.5000"}}
     assert entry.reason == "typo in the signed document"
@@ -124,7 +127,7 @@ def test_it_exports_the_log_from_the_command_line(wonoasih, tmp_path):
 
     target = Target.objects.get(indicator__code="S1.1", year=2022, quarter=0)
     target.value = "31"
-    target._change_reason = "=HYPERLINK(evil)"  # user text must never become a formula
+    target._change_reason = "=HYPERLINK(evil)"  # type: ignore[attr-defined]  # read by django-simple-history; user text must never become a formula
     target.save()
     call_command("audit", "export", "-o", str(tmp_path / "log.csv"), stdout=io.StringIO())
     rows = list(csv.reader((tmp_path / "log.csv").open(encoding="utf-8-sig")))
@@ -132,6 +135,7 @@ def test_it_exports_the_log_from_the_command_line(wonoasih, tmp_path):
     assert rows[-1][9] == "'=HYPERLINK(evil)"
     call_command("audit", "export", "-o", str(tmp_path / "log.xlsx"), stdout=io.StringIO())
     sheet = load_workbook(tmp_path / "log.xlsx").active
+    assert sheet is not None
     assert sheet.max_row == AuditEntry.objects.count() + 1
     with pytest.raises(Exception, match="must end in .csv or .xlsx"):
         call_command("audit", "export", "-o", str(tmp_path / "log.txt"))

@@ -51,7 +51,7 @@ def test_it_shows_who_when_before_and_after_of_a_planners_target_change(people, 
 def test_it_keeps_a_deleted_record_in_the_log(people, login):
     client = login(people["planner"])
     target = Target.objects.get(indicator__code="T2.1", year=2024, quarter=0)
-    target._history_user = people["planner"]
+    target._history_user = people["planner"]  # type: ignore[attr-defined]  # read by django-simple-history on save
     pk = target.pk
     target.delete()
     assert not Target.objects.filter(pk=pk).exists()
@@ -81,6 +81,7 @@ def test_it_shows_an_operator_only_their_kelurahan_and_refuses_others_records(pe
     make_group("RT-01", date(2015, 1, 1))
     make_group("RT-02", date(2015, 1, 1), kelurahan="kel-pakistaji")
     target = Target.objects.filter(indicator__code="S1.1").first()
+    assert target is not None
     kel = "/kota-probolinggo/kec-wonoasih/kel-wonoasih/"
     log = login(people["operator"]).get(reverse("accounts:audit_log"))
     shown = {e.object_repr for e in log.context["entries"]}
@@ -130,11 +131,11 @@ def test_it_keeps_a_deleted_group_in_the_log_with_who_and_what(people, login):
         kelurahan=OrgUnit.objects.get(code="kel-wonoasih"),
         established=date(2019, 5, 1),
     )
-    group._history_user = operator
+    group._history_user = operator  # type: ignore[attr-defined]  # read by django-simple-history on save
     do_save_group(operator, group)
     pk = group.pk
-    group._history_user = operator
-    group._change_reason = "dibubarkan, digabung ke PKK kelurahan"
+    group._history_user = operator  # type: ignore[attr-defined]  # read by django-simple-history on save
+    group._change_reason = "dibubarkan, digabung ke PKK kelurahan"  # type: ignore[attr-defined]  # read by django-simple-history on save
     group.delete()
 
     client = login(people["head"])

@@ -16,11 +16,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from kinerja.accounts.backup import FORMAT, do_backup
 from kinerja.audit import chain, keys
 from kinerja.audit.anchor import Anchor, read_anchor
 from kinerja.audit.models import AuditEntry, AuditHead
 from kinerja.audit.tests.test_chain import run_verify
+from kinerja.ops.backup import FORMAT, do_backup
 
 
 def cut_tail(keep: AuditEntry) -> None:
@@ -86,6 +86,7 @@ def test_it_verifies_an_intact_chain_anchored_by_its_commits():
     for i in range(3):
         chain.append(AuditEntry.Action.SECURITY, actor_name="admin", reason=f"step {i}")
     last = AuditEntry.objects.order_by("-seq").first()
+    assert last is not None
     assert read_anchor() == Anchor(3, last.hash)
     # A rolled-back append leaves no trace in the anchor (it was never in the database).
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -107,7 +108,9 @@ def test_it_checks_the_chain_against_a_backups_manifest(tmp_path):
         chain.append(AuditEntry.Action.SECURITY, actor_name="admin", reason=f"step {i}")
     archive = tmp_path / "backup.tar.gz"
     manifest = do_backup(archive)
-    assert manifest["audit"] == {"count": 6, "last_hash": chain.last_link().last_hash}
+    link = chain.last_link()
+    assert link is not None
+    assert manifest["audit"] == {"count": 6, "last_hash": link.last_hash}
     assert run_verify("--manifest", str(archive))[0] == 0
     # Someone who can also write var/ cuts the tail and rewrites the anchor file to match:
     cut_tail(AuditEntry.objects.get(seq=4))
@@ -128,7 +131,8 @@ def test_it_checks_the_chain_against_a_backups_manifest(tmp_path):
 @pytest.mark.django_db
 def test_it_reanchors_only_an_intact_chain(wonoasih):
     call_command("audit", "anchor", stdout=io.StringIO())
-    assert read_anchor().count == AuditEntry.objects.count()
+    anchor = read_anchor()
+    assert anchor is not None and anchor.count == AuditEntry.objects.count()
     AuditEntry.objects.filter(seq=3).update(reason="rewritten")
     with pytest.raises(Exception, match="entry #3"):
         call_command("audit", "anchor", stdout=io.StringIO())
@@ -149,6 +153,7 @@ def test_it_seals_a_chain_written_before_entries_were_keyed(wonoasih, settings):
     assert run_verify()[1]["first_broken"] == 1  # unkeyed hashes do not pass as keyed ones
 
     seal = chain.seal_unkeyed()
+    assert seal is not None
     assert seal.seq == len(rows) + 1 and seal.prev_hash == previous
     assert seal.changes["unkeyed_entries"] == len(rows)
     assert seal.changes["unkeyed_chain_intact"] is True
@@ -191,8 +196,9 @@ def test_it_runs_the_seal_in_the_migration(wonoasih):
     migration = importlib.import_module("kinerja.audit.migrations.0006_seal_chain")
     AuditEntry.objects.filter(seq=1).update(hash="0" * 64)  # any content: only the count matters
     migration.seal(apps, None)
-    assert AuditEntry.objects.order_by("-seq").first().action == AuditEntry.Action.SEAL
-    assert AuditEntry.objects.order_by("-seq").first().changes["unkeyed_chain_intact"] is False
+    seal = AuditEntry.objects.latest("seq")
+    assert seal.action == AuditEntry.Action.SEAL
+    assert seal.changes["unkeyed_chain_intact"] is False
 
 
 def test_it_makes_a_private_key_file_once(settings, tmp_path):

@@ -43,7 +43,8 @@ def test_it_adds_a_group_and_an_activity_and_sees_the_indicator_change(
         page.goto(dashboard)
         page.click("form[action*=hitung-ulang] button")
         page.wait_for_load_state()
-        return page.locator('[id="iku-S1.1"] .realisation').inner_text()
+        shown: str = page.locator('[id="iku-S1.1"] .realisation').inner_text()
+        return shown
 
     assert recompute_and_read().startswith("0,00")
 

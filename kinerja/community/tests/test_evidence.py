@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kinerja.community.evidence import MAX_EVIDENCE_BYTES, check_evidence
-from kinerja.web.tables import xlsx_bytes
+from kinerja.lib.tables import xlsx_bytes
 
 
 def check(name: str, data: bytes, size: int | None = None) -> str:

@@ -169,18 +169,18 @@ def test_it_round_trips_an_export_without_changes(wonoasih, tmp_path) -> None:
 
 def test_it_dry_runs_and_refuses_from_the_command_line(wonoasih, tmp_path, capsys) -> None:
     groups = write(tmp_path, "groups.csv", GROUPS)
-    call_command("community", "import", str(groups), "--dry-run")
+    call_command("registry", "import", str(groups), "--dry-run")
     assert "4 created, 0 updated, 0 unchanged" in capsys.readouterr().out
     assert Group.objects.count() == 0
-    call_command("community", "import", str(groups), "--kind", "groups")
+    call_command("registry", "import", str(groups), "--kind", "groups")
     assert Group.objects.count() == 4
-    call_command("community", "import", str(groups))
+    call_command("registry", "import", str(groups))
     assert "0 created, 0 updated, 4 unchanged" in capsys.readouterr().out
     bad = write(tmp_path, "bad.csv", GROUPS + "X9,Nama,RT,Atlantis,2020-01-01,,,\n")
     with pytest.raises(CommandError, match="baris 6, kolom kelurahan"):
-        call_command("community", "import", str(bad))
+        call_command("registry", "import", str(bad))
     out = tmp_path / "registry.xlsx"
-    call_command("community", "export", "-o", str(out), "--unit", "kec-wonoasih")
+    call_command("registry", "export", "-o", str(out), "--unit", "kec-wonoasih")
     assert out.read_bytes()[:2] == b"PK"
 
 
@@ -211,9 +211,9 @@ def test_it_keeps_the_history_of_imported_groups_and_logs_the_import(people, tmp
     do_import(file_source(write(tmp_path, "g2.csv", changed)), user=people["admin"])
     do_import(file_source(write(tmp_path, "dry.csv", GROUPS)), user=people["admin"], dry_run=True)
     rw = Group.objects.get(code="WNS-RW01")
-    names = list(rw.history.order_by("history_date").values_list("name", "history_type"))
+    names = list(rw.history.order_by("history_date").values_list("name", "history_type"))  # type: ignore[attr-defined]  # the manager django-simple-history adds
     assert names == [("RW 01 Wonoasih", "+"), ("RW 01 Kel. Wonoasih", "~")]
-    assert {h.history_user for h in rw.history.all()} == {people["admin"]}
+    assert {h.history_user for h in rw.history.all()} == {people["admin"]}  # type: ignore[attr-defined]  # the manager django-simple-history adds
     imports = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).order_by("seq")
     assert [(e.model, e.changes["created"], e.changes["updated"]) for e in imports] == [
         ("community.group", 4, 0),
@@ -230,8 +230,8 @@ def test_it_imports_as_a_user_from_the_command_line_within_their_rights(people, 
     groups = write(tmp_path, "groups.csv", GROUPS)
     # The kelurahan operator of Wonoasih may not write Pakistaji's groups: refused whole.
     with pytest.raises(CommandError, match="Pakistaji|kel-pakistaji"):
-        call_command("community", "import", str(groups), "--as", "operator")
+        call_command("registry", "import", str(groups), "--as", "operator")
     assert Group.objects.count() == 0
-    call_command("community", "import", str(groups))
+    call_command("registry", "import", str(groups))
     entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
     assert entry.actor is None and entry.actor_name == "kinerja (command line)"

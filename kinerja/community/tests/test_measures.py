@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,9 @@ def registry(wonoasih) -> dict[str, Group]:
     return g
 
 
-def counts(unit: str, period: Period, filters: dict[str, list[str]] | None = None) -> tuple:
+def counts(
+    unit: str, period: Period, filters: dict[str, list[str]] | None = None
+) -> tuple[Any, ...]:
     ou = OrgUnit.objects.get(code=unit)
     return (
         measures.groups_total(ou, period, filters or {}),
@@ -55,7 +58,7 @@ def counts(unit: str, period: Period, filters: dict[str, list[str]] | None = Non
     )
 
 
-def reference(unit: str, year: int, kinds=None, types=None) -> tuple:
+def reference(unit: str, year: int, kinds=None, types=None) -> tuple[Any, ...]:
     ou = OrgUnit.objects.get(code=unit)
     groups = Group.objects.filter(ou.subtree_q("kelurahan")).select_related("kind")
     records = [GroupRecord(g.code, g.established, g.dissolved, g.kind.code) for g in groups]
@@ -123,8 +126,8 @@ def test_it_runs_one_query_per_measure(registry, django_assert_num_queries) -> N
             assert isinstance(compute(unit, Period(2020), {"kind": ["rt"]}), int)
 
 
-def indicators(unit: OrgUnit, year: int) -> tuple:
-    def values(y: int) -> dict:
+def indicators(unit: OrgUnit, year: int) -> tuple[Any, ...]:
+    def values(y: int) -> dict[str, Any]:
         return {
             name: MEASURES[name].compute(unit, Period(y), {})
             for name in ["groups_total", "groups_facilitated", "groups_fostered_cumulative"]

@@ -14,8 +14,8 @@ from kinerja.community.actions import do_save_activity
 from kinerja.community.importers import do_import, file_source
 from kinerja.community.models import Activity, ActivityGroup, Group, GroupKind
 from kinerja.lib import coremessages
+from kinerja.lib.tests.hostile import zip_bomb_xlsx
 from kinerja.test import make_user
-from kinerja.web.tests.hostile import zip_bomb_xlsx
 from kinerja_core.errors import InputError
 
 from .factories import make_group

@@ -130,7 +130,9 @@ def test_it_records_an_activity_with_evidence(login, people, registry) -> None:
     activity = Activity.objects.get(title="Pembinaan PKK")
     assert list(activity.groups.all()) == [registry["pkk"]]
     evidence = Evidence.objects.get(activity=activity)
-    assert evidence.content_type == "image/png" and evidence.file.name.startswith("community/")
+    assert evidence.content_type == "image/png" and (evidence.file.name or "").startswith(
+        "community/"
+    )
     download = client.get(reverse("community:evidence", args=[evidence.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == png_bytes()
     assert (

@@ -142,6 +142,14 @@ def test_it_warns_on_targets_against_polarity_and_percent_range() -> None:
     assert not errors(text)
 
 
+def test_a_stable_target_may_move_either_way() -> None:
+    text = TEXT.replace("      2022: 30\n", "      2022: 10\n", 1).replace(
+        "    polarity: higher\n", "    polarity: stable\n", 1
+    )
+    _doc, problems = check_plan_text(text)
+    assert not [p for p in problems if "polaritas" in p.message], problems
+
+
 def test_it_flags_derived_measures_in_a_circle() -> None:
     text = TEXT.replace(
         "formula: groups_fostered_cumulative / groups_total * 100", "formula: cakupan_pemas + 1", 1

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.plan.actions import PlanRefused, do_load_plan_text, export_plan
+from kinerja.plan.actions import PlanRefused, check_plan_text, do_load_plan_text
 from kinerja.plan.models import Indicator, Plan, Target
-from kinerja.plan.planfile import PlanFileError, dump_plan, parse_plan
+from kinerja.plan.planfile import PlanFileError, dump_plan, export_plan, parse_plan
+from kinerja.plan.planfile.document import PlanPeriod
 from kinerja.test import WONOASIH_PLAN
 
 TEXT = WONOASIH_PLAN.read_text(encoding="utf-8")
@@ -17,31 +18,28 @@ TEXT = WONOASIH_PLAN.read_text(encoding="utf-8")
 
 def test_it_parses_the_shipped_plan_faithfully() -> None:
     doc = parse_plan(TEXT)
-    assert doc["period"] == {"start": 2020, "end": 2024, "baseline": 2019}
-    assert [t["letter"] for t in doc["profile"]["tasks"]] == list("abcdefghijk")
+    assert doc.period == PlanPeriod(start=2020, end=2024, baseline=2019)
+    assert [t.letter for t in doc.profile.tasks] == list("abcdefghijk")
     codes = [
         (
-            g["code"],
-            [i["code"] for i in g["indicators"]],
-            [(o["code"], [i["code"] for i in o["indicators"]]) for o in g["objectives"]],
+            g.code,
+            [i.code for i in g.indicators],
+            [(o.code, [i.code for i in o.indicators]) for o in g.objectives],
         )
-        for g in doc["goals"]
+        for g in doc.goals
     ]
     assert codes == [("T1", ["T1.1"], [("S1", ["S1.1"])]), ("T2", ["T2.1"], [("S2", ["S2.1"])])]
-    t2 = doc["goals"][1]["indicators"][0]
-    assert t2["targets"] == {
+    t2 = doc.goals[1].indicators[0]
+    assert t2.targets == {
         2020: Decimal("84.60"),
         2021: Decimal("85.60"),
         2022: Decimal("86.60"),
         2023: Decimal("87.60"),
         2024: Decimal("88.60"),
     }
-    assert str(t2["targets"][2020]) == "84.60"  # read from the text, never through a float
-    assert (
-        doc["goals"][0]["objectives"][0]["indicators"][0]["responsible"]
-        == "Kasi Pemberdayaan Masyarakat"
-    )
-    assert len([c for c in doc["unit"]["children"] if c["level"] == "kelurahan"]) == 6
+    assert str(t2.targets[2020]) == "84.60"  # read from the text, never through a float
+    assert doc.goals[0].objectives[0].indicators[0].responsible == "Kasi Pemberdayaan Masyarakat"
+    assert len([c for c in doc.unit.children if c.level == "kelurahan"]) == 6
 
 
 @pytest.mark.django_db
@@ -130,6 +128,14 @@ def test_it_refuses_non_mapping_and_empty_files() -> None:
             parse_plan(text)
 
 
+def test_it_refuses_a_period_year_left_empty() -> None:
+    """``start: null`` names no year: a problem of the file, not a crash of the linter."""
+    for key in ("start", "end"):
+        doc, problems = check_plan_text(TEXT.replace(f"  {key}: 20", f"  {key}: null #", 1))
+        assert doc is None
+        assert [(p.where, p.field) for p in problems] == [("period", key)]
+
+
 def test_it_loads_nothing_unsafe() -> None:
     with pytest.raises(PlanFileError):
         parse_plan("format: !!python/object/apply:os.system ['true']\n")
@@ -157,6 +163,18 @@ def test_it_keeps_range_and_quarter_targets() -> None:
     assert doc == parse_plan(text)
     target = Target.objects.get(indicator__code="T2.1", year=2024, quarter=0)
     assert target.is_range and target.low == 88 and target.high == Decimal("90.5")
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_stable_polarity_and_refuses_an_unknown_one() -> None:
+    # docs/rules.md#capaian-range-targets: "stable" is the third polarity of a plan file.
+    text = TEXT.replace("    polarity: higher\n", "    polarity: stable\n", 1)
+    plan = do_load_plan_text(text)
+    assert plan.indicators.get(code="T1.1").polarity == Indicator.Polarity.STABLE
+    assert plan.indicators.get(code="T1.1").get_polarity_display() == "Stabil dalam rentang"
+    assert export_plan(plan) == parse_plan(text)
+    with pytest.raises(PlanFileError, match="higher, lower, stable"):
+        do_load_plan_text(TEXT.replace("    polarity: higher\n", "    polarity: sideways\n", 1))
 
 
 @pytest.mark.django_db

@@ -331,15 +331,17 @@ def test_it_bounds_the_texts_of_the_plan_admin_forms(
 
 
 def test_it_exports_a_repeated_value_without_an_alias() -> None:
+    from dataclasses import replace
+
     from kinerja.plan.planfile import dump_plan
+    from kinerja.plan.planfile.document import Binding
 
     doc = parse_plan(PLAN)
-    indicator = doc["goals"][0]["indicators"][0]
-    shared = {"kind": ["posyandu"]}
-    indicator["bindings"] = {
-        "a": {"measure": "groups_total", "filters": shared},
-        "b": {"measure": "groups_total", "filters": shared},
-    }
-    text = dump_plan(doc)
+    goal = doc.goals[0]
+    shared: dict[str, tuple[str, ...]] = {"kind": ("posyandu",)}
+    bindings = {"a": Binding("groups_total", shared), "b": Binding("groups_total", shared)}
+    indicator = replace(goal.indicators[0], bindings=bindings)
+    goal = replace(goal, indicators=(indicator, *goal.indicators[1:]))
+    text = dump_plan(replace(doc, goals=(goal, *doc.goals[1:])))
     assert "&" not in text and "*id" not in text
-    assert parse_plan(text)["goals"][0]["indicators"][0]["bindings"]["b"]["filters"] == shared
+    assert parse_plan(text).goals[0].indicators[0].bindings["b"].filters == shared

@@ -73,7 +73,7 @@ def test_it_prints_the_achievement_tables(uji) -> None:
 
 def test_it_writes_the_capaian_workbook_as_the_iku_command_reports(uji) -> None:
     out = StringIO()
-    call_command("iku", "--plan", uji.code, "--year", "2021", "--json", stdout=out)
+    call_command("results", "iku", "--plan", uji.code, "--year", "2021", "--json", stdout=out)
     expected = json.loads(out.getvalue())
     book = load_workbook(io.BytesIO(render("capaian", "xlsx", uji, 2021, SIGNED)))
     sheet = book.worksheets[0]
@@ -104,11 +104,15 @@ def test_it_prints_the_survey_report_without_responses(uji) -> None:
 
 def test_it_writes_a_report_from_the_command_line(uji, tmp_path) -> None:
     target = tmp_path / "pk.docx"
-    call_command("report", "pk", "--format", "docx", "-o", str(target), "--plan", uji.code)
+    call_command("report", "write", "pk", "--format", "docx", "-o", str(target), "--plan", uji.code)
     assert "PERJANJIAN KINERJA" in docx_text(target.read_bytes())
     with pytest.raises(CommandError, match="unknown report"):
-        call_command("report", "lkj", "-o", str(target), "--plan", uji.code)
+        call_command("report", "write", "lkj", "-o", str(target), "--plan", uji.code)
     with pytest.raises(CommandError, match="not 'xlsx'"):
-        call_command("report", "pk", "--format", "xlsx", "-o", str(target), "--plan", uji.code)
+        call_command(
+            "report", "write", "pk", "--format", "xlsx", "-o", str(target), "--plan", uji.code
+        )
     with pytest.raises(CommandError, match="not a year"):
-        call_command("report", "pk", "--year", "1999", "-o", str(target), "--plan", uji.code)
+        call_command(
+            "report", "write", "pk", "--year", "1999", "-o", str(target), "--plan", uji.code
+        )

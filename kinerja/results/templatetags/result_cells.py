@@ -17,14 +17,25 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kinerja.lib.language import lang
 from kinerja.results.queries import Cell
-from kinerja.web.templatetags.kinerja import lang
 from kinerja_core.numbers import format_decimal
 
 register = template.Library()
 
 MARKER = 987654321  # a primary key no table reaches, replaced by each result's own
 SOURCE_TITLE = gettext_noop("Where this number comes from")
+PUBLISHED_LABEL = gettext_noop("published value")
+PUBLISHED_TITLE = gettext_noop(
+    "Taken from the document the office published, not computed from records in Kinerja"
+)
+
+
+def published_mark() -> str:
+    """The "nilai terbit" marker beside a realisation that is a published value."""
+    title, label = escape(_(PUBLISHED_TITLE)), escape(_(PUBLISHED_LABEL))
+    return f' <span class="published-mark" title="{title}">{label}</span>'
+
 
 # The HTML is built with f-strings and html.escape (what Django's escaping does) rather than
 # format_html: a city's comparison table has thousands of cells. Every value is escaped.
@@ -39,6 +50,7 @@ class CellWriter:
         pattern = reverse("results:detail", args=[MARKER])
         self.url_head, _marker, self.url_tail = pattern.partition(str(MARKER))
         self.title = escape(_(SOURCE_TITLE))
+        self.published = published_mark()
         self.lang = lang()
         self.badges: dict[tuple[int, str], tuple[str, str]] = {}
         self.labels: dict[int, str] = {}
@@ -53,7 +65,8 @@ class CellWriter:
         url = escape(f"{self.url_head}{int(cell.result.pk)}{self.url_tail}")
         if cell.realisation is not None:
             shown = self.number(cell.realisation, cell.decimals) + cell.indicator.unit_suffix
-            return f'<a href="{url}" title="{self.title}">{escape(shown)}</a>'
+            mark = self.published if cell.published else ""
+            return f'<a href="{url}" title="{self.title}">{escape(shown)}</a>{mark}'
         return f'<a class="muted" href="{url}" title="{escape(cell.reason)}">–</a>'
 
     def status(self, cell: Cell) -> str:
@@ -78,13 +91,19 @@ def writer(context: template.Context) -> CellWriter:
     made = context.render_context.get("result_cell_writer")
     if made is None:
         made = context.render_context["result_cell_writer"] = CellWriter()
-    return made  # type: ignore[no-any-return]
+    return made
 
 
 @register.simple_tag(takes_context=True)
 def result_value(context: template.Context, cell: Cell) -> SafeString:
     """The realisation linked to where it comes from; a dash (with the reason) when there is none."""
     return mark_safe(writer(context).value(cell))  # noqa: S308
+
+
+@register.simple_tag
+def published_marker() -> SafeString:
+    """The "nilai terbit" marker, for pages that show one result."""
+    return mark_safe(published_mark())  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -45,7 +45,7 @@ def staff(db: Any, django_user_model: Any) -> dict[str, Any]:
 @pytest.fixture
 def staff_factory(db: Any, django_user_model: Any) -> Any:
     """A head of the plan's unit (one per call)."""
-    made = []
+    made: list[Any] = []
 
     def make(plan: Any) -> Any:
         user = django_user_model.objects.create(username=f"head{len(made)}")

@@ -75,7 +75,7 @@ def main() -> None:
     code, races = sys.argv[1], []
     for spec in sys.argv[2:]:
         threads, slow, wait = spec.split(":")
-        actions.compute_outcomes = slowed(float(slow))  # type: ignore[assignment]
+        actions.compute_outcomes = slowed(float(slow))
         settings.KINERJA_RECOMPUTE_WAIT_SECONDS = float(wait)
         began = time.monotonic()
         outcomes = race(code, int(threads))

@@ -58,11 +58,30 @@ def test_it_rates_higher_is_better_and_a_zero_realisation() -> None:
 
 def test_it_compares_a_range_target_with_the_nearer_bound() -> None:
     plan = load(WAITING)
-    for value, expected in [("4", "100"), ("3", "100"), ("6", "80"), ("2", "66.666667")]:
+    # Lower is better, band 3–5: below the band is better, (2 × 3 − 2) ÷ 3 = 133,33 %
+    # (docs/rules.md#capaian-range-targets).
+    for value, expected in [("4", "100"), ("3", "100"), ("6", "80"), ("2", "133.333333")]:
         put(plan, "waiting_days", "kec-uji", "2022", value)
         result = outcome(plan, "I3", "kec-uji", "2022")
         assert result.achievement == Decimal(expected), value
         assert (result.target_low, result.target_high, result.target_value) == (3, 5, None)
+
+
+def test_it_rates_a_range_target_by_the_indicators_polarity() -> None:
+    # The same band 3–5 and realisations 2 and 6 under each polarity: only the side that the
+    # polarity calls better rises above 100 %.
+    expected = {
+        "lower": ("133.333333", "80"),
+        "higher": ("66.666667", "120"),
+        "stable": ("66.666667", "80"),
+    }
+    for polarity, (below, above) in expected.items():
+        plan = load(WAITING.replace("polarity: lower", f"polarity: {polarity}"), code=polarity)
+        assert plan.indicators.get(code="I3").polarity == polarity
+        put(plan, "waiting_days", "kec-uji", "2022", "2")
+        assert outcome(plan, "I3", "kec-uji", "2022").achievement == Decimal(below), polarity
+        put(plan, "waiting_days", "kec-uji", "2022", "6")
+        assert outcome(plan, "I3", "kec-uji", "2022").achievement == Decimal(above), polarity
 
 
 def test_it_does_not_divide_by_a_zero_target() -> None:

@@ -33,7 +33,7 @@ def url(name: str, plan: Any, year: int = 2021) -> str:
 
 
 def year_card(client: Any, plan: Any, year: int = 2021) -> str:
-    page = client.get(reverse("results:locks", args=[plan.code])).content.decode()
+    page: str = client.get(reverse("results:locks", args=[plan.code])).content.decode()
     return page.split(f'id="year-{year}"')[1].split("</section>")[0]
 
 
@@ -82,7 +82,7 @@ def test_it_runs_a_year_from_submission_through_a_return_to_approval_and_lock(
     assert "Riwayat persetujuan" in card and url("submit_year", uji) not in card
 
     # Every step is in the row's history and the audit chain: who, which state, the note.
-    steps = list(row.history.order_by("history_date", "history_id"))
+    steps = list(row.history.order_by("history_date", "history_id"))  # type: ignore[attr-defined]  # the manager django-simple-history adds
     assert [(s.status, s.history_user, s.history_change_reason) for s in steps] == [
         (State.SUBMITTED, planner, "Data triwulan IV lengkap"),
         (State.RETURNED, head, "Nilai Kelurahan Dua belum diverifikasi"),
@@ -195,4 +195,4 @@ def test_it_keeps_a_long_note_whole_while_the_history_reason_is_cut(uji, staff) 
     row = do_return_year(uji, 2021, staff["head"], note)
     row.refresh_from_db()
     assert row.note == note.strip()
-    assert row.history.first().history_change_reason == note.strip()[:100]
+    assert row.history.first().history_change_reason == note.strip()[:100]  # type: ignore[attr-defined]  # the manager django-simple-history adds

@@ -4,6 +4,7 @@ results (values, reasons, inputs) the one-unit-at-a-time path gives."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -22,7 +23,7 @@ from kinerja.results.engine import Evaluator
 pytestmark = pytest.mark.django_db
 
 
-def outcomes(plan, years: list[int]) -> tuple[dict, int, int]:
+def outcomes(plan, years: list[int]) -> tuple[dict[Any, Any], int, int]:
     """Every outcome of a recompute of ``years`` (not stored), the measure calls and queries."""
     evaluator = Evaluator(plan)
     with CaptureQueriesContext(connection) as queries:
@@ -41,7 +42,7 @@ def without_batches(monkeypatch) -> None:
 
 
 def test_it_batches_the_units_of_a_recompute_with_identical_results(wonoasih, monkeypatch) -> None:
-    for step in ("kinerja.community.demo.load", "kinerja.surveys.demo.load"):
+    for step in ("kinerja.demo.community.load", "kinerja.demo.surveys.load"):
         import_string(step)(wonoasih)
     years = [2019, 2020, 2023]  # the baseline year (prev() before it is refused) and two more
     batched, batch_calls, batch_queries = outcomes(wonoasih, years)
@@ -61,7 +62,7 @@ COMMUNITY = ("groups_total", "groups_facilitated", "groups_fostered_cumulative")
 
 
 def test_it_falls_back_to_the_single_form_without_a_batch(wonoasih, monkeypatch) -> None:
-    import_string("kinerja.community.demo.load")(wonoasih)
+    import_string("kinerja.demo.community.load")(wonoasih)
     expected, _, _ = outcomes(wonoasih, [2020])
     for name in COMMUNITY:
         spec = dataclasses.replace(registry.MEASURES[name], batch=None)

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from kinerja.results.models import Result
+from kinerja.results.models import Result, YearLock
 from kinerja.results.tests.plans import COVERAGE, WAITING, load, put
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command(*args, stdout=out, stderr=StringIO())
+    call_command("results", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
@@ -41,3 +41,21 @@ def test_it_explains_bad_input() -> None:
     with pytest.raises(CommandError, match="several plans"):
         run("iku")
     assert "lain" in run("recompute", "--all")
+
+
+def test_it_moves_a_year_to_its_lock_as_the_user_given(uji, staff) -> None:
+    def year(*args: str) -> str:
+        out = StringIO()
+        call_command("year", *args, "--plan", uji.code, stdout=out)
+        return out.getvalue()
+
+    assert "diajukan" in year("submit", "2021", "--as", "planner", "--note", "lengkap")
+    with pytest.raises(CommandError, match="planner tidak boleh melakukan approve"):
+        year("approve", "2021", "--as", "planner")
+    assert "disetujui" in year("approve", "2021", "--as", "head")
+    assert "terkunci" in year("lock", "2021", "--as", "head")
+    assert YearLock.objects.filter(plan=uji, year=2021).exists()
+    with pytest.raises(CommandError, match="bukan tahun|not a year"):
+        year("lock", "2030", "--as", "head")
+    with pytest.raises(CommandError, match="the following arguments are required: --as"):
+        year("lock", "2021")

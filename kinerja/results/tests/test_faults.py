@@ -6,9 +6,10 @@ from typing import NoReturn
 
 import pytest
 
-from kinerja.results import drilldown, engine
+from kinerja.results import engine
 from kinerja.results.drilldown import InputRow
 from kinerja_core.formula import NotComputable
+from kinerja_core.periods import Period
 
 
 def fault(*args: object) -> NoReturn:
@@ -35,6 +36,6 @@ def test_it_shows_a_stored_period_key_it_cannot_read_as_it_is() -> None:
 
 
 def test_it_lets_a_fault_in_reading_a_period_surface(monkeypatch) -> None:
-    monkeypatch.setattr(drilldown.Period, "parse", fault)
+    monkeypatch.setattr(Period, "parse", fault)
     with pytest.raises(ZeroDivisionError):
         assert row("2024-Q3").period_label

@@ -74,7 +74,7 @@ def test_it_keeps_the_history_of_stored_results() -> None:
     put(plan, "served", "kel-satu", "2021", 10)
     put(plan, "registered", "kel-satu", "2021", 40)
     do_recompute(plan)
-    history = Result.history.model.objects
+    history = Result.history.model.objects  # type: ignore[attr-defined]  # the manager django-simple-history adds
     assert history.filter(history_type="+").count() == Result.objects.count() == 48
     do_recompute(plan)
     assert history.count() == 48  # nothing changed, nothing recorded
@@ -169,7 +169,7 @@ def test_its_history_rows_name_the_user_of_the_request(people, rf) -> None:
         do_recompute(plan, years=[2022])
     finally:
         del HistoricalRecords.context.request
-    history = Result.history.model.objects
+    history = Result.history.model.objects  # type: ignore[attr-defined]  # the manager django-simple-history adds
     assert history.count() == Result.objects.count() == 15
     assert set(history.values_list("history_user", "history_type")) == {(people["planner"].pk, "+")}
     # each history row carries its result's id and values

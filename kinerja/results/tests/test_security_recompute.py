@@ -145,7 +145,7 @@ def test_it_shows_the_message_on_the_page(monkeypatch, login) -> None:
 def test_it_says_so_on_the_command_line(monkeypatch) -> None:
     from django.core.management import CommandError, call_command
 
-    from kinerja.results.management.commands import recompute
+    from kinerja.results.management.commands import results as recompute
     from kinerja.results.recompute_lock import BUSY
 
     plan = small_plan()
@@ -155,4 +155,4 @@ def test_it_says_so_on_the_command_line(monkeypatch) -> None:
 
     monkeypatch.setattr(recompute, "do_recompute", busy)
     with pytest.raises(CommandError, match=BUSY_ID):
-        call_command("recompute", "--plan", plan.code)
+        call_command("results", "recompute", "--plan", plan.code)

@@ -30,6 +30,7 @@ FIELDS = {
     "achievement",
     "status",
     "computable",
+    "published",
     "reason",
 }
 
@@ -37,20 +38,21 @@ FIELDS = {
 def test_it_reports_the_four_indicators_alike_everywhere(
     wonoasih, client, django_user_model
 ) -> None:
-    for step in ("kinerja.community.demo.load", "kinerja.surveys.demo.load"):
+    for step in ("kinerja.demo.community.load", "kinerja.demo.surveys.load"):
         import_string(step)(wonoasih)
     summary = do_recompute(wonoasih, years=[2020, 2023])  # the years read below: keeps it fast
     assert summary.created == 4 * 7 * 2 * 5  # 4 indicators, 7 units, 2 × (year + 4 quarters)
     assert do_recompute(wonoasih, years=[2023]).unchanged == summary.created / 2  # idempotent
 
     out = StringIO()
-    call_command("iku", "--year", "2023", "--json", stdout=out)
+    call_command("results", "iku", "--year", "2023", "--json", stdout=out)
     report = json.loads(out.getvalue())
     assert report["plan"] == "wonoasih-2020-2024" and report["year"] == 2023
     assert [i["code"] for i in report["indicators"]] == ["T1.1", "S1.1", "T2.1", "S2.1"]
     for item in report["indicators"]:
         assert set(item) == FIELDS
         assert item["computable"] and item["realisation"] is not None, item
+        assert item["published"] is False  # the demo's IKM comes from its answers
         assert isinstance(item["achievement"], float)
     assert report["indicators"][2]["target"] == 87.6
     assert report["indicators"][2]["realisation"] == report["indicators"][3]["realisation"]

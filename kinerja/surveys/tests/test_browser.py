@@ -1,5 +1,5 @@
 """End to end on a phone: answer the public form, see it in the results; double submit and the
-rate limit; a bad import file changes nothing."""
+rate limit; a bad import file changes nothing; a published IKM recorded on a phone and a desktop."""
 
 from __future__ import annotations
 
@@ -133,3 +133,27 @@ def test_it_types_paper_forms_with_the_keyboard_only(
         [4] * 9,
     ]
     assert "Dientri hari ini: 2" in page.inner_text("main")
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_it_records_a_published_ikm_on_any_screen(
+    device: str, request: Any, live_server: Any, officer: Any, tmp_path: Path
+) -> None:
+    from kinerja.surveys.models import PublishedIkm
+
+    page = request.getfixturevalue(device)
+    log_in(page, live_server, officer)
+    report = tmp_path / "laporan-skm-2011.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.goto(f"{live_server.url}/survei/unit/kec-wonoasih/ikm-terbit/")
+    page.fill("#id_year", "2011")
+    page.fill("#id_value", "74,67")
+    page.select_option("#id_grade", "B")
+    page.select_option("#id_method", "kepmenpan-25-2004-rounded-weight")
+    page.fill("#id_document_title", "Laporan SKM Kecamatan Wonoasih 2011")
+    page.set_input_files("#id_evidence", str(report))
+    page.click("#record button.primary")
+    row = page.locator("#published-2011")
+    assert "74,67" in row.inner_text() and "nilai terbit" in row.inner_text()
+    assert str(PublishedIkm.objects.get().value) == "74.67"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

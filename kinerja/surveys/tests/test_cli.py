@@ -1,4 +1,4 @@
-"""kinerja ikm / sample-size: database-free (no db fixture: pytest-django refuses DB access)."""
+"""kinerja survey ikm / sample-size: database-free (no db fixture: pytest-django refuses DB access)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .conftest import HEADER, csv_text, worked_rows
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command(*args, stdout=out)
+    call_command("survey", *args, stdout=out)
     return out.getvalue()
 
 

@@ -19,12 +19,12 @@ from .conftest import csv_text, worked_rows
 pytestmark = pytest.mark.django_db
 
 
-def submit(service: Any, score: int, *when: int) -> None:
+def submit(service: Any, score: int, year: int, month: int, day: int, hour: int) -> None:
     do_submit_response(
         service,
         Answer(scores={f"U{i}": score for i in range(1, 10)}),
         channel="online",
-        submitted_at=timezone.make_aware(datetime(*when)),
+        submitted_at=timezone.make_aware(datetime(year, month, day, hour)),
     )
 
 
@@ -43,13 +43,14 @@ def test_it_gives_the_same_ikm_and_respondents_in_one_batch_query(
     periods = [Period(2023), Period(2024), Period(2024, "quarter", 1), Period(2024, "quarter", 2)]
     filters: list[dict[str, list[str]]] = [{}, {"service": ["ktp"]}, {"service": ["sk", "x"]}]
     reader = measures.TallyBatch(units)
+    run_start = True  # and once per run, the published values (docs/rules.md#ikm-published-values)
     for period in periods:
         first = True  # one query per period, whatever the services and measures
         for given in filters:
             for name, single in [("ikm", measures.ikm), ("respondents", measures.respondents)]:
-                with django_assert_num_queries(1 if first else 0):
+                with django_assert_num_queries((2 if run_start else 1) if first else 0):
                     batch = reader.values(name, period, given)
-                first = False
+                first = run_start = False
                 assert batch == {u.pk: single(u, period, given) for u in units}, (period, given)
     # the kecamatan's own subtree only: the other kecamatan's answers stay out
     assert measures.TallyBatch([kec]).values("respondents", Period(2024), {}) == {kec.pk: 30}

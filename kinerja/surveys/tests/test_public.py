@@ -191,7 +191,7 @@ def test_every_visitor_gets_their_own_tokens_from_the_cached_blank_page(service:
 def test_the_next_request_sees_a_changed_service_unit_or_demo_flag(
     client: Client, service: Any
 ) -> None:
-    from kinerja.web.models import DemoMarker
+    from kinerja.lib.models import DemoMarker
 
     assert "Rekomendasi KTP-el/KK" in client.get(form_url(service)).content.decode()
     service.name = "Surat Pindah"

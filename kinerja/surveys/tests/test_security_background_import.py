@@ -35,8 +35,9 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 def large(settings: Any, tmp_path: Path) -> Path:
     """Every file counts as large (a job); uploads are kept in a scratch directory."""
     settings.KINERJA_IMPORT_INLINE_MAX_BYTES = 100
-    settings.KINERJA_IMPORT_UPLOAD_DIR = tmp_path / "imports"
-    return settings.KINERJA_IMPORT_UPLOAD_DIR
+    upload_dir: Path = tmp_path / "imports"
+    settings.KINERJA_IMPORT_UPLOAD_DIR = upload_dir
+    return upload_dir
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ def test_it_runs_a_queued_job_in_the_worker_loop(
     client.force_login(officer)
     upload(client, kec, csv_text(worked_rows()).encode())
     assert DBTaskResult.objects.get().status == "READY"
-    call_command("worker", "--batch", verbosity=0)
+    call_command("jobs", "run", "--batch", verbosity=0)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     job = ImportJob.objects.get()
     assert (job.state, job.rows_done, job.inserted) == ("done", 29, 29)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kinerja.lib import coremessages
+from kinerja.lib.tests.hostile import zip_bomb_xlsx
 from kinerja.surveys.importing import import_bytes
 from kinerja.surveys.models import Response
-from kinerja.web.tests.hostile import zip_bomb_xlsx
 from kinerja_core.errors import InputError
 
 from .conftest import HEADER
@@ -87,8 +87,9 @@ def test_it_refuses_a_paper_form_dated_out_of_bounds(
     client = login(officer)
     url = reverse("surveys:paper_entry", args=[service.pk])
     token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())
+    assert token is not None
     data = {f"u{i}": "3" for i in range(1, 10)}
-    data.update({"token": token.group(1), "submitted_on": day, "session": "morning"})  # type: ignore[union-attr]
+    data.update({"token": token.group(1), "submitted_on": day, "session": "morning"})
     page = client.post(url, data)
     assert page.status_code == 200 and not Response.objects.exists()
     assert page.context["form"].errors["submitted_on"] == [

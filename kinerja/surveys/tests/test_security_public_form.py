@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import resolve
 
@@ -69,11 +70,11 @@ def test_it_refuses_before_reading_the_body(service: Any) -> None:
             raise AssertionError("the body was read")
 
     url = form_url(service)
-    guard = PublicPostGuard(lambda request: None)
+    guard = PublicPostGuard(lambda request: HttpResponse())
     for content_type, length in (("multipart/form-data; boundary=x", 100), (FORM, 10**8)):
         request = RequestFactory().post(url, b"", content_type=content_type)
         request.META["CONTENT_LENGTH"] = str(length)
-        request._stream = Untouchable()  # type: ignore[attr-defined]
+        request._stream = Untouchable()  # type: ignore[assignment]  # a stream that must not be read
         refused = guard.process_view(request, resolve(url).func, (), {"slug": service.slug})
         assert refused is not None and refused.status_code in (400, 413)
 

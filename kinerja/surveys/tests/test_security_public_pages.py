@@ -4,6 +4,7 @@ rate-limited per client (they used to scan every response of the period on every
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -58,7 +59,7 @@ def one_answer(service: Any, score: int = 3) -> None:
         service,
         Answer(scores={f"U{i}": score for i in range(1, 10)}, suggestion="Rahasia warga"),
         channel="online",
-        submitted_at=timezone.make_aware(timezone.datetime(2024, 6, 1, 10)),
+        submitted_at=timezone.make_aware(datetime(2024, 6, 1, 10)),
     )
 
 
@@ -230,7 +231,7 @@ def test_it_sums_only_the_live_days_of_a_current_period_again(
         service,
         Answer(scores={f"U{i}": 2 for i in range(1, 10)}),
         channel="online",
-        submitted_at=timezone.make_aware(timezone.datetime(2024, 6, 10, 9)),
+        submitted_at=timezone.make_aware(datetime(2024, 6, 10, 9)),
     )
     assert rollup.version() == version  # a live day: nothing closed changed
     statements = tally_statements(client, page("results"))

@@ -92,7 +92,9 @@ def test_it_enters_paper_forms_one_after_another(login: Any, officer: Any, servi
     url = reverse("surveys:paper_entry", args=[service.pk])
     html = client.get(url).content.decode()
     assert "entry.js" in html
-    token = re.search(r'name="token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    found = re.search(r'name="token" value="([^"]+)"', html)
+    assert found is not None
+    token = found.group(1)
     data = {f"u{i}": "3" for i in range(1, 10)}
     data.update({"token": token, "submitted_on": "2024-05-02", "session": "afternoon"})
     saved = client.post(url, data)

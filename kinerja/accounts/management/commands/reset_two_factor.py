@@ -1,43 +1,6 @@
-"""kinerja reset_two_factor USER: an administrator's reset of a user's two-factor log-in."""
+"""kinerja reset_two_factor USER: the old spelling of ``kinerja user reset-two-factor``, for one
+release."""
 
-from __future__ import annotations
+from kinerja.lib.commands import alias
 
-from typing import Any
-
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from kinerja.accounts.actions import do_reset_two_factor
-from kinerja.accounts.cli import acting_user, add_as_argument
-
-
-class Command(BaseCommand):
-    help = (
-        "Reset a user's two-factor log-in (lost phone and recovery codes): their authenticator "
-        "app and recovery codes stop working, they set up a new app at their next log-in; "
-        "recorded in the audit log."
-    )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("username", help="the user whose two-factor log-in is reset")
-        add_as_argument(parser)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        user = User.objects.filter(username=options["username"]).first()
-        if user is None:
-            raise CommandError(f"no user {options['username']!r}")
-        actor = acting_user(options)
-        try:
-            removed = do_reset_two_factor(actor, user)
-        except PermissionDenied:
-            raise CommandError(
-                f"{actor} may not reset the two-factor log-in of {user}: only a superuser or an "
-                "administrator of every unit where they hold a role may"
-            ) from None
-        if removed:
-            self.stdout.write(
-                f"Two-factor log-in of {user} reset: they set up a new app at their next log-in."
-            )
-        else:
-            self.stdout.write(f"{user} had no two-factor log-in set up; nothing to reset.")
+Command = alias("user", "reset-two-factor")

@@ -6,12 +6,15 @@ import json
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from kinerja.benchmarks import generate as gen
 from kinerja.benchmarks.scales import DEFAULT_RESPONSES, parse_scale
+from kinerja.lib.commands import NounCommand
 
 SCENARIOS = ("ikm_query", "recompute", "dashboard", "public_pages", "import", "submit")
 
@@ -31,58 +34,60 @@ def years_arg(text: str) -> list[int]:
     return years
 
 
-class Command(BaseCommand):
-    help = "Benchmarks: generate synthetic data, run timed scenarios, run the crash test."
+class Command(NounCommand):
+    summary = gettext_lazy(
+        "Benchmarks: generate synthetic data, run timed scenarios, run the crash test."
+    )
     # Timed runs should not pay for (or be blocked by) system checks of unrelated apps.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        g = sub.add_parser("generate", help="create a deterministic synthetic data set")
+    def add_verbs(self, sub: Any) -> None:
+        g = sub.add_parser("generate", help=_("create a deterministic synthetic data set"))
         g.add_argument(
             "--scale",
             default="city",
-            help="small, city (1 city, 5 kecamatan, 30 kelurahan), province (38 cities, 700 "
-            "kecamatan, 8 000 kelurahan) or a number of cities",
+            help=_(
+                "small, city (1 city, 5 kecamatan, 30 kelurahan), province (38 cities, 700 "
+                "kecamatan, 8 000 kelurahan) or a number of cities"
+            ),
         )
         g.add_argument("--responses", type=int, default=DEFAULT_RESPONSES)
-        g.add_argument("--groups", type=int, help="community groups (default depends on scale)")
+        g.add_argument("--groups", type=int, help=_("community groups (default depends on scale)"))
         g.add_argument("--seed", type=int, default=1)
-        g.add_argument("--years", default="2022-2024", help="years of responses, e.g. 2022-2024")
-        g.add_argument("--json", action="store_true", help="print the counts as JSON")
-        r = sub.add_parser("run", help="run timed scenarios on the generated data")
+        g.add_argument("--years", default="2022-2024", help=_("years of responses, e.g. 2022-2024"))
+        g.add_argument("--json", action="store_true", help=_("print the counts as JSON"))
+        r = sub.add_parser("run", help=_("run timed scenarios on the generated data"))
         r.add_argument(
             "--scenarios",
             default=",".join(SCENARIOS),
-            help=f"comma-separated, from {', '.join(SCENARIOS)}",
+            help=_("comma-separated, from %(scenarios)s") % {"scenarios": ", ".join(SCENARIOS)},
         )
-        r.add_argument("--repeats", type=int, default=5, help="runs per timing (median)")
-        r.add_argument("--year", type=int, default=2024, help="year of the IKM queries")
+        r.add_argument("--repeats", type=int, default=5, help=_("runs per timing (median)"))
+        r.add_argument("--year", type=int, default=2024, help=_("year of the IKM queries"))
         r.add_argument(
             "--recompute-years",
             default="",
-            help="years of the city plan to recompute, e.g. 2024 (default: all of them)",
+            help=_("years of the city plan to recompute, e.g. 2024 (default: all of them)"),
         )
-        r.add_argument("--recompute-repeats", type=int, default=3, help="recompute runs (median)")
+        r.add_argument(
+            "--recompute-repeats", type=int, default=3, help=_("recompute runs (median)")
+        )
         r.add_argument("--import-rows", type=int, default=1_000_000)
         r.add_argument("--import-repeats", type=int, default=1)
         r.add_argument("--submit-windows", type=int, default=3)
         r.add_argument("--submit-seconds", type=float, default=20.0)
         r.add_argument("--concurrency", type=int, default=12)
-        r.add_argument("--workers", type=int, default=4, help="gunicorn workers for submit")
-        r.add_argument("--output", help="write the measurements to this JSON file")
+        r.add_argument("--workers", type=int, default=4, help=_("gunicorn workers for submit"))
+        r.add_argument("--output", help=_("write the measurements to this JSON file"))
         c = sub.add_parser(
             "crash",
-            help="SIGKILL gunicorn repeatedly under load; check nothing acknowledged is lost",
+            help=_("SIGKILL gunicorn repeatedly under load; check nothing acknowledged is lost"),
         )
         c.add_argument("--submissions", type=int, default=10_000)
         c.add_argument("--kills", type=int, default=20)
         c.add_argument("--concurrency", type=int, default=8)
         c.add_argument("--workers", type=int, default=2)
-        c.add_argument("--json", action="store_true", help="print the report as JSON")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, "handle_" + options["action"])(options)
+        c.add_argument("--json", action="store_true", help=_("print the report as JSON"))
 
     def handle_generate(self, options: dict[str, Any]) -> None:
         try:

@@ -7,14 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kinerja.accounts.cli import acting_user, add_as_argument
-from kinerja.plan.actions import PlanRefused, check_plan_text, do_load_plan_text, export_plan
+from kinerja.lib.commands import NounCommand
+from kinerja.plan.actions import PlanRefused, check_plan_text, do_load_plan_text
+from kinerja.plan.commandline import resolve_plan
 from kinerja.plan.limits import file_size_problem
-from kinerja.plan.linting import has_errors
-from kinerja.plan.models import Plan
-from kinerja.plan.planfile import dump_plan
+from kinerja.plan.planfile import dump_plan, export_plan, has_errors
 
 
 def read_text(path: str) -> str:
@@ -27,30 +29,30 @@ def read_text(path: str) -> str:
         raise CommandError(f"cannot read {path}: {exc}") from exc
 
 
-class Command(BaseCommand):
-    help = "Load, export or check a plan file (IKU: goals, objectives, indicators, targets)."
+class Command(NounCommand):
+    summary = gettext_lazy(
+        "Load, export or check a plan file (IKU: goals, objectives, indicators, targets)."
+    )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser(
+    def add_verbs(self, verbs: Any) -> None:
+        load = verbs.add_parser(
             "load",
-            help="check a plan file and store it (replaces the plan of the same code atomically)",
+            help=_(
+                "check a plan file and store it (replaces the plan of the same code atomically)"
+            ),
         )
-        load.add_argument("file")
+        load.add_argument("file", help=_("the plan file (YAML)"))
         add_as_argument(load)
-        export = sub.add_parser("export", help="write a stored plan back to a plan file")
-        export.add_argument("code")
+        export = verbs.add_parser("export", help=_("write a stored plan back to a plan file"))
+        export.add_argument("code", help=_("the plan's code"))
         export.add_argument(
-            "-o", "--output", required=True, help="file to write, or - for standard output"
+            "-o", "--output", required=True, help=_("file to write, or - for standard output")
         )
-        check = sub.add_parser(
-            "check", help="lint a plan file: errors exit 1, warnings and notes do not"
+        check = verbs.add_parser(
+            "check", help=_("lint a plan file: errors exit 1, warnings and notes do not")
         )
-        check.add_argument("file")
-        check.add_argument("--json", action="store_true", help="print the findings as JSON")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"handle_{options['action']}")(options)
+        check.add_argument("file", help=_("the plan file (YAML)"))
+        check.add_argument("--json", action="store_true", help=_("print the findings as JSON"))
 
     def handle_load(self, options: dict[str, Any]) -> None:
         try:
@@ -66,10 +68,7 @@ class Command(BaseCommand):
         )
 
     def handle_export(self, options: dict[str, Any]) -> None:
-        plan = Plan.objects.filter(code=options["code"]).first()
-        if plan is None:
-            known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none loaded"
-            raise CommandError(f"no plan with code {options['code']!r} (known: {known})")
+        plan = resolve_plan(options["code"])
         text = dump_plan(export_plan(plan))
         if options["output"] == "-":
             self.stdout.write(text, ending="")

@@ -1,30 +1,40 @@
-"""kinerja report KIND --format FMT -o FILE: write a document (IKU, PK, capaian, SKM)."""
+"""kinerja report write KIND --format FMT -o FILE: write a document (IKU, PK, capaian, SKM)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kinerja.lib.commands import NounCommand
+from kinerja.plan.commandline import resolve_plan
 from kinerja.reports.registry import RENDERERS, UnknownReport, filename, render
-from kinerja.results.commandline import add_plan_year, resolve_plan, resolve_year
+from kinerja.results.commandline import add_plan_year, resolve_year
 
 
-class Command(BaseCommand):
-    help = (
-        "Write a document from the plan and the stored results: "
-        + "; ".join(f"{kind} ({', '.join(formats)})" for kind, formats in RENDERERS.items())
-        + "."
-    )
+class Command(NounCommand):
+    summary = gettext_lazy("Write a document from the plan and the stored results.")
+    legacy_verb = "write"  # the release before: kinerja report KIND
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", help="iku, pk, capaian or skm")
-        parser.add_argument("--format", "-f", dest="fmt", default="pdf", help="pdf, docx or xlsx")
-        parser.add_argument("-o", "--output", help="file to write (default: KIND-PLAN-YEAR.FMT)")
-        add_plan_year(parser, "the report year (default: the latest year with results)")
+    def add_verbs(self, verbs: Any) -> None:
+        write = verbs.add_parser(
+            "write",
+            help=_("write a document: %(kinds)s")
+            % {
+                "kinds": "; ".join(
+                    f"{kind} ({', '.join(formats)})" for kind, formats in RENDERERS.items()
+                )
+            },
+        )
+        write.add_argument("kind", help=_("iku, pk, capaian or skm"))
+        write.add_argument("--format", "-f", dest="fmt", default="pdf", help=_("pdf, docx or xlsx"))
+        write.add_argument("-o", "--output", help=_("file to write (default: KIND-PLAN-YEAR.FMT)"))
+        add_plan_year(write, _("the report year (default: the latest year with results)"))
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle_write(self, options: dict[str, Any]) -> None:
         plan = resolve_plan(options["plan"])
         year = resolve_year(plan, options["year"])
         kind, fmt = options["kind"], options["fmt"]

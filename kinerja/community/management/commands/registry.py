@@ -1,0 +1,99 @@
+"""kinerja registry import|export: the community registry in and out as CSV/XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TextIO, cast
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from tqdm import tqdm
+
+from kinerja.accounts.cli import acting_user, add_as_argument
+from kinerja.accounts.models import OrgUnit
+from kinerja.community.exports import export_bytes
+from kinerja.community.importers import IMPORTERS, do_import, file_source
+from kinerja.lib import coremessages
+from kinerja.lib.commands import NounCommand
+from kinerja_core.errors import InputError
+
+
+class Command(NounCommand):
+    summary = gettext_lazy(
+        "Import or export the community registry (groups, institutions, activities)."
+    )
+
+    def add_verbs(self, verbs: Any) -> None:
+        load = verbs.add_parser(
+            "import",
+            help=_("import groups or activities from .csv/.xlsx; refused whole on any problem"),
+        )
+        load.add_argument("file", help=_("the .csv or .xlsx file"))
+        load.add_argument(
+            "--kind",
+            choices=sorted(IMPORTERS),
+            help=_("what the file holds (default: told by its columns)"),
+        )
+        load.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("check and report what would change; store nothing"),
+        )
+        add_as_argument(load)
+        export = verbs.add_parser(
+            "export", help=_("write the registry to .xlsx (both sheets) or .csv")
+        )
+        export.add_argument("-o", "--output", required=True, help=_("FILE.xlsx or FILE.csv"))
+        export.add_argument(
+            "--kind",
+            choices=sorted(IMPORTERS),
+            default="groups",
+            help=_("for .csv: which table to write (default groups)"),
+        )
+        export.add_argument("--unit", help=_("org unit code to export (default: every unit)"))
+
+    def handle_import(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+
+        def progress(rows: Any, label: str) -> Any:
+            # The raw stream (typed by hand: the stubs see OutputWrapper's attributes as
+            # callables), since OutputWrapper would end every redraw of the bar with a newline.
+            out = cast(TextIO, self.stderr._out)
+            return tqdm(rows, desc=label, unit=" rows", disable=None, file=out)
+
+        try:
+            report = do_import(
+                file_source(path),
+                options["kind"],
+                user=acting_user(options),
+                dry_run=options["dry_run"],
+                progress=progress,
+            )
+        except InputError as exc:
+            raise CommandError(
+                f"{path} was refused; nothing was stored:\n"
+                + "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
+            ) from exc
+        prefix = "Dry run, nothing stored: would be " if report.dry_run else ""
+        self.stdout.write(
+            f"{prefix}{report.kind}: {report.rows} rows; {report.created} created, "
+            f"{report.updated} updated, {report.unchanged} unchanged"
+        )
+
+    def handle_export(self, options: dict[str, Any]) -> None:
+        path = Path(options["output"])
+        unit = None
+        if options["unit"]:
+            unit = OrgUnit.objects.filter(code=options["unit"]).first()
+            if unit is None:
+                raise CommandError(f"unknown org unit {options['unit']!r}")
+        suffix = path.suffix.lower()
+        if suffix not in {".xlsx", ".csv"}:
+            raise CommandError("the output must end in .xlsx or .csv")
+        path.write_bytes(
+            export_bytes(suffix[1:], options["kind"], unit.subtree() if unit else None)
+        )
+        self.stdout.write(f"Wrote {path}.")

@@ -1,8 +1,0 @@
-from django.contrib import admin
-
-from .models import DemoMarker
-
-
-@admin.register(DemoMarker)
-class DemoMarkerAdmin(admin.ModelAdmin):
-    list_display = ["loaded_at", "description"]
