@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Literal
 
-from kinerja_core.errors import CoreError
+from kinerja_core.errors import Code, CoreError
 from kinerja_core.formula import NotComputable, Value
 from kinerja_core.numbers import round_half_up
 
@@ -21,8 +21,8 @@ from kinerja_core.numbers import round_half_up
 Polarity = Literal["higher", "lower", "stable"]
 POLARITIES: tuple[Polarity, ...] = ("higher", "lower", "stable")
 
-NOT_MEASURED = NotComputable("belum diukur")
-NO_TARGET = NotComputable("target belum ditetapkan")
+NOT_MEASURED = NotComputable.of(Code.VALUE_NOT_MEASURED)
+NO_TARGET = NotComputable.of(Code.ACHIEVEMENT_NO_TARGET)
 
 PRECISION = 50
 HUNDRED = Decimal(100)
@@ -37,11 +37,11 @@ class TargetRange:
 
     def __post_init__(self) -> None:
         if self.low > self.high:
-            raise CoreError(f"batas bawah target ({self.low}) melebihi batas atas ({self.high})")
+            raise CoreError(Code.ACHIEVEMENT_RANGE_INVERTED, low=self.low, high=self.high)
 
 
 def _zero_target(target: Decimal) -> NotComputable:
-    return NotComputable(f"target = {target}: capaian tidak dapat dihitung (pembagian dengan nol)")
+    return NotComputable.of(Code.ACHIEVEMENT_ZERO_TARGET, target=target)
 
 
 def _higher(target: Decimal, realisation: Decimal) -> Value:
@@ -80,7 +80,7 @@ def achievement(
     if target is None:
         return NO_TARGET
     if polarity not in POLARITIES:
-        raise CoreError(f"polaritas tidak dikenal: {polarity!r} (higher/lower/stable)")
+        raise CoreError(Code.ACHIEVEMENT_UNKNOWN_POLARITY, polarity=polarity)
     with localcontext() as ctx:
         ctx.prec = PRECISION
         result: Value

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 
+from kinerja_core.errors import Code
 from kinerja_core.formula import NotComputable, Value
 
 HUNDRED = Decimal(100)
+ZERO_DENOMINATOR = NotComputable.of(Code.VALUE_ZERO_DENOMINATOR)
+NO_GROUPS = NotComputable.of(Code.COVERAGE_NO_GROUPS)
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,12 @@ class CoverageCounts:
     @property
     def facilitated_percent(self) -> Value:
         """IKU S1: groups facilitated in year N ÷ groups existing in year N × 100."""
-        return percent(self.facilitated, self.total, "jumlah kelompok dan lembaga")
+        return percent(self.facilitated, self.total, NO_GROUPS)
 
     @property
     def fostered_percent(self) -> Value:
         """Cakupan Pemas (our reading of the NB): fostered up to year N ÷ existing in N × 100."""
-        return percent(self.fostered_cumulative, self.total, "jumlah kelompok dan lembaga")
+        return percent(self.fostered_cumulative, self.total, NO_GROUPS)
 
 
 def exists_in_year(g: GroupRecord, year: int) -> bool:
@@ -86,14 +89,16 @@ def coverage_counts(
     return CoverageCounts(len(existing), len(in_year), len(up_to_year))
 
 
-def percent(part: Value | int, whole: Value | int, whole_name: str = "penyebut") -> Value:
-    """part ÷ whole × 100; a zero whole is "not computable", never 0 %."""
+def percent(
+    part: Value | int, whole: Value | int, when_zero: NotComputable = ZERO_DENOMINATOR
+) -> Value:
+    """part ÷ whole × 100; a zero whole is "not computable" (``when_zero``), never 0 %."""
     if isinstance(part, NotComputable):
         return part
     if isinstance(whole, NotComputable):
         return whole
     if whole == 0:
-        return NotComputable(f"pembagian dengan nol: {whole_name} = 0")
+        return when_zero
     with localcontext() as ctx:
         ctx.prec = 50
         return Decimal(part) / Decimal(whole) * HUNDRED
@@ -106,7 +111,7 @@ def increase_percent(current: Value, previous: Value) -> Value:
     if isinstance(previous, NotComputable):
         return previous
     if previous.is_zero():
-        return NotComputable("pembagian dengan nol: nilai periode sebelumnya = 0")
+        return NotComputable.of(Code.COVERAGE_PREVIOUS_ZERO)
     with localcontext() as ctx:
         ctx.prec = 50
         return (current - previous) / previous * HUNDRED

@@ -13,7 +13,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 
-from .errors import CoreError
+from .errors import Code, CoreError
 
 DEFAULT_FIELD_MAX_BYTES = 64 * 1024
 # C0 control characters other than tab, line feed and carriage return, and the two
@@ -29,7 +29,7 @@ class FieldTooLong(CoreError):
 
     def __init__(self, index: int) -> None:
         self.index = index
-        super().__init__(f"field {index + 1} is too long")
+        super().__init__(Code.CSV_FIELD_TOO_LONG, field=index + 1)
 
 
 def control_character(text: str) -> str | None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException, InvalidOperation, localcontext
 
-from kinerja_core.errors import CoreError
+from kinerja_core.errors import Code, CoreError, Message
 from kinerja_core.numbers import to_decimal
 
 MAX_LENGTH = 500
@@ -38,12 +38,20 @@ _UNICODE_OPERATORS = str.maketrans({"×": "*", "÷": "/", "−": "-", "\t": " ",
 
 @dataclass(frozen=True)
 class NotComputable:
-    """A value that cannot be computed, with a reason a person can act on."""
+    """A value that cannot be computed, with a reason a person can act on.
 
-    reason: str
+    The core's reasons are ``Message`` codes; an app that finds a reason of its own (a measure it
+    does not know) gives it as text already in its user's words.
+    """
+
+    reason: Message | str
+
+    @classmethod
+    def of(cls, code: Code, /, **params: object) -> NotComputable:
+        return cls(Message.of(code, **params))
 
     def __str__(self) -> str:
-        return self.reason
+        return str(self.reason)
 
 
 Value = Decimal | NotComputable
@@ -51,52 +59,19 @@ InputValue = Value | Decimal | int | None
 
 
 class FormulaError(CoreError):
-    """A formula text that is not allowed; ``position`` is the 0-based column of the fault."""
+    """A formula text that is not allowed; ``position`` is the 0-based column of the fault.
 
-    def __init__(self, message: str, position: int, text: str) -> None:
-        self.message = message
+    A construct or an operator that is not allowed is named by its ``ast`` class ("Attribute",
+    "Pow"), which the app words for the planner.
+    """
+
+    def __init__(self, position: int, text: str, code: Code, /, **params: object) -> None:
         self.position = position
         self.text = text
-        super().__init__(f"posisi {position}: {message}")
+        super().__init__(code, **params)
 
-
-_NODE_NAMES: dict[type[ast.AST], str] = {
-    ast.Attribute: "akses atribut (a.b)",
-    ast.Subscript: "indeks/subscript (a[0])",
-    ast.Lambda: "lambda",
-    ast.ListComp: "list comprehension",
-    ast.SetComp: "set comprehension",
-    ast.DictComp: "dict comprehension",
-    ast.GeneratorExp: "generator",
-    ast.Compare: "perbandingan",
-    ast.BoolOp: "operasi boolean (and/or)",
-    ast.IfExp: "ekspresi kondisional (if/else)",
-    ast.List: "list",
-    ast.Tuple: "tuple",
-    ast.Set: "set",
-    ast.Dict: "dict",
-    ast.JoinedStr: "teks (string)",
-    ast.Starred: "argumen bintang (*a)",
-    ast.NamedExpr: "penugasan (:=)",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.Slice: "slice",
-}
-
-_OPERATOR_NAMES: dict[type[ast.AST], str] = {
-    ast.Pow: "pangkat (**)",
-    ast.FloorDiv: "pembagian bulat (//)",
-    ast.Mod: "modulo (%)",
-    ast.MatMult: "perkalian matriks (@)",
-    ast.LShift: "geser bit (<<)",
-    ast.RShift: "geser bit (>>)",
-    ast.BitAnd: "operasi bit (&)",
-    ast.BitOr: "operasi bit (|)",
-    ast.BitXor: "operasi bit (^)",
-    ast.Not: "not",
-    ast.Invert: "operasi bit (~)",
-}
+    def __str__(self) -> str:
+        return f"{self.position}: {self.message}"
 
 
 class Formula:
@@ -118,31 +93,29 @@ class Formula:
     @classmethod
     def parse(cls, text: str) -> Formula:
         if not isinstance(text, str):
-            raise FormulaError("rumus harus berupa teks", 0, repr(text))
+            raise FormulaError(0, repr(text), Code.FORMULA_NOT_TEXT)
         # Checked before anything else so the parser never sees a giant input.
         if len(text) > MAX_LENGTH:
             raise FormulaError(
-                f"rumus terlalu panjang (maksimum {MAX_LENGTH} karakter)",
-                MAX_LENGTH,
-                text[:MAX_LENGTH],
+                MAX_LENGTH, text[:MAX_LENGTH], Code.FORMULA_TOO_LONG, limit=MAX_LENGTH
             )
         normalised = text.translate(_UNICODE_OPERATORS)
         for i, ch in enumerate(normalised):
             if not (ch.isascii() and ch.isprintable()):
-                raise FormulaError(f"karakter tidak diizinkan: {ch!r}", i, text)
+                raise FormulaError(i, text, Code.FORMULA_CHARACTER, character=ch)
         _check_brackets(normalised, text)
         body = normalised.lstrip(" ")
         lead = len(normalised) - len(body)
         if not body.strip():
-            raise FormulaError("rumus kosong", 0, text)
+            raise FormulaError(0, text, Code.FORMULA_EMPTY)
         try:
             tree = ast.parse(body, mode="eval")
         except SyntaxError as exc:
             offset = exc.offset if exc.offset is not None and exc.offset >= 1 else len(body) + 1
             position = min(lead + offset - 1, len(text))
-            raise FormulaError(f"sintaks tidak valid ({exc.msg})", position, text) from None
+            raise FormulaError(position, text, Code.FORMULA_SYNTAX, detail=exc.msg) from None
         except (ValueError, RecursionError, MemoryError) as exc:
-            raise FormulaError(f"rumus tidak dapat dibaca ({exc})", 0, text) from None
+            raise FormulaError(0, text, Code.FORMULA_UNREADABLE, detail=str(exc)) from None
         _Validator(text, body, lead).check(tree.body, 1)
         return cls(text, body, lead, tree.body)
 
@@ -180,7 +153,7 @@ class Formula:
         raw = self._text[self._lead + node.col_offset : self._lead + (node.end_col_offset or 0)]
         return " ".join(raw.split())
 
-    def identical_ratio(self) -> str | None:
+    def identical_ratio(self) -> Message | None:
         """Describe the first division whose numerator equals its denominator, if any."""
         for node in ast.walk(self._tree):
             if (
@@ -188,7 +161,7 @@ class Formula:
                 and isinstance(node.op, ast.Div)
                 and ast.dump(node.left) == ast.dump(node.right)
             ):
-                return f"pembilang sama dengan penyebut: {self.segment(node.left)}"
+                return Message.of(Code.FORMULA_IDENTICAL_RATIO, operand=self.segment(node.left))
         return None
 
     def evaluate(
@@ -206,7 +179,7 @@ class Formula:
             except _Stop as stop:
                 return stop.value
             except DecimalException as exc:
-                return NotComputable(f"hasil di luar jangkauan perhitungan ({type(exc).__name__})")
+                return NotComputable.of(Code.VALUE_OUT_OF_RANGE, error=type(exc).__name__)
 
 
 def _collect_names(node: ast.AST, current: set[str], previous: set[str]) -> None:
@@ -233,25 +206,25 @@ def _check_brackets(normalised: str, text: str) -> None:
         if ch == "(":
             stack.append(i)
             if len(stack) > MAX_DEPTH:
-                raise FormulaError(f"tanda kurung terlalu dalam (maksimum {MAX_DEPTH})", i, text)
+                raise FormulaError(i, text, Code.FORMULA_BRACKETS_TOO_DEEP, limit=MAX_DEPTH)
         elif ch == ")":
             if not stack:
-                raise FormulaError("tanda kurung tutup tanpa pasangan", i, text)
+                raise FormulaError(i, text, Code.FORMULA_UNMATCHED_BRACKET)
             stack.pop()
         elif ch in "[]{}":
-            raise FormulaError(f"karakter tidak diizinkan: {ch!r}", i, text)
+            raise FormulaError(i, text, Code.FORMULA_CHARACTER, character=ch)
     if stack:
-        raise FormulaError("tanda kurung tidak ditutup", stack[-1], text)
+        raise FormulaError(stack[-1], text, Code.FORMULA_UNCLOSED_BRACKET)
 
 
-def check_name(name: str) -> str | None:
+def check_name(name: str) -> Message | None:
     """Why ``name`` is not a valid measure name, or None when it is."""
     if not NAME_RE.fullmatch(name):
-        return f"nama ukuran tidak valid: {name!r} (huruf kecil a–z, angka, garis bawah)"
+        return Message.of(Code.FORMULA_BAD_NAME, name=name)
     if name.startswith("_"):
-        return f"nama ukuran tidak boleh diawali garis bawah: {name!r}"
+        return Message.of(Code.FORMULA_UNDERSCORE_NAME, name=name)
     if name in FUNCTIONS:
-        return f"{name} adalah fungsi dan harus dipanggil: {name}(...)"
+        return Message.of(Code.FORMULA_FUNCTION_NAME, name=name)
     return None
 
 
@@ -261,35 +234,36 @@ class _Validator:
         self.body = body
         self.lead = lead
 
-    def fail(self, message: str, node: ast.AST) -> FormulaError:
+    def fail(self, node: ast.AST, code: Code, /, **params: object) -> FormulaError:
         col = getattr(node, "col_offset", 0)
-        return FormulaError(message, self.lead + int(col), self.text)
+        return FormulaError(self.lead + int(col), self.text, code, **params)
 
     def check(self, node: ast.AST, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise self.fail(f"rumus terlalu bertingkat (maksimum {MAX_DEPTH})", node)
+            raise self.fail(node, Code.FORMULA_TOO_DEEP, limit=MAX_DEPTH)
         if isinstance(node, ast.Constant):
             self.check_constant(node)
         elif isinstance(node, ast.Name):
             problem = check_name(node.id)
             if problem is not None:
-                raise self.fail(problem, node)
+                raise self.fail(node, problem.code, **problem.params)
         elif isinstance(node, ast.BinOp):
             if not isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
-                name = _OPERATOR_NAMES.get(type(node.op), type(node.op).__name__)
-                raise self.fail(f"operator tidak diizinkan: {name}", self.operator_position(node))
+                raise self.fail(
+                    self.operator_position(node),
+                    Code.FORMULA_OPERATOR,
+                    operator=type(node.op).__name__,
+                )
             self.check(node.left, depth + 1)
             self.check(node.right, depth + 1)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.UAdd | ast.USub):
-                name = _OPERATOR_NAMES.get(type(node.op), type(node.op).__name__)
-                raise self.fail(f"operator tidak diizinkan: {name}", node)
+                raise self.fail(node, Code.FORMULA_OPERATOR, operator=type(node.op).__name__)
             self.check(node.operand, depth + 1)
         elif isinstance(node, ast.Call):
             self.check_call(node, depth)
         else:
-            name = _NODE_NAMES.get(type(node), type(node).__name__)
-            raise self.fail(f"tidak diizinkan dalam rumus: {name}", node)
+            raise self.fail(node, Code.FORMULA_CONSTRUCT, construct=type(node).__name__)
 
     def operator_position(self, node: ast.BinOp) -> ast.AST:
         """Point at the operator itself (between the operands), not at the left operand."""
@@ -305,46 +279,46 @@ class _Validator:
     def check_constant(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, bool) or value is None or value is Ellipsis:
-            raise self.fail(f"konstanta tidak diizinkan: {value!r}", node)
+            raise self.fail(node, Code.FORMULA_CONSTANT, value=value)
         if isinstance(value, str | bytes):
-            raise self.fail("teks (string) tidak diizinkan dalam rumus", node)
+            raise self.fail(node, Code.FORMULA_STRING)
         if not isinstance(value, int | float):
-            raise self.fail(f"angka tidak diizinkan: {value!r}", node)
+            raise self.fail(node, Code.FORMULA_NUMBER_TYPE, value=value)
         literal = self.body[node.col_offset : node.end_col_offset]
         try:
             number = Decimal(literal.replace("_", ""))
         except InvalidOperation:
-            raise self.fail(f"tulis angka dalam desimal biasa: {literal}", node) from None
+            raise self.fail(node, Code.FORMULA_NUMBER_NOTATION, literal=literal) from None
         if (
             number.is_finite()
             and not number.is_zero()
             and abs(number.adjusted()) > MAX_LITERAL_EXPONENT
         ):
-            raise self.fail(f"angka di luar batas: {literal}", node)
+            raise self.fail(node, Code.FORMULA_NUMBER_RANGE, literal=literal)
         if not number.is_finite():
-            raise self.fail(f"angka di luar batas: {literal}", node)
+            raise self.fail(node, Code.FORMULA_NUMBER_RANGE, literal=literal)
 
     def check_call(self, node: ast.Call, depth: int) -> None:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            raise self.fail("hanya fungsi prev(), min(), max() dan abs() yang diizinkan", node.func)
+            raise self.fail(node.func, Code.FORMULA_FUNCTION)
         name = node.func.id
         if node.keywords:
-            raise self.fail(f"{name}() tidak menerima argumen bernama", node.keywords[0].value)
+            raise self.fail(node.keywords[0].value, Code.FORMULA_KEYWORD_ARGUMENT, function=name)
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                raise self.fail(f"{name}() tidak menerima argumen bintang (*)", arg)
+                raise self.fail(arg, Code.FORMULA_STAR_ARGUMENT, function=name)
         if name == "prev":
             if len(node.args) != 1:
-                raise self.fail("prev() memerlukan tepat satu nama ukuran: prev(nama)", node)
+                raise self.fail(node, Code.FORMULA_PREV_ARITY)
             arg = node.args[0]
             if not isinstance(arg, ast.Name):
-                raise self.fail("argumen prev() harus satu nama ukuran, bukan ekspresi", arg)
+                raise self.fail(arg, Code.FORMULA_PREV_EXPRESSION)
             self.check(arg, depth + 1)
             return
         if name == "abs" and len(node.args) != 1:
-            raise self.fail("abs() memerlukan tepat satu argumen", node)
+            raise self.fail(node, Code.FORMULA_ABS_ARITY)
         if name in ("min", "max") and len(node.args) < 2:
-            raise self.fail(f"{name}() memerlukan sedikitnya dua argumen", node)
+            raise self.fail(node, Code.FORMULA_MIN_MAX_ARITY, function=name)
         for arg in node.args:
             self.check(arg, depth + 1)
 
@@ -367,18 +341,18 @@ class _Evaluator:
         self.values = values
         self.previous = previous
 
-    def lookup(self, mapping: Mapping[str, InputValue], name: str, missing: str) -> Decimal:
+    def lookup(self, mapping: Mapping[str, InputValue], name: str, missing: Code) -> Decimal:
         value = mapping.get(name)
         if value is None:
-            raise _Stop(NotComputable(f"{missing}: {name}"))
+            raise _Stop(NotComputable.of(missing, name=name))
         if isinstance(value, NotComputable):
             raise _Stop(value)
         try:
             number = to_decimal(value)
         except CoreError:
-            raise _Stop(NotComputable(f"data bukan angka: {name}")) from None
+            raise _Stop(NotComputable.of(Code.VALUE_NOT_A_NUMBER, name=name)) from None
         if not number.is_finite():
-            raise _Stop(NotComputable(f"data bukan angka: {name}"))
+            raise _Stop(NotComputable.of(Code.VALUE_NOT_A_NUMBER, name=name))
         return number
 
     def eval(self, node: ast.expr) -> Decimal:
@@ -387,7 +361,7 @@ class _Evaluator:
                 self.formula._normalised[node.col_offset : node.end_col_offset].replace("_", "")
             )
         if isinstance(node, ast.Name):
-            return self.lookup(self.values, node.id, "data tidak tersedia")
+            return self.lookup(self.values, node.id, Code.VALUE_MISSING)
         if isinstance(node, ast.UnaryOp):
             operand = self.eval(node.operand)
             return -operand if isinstance(node.op, ast.USub) else +operand
@@ -402,7 +376,9 @@ class _Evaluator:
                 return left * right
             if right.is_zero():
                 raise _Stop(
-                    NotComputable(f"pembagian dengan nol: {self.formula.segment(node.right)} = 0")
+                    NotComputable.of(
+                        Code.VALUE_DIVISION_BY_ZERO, operand=self.formula.segment(node.right)
+                    )
                 )
             return left / right
         if isinstance(node, ast.Call):
@@ -411,7 +387,7 @@ class _Evaluator:
             if name == "prev":
                 arg = node.args[0]
                 assert isinstance(arg, ast.Name)
-                return self.lookup(self.previous, arg.id, "data periode sebelumnya tidak tersedia")
+                return self.lookup(self.previous, arg.id, Code.VALUE_MISSING_PREVIOUS)
             args = [self.eval(a) for a in node.args]
             if name == "abs":
                 return abs(args[0])
@@ -423,7 +399,7 @@ class _Evaluator:
                 result = pick(result, arg_value)
             return result
         # The validator admits nothing else; reaching here means the tree was tampered with.
-        raise CoreError(f"node tidak dikenal: {type(node).__name__}")
+        raise CoreError(Code.FORMULA_UNKNOWN_NODE, node=type(node).__name__)
 
 
 _FRAC = re.compile(r"\\[dt]?frac(?![a-zA-Z])")
@@ -496,7 +472,7 @@ def _same_operands(left: str, right: str) -> str | None:
     return None
 
 
-def _latex_identical(text: str) -> str | None:
+def _latex_identical(text: str) -> Message | None:
     braces = matching_brackets(text, "{")
     for match in _FRAC.finditer(text):
         numerator = _brace_group(text, match.end(), braces)
@@ -507,11 +483,11 @@ def _latex_identical(text: str) -> str | None:
             continue
         top = text[numerator[0] : numerator[1]]
         if _same_operands(top, text[denominator[0] : denominator[1]]):
-            return f"pembilang sama dengan penyebut: {_readable(top)}"
+            return Message.of(Code.FORMULA_IDENTICAL_RATIO, operand=_readable(top))
     return None
 
 
-def _plain_identical(text: str) -> str | None:
+def _plain_identical(text: str) -> Message | None:
     parens = matching_brackets(text, "(")
     opening_of = {close: start for start, close in parens.items()}
     # A label such as "Cakupan Pemas =" (or the line before) is not part of the numerator.
@@ -524,7 +500,7 @@ def _plain_identical(text: str) -> str | None:
         left = _left_operand(text, match.start(), opening_of, labels)
         right = _right_operand(text, match.end(), parens, ends)
         if left is not None and right is not None and _same_operands(left, right):
-            return f"pembilang sama dengan penyebut: {' '.join(left.split())}"
+            return Message.of(Code.FORMULA_IDENTICAL_RATIO, operand=" ".join(left.split()))
     return None
 
 
@@ -556,7 +532,7 @@ def _right_operand(text: str, division: int, parens: dict[int, int], ends: list[
     return text[start:end] if end - start <= MAX_OPERAND else None
 
 
-def identical_ratio(text: str) -> str | None:
+def identical_ratio(text: str) -> Message | None:
     """Describe a ratio whose numerator is the same as its denominator, or None.
 
     Such a ratio is always 1 (or 100 %), which is a typo in a plan, as in the NB of the

@@ -17,7 +17,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from kinerja_core.errors import CoreError, InputError, Problem
+from kinerja_core.errors import Code, CoreError, InputError, Message, Problem
 from kinerja_core.formula import NotComputable, Value
 from kinerja_core.numbers import round_half_up
 from kinerja_core.sampling import krejcie_morgan
@@ -28,7 +28,7 @@ Z_95 = Decimal("1.96")
 MIN_SCORE = 1
 MAX_SCORE = 4
 
-NO_RESPONDENTS = NotComputable("belum ada responden")
+NO_RESPONDENTS = NotComputable.of(Code.IKM_NO_RESPONDENTS)
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class Method:
         for e in self.elements:
             if e.code == code:
                 return e
-        raise CoreError(f"unsur tidak dikenal untuk metode {self.name}: {code!r}")
+        raise CoreError(Code.IKM_UNKNOWN_ELEMENT, method=self.name, code=code)
 
 
 METHODS: dict[str, Method] = {
@@ -262,9 +262,7 @@ def get_method(name: str | Method = DEFAULT_METHOD) -> Method:
     try:
         return METHODS[name]
     except KeyError:
-        raise CoreError(
-            f"metode IKM tidak dikenal: {name!r}; pilihan: {', '.join(METHODS)}"
-        ) from None
+        raise CoreError(Code.IKM_UNKNOWN_METHOD, name=name, choices=", ".join(METHODS)) from None
 
 
 def grade_of(value: Decimal, method: Method | str = DEFAULT_METHOD) -> Grade:
@@ -284,14 +282,14 @@ def _to_decimal(value: Fraction) -> Decimal:
         return Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def check_score(value: object) -> str | None:
+def check_score(value: object) -> Message | None:
     """Why ``value`` is not a valid score, or None when it is an int 1–4."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return "nilai kosong; setiap unsur harus diisi 1–4"
+        return Message.of(Code.SCORE_EMPTY)
     if isinstance(value, bool) or not isinstance(value, int):
-        return f"nilai harus bilangan bulat 1–4, bukan {value!r}"
+        return Message.of(Code.SCORE_INVALID, value=value)
     if not MIN_SCORE <= value <= MAX_SCORE:
-        return f"nilai harus bilangan bulat 1–4, bukan {value}"
+        return Message.of(Code.SCORE_INVALID, value=value)
     return None
 
 
@@ -311,7 +309,7 @@ class Tally:
 
     def __post_init__(self) -> None:
         if self.respondents < 0:
-            raise CoreError("jumlah responden negatif")
+            raise CoreError(Code.IKM_NEGATIVE_RESPONDENTS)
 
     @property
     def sum_s(self) -> int:
@@ -438,14 +436,11 @@ def compute_ikm(
     """IKM of a tally; ``population`` (service users in the period) enables the FPC."""
     m = get_method(method)
     if tally.respondents == 0:
-        raise CoreError(NO_RESPONDENTS.reason)
+        raise CoreError(Code.IKM_NO_RESPONDENTS)
     unknown = sorted(set(tally.totals) - set(m.codes))
     missing = [code for code in m.codes if code not in tally.totals]
     if unknown or missing:
-        raise CoreError(
-            f"rekap tidak cocok dengan metode {m.name}: "
-            f"unsur tidak dikenal {unknown}, unsur hilang {missing}"
-        )
+        raise CoreError(Code.IKM_TALLY_MISMATCH, method=m.name, unknown=unknown, missing=missing)
     n = tally.respondents
     weight = m.exact_weight
     elements: list[ElementResult] = []

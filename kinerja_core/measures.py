@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from .errors import Code, Message
 from .periods import Period
 
 Filters = Mapping[str, list[str]]
@@ -71,22 +72,22 @@ class Measure:
     source: str = ""
 
 
-def problems(measure: object) -> Iterator[str]:
+def problems(measure: object) -> Iterator[Message]:
     """Why ``measure`` does not satisfy the interface (nothing when it does)."""
     if not isinstance(measure, Measure):
-        yield f"not a Measure but {type(measure).__name__}: {measure!r}"
+        yield Message.of(Code.MEASURE_NOT_A_MEASURE, type=type(measure).__name__, value=measure)
         return
     if not isinstance(measure.name, str) or not measure.name.isidentifier():
-        yield f"the name {measure.name!r} cannot be used in a formula (a Python-style identifier)"
+        yield Message.of(Code.MEASURE_BAD_NAME, name=measure.name)
     if not str(measure.label).strip():
-        yield "the label is empty"
+        yield Message.of(Code.MEASURE_EMPTY_LABEL)
     if not callable(measure.compute):
-        yield f"compute is not callable: {measure.compute!r}"
+        yield Message.of(Code.MEASURE_COMPUTE_NOT_CALLABLE, value=measure.compute)
     if measure.batch is not None and not callable(measure.batch):
-        yield f"batch is neither None nor callable: {measure.batch!r}"
+        yield Message.of(Code.MEASURE_BATCH_NOT_CALLABLE, value=measure.batch)
     if not isinstance(measure.filters, tuple) or not all(
         isinstance(f, str) and f for f in measure.filters
     ):
-        yield f"filters must be a tuple of names: {measure.filters!r}"
+        yield Message.of(Code.MEASURE_BAD_FILTERS, value=measure.filters)
     if measure.unit not in UNITS:
-        yield f"the unit {measure.unit!r} is none of {', '.join(UNITS)}"
+        yield Message.of(Code.MEASURE_BAD_UNIT, unit=measure.unit, units=", ".join(UNITS))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-from kinerja_core.errors import CoreError
+from kinerja_core.errors import Code, CoreError
 
 DASH = "–"
 
@@ -28,7 +28,7 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
 def to_decimal(value: object) -> Decimal:
     """Convert int, str, float (through its shortest repr, so 0.1 → 0,1) or Decimal."""
     if isinstance(value, bool):
-        raise CoreError(f"bukan angka: {value!r}")
+        raise CoreError(Code.NUMBER_INVALID, value=value)
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -38,9 +38,9 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, str):
         return parse_decimal(value)
     else:
-        raise CoreError(f"bukan angka: {value!r}")
+        raise CoreError(Code.NUMBER_INVALID, value=value)
     if not result.is_finite():
-        raise CoreError(f"bukan angka terhingga: {value!r}")
+        raise CoreError(Code.NUMBER_NOT_FINITE, value=value)
     return result
 
 
@@ -68,13 +68,13 @@ def parse_decimal(text: str) -> Decimal:
     elif _ID_SPACED.fullmatch(s):
         normalised = s.replace(" ", "").replace(",", ".")
     else:
-        raise CoreError(f"bukan angka: {raw!r}")
+        raise CoreError(Code.NUMBER_INVALID, value=raw)
     if normalised.endswith("."):
         normalised = normalised[:-1]
     try:
         return Decimal(normalised)
     except InvalidOperation as exc:
-        raise CoreError(f"bukan angka: {raw!r}") from exc
+        raise CoreError(Code.NUMBER_INVALID, value=raw) from exc
 
 
 def format_decimal(value: Decimal | int | None, decimals: int = 2, lang: str = "id") -> str:

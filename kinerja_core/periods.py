@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from kinerja_core.errors import CoreError
+from kinerja_core.errors import Code, CoreError
 
 Kind = Literal["year", "semester", "quarter", "month"]
 
@@ -54,11 +54,11 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.kind not in _PER_YEAR:
-            raise CoreError(f"jenis periode tidak dikenal: {self.kind!r}")
+            raise CoreError(Code.PERIOD_UNKNOWN_KIND, kind=self.kind)
         if not 1 <= self.index <= _PER_YEAR[self.kind]:
-            raise CoreError(f"indeks periode di luar batas: {self.kind} {self.index}")
+            raise CoreError(Code.PERIOD_INDEX_RANGE, kind=self.kind, index=self.index)
         if not 1 <= self.year <= 9999:
-            raise CoreError(f"tahun di luar batas: {self.year}")
+            raise CoreError(Code.PERIOD_YEAR_RANGE, year=self.year)
 
     @property
     def first_month(self) -> int:
@@ -125,9 +125,7 @@ class Period:
     def parse(cls, key: str) -> Period:
         m = _KEY.fullmatch(key.strip()) if isinstance(key, str) else None
         if m is None:
-            raise CoreError(
-                f"kunci periode tidak valid: {key!r} (contoh: 2024, 2024-S1, 2024-Q3, 2024-07)"
-            )
+            raise CoreError(Code.PERIOD_BAD_KEY, key=key)
         year = int(m.group(1))
         if m.group(2):
             return cls(year, "semester", int(m.group(2)))
@@ -136,14 +134,14 @@ class Period:
         if m.group(4):
             month = int(m.group(4))
             if not 1 <= month <= 12:
-                raise CoreError(f"bulan tidak valid dalam kunci periode: {key!r}")
+                raise CoreError(Code.PERIOD_BAD_MONTH, key=key)
             return cls(year, "month", month)
         return cls(year)
 
     @classmethod
     def containing(cls, d: date, kind: Kind = "year") -> Period:
         if kind not in _MONTHS_PER:
-            raise CoreError(f"jenis periode tidak dikenal: {kind!r}")
+            raise CoreError(Code.PERIOD_UNKNOWN_KIND, kind=kind)
         return cls(d.year, kind, (d.month - 1) // _MONTHS_PER[kind] + 1)
 
 

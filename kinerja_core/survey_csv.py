@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,7 +29,7 @@ from kinerja_core.csv_fields import (
     bounded_records,
     control_character,
 )
-from kinerja_core.errors import InputError, Problem
+from kinerja_core.errors import Code, InputError, Message, Problem
 from kinerja_core.ikm import (
     DEFAULT_METHOD,
     EDUCATION_LEVELS,
@@ -162,24 +163,27 @@ def _map_header(cells: list[str], method: Method) -> tuple[dict[str, int], list[
     for index, raw in enumerate(cells):
         name = raw.strip()
         if not name:
-            problems.append(Problem(1, f"#{index + 1}", "nama kolom kosong"))
+            problems.append(Problem(1, f"#{index + 1}", Message.of(Code.SURVEY_EMPTY_COLUMN_NAME)))
             continue
         target = known.get(_header_key(name))
         if target is None:
-            problems.append(Problem(1, name, "kolom tidak dikenal"))
+            problems.append(Problem(1, name, Message.of(Code.SURVEY_UNKNOWN_COLUMN)))
         elif target in columns:
             first = cells[columns[target]].strip()
-            problems.append(
-                Problem(1, name, f"kolom ganda: sama dengan kolom {first!r} ({target})")
-            )
+            duplicate = Message.of(Code.SURVEY_DUPLICATE_COLUMN, first=first, target=target)
+            problems.append(Problem(1, name, duplicate))
         else:
             columns[target] = index
     for required in (*REQUIRED_FIELDS, *method.codes):
         if required not in columns:
-            label = required
+            missing = Message.of(Code.SURVEY_MISSING_COLUMN, column=required)
             if required in method.codes:
-                label = f"{required} ({method.element(required).name})"
-            problems.append(Problem(1, required, f"kolom wajib tidak ada: {label}"))
+                missing = Message.of(
+                    Code.SURVEY_MISSING_ELEMENT_COLUMN,
+                    column=required,
+                    name=method.element(required).name,
+                )
+            problems.append(Problem(1, required, missing))
     return columns, problems
 
 
@@ -251,10 +255,12 @@ class _Cells:
         method: Method,
         width: int,
         days: tuple[date | None, date | None] = (None, None),
+        suggestion_max_chars: int | None = None,
     ) -> None:
         self.method = method
         self.width = width
         self.days = days
+        self.suggestion_max_chars = suggestion_max_chars
         # A column the header lacks reads as blank: rows get one blank cell appended at
         # ``width`` and the missing columns point there.
         self.padded = any(f not in columns for f in PROFILE_FIELDS)
@@ -285,10 +291,12 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
     problems: list[Problem] = []
     if len(cells) > c.width and any(x.strip() for x in cells[c.width :]):
         problems.append(
-            Problem(row, None, f"jumlah kolom ({len(cells)}) melebihi header ({c.width})")
+            Problem(
+                row, None, Message.of(Code.SURVEY_TOO_MANY_CELLS, count=len(cells), width=c.width)
+            )
         )
 
-    def field(name: str, memo: _Memo[Any], message: Callable[[str], str]) -> Any:
+    def field(name: str, memo: _Memo[Any], message: Callable[[str], Message]) -> Any:
         raw = c.text(cells, name)
         try:
             return memo[raw]
@@ -296,32 +304,34 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
             problems.append(Problem(row, name, message(raw)))
             return None
 
-    iso = "format ISO, mis. 2024-07-15 atau 2024-07-15T09:30"
-
-    def when_message(raw: str) -> str:
+    def when_message(raw: str) -> Message:
         if not raw:
-            return f"tanggal wajib diisi ({iso})"
+            return Message.of(Code.SURVEY_DATE_REQUIRED)
         if parse_datetime(raw) is None:
-            return f"tanggal tidak valid: {raw!r} ({iso})"
+            return Message.of(Code.SURVEY_DATE_INVALID, value=raw)
         earliest, latest = (d.isoformat() if d else "…" for d in c.days)
-        return f"tanggal di luar rentang {earliest} s.d. {latest}: {raw!r}"
+        return Message.of(Code.SURVEY_DATE_RANGE, earliest=earliest, latest=latest, value=raw)
 
     submitted_at: datetime | None = field("submitted_at", c.when, when_message)
     gender: str | None = field(
-        "gender", c.gender, lambda raw: f"jenis kelamin harus L atau P, bukan {raw!r}"
+        "gender", c.gender, lambda raw: Message.of(Code.SURVEY_GENDER, value=raw)
     )
     age: int | None = field(
-        "age", c.age, lambda raw: f"umur harus bilangan bulat {MIN_AGE}–{MAX_AGE}, bukan {raw!r}"
+        "age",
+        c.age,
+        lambda raw: Message.of(Code.SURVEY_AGE, low=MIN_AGE, high=MAX_AGE, value=raw),
     )
     education: str | None = field(
         "education",
         c.education,
-        lambda raw: f"pendidikan tidak dikenal: {raw!r} (pilihan: {', '.join(EDUCATION_LEVELS)})",
+        lambda raw: Message.of(
+            Code.SURVEY_EDUCATION, value=raw, choices=", ".join(EDUCATION_LEVELS)
+        ),
     )
     occupation: str | None = field(
         "occupation",
         c.occupation,
-        lambda raw: f"pekerjaan tidak dikenal: {raw!r} (pilihan: {', '.join(OCCUPATIONS)})",
+        lambda raw: Message.of(Code.SURVEY_OCCUPATION, value=raw, choices=", ".join(OCCUPATIONS)),
     )
 
     scores: list[int] = []
@@ -331,15 +341,21 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
             scores.append(c.score[raw])
         except ValueError:
             message = (
-                "nilai kosong; setiap unsur harus diisi 1–4"
+                Message.of(Code.SCORE_EMPTY)
                 if not raw
-                else f"nilai harus bilangan bulat 1–4, bukan {raw!r}"
+                else Message.of(Code.SCORE_INVALID, value=raw)
             )
             problems.append(Problem(row, code, message))
 
     for name in ("service", "suggestion"):
         if (character := control_character(c.text(cells, name))) is not None:
-            problems.append(Problem(row, name, _control_message(character)))
+            problems.append(
+                Problem(row, name, Message.of(Code.TEXT_CONTROL_CHARACTER, code=character))
+            )
+    limit = c.suggestion_max_chars
+    if limit is not None and len(c.text(cells, "suggestion")) > limit:
+        too_long = Message.of(Code.SURVEY_SUGGESTION_TOO_LONG, n=limit)
+        problems.append(Problem(row, "suggestion", too_long))
 
     if problems or submitted_at is None:
         return problems
@@ -356,13 +372,9 @@ def _parse_row(row: int, cells: list[str], c: _Cells) -> Record | list[Problem]:
     )
 
 
-def _control_message(code: str) -> str:
-    return f"berisi karakter kendali {code} yang tidak terlihat; hapus karakter itu"
-
-
 def _too_long(row: int, header: list[str], index: int, max_bytes: int) -> Problem:
     name = header[index].strip() if index < len(header) else ""
-    return Problem(row, name or f"#{index + 1}", f"lebih dari {max_bytes} byte dalam satu sel")
+    return Problem(row, name or f"#{index + 1}", Message.of(Code.SURVEY_CELL_TOO_LONG, n=max_bytes))
 
 
 def iter_survey_records(
@@ -374,6 +386,7 @@ def iter_survey_records(
     field_max_bytes: int = DEFAULT_FIELD_MAX_BYTES,
     earliest: date | None = None,
     latest: date | None = None,
+    suggestion_max_chars: int | None = None,
 ) -> Iterator[list[Record]]:
     """Yield valid rows as ``Record`` tuples in chunks, holding at most one chunk in memory.
 
@@ -382,14 +395,15 @@ def iter_survey_records(
     so a caller importing inside a transaction rolls the whole file back. ``check_service``
     lets a caller that knows the services add its own check of every row's service. A cell
     of more than ``field_max_bytes`` bytes stops the reading with the problems found so far;
-    a submission day before ``earliest`` or after ``latest`` is a problem of its row.
+    a submission day before ``earliest`` or after ``latest``, and a suggestion of more than
+    ``suggestion_max_chars`` characters, are problems of their row.
     """
     m = get_method(method)
     first = stream.readline()
     if first.startswith("\ufeff"):
         first = first[1:]
     if not first.strip():
-        raise InputError([Problem(1, None, "berkas kosong: baris header tidak ada")])
+        raise InputError([Problem(1, None, Message.of(Code.SURVEY_NO_HEADER))])
     lines = itertools.chain([first], stream)
     reader = bounded_records(lines, _sniff_delimiter(first), field_max_bytes)
     try:
@@ -399,7 +413,8 @@ def iter_survey_records(
     columns, problems = _map_header(header, m)
     if problems:
         raise InputError(problems)
-    c = _Cells(columns, m, len(header), (earliest, latest))
+    c = _Cells(columns, m, len(header), (earliest, latest), suggestion_max_chars)
+    longest = sys.maxsize if suggestion_max_chars is None else suggestion_max_chars
     width, padded = c.width, c.padded
     i_when, i_service, i_gender, i_age, i_education, i_occupation, i_suggestion = (
         c.index[f] for f in PROFILE_FIELDS
@@ -443,8 +458,9 @@ def iter_survey_records(
                 except ValueError:
                     record = None  # a text that does not parse: the slow path names it
                 else:
-                    if record[8] and has_control(record[8]):
-                        record = None  # the slow path names the character
+                    suggestion = record[8]
+                    if suggestion and (has_control(suggestion) or len(suggestion) > longest):
+                        record = None  # the slow path names the problem
             if record is None:
                 if not any(x.strip() for x in cells):
                     continue
@@ -472,7 +488,7 @@ def iter_survey_records(
     if problems:
         if truncated:
             problems.append(
-                Problem(None, None, f"masalah lain tidak ditampilkan (lebih dari {max_problems})")
+                Problem(None, None, Message.of(Code.SURVEY_MORE_PROBLEMS, limit=max_problems))
             )
         raise InputError(problems)
     if chunk:

@@ -2,6 +2,12 @@
 
 Rules kept here: a user changes only groups of kelurahan where they hold EDIT_REGISTRY; an
 activity reaches only groups its author may edit and only on days those groups existed.
+
+A record's own rules are the form's fields and the model's validation (``Group.clean``); the
+rules that need the database or the groups reached are functions here (``code_clashes``,
+``date_clashes``, ``activity_problems``), each giving (field, message) pairs. ``do_save_group``
+and ``do_save_activity`` refuse a record with them and the importer checks every row of a file
+with the same functions, so a row is refused with the message the form shows, on the same field.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +30,8 @@ from .evidence import check_evidence
 from .models import Activity, ActivityGroup, Evidence, Group, GroupKind, city_of
 
 UserLike = User | AnonymousUser | None
+FieldProblem = tuple[str, str]
+"""One rule a record breaks: the field (a form field, a file column) and the message."""
 
 
 def editable_units(user: UserLike) -> QuerySet[OrgUnit]:
@@ -41,6 +49,51 @@ def can_edit_group(user: UserLike, group: Group) -> bool:
     return user is None or access.can(user, access.EDIT_REGISTRY, group.kelurahan)
 
 
+def refusal(problems: Iterable[FieldProblem]) -> ValidationError:
+    """The problems as a form shows them: each message on its field."""
+    by_field: dict[str, list[str]] = {}
+    for field, message in problems:
+        by_field.setdefault(field, []).append(message)
+    return ValidationError(by_field)
+
+
+def code_clashes(
+    keys: Iterable[tuple[int, str]], others: QuerySet[Group]
+) -> dict[tuple[int, str], str]:
+    """{(city id, code): why it is taken} for the (city id, code) ``keys`` that one of ``others``
+    already holds (group codes are unique per city), in one query."""
+    keys = set(keys)
+    holders = others.filter(code__in={code for _city, code in keys}).select_related("kelurahan")
+    return {
+        (g.city_id, g.code): _("code %(code)s belongs to a group of %(unit)s")
+        % {"code": g.code, "unit": g.kelurahan.name}
+        for g in holders
+        if (g.city_id, g.code) in keys
+    }
+
+
+def date_clashes(group_ids: Iterable[int]) -> dict[int, FieldProblem]:
+    """{group id: (field, why)} for stored groups that an activity reached on a day outside the
+    dates they existed, as stored now (one query for all)."""
+    outside = (
+        ActivityGroup.objects.filter(group_id__in=list(group_ids))
+        .filter(
+            Q(activity__date__lt=F("group__established"))
+            | Q(activity__date__gt=F("group__dissolved"))
+        )
+        .order_by("group_id", "activity__date")
+        .values_list("group_id", "activity__date", "group__established")
+    )
+    found: dict[int, FieldProblem] = {}
+    for group_id, day, established in outside:
+        if group_id not in found:
+            message = _(
+                "An activity on %(date)s reached this group outside the dates it existed."
+            ) % {"date": day.isoformat()}
+            found[group_id] = ("established" if day < established else "dissolved", message)
+    return found
+
+
 def do_save_group(user: UserLike, group: Group, previous_kelurahan: OrgUnit | None = None) -> Group:
     """Store a new or changed group; moving it needs edit rights on both kelurahan."""
     for unit in filter(None, [group.kelurahan, previous_kelurahan]):
@@ -49,25 +102,15 @@ def do_save_group(user: UserLike, group: Group, previous_kelurahan: OrgUnit | No
     if group.kelurahan.level != OrgUnit.Level.KELURAHAN:
         raise ValidationError({"kelurahan": _("Choose a kelurahan.")})
     group.city = city_of(group.kelurahan)
+    taken = code_clashes([(group.city_id, group.code)], Group.objects.exclude(pk=group.pk))
+    if taken:
+        raise refusal(("code", message) for message in taken.values())
     group.full_clean()
     with transaction.atomic():
         group.save()
-        clashes = list(
-            ActivityGroup.objects.filter(group=group)
-            .exclude(activity__date__gte=group.established)
-            .values_list("activity__date", flat=True)[:1]
-        )
-        if group.dissolved is not None:
-            clashes += list(
-                ActivityGroup.objects.filter(
-                    group=group, activity__date__gt=group.dissolved
-                ).values_list("activity__date", flat=True)[:1]
-            )
-        if clashes:
-            raise ValidationError(
-                _("An activity on %(date)s reached this group outside the dates it existed.")
-                % {"date": clashes[0].isoformat()}
-            )
+        clash = date_clashes([group.pk]).get(group.pk)
+        if clash is not None:
+            raise refusal([clash])
     return group
 
 
@@ -85,6 +128,12 @@ def group_date_problems(activity: Activity, groups: Iterable[Group]) -> list[str
                 % {"group": g, "date": g.dissolved.isoformat()}
             )
     return problems
+
+
+def activity_problems(activity: Activity, groups: Iterable[Group]) -> list[FieldProblem]:
+    """What keeps ``activity`` reaching ``groups`` from being stored, without reading the
+    database (the form's fields have checked each typed-in value; an import row runs the same)."""
+    return [("date", message) for message in group_date_problems(activity, groups)]
 
 
 def do_save_activity(
@@ -106,9 +155,9 @@ def do_save_activity(
         allowed = set(editable_units(user).values_list("pk", flat=True))
         if any(g.kelurahan_id not in allowed for g in groups):
             raise PermissionDenied(_("You may not record activities for these groups."))
-    problems = group_date_problems(activity, groups)
+    problems = activity_problems(activity, groups)
     if problems:
-        raise ValidationError(problems)
+        raise refusal(problems)
     types = [check_evidence(f, f.name or "", f.size or 0) for f in files]
     activity.full_clean()
     with transaction.atomic():

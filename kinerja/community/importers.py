@@ -1,5 +1,14 @@
 """Import the registry from CSV/XLSX: groups, or activities (one row per group reached).
 
+An import is the batch form of saving groups or activities one by one. Each row is checked as the
+single-record path checks a record: its cells (once parsed from the file: dates as offices type
+them, kinds and kelurahan by code or name) go through the fields of ``GroupForm`` /
+``ActivityForm`` and their text rule, then through the record rules of ``actions.py``
+(``group_problems``, ``code_clashes``, ``date_clashes``, ``activity_problems``). So a row is
+refused with the message the form would show, named by its row and column. Each group or
+activity created or changed gets the audit entry its one-by-one save would get (the history
+signal below), and one ``import`` entry sums the file up.
+
 Two passes over the file keep memory bounded for a million rows: the first checks every row and
 keeps only what later rows are checked against (group codes seen); the second writes in batches
 (bulk_create/bulk_update) inside one transaction. A file with any problem is refused whole, every
@@ -11,29 +20,31 @@ Importers are a plain registry keyed by kind (docs/architecture.md#add-an-import
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib.auth.models import User
-from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.signals import post_create_historical_record
 
 from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
-from kinerja.lib.input_checks import day_problem, text_problem
+from kinerja.lib.input_checks import text_problem
 from kinerja.lib.tables import FORMULA_START, iter_rows
 from kinerja_core.errors import InputError, Problem
 
-from .actions import UserLike, editable_units
+from .actions import UserLike, activity_problems, code_clashes, date_clashes, editable_units
+from .forms import ActivityForm, GroupForm
 from .models import Activity, ActivityGroup, Group, GroupKind
 
 Row = tuple[int, dict[str, Any]]
@@ -45,8 +56,12 @@ MAX_PROBLEMS = 500  # a million bad rows must not fill memory (or the page) with
 
 GROUP_COLUMNS = ("code", "name", "kind", "kelurahan", "established", "dissolved")
 ACTIVITY_COLUMNS = ("date", "group_code", "type", "title")
-# optional column -> Group field
-GROUP_OPTIONAL = {
+# File column -> GroupForm field, for the columns read as they are typed (text, numbers, dates).
+GROUP_FIELDS = {
+    "code": "code",
+    "name": "name",
+    "established": "established",
+    "dissolved": "dissolved",
     "chair": "chair",
     "contact": "contact",
     "members": "member_count",
@@ -55,13 +70,12 @@ GROUP_OPTIONAL = {
     "decree_number": "decree_number",
     "decree_date": "decree_date",
 }
-# Stored text of a group: file column -> Group field.
-TEXT_COLUMNS = {"code": "code", "name": "name"} | {
-    column: target
-    for column, target in GROUP_OPTIONAL.items()
-    if target not in {"member_count", "decree_date"}
-}
-COLUMN_OF = {target: column for column, target in TEXT_COLUMNS.items()}
+# The columns a groups file may add to GROUP_COLUMNS (an export writes them all).
+GROUP_OPTIONAL = tuple(column for column in GROUP_FIELDS if column not in GROUP_COLUMNS)
+GROUP_ALWAYS = {"code", "name", "established"}  # checked (required) even when the column is absent
+DATE_COLUMNS = {"established", "dissolved", "decree_date"}
+RESOLVED = ("city", "kelurahan", "kind")  # found in the importer's scope, by code or name
+COLUMN_OF = {target: column for column, target in GROUP_FIELDS.items()}
 TYPE_WORDS = {
     "facilitation": Activity.Type.FACILITATION,
     "fasilitasi": Activity.Type.FACILITATION,
@@ -139,15 +153,95 @@ def parse_date(value: Any) -> date | None:
     raise ValueError(raw)
 
 
-def storable(
-    model: type[Group] | type[Activity], name: str, value: str, number: int, problems: Problems
+def form_values(
+    fields: Mapping[str, forms.Field],
+    typed: Mapping[str, Any],
+    number: int,
+    problems: Problems,
+    column_of: Mapping[str, str],
+) -> dict[str, Any] | None:
+    """A row's values cleaned by the single-record form's own fields and its text rule
+    (``CheckedText``), or None; each refusal is added with the row and the file's column."""
+    values: dict[str, Any] = {}
+    ok = True
+    for name, value in typed.items():
+        column = column_of.get(name, name)
+        try:
+            cleaned = fields[name].clean(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                problems.add(number, column, message)
+            ok = False
+            continue
+        if isinstance(cleaned, str) and (problem := text_problem(cleaned)) is not None:
+            problems.add(number, column, problem)
+            ok = False
+            continue
+        values[name] = cleaned
+    return values if ok else None
+
+
+def model_values(
+    record: Group | Activity,
+    resolved: Sequence[str],
+    number: int,
+    problems: Problems,
+    column_of: Mapping[str, str],
 ) -> bool:
-    """Whether ``value`` fits the model's field ``name``; if not, the problem is added."""
-    field_ = model._meta.get_field(name)
-    problem = text_problem(value, getattr(field_, "max_length", None))
-    if problem is not None:
-        problems.add(number, COLUMN_OF.get(name, name), problem)
-    return problem is None
+    """Whether the row's record passes the model's own validation (its fields' validators and
+    ``clean()``), which a ModelForm runs after its fields; each refusal is added with the row and
+    the file's column. The foreign keys in ``resolved`` were found in the user's scope, and what
+    needs the database is checked for a whole batch at once."""
+    try:
+        record.full_clean(exclude=resolved, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            column = None if name == NON_FIELD_ERRORS else column_of.get(name, name)
+            for message in messages:
+                problems.add(number, column, message)
+        return False
+    return True
+
+
+def bad_date(value: Any) -> str:
+    return _("bad date %(value)r (use YYYY-MM-DD)") % {"value": text(value)}
+
+
+Record = TypeVar("Record", bound=models.Model)
+Written = list[tuple[models.Model, Any]]
+"""Rows written in bulk, each with its history record."""
+
+
+def with_history(
+    model: type[Record], rows: Sequence[Record], user: User | None, fields: Sequence[str] = ()
+) -> Written:
+    """Insert ``rows`` (or update their ``fields``) in bulk, with their history records."""
+    if not rows:
+        return []
+    if fields:
+        model._default_manager.bulk_update(rows, list(fields), batch_size=BATCH)
+    else:
+        model._default_manager.bulk_create(rows, batch_size=BATCH)
+    history = getattr(model, "history")  # noqa: B009 - simple-history adds it at start-up
+    records = history.bulk_history_create(
+        rows, update=bool(fields), default_user=user, batch_size=BATCH
+    )
+    return list(zip(rows, records, strict=True))
+
+
+def announce(written: Written) -> None:
+    """Send the history signal simple-history's bulk writes leave out: the audit log then records
+    each row exactly as it records a one-by-one save (kinerja/audit/recorders.py)."""
+    for row, record in written:
+        post_create_historical_record.send(
+            sender=type(record),
+            instance=row,
+            history_instance=record,
+            history_date=record.history_date,
+            history_user=record.history_user,
+            history_change_reason=record.history_change_reason,
+            using=None,
+        )
 
 
 def lower_keys(row: dict[str, Any]) -> dict[str, Any]:
@@ -221,6 +315,7 @@ class GroupImporter:
         self.user = user
         self.history_user = account(user)
         self.scope = Scope(user)
+        self.fields = GroupForm(kelurahan=OrgUnit.objects.none()).fields
         self.kinds: dict[tuple[int | None, str], int] = {}
         for k in GroupKind.objects.all():
             for key in {k.code.lower(), k.name.lower()}:
@@ -232,65 +327,47 @@ class GroupImporter:
 
     def parse(self, number: int, raw: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
         row = lower_keys(raw)
-        values: dict[str, Any] = {}
         ok = True
-        for column in ("code", "name", "kind", "kelurahan", "established"):
-            if not text(row.get(column)):
-                problems.add(number, column, _("empty"))
+        typed: dict[str, Any] = {}
+        for column, target in GROUP_FIELDS.items():
+            if column not in row and column not in GROUP_ALWAYS:
+                continue  # a column the file lacks leaves the stored value as it is
+            if column not in DATE_COLUMNS:
+                typed[target] = text(row.get(column))
+                continue
+            try:
+                typed[target] = parse_date(row.get(column))
+            except ValueError:
+                problems.add(number, column, bad_date(row.get(column)))
                 ok = False
-        values.update(code=text(row.get("code")), name=text(row.get("name")))
+        resolved: dict[str, Any] = {}
         unit: OrgUnit | str | None = None
-        if text(row.get("kelurahan")):
+        if not text(row.get("kelurahan")):
+            typed["kelurahan"] = None  # the form's own "required"
+        else:
             unit = self.scope.find(text(row.get("kelurahan")))
             if isinstance(unit, str):
                 problems.add(number, "kelurahan", unit)
                 ok = False
             else:
-                values["kelurahan_id"] = unit.pk
-                values["city_id"] = self.scope.city[unit.pk]
-        if isinstance(unit, OrgUnit) and text(row.get("kind")):
-            kind = self.find_kind(values["city_id"], text(row.get("kind")))
+                resolved.update(kelurahan_id=unit.pk, city_id=self.scope.city[unit.pk])
+        if not text(row.get("kind")):
+            typed["kind"] = None
+        elif isinstance(unit, OrgUnit):
+            kind = self.find_kind(resolved["city_id"], text(row.get("kind")))
             if kind is None:
                 problems.add(
                     number, "kind", _("unknown kind %(kind)r") % {"kind": text(row.get("kind"))}
                 )
                 ok = False
-            values["kind_id"] = kind
-        for column, target in [
-            ("established", "established"),
-            ("dissolved", "dissolved"),
-            ("decree_date", "decree_date"),
-        ]:
-            if column not in row and column != "established":
-                continue
-            try:
-                values[target] = parse_date(row.get(column))
-            except ValueError:
-                problems.add(
-                    number,
-                    column,
-                    _("bad date %(value)r (use YYYY-MM-DD)") % {"value": text(row.get(column))},
-                )
-                ok = False
-        established, dissolved = values.get("established"), values.get("dissolved")
-        if established and dissolved and dissolved < established:
-            problems.add(number, "dissolved", _("dissolved before it was established"))
-            ok = False
-        for column, target in GROUP_OPTIONAL.items():
-            if column not in row or target == "decree_date":
-                continue
-            if target == "member_count":
-                raw_members = text(row.get(column))
-                if raw_members and not re.fullmatch(r"\d{1,9}", raw_members):
-                    problems.add(number, column, _("not a whole number"))
-                    ok = False
-                values[target] = int(raw_members) if raw_members.isdigit() else None
-            else:
-                values[target] = text(row.get(column))
-        for target in TEXT_COLUMNS.values():
-            if target in values and not storable(Group, target, values[target], number, problems):
-                ok = False
-        return values if ok else None
+            resolved["kind_id"] = kind
+        values = form_values(self.fields, typed, number, problems, COLUMN_OF)
+        if values is None or not ok:
+            return None
+        values.update(resolved)
+        if not model_values(Group(**values), RESOLVED, number, problems, COLUMN_OF):
+            return None
+        return values
 
     def check(self, rows: Iterable[Row], problems: Problems) -> int:
         seen: dict[tuple[int, str], int] = {}
@@ -312,40 +389,33 @@ class GroupImporter:
                     )
                     continue
                 seen[key] = number
-                parsed.append((number, values))
-            # A code already used in the city by a kelurahan the importer may not edit.
-            clashes = Group.objects.filter(code__in={v["code"] for _n, v in parsed}).exclude(
-                kelurahan_id__in=self.scope.ids
-            )
-            taken = {(g.city_id, g.code): g for g in clashes.select_related("kelurahan")}
-            for number, values in parsed:
-                other = taken.get((values["city_id"], values["code"]))
-                if other is not None:
-                    problems.add(
-                        number,
-                        "code",
-                        _("code %(code)s belongs to a group of %(unit)s")
-                        % {"code": values["code"], "unit": other.kelurahan.name},
-                    )
+                parsed.append((number, key))
+            # A code already used in the city by a kelurahan the importer may not edit (one of
+            # its own is matched and updated instead).
+            others = Group.objects.exclude(kelurahan_id__in=self.scope.ids)
+            taken = code_clashes((key for _n, key in parsed), others)
+            for number, key in parsed:
+                if key in taken:
+                    problems.add(number, "code", taken[key])
         return count
 
     def write(self, rows: Iterable[Row], report: ImportReport) -> None:
-        moved_dates: list[int] = []
+        moved_dates: dict[int, int] = {}  # group id -> row, to check against its activities
         for chunk in batches(rows):
             problems = Problems()
-            parsed = [v for n, raw in chunk if (v := self.parse(n, raw, problems)) is not None]
+            parsed = [(n, v) for n, raw in chunk if (v := self.parse(n, raw, problems)) is not None]
             # Only groups the importer may edit are matched; a code taken elsewhere in the
             # city was refused by the check.
             existing = {
                 (g.city_id, g.code): g
                 for g in Group.objects.filter(
                     kelurahan_id__in=self.scope.ids,
-                    city_id__in={v["city_id"] for v in parsed},
-                    code__in={v["code"] for v in parsed},
+                    city_id__in={v["city_id"] for _n, v in parsed},
+                    code__in={v["code"] for _n, v in parsed},
                 )
             }
             new, changed, fields = [], [], set()
-            for values in parsed:
+            for number, values in parsed:
                 group = existing.get((values["city_id"], values["code"]))
                 if group is None:
                     new.append(Group(**values))
@@ -355,39 +425,24 @@ class GroupImporter:
                     report.unchanged += 1
                     continue
                 if {"established", "dissolved"} & set(diff):
-                    moved_dates.append(group.pk)
+                    moved_dates[group.pk] = number
                 for k in diff:
                     setattr(group, k, values[k])
                 fields |= set(diff)
                 changed.append(group)
-            # The history rows are written in bulk too, so an imported registry stays answerable
-            # (who created or changed a group, and when) like one entered by hand.
-            bulk_create_with_history(new, Group, default_user=self.history_user)
-            if changed:
-                bulk_update_with_history(
-                    changed, Group, sorted(fields), default_user=self.history_user
-                )
+            announce(with_history(Group, new, self.history_user))
+            announce(with_history(Group, changed, self.history_user, sorted(fields)))
             report.created += len(new)
             report.updated += len(changed)
         self.check_activity_dates(moved_dates)
 
-    def check_activity_dates(self, group_ids: list[int]) -> None:
+    def check_activity_dates(self, rows_of: dict[int, int]) -> None:
         """New established/dissolved dates must still cover the activities already recorded."""
         problems = Problems()
-        for start in range(0, len(group_ids), BATCH):
-            outside = ActivityGroup.objects.filter(
-                group_id__in=group_ids[start : start + BATCH]
-            ).filter(
-                Q(activity__date__lt=F("group__established"))
-                | Q(activity__date__gt=F("group__dissolved"))
-            )
-            for code, day in outside.values_list("group__code", "activity__date")[:MAX_PROBLEMS]:
-                problems.add(
-                    None,
-                    "established",
-                    _("group %(code)s: an activity on %(date)s falls outside its new dates")
-                    % {"code": code, "date": day.isoformat()},
-                )
+        ids = sorted(rows_of)
+        for start in range(0, len(ids), BATCH):
+            for group_id, (target, message) in date_clashes(ids[start : start + BATCH]).items():
+                problems.add(rows_of[group_id], COLUMN_OF[target], message)
         problems.raise_if_any()
 
 
@@ -398,32 +453,24 @@ class ActivityImporter:
     def __init__(self, user: UserLike) -> None:
         self.user = user
         scope = self.scope = Scope(user)
-        # code -> (pk, established, dissolved); None when two cities share the code
-        self.groups: dict[str, tuple[int, date, date | None] | None] = {}
-        for pk, code, established, dissolved in Group.objects.filter(
-            kelurahan_id__in=scope.ids
-        ).values_list("pk", "code", "established", "dissolved"):
-            key = code.lower()
-            self.groups[key] = None if key in self.groups else (pk, established, dissolved)
+        self.fields = ActivityForm(groups=Group.objects.none()).fields
+        # code -> the group (what the rules read of it); None when two cities share the code
+        self.groups: dict[str, Group | None] = {}
+        for group in Group.objects.filter(kelurahan_id__in=scope.ids).only(
+            "pk", "code", "name", "established", "dissolved"
+        ):
+            key = group.code.lower()
+            self.groups[key] = None if key in self.groups else group
 
     def parse(self, number: int, raw: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
         row = lower_keys(raw)
         ok = True
+        typed: dict[str, Any] = {"title": text(row.get("title"))}
         try:
-            day = parse_date(row.get("date"))
-            if day is None:
-                problems.add(number, "date", _("empty"))
-                ok = False
-            elif (problem := day_problem(day)) is not None:
-                problems.add(number, "date", problem)
-                day, ok = None, False
+            typed["date"] = parse_date(row.get("date"))
         except ValueError:
-            problems.add(
-                number,
-                "date",
-                _("bad date %(value)r (use YYYY-MM-DD)") % {"value": text(row.get("date"))},
-            )
-            day, ok = None, False
+            problems.add(number, "date", bad_date(row.get("date")))
+            ok = False
         kind = TYPE_WORDS.get(text(row.get("type")).lower())
         if kind is None:
             problems.add(
@@ -433,15 +480,10 @@ class ActivityImporter:
                 % {"value": text(row.get("type"))},
             )
             ok = False
-        title = text(row.get("title"))
-        if not title:
-            problems.add(number, "title", _("empty"))
-            ok = False
-        elif not storable(Activity, "title", title, number, problems):
-            ok = False
-        description = text(row.get("description")) if "description" in row else None
-        if description and not storable(Activity, "description", description, number, problems):
-            ok = False
+        else:
+            typed["type"] = str(kind)
+        if "description" in row:
+            typed["description"] = text(row.get("description"))
         code = text(row.get("group_code"))
         group = self.groups.get(code.lower())
         if group is None:
@@ -452,30 +494,21 @@ class ActivityImporter:
             )
             problems.add(number, "group_code", message)
             ok = False
-        elif day is not None:
-            _pk, established, dissolved = group
-            if day < established:
-                problems.add(
-                    number,
-                    "date",
-                    _("before group %(code)s was established (%(date)s)")
-                    % {"code": code, "date": established.isoformat()},
-                )
-                ok = False
-            elif dissolved is not None and day > dissolved:
-                problems.add(
-                    number,
-                    "date",
-                    _("after group %(code)s was dissolved (%(date)s)")
-                    % {"code": code, "date": dissolved.isoformat()},
-                )
-                ok = False
-        if not ok or group is None:
+        values = form_values(self.fields, typed, number, problems, {})
+        if values is None or not ok or group is None:
+            return None
+        activity = Activity(**values)
+        if not model_values(activity, ("created_by",), number, problems, {}):
+            return None
+        broken = activity_problems(activity, [group])
+        for target, message in broken:
+            problems.add(number, target, message)
+        if broken:
             return None
         return {
-            "key": (day, str(kind), title),
-            "group_id": group[0],
-            "description": description,
+            "key": (activity.date, activity.type, activity.title),
+            "group_id": group.pk,
+            "description": values.get("description"),
         }
 
     def check(self, rows: Iterable[Row], problems: Problems) -> int:
@@ -493,34 +526,37 @@ class ActivityImporter:
         for chunk in batches(rows):
             parsed = [v for n, raw in chunk if (v := self.parse(n, raw, Problems())) is not None]
             missing = {v["key"]: v for v in reversed(parsed) if v["key"] not in ids}
+            written: Written = []
             if missing:
                 found = self.lookup(missing)
-                new_keys = [k for k in missing if k not in found]
-                stored = bulk_create_with_history(
-                    [
-                        Activity(
-                            date=k[0],
-                            type=k[1],
-                            title=k[2],
-                            description=missing[k]["description"] or "",
-                            created_by=creator,
-                        )
-                        for k in new_keys
-                    ],
-                    Activity,
-                    default_user=creator,
-                )
+                new = [
+                    Activity(
+                        date=k[0],
+                        type=k[1],
+                        title=k[2],
+                        description=missing[k]["description"] or "",
+                        created_by=creator,
+                    )
+                    for k in missing
+                    if k not in found
+                ]
+                written += with_history(Activity, new, creator)
                 # Straight from the insert: the new activities reach no group yet, so a lookup
                 # among editable activities would not find them.
-                fresh = {(a.date, a.type, a.title): (a.pk, a.description) for a in stored}
+                fresh = {(a.date, a.type, a.title): (a.pk, a.description) for a in new}
                 created |= {pk for pk, _d in fresh.values()}
                 found.update(fresh)
+                described: dict[int, str] = {}
                 for key, (pk, description) in found.items():
                     ids[key] = pk
                     wanted = missing[key]["description"]
                     if wanted and wanted != description and pk not in created:
-                        Activity.objects.filter(pk=pk).update(description=wanted)
-                        updated.add(pk)
+                        described[pk] = wanted
+                changed = list(Activity.objects.filter(pk__in=described))
+                for activity in changed:
+                    activity.description = described[activity.pk]
+                written += with_history(Activity, changed, creator, ["description"])
+                updated |= set(described)
             pairs = {(ids[v["key"]], v["group_id"]) for v in parsed}
             present = set(
                 ActivityGroup.objects.filter(
@@ -531,6 +567,8 @@ class ActivityImporter:
                 [ActivityGroup(activity_id=a, group_id=g) for a, g in sorted(pairs - present)]
             )
             updated |= {a for a, _g in pairs - present}
+            # After the links: an activity's audit entry names the unit of the groups it reaches.
+            announce(written)
         report.created = len(created)
         report.updated = len(updated - created)
         report.unchanged = len(ids) - report.created - report.updated
@@ -621,7 +659,8 @@ def do_import(
         if dry_run:
             transaction.set_rollback(True)
         else:
-            # Bulk writes send no per-row signals: one chained audit entry records the import.
+            # Each record written has its own entry (``announce``); this one says they came
+            # from one file, with its counts.
             chain.append(
                 AuditEntry.Action.IMPORT,
                 actor=account(user),

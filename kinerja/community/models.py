@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +132,13 @@ class Group(models.Model):
         if self.kelurahan_id and not self.city_id:
             self.city = city_of(self.kelurahan)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """The rule across fields, on the field to correct; run by the form, by the save action
+        (full_clean) and by the importer for each row. The table's check constraint still guards
+        it, but a form stopped by the constraint could only name the constraint."""
+        if self.established and self.dissolved and self.dissolved < self.established:
+            raise ValidationError({"dissolved": _("dissolved before it was established")})
 
 
 class Activity(models.Model):

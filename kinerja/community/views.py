@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from kinerja.accounts import access
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.lib.charts import bar_chart
 from kinerja.lib.paging import page_of
 from kinerja.lib.tables import XLSX_TYPE, csv_response
@@ -394,7 +395,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                     dry_run=not form.cleaned_data["store"],
                 )
             except InputError as exc:
-                context["problems"] = exc.problems
+                context["problems"] = coremessages.problem_texts(exc.problems)
             else:
                 context["report"] = report
     return render(request, "community/import.html", context)

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field, replace
 from importlib import import_module
 
 from django.apps import AppConfig, apps
+from django.utils import translation
 from django.utils.module_loading import module_has_submodule
 
+from kinerja.lib import coremessages
 from kinerja_core.measures import Measure, problems
 
 # The module of an app that declares its measures, and the tuple in it that holds them.
@@ -51,7 +53,10 @@ class Collected:
         where = f"{module}: {name}" if isinstance(name, str) else module
         wrong = list(problems(declared))
         if wrong:
-            self.problems.append(Problem(where, "; ".join(wrong)))
+            # A start-up check speaks to developers, in English like Django's own checks.
+            with translation.override("en"):
+                why = "; ".join(coremessages.text(m) for m in wrong)
+            self.problems.append(Problem(where, why))
             return
         assert isinstance(declared, Measure)
         if declared.name in self.measures:

@@ -27,6 +27,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja_core.achievement import (
     NO_TARGET,
@@ -155,9 +156,9 @@ def value_info(value: Reading) -> dict[str, Any]:
     if isinstance(value, Published):
         return {**value_info(value.value), "published": value.document}
     if value is None:
-        return {"value": None, "reason": NOT_MEASURED.reason}
+        return {"value": None, "reason": coremessages.reason(NOT_MEASURED)}
     if isinstance(value, NotComputable):
-        return {"value": None, "reason": value.reason}
+        return {"value": None, "reason": coremessages.reason(value)}
     shown = stored(value)
     assert shown is not None
     return {"value": str(normal(shown)), "reason": None}
@@ -285,7 +286,8 @@ class Evaluator:
                 self.formulas[text] = Formula.parse(text)
             except FormulaError as exc:
                 self.formulas[text] = NotComputable(
-                    _("the formula cannot be read: %(error)s") % {"error": exc}
+                    _("the formula cannot be read: %(error)s")
+                    % {"error": coremessages.error_text(exc)}
                 )
         return self.formulas[text]
 
@@ -408,13 +410,14 @@ class Evaluator:
         comparable = None if target is None else target.comparable()
         result = achievement(comparable, value, indicator.rated_polarity, indicator.cap)
         realisation = value if isinstance(value, Decimal) else None
+        # Stored as text in the language the recompute runs in (see do_recompute).
         if value is None:
-            status, reason = Status.NOT_MEASURED.value, NOT_MEASURED.reason
+            status, reason = Status.NOT_MEASURED.value, coremessages.reason(NOT_MEASURED)
         elif isinstance(value, NotComputable):
-            status, reason = Status.NOT_COMPUTABLE.value, value.reason
+            status, reason = Status.NOT_COMPUTABLE.value, coremessages.reason(value)
         elif isinstance(result, NotComputable):
             status = Status.NO_TARGET.value if result is NO_TARGET else Status.NOT_COMPUTABLE.value
-            reason = result.reason
+            reason = coremessages.reason(result)
         else:
             band = classify(result, self.bands)
             status, reason = (band.key if band else ""), ""

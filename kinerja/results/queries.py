@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja_core.achievement import NOT_MEASURED, Band
 from kinerja_core.numbers import round_half_up
@@ -135,7 +136,7 @@ class Cell:
 
     @property
     def reason(self) -> str:
-        return NOT_MEASURED.reason if self.result is None else self.result.reason
+        return coremessages.reason(NOT_MEASURED) if self.result is None else self.result.reason
 
     @property
     def band(self) -> Band | None:

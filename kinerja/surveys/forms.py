@@ -20,10 +20,12 @@ from kinerja.lib.input_checks import CheckedText, check_day
 from kinerja_core.errors import CoreError
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, METHODS, OCCUPATIONS
 from kinerja_core.numbers import parse_decimal
+from kinerja_core.survey_csv import MAX_AGE, MIN_AGE
 
 from .actions import Answer
 from .models import SLUG_MAX_LENGTH, FollowUp, Response, Service
 from .published import FIRST_YEAR, GRADES, check_published
+from .validation import SUGGESTION_MAX_CHARS
 
 # The questions citizens read, keyed by element code (docs/rules.md#ikm-elements); the answer
 # labels are the regulation's (kinerja_core.ikm), translated through this app's catalogue.
@@ -183,7 +185,9 @@ class AnswerForm(forms.Form):
         )
     )
     age = shared(
-        forms.IntegerField(label=_("Age (years)"), min_value=1, max_value=120, required=False)
+        forms.IntegerField(
+            label=_("Age (years)"), min_value=MIN_AGE, max_value=MAX_AGE, required=False
+        )
     )
     education = shared(
         forms.ChoiceField(label=_("Last education"), choices=EDUCATION_CHOICES, required=False)
@@ -195,7 +199,7 @@ class AnswerForm(forms.Form):
         TextAreaField(
             label=_("Suggestions for improvement (optional)"),
             widget=forms.Textarea(attrs={"rows": 3}),
-            max_length=2000,
+            max_length=SUGGESTION_MAX_CHARS,
             required=False,
             strip=False,
         )

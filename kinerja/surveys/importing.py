@@ -56,7 +56,6 @@ from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
-from kinerja.lib.input_checks import survey_reader_limits
 from kinerja.lib.tables import iter_rows, sniff_kind
 from kinerja.sqlite import sqlite_pragma
 from kinerja_core.errors import InputError, Problem
@@ -65,6 +64,7 @@ from kinerja_core.survey_csv import Record, iter_survey_records
 from . import batches, rollup
 from .actions import NOON, require_survey_editor
 from .models import CODES, SCORE_FIELDS, ImportBatch, Response, Service
+from .validation import reader_limits
 
 # Every column of a response row, in the order ``_RowBuilder.rows`` fills them.
 COLUMNS = (
@@ -355,7 +355,7 @@ class _RowBuilder:
         """The file's rows, checked and built, a chunk at a time (InputError at the end)."""
         size = settings.KINERJA_IMPORT_CHUNK_ROWS  # also the rows of one write transaction
         for chunk in iter_survey_records(
-            text, chunk_size=size, check_service=self.lookup.problem, **survey_reader_limits()
+            text, chunk_size=size, check_service=self.lookup.problem, **reader_limits()
         ):
             yield self.rows(chunk)
 

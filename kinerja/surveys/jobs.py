@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.lib.tables import sniff_kind
 from kinerja_core.errors import InputError
 from kinerja_core.survey_csv import MAX_PROBLEMS
@@ -122,7 +123,9 @@ def _import(job: ImportJob, path: Path) -> None:
                 fork=threading.active_count() == 1,
             )
     except InputError as exc:
-        _finish(job, State.REFUSED, problems=[str(p) for p in exc.problems[:MAX_PROBLEMS]])
+        _finish(
+            job, State.REFUSED, problems=coremessages.problem_texts(exc.problems[:MAX_PROBLEMS])
+        )
         return
     _finish(
         job, State.DONE, rows_done=result.rows, inserted=result.inserted, skipped=result.skipped

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from kinerja.accounts import access
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.lib.evidence import evidence_response
 from kinerja.lib.paging import page_of
 from kinerja.lib.tables import csv_response, xlsx_response
@@ -413,7 +414,7 @@ def _import_file(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         try:
             result = do_import(unit, upload, upload.name, dry_run=dry_run, user=request.user)
         except InputError as exc:
-            context["problems"] = exc.problems
+            context["problems"] = coremessages.problem_texts(exc.problems)
         else:
             context["result"] = result
     return render(request, "surveys/import.html", context)

@@ -12,7 +12,7 @@ from kinerja_core.achievement import (
     achievement,
     classify,
 )
-from kinerja_core.errors import CoreError
+from kinerja_core.errors import Code, CoreError, Message
 from kinerja_core.formula import NotComputable
 from kinerja_core.numbers import round_half_up
 
@@ -100,7 +100,7 @@ def test_it_refuses_an_inverted_range() -> None:
 def test_it_is_not_computable_for_a_zero_target() -> None:
     result = achievement(D(0), D(5))
     assert isinstance(result, NotComputable)
-    assert "0" in result.reason
+    assert result.reason == Message.of(Code.ACHIEVEMENT_ZERO_TARGET, target=D(0))
     assert isinstance(achievement(D(0), D(5), "lower"), NotComputable)
     assert isinstance(achievement(TargetRange(D(0), D(10)), D(-1)), NotComputable)
     assert isinstance(achievement(None, D(5)), NotComputable)
@@ -108,8 +108,8 @@ def test_it_is_not_computable_for_a_zero_target() -> None:
 
 def test_it_tells_not_measured_from_not_computable() -> None:
     assert achievement(D(20), None) is NOT_MEASURED
-    assert NOT_MEASURED.reason == "belum diukur"
-    other = NotComputable("pembagian dengan nol: groups_total = 0")
+    assert NOT_MEASURED.reason == Message.of(Code.VALUE_NOT_MEASURED)
+    other = NotComputable.of(Code.VALUE_DIVISION_BY_ZERO, operand="groups_total")
     assert achievement(D(20), other) is other
     assert achievement(D(20), other) != NOT_MEASURED
     assert achievement(D(20), D(0)) == D(0)
@@ -133,7 +133,7 @@ def test_it_classifies_with_default_bands() -> None:
     assert classify(D("84.99")).key == "not_met"  # type: ignore[union-attr]  # a band is found
     assert classify(D(-5)).key == "not_met"  # type: ignore[union-attr]  # a band is found
     assert classify(NOT_MEASURED) is None
-    assert classify(NotComputable("x")) is None
+    assert classify(NotComputable.of(Code.VALUE_NOT_MEASURED)) is None
 
 
 def test_it_classifies_the_value_as_displayed() -> None:

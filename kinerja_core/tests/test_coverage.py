@@ -12,6 +12,7 @@ from kinerja_core.coverage import (
     increase_percent,
     percent,
 )
+from kinerja_core.errors import Code
 from kinerja_core.formula import NotComputable
 
 GROUPS = [
@@ -70,8 +71,9 @@ def test_it_computes_percentages() -> None:
     third = percent(Decimal(1), Decimal(3))
     assert isinstance(third, Decimal)
     assert str(third).startswith("33.3333333333333333333333333333")
-    assert isinstance(percent(0, 0), NotComputable)
-    reason = NotComputable("data tidak tersedia: x")
+    assert percent(0, 0) == NotComputable.of(Code.VALUE_ZERO_DENOMINATOR)
+    assert CoverageCounts(0, 0, 0).facilitated_percent == NotComputable.of(Code.COVERAGE_NO_GROUPS)
+    reason = NotComputable.of(Code.VALUE_MISSING, name="x")
     assert percent(reason, 4) is reason
     counts = coverage_counts(GROUPS, ACTIVITIES, 2020)
     assert counts.facilitated_percent == Decimal(50)
@@ -81,7 +83,9 @@ def test_it_computes_percentages() -> None:
 def test_it_computes_the_year_on_year_increase() -> None:
     assert increase_percent(Decimal(60), Decimal(50)) == Decimal(20)
     assert increase_percent(Decimal(40), Decimal(50)) == Decimal(-20)
-    assert isinstance(increase_percent(Decimal(60), Decimal(0)), NotComputable)
-    reason = NotComputable("belum diukur")
+    assert increase_percent(Decimal(60), Decimal(0)) == NotComputable.of(
+        Code.COVERAGE_PREVIOUS_ZERO
+    )
+    reason = NotComputable.of(Code.VALUE_NOT_MEASURED)
     assert increase_percent(reason, Decimal(5)) is reason
     assert increase_percent(Decimal(5), reason) is reason

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kinerja_core.errors import Code
 from kinerja_core.formula import (
     MAX_LENGTH,
     Formula,
@@ -80,8 +81,8 @@ def test_it_rejects_everything_outside_the_whitelist(text: str, position: int) -
     with pytest.raises(FormulaError) as info:
         Formula.parse(text)
     assert info.value.position == position
-    assert f"posisi {position}" in str(info.value)
-    assert info.value.message
+    assert str(info.value).startswith(f"{position}: formula.")
+    assert info.value.code in Code
 
 
 def test_it_checks_length_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,8 +92,9 @@ def test_it_checks_length_before_parsing(monkeypatch: pytest.MonkeyPatch) -> Non
         raise AssertionError("ast.parse must not see over-long input")
 
     monkeypatch.setattr(ast, "parse", boom)
-    with pytest.raises(FormulaError, match="terlalu panjang"):
+    with pytest.raises(FormulaError) as info:
         Formula.parse("a+" * 300 + "a")
+    assert (info.value.code, info.value.params) == (Code.FORMULA_TOO_LONG, {"limit": MAX_LENGTH})
 
 
 def test_it_accepts_exactly_max_length() -> None:
@@ -153,38 +155,34 @@ def test_it_computes_the_seed_facilitated_percentage() -> None:
 def test_it_computes_the_year_on_year_increase_with_prev() -> None:
     f = Formula.parse("(cakupan_pemas - prev(cakupan_pemas)) / prev(cakupan_pemas) * 100")
     assert f.evaluate({"cakupan_pemas": Decimal("60")}, {"cakupan_pemas": Decimal("50")}) == 20
-    assert f.evaluate({"cakupan_pemas": 60}, {}) == NotComputable(
-        "data periode sebelumnya tidak tersedia: cakupan_pemas"
-    )
-    assert f.evaluate({"cakupan_pemas": 60}) == NotComputable(
-        "data periode sebelumnya tidak tersedia: cakupan_pemas"
-    )
+    missing = NotComputable.of(Code.VALUE_MISSING_PREVIOUS, name="cakupan_pemas")
+    assert f.evaluate({"cakupan_pemas": 60}, {}) == missing
+    assert f.evaluate({"cakupan_pemas": 60}) == missing
 
 
 def test_it_names_the_denominator_on_division_by_zero() -> None:
     f = Formula.parse("(cakupan_pemas - prev(cakupan_pemas)) / prev(cakupan_pemas) * 100")
-    assert f.evaluate({"cakupan_pemas": 60}, {"cakupan_pemas": 0}) == NotComputable(
-        "pembagian dengan nol: prev(cakupan_pemas) = 0"
-    )
+
+    def by_zero(operand: str) -> NotComputable:
+        return NotComputable.of(Code.VALUE_DIVISION_BY_ZERO, operand=operand)
+
+    assert f.evaluate({"cakupan_pemas": 60}, {"cakupan_pemas": 0}) == by_zero("prev(cakupan_pemas)")
     g = Formula.parse("groups_facilitated / groups_total * 100")
-    assert g.evaluate({"groups_facilitated": 0, "groups_total": 0}) == NotComputable(
-        "pembagian dengan nol: groups_total = 0"
-    )
+    assert g.evaluate({"groups_facilitated": 0, "groups_total": 0}) == by_zero("groups_total")
     h = Formula.parse("a / (b - c)")
-    assert h.evaluate({"a": 1, "b": 2, "c": 2}) == NotComputable("pembagian dengan nol: b - c = 0")
-    assert Formula.parse("a ÷ (b − c)").evaluate({"a": 1, "b": 2, "c": 2}) == NotComputable(
-        "pembagian dengan nol: b − c = 0"
-    )
+    assert h.evaluate({"a": 1, "b": 2, "c": 2}) == by_zero("b - c")
+    assert Formula.parse("a ÷ (b − c)").evaluate({"a": 1, "b": 2, "c": 2}) == by_zero("b − c")
 
 
 def test_it_never_returns_zero_for_missing_data() -> None:
     f = Formula.parse("a * 0 + b")
-    assert f.evaluate({"b": 1}) == NotComputable("data tidak tersedia: a")
-    assert f.evaluate({"a": None, "b": 1}) == NotComputable("data tidak tersedia: a")
+    missing = NotComputable.of(Code.VALUE_MISSING, name="a")
+    assert f.evaluate({"b": 1}) == missing
+    assert f.evaluate({"a": None, "b": 1}) == missing
 
 
 def test_it_propagates_a_not_computable_input() -> None:
-    reason = NotComputable("belum ada responden")
+    reason = NotComputable.of(Code.IKM_NO_RESPONDENTS)
     f = Formula.parse("max(ikm, 0) + 1")
     assert f.evaluate({"ikm": reason}) is reason
     assert Formula.parse("prev(ikm)").evaluate({}, {"ikm": reason}) is reason
@@ -235,8 +233,9 @@ def test_it_flags_the_seed_nb_formula() -> None:
         " total yang telah dibina hingga Tahun N}}$$"
     )
     description = identical_ratio(nb)
-    assert description is not None
-    assert "Kelompok Masyarakat dan Lembaga masyarakat total yang telah dibina" in description
+    assert description is not None and description.code is Code.FORMULA_IDENTICAL_RATIO
+    operand = str(description.params["operand"])
+    assert "Kelompok Masyarakat dan Lembaga masyarakat total yang telah dibina" in operand
 
 
 def test_it_does_not_flag_the_seed_s1_and_t1_formulas() -> None:

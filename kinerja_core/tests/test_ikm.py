@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from kinerja_core.errors import CoreError, InputError
+from kinerja_core.errors import Code, CoreError, InputError, Message
 from kinerja_core.formula import NotComputable
 from kinerja_core.ikm import (
     DEFAULT_METHOD,
@@ -217,25 +217,28 @@ def test_it_lists_valid_names_for_an_unknown_method() -> None:
 
 
 @pytest.mark.parametrize(
-    ("bad", "message"),
+    ("bad", "code"),
     [
-        (0, "1–4"),
-        (5, "1–4"),
-        ("3.5", "bilangan bulat"),
-        (3.0, "bilangan bulat"),
-        (True, "bilangan bulat"),
-        (None, "kosong"),
+        (0, Code.SCORE_INVALID),
+        (5, Code.SCORE_INVALID),
+        ("3.5", Code.SCORE_INVALID),
+        (3.0, Code.SCORE_INVALID),
+        (True, Code.SCORE_INVALID),
+        (None, Code.SCORE_EMPTY),
+        (" ", Code.SCORE_EMPTY),
     ],
 )
-def test_it_rejects_bad_scores_naming_row_and_field(bad: object, message: str) -> None:
+def test_it_rejects_bad_scores_naming_row_and_field(bad: object, code: Code) -> None:
     responses: list[dict[str, object]] = [dict.fromkeys(CODES, 3) for _ in range(3)]
     responses[1]["U4"] = bad
     with pytest.raises(InputError) as info:
         Tally.from_responses(responses)  # type: ignore[arg-type]  # bad scores on purpose
     [problem] = info.value.problems
     assert (problem.row, problem.field) == (2, "U4")
-    assert message in problem.message
-    assert "baris 2, kolom U4" in str(info.value)
+    assert problem.message == (
+        Message.of(code) if code is Code.SCORE_EMPTY else Message.of(code, value=bad)
+    )
+    assert str(info.value).startswith("2:U4: score.")
 
 
 def test_it_rejects_a_missing_element_and_collects_all_problems() -> None:
@@ -275,9 +278,10 @@ def test_it_builds_a_tally_from_database_rollups() -> None:
 
 
 def test_it_handles_no_respondents() -> None:
-    assert ikm_value(Tally.empty()) == NotComputable("belum ada responden")
-    with pytest.raises(CoreError, match="belum ada responden"):
+    assert ikm_value(Tally.empty()) == NotComputable.of(Code.IKM_NO_RESPONDENTS)
+    with pytest.raises(CoreError) as info:
         compute_ikm(Tally.empty())
+    assert info.value.code is Code.IKM_NO_RESPONDENTS
     value = ikm_value(Tally.from_responses(worked_example_responses()))
     assert isinstance(value, Decimal)
     assert value > 91

@@ -33,30 +33,26 @@ def test_it_names_the_row_and_column_of_a_cell_over_128_kb() -> None:
     """csv's own limit (131 072 characters) used to escape as a bare _csv.Error."""
     huge = '"' + "saran " * 30_000 + '"'
     text = "\n".join([HEADER, ROW, ROW + huge, ROW]) + "\n"
-    assert problems(text) == ["baris 3, kolom suggestion: lebih dari 65536 byte dalam satu sel"]
+    assert problems(text) == ["3:suggestion: survey.cell_too_long(n=65536)"]
     text = "\n".join([HEADER, ROW, ROW.replace("ktp", '"a,""b"""' + "k" * 140_000)]) + "\n"
-    assert problems(text) == ["baris 3, kolom service: lebih dari 65536 byte dalam satu sel"]
+    assert problems(text) == ["3:service: survey.cell_too_long(n=65536)"]
 
 
 def test_it_refuses_a_cell_over_the_byte_limit_within_csvs_own_limit() -> None:
     text = "\n".join([HEADER, ROW + "é" * 40_000]) + "\n"  # 80 000 bytes, 40 000 characters
-    assert problems(text) == ["baris 2, kolom suggestion: lebih dari 65536 byte dalam satu sel"]
-    assert problems(text, field_max_bytes=1000) == [
-        "baris 2, kolom suggestion: lebih dari 1000 byte dalam satu sel"
-    ]
+    assert problems(text) == ["2:suggestion: survey.cell_too_long(n=65536)"]
+    assert problems(text, field_max_bytes=1000) == ["2:suggestion: survey.cell_too_long(n=1000)"]
     assert rows("\n".join([HEADER, ROW + "é" * 500]) + "\n", field_max_bytes=1000) == [2]
     assert problems(HEADER.replace("age", "a" * 2000) + "\n", field_max_bytes=1000) == [
-        "baris 1, kolom #4: lebih dari 1000 byte dalam satu sel"
+        "1:#4: survey.cell_too_long(n=1000)"
     ]
 
 
 def test_it_refuses_control_characters_in_a_suggestion() -> None:
     text = "\n".join([HEADER, ROW + "antri\x0blama", ROW + "nul\x00", ROW + '"baris\nbaru"']) + "\n"
     assert problems(text) == [
-        "baris 2, kolom suggestion: berisi karakter kendali U+000B yang tidak terlihat; "
-        "hapus karakter itu",
-        "baris 3, kolom suggestion: berisi karakter kendali U+0000 yang tidak terlihat; "
-        "hapus karakter itu",
+        "2:suggestion: text.control_character(code='U+000B')",
+        "3:suggestion: text.control_character(code='U+0000')",
     ]
 
 
@@ -66,12 +62,22 @@ def test_it_refuses_days_outside_the_bounds() -> None:
     )
     bounds = {"earliest": date(2000, 1, 1), "latest": date(2025, 6, 1)}
     assert problems(text + "\n", **bounds) == [
-        "baris 2, kolom submitted_at: tanggal di luar rentang 2000-01-01 s.d. 2025-06-01: "
-        "'0001-01-01'",
-        "baris 3, kolom submitted_at: tanggal di luar rentang 2000-01-01 s.d. 2025-06-01: "
-        "'2099-12-31'",
+        "2:submitted_at: survey.date_range(earliest='2000-01-01', latest='2025-06-01', "
+        "value='0001-01-01')",
+        "3:submitted_at: survey.date_range(earliest='2000-01-01', latest='2025-06-01', "
+        "value='2099-12-31')",
     ]
     assert rows("\n".join([HEADER, ROW, ROW.replace("03-05", "01-01")]) + "\n", **bounds) == [
         2,
         3,
     ]
+
+
+def test_it_refuses_a_suggestion_beyond_the_limit() -> None:
+    text = "\n".join([HEADER, ROW + "s" * 11, ROW + "s" * 10, ROW.replace("L,", "X,") + "s" * 11])
+    assert problems(text + "\n", suggestion_max_chars=10) == [
+        "2:suggestion: survey.suggestion_too_long(n=10)",
+        "4:gender: survey.gender(value='X')",
+        "4:suggestion: survey.suggestion_too_long(n=10)",
+    ]
+    assert rows("\n".join([HEADER, ROW + "s" * 11]) + "\n") == [2]

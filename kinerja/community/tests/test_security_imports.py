@@ -13,6 +13,7 @@ from kinerja.accounts.models import OrgUnit, Role
 from kinerja.community.actions import do_save_activity
 from kinerja.community.importers import do_import, file_source
 from kinerja.community.models import Activity, ActivityGroup, Group, GroupKind
+from kinerja.lib import coremessages
 from kinerja.lib.tests.hostile import zip_bomb_xlsx
 from kinerja.test import make_user
 from kinerja_core.errors import InputError
@@ -73,7 +74,7 @@ def test_it_refuses_a_registry_xlsx_zip_bomb(people, tmp_path) -> None:
     path.write_bytes(zip_bomb_xlsx(3))
     with pytest.raises(InputError) as caught:
         do_import(file_source(path), user=people["operator"])
-    assert "bagian xl/sharedStrings.xml dari berkas XLSX" in str(caught.value)
+    assert "bagian xl/sharedStrings.xml dari berkas XLSX" in coremessages.error_text(caught.value)
 
 
 def test_it_names_the_row_and_column_of_a_csv_cell_over_128_kb(people, tmp_path) -> None:
@@ -87,18 +88,23 @@ def test_it_names_the_row_and_column_of_a_csv_cell_over_128_kb(people, tmp_path)
     )
     with pytest.raises(InputError) as caught:
         do_import(file_source(path), user=people["operator"])
-    assert str(caught.value) == "baris 3, kolom description: lebih dari 65536 byte dalam satu sel"
+    assert (
+        coremessages.error_text(caught.value)
+        == "baris 3, kolom description: lebih dari 65536 byte dalam satu sel"
+    )
     assert not Activity.objects.exists()
 
 
 def refused(path, user) -> list[str]:
     with pytest.raises(InputError) as caught:
         do_import(file_source(path), user=user)
-    return [str(p) for p in caught.value.problems]
+    return coremessages.problem_texts(caught.value.problems)
 
 
 def test_it_refuses_nul_control_characters_and_over_long_text(people, tmp_path) -> None:
-    """NUL and text beyond a column's length gave a 500 on PostgreSQL; \\x0b broke the export."""
+    """NUL and text beyond a column's length gave a 500 on PostgreSQL; \\x0b broke the export.
+
+    Each is refused with the message the group or activity form gives (test_same_rules.py)."""
     groups = tmp_path / "kelompok.csv"
     groups.write_text(
         "code,name,kind,kelurahan,established,chair,notes\n"
@@ -110,9 +116,9 @@ def test_it_refuses_nul_control_characters_and_over_long_text(people, tmp_path) 
     assert refused(groups, people["operator"]) == [
         "baris 2, kolom name: berisi karakter kendali U+000B yang tidak terlihat; "
         "hapus karakter itu",
-        "baris 3, kolom chair: lebih dari 200 karakter",
-        "baris 4, kolom notes: berisi karakter kendali U+0000 yang tidak terlihat; "
-        "hapus karakter itu",
+        "baris 3, kolom chair: Pastikan nilai ini mengandung paling banyak 200 karakter "
+        "(sekarang 219 karakter).",
+        "baris 4, kolom notes: Karakter null tidak diizinkan.",
     ]
     assert not Group.objects.exists()
 
@@ -125,9 +131,9 @@ def test_it_refuses_nul_control_characters_and_over_long_text(people, tmp_path) 
         encoding="utf-8",
     )
     assert refused(activities, people["operator"]) == [
-        "baris 2, kolom title: lebih dari 300 karakter",
-        "baris 3, kolom description: berisi karakter kendali U+0000 yang tidak terlihat; "
-        "hapus karakter itu",
+        "baris 2, kolom title: Pastikan nilai ini mengandung paling banyak 300 karakter "
+        "(sekarang 309 karakter).",
+        "baris 3, kolom description: Karakter null tidak diizinkan.",
     ]
     assert not Activity.objects.exists()
 

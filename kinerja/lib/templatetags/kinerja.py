@@ -8,8 +8,10 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
+from kinerja.lib import coremessages
 from kinerja.lib.language import lang
 from kinerja_core.errors import CoreError
+from kinerja_core.formula import NotComputable
 from kinerja_core.numbers import format_decimal, to_decimal
 from kinerja_core.periods import Period, indonesian_date
 
@@ -21,12 +23,21 @@ def num(value: object, decimals: int = 2) -> str:
     """{{ value|num:2 }} → "84,60" in Indonesian, "84.60" in English; empty → "–"."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, NotComputable):
+        return coremessages.reason(value)
     if not isinstance(value, int | Decimal):
         try:
             value = to_decimal(value)
         except CoreError:  # a label or a reason, not a number: show it as it is
             return str(value)
     return format_decimal(value, int(decimals), lang())
+
+
+@register.filter
+def reason(value: object) -> str:
+    """{{ value|reason }}: why a value cannot be computed, in the user's language; "" for a value
+    that can."""
+    return coremessages.reason(value) if isinstance(value, NotComputable) else ""
 
 
 @register.filter

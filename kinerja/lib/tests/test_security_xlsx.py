@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from kinerja.lib import coremessages
 from kinerja.lib.tables import iter_rows
 from kinerja_core.errors import InputError
 
@@ -68,7 +69,7 @@ def refusal(data: bytes) -> str:
     with pytest.raises(InputError) as caught:
         rows_of(data)
     (problem,) = caught.value.problems
-    return str(problem)
+    return coremessages.problem_text(problem)
 
 
 def test_it_refuses_a_zip_bomb_before_it_fills_memory(tmp_path) -> None:

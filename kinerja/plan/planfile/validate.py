@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kinerja.lib import coremessages
 from kinerja_core.achievement import TargetRange
 from kinerja_core.formula import Formula, FormulaError, identical_ratio
 from kinerja_core.measures import Measure
@@ -98,11 +99,7 @@ def lint_formulas(
     for field, text, explanation in sources:
         same = identical_ratio(text)
         if same:
-            yield Problem(
-                _("numerator identical to denominator: %(what)s") % {"what": same},
-                where=code,
-                field=field,
-            )
+            yield Problem(coremessages.text(same), where=code, field=field)
             continue
         if explanation and identical_ratio(explanation):
             yield Problem(
@@ -117,7 +114,7 @@ def lint_formulas(
         try:
             formula = Formula.parse(text)
         except FormulaError as exc:
-            yield Problem(str(exc), where=code, field=field)
+            yield Problem(coremessages.error_text(exc), where=code, field=field)
             continue
         parsed[field] = formula
         for name in sorted(formula.variables - names):

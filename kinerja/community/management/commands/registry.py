@@ -14,6 +14,7 @@ from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
 from kinerja.community.exports import export_bytes
 from kinerja.community.importers import IMPORTERS, do_import, file_source
+from kinerja.lib import coremessages
 from kinerja.lib.commands import NounCommand
 from kinerja_core.errors import InputError
 
@@ -74,7 +75,7 @@ class Command(NounCommand):
         except InputError as exc:
             raise CommandError(
                 f"{path} was refused; nothing was stored:\n"
-                + "\n".join(f"  - {p}" for p in exc.problems)
+                + "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
             ) from exc
         prefix = "Dry run, nothing stored: would be " if report.dry_run else ""
         self.stdout.write(

@@ -20,6 +20,7 @@ from tqdm import tqdm
 from kinerja.accounts import access
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib import coremessages
 from kinerja.lib.commands import NounCommand
 from kinerja.surveys import batches, rollup
 from kinerja.surveys.actions import do_decide_published_ikm, do_record_published_ikm
@@ -35,7 +36,7 @@ GROUPINGS = ("service", "month", "quarter", "semester", "year")
 
 
 def problems_text(exc: InputError) -> str:
-    return "\n".join(f"  - {p}" for p in exc.problems)
+    return "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
 
 
 class Command(NounCommand):
@@ -207,7 +208,7 @@ class Command(NounCommand):
                 for key, tally in sorted(tallies.items())
             }
         except CoreError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(coremessages.error_text(exc)) from exc
         if options["json"]:
             if by:
                 payload: Any = [{"group": key, **to_dict(r)} for key, r in results.items()]
@@ -272,7 +273,7 @@ class Command(NounCommand):
         try:
             value = parse_decimal(options["value"])
         except CoreError as exc:
-            raise CommandError(f"--value: {exc}") from exc
+            raise CommandError(f"--value: {coremessages.error_text(exc)}") from exc
         with refused_as_error(), document(options["document"]) as evidence:
             row = do_record_published_ikm(
                 unit,
