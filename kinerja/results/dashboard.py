@@ -57,7 +57,11 @@ def target_series(indicator: Indicator, years: list[int]) -> list[tuple[str, dic
 
 
 def chart_for(
-    indicator: Indicator, index: ResultIndex, unit: OrgUnit, years: list[int], own_targets: bool
+    indicator: Indicator,
+    index: ResultIndex,
+    unit: OrgUnit,
+    years: list[int],
+    own_targets: bool = True,
 ) -> str:
     """The unit's realisation over the years, with the target line(s) if the targets are its own."""
     realisation: dict[int, Decimal | None] = {}
