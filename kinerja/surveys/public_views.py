@@ -88,6 +88,11 @@ def _thanks_url(service: Service, kiosk: bool) -> str:
     return reverse("surveys_public:thanks", args=[service.slug]) + ("?kiosk=1" if kiosk else "")
 
 
+# Seconds a kiosk shows its thank-you page before a blank form; a button there stops it for a
+# person who needs longer to read it.
+KIOSK_NEXT_SECONDS = 6
+
+
 def _recorded(request: HttpRequest, service: Service, kiosk: bool) -> HttpResponse:
     """The thank-you page: after an answer, and as the form page of a browser that has just
     answered. A kiosk returns to a blank form by itself; elsewhere the next person presses
@@ -99,6 +104,7 @@ def _recorded(request: HttpRequest, service: Service, kiosk: bool) -> HttpRespon
         {
             "service": service,
             "kiosk": kiosk,
+            "kiosk_seconds": KIOSK_NEXT_SECONDS,
             "again": again,
             "another": reverse("surveys_public:another", args=[service.slug]),
         },

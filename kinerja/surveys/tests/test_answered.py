@@ -125,7 +125,9 @@ def test_a_kiosk_sets_no_mark_and_resets_itself(client: Client, service: Any) ->
     sent = send(client, service, fresh_form(client, service, kiosk=True), kiosk=True)
     assert f"skm_dijawab_{service.pk}" not in sent.cookies
     thanks = client.get(sent["Location"]).content.decode()
-    assert 'http-equiv="refresh"' in thanks and f"/s/{service.slug}/?kiosk=1" in thanks
+    # It moves on by a script a person can stop, not by a timed <meta refresh> nobody can.
+    assert 'http-equiv="refresh"' not in thanks and "surveys/autonext" in thanks
+    assert f'data-next-url="/s/{service.slug}/?kiosk=1"' in thanks and "data-next-stop" in thanks
     send(client, service, fresh_form(client, service, kiosk=True), kiosk=True)
     assert Response.objects.filter(channel="kiosk").count() == 2
 
