@@ -21,6 +21,7 @@ _.CACHES
 _.CSRF_COOKIE_SECURE
 _.CSRF_TRUSTED_ORIGINS
 _.DATABASES
+_.DATABASE_ROUTERS
 _.DEFAULT_AUTO_FIELD
 _.FILE_UPLOAD_MAX_MEMORY_SIZE
 _.INSTALLED_APPS
@@ -73,6 +74,9 @@ _.SurveysConfig
 _.WebConfig
 _.ready
 _.has_permission
+
+# Database router (settings.DATABASE_ROUTERS): Django asks it by these method names.
+_.allow_relation
 
 # Middleware: named by dotted path in settings.MIDDLEWARE.
 _.ContentSecurityPolicyMiddleware
@@ -256,6 +260,7 @@ _.unacknowledged_stored
 # Tests: pytest reads `pytestmark` and fixtures by name; tests set settings and attributes Django
 # reads; the root conftest.py (outside the scanned packages) calls forget_page_counts.
 _.pytestmark
+_.django_db_setup
 _.keep_test_connection
 _.default_kinds
 _.transactional_db
