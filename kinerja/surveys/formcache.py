@@ -3,9 +3,9 @@
 On every citizen's GET and POST, building the ORM look-up of the service (and its unit) and
 rendering the blank page cost more than everything else the view does. Neither cache can go
 stale: each request still reads the service's row, with SQL the ORM compiled once per process
-(``kinerja.db.formcache``), and a cached object or page is used only while that row, the language, kiosk mode and the
-demo-data flag are what they were when it was made. A service switched off or changed is seen
-by the very next request in every worker.
+(``kinerja.db.formcache``), and a cached object or page is used only while that row, the
+language, kiosk mode and the demo-data flag are what they were when it was made. A service
+switched off or changed is seen by the very next request in every worker.
 
 The blank page is rendered with two slots, filled in per request: the CSRF token (masked anew
 for each visitor, which also sets the CSRF cookie) and the one-time form token. Re-shown forms
