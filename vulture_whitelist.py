@@ -21,6 +21,7 @@ _.CACHES
 _.CSRF_COOKIE_SECURE
 _.CSRF_TRUSTED_ORIGINS
 _.DATABASES
+_.DATABASE_ROUTERS
 _.DEFAULT_AUTO_FIELD
 _.FILE_UPLOAD_MAX_MEMORY_SIZE
 _.INSTALLED_APPS
@@ -75,6 +76,9 @@ _.SiteConfig
 _.SurveysConfig
 _.ready
 _.has_permission
+
+# Database router (settings.DATABASE_ROUTERS): Django asks it by these method names.
+_.allow_relation
 
 # Middleware: named by dotted path in settings.MIDDLEWARE.
 _.ContentSecurityPolicyMiddleware
@@ -281,6 +285,7 @@ _.unacknowledged_stored
 # reads; the root conftest.py (outside the scanned packages) calls forget_page_counts and builds
 # the browser tests' axe-core check (AxeCheck.watch); http.server calls a handler's log_message.
 _.pytestmark
+_.django_db_setup
 _.keep_test_connection
 _.transactional_db
 _.is_staff

@@ -10,6 +10,8 @@ with its one-time token. Afterwards:
   amcheck's ``bt_index_check`` on every index of the survey tables on PostgreSQL (when the
   extension can be created), plus a foreign-key consistency query;
 - the daily rollup of the crash service equals its raw responses.
+
+The database's checks are in ``kinerja/db/integrity.py``.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Sum
 
+from kinerja.db.integrity import integrity_problems
 from kinerja.surveys.models import SCORE_FIELDS, TOTAL_FIELDS, DailyTally, Response
 
 from .loadgen import run_submissions
@@ -63,47 +65,15 @@ class CrashReport:
         return {**asdict(self), "ok": self.ok}
 
 
-def integrity_problems() -> list[str]:
-    """["ok"] when the database's own checks find nothing, else what they found."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA integrity_check")
-            problems = [r[0] for r in cursor.fetchall() if r[0] != "ok"]
-            cursor.execute("PRAGMA foreign_key_check")
-            problems += [f"foreign key: {r}" for r in cursor.fetchall()]
-            return problems or ["ok"]
-        problems = []
-        try:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
-            cursor.execute(
-                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_am a ON a.oid = c.relam "
-                "WHERE t.relname IN (%s, %s) AND a.amname = 'btree'",
-                [Response._meta.db_table, DailyTally._meta.db_table],
-            )
-            for (index,) in cursor.fetchall():
-                cursor.execute("SELECT bt_index_check(%s::regclass, true)", [index])
-        except Exception as exc:  # noqa: BLE001 - any amcheck failure is a finding to report
-            problems.append(f"amcheck: {exc}")
-        cursor.execute(
-            f"SELECT count(*) FROM {Response._meta.db_table} r "  # noqa: S608
-            f"LEFT JOIN {DailyTally._meta.db_table} d ON d.service_id = r.service_id AND d.day = r.day "
-            "WHERE d.id IS NULL"
-        )
-        missing = cursor.fetchone()[0]
-        if missing:
-            problems.append(f"{missing} responses without a rollup row")
-        return problems or ["ok"]
-
-
 def rollup_equals_raw(service_id: int) -> bool:
-    raw = {
-        row["day"]: (row["n"], *(row[f] for f in SCORE_FIELDS))
-        for row in Response.objects.filter(service_id=service_id)
+    # Any: the stubs type .values() rows by the named fields only, not the annotations.
+    grouped: Any = (
+        Response.objects.filter(service_id=service_id)
         .values("day")
         .annotate(n=Count("id"), **{f: Sum(f) for f in SCORE_FIELDS})
         .order_by()
-    }
+    )
+    raw = {row["day"]: (row["n"], *(row[f] for f in SCORE_FIELDS)) for row in grouped}
     rollup = {
         d["day"]: (d["respondents"], *(d[t] for t in TOTAL_FIELDS))
         for d in DailyTally.objects.filter(service_id=service_id).values(

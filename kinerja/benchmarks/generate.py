@@ -2,8 +2,8 @@
 
 Units (city → kecamatan → kelurahan), their services, community groups with facilitation and
 fostering activities, a 50-indicator plan for the first city (the recompute benchmark's
-workload) and survey responses with their rollup (``responses.py``). The same seed always gives
-the same rows. Everything is created under unit codes starting with ``bench-``.
+workload) and survey responses with their rollup (``kinerja/db/generator.py``). The same seed
+always gives the same rows. Everything is created under unit codes starting with ``bench-``.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import yaml
-from django.db import connection, transaction
+from django.db import transaction
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.community.models import Activity, ActivityGroup, Group, GroupKind
+from kinerja.db.generator import QUALITY_WEIGHTS, ServiceSlot, write_responses
+from kinerja.db.loading import BulkWriter, analyze, insert_objects, next_id, reset_sequence
 from kinerja.plan.actions import do_load_plan_text
-from kinerja.surveys.models import Service
+from kinerja.surveys.models import Response, Service
 
-from .bulk import BulkWriter, insert_objects, next_id, reset_sequence
-from .responses import QUALITY_WEIGHTS, ServiceSlot, write_responses
 from .scales import Scale
 
 PREFIX = "bench"
@@ -148,7 +148,7 @@ def create_groups(
         kinds = [GroupKind.objects.create(code=f"{PREFIX}-kind", name="Kelompok")]
     by_code = {c.code: c for c in cities}
     first, last = min(years), max(years)
-    writer = BulkWriter()
+    writer = BulkWriter(Group)
     group_id = next_id(Group)
     groups: list[Group] = []
     for i in range(count):
@@ -309,10 +309,5 @@ def generate(
         )
     # Fresh statistics after the bulk load, as an operator would after a restore: PostgreSQL's
     # planner otherwise guesses from an empty table (the recompute ran 2.8x slower).
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # Statistics from a sample of each index, as SQLite's own PRAGMA optimize gathers
-            # them: a full ANALYZE reads all ten million rows once per index.
-            cursor.execute("PRAGMA analysis_limit = 2000")
-        cursor.execute("ANALYZE")
+    analyze(Response)
     return out

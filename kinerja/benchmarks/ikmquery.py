@@ -5,7 +5,7 @@ Kinerja answers "IKM of this unit's subtree, this service, year-to-date up to th
 the raw responses, exported from the database into a DuckDB table (joined with units and services
 for the subtree and service filters). Both answers are checked against a full recomputation from
 the raw rows in the database itself (one SQL aggregate over ``surveys_response``), to the last
-decimal of the exact IKM.
+decimal of the exact IKM. The export and DuckDB's statements are in ``kinerja/db/duck.py``.
 """
 
 from __future__ import annotations
@@ -20,27 +20,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
-from django.db import connection
-from django.db.models import Count, F, Sum
-
 from kinerja.accounts.models import OrgUnit
+from kinerja.db.duck import DuckResponses, response_sums_orm
 from kinerja.surveys.measures import ikm
-from kinerja.surveys.models import CODES, SCORE_FIELDS, Response, Service
+from kinerja.surveys.models import CODES, Service
 from kinerja_core.ikm import Tally, compute_ikm
 from kinerja_core.periods import Period
 
 from .measure import Measurement, faster, ms
-
-RAW_COLUMNS = ("service_id", "unit_id", "day", *SCORE_FIELDS)
-SUM_S = " + ".join(SCORE_FIELDS)
-SUMS = ", ".join(f"sum({f})" for f in SCORE_FIELDS)
-# Built from our own column names only; every value is a parameter.
-DUCK_QUERY = (
-    f"SELECT count(*), {SUMS}, sum(({SUM_S}) * ({SUM_S})) FROM responses r "  # noqa: S608
-    "JOIN units u ON u.id = r.unit_id JOIN services s ON s.id = r.service_id "
-    "WHERE starts_with(u.path, ?) AND r.day BETWEEN ? AND ? AND (? OR s.code = ?)"
-)
 
 
 @dataclass(frozen=True)
@@ -72,77 +59,12 @@ def ikm_of(tally: Tally) -> Decimal | None:
 def raw_ikm(q: Query) -> Decimal | None:
     """The full recomputation: one aggregate over the raw responses in the database."""
     start, end = q.span()
-    rows = Response.objects.filter(q.unit.subtree_q("unit"), day__gte=start, day__lte=end)
-    if q.service:
-        rows = rows.filter(service__code=q.service)
-    s = F(SCORE_FIELDS[0])
-    for name in SCORE_FIELDS[1:]:
-        s = s + F(name)
-    agg = rows.aggregate(n=Count("id"), s2=Sum(s * s), **{f: Sum(f) for f in SCORE_FIELDS})
-    return ikm_of(tally_of([agg["n"], *(agg[f] for f in SCORE_FIELDS), agg["s2"]]))
+    return ikm_of(tally_of(response_sums_orm(q.unit.path, start, end, q.service)))
 
 
-class DuckBaseline:
-    """The raw responses copied into an in-memory DuckDB table, with units and services."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.db = duckdb.connect()
-        csv_path = workdir / "responses.csv"
-        export_csv(csv_path)
-        columns = ", ".join(f"'{c}': '{'DATE' if c == 'day' else 'INTEGER'}'" for c in RAW_COLUMNS)
-        self.db.execute(
-            f"CREATE TABLE responses AS SELECT * FROM read_csv('{csv_path}', header=false, "  # noqa: S608
-            f"columns={{{columns}}})"
-        )
-        csv_path.unlink()
-        self.rows = int(self.db.execute("SELECT count(*) FROM responses").fetchone()[0])  # type: ignore[index]
-        self.db.execute("CREATE TABLE units (id BIGINT, path VARCHAR)")
-        self.db.executemany(
-            "INSERT INTO units VALUES (?, ?)", list(OrgUnit.objects.values_list("id", "path"))
-        )
-        self.db.execute("CREATE TABLE services (id BIGINT, code VARCHAR)")
-        self.db.executemany(
-            "INSERT INTO services VALUES (?, ?)", list(Service.objects.values_list("id", "code"))
-        )
-
-    def ikm(self, q: Query) -> Decimal | None:
-        start, end = q.span()
-        row = self.db.execute(
-            DUCK_QUERY, [q.unit.path, start, end, q.service is None, q.service or ""]
-        ).fetchone()
-        return ikm_of(tally_of(row))  # type: ignore[arg-type]
-
-
-def export_csv(path: Path) -> None:
-    """The raw responses as CSV: COPY on PostgreSQL; on SQLite each line is made by SQLite.
-
-    Ten million rows through Python's csv module took ~3 µs each; a line formatted by SQLite
-    and written as one string takes about a third of that.
-    """
-    connection.ensure_connection()
-    raw = connection.connection
-    table = Response._meta.db_table
-    if connection.vendor == "postgresql":
-        select = f"SELECT {', '.join(RAW_COLUMNS)} FROM {table}"  # noqa: S608
-        with (
-            path.open("wb") as out,
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT csv)") as copy,
-        ):
-            for chunk in copy:
-                out.write(chunk)
-        return
-    # One printf per row: three times faster than joining the values with ||.
-    formats = ",".join("%s" if c == "day" else "%d" for c in RAW_COLUMNS)
-    cursor = raw.execute(
-        f"SELECT printf('{formats}' || char(10), {', '.join(RAW_COLUMNS)}) FROM {table}"  # noqa: S608
-    )
-    try:
-        with path.open("w") as out:
-            while rows := cursor.fetchmany(100_000):
-                out.write("".join(r[0] for r in rows))
-    finally:
-        cursor.close()
+def duck_ikm(duck: DuckResponses, q: Query) -> Decimal | None:
+    start, end = q.span()
+    return ikm_of(tally_of(duck.sums(q.unit.path, start, end, q.service)))
 
 
 def timed_median(fn: Any, q: Query, repeats: int) -> tuple[float, Any]:
@@ -184,7 +106,7 @@ def city_queries(year: int) -> list[Query]:
 
 
 def compare(
-    scenario: str, engine: str, queries: list[Query], duck: DuckBaseline, repeats: int
+    scenario: str, engine: str, queries: list[Query], duck: DuckResponses, repeats: int
 ) -> Measurement:
     ours: list[float] = []
     theirs: list[float] = []
@@ -192,7 +114,7 @@ def compare(
     mismatches: list[str] = []
     for q in queries:
         t_ours, v_ours = timed_median(lambda q: ikm(q.unit, q.period, q.filters), q, repeats)
-        t_duck, v_duck = timed_median(duck.ikm, q, repeats)
+        t_duck, v_duck = timed_median(lambda q: duck_ikm(duck, q), q, repeats)
         started = time.perf_counter()
         v_raw = raw_ikm(q)
         raw_times.append(time.perf_counter() - started)
@@ -227,7 +149,7 @@ def compare(
 
 def run(engine: str, year: int, repeats: int, sample: int = 24) -> list[Measurement]:
     with tempfile.TemporaryDirectory(prefix="kinerja-bench-") as tmp:
-        duck = DuckBaseline(Path(tmp))
+        duck = DuckResponses(Path(tmp))
         return [
             compare("ikm_query", engine, unit_queries(year, sample, seed=7), duck, repeats),
             compare("ikm_query_city", engine, city_queries(year), duck, repeats),

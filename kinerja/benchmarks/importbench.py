@@ -24,12 +24,12 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.db.imports import RESPONSE_COLUMNS
+from kinerja.db.loading import BulkWriter
 from kinerja.surveys.models import ImportBatch, Response, Service
 from kinerja_core.ikm import EDUCATION_LEVELS, OCCUPATIONS
 
-from .bulk import BulkWriter
 from .measure import Measurement
-from .responses import RESPONSE_COLUMNS
 
 HEADER = [
     "submitted_at",
@@ -134,10 +134,10 @@ def cli_import(path: Path, unit: str) -> tuple[float, int]:
 def raw_insert(path: Path, unit: OrgUnit) -> float:
     """Seconds to read the file and executemany it; rolled back afterwards."""
     ids = dict(Service.objects.filter(unit=unit).values_list("code", "id"))
-    suffix = BulkWriter().tz_suffix
+    suffix = BulkWriter(Response).tz_suffix
     started = time.perf_counter()
     with transaction.atomic():
-        writer = BulkWriter()
+        writer = BulkWriter(Response)
         with path.open(newline="", encoding="utf-8") as stream:
             reader = csv.reader(stream)
             next(reader)

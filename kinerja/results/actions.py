@@ -29,6 +29,7 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.db.results import create_results
 from kinerja.lib.evidence import evidence_type
 from kinerja.plan.models import Indicator, Plan
 from kinerja_core.periods import Period, quarters
@@ -44,7 +45,6 @@ from .models import (
     period_values,
 )
 from .recompute_lock import recompute_transaction
-from .storage import create_results
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 User = AuthUser | AnonymousUser

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.db.unitlocks import lock_unit
 from kinerja_core.errors import InputError, Problem
 
 from .models import ImportBatch, Response
@@ -80,9 +81,7 @@ def open_batch(unit: OrgUnit, filename: str, user: Any) -> ImportBatch:
     import of the unit is alive."""
     clean_abandoned()
     with transaction.atomic():
-        # Serialises imports of one unit on PostgreSQL (SQLite's IMMEDIATE transaction already
-        # serialises every writer).
-        OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()
+        lock_unit(unit.pk)  # imports of one unit take turns
         busy = ImportBatch.objects.filter(unit=unit, state__in=[RUNNING, DISCARDED]).first()
         if busy is not None:
             started = timezone.localtime(busy.created_at).strftime("%Y-%m-%d %H:%M")

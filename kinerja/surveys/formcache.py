@@ -2,10 +2,10 @@
 
 On every citizen's GET and POST, building the ORM look-up of the service (and its unit) and
 rendering the blank page cost more than everything else the view does. Neither cache can go
-stale: each request still reads the service's row, with SQL the ORM compiled once per process,
-and a cached object or page is used only while that row, the language, kiosk mode and the
-demo-data flag are what they were when it was made. A service switched off or changed is seen
-by the very next request in every worker.
+stale: each request still reads the service's row, with SQL the ORM compiled once per process
+(``kinerja.db.formcache``), and a cached object or page is used only while that row, the
+language, kiosk mode and the demo-data flag are what they were when it was made. A service
+switched off or changed is seen by the very next request in every worker.
 
 The blank page is rendered with two slots, filled in per request: the CSRF token (masked anew
 for each visitor, which also sets the CSRF cookie) and the one-time form token. Re-shown forms
@@ -19,21 +19,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Exists
 from django.http import Http404, HttpRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
-from kinerja.lib.models import DemoMarker
+from kinerja.db.formcache import active_service_row, active_services
 
 from .models import Service
 
 # Plain words (nothing HTML escaping changes) that no rendered page contains otherwise.
 CSRF_SLOT = "kinerja-slot-csrf-9f3c"
 TOKEN_SLOT = "kinerja-slot-token-9f3c"  # noqa: S105 - a placeholder, not a secret
-LINK_SLOT = "kinerja-slot-link-9f3c"
 # Bounds, so a province's thousands of services cannot grow a worker without limit; the oldest
 # entry goes first (re-made on its next request).
 MAX_SERVICES = 4096
@@ -51,30 +48,6 @@ class Found:
 
 _services: dict[str, Found] = {}
 _pages: dict[tuple[str, str, bool], tuple[tuple[Any, ...], str]] = {}
-_lookups: dict[str, tuple[str, list[Any], int, int]] = {}
-
-
-def _queryset() -> Any:
-    return Service.objects.select_related("unit").filter(active=True)
-
-
-def _lookup() -> tuple[str, list[Any], int, int]:
-    """The ORM's SQL for one active service by link code, with its unit's row and the
-    demo-data flag in the same statement; where the link code goes among its parameters and
-    which column holds the flag. Compiled once per process and kind of database."""
-    vendor = connection.vendor
-    if vendor not in _lookups:
-        query = (
-            _queryset()
-            .annotate(demo_data=Exists(DemoMarker.objects.all()))
-            .filter(slug=LINK_SLOT)
-            .query
-        )
-        compiler = query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        at = list(params).index(LINK_SLOT)
-        _lookups[vendor] = (sql, list(params), at, compiler.annotation_col_map["demo_data"])
-    return _lookups[vendor]
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
@@ -86,18 +59,15 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
 
 def active_service(slug: str) -> Found:
     """The active service of a public link (404 otherwise), read anew on every request."""
-    sql, params, at, demo_at = _lookup()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params[:at], slug, *params[at + 1 :]])
-        fetched = cursor.fetchone()
-    if fetched is None:
+    stored = active_service_row(slug)
+    if stored is None:
         raise Http404("No active survey service matches the given query.")
-    row = tuple(fetched)
+    row = stored.row
     cached = _services.get(slug)
     if cached is not None and cached.row == row:
         return cached
-    service = get_object_or_404(_queryset(), slug=slug)
-    found = Found(service, row, settings.KINERJA_DEMO_BANNER and bool(row[demo_at]))
+    service = get_object_or_404(active_services(), slug=slug)
+    found = Found(service, row, settings.KINERJA_DEMO_BANNER and stored.demo_data)
     _remember(_services, slug, found, MAX_SERVICES)
     return found
 

@@ -45,10 +45,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, TextIO, cast
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,8 +56,11 @@ from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.db.bulk import insert_rows, uses_copy
+from kinerja.db.imports import RESPONSE_COLUMNS, stored_import_keys
+from kinerja.db.routing import writer
+from kinerja.db.sqlite import sqlite_pragma
 from kinerja.lib.tables import iter_rows, sniff_kind
-from kinerja.sqlite import sqlite_pragma
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.survey_csv import Record, iter_survey_records
 
@@ -67,23 +70,7 @@ from .models import CODES, SCORE_FIELDS, ImportBatch, Response, Service
 from .validation import reader_limits
 
 # Every column of a response row, in the order ``_RowBuilder.rows`` fills them.
-COLUMNS = (
-    "service_id",
-    "unit_id",
-    "submitted_at",
-    "day",
-    "session",
-    "channel",
-    "gender",
-    "age",
-    "education",
-    "occupation",
-    *SCORE_FIELDS,
-    "suggestion",
-    "batch_id",
-    "import_key",
-    "created_at",
-)
+COLUMNS = RESPONSE_COLUMNS
 # Where the rollup key, scores and idempotency key sit in a stored row.
 SERVICE_AT, UNIT_AT, DAY_AT, KEY_AT = (
     COLUMNS.index(c) for c in ("service_id", "unit_id", "day", "import_key")
@@ -91,8 +78,6 @@ SERVICE_AT, UNIT_AT, DAY_AT, KEY_AT = (
 SCORES_AT = slice(COLUMNS.index(SCORE_FIELDS[0]), COLUMNS.index(SCORE_FIELDS[-1]) + 1)
 MORNING, AFTERNOON = Response.Session.MORNING.value, Response.Session.AFTERNOON.value
 IMPORT_CHANNEL = Response.Channel.IMPORT.value
-# Keys looked up in one statement (SQLite allows 32 766 parameters in all).
-PRESENT_KEYS = 1000
 # Distinct submission times whose stored form is remembered (see _RowBuilder.times).
 TIMES_KEPT = 100_000
 # SQLite page cache of the importing connection, in KiB: every new idempotency key lands at a
@@ -285,7 +270,8 @@ class _RowBuilder:
         self.sums: dict[tuple[int, Any], int] = {}
         self.batch_id = batch_id
         self.zone = timezone.get_current_timezone()
-        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.ops = writer(Response).ops  # values in the form of the database they go to
+        self.now = self.ops.adapt_datetimefield_value(timezone.now())
 
     def _service(self, text: str) -> tuple[int, int, str]:
         service = self.lookup.find(text)
@@ -297,7 +283,7 @@ class _RowBuilder:
         # Naive CSV times are office time (as actions.aware reads them).
         moment = when.replace(tzinfo=self.zone) if when.tzinfo is None else when
         local = moment.astimezone(self.zone)
-        ops = connection.ops
+        ops = self.ops
         value = (
             ops.adapt_datetimefield_value(moment),
             ops.adapt_datefield_value(local.date()),
@@ -355,7 +341,10 @@ class _RowBuilder:
         """The file's rows, checked and built, a chunk at a time (InputError at the end)."""
         size = settings.KINERJA_IMPORT_CHUNK_ROWS  # also the rows of one write transaction
         for chunk in iter_survey_records(
-            text, chunk_size=size, check_service=self.lookup.problem, **reader_limits()
+            cast(TextIO, text),
+            chunk_size=size,
+            check_service=self.lookup.problem,
+            **reader_limits(),
         ):
             yield self.rows(chunk)
 
@@ -430,54 +419,21 @@ class _Store:
     """
 
     def __init__(self, batch: ImportBatch | None) -> None:
-        table = connection.ops.quote_name(Response._meta.db_table)
-        names = ", ".join(COLUMNS)
-        marks = ", ".join(["%s"] * len(COLUMNS))
         self.batch = batch
         self.batch_id = batch.pk if batch else None
         self.rows = 0
-        self.postgresql = connection.vendor == "postgresql"
         # SQLite checks each key as it inserts (the unique index is probed anyway), so a new
         # file costs no look-up; PostgreSQL's COPY has no ON CONFLICT, keys are looked up first.
-        self.insert_sql = (
-            f"INSERT INTO {table} ({names}) VALUES ({marks}) "  # noqa: S608
-            "ON CONFLICT DO NOTHING"
-        )
-        self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
-        # One day's keys at a time: the (unit, day, import_key) index answers each key in turn.
-        self.present_sql = (
-            f"SELECT import_key FROM {table} WHERE unit_id = %s AND day = %s "  # noqa: S608
-            "AND import_key "
-        )
-        # A check only counts what readers see: not the rows of another import still running.
-        batches = connection.ops.quote_name(ImportBatch._meta.db_table)
-        self.visible_sql = (
-            f" AND (batch_id IS NULL OR batch_id IN (SELECT id FROM {batches} "  # noqa: S608
-            f"WHERE state = '{ImportBatch.State.COMMITTED.value}'))"
-        )
+        self.copies = uses_copy(Response)
 
     def _present(self, rows: list[tuple[Any, ...]], stored_now: bool = False) -> set[str]:
         """Keys of ``rows`` stored before (by an earlier import when ``stored_now``)."""
         by_day: dict[tuple[Any, Any], list[str]] = {}
         for row in rows:
             by_day.setdefault((row[UNIT_AT], row[DAY_AT]), []).append(row[KEY_AT])
-        found: set[str] = set()
-        with connection.cursor() as cursor:
-            for (unit_id, day), keys in by_day.items():
-                for start in range(0, len(keys), PRESENT_KEYS):
-                    part = keys[start : start + PRESENT_KEYS]
-                    if self.postgresql:
-                        sql, params = self.present_sql + "= ANY(%s)", [unit_id, day, part]
-                    else:
-                        marks = ", ".join(["%s"] * len(part))
-                        sql, params = self.present_sql + f"IN ({marks})", [unit_id, day, *part]
-                    if stored_now:
-                        sql, params = sql + " AND batch_id IS NOT %s", [*params, self.batch_id]
-                    elif self.batch is None:
-                        sql += self.visible_sql
-                    cursor.execute(sql, params)
-                    found.update(key for (key,) in cursor.fetchall())
-        return found
+        if stored_now:
+            return stored_import_keys(by_day, except_batch=self.batch_id)
+        return stored_import_keys(by_day, visible_only=self.batch is None)
 
     def write(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Store the rows whose key is new; return the others (a file imported before)."""
@@ -491,19 +447,14 @@ class _Store:
         return skipped
 
     def _write(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        if self.postgresql:
+        if self.copies:
             present = self._present(rows)
             new = [row for row in rows if row[KEY_AT] not in present] if present else rows
             if new:
-                # PostgreSQL: COPY, ~10× an executemany that waits on the server for every row.
-                with connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
-                    for row in new:
-                        copy.write_row(row)
+                insert_rows(Response, COLUMNS, new)
         else:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.insert_sql, rows)
-                if cursor.rowcount == len(rows):
-                    return []
+            if insert_rows(Response, COLUMNS, rows, skip_conflicts=True) == len(rows):
+                return []
             present = self._present(rows, stored_now=True)
         return [row for row in rows if row[KEY_AT] in present] if present else []
 
@@ -527,7 +478,7 @@ def _import(
     skipped: dict[tuple[int, Any], int] = {}
     try:
         try:
-            with sqlite_pragma("cache_size", -SQLITE_CACHE_KIB):
+            with sqlite_pragma(Response, "cache_size", -SQLITE_CACHE_KIB):
                 source = _ForkedRows(builder, text).chunks() if fork else builder.chunks(text)
                 for built in source:
                     for row in store.write(built):

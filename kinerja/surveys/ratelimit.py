@@ -8,10 +8,11 @@ transactions serialise writers), so concurrent requests from one client are coun
 The key is an HMAC of the client address: no IP address is stored.
 
 It runs on every public POST, so it is two plain SQL statements in one transaction (read the
-row, then UPDATE it or INSERT … ON CONFLICT DO NOTHING it), not the ORM's get_or_create with
-its savepoint and extra UPDATE: the ORM version cost about as much as storing the response.
+row, then UPDATE it or INSERT … ON CONFLICT DO NOTHING it: ``kinerja.db.ratelimit``), not the
+ORM's get_or_create with its savepoint and extra UPDATE: the ORM version cost about as much as
+storing the response.
 
-The client is the address ``kinerja.accounts.clientip.client_ip`` gives, the one the log-in
+The client is the address ``kinerja.lib.clientip.client_ip`` gives, the one the log-in
 throttle uses too: REMOTE_ADDR, or behind a reverse proxy (KINERJA_PROXY_COUNT) the address the
 proxy appended to X-Forwarded-For, so citizens behind the proxy do not share its budget and a
 client cannot pick its own bucket by writing that header.
@@ -21,16 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kinerja.db.ratelimit import update_bucket
+from kinerja.db.routing import write_alias
 from kinerja.lib.clientip import client_ip
 
 from .models import RateBucket
@@ -49,52 +50,23 @@ def client_key(request: HttpRequest) -> str:
     ).hexdigest()
 
 
-def _hits(value: Any) -> list[float]:
-    return value if isinstance(value, list) else json.loads(value)
-
-
-def _store(cursor: Any, key: str, hits: list[float], now: datetime, exists: bool) -> bool:
-    """Write the client's hits; False when a concurrent request created its row first."""
-    table = connection.ops.quote_name(RateBucket._meta.db_table)
-    values = [
-        RateBucket._meta.get_field("hits").get_db_prep_save(hits, connection),
-        RateBucket._meta.get_field("updated_at").get_db_prep_save(now, connection),
-    ]
-    if exists:
-        cursor.execute(
-            f'UPDATE {table} SET hits = %s, updated_at = %s WHERE "key" = %s',  # noqa: S608
-            [*values, key],
-        )
-        return True
-    cursor.execute(
-        f'INSERT INTO {table} (hits, updated_at, "key") VALUES (%s, %s, %s) '  # noqa: S608
-        'ON CONFLICT ("key") DO NOTHING',
-        [*values, key],
-    )
-    return cursor.rowcount == 1
-
-
 def allow(request: HttpRequest, limit: int = LIMIT, window: timedelta = WINDOW) -> bool:
     """Count one submission for the client; False when it already had ``limit`` in ``window``."""
     now = timezone.now()
-    key = client_key(request)
     since = (now - window).timestamp()
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    table = connection.ops.quote_name(RateBucket._meta.db_table)
-    select = f'SELECT hits FROM {table} WHERE "key" = %s{lock}'  # noqa: S608
+    allowed = False
+
+    def counted(stored: list[float]) -> list[float]:
+        nonlocal allowed
+        hits = [t for t in stored if t > since]
+        allowed = len(hits) < limit
+        if allowed:
+            hits.append(now.timestamp())
+        return hits
+
     # Inside the caller's transaction when there is one (the form view's): no savepoint.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        while True:
-            cursor.execute(select, [key])
-            row = cursor.fetchone()
-            hits = [t for t in _hits(row[0]) if t > since] if row else []
-            allowed = len(hits) < limit
-            if allowed:
-                hits.append(now.timestamp())
-            if _store(cursor, key, hits, now, exists=row is not None):
-                break
-            # Another request from this client created the row after our read: read it again
-            # (now locked) so neither submission goes uncounted.
+    with transaction.atomic(using=write_alias(RateBucket), savepoint=False):
+        update_bucket(client_key(request), now, counted)
         _forget_stale(now)
     return allowed
 

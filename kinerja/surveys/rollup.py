@@ -1,8 +1,9 @@
 """The daily rollup: keeping ``DailyTally`` equal to its responses, and reading tallies from it.
 
 Writers call ``add_responses`` (or ``apply``) in the same transaction as the insert or delete
-they describe; readers call ``tally_for`` (one SQL aggregate over day rows). ``rebuild``
-recomputes the rollup from raw responses: a repair tool, and what the tests compare against.
+they describe; readers call ``tally_for`` (one SQL aggregate over day rows); the statements
+themselves are in ``kinerja/db/rollup.py``. ``rebuild`` recomputes the rollup from raw
+responses: a repair tool, and what the tests compare against.
 A writer that changes a closed day (before yesterday) also raises the rollup's version first
 (``closed_days_changed``; ``apply`` and ``rebuild`` do it), which is what lets public pages keep
 tallies of closed days (publictally.py): any other writer of ``DailyTally`` must call it too.
@@ -10,16 +11,19 @@ tallies of closed days (publictally.py): any other writer of ``DailyTally`` must
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.db import rollup as db_rollup
+from kinerja.db.rollup import TallyAddition
 from kinerja_core.ikm import Tally
 
 from .models import (
@@ -28,8 +32,6 @@ from .models import (
     TOTAL_FIELDS,
     DailyTally,
     Response,
-    RollupVersion,
-    Service,
 )
 
 RollupKey = tuple[int, date]  # (service id, day)
@@ -66,19 +68,6 @@ def deltas_of(
     return deltas
 
 
-@functools.cache  # the same text on every backend; built on every public POST otherwise
-def _upsert_sql() -> str:
-    table = DailyTally._meta.db_table
-    counters = ["respondents", *TOTAL_FIELDS, "sum_s2"]
-    columns = ", ".join(["service_id", "unit_id", "day", *counters])
-    marks = ", ".join(["%s"] * (3 + len(counters)))
-    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counters)
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608
-        f"ON CONFLICT (service_id, day) DO UPDATE SET {added}"
-    )
-
-
 def live_from() -> date:
     """The first "live" day: yesterday. Citizens' answers change only today's rows; yesterday
     is live too, so a transaction that began before midnight and commits after it is never a
@@ -86,52 +75,37 @@ def live_from() -> date:
     return timezone.localdate() - timedelta(days=1)
 
 
-@functools.cache
-def _version_sql() -> tuple[str, str]:
-    table = RollupVersion._meta.db_table
-    return (
-        f"INSERT INTO {table} (id, number) VALUES (1, 1) "  # noqa: S608 - our names
-        f"ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1",
-        f"SELECT number FROM {table} WHERE id = 1",  # noqa: S608 - our names
-    )
-
-
 def closed_days_changed() -> None:
     """Raise the rollup's version: call in the transaction that changes a closed day, before
     changing it (one lock order for every such writer: this row, then day rows)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql()[0])
+    db_rollup.raise_version()
 
 
 def version() -> int:
     """The rollup's version: read it before the tally it keys, never after."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql()[1])
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return db_rollup.read_version()
 
 
 def apply(deltas: Mapping[RollupKey, Delta]) -> None:
     """Add deltas to the rollup; call inside the transaction that changed the responses.
 
-    One INSERT … ON CONFLICT DO UPDATE per day row (the same SQL on SQLite and PostgreSQL),
-    sent in one executemany: the increments happen in the database (``t1 = t1 + 12``), so
+    One INSERT … ON CONFLICT DO UPDATE per day row, sent in one executemany
+    (``kinerja.db.rollup.add_to_tallies``): the increments happen in the database (``t1 = t1 + 12``), so
     concurrent writers never lose each other's counts, and a day row is created by whichever
     writer comes first without a second round trip. Rows emptied by deletes are removed.
     """
-    params = [
-        [service_id, delta.unit_id, day, delta.respondents, *delta.totals, delta.sum_s2]
+    rows = [
+        TallyAddition(service_id, delta.unit_id, day, delta.respondents, delta.totals, delta.sum_s2)
         for (service_id, day), delta in deltas.items()
         if delta.respondents or any(delta.totals)
     ]
-    if not params:
+    if not rows:
         return
     # Days come as dates, or as ISO text from the importer: compared as ISO text.
     live = live_from().isoformat()
     if any(str(day) < live for _service, day in deltas):
         closed_days_changed()
-    with connection.cursor() as cursor:
-        cursor.executemany(_upsert_sql(), params)
+    db_rollup.add_to_tallies(rows)
     if any(delta.respondents < 0 for delta in deltas.values()):
         DailyTally.objects.filter(
             service_id__in={k[0] for k in deltas}, respondents__lte=0
@@ -163,55 +137,17 @@ def scope(unit: OrgUnit, start: date, end: date, services: Sequence[str] | None 
 def tally_for(
     unit: OrgUnit, start: date, end: date, services: Sequence[str] | None = None
 ) -> Tally:
-    """The tally of a unit subtree, a day span and optional service codes: one SQL aggregate.
-
-    The same statement as ``DailyTally.objects.filter(scope(...)).aggregate(...)``, written out
-    once per process and number of service codes: building and compiling that ORM aggregate
-    cost about twice the query itself, and an IKM is asked for every cell of a results page.
-    ``test_rollup`` checks it against the ORM's answer.
-    """
+    """The tally of a unit subtree, a day span and optional service codes: one SQL aggregate
+    (``kinerja.db.rollup.tally_sums``, the ORM's aggregate written out once per process)."""
     codes = sorted(set(services)) if services else []
-    ops = connection.ops
-    params: list[object] = [
-        ops.prep_for_like_query(unit.path) + "%",
-        ops.adapt_datefield_value(start),
-        ops.adapt_datefield_value(end),
-        *codes,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_tally_sql(len(codes)), params)
-        row = cursor.fetchone()
-    return tally_of(dict(zip(("n", "s2", *TOTAL_FIELDS), row, strict=True)), TOTAL_FIELDS)
+    return tally_of(db_rollup.tally_sums(unit.path, start, end, codes), TOTAL_FIELDS)
 
 
-_tally_statements: dict[tuple[str, int], str] = {}
-
-
-def _tally_sql(services: int) -> str:
-    key = (connection.vendor, services)
-    if key not in _tally_statements:
-        q = connection.ops.quote_name
-        sums = ", ".join(f"SUM(t.{q(c)})" for c in ("respondents", "sum_s2", *TOTAL_FIELDS))
-        # "path LIKE 'prefix%'" exactly as the ORM's startswith, escaping included.
-        starts_with = connection.operators["startswith"] % "%s"
-        sql = (
-            f"SELECT {sums} FROM {q(DailyTally._meta.db_table)} t "  # noqa: S608 - our names
-            f"INNER JOIN {q(OrgUnit._meta.db_table)} u ON u.{q('id')} = t.{q('unit_id')} "
-        )
-        if services:
-            sql += f"INNER JOIN {q(Service._meta.db_table)} s ON s.{q('id')} = t.{q('service_id')} "
-        sql += f"WHERE u.{q('path')} {starts_with} AND t.{q('day')} >= %s AND t.{q('day')} <= %s"
-        if services:
-            sql += f" AND s.{q('code')} IN ({', '.join(['%s'] * services)})"
-        _tally_statements[key] = sql
-    return _tally_statements[key]
-
-
-def respondent_sum() -> F:
-    expression = F(SCORE_FIELDS[0])
+def respondent_sum() -> Combinable:
+    expression: Combinable = F(SCORE_FIELDS[0])
     for name in SCORE_FIELDS[1:]:
         expression = expression + F(name)
-    return expression  # type: ignore[return-value]
+    return expression
 
 
 def raw_aggregates() -> dict[str, object]:
@@ -225,7 +161,7 @@ def raw_aggregates() -> dict[str, object]:
 def raw_tally(unit: OrgUnit, start: date, end: date) -> Tally:
     """The same tally read from raw responses (slow on big data; for checks and tests)."""
     aggregate = Response.objects.filter(scope(unit, start, end)).aggregate(**raw_aggregates())
-    return tally_of(aggregate, [f"raw_{name}" for name in SCORE_FIELDS])  # type: ignore[arg-type]
+    return tally_of(aggregate, [f"raw_{name}" for name in SCORE_FIELDS])
 
 
 def rebuild(unit: OrgUnit | None = None) -> int:
@@ -238,7 +174,8 @@ def rebuild(unit: OrgUnit | None = None) -> int:
             tallies = tallies.filter(unit.subtree_q("unit"))
             responses = responses.filter(unit.subtree_q("unit"))
         tallies.delete()
-        grouped = responses.values("service_id", "unit_id", "day").annotate(**raw_aggregates())
+        # Any: the stubs type .values() rows by the named fields only, not the annotations.
+        grouped: Any = responses.values("service_id", "unit_id", "day").annotate(**raw_aggregates())
         rows = [
             DailyTally(
                 service_id=g["service_id"],

@@ -23,6 +23,7 @@ from kinerja.accounts.actions import do_reset_two_factor
 from kinerja.accounts.models import EncryptedTOTPDevice, LoginBlock, OrgUnit, Role
 from kinerja.accounts.tests.helpers import RECOVERY_CODE, code_at, enrol_during_login, post_login
 from kinerja.audit.models import AuditEntry
+from kinerja.db import peek
 from kinerja.test import make_user
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +49,7 @@ def test_it_stores_totp_secrets_encrypted_with_a_key_outside_the_database(
     device, _codes = enrol_during_login(client, "admin")
     secret = device.bin_key
     base32 = base64.b32encode(secret).decode().rstrip("=")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT key FROM otp_totp_totpdevice WHERE id = %s", [device.pk])
-        (raw,) = cursor.fetchone()
+    raw = peek.stored_value(EncryptedTOTPDevice, "key", device.pk)
     assert raw.startswith("g1:")
     for readable in (base32, base32.lower(), secret.hex(), base64.b64encode(secret).decode()):
         assert readable not in raw

@@ -10,6 +10,7 @@ from django.db import connection
 
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry, AuditHead
+from kinerja.db import tamper
 from kinerja.plan.models import Target
 
 
@@ -37,10 +38,7 @@ def test_it_chains_entries_and_verifies_them(wonoasih):
 @pytest.mark.django_db
 def test_it_names_the_entry_altered_with_raw_sql(wonoasih):
     victim = AuditEntry.objects.filter(model="plan.target").order_by("seq")[3]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE audit_auditentry SET actor_name = %s WHERE seq = %s", ["mallory", victim.seq]
-        )
+    tamper.rewrite_audit_actor(victim.seq, "mallory")
     code, result = run_verify()
     assert code == 1
     assert result["first_broken"] == victim.seq
@@ -54,11 +52,9 @@ def test_it_detects_a_removed_entry_in_the_middle_and_at_the_end(wonoasih):
     last = AuditEntry.objects.order_by("-seq").first()
     assert last is not None
     middle = AuditEntry.objects.order_by("seq")[5]
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [last.seq])
+    tamper.delete_audit_entry(last.seq)
     assert run_verify()[1]["first_broken"] == last.seq
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditentry WHERE seq = %s", [middle.seq])
+    tamper.delete_audit_entry(middle.seq)
     assert run_verify()[1]["first_broken"] == middle.seq
 
 

@@ -14,20 +14,19 @@ import tarfile
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from kinerja.audit import chain, keys
 from kinerja.audit.anchor import Anchor, read_anchor
 from kinerja.audit.models import AuditEntry, AuditHead
 from kinerja.audit.tests.test_chain import run_verify
+from kinerja.db import tamper
 from kinerja.ops.backup import FORMAT, do_backup
 
 
 def cut_tail(keep: AuditEntry) -> None:
     """Delete every entry after ``keep`` and rewind the head row to it, as raw SQL can."""
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditentry WHERE seq > %s", [keep.seq])
-        cursor.execute("UPDATE audit_audithead SET seq = %s, hash = %s", [keep.seq, keep.hash])
+    tamper.cut_audit_tail(keep.seq, keep.hash)
 
 
 @pytest.mark.django_db

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from kinerja.benchmarks import generate, ikmquery, publicpages, responses, results
-from kinerja.benchmarks.responses import RESPONSE_COLUMNS, ServiceSlot, reference_rows
+from kinerja.benchmarks import generate, ikmquery, publicpages, results
 from kinerja.benchmarks.scales import parse_scale
+from kinerja.db import generator
+from kinerja.db.generator import ServiceSlot, reference_rows
+from kinerja.db.imports import RESPONSE_COLUMNS
 from kinerja.surveys import rollup
 from kinerja.surveys.models import DailyTally, Response
 
@@ -38,7 +40,7 @@ def test_it_reads_scales() -> None:
 def test_it_generates_a_rollup_equal_to_a_rebuild_and_runs_the_scenarios(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(responses, "CHUNK_ROWS", 1100)  # three chunks, as at scale
+    monkeypatch.setattr(generator, "CHUNK_ROWS", 1100)  # three chunks, as at scale
     out = generate.generate(parse_scale("small"), 3000, [2023, 2024], seed=5)
     assert out.responses == Response.objects.count() == 3000
     # The SQL stores exactly the rows of the Python specification, on either engine.

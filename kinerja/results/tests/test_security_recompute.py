@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kinerja.accounts.models import Role
+from kinerja.db import peek
 from kinerja.results import actions
 from kinerja.results.models import Result
 from kinerja.results.recompute_lock import RecomputeBusy
@@ -106,8 +107,7 @@ def race_in_child(tmp_path: Any, code: str, *races: str) -> tuple[list[Any], int
     )
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout.strip().splitlines()[-1])
-    rows = sqlite3.connect(var / "kinerja.sqlite3").execute("SELECT COUNT(*) FROM results_result")
-    return results, rows.fetchone()[0]
+    return results, peek.count_rows(Result, var / "kinerja.sqlite3")
 
 
 @pytest.mark.django_db(transaction=True)

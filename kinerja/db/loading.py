@@ -1,19 +1,33 @@
-"""Bulk writes that bypass the ORM: the generator's millions of rows in minutes."""
+"""Bulk loading for the benchmark's generator: its millions of rows in minutes.
+
+``BulkWriter`` writes rows straight through the driver (executemany on SQLite, COPY on
+PostgreSQL); ``insert_objects`` is the ORM's ``bulk_create`` of the same objects without its
+per-field compilation (``tests/test_loading.py`` compares them). ``IndexesDeferred`` drops a
+table's secondary indexes (and on PostgreSQL its foreign keys) for a load and builds them once
+afterwards; ``next_id`` and ``reset_sequence`` keep explicit ids and the identity sequence in
+step; ``analyze`` refreshes the planner's statistics. DDL and statistics have no ORM twin.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from django.db import connection, models
+from django.db import models
+from django.db.models import Max
+
+from .routing import writer
 
 
 class BulkWriter:
-    """executemany on SQLite, COPY on PostgreSQL, into the current transaction."""
+    """executemany on SQLite, COPY on PostgreSQL, into the current transaction of the
+    database that writes ``model`` (temporary tables of the same load go there too)."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: type[models.Model]) -> None:
+        connection = writer(model)
         self.vendor = connection.vendor
         connection.ensure_connection()
-        self.raw = connection.connection
+        self.raw: Any = connection.connection
 
     @property
     def tz_suffix(self) -> str:
@@ -45,8 +59,10 @@ class BulkWriter:
                 cursor.close()
 
 
-def secondary_indexes(table: str) -> list[tuple[str, str]]:
+def secondary_indexes(model: type[models.Model]) -> list[tuple[str, str]]:
     """(name, CREATE statement) of a table's indexes that back no constraint."""
+    connection = writer(model)
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -65,13 +81,13 @@ def secondary_indexes(table: str) -> list[tuple[str, str]]:
         return [(name, sql) for name, sql in cursor.fetchall()]
 
 
-def foreign_keys(table: str) -> list[tuple[str, str]]:
+def foreign_keys(model: type[models.Model]) -> list[tuple[str, str]]:
     """(name, definition) of a PostgreSQL table's foreign keys."""
-    with connection.cursor() as cursor:
+    with writer(model).cursor() as cursor:
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = %s::regclass AND contype = 'f'",
-            [table],
+            [model._meta.db_table],
         )
         return [(name, definition) for name, definition in cursor.fetchall()]
 
@@ -86,12 +102,14 @@ class IndexesDeferred:
     transactional on both engines, so an error restores everything.
     """
 
-    def __init__(self, table: str) -> None:
-        self.table = table
-        self.indexes = secondary_indexes(table)
-        self.foreign_keys = foreign_keys(table) if connection.vendor == "postgresql" else []
+    def __init__(self, model: type[models.Model]) -> None:
+        self.connection = connection = writer(model)
+        self.table = model._meta.db_table
+        self.indexes = secondary_indexes(model)
+        self.foreign_keys = foreign_keys(model) if connection.vendor == "postgresql" else []
 
     def __enter__(self) -> None:
+        connection = self.connection
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # Rows just written elsewhere (services, units) have deferred checks pending,
@@ -105,6 +123,7 @@ class IndexesDeferred:
     def __exit__(self, *exc: object) -> None:
         if exc[0] is not None:
             return
+        connection = self.connection
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # Sorting for an index in memory rather than in 64 MB runs on disk.
@@ -116,12 +135,18 @@ class IndexesDeferred:
 
 
 def next_id(model: type[models.Model]) -> int:
-    with connection.cursor() as cursor:
+    """One above the largest id of ``model``'s table (1 when empty), read on the primary."""
+    with writer(model).cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")  # noqa: S608
         return int(cursor.fetchone()[0]) + 1
 
 
-def insert_objects(writer: BulkWriter, objs: Sequence[models.Model]) -> None:
+def next_id_orm(model: type[models.Model]) -> int:
+    stored = model._base_manager.using(writer(model).alias)
+    return int(stored.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def insert_objects(bulk: BulkWriter, objs: Sequence[models.Model]) -> None:
     """Insert unsaved model instances with ids already set, converting values as the ORM does.
 
     Every concrete field is written (auto_now fields get their pre_save value), so a column
@@ -130,15 +155,23 @@ def insert_objects(writer: BulkWriter, objs: Sequence[models.Model]) -> None:
     if not objs:
         return
     model = type(objs[0])
+    connection = writer(model)
     fields = list(model._meta.concrete_fields)
     rows = [
         tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs
     ]
-    writer.write(model._meta.db_table, [f.column for f in fields], rows)
+    bulk.write(model._meta.db_table, [str(f.column) for f in fields], rows)
+
+
+def insert_objects_orm(objs: Sequence[models.Model]) -> None:
+    if objs:
+        model = type(objs[0])
+        model._base_manager.using(writer(model).alias).bulk_create(objs)
 
 
 def reset_sequence(model: type[models.Model]) -> None:
     """After explicit ids, PostgreSQL's identity must continue above them (SQLite needs nothing)."""
+    connection = writer(model)
     if connection.vendor != "postgresql":
         return
     table = model._meta.db_table
@@ -148,3 +181,17 @@ def reset_sequence(model: type[models.Model]) -> None:
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))",
             [table],
         )
+
+
+def analyze(model: type[models.Model]) -> None:
+    """Fresh planner statistics of the database that writes ``model``, as an operator would
+    run after a restore.
+
+    On SQLite from a sample of each index, as SQLite's own PRAGMA optimize gathers them: a full
+    ANALYZE reads all ten million rows once per index.
+    """
+    connection = writer(model)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 2000")
+        cursor.execute("ANALYZE")

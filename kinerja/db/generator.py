@@ -7,7 +7,9 @@ number. The arithmetic is modulo the prime 2**31 - 1 with every product below 2*
 exact on SQLite's 64-bit integers and PostgreSQL's bigint alike: both engines store the very same
 rows for a seed, and ``reference_rows`` computes them in Python (the specification the SQL is
 tested against). The rollup is then one ``INSERT … SELECT … GROUP BY`` over the new rows, which is
-what ``kinerja.surveys.rollup.rebuild`` computes (the smoke test compares them).
+what ``kinerja.surveys.rollup.rebuild`` computes. ``write_responses_orm`` is the twin: the
+specification's rows by ``bulk_create`` and their day rows by one grouped ORM aggregate
+(``tests/test_generator.py`` compares the two on both engines).
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.db.models.expressions import Combinable
 
-from kinerja.surveys.importing import COLUMNS
 from kinerja.surveys.models import SCORE_FIELDS, DailyTally, Response
 from kinerja_core.ikm import EDUCATION_LEVELS, OCCUPATIONS
 
-from .bulk import BulkWriter, IndexesDeferred, next_id
+from .imports import RESPONSE_COLUMNS
+from .loading import BulkWriter, IndexesDeferred, next_id, next_id_orm
+from .routing import write_alias, writer
 
-# The same columns, in the same order, as the survey importer writes.
-RESPONSE_COLUMNS = COLUMNS
 TALLY_COLUMNS = (
     "unit_id",
     "service_id",
@@ -259,7 +262,7 @@ def _source(buckets: int, seed: int, first: int, stop: int) -> tuple[str, str]:
     the hash it already has; the first row's values are computed here.
     """
     names = [f"d{i}" for i in range(len(DRAWS))]
-    if connection.vendor == "postgresql":
+    if writer(Response).vendor == "postgresql":
         draws = ", ".join(
             f"{e} AS {n}" for e, n in zip(draws_sql("x", buckets), names, strict=True)
         )
@@ -285,7 +288,7 @@ def insert_sql(layout: Layout, buckets: int, seed: int, first: int, stop: int) -
     """
     prefix, source = _source(buckets, seed, first, stop)
     seconds = f"({OFFICE_START_S} + r.d{D_MINUTE} * 60 + r.d{D_SECOND})"
-    if connection.vendor == "postgresql":
+    if writer(Response).vendor == "postgresql":
         # A date plus seconds, read as UTC: the same instant SQLite keeps as text.
         moment = f"((d.day + {seconds} * interval '1 second') AT TIME ZONE 'UTC')"
     else:
@@ -335,27 +338,28 @@ def check_columns() -> None:
             if f.column not in known and not f.null and not f.has_default():
                 raise RuntimeError(
                     f"{model._meta.db_table}.{f.column} is new and required: "
-                    "teach kinerja/benchmarks/responses.py to fill it"
+                    "teach kinerja/db/generator.py to fill it"
                 )
 
 
 def _lookup_tables(services: Sequence[ServiceSlot], layout: Layout) -> int:
     """The day and bucket tables the INSERT … SELECT joins; returns the number of buckets."""
+    connection = writer(Response)
     day_type = "date" if connection.vendor == "postgresql" else "text"
     buckets = buckets_of(services)
-    writer = BulkWriter()
+    bulk = BulkWriter(Response)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE bench_days (i integer PRIMARY KEY, day {day_type})")
         cursor.execute(
             "CREATE TEMP TABLE bench_buckets (b integer PRIMARY KEY, service_id bigint, "
             "unit_id bigint, c1 integer, c2 integer, c3 integer)"
         )
-    writer.write(
+    bulk.write(
         "bench_days",
         ("i", "day"),
         [(i, d if day_type == "date" else d.isoformat()) for i, d in enumerate(layout.days)],
     )
-    writer.write(
+    bulk.write(
         "bench_buckets",
         ("b", "service_id", "unit_id", "c1", "c2", "c3"),
         [
@@ -397,13 +401,14 @@ def write_responses(
     layout = Layout(weekdays(years), total)
     buckets = _lookup_tables(services, layout)
     first_tally = next_id(DailyTally)
+    connection = writer(Response)
     if connection.vendor == "sqlite":
         # 256 MB of page cache: each chunk's rows are still in it when its rollup reads them,
         # and the index builds sort in it. (A helper thread for the sorts, PRAGMA threads,
         # made them slower, 66 s against 36 s at 10 M, while PostgreSQL generated alongside.)
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
-    with IndexesDeferred(Response._meta.db_table), connection.cursor() as cursor:
+    with IndexesDeferred(Response), connection.cursor() as cursor:
         for first, stop in layout.chunks(CHUNK_ROWS):
             first_id = next_id(Response)
             cursor.execute(insert_sql(layout, buckets, seed, first, stop))
@@ -421,3 +426,35 @@ def write_responses(
     if counted != total:
         raise RuntimeError(f"the rollup counts {counted} new responses, {total} were stored")
     return total, int(rows)
+
+
+def write_responses_orm(
+    services: Sequence[ServiceSlot], total: int, years: Sequence[int], seed: int
+) -> tuple[int, int]:
+    """``write_responses`` by the ORM: the specification's rows, then their day rows."""
+    alias = write_alias(Response)
+    with transaction.atomic(using=alias):
+        first = next_id_orm(Response)
+        Response.stored.using(alias).bulk_create(
+            Response(**dict(zip(RESPONSE_COLUMNS, row, strict=True)))
+            for row in reference_rows(services, total, years, seed)
+        )
+        # created_at is stamped "now" by bulk_create; the generator stores the submission time.
+        Response.stored.using(alias).filter(pk__gte=first).update(created_at=F("submitted_at"))
+        total_s: Combinable = F(SCORE_FIELDS[0])
+        for name in SCORE_FIELDS[1:]:
+            total_s = total_s + F(name)
+        grouped = (
+            Response.stored.using(alias)
+            .filter(pk__gte=first)
+            .values("unit_id", "service_id", "day")
+            .annotate(
+                respondents=Count("id"),
+                sum_s2=Sum(total_s * total_s),
+                **{t: Sum(u) for t, u in zip(TALLY_COLUMNS[4:-1], SCORE_FIELDS, strict=True)},
+            )
+            .order_by()
+        )
+        rows = [DailyTally(**g) for g in grouped]
+        DailyTally.objects.using(alias).bulk_create(rows)
+    return total, len(rows)

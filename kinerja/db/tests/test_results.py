@@ -1,0 +1,67 @@
+"""Contract: results stored by executemany / COPY, with their history rows, are the ones
+``bulk_create_with_history`` stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.db import results
+from kinerja.plan.models import Plan
+from kinerja.results.models import Result, period_values
+from kinerja_core.periods import Period
+
+from .conftest import outcome
+
+HISTORY = Result.history.model  # type: ignore[attr-defined]
+SKIPPED = {"id", "history_id", "history_date"}  # new ids and stamps differ between two runs
+
+
+def rows(plan: Plan) -> list[dict[str, Any]]:
+    units = OrgUnit.objects.filter(code__in=["kec-wonoasih", "kel-wonoasih"])
+    out = []
+    for n, (indicator, unit, period) in enumerate(
+        (i, u, p)
+        for i in plan.indicators.order_by("pk")[:3]
+        for u in units
+        for p in (Period(2024), Period(2024, "quarter", 2))
+    ):
+        out.append(
+            {
+                "plan_id": plan.pk,
+                "indicator_id": indicator.pk,
+                "unit_id": unit.pk,
+                **period_values(period),
+                "realisation": Decimal("84.6") + n,
+                "computable": n % 3 != 0,
+                "reason": "" if n % 3 else "tidak ada data",
+                "inputs": {"served": n, "share": "0.25", "nested": [1, None]},
+                "formula": "served / registered * 100",
+                "target_value": Decimal("80.0000") if n % 2 else None,
+                "target_low": None if n % 2 else Decimal("70"),
+                "target_high": None if n % 2 else Decimal("90.5"),
+                "achievement": Decimal("105.75") if n % 2 else None,
+                "status": "tercapai",
+                "computed_at": datetime(2024, 7, 1, 3, 4, 5, 678_000, tzinfo=UTC),
+            }
+        )
+    return out
+
+
+def stored() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    result_fields = [f.attname for f in Result._meta.concrete_fields if f.attname not in SKIPPED]
+    history_fields = [f.attname for f in HISTORY._meta.concrete_fields if f.attname not in SKIPPED]
+    return (
+        sorted(Result.objects.values_list(*result_fields), key=repr),
+        sorted(HISTORY.objects.values_list(*history_fields), key=repr),
+    )
+
+
+def test_stored_results_and_history_match_bulk_create_with_history(wonoasih: Plan) -> None:
+    new = rows(wonoasih)
+    fast = outcome(lambda: results.create_results(wonoasih.pk, {2024}, new), stored)
+    twin = outcome(lambda: results.create_results_orm(wonoasih.pk, {2024}, new), stored)
+    assert fast == twin
+    assert len(fast[1][0]) == len(fast[1][1]) == len(new) == 12
