@@ -4,19 +4,32 @@ implementation, reads what it left and undoes it, so the twin starts from the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import pytest
 from django.db import transaction
+from django.db.models import Model
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.db.routing import writer
 from kinerja.surveys.models import SCORE_FIELDS, DailyTally, Response, Service
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def raw_rows(model: type[Model], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """``model``'s rows as the database returns them, past the ORM's conversions: two ways of
+    storing one value (a date-time as text with or without its zone) show up as different."""
+    connection = writer(model)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {names} FROM {quote(model._meta.db_table)}")  # noqa: S608
+        return sorted((tuple(row) for row in cursor.fetchall()), key=repr)
 
 
 def outcome(action: Callable[[], R], state: Callable[[], T]) -> tuple[R, T]:
