@@ -44,6 +44,7 @@ def rows(plan: Plan) -> list[dict[str, Any]]:
                 "target_high": None if n % 2 else Decimal("90.5"),
                 "achievement": Decimal("105.75") if n % 2 else None,
                 "status": "tercapai",
+                "published": n % 3 == 0,
                 "computed_at": datetime(2024, 7, 1, 3, 4, 5, 678_000, tzinfo=UTC),
             }
         )
