@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from django.conf import settings
@@ -95,7 +96,7 @@ def translate_parser(parser: argparse.ArgumentParser) -> None:
             action.help = _(STANDARD_OPTIONS[action.dest])
 
 
-class NounCommand(BaseCommand):
+class NounCommand(BaseCommand, metaclass=ABCMeta):
     """``kinerja NOUN VERB``: subclasses say what the noun is about in ``summary`` (a lazy
     translation), add their verbs in ``add_verbs`` and handle each in ``handle_<verb>`` (dashes as
     underscores) with the parsed options."""
@@ -124,8 +125,9 @@ class NounCommand(BaseCommand):
         translate_parser(parser)
         return parser
 
+    @abstractmethod
     def add_verbs(self, verbs: Any) -> None:
-        raise NotImplementedError
+        """Add each verb's sub-parser to ``verbs`` (every noun has its own)."""
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "handle_" + options["verb"].replace("-", "_"))(options)
