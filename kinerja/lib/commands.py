@@ -16,7 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 from abc import ABCMeta, abstractmethod
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO, TypeVar, cast
 
 from django.conf import settings
 from django.core.management import call_command, get_commands, load_command_class
@@ -25,6 +26,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from tqdm import tqdm
 
 HELP_FLAGS = ("-h", "--help")
 # The help of the options argparse and Django give every command, to be shown translated.
@@ -96,6 +98,9 @@ def translate_parser(parser: argparse.ArgumentParser) -> None:
             action.help = _(STANDARD_OPTIONS[action.dest])
 
 
+T = TypeVar("T")
+
+
 class NounCommand(BaseCommand, metaclass=ABCMeta):
     """``kinerja NOUN VERB``: subclasses say what the noun is about in ``summary`` (a lazy
     translation), add their verbs in ``add_verbs`` and handle each in ``handle_<verb>`` (dashes as
@@ -128,6 +133,13 @@ class NounCommand(BaseCommand, metaclass=ABCMeta):
     @abstractmethod
     def add_verbs(self, verbs: Any) -> None:
         """Add each verb's sub-parser to ``verbs`` (every noun has its own)."""
+
+    def progress_bar(self, items: Iterable[T], **options: Any) -> tqdm[T]:
+        """A progress bar on standard error, none when it is not a terminal. It writes to the raw
+        stream (typed by hand: the stubs see OutputWrapper's attributes as callables), since
+        OutputWrapper would end every redraw of the bar with a newline."""
+        out = cast(TextIO, self.stderr._out)
+        return tqdm(items, file=out, disable=None, **options)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "handle_" + options["verb"].replace("-", "_"))(options)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from tqdm import tqdm
 
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.accounts.models import OrgUnit
@@ -59,10 +58,7 @@ class Command(NounCommand):
             raise CommandError(f"no such file: {path}")
 
         def progress(rows: Any, label: str) -> Any:
-            # The raw stream (typed by hand: the stubs see OutputWrapper's attributes as
-            # callables), since OutputWrapper would end every redraw of the bar with a newline.
-            out = cast(TextIO, self.stderr._out)
-            return tqdm(rows, desc=label, unit=" rows", disable=None, file=out)
+            return self.progress_bar(rows, desc=label, unit=" rows")
 
         try:
             report = do_import(

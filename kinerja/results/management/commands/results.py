@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
-from typing import Any, TextIO, cast
+from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from tqdm import tqdm
 
 from kinerja.lib.commands import NounCommand
 from kinerja.plan.commandline import resolve_plan
@@ -73,17 +72,7 @@ class Command(NounCommand):
                 years = [resolve_year(plan, options["year"])]
 
             def progress(items: Iterable[Any], total: int, code: str = plan.code) -> Iterable[Any]:
-                # The raw stream (typed by hand: the stubs see OutputWrapper's attributes as
-                # callables), since OutputWrapper would end every redraw with a newline.
-                out = cast(TextIO, self.stderr._out)
-                return tqdm(
-                    items,
-                    total=total,
-                    desc=code,
-                    unit="period",
-                    file=out,
-                    disable=None,  # no bar when not on a terminal
-                )
+                return self.progress_bar(items, total=total, desc=code, unit="period")
 
             try:
                 summary = do_recompute(plan, years, progress)
