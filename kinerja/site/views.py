@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from kinerja.accounts.access import signed_in
 
-from .guide import INDEX, PAGES, pages_for_roles, source, title, to_html
+from .guide import BY_SLUG, INDEX, PAGES, pages_for_roles, source, title, to_html
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -14,13 +14,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def guide(request: HttpRequest, page: str = INDEX) -> HttpResponse:
+def guide(request: HttpRequest, page: str | None = None) -> HttpResponse:
     """The user guide (docs/panduan/) for every logged-in user, the pages of the user's roles
-    highlighted."""
-    try:
-        text = source(page)
-    except KeyError:
-        raise Http404 from None
+    highlighted. Without a page: its contents (README.md)."""
+    if page is not None and page not in BY_SLUG:
+        raise Http404
+    slug = page or INDEX
+    text = source(slug)
     user = signed_in(request)
     roles = user.memberships.values_list("role", flat=True)
     return render(
@@ -30,7 +30,7 @@ def guide(request: HttpRequest, page: str = INDEX) -> HttpResponse:
             "title": title(text),
             "body": to_html(text),
             "pages": PAGES,
-            "current": page,
+            "current": slug,
             "own": pages_for_roles(roles, user.is_superuser),
         },
     )

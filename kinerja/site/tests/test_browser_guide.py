@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from kinerja.site.tests.test_browser_accessibility import KEC, PLAN, YEAR, _group, _result, _service
+from kinerja.site.tests.test_browser_accessibility import KEC, PLAN, YEAR, _group, _service
 from kinerja.site.tests.test_browser_accessibility import _user as _user_page
 
 pytestmark = [
@@ -30,6 +30,16 @@ IMAGES = Path(settings.BASE_DIR) / "docs" / "panduan" / "img"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
+def _result_of_the_year() -> str:
+    """The kecamatan's first indicator in the demo's last year (the first year has no baseline)."""
+    from kinerja.results.models import Result
+
+    found = Result.objects.filter(plan__code=PLAN, unit__code=KEC, period_key=YEAR)
+    result = found.order_by("indicator__pk").first()
+    assert result is not None
+    return reverse("results:detail", args=[result.pk])
+
+
 Shot = tuple[str, Callable[[], str]]  # (picture name, the page's address once the demo is loaded)
 
 # Demo user → the screen they work on and the pictures of their guide page, in the guide's order.
@@ -38,9 +48,9 @@ SHOTS: dict[str, tuple[dict[str, int], list[Shot]]] = {
         DESKTOP,
         [
             ("camat-dasbor.png", lambda: f"{reverse('home')}?year={YEAR}"),
-            ("camat-hasil-indikator.png", _result),
+            ("camat-hasil-indikator.png", _result_of_the_year),
             ("triwulan.png", lambda: f"{reverse('results:quarterly', args=[PLAN])}?unit={KEC}&year={YEAR}"),
-            ("camat-persetujuan.png", lambda: reverse("results:locks", args=[PLAN])),
+            ("camat-persetujuan.png", lambda: f"{reverse('results:locks', args=[PLAN])}#year-{YEAR}"),
             ("bantuan.png", lambda: reverse("guide")),
         ],
     ),
@@ -50,7 +60,7 @@ SHOTS: dict[str, tuple[dict[str, int], list[Shot]]] = {
             ("perencana-rencana.png", lambda: reverse("plan:detail", args=[PLAN])),
             ("perencana-unggah.png", lambda: reverse("plan:upload")),
             ("perencana-nilai-manual.png", lambda: reverse("results:manual", args=[PLAN])),
-            ("perencana-kunci.png", lambda: reverse("results:locks", args=[PLAN])),
+            ("perencana-kunci.png", lambda: f"{reverse('results:locks', args=[PLAN])}#year-{YEAR}"),
             ("laporan.png", lambda: f"{reverse('reports:index')}?plan={PLAN}&year={YEAR}"),
         ],
     ),
@@ -58,18 +68,19 @@ SHOTS: dict[str, tuple[dict[str, int], list[Shot]]] = {
         DESKTOP,
         [
             ("pelayanan-survei.png", lambda: reverse("surveys:staff_home")),
-            ("pelayanan-layanan.png", lambda: reverse("surveys:service_list", args=[KEC])),
+            ("pelayanan-layanan.png", lambda: f"{reverse('surveys:service_list', args=[KEC])}?tahun={YEAR}"),
             ("pelayanan-poster.png", lambda: reverse("surveys:service_poster", args=[_service().pk])),
             ("pelayanan-entri-kertas.png", lambda: reverse("surveys:paper_entry", args=[_service().pk])),
             ("pelayanan-impor.png", lambda: reverse("surveys:import", args=[KEC])),
             ("pelayanan-hasil.png", lambda: reverse("surveys:results", args=[KEC, YEAR])),
             ("pelayanan-tindak-lanjut.png", lambda: reverse("surveys:followup", args=[KEC, YEAR])),
+            ("pelayanan-ikm-terbit.png", lambda: reverse("surveys:published_ikm", args=[KEC])),
         ],
     ),
     "pemas": (
         DESKTOP,
         [
-            ("pemas-kelembagaan.png", lambda: reverse("community:group_list")),
+            ("pemas-kelembagaan.png", lambda: f"{reverse('community:group_list')}?year={YEAR}"),
             ("pemas-jenis.png", lambda: reverse("community:kind_list")),
             ("pemas-kelompok.png", _group),
             ("pemas-kegiatan-baru.png", lambda: reverse("community:activity_create")),
