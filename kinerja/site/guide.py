@@ -37,7 +37,9 @@ PAGES = [
     GuidePage("camat", "Camat", frozenset({Role.HEAD})),
     GuidePage("perencana", "Perencana", frozenset({Role.PLANNER})),
     GuidePage("kasi-pelayanan", "Kasi Pelayanan", frozenset({Role.SURVEY_OFFICER})),
-    GuidePage("kasi-pemberdayaan", "Kasi Pemberdayaan Masyarakat", frozenset({Role.REGISTRY_OFFICER})),
+    GuidePage(
+        "kasi-pemberdayaan", "Kasi Pemberdayaan Masyarakat", frozenset({Role.REGISTRY_OFFICER})
+    ),
     GuidePage("operator-kelurahan", "Operator kelurahan", frozenset({Role.KELURAHAN_OPERATOR})),
     GuidePage("administrator", "Administrator", frozenset({Role.ADMIN})),
 ]

@@ -30,6 +30,7 @@ IMAGES = Path(settings.BASE_DIR) / "docs" / "panduan" / "img"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
+
 def _result_of_the_year() -> str:
     """The kecamatan's first indicator in the demo's last year (the first year has no baseline)."""
     from kinerja.results.models import Result
@@ -49,8 +50,14 @@ SHOTS: dict[str, tuple[dict[str, int], list[Shot]]] = {
         [
             ("camat-dasbor.png", lambda: f"{reverse('home')}?year={YEAR}"),
             ("camat-hasil-indikator.png", _result_of_the_year),
-            ("triwulan.png", lambda: f"{reverse('results:quarterly', args=[PLAN])}?unit={KEC}&year={YEAR}"),
-            ("camat-persetujuan.png", lambda: f"{reverse('results:locks', args=[PLAN])}#year-{YEAR}"),
+            (
+                "triwulan.png",
+                lambda: f"{reverse('results:quarterly', args=[PLAN])}?unit={KEC}&year={YEAR}",
+            ),
+            (
+                "camat-persetujuan.png",
+                lambda: f"{reverse('results:locks', args=[PLAN])}#year-{YEAR}",
+            ),
             ("bantuan.png", lambda: reverse("guide")),
         ],
     ),
@@ -68,9 +75,18 @@ SHOTS: dict[str, tuple[dict[str, int], list[Shot]]] = {
         DESKTOP,
         [
             ("pelayanan-survei.png", lambda: reverse("surveys:staff_home")),
-            ("pelayanan-layanan.png", lambda: f"{reverse('surveys:service_list', args=[KEC])}?tahun={YEAR}"),
-            ("pelayanan-poster.png", lambda: reverse("surveys:service_poster", args=[_service().pk])),
-            ("pelayanan-entri-kertas.png", lambda: reverse("surveys:paper_entry", args=[_service().pk])),
+            (
+                "pelayanan-layanan.png",
+                lambda: f"{reverse('surveys:service_list', args=[KEC])}?tahun={YEAR}",
+            ),
+            (
+                "pelayanan-poster.png",
+                lambda: reverse("surveys:service_poster", args=[_service().pk]),
+            ),
+            (
+                "pelayanan-entri-kertas.png",
+                lambda: reverse("surveys:paper_entry", args=[_service().pk]),
+            ),
             ("pelayanan-impor.png", lambda: reverse("surveys:import", args=[KEC])),
             ("pelayanan-hasil.png", lambda: reverse("surveys:results", args=[KEC, YEAR])),
             ("pelayanan-tindak-lanjut.png", lambda: reverse("surveys:followup", args=[KEC, YEAR])),
@@ -86,7 +102,10 @@ SHOTS: dict[str, tuple[dict[str, int], list[Shot]]] = {
             ("pemas-kegiatan-baru.png", lambda: reverse("community:activity_create")),
             ("pemas-kegiatan.png", lambda: reverse("community:activity_list")),
             ("pemas-impor.png", lambda: reverse("community:import")),
-            ("pemas-cakupan.png", lambda: f"{reverse('community:drilldown')}?unit={KEC}&year={YEAR}"),
+            (
+                "pemas-cakupan.png",
+                lambda: f"{reverse('community:drilldown')}?unit={KEC}&year={YEAR}",
+            ),
         ],
     ),
     "operator.wonoasih": (
