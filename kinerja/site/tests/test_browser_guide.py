@@ -29,6 +29,7 @@ pytestmark = [
 IMAGES = Path(settings.BASE_DIR) / "docs" / "panduan" / "img"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+PUBLIC_URL = "https://kinerja.contoh.go.id"
 
 
 def _result_of_the_year() -> str:
@@ -143,9 +144,12 @@ def save(name: str, picture: bytes) -> None:
 
 
 def test_the_guide_pictures_are_taken_from_each_roles_pages(
-    browser: Any, live_server: Any, axe: Any, demo: None
+    browser: Any, live_server: Any, axe: Any, demo: None, settings: Any
 ) -> None:
     from kinerja.demo.loader import DEMO_PASSWORD
+
+    # Links and QR codes in the pictures show a site's address, not the test server's port.
+    settings.KINERJA_PUBLIC_URL = PUBLIC_URL
 
     IMAGES.mkdir(parents=True, exist_ok=True)
     for username, (viewport, shots) in SHOTS.items():
