@@ -3,6 +3,8 @@
 Each demo user logs in through the log-in form and opens the pages their guide page names; a
 picture of each is written to docs/panduan/img/ when it differs from the one there, so running
 the suite after a page changes refreshes the guide's pictures (commit them with the change).
+Two show a time of day (the history and a result's computation time) and so differ on every run;
+the others change only with their page or the date.
 Every page visited is also checked by axe-core through the `browser` fixture.
 test_guide.py checks that the guide shows exactly these pictures.
 """
