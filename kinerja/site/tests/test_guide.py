@@ -130,3 +130,12 @@ def test_it_answers_404_for_a_page_that_is_not_in_the_guide(people, login):
     client = login(people["planner"])
     for name in ("tidak-ada", "README", "..", "camat.md"):
         assert client.get(f"/bantuan/{name}/").status_code == 404, name
+
+
+def test_it_tells_english_readers_that_the_guide_is_in_indonesian(people, login, settings):
+    client = login(people["planner"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("guide_page", args=["perencana"])).content.decode()
+    assert "This guide is written in Indonesian." in html
+    assert '<article class="card guide" lang="id">' in html
+    assert ">Help</a>" in html
