@@ -109,9 +109,16 @@ def test_it_renders_the_role_page_from_its_markdown(people, login):
     assert 'aria-current="page">Perencana</a>' in html
 
 
+def test_it_points_the_contents_page_at_the_users_own_page(people, login):
+    html = login(people["operator"]).get(reverse("guide")).content.decode()
+    own = reverse("guide_page", args=["operator-kelurahan"])
+    assert f'Halaman untuk peran Anda: <a href="{own}">Operator kelurahan</a>' in html
+
+
 def test_it_highlights_no_page_for_a_user_without_a_role(db, login):
     html = login(make_user("tamu")).get(reverse("guide")).content.decode()
     assert highlighted(html) == []
+    assert "Halaman untuk peran Anda" not in html
 
 
 def test_it_puts_help_in_the_menu(people, login):
