@@ -396,3 +396,7 @@ if KINERJA_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["kinerja.db.routing.ReplicaRouter"]
+
+# The pictures of the user guide (docs/panduan/img/, made by the browser tests) are static files
+# under panduan/, so collectstatic and WhiteNoise serve them like the rest.
+STATICFILES_DIRS = [("panduan", BASE_DIR / "docs" / "panduan" / "img")]

@@ -85,12 +85,12 @@ class RecomputeSummary:
     unchanged: int = 0
     deleted: int = 0
     pending: int = 0
-    measure_calls: int = 0
 
     def __str__(self) -> str:
+        # Read by officers after the button: results counted in plain words, no internals.
         return _(
-            "%(plan)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
-            "%(deleted)s removed, %(pending)s pending in locked years (%(calls)s measure queries)"
+            "%(plan)s: %(created)s new results, %(updated)s changed, %(unchanged)s unchanged, "
+            "%(deleted)s removed; %(pending)s changes wait in locked years until applied"
         ) % {
             "plan": self.plan,
             "created": self.created,
@@ -98,7 +98,6 @@ class RecomputeSummary:
             "unchanged": self.unchanged,
             "deleted": self.deleted,
             "pending": self.pending,
-            "calls": self.measure_calls,
         }
 
 
@@ -214,7 +213,6 @@ def do_recompute(
             else:
                 # Every field is known, so the history row written for the update is whole.
                 update.append(Result(pk=found[0], **values))
-        summary.measure_calls = evaluator.calls
         # Rows no longer produced (a unit or period left the plan) go, except in locked years.
         stale = [pk for pk, year, _ in existing.values() if year not in locked]
         drop_pending += [p.pk for p in pending.values() if p.year not in locked]

@@ -12,4 +12,5 @@ MENU = [
     ("reports:index", _("Reports")),
     ("accounts:audit_log", _("History")),
     ("accounts:security", _("Account")),
+    ("guide", _("Help")),
 ]

@@ -31,4 +31,6 @@ urlpatterns = [
         "akun/", include((account_urls.urlpatterns + audit_urls.urlpatterns, account_urls.app_name))
     ),
     path("api/v1/", include("kinerja.api.urls")),
+    path("bantuan/", views.guide, name="guide"),
+    path("bantuan/<slug:page>/", views.guide, name="guide_page"),
 ]
