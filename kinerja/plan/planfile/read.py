@@ -603,8 +603,10 @@ def check_nesting(v: Validator, unit: UnitDoc, path: Path) -> None:
     pairs += [(placed[-1], (c, (*path, "children", i))) for i, c in enumerate(unit.children)]
     # A level already refused as unknown is not refused a second time for where it sits.
     unknown = {p.line for p in v.problems if p.field == "level"}
-    for (upper, _upper_path), (lower, lower_path) in pairs:
-        if v.line((*lower_path, "level")) in unknown or levels.may_hold(upper.level, lower.level):
+    for (upper, upper_path), (lower, lower_path) in pairs:
+        if {v.line((*upper_path, "level")), v.line((*lower_path, "level"))} & unknown:
+            continue
+        if levels.may_hold(upper.level, lower.level):
             continue
         allowed = levels.CHILD_LEVELS.get(upper.level, ())
         v.error(
