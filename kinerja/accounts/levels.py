@@ -76,8 +76,3 @@ def village_label(levels: Iterable[str]) -> str:
         return _("Kelurahan/Desa")
     return level_label(Level.KELURAHAN)
 
-
-def village_label_under(unit: OrgUnit) -> str:
-    """``village_label`` of the villages in ``unit``'s subtree (one query)."""
-    levels = unit.subtree().filter(level__in=VILLAGE_LEVELS).values_list("level", flat=True)
-    return village_label(levels.distinct().order_by())

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
-from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.levels import VILLAGE_LEVELS, village_label
+from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
 from kinerja.lib.charts import bar_chart

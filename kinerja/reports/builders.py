@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from kinerja.accounts.levels import city_of, head_title
+from kinerja.accounts.models import OrgUnit
 from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target

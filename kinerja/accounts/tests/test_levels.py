@@ -78,12 +78,17 @@ def test_it_migrates_the_levels_back_and_forth_keeping_every_unit() -> None:
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("accounts", "OrgUnit")
     city = old.objects.create(code="kota-x", name="X", level="city", path="/kota-x/")
-    old.objects.create(code="kel-x", name="X", level="kelurahan", parent=city, path="/kota-x/kel-x/")
+    old.objects.create(
+        code="kel-x", name="X", level="kelurahan", parent=city, path="/kota-x/kel-x/"
+    )
 
     executor = MigrationExecutor(connection)
     executor.migrate(after)
     new = executor.loader.project_state(after).apps.get_model("accounts", "OrgUnit")
-    assert dict(new.objects.values_list("code", "level")) == {"kota-x": "city", "kel-x": "kelurahan"}
+    assert dict(new.objects.values_list("code", "level")) == {
+        "kota-x": "city",
+        "kel-x": "kelurahan",
+    }
     new.objects.create(code="kab-y", name="Y", level="regency", path="/kab-y/")
     new.objects.create(code="desa-y", name="Y", level="desa", path="/kab-y/desa-y/")
 
@@ -100,3 +105,27 @@ def test_it_migrates_the_levels_back_and_forth_keeping_every_unit() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert OrgUnit.objects.count() == 4
+
+
+def test_the_api_describes_every_level() -> None:
+    import json
+    from pathlib import Path
+
+    import kinerja.api
+
+    schema = json.loads((Path(kinerja.api.__file__).parent / "openapi.json").read_text())
+    found: list[list[str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            level = node.get("properties", {}).get("level", {})
+            if "province" in level.get("enum", []):
+                found.append(level["enum"])
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(schema)
+    assert found and all(sorted(enum) == sorted(L.values) for enum in found)

@@ -611,8 +611,10 @@ def check_nesting(v: Validator, unit: UnitDoc, path: Path) -> None:
         allowed = levels.CHILD_LEVELS.get(upper.level, ())
         v.error(
             (*lower_path, "level"),
-            _("a unit of level %(level)s cannot sit under %(parent)s (level %(parent_level)s); "
-              "%(allowed)s")
+            _(
+                "a unit of level %(level)s cannot sit under %(parent)s (level %(parent_level)s); "
+                "%(allowed)s"
+            )
             % {
                 "level": lower.level,
                 "parent": upper.code,
@@ -621,8 +623,7 @@ def check_nesting(v: Validator, unit: UnitDoc, path: Path) -> None:
                     _("a %(parent_level)s holds only %(levels)s")
                     % {"parent_level": upper.level, "levels": ", ".join(allowed)}
                     if allowed
-                    else _("a %(parent_level)s holds no other unit")
-                    % {"parent_level": upper.level}
+                    else _("a %(parent_level)s holds no other unit") % {"parent_level": upper.level}
                 ),
             },
             where="unit",

@@ -26,7 +26,9 @@ def test_it_reads_a_province_a_regency_and_desa() -> None:
 
 
 def test_it_reads_a_kecamatan_with_kelurahan_and_desa_both() -> None:
-    mixed = TEXT.replace("    name: Pabean\n    level: desa\n", "    name: Pabean\n    level: kelurahan\n")
+    mixed = TEXT.replace(
+        "    name: Pabean\n    level: desa\n", "    name: Pabean\n    level: kelurahan\n"
+    )
     assert sorted(c.level for c in parse_plan(mixed).unit.children) == ["desa"] * 3 + ["kelurahan"]
 
 
@@ -99,7 +101,9 @@ def test_it_does_not_refuse_an_unknown_level_twice() -> None:
 
 @pytest.mark.django_db
 def test_it_loads_nothing_from_an_impossible_nesting() -> None:
-    bad = TEXT.replace("    name: Probolinggo\n    level: regency\n", "    name: P\n    level: desa\n")
+    bad = TEXT.replace(
+        "    name: Probolinggo\n    level: regency\n", "    name: P\n    level: desa\n"
+    )
     with pytest.raises(PlanFileError):
         do_load_plan_text(bad)
     assert not OrgUnit.objects.exists()
