@@ -75,4 +75,3 @@ def village_label(levels: Iterable[str]) -> str:
     if present == {Level.DESA, Level.KELURAHAN}:
         return _("Kelurahan/Desa")
     return level_label(Level.KELURAHAN)
-
