@@ -247,6 +247,7 @@ def activity_form(request: HttpRequest, activity: Activity) -> HttpResponse:
             "form": form,
             "activity": activity,
             "kelurahan": editable,
+            "village_label": village_label(k.level for k in editable),
             "unit": unit,
             "keep": keep,
             "show_all": show_all,

@@ -37,6 +37,9 @@ def test_it_adds_a_group_to_a_desa_and_drills_down_by_desa(desktop, live_server)
     page.wait_for_url("**/komunitas/kelompok/*/")
     assert "KWT Mawar" in page.locator("h1").inner_text()
 
+    page.goto(f"{live_server.url}/komunitas/kegiatan/baru/")
+    assert page.locator("label[for=k-pick]").inner_text() == "1. Desa kelompok yang dijangkau"
+
     page.goto(f"{live_server.url}/komunitas/cakupan/?unit=kec-dringu&year=2024")
     table = page.locator("#by-kelurahan")
     assert table.locator("thead th").first.inner_text() == "Desa"
