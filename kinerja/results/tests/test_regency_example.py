@@ -145,3 +145,9 @@ def test_a_regency_officer_keeps_the_registry_of_its_desa(dringu, django_user_mo
     assert sorted(editable_kelurahan(officer).values_list("code", flat=True)) == DESA
     assert access.can(officer, access.EDIT_REGISTRY, OrgUnit.objects.get(code="desa-pabean"))
     assert list(kind_owners(officer)) == [regency]  # its own group kinds, like a city's
+
+
+def test_it_exports_what_it_loaded(dringu) -> None:
+    from kinerja.plan.planfile import export_plan, parse_plan
+
+    assert export_plan(dringu) == parse_plan(DRINGU_PLAN.read_text(encoding="utf-8"))
