@@ -1,4 +1,8 @@
-"""Organisation units: the tree city > kecamatan > kelurahan every number belongs to."""
+"""Organisation units: the tree every number belongs to.
+
+Province > city (kota) or regency (kabupaten) > kecamatan > kelurahan or desa; which level may
+sit under which, and the words each level is named by, are in ``levels.py``.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,9 @@ class OrgUnit(models.Model):
         CITY = "city", _("City")
         KECAMATAN = "kecamatan", _("Kecamatan")
         KELURAHAN = "kelurahan", _("Kelurahan")
+        # Appended after the first four so stored values and their order stay as they were.
+        REGENCY = "regency", _("Regency")
+        DESA = "desa", _("Desa")
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)

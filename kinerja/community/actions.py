@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kinerja.accounts import access
+from kinerja.accounts.levels import CITY_LEVELS, VILLAGE_LEVELS
 from kinerja.accounts.models import OrgUnit
 
 from .evidence import check_evidence
@@ -42,7 +43,7 @@ def editable_units(user: UserLike) -> QuerySet[OrgUnit]:
 
 
 def editable_kelurahan(user: UserLike) -> QuerySet[OrgUnit]:
-    return editable_units(user).filter(level=OrgUnit.Level.KELURAHAN)
+    return editable_units(user).filter(level__in=VILLAGE_LEVELS)
 
 
 def can_edit_group(user: UserLike, group: Group) -> bool:
@@ -99,8 +100,8 @@ def do_save_group(user: UserLike, group: Group, previous_kelurahan: OrgUnit | No
     for unit in filter(None, [group.kelurahan, previous_kelurahan]):
         if user is not None:
             access.require(user, access.EDIT_REGISTRY, unit)
-    if group.kelurahan.level != OrgUnit.Level.KELURAHAN:
-        raise ValidationError({"kelurahan": _("Choose a kelurahan.")})
+    if group.kelurahan.level not in VILLAGE_LEVELS:
+        raise ValidationError({"kelurahan": _("Choose a kelurahan or desa.")})
     group.city = city_of(group.kelurahan)
     taken = code_clashes([(group.city_id, group.code)], Group.objects.exclude(pk=group.pk))
     if taken:
@@ -234,7 +235,7 @@ def activity_editable(user: UserLike, activity: Activity) -> bool:
 def kind_owners(user: UserLike) -> QuerySet[OrgUnit]:
     """Units whose own group kinds ``user`` may change: a city where they keep the registry of
     the whole city (or the root of a tree without a city level, as ``city_of`` reads it)."""
-    owners = OrgUnit.objects.filter(Q(level=OrgUnit.Level.CITY) | Q(parent__isnull=True))
+    owners = OrgUnit.objects.filter(Q(level__in=CITY_LEVELS) | Q(parent__isnull=True))
     if user is None:
         return owners
     return owners.filter(pk__in=access.units_for(user, access.EDIT_REGISTRY).values("pk"))

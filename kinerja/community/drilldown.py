@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q
 
+from kinerja.accounts.levels import VILLAGE_LEVELS, village_label
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.coverage import percent
 from kinerja_core.formula import Value
@@ -54,7 +55,7 @@ def condition(measure: str) -> str | None:
 
 
 def kelurahan_rows(unit: OrgUnit, period: Period, filters: Filters) -> list[KelurahanRow]:
-    kelurahan = unit.subtree().filter(level=OrgUnit.Level.KELURAHAN)
+    kelurahan = unit.subtree().filter(level__in=VILLAGE_LEVELS)
     rows = {k.pk: KelurahanRow(k) for k in kelurahan}
     counts = (
         existing_groups(unit, period, filters)
@@ -111,9 +112,11 @@ def group_blocks(
 def drilldown(unit: OrgUnit, period: Period, filters: Filters, measure: str) -> dict[str, Any]:
     rows = kelurahan_rows(unit, period, filters)
     total = sum(r.total for r in rows)
-    listed = total <= MAX_LISTED or unit.level == OrgUnit.Level.KELURAHAN
+    listed = total <= MAX_LISTED or unit.level in VILLAGE_LEVELS
     return {
         "rows": rows,
+        # "Desa" or "Kelurahan" (or both) as the villages listed are (docs/rules.md#org-unit-levels).
+        "village_label": village_label(r.unit.level for r in rows),
         "sum": KelurahanRow(
             unit,
             total,

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.accounts.levels import village_label
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.input_checks import CheckedText, check_day
 
@@ -41,6 +42,8 @@ class GroupForm(CheckedText, forms.ModelForm[Group]):
         assert isinstance(kelurahan_field, forms.ModelChoiceField)
         assert isinstance(kind_field, forms.ModelChoiceField)
         kelurahan_field.queryset = kelurahan
+        # "Desa" where the user keeps desa only (docs/rules.md#org-unit-levels).
+        kelurahan_field.label = village_label(kelurahan.values_list("level", flat=True).distinct())
         kind_field.queryset = kinds_for(kelurahan)
         if kelurahan.count() == 1 and not self.instance.pk:
             self.fields["kelurahan"].initial = kelurahan.first()

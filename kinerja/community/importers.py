@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from simple_history.signals import post_create_historical_record
 
 from kinerja.accounts.cli import COMMAND_LINE
+from kinerja.accounts.levels import CITY_LEVELS, VILLAGE_LEVELS
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
@@ -282,7 +283,7 @@ class Scope:
     """The kelurahan an importer may write to, with their cities, found by code or name."""
 
     def __init__(self, user: UserLike) -> None:
-        units = list(editable_units(user).filter(level=OrgUnit.Level.KELURAHAN))
+        units = list(editable_units(user).filter(level__in=VILLAGE_LEVELS))
         self.ids = {u.pk for u in units}
         ancestor_codes = {c for u in units for c in u.path.strip("/").split("/")[:-1]}
         ancestors = {a.code: a for a in OrgUnit.objects.filter(code__in=ancestor_codes)}
@@ -290,7 +291,7 @@ class Scope:
         self.by_key: dict[str, list[OrgUnit]] = {}
         for unit in units:
             chain = [ancestors[c] for c in unit.path.strip("/").split("/")[:-1] if c in ancestors]
-            cities = [a for a in chain if a.level == OrgUnit.Level.CITY]
+            cities = [a for a in chain if a.level in CITY_LEVELS]
             self.city[unit.pk] = (cities or chain or [unit])[0].pk
             for key in {unit.code.lower(), unit.name.lower()}:
                 self.by_key.setdefault(key, []).append(unit)

@@ -15,18 +15,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kinerja.accounts.levels import CITY_LEVELS, VILLAGE_LEVELS
 from kinerja.accounts.models import OrgUnit
 
 
 def city_of(unit: OrgUnit) -> OrgUnit:
-    """The city (or, in a tree without a city level, the root) a kelurahan belongs to.
+    """The city or regency (or, in a tree without that level, the root) a village belongs to.
 
     Group codes are unique per city, so two cities on one instance may both have "RW-01".
     """
     codes = unit.path.strip("/").split("/")
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
     for code in codes:
-        if units[code].level == OrgUnit.Level.CITY:
+        if units[code].level in CITY_LEVELS:
             return units[code]
     return units[codes[0]]
 
@@ -86,7 +87,7 @@ class Group(models.Model):
         models.PROTECT,
         related_name="community_groups",
         verbose_name=_("kelurahan"),
-        limit_choices_to={"level": OrgUnit.Level.KELURAHAN},
+        limit_choices_to={"level__in": VILLAGE_LEVELS},
     )
     code = models.CharField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)

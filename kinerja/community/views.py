@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
+from kinerja.accounts.levels import VILLAGE_LEVELS, village_label
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
@@ -41,7 +42,7 @@ PAGE_SIZE = 50
 
 
 def visible_kelurahan(request: HttpRequest) -> QuerySet[OrgUnit]:
-    units = access.units_for(request.user, access.VIEW).filter(level=OrgUnit.Level.KELURAHAN)
+    units = access.units_for(request.user, access.VIEW).filter(level__in=VILLAGE_LEVELS)
     if not units.exists():
         raise PermissionDenied
     return units
@@ -104,6 +105,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "filters": f,
             "query": query,
             "kelurahan": kelurahan,
+            # The filter's list reads the same rows, so naming their level costs no query.
+            "village_label": village_label(k.level for k in kelurahan),
             "kinds": GroupKind.objects.all(),
             "year": year,
             "can_edit": actions.editable_kelurahan(request.user).exists(),
@@ -184,6 +187,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "kelurahan": kelurahan,
+            "village_label": village_label(k.level for k in kelurahan),
             "chosen": chosen,
             "year": year or "",
             "type": kind,
@@ -243,6 +247,7 @@ def activity_form(request: HttpRequest, activity: Activity) -> HttpResponse:
             "form": form,
             "activity": activity,
             "kelurahan": editable,
+            "village_label": village_label(k.level for k in editable),
             "unit": unit,
             "keep": keep,
             "show_all": show_all,
@@ -461,11 +466,11 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
         max_value=100,
         unit="%",
         title=(
-            _("Groups fostered up to %(year)d, by kelurahan")
+            _("Groups fostered up to %(year)d, by %(villages)s")
             if fostered
-            else _("Groups facilitated in %(year)d, by kelurahan")
+            else _("Groups facilitated in %(year)d, by %(villages)s")
         )
-        % {"year": year},
+        % {"year": year, "villages": data["village_label"].lower()},
     )
     base = {"unit": unit.code, "measure": measure}
     return render(

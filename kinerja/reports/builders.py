@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kinerja.accounts.levels import city_of, head_title
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
@@ -34,13 +35,6 @@ from kinerja.results.queries import (
 )
 from kinerja_core.achievement import Band, achievement
 from kinerja_core.periods import indonesian_date
-
-
-def city_of(unit: OrgUnit) -> OrgUnit | None:
-    for ancestor in [*unit.ancestors(), unit]:
-        if ancestor.level == OrgUnit.Level.CITY:
-            return ancestor
-    return None
 
 
 @dataclass(frozen=True)
@@ -66,7 +60,8 @@ def signing(plan: Plan, on: date | None = None) -> Signing:
         date_text=indonesian_date(on),
         title=doc.get("signatory_title") or str(plan.unit),
         name=doc.get("signatory_name") or "",
-        superior_title=doc.get("superior_title") or (f"Wali Kota {city.name}" if city else ""),
+        # The head of the city (Wali Kota) or regency (Bupati) the unit belongs to.
+        superior_title=doc.get("superior_title") or (head_title(city) if city else ""),
         superior_name=doc.get("superior_name") or "",
     )
 

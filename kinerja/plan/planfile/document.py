@@ -15,7 +15,8 @@ from typing import TypedDict
 from kinerja_core.achievement import TargetRange
 
 FORMAT = "kinerja-plan/1"
-UNIT_LEVELS = ("province", "city", "kecamatan", "kelurahan")
+# From the top: a province holds cities and regencies, their kecamatan hold kelurahan and desa.
+UNIT_LEVELS = ("province", "city", "regency", "kecamatan", "kelurahan", "desa")
 INDICATOR_UNITS = ("percent", "index", "number")
 POLARITIES = ("higher", "lower", "stable")
 

@@ -16,6 +16,7 @@ import yaml
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kinerja.accounts import levels
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.achievement import TargetRange
 
@@ -587,7 +588,47 @@ def normalise_unit(v: Validator, raw: Any, path: Path) -> UnitDoc:
                 field="code",
             )
         seen.add(item.code)
+    check_nesting(v, unit, path)
     return unit
+
+
+def check_nesting(v: Validator, unit: UnitDoc, path: Path) -> None:
+    """Each unit of the file must be a level its parent may hold (docs/rules.md#org-unit-levels):
+    parents from the top, then the unit, then its sub-units under it."""
+    placed: list[tuple[UnitRef, Path]] = [
+        *((p, (*path, "parents", i)) for i, p in enumerate(unit.parents)),
+        (unit, path),
+    ]
+    pairs = list(zip(placed, placed[1:], strict=False))
+    pairs += [(placed[-1], (c, (*path, "children", i))) for i, c in enumerate(unit.children)]
+    # A level already refused as unknown is not refused a second time for where it sits.
+    unknown = {p.line for p in v.problems if p.field == "level"}
+    for (upper, upper_path), (lower, lower_path) in pairs:
+        if {v.line((*upper_path, "level")), v.line((*lower_path, "level"))} & unknown:
+            continue
+        if levels.may_hold(upper.level, lower.level):
+            continue
+        allowed = levels.CHILD_LEVELS.get(upper.level, ())
+        v.error(
+            (*lower_path, "level"),
+            _(
+                "a unit of level %(level)s cannot sit under %(parent)s (level %(parent_level)s); "
+                "%(allowed)s"
+            )
+            % {
+                "level": lower.level,
+                "parent": upper.code,
+                "parent_level": upper.level,
+                "allowed": (
+                    _("a %(parent_level)s holds only %(levels)s")
+                    % {"parent_level": upper.level, "levels": ", ".join(allowed)}
+                    if allowed
+                    else _("a %(parent_level)s holds no other unit") % {"parent_level": upper.level}
+                ),
+            },
+            where="unit",
+            field="level",
+        )
 
 
 def normalise_strings(v: Validator, raw: Any, path: Path) -> dict[str, str]:
