@@ -396,3 +396,12 @@ if KINERJA_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["kinerja.db.routing.ReplicaRouter"]
+
+# -- Issued documents (docs/configuration.md, "Issued documents") --
+# A PKCS#12 file (.p12/.pfx) whose key signs issued PDFs (PAdES); empty: not signed. Its password
+# comes from the environment only. A certificate that cannot be used stops start-up
+# (system check kinerja.E201) rather than let an unsigned PDF pass as signed.
+KINERJA_SIGNING_P12 = os.environ.get("KINERJA_SIGNING_P12", "")
+KINERJA_SIGNING_P12_PASSWORD = os.environ.get("KINERJA_SIGNING_P12_PASSWORD", "")
+# The largest PDF anyone may upload to a public verification page to compare with the issued one.
+KINERJA_VERIFY_MAX_BYTES = int(os.environ.get("KINERJA_VERIFY_MAX_BYTES", 20 * 1024 * 1024))

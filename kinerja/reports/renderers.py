@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,11 @@ from . import docx_writer as w
 from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report, SkmReport
 
 
-def pdf(template: str, data: Report) -> bytes:
+def pdf(template: str, data: Report, extra: Mapping[str, object] | None = None) -> bytes:
+    """``extra``: more template context (an issued document's verification mark)."""
     import weasyprint
 
-    html = render_to_string(template, data.context())
+    html = render_to_string(template, {**data.context(), **(extra or {})})
     pdf_bytes: bytes = weasyprint.HTML(string=html).write_pdf()
     return pdf_bytes
 
