@@ -31,4 +31,5 @@ urlpatterns = [
         "akun/", include((account_urls.urlpatterns + audit_urls.urlpatterns, account_urls.app_name))
     ),
     path("api/v1/", include("kinerja.api.urls")),
+    path("", include("kinerja.reports.public_urls")),
 ]
