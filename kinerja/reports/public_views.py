@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,12 +26,12 @@ PDF_MAGIC = b"%PDF-"
 FORM_OVERHEAD_BYTES = 64 * 1024
 
 
-def page_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def page_limited(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Count every request (an upload too) against KINERJA_PUBLIC_PAGE_RATE, as the survey's
     public pages do; past it, their short 429 page."""
 
     @functools.wraps(view)
-    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not ratelimit.allow_page(request):
             response = render(request, "surveys/public/too_many.html", status=429)
             response["Retry-After"] = str(ratelimit.PAGE_WINDOW)
@@ -110,7 +110,7 @@ def issued_file(request: HttpRequest, code: str) -> FileResponse:
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",
-        filename=document.file.name.rsplit("/", 1)[-1],
+        filename=str(document.file.name).rsplit("/", 1)[-1],
     )
 
 

@@ -104,7 +104,9 @@ def sign_pdf(pdf: bytes, certificate: Certificate, reason: str, location: str) -
         signing_key=asn1_keys.PrivateKeyInfo.load(
             certificate.key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
         ),
-        cert_registry=SimpleCertificateStore.from_certs([asn1(c) for c in certificate.chain]),
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [asn1(c) for c in certificate.chain]
+        ),
     )
     meta = signers.PdfSignatureMetadata(
         field_name="Tanda_Tangan_Elektronik",

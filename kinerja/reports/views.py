@@ -18,7 +18,6 @@ from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
 from kinerja.results.actions import plan_years
 from kinerja.results.views import chosen_plan, chosen_year
-
 from kinerja.surveys.links import public_base
 
 from . import skm_report
