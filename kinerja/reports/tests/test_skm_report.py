@@ -72,7 +72,9 @@ def test_it_lists_every_surveyed_year_in_the_trend(surveyed):
 
 def test_it_refuses_a_year_without_responses(surveyed, tmp_path):
     out = tmp_path / "skm.pdf"
-    with pytest.raises(CommandError, match="belum ada jawaban survei Kecamatan Uji pada tahun 2026"):
+    with pytest.raises(
+        CommandError, match="belum ada jawaban survei Kecamatan Uji pada tahun 2026"
+    ):
         call_command("report", "write", "skm", "--year", "2026", "-o", str(out), "--plan", "uji")
     assert not out.exists()
 
