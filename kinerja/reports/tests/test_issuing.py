@@ -32,7 +32,8 @@ def public_url(settings):
 
 def stored(document: IssuedDocument) -> bytes:
     with document.file.open("rb") as handle:
-        return handle.read()
+        content: bytes = handle.read()
+    return content
 
 
 def media_files(settings) -> list[Path]:

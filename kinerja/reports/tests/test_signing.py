@@ -97,8 +97,8 @@ def test_an_issued_pdf_carries_a_signature_pyhankos_validator_accepts(uji, staff
     status = validate_pdf_signature(
         signature, ValidationContext(trust_roots=[trusted], allow_fetching=False)
     )
-    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
-    assert status.coverage.name == "ENTIRE_FILE"
+    assert status.intact and status.valid and status.trusted, status.summary()
+    assert status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
     assert "CN=Camat Uji" in document.signed_by
     # the signature is an incremental update: the QR code is still on the page
     assert qr_codes(content, 1) == [f"https://kinerja.contoh.go.id/v/{document.code}"]

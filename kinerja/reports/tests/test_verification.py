@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kinerja.reports.actions import do_issue_document
+from kinerja.reports.models import IssuedDocument
 from kinerja.reports.tests.files import qr_codes
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +19,10 @@ def issued(uji, staff, settings):
     return do_issue_document(staff["head"], uji, "pk", 2022)
 
 
-def content_of(document) -> bytes:
+def content_of(document: IssuedDocument) -> bytes:
     with document.file.open("rb") as handle:
-        return handle.read()
+        content: bytes = handle.read()
+    return content
 
 
 def upload(client, document, content: bytes, name: str = "pk.pdf"):
