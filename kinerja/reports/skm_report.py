@@ -28,8 +28,8 @@ from kinerja.surveys.analysis import (
     years_with_responses,
 )
 from kinerja.surveys.forms import AnswerForm
-from kinerja.surveys.models import CODES, SCORE_FIELDS, FollowUp, Response
-from kinerja.surveys.reports import element_chart, survey_report_data
+from kinerja.surveys.models import CODES, SCORE_FIELDS, Response
+from kinerja.surveys.reports import element_chart, followup_rows, survey_report_data
 from kinerja.surveys.rollup import scope
 from kinerja_core.ikm import grade_of
 from kinerja_core.periods import Period, indonesian_date
@@ -136,19 +136,6 @@ def questionnaire() -> list[dict[str, Any]]:
             }
         )
     return items
-
-
-def followup_rows(unit: OrgUnit, period: Period) -> list[dict[str, Any]]:
-    return [
-        {
-            "element": f.element,
-            "action": f.action,
-            "owner": f.owner,
-            "deadline": f.deadline,
-            "status_label": str(f.get_status_display()),
-        }
-        for f in FollowUp.objects.filter(unit=unit, period=period.key).order_by("element", "pk")
-    ]
 
 
 def trend_rows(unit: OrgUnit, years: list[int]) -> list[dict[str, Any]]:

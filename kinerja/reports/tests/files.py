@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
-import tempfile
-from pathlib import Path
 
 SCAN_DPI = 150  # a phone photo of a printed page is sharper than this
 
@@ -28,33 +27,15 @@ def page_text(content: bytes, page: int) -> str:
 
 
 def qr_codes(content: bytes, page: int) -> list[str]:
-    """The texts of the QR codes zxing-cpp finds on ``page`` rasterised by pdftoppm."""
+    """The texts of the QR codes zxing-cpp finds on ``page`` rasterised as a phone would see it."""
     import zxingcpp
     from PIL import Image
 
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "doc.pdf"
-        source.write_bytes(content)
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                str(SCAN_DPI),
-                "-f",
-                str(page),
-                "-l",
-                str(page),
-                "-singlefile",
-                str(source),
-                str(Path(tmp) / "page"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        with Image.open(Path(tmp) / "page.png") as image:
-            return [
-                b.text
-                for b in zxingcpp.read_barcodes(image)
-                if b.format == zxingcpp.BarcodeFormat.QRCode
-            ]
+    from kinerja.surveys.reports import pdf_to_png
+
+    with Image.open(io.BytesIO(pdf_to_png(content, SCAN_DPI, page))) as image:
+        return [
+            b.text
+            for b in zxingcpp.read_barcodes(image)
+            if b.format == zxingcpp.BarcodeFormat.QRCode
+        ]
