@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
-from kinerja.accounts.cli import COMMAND_LINE
 from kinerja.plan.models import Plan
 from kinerja.results.models import YearApproval
 
@@ -108,7 +107,7 @@ def _store(
         sha256=issuing.sha256(content),
         signed_by=signer,
         issued_by=user,
-        issued_by_name=(user.get_full_name() or user.username) if user else COMMAND_LINE,
+        issued_by_name=(user.get_full_name() or user.username) if user else _("the command line"),
         issued_at=timezone.now(),
     )
     filename = f"{kind}-{plan.unit.code}-{year}-v{version}.pdf"
