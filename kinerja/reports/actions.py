@@ -18,6 +18,7 @@ from kinerja.results.models import YearApproval
 from . import issuing, signing
 from .models import IssuedDocument, new_code
 from .registry import TITLES, UnknownReport, check
+from .skm_report import NoResponses
 
 # Documents that report a year's results: issued only once the unit head approved that year.
 # The IKU (the plan) and the PK (signed at the start of the year) report none.
@@ -92,7 +93,7 @@ def _store(
     mark = issuing.mark_for(number, version, base, code)
     try:
         content = issuing.issued_pdf(kind, plan, year, mark)
-    except signing.SigningError as exc:
+    except (signing.SigningError, NoResponses) as exc:
         raise ValidationError(str(exc)) from exc
     document = IssuedDocument(
         plan=plan,

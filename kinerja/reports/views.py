@@ -52,6 +52,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "plan_years": plan_years(plan),
         "documents": documents,
         "may_issue": access.can(request.user, access.LOCK, plan.unit),
+        # The SKM report covers any surveyed year, also those outside the plan's period.
+        "other_survey_years": [
+            y for y in skm_report.survey_years(plan.unit) if y not in plan_years(plan)
+        ],
     }
     return render(request, "reports/index.html", context)
 

@@ -84,6 +84,13 @@ def test_it_refuses_a_results_document_of_an_unapproved_year_with_the_reason(uji
     assert document.kind == "capaian" and document.version == 1
 
 
+def test_it_refuses_a_survey_report_of_an_approved_year_without_answers(uji, staff, settings):
+    approve(uji, 2021, staff["planner"], staff["head"])
+    with pytest.raises(ValidationError, match="belum ada jawaban survei"):
+        do_issue_document(staff["head"], uji, "skm", 2021)
+    assert not IssuedDocument.objects.exists() and media_files(settings) == []
+
+
 def test_it_refuses_an_officer_of_another_unit_and_a_section_without_the_right(uji, staff):
     for user in (staff["outsider"], staff["operator"]):
         with pytest.raises(PermissionDenied):

@@ -82,6 +82,8 @@ def test_it_refuses_a_year_without_responses(surveyed, tmp_path):
 def test_it_downloads_the_year_asked_for_and_refuses_one_without_responses(surveyed, staff, login):
     client = login(staff["head"])
     url = reverse("reports:download", args=["skm", "pdf"])
+    page = client.get(reverse("reports:index"), {"plan": "uji"}).content.decode()
+    assert f"{url}?plan=uji&amp;year=2025" in page and f"{url}?plan=uji&amp;year=2024" in page
     response = client.get(url, {"plan": "uji", "year": "2025"})
     assert response.status_code == 200
     assert "TAHUN 2025" in pdf_text(response.content)
