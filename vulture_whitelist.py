@@ -299,3 +299,9 @@ _.one_minute
 _.public_site
 _.shared_device
 _.help_text  # a form field's help text, read by templates
+
+# Issued documents (kinerja/reports): the verification mark's QR code and short address, and the
+# date of issue, read by templates only.
+_.qr_svg_uri
+_.short_url
+_.issued_at

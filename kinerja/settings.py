@@ -400,3 +400,11 @@ DATABASE_ROUTERS = ["kinerja.db.routing.ReplicaRouter"]
 # The pictures of the user guide (docs/panduan/img/, made by the browser tests) are static files
 # under panduan/, so collectstatic and WhiteNoise serve them like the rest.
 STATICFILES_DIRS = [("panduan", BASE_DIR / "docs" / "panduan" / "img")]
+# -- Issued documents (docs/configuration.md, "Issued documents") --
+# A PKCS#12 file (.p12/.pfx) whose key signs issued PDFs (PAdES); empty: not signed. Its password
+# comes from the environment only. A certificate that cannot be used stops start-up
+# (system check kinerja.E201) rather than let an unsigned PDF pass as signed.
+KINERJA_SIGNING_P12 = os.environ.get("KINERJA_SIGNING_P12", "")
+KINERJA_SIGNING_P12_PASSWORD = os.environ.get("KINERJA_SIGNING_P12_PASSWORD", "")
+# The largest PDF anyone may upload to a public verification page to compare with the issued one.
+KINERJA_VERIFY_MAX_BYTES = int(os.environ.get("KINERJA_VERIFY_MAX_BYTES", 20 * 1024 * 1024))

@@ -8,11 +8,9 @@ text, and Decimals where a spreadsheet needs numbers. PDF templates see its fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
@@ -340,31 +338,3 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
             )
         )
     return CapaianReport(common=base, rows=rows, bands=list(bands.values()))
-
-
-# -- skm (the surveys engineer's data) -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SkmReport(Report):
-    data: dict[str, Any]  # the surveys app's report data (kinerja.surveys.reports)
-    chart: str
-
-
-def build_skm(plan: Plan, year: int, on: date | None = None) -> SkmReport:
-    from django.utils.module_loading import import_string
-
-    from kinerja_core.periods import Period
-
-    report_data: Callable[[OrgUnit, Period], dict[str, Any]] = import_string(
-        "kinerja.surveys.reports.survey_report_data"
-    )
-    element_chart: Callable[[dict[str, Any]], str] = import_string(
-        "kinerja.surveys.reports.element_chart"
-    )
-    data = report_data(plan.unit, Period(year))
-    return SkmReport(
-        common=common(plan, year, on),
-        data=data,
-        chart=element_chart(data) if data.get("elements") else "",
-    )

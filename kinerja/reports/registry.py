@@ -19,7 +19,9 @@ from django_stubs_ext import StrOrPromise
 from kinerja.plan.models import Plan
 
 from . import renderers as r
-from .builders import Report, build_capaian, build_iku, build_pk, build_skm
+from .builders import Report, build_capaian, build_iku, build_pk
+from .skm_docx import docx_skm_report
+from .skm_report import build_skm_report
 
 R = TypeVar("R", bound=Report)
 
@@ -54,8 +56,8 @@ DOCUMENTS: dict[str, Document[Any]] = {
     ),
     "skm": Document(
         _("Community satisfaction survey report (SKM)"),
-        build_skm,
-        {"pdf": r.pdf_renderer("skm"), "docx": r.docx_skm},
+        build_skm_report,
+        {"pdf": r.pdf_renderer("skm"), "docx": docx_skm_report},
     ),
 }
 TITLES: dict[str, StrOrPromise] = {kind: d.title for kind, d in DOCUMENTS.items()}

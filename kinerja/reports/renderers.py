@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,14 @@ from kinerja.lib.tables import xlsx_bytes
 from kinerja.results.formatting import figure, target_text
 
 from . import docx_writer as w
-from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report, SkmReport
+from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report
 
 
-def pdf(template: str, data: Report) -> bytes:
+def pdf(template: str, data: Report, extra: Mapping[str, object] | None = None) -> bytes:
+    """``extra``: more template context (an issued document's verification mark)."""
     import weasyprint
 
-    html = render_to_string(template, data.context())
+    html = render_to_string(template, {**data.context(), **(extra or {})})
     pdf_bytes: bytes = weasyprint.HTML(string=html).write_pdf()
     return pdf_bytes
 
@@ -347,89 +348,3 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
             ),
         ]
     )
-
-
-# -- skm --------------------------------------------------------------------------------------
-
-
-def docx_skm(data: SkmReport) -> bytes:
-    skm = data.data
-    doc = w.new_document(data.common.unit_name, demo=data.common.demo)
-    w.title(
-        doc,
-        "LAPORAN SURVEI KEPUASAN MASYARAKAT",
-        f"{skm['unit']['name'].upper()} · {skm['period']['label']}",
-    )
-    w.heading(doc, "1. Metode")
-    doc.add_paragraph(
-        _(
-            "The index is computed by %(method)s: the mean score of each element (NRR) of the nine elements, weighted equally, times 25."
-        )
-        % {"method": skm["method"]["label"]}
-    )
-    w.heading(doc, "2. Responden")
-    w.table(
-        doc,
-        [_("Item"), _("Number")],
-        [
-            [_("Service users in the period (population)"), skm.get("population") or "–"],
-            [_("Target sample (Krejcie & Morgan)"), skm.get("sample_target") or "–"],
-            [_("Respondents"), skm["respondents"]],
-        ],
-        numeric=[1],
-    )
-    if skm["ikm"] is None:
-        doc.add_paragraph(_("No survey responses in this period yet."))
-    else:
-        w.heading(doc, "3. Nilai per Unsur")
-        w.table(
-            doc,
-            [_("Element"), _("Total score"), "NRR", _("Index"), _("Grade")],
-            [
-                [
-                    f"{e['code']} {e['name']}",
-                    e["total"],
-                    figure(e["nrr"], 2),
-                    figure(e["ikm"], 2),
-                    e["grade"],
-                ]
-                for e in skm["elements"]
-            ],
-            numeric=[1, 2, 3],
-        )
-        if data.chart:
-            w.picture(doc, chart_png(data.chart))
-        w.heading(doc, "4. Indeks Kepuasan Masyarakat")
-        doc.add_paragraph(
-            f"IKM = {figure(skm['ikm'], 2)} · {_('grade')} {skm['grade']} ({skm['grade_label']})"
-        )
-        for group in skm.get("profile") or []:
-            w.heading(doc, f"5. Profil Responden: {group['label']}")
-            w.table(
-                doc,
-                [_("Group"), _("Respondents")],
-                [[i["label"], i["count"]] for i in group["items"]],
-                numeric=[1],
-            )
-        if skm.get("suggestions"):
-            w.heading(doc, "6. Saran Responden")
-            for suggestion in skm["suggestions"]:
-                doc.add_paragraph(str(suggestion))
-    w.heading(doc, _("Follow-up plan"))
-    if skm["followups"]:
-        w.table(
-            doc,
-            [_("Element"), _("Action"), _("Responsible"), _("Deadline"), _("Status")],
-            [
-                [f["element"], f["action"], f["owner"], f["deadline"], f["status_label"]]
-                for f in skm["followups"]
-            ],
-        )
-    else:
-        doc.add_paragraph(
-            _("The follow-up plan starts from the lowest elements:")
-            + " "
-            + ", ".join(skm["lowest"][:3])
-        )
-    w.signature(doc, data.common.signing)
-    return w.to_bytes(doc)

@@ -6,4 +6,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:kind>.<slug:fmt>", views.download, name="download"),
+    path("terbitkan/<slug:kind>", views.issue, name="issue"),
 ]

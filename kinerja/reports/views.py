@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kinerja.accounts import access
 from kinerja.plan.lookups import get_plan_or_404
+from kinerja.plan.models import Plan
 from kinerja.results.actions import plan_years
 from kinerja.results.views import chosen_plan, chosen_year
+from kinerja.surveys.links import public_base
 
+from . import skm_report
+from .actions import do_issue_document
+from .models import IssuedDocument
 from .registry import CONTENT_TYPES, RENDERERS, TITLES, UnknownReport, filename, kinds
 from .registry import render as render_report
 
@@ -20,8 +33,17 @@ def index(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "reports/index.html", {"plans": []})
     year = chosen_year(request, plan)
+    issued: dict[str, list[IssuedDocument]] = {}
+    for document in IssuedDocument.objects.filter(plan=plan, year=year).order_by("-version"):
+        issued.setdefault(document.kind, []).append(document)
     documents = [
-        {"kind": kind, "title": TITLES[kind], "formats": list(RENDERERS[kind])} for kind in kinds()
+        {
+            "kind": kind,
+            "title": TITLES[kind],
+            "formats": list(RENDERERS[kind]),
+            "issued": issued.get(kind, []),
+        }
+        for kind in kinds()
     ]
     context = {
         "plans": plans,
@@ -29,18 +51,64 @@ def index(request: HttpRequest) -> HttpResponse:
         "year": year,
         "plan_years": plan_years(plan),
         "documents": documents,
+        "may_issue": access.can(request.user, access.LOCK, plan.unit),
+        # The SKM report covers any surveyed year, also those outside the plan's period.
+        "other_survey_years": [
+            y for y in skm_report.survey_years(plan.unit) if y not in plan_years(plan)
+        ],
     }
     return render(request, "reports/index.html", context)
+
+
+def report_year(request: HttpRequest, plan: Plan, kind: str) -> int:
+    """The year asked for; the SKM report takes any year with responses (never another year
+    in its place: a year without any is refused)."""
+    raw = request.GET.get("year", "")
+    if kind == "skm" and raw.isdigit():
+        return skm_report.report_year(plan.unit, int(raw))
+    return chosen_year(request, plan)
 
 
 @login_required
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     plan = get_plan_or_404(request.user, request.GET.get("plan", ""))
-    year = chosen_year(request, plan)
     try:
+        year = report_year(request, plan, kind)
         content = render_report(kind, fmt, plan, year)
     except UnknownReport as exc:
         raise Http404(str(exc)) from exc
+    except skm_report.NoResponses as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('reports:index')}?{urlencode({'plan': plan.code})}")
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(kind, fmt, plan, year)}"'
     return response
+
+
+@login_required
+@require_POST
+def issue(request: HttpRequest, kind: str) -> HttpResponse:
+    """ "Terbitkan": freeze the document's PDF as its next issued version."""
+    plan = get_plan_or_404(request.user, request.POST.get("plan", ""), access.LOCK)
+    raw = request.POST.get("year", "")
+    if not raw.isdigit():
+        raise Http404
+    year = int(raw)
+    try:
+        document = do_issue_document(
+            access.signed_in(request), plan, kind, year, public_base(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(title)s %(year)s is issued as %(number)s (version %(version)s).")
+            % {
+                "title": document.title,
+                "year": year,
+                "number": document.number,
+                "version": document.version,
+            },
+        )
+    return redirect(f"{reverse('reports:index')}?{urlencode({'plan': plan.code, 'year': year})}")

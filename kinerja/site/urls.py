@@ -33,4 +33,5 @@ urlpatterns = [
     path("api/v1/", include("kinerja.api.urls")),
     path("bantuan/", views.guide, name="guide"),
     path("bantuan/<slug:page>/", views.guide, name="guide_page"),
+    path("", include("kinerja.reports.public_urls")),
 ]

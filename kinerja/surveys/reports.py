@@ -107,6 +107,21 @@ def public_report_data(unit: OrgUnit, period: Period) -> dict[str, Any]:
     return _report_data(unit, period, None, publictally.tally)
 
 
+def followup_rows(unit: OrgUnit, period: Period) -> list[dict[str, Any]]:
+    """The follow-up plan (RTL) of the unit and period as plain values, by element."""
+    return [
+        {
+            "element": f.element,
+            "action": f.action,
+            "owner": f.owner,
+            "deadline": f.deadline,
+            "status": f.status,
+            "status_label": str(f.get_status_display()),
+        }
+        for f in FollowUp.objects.filter(unit=unit, period=period.key).order_by("element", "pk")
+    ]
+
+
 def _report_data(
     unit: OrgUnit,
     period: Period,
@@ -132,17 +147,7 @@ def _report_data(
         }
         for e in (result.elements if result else [])
     ]
-    followups = [
-        {
-            "element": f.element,
-            "action": f.action,
-            "owner": f.owner,
-            "deadline": f.deadline,
-            "status": f.status,
-            "status_label": str(f.get_status_display()),
-        }
-        for f in FollowUp.objects.filter(unit=unit, period=period.key).order_by("element", "pk")
-    ]
+    followups = followup_rows(unit, period)
     data: dict[str, Any] = {
         "unit": {"code": unit.code, "name": str(unit)},
         "period": {"key": period.key, "label": period.label()},
@@ -217,7 +222,8 @@ def poster_pdf(unit: OrgUnit, period: Period) -> bytes:
     return render_poster_pdf(public_report_data(unit, period), demo_data())
 
 
-def pdf_to_png(pdf: bytes, dpi: int = PNG_DPI) -> bytes:
+def pdf_to_png(pdf: bytes, dpi: int = PNG_DPI, page: int = 1) -> bytes:
+    """One page (the first by default) of ``pdf`` as PNG."""
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "poster.pdf"
         source.write_bytes(pdf)
@@ -229,7 +235,9 @@ def pdf_to_png(pdf: bytes, dpi: int = PNG_DPI) -> bytes:
                 str(dpi),
                 "-singlefile",
                 "-f",
-                "1",
+                str(page),
+                "-l",
+                str(page),
                 str(source),
                 str(Path(tmp) / "poster"),
             ],

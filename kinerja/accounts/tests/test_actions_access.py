@@ -93,6 +93,8 @@ CALLS: dict[str, Call] = {
     "results.do_return_year": lambda w: ((w.plan, YEAR, w.outsider, "perbaiki"), {}),
     "results.do_lock_year": lambda w: ((w.plan, YEAR, w.outsider), {}),
     "results.do_apply_pending": lambda w: ((w.plan, YEAR, "koreksi", w.outsider), {}),
+    # reports
+    "reports.do_issue_document": lambda w: ((w.outsider, w.plan, "pk", YEAR, "https://x.test"), {}),
     # surveys
     "surveys.do_submit_response": lambda w: (
         (w.service, answer()),

@@ -38,6 +38,9 @@ PUBLIC: dict[str, str] = {
     "surveys_public:poster_png": "published IKM poster",
     "api:openapi": "the API's description",
     "api:not_found": "JSON 404 for unknown API addresses",
+    "documents_public:verify": "an issued document's verification page (its QR code is printed)",
+    "documents_public:file": "an issued document: offices publish them",
+    "documents_public:unit": "a unit's list of issued documents: offices publish them",
 }
 
 # URL name with path parameters → why every logged-in user, the outsider too, may open it. The
@@ -135,6 +138,23 @@ def SERVICE(w: W) -> dict[str, Any]:  # noqa: N802
     return {"pk": w["service"].pk}
 
 
+def ISSUED(w: W) -> dict[str, Any]:  # noqa: N802
+    """The code of an issued document of Kecamatan Wonoasih (made on first use)."""
+    from django.core.files.base import ContentFile
+
+    from kinerja.reports.models import IssuedDocument
+
+    found = IssuedDocument.objects.filter(plan=w["plan"]).first()
+    if found is None:
+        found = IssuedDocument(
+            plan=w["plan"], unit=w["plan"].unit, kind="pk", year=2022, version=1,
+            number="PK/kec-wonoasih/2022/V1", title="Perjanjian Kinerja", size=9,
+            sha256="0" * 64, issued_by_name="uji", issued_at=timezone.now(),
+        )  # fmt: skip
+        found.file.save("pk.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"code": found.code}
+
+
 # URL name → its path parameters, from the objects above.
 PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "plan:detail": PLAN,
@@ -151,6 +171,10 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "results:approve_year": lambda w: {"code": w["plan"].code, "year": 2022},
     "results:return_year": lambda w: {"code": w["plan"].code, "year": 2022},
     "reports:download": lambda w: {"kind": "capaian", "fmt": "xlsx"},
+    "reports:issue": lambda w: {"kind": "pk"},
+    "documents_public:verify": ISSUED,
+    "documents_public:file": ISSUED,
+    "documents_public:unit": lambda w: {"unit_code": "kec-wonoasih"},
     "community:group_detail": lambda w: {"pk": w["group"].pk},
     "community:group_edit": lambda w: {"pk": w["group"].pk},
     "community:activity_edit": lambda w: {"pk": w["activity"].pk},

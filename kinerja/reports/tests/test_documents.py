@@ -12,6 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from kinerja.reports.registry import render
+from kinerja.reports.skm_report import NoResponses
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +95,11 @@ def test_it_writes_the_capaian_workbook_as_the_iku_command_reports(uji) -> None:
     assert sheet.cell(row=2, column=6).number_format == "#,##0.00"
 
 
-def test_it_prints_the_survey_report_without_responses(uji) -> None:
-    for text in (
-        pdf_text(render("skm", "pdf", uji, 2021, SIGNED)),
-        docx_text(render("skm", "docx", uji, 2021, SIGNED)),
-    ):
-        assert "SURVEI KEPUASAN MASYARAKAT" in text and "27 November 2026" in text
+def test_it_refuses_a_survey_report_without_responses(uji) -> None:
+    """A year without answers has nothing to report (docs/rules.md#skm-report)."""
+    for fmt in ("pdf", "docx"):
+        with pytest.raises(NoResponses, match="belum ada jawaban survei"):
+            render("skm", fmt, uji, 2021, SIGNED)
 
 
 def test_it_writes_a_report_from_the_command_line(uji, tmp_path) -> None:
