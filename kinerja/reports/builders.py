@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from kinerja.accounts.levels import city_of, head_title
-from kinerja.accounts.models import OrgUnit
 from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
