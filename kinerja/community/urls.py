@@ -19,7 +19,7 @@ urlpatterns = [
     path("bukti/<int:pk>/", views.evidence_file, name="evidence"),
     path("impor/", views.import_view, name="import"),
     path("impor/<uuid:pk>/simpan/", views.import_confirm, name="import_confirm"),
-    path("impor/templat-<str:kind>.<str:fmt>", views.import_template, name="import_template"),
+    path("impor/templat/", views.import_template, name="import_template"),
     path("ekspor/", views.export_view, name="export"),
     path("cakupan/", views.drilldown_view, name="drilldown"),
 ]

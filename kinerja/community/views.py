@@ -400,7 +400,7 @@ def _import_context(request: HttpRequest) -> dict[str, Any]:
                 "columns_id": f"columns-{kind_name}",
                 "columns_title": titles[kind_name],
                 "template_links": [
-                    (fmt, reverse("community:import_template", args=[kind_name, fmt]))
+                    (fmt, f"{reverse('community:import_template')}?kind={kind_name}&format={fmt}")
                     for fmt in TEMPLATE_FORMATS
                 ],
             }
@@ -463,8 +463,10 @@ def import_confirm(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
-    """A groups or activities template: its header and one example row, as CSV or XLSX."""
+def import_template(request: HttpRequest) -> HttpResponseBase:
+    """A groups or activities template (?kind=groups|activities&format=csv|xlsx): its header
+    and one example row, with examples from the uploader's own kelurahan."""
+    kind, fmt = request.GET.get("kind", ""), request.GET.get("format", "")
     tables = {t["columns_id"]: t["columns"] for t in _import_context(request)["column_tables"]}
     columns = tables.get(f"columns-{kind}")
     if columns is None:

@@ -159,6 +159,7 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "community:evidence": lambda w: {"pk": w["evidence"].pk},
     "community:kind_edit": lambda w: {"pk": w["kind"].pk},
     "community:kind_delete": lambda w: {"pk": w["kind"].pk},
+    "community:import_confirm": lambda w: {"pk": w["pending"].pk},
     "surveys:service_list": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:service_create": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:import": lambda w: {"unit_code": "kec-wonoasih"},
