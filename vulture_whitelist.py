@@ -298,3 +298,5 @@ _.one_minute
 _.public_site
 _.shared_device
 _.help_text  # a form field's help text, read by templates
+_.meaning  # an import column's meaning, read by lib/_import_columns.html
+_.expires_at  # a kept upload's expiry, a model field filtered by name (expires_at__gt)

@@ -165,7 +165,9 @@ def _bare_codes(method: Method, order: ElementOrder | None) -> dict[str, str]:
         numbered = method.codes
     else:
         return {}
-    return {_header_key(code): element for code, element in zip(method.codes, numbered, strict=True)}
+    return {
+        _header_key(code): element for code, element in zip(method.codes, numbered, strict=True)
+    }
 
 
 def element_header(method: Method | str = DEFAULT_METHOD) -> list[str]:

@@ -15,7 +15,9 @@ def group_columns(kind: str, kelurahan: str) -> list[Column]:
     return [
         Column("code", _("The group's code, unique in the city"), _("text"), "WNS-RT01", True),
         Column("name", _("The group's name"), _("text"), "RT 01 RW 02", True),
-        Column("kind", _("The kind of group or institution"), _("a kind's code or name"), kind, True),
+        Column(
+            "kind", _("The kind of group or institution"), _("a kind's code or name"), kind, True
+        ),
         Column(
             "kelurahan",
             _("The kelurahan or desa it belongs to"),
@@ -24,14 +26,23 @@ def group_columns(kind: str, kelurahan: str) -> list[Column]:
             True,
         ),
         Column("established", _("When it was founded"), DATES, "2015-01-10", True),
-        Column("dissolved", _("When it was dissolved"), _("%(dates)s, or empty") % {"dates": DATES}, ""),
+        Column(
+            "dissolved", _("When it was dissolved"), _("%(dates)s, or empty") % {"dates": DATES}, ""
+        ),
         Column("chair", _("Its chair"), _("text, may be empty"), "Bu Siti"),
         Column("contact", _("How to reach it"), _("text, may be empty"), "0812 0000 0000"),
         Column("members", _("Number of members"), _("a whole number, or empty"), "25"),
         Column("address", _("Its address"), _("text, may be empty"), "Jl. Anggrek 3"),
         Column("notes", _("Notes"), _("text, may be empty"), ""),
-        Column("decree_number", _("Number of its founding decree (SK)"), _("text, may be empty"), ""),
-        Column("decree_date", _("Date of its founding decree"), _("%(dates)s, or empty") % {"dates": DATES}, ""),
+        Column(
+            "decree_number", _("Number of its founding decree (SK)"), _("text, may be empty"), ""
+        ),
+        Column(
+            "decree_date",
+            _("Date of its founding decree"),
+            _("%(dates)s, or empty") % {"dates": DATES},
+            "",
+        ),
     ]
 
 

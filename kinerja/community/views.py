@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -392,7 +391,10 @@ def _import_context(request: HttpRequest) -> dict[str, Any]:
         ),
         "activities": import_columns.activity_columns(group.code if group else "WNS-RT01"),
     }
-    titles = {"groups": _("Columns of a groups file"), "activities": _("Columns of an activities file")}
+    titles = {
+        "groups": _("Columns of a groups file"),
+        "activities": _("Columns of an activities file"),
+    }
     return {
         "column_tables": [
             {

@@ -31,7 +31,9 @@ class Column:
     required: bool = False
 
 
-def template_response(stem: str, sheet: str, columns: Sequence[Column], fmt: str) -> HttpResponseBase:
+def template_response(
+    stem: str, sheet: str, columns: Sequence[Column], fmt: str
+) -> HttpResponseBase:
     """The template download: the columns' header and their examples as one row."""
     header = [c.name for c in columns]
     example = [c.example for c in columns]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,7 @@ from kinerja.lib.input_checks import CheckedText, check_day
 from kinerja_core.errors import CoreError
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, METHODS, OCCUPATIONS
 from kinerja_core.numbers import parse_decimal
-from kinerja_core.survey_csv import MAX_AGE, MIN_AGE
+from kinerja_core.survey_csv import MAX_AGE, MIN_AGE, ElementOrder
 
 from .actions import Answer
 from .models import SLUG_MAX_LENGTH, FollowUp, Response, Service
@@ -363,18 +363,24 @@ NAMED = "named"
 ELEMENT_ORDER_CHOICES = [
     (
         NAMED,
-        _("The header names the elements (e.g. “U8 Penanganan Pengaduan, Saran dan Masukan”), "
-          "as the template and exports do"),
+        _(
+            "The header names the elements (e.g. “U8 Penanganan Pengaduan, Saran dan Masukan”), "
+            "as the template and exports do"
+        ),
     ),
     (
         "regulation",
-        _("Bare U1…U9 in the regulation's order: U8 = Penanganan Pengaduan, Saran dan Masukan; "
-          "U9 = Sarana dan Prasarana"),
+        _(
+            "Bare U1…U9 in the regulation's order: U8 = Penanganan Pengaduan, Saran dan Masukan; "
+            "U9 = Sarana dan Prasarana"
+        ),
     ),
     (
         "questionnaire",
-        _("Bare U1…U9 in the sample questionnaire's order: U8 = Sarana dan Prasarana; "
-          "U9 = Penanganan Pengaduan, Saran dan Masukan"),
+        _(
+            "Bare U1…U9 in the sample questionnaire's order: U8 = Sarana dan Prasarana; "
+            "U9 = Penanganan Pengaduan, Saran dan Masukan"
+        ),
     ),
 ]
 
@@ -388,10 +394,10 @@ class ImportForm(forms.Form):
         error_messages={"required": _("Choose how the file names its element columns.")},
     )
 
-    def order(self) -> str | None:
+    def order(self) -> ElementOrder | None:
         """The element order to read bare codes in; None: the header must name the elements."""
         chosen: str = self.cleaned_data["element_order"]
-        return None if chosen == NAMED else chosen
+        return None if chosen == NAMED else cast(ElementOrder, chosen)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

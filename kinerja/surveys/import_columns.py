@@ -31,7 +31,9 @@ def columns(service_code: str) -> list[Column]:
             _("the code or name of one of this unit's services; may be empty when it has one"),
             service_code,
         ),
-        Column("gender", _("Gender"), _("%(choices)s or empty") % {"choices": "/".join(GENDERS)}, "P"),
+        Column(
+            "gender", _("Gender"), _("%(choices)s or empty") % {"choices": "/".join(GENDERS)}, "P"
+        ),
         Column(
             "age",
             _("Age in years"),
@@ -55,7 +57,7 @@ def columns(service_code: str) -> list[Column]:
         Column(
             name,
             _("Answer for the element %(name)s") % {"name": element.name},
-            "1 = %s … 4 = %s" % (element.labels[0], element.labels[3]),
+            ", ".join(f"{score} = {label}" for score, label in enumerate(element.labels, 1)),
             score,
             required=True,
         )

@@ -191,7 +191,13 @@ def do_import(
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:
             return _import(
-                unit, text, filename, dry_run=dry_run, user=user, progress=progress, fork=fork,
+                unit,
+                text,
+                filename,
+                dry_run=dry_run,
+                user=user,
+                progress=progress,
+                fork=fork,
                 order=order,
             )
         finally:
@@ -199,7 +205,13 @@ def do_import(
     with tempfile.SpooledTemporaryFile(mode="w+", max_size=8 * 1024 * 1024, newline="") as out:
         _xlsx_as_csv(stream, filename, out)
         return _import(
-            unit, out, filename, dry_run=dry_run, user=user, progress=progress, fork=fork,
+            unit,
+            out,
+            filename,
+            dry_run=dry_run,
+            user=user,
+            progress=progress,
+            fork=fork,
             order=order,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from kinerja.surveys.lookups import get_service_or_404
 from kinerja_core.errors import InputError
 from kinerja_core.numbers import format_decimal
 from kinerja_core.periods import Period
+from kinerja_core.survey_csv import ELEMENT_ORDERS, ElementOrder
 
 from . import analysis, exports, import_columns, jobs, links, qr, reports, targets, tokens
 from .actions import (
@@ -468,6 +469,12 @@ def _confirm_context(unit: OrgUnit, kept: PendingUpload) -> dict[str, Any]:
     }
 
 
+def stored_order(kept: PendingUpload) -> ElementOrder | None:
+    """The element order the kept file was checked with (written by ``_import_file``)."""
+    order = kept.options.get("order")
+    return cast(ElementOrder, order) if order in ELEMENT_ORDERS else None
+
+
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, unit_code: str, pk: UUID) -> HttpResponse:
@@ -481,7 +488,7 @@ def import_confirm(request: HttpRequest, unit_code: str, pk: UUID) -> HttpRespon
     context = _import_context(request, unit)
     context["form"] = ImportForm()
     with pending.claimed(user, pk, import_purpose(unit)) as (kept, path):
-        order = kept.options.get("order")
+        order = stored_order(kept)
         if kept.size > settings.KINERJA_IMPORT_INLINE_MAX_BYTES:
             with path.open("rb") as stream:
                 job = jobs.do_enqueue_import(

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import io
-from functools import partial
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
+from kinerja_core import survey_csv
 from kinerja_core.errors import Code, InputError, Message, Problem
 from kinerja_core.ikm import compute_ikm
-from kinerja_core import survey_csv
 from kinerja_core.survey_csv import SurveyRow, group_key, tally_rows
 
 # These files number bare element codes in the regulation's order, and say so
@@ -209,6 +209,7 @@ def test_it_refuses_a_score_cell_holding_several_scores() -> None:
 
 def test_it_checks_services_with_the_callers_check_on_every_row() -> None:
     from kinerja_core.errors import Problem
+
     iter_survey_records = partial(survey_csv.iter_survey_records, order="regulation")
 
     def check(row: int, service: str) -> Problem | None:

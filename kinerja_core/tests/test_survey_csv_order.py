@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from kinerja_core.errors import Code, CoreError, InputError
+from kinerja_core.errors import Code, CoreError, InputError, Message
 from kinerja_core.survey_csv import element_header, read_survey_csv
 
 PROFILE = "submitted_at,service,gender,age,education,occupation"
@@ -26,8 +26,9 @@ def test_bare_codes_without_an_order_are_refused_explaining_both_orders():
         read(BARE)
     [problem] = info.value.problems
     assert (problem.row, problem.field) == (1, "U1")
-    assert problem.message.code == Code.SURVEY_ELEMENT_ORDER_REQUIRED
-    params = problem.message.params
+    message = problem.message
+    assert isinstance(message, Message) and message.code == Code.SURVEY_ELEMENT_ORDER_REQUIRED
+    params = message.params
     assert params["columns"] == "U1, U2, U3, U4, U5, U6, U7, U8, U9"
     assert params["regulation"] == (
         "U8 = Penanganan Pengaduan, Saran dan Masukan, U9 = Sarana dan Prasarana"

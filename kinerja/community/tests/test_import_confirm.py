@@ -32,6 +32,14 @@ def kept_dir(settings: Any, tmp_path: Path) -> Path:
     return tmp_path / "pending"
 
 
+def sheet(data: bytes) -> Any:
+    return load_workbook(io.BytesIO(data)).active
+
+
+def streamed(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
 def signed_in(user: Any) -> Client:
     client = Client()
     client.force_login(user)
@@ -56,9 +64,7 @@ def test_only_the_uploader_can_store_a_checked_file(people: Any, kept_dir: Path)
     assert Group.objects.get().code == "WNS-RT09" and list(kept_dir.iterdir()) == []
 
 
-def test_a_survey_check_cannot_be_confirmed_as_a_registry_file(
-    people: Any, kept_dir: Path
-) -> None:
+def test_a_survey_check_cannot_be_confirmed_as_a_registry_file(people: Any, kept_dir: Path) -> None:
     client = signed_in(people["operator"])
     url = check(client, GROUPS).context["confirm_url"]
     PendingUpload.objects.update(purpose="surveys:import:kel-wonoasih")
@@ -83,9 +89,7 @@ def test_each_template_is_explained_on_the_page_and_imports_cleanly(
     page = client.get(reverse("community:import")).content.decode()
     template = reverse("community:import_template")
     assert f"{template}?kind={kind}&amp;format=xlsx" in page
-    text = b"".join(
-        client.get(template, {"kind": kind, "format": "csv"}).streaming_content
-    )
+    text = streamed(client.get(template, {"kind": kind, "format": "csv"}))
     header, example = list(csv.reader(io.StringIO(text.decode().lstrip("\ufeff"))))
     for name in header:
         assert f">{name}</span>" in page
@@ -98,7 +102,7 @@ def test_each_template_is_explained_on_the_page_and_imports_cleanly(
     else:
         assert Activity.objects.get().title == example[header.index("title")]
     xlsx = client.get(template, {"kind": kind, "format": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = list(sheet(xlsx.content).iter_rows(values_only=True))
     assert [str(c) for c in rows[0]] == header
     missing = client.get(template, {"kind": "people", "format": "csv"})
     assert missing.status_code == 404

@@ -71,9 +71,9 @@ def core_error(call: object) -> str:
     return coremessages.error_text(caught.value)
 
 
-def survey_problems(text: str, order: str | None = "regulation", **limits: object) -> list[str]:
+def survey_problems(text: str, **limits: object) -> list[str]:
     with pytest.raises(InputError) as caught:
-        records = iter_survey_records(io.StringIO(text), order=order, **limits)  # type: ignore[arg-type]
+        records = iter_survey_records(io.StringIO(text), **{"order": "regulation", **limits})  # type: ignore[arg-type]
         for _chunk in records:
             pass
     return coremessages.problem_texts(caught.value.problems)
@@ -184,9 +184,11 @@ def test_survey_file_problems_read_as_before() -> None:
 
 def test_a_bare_code_header_without_an_order_is_explained_in_indonesian() -> None:
     with translation.override("id"):
-        [text] = survey_problems(HEADER + "\n", order=None)
+        [text] = survey_problems(HEADER + "\n", order=None)  # no order said
     assert text.startswith("baris 1, kolom U1: kolom unsur hanya berisi kode (U1, U2,")
-    assert "daftar unsur peraturan (U8 = Penanganan Pengaduan, Saran dan Masukan, U9 = Sarana" in text
+    assert (
+        "daftar unsur peraturan (U8 = Penanganan Pengaduan, Saran dan Masukan, U9 = Sarana" in text
+    )
     assert "kuesioner contohnya (U8 = Sarana dan Prasarana, U9 = Penanganan" in text
 
 

@@ -10,7 +10,7 @@ from kinerja_core.survey_csv import element_header
 
 # Element columns named as exports name them (no element order needed to read them).
 HEADER_CELLS = [
-    *"submitted_at,service,gender,age,education,occupation".split(","),
+    *["submitted_at", "service", "gender", "age", "education", "occupation"],
     *element_header(),
     "suggestion",
 ]

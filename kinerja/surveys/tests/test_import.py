@@ -249,13 +249,26 @@ def test_the_command_line_takes_the_order(kec: Any, service: Any, tmp_path: Path
         call_command("survey", "import", str(path), "--unit", kec.code, stdout=StringIO())
     out = StringIO()
     call_command(
-        "survey", "import", str(path), "--unit", kec.code, "--order", "questionnaire",
-        "--dry-run", stdout=out,
+        "survey",
+        "import",
+        str(path),
+        "--unit",
+        kec.code,
+        "--order",
+        "questionnaire",
+        "--dry-run",
+        stdout=out,
     )
     assert "would store 1 new responses" in out.getvalue()
     assert Response.objects.count() == 0
     call_command(
-        "survey", "import", str(path), "--unit", kec.code, "--order", "questionnaire",
+        "survey",
+        "import",
+        str(path),
+        "--unit",
+        kec.code,
+        "--order",
+        "questionnaire",
         stdout=StringIO(),
     )
     assert (Response.objects.get().u8, Response.objects.get().u9) == (4, 2)

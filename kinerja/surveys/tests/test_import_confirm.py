@@ -42,6 +42,14 @@ def officer(kec: Any) -> Any:
     return make_user("pemas", Role.SURVEY_OFFICER, kec)
 
 
+def sheet(data: bytes) -> Any:
+    return load_workbook(io.BytesIO(data)).active
+
+
+def streamed(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
 def signed_in(user: Any) -> Client:
     client = Client()
     client.force_login(user)
@@ -183,8 +191,8 @@ def test_the_page_explains_every_column_and_offers_templates_that_import_cleanly
     client = signed_in(officer)
     page = client.get(reverse("surveys:import", args=[kec.code])).content.decode()
     assert "U8 Penanganan Pengaduan, Saran dan Masukan" in page and "Nilai yang diizinkan" in page
-    text = b"".join(
-        client.get(reverse("surveys:import_template", args=[kec.code, "csv"])).streaming_content
+    text = (
+        streamed(client.get(reverse("surveys:import_template", args=[kec.code, "csv"])))
     ).decode()
     header, example = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert header[7] == "U2 Sistem, Mekanisme, dan Prosedur" and example[1] == "ktp"
@@ -192,6 +200,6 @@ def test_the_page_explains_every_column_and_offers_templates_that_import_cleanly
         assert f">{name}</span>" in page  # every template column is explained
     assert "1 akan disimpan" in check(client, kec, text)
     xlsx = client.get(reverse("surveys:import_template", args=[kec.code, "xlsx"]))
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = list(sheet(xlsx.content).iter_rows(values_only=True))
     assert [str(c) for c in rows[0]] == header and rows[1][1] == "ktp"
     assert client.get(reverse("surveys:import_template", args=[kec.code, "exe"])).status_code == 404
