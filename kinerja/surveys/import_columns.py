@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.lib.importhelp import Column
@@ -68,7 +69,8 @@ def columns(service_code: str) -> list[Column]:
     suggestion = Column(
         "suggestion",
         _("The respondent's suggestion"),
-        _("free text of at most %(n)s characters, may be empty") % {"n": SUGGESTION_MAX_CHARS},
+        _("free text of at most %(n)s characters, may be empty")
+        % {"n": number_format(SUGGESTION_MAX_CHARS, force_grouping=True)},
         "Antrean lebih tertib",
     )
     return [*profile, *elements, suggestion]
