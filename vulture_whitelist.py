@@ -305,3 +305,5 @@ _.help_text  # a form field's help text, read by templates
 _.qr_svg_uri
 _.short_url
 _.issued_at
+_.meaning  # an import column's meaning, read by lib/_import_columns.html
+_.expires_at  # a kept upload's expiry, a model field filtered by name (expires_at__gt)

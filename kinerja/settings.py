@@ -374,6 +374,16 @@ KINERJA_IMPORT_INLINE_MAX_BYTES = int(
     os.environ.get("KINERJA_IMPORT_INLINE_MAX_BYTES", 1024 * 1024)
 )
 KINERJA_IMPORT_UPLOAD_DIR = Path(os.environ.get("KINERJA_IMPORT_UPLOAD_DIR", VAR_DIR / "imports"))
+# Check, then store on confirmation (kinerja/lib/pending.py): a checked upload waits here for
+# its uploader's "Simpan" this many seconds, at most this many per user (the oldest goes first),
+# each no larger than the survey import's upload maximum.
+KINERJA_PENDING_UPLOAD_DIR = Path(
+    os.environ.get("KINERJA_PENDING_UPLOAD_DIR", VAR_DIR / "pending-uploads")
+)
+KINERJA_PENDING_UPLOAD_SECONDS = int(os.environ.get("KINERJA_PENDING_UPLOAD_SECONDS", 3600))
+KINERJA_PENDING_UPLOADS_PER_USER = max(
+    1, int(os.environ.get("KINERJA_PENDING_UPLOADS_PER_USER", 3))
+)
 # Background jobs: Django's task framework (the django-tasks backport until Django 6) with its
 # database backend, so SQLite and PostgreSQL need no extra server.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]

@@ -103,6 +103,11 @@ class Code(StrEnum):
     SURVEY_OCCUPATION = "survey.occupation"  # value, choices
     SURVEY_SUGGESTION_TOO_LONG = "survey.suggestion_too_long"  # n (characters)
     SURVEY_MORE_PROBLEMS = "survey.more_problems"  # limit
+    # Bare element codes in the header and no order said (docs/rules.md#survey-csv-element-order).
+    SURVEY_ELEMENT_ORDER_REQUIRED = (
+        "survey.element_order_required"  # columns, regulation, questionnaire, example
+    )
+    SURVEY_UNKNOWN_ORDER = "survey.unknown_order"  # value, choices
 
     # What is wrong with a measure definition (kinerja_core.measures.problems).
     MEASURE_NOT_A_MEASURE = "measure.not_a_measure"  # type, value

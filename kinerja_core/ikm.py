@@ -91,6 +91,10 @@ ELEMENTS_2017: tuple[Element, ...] = (
     Element("U9", "Sarana dan Prasarana", ("Buruk", "Cukup", "Baik", "Sangat Baik")),
 )
 
+# The regulation's sample questionnaire asks Sarana as question 8 and Pengaduan as question 9
+# (docs/rules.md#ikm-elements); office sheets typed from it often number columns that way.
+QUESTIONNAIRE_2017: tuple[str, ...] = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U9", "U8")
+
 _BAIK = ("Tidak baik", "Kurang baik", "Baik", "Sangat baik")
 
 ELEMENTS_2004: tuple[Element, ...] = tuple(
@@ -189,6 +193,8 @@ class Method:
     weight: Decimal | None
     grades: tuple[Grade, ...]
     label: str
+    # Element codes in the order its sample questionnaire asks them; empty: the list order.
+    questionnaire: tuple[str, ...] = ()
 
     @property
     def exact_weight(self) -> Fraction:
@@ -199,6 +205,11 @@ class Method:
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(e.code for e in self.elements)
+
+    @property
+    def question_codes(self) -> tuple[str, ...]:
+        """Element codes in questionnaire order: question n asks ``question_codes[n - 1]``."""
+        return self.questionnaire or self.codes
 
     def element(self, code: str) -> Element:
         for e in self.elements:
@@ -217,6 +228,7 @@ METHODS: dict[str, Method] = {
             weight=None,
             grades=GRADES_2017,
             label="PermenPANRB 14/2017 (bobot tepat 1/9)",
+            questionnaire=QUESTIONNAIRE_2017,
         ),
         Method(
             name="permenpanrb-14-2017-rounded-weight",
@@ -228,6 +240,7 @@ METHODS: dict[str, Method] = {
                 "Praktik umum bobot dibulatkan 0,111 (bukan ketentuan peraturan; "
                 "data semua 4 menghasilkan 99,90)"
             ),
+            questionnaire=QUESTIONNAIRE_2017,
         ),
         Method(
             name="kepmenpan-25-2004",

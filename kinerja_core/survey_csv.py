@@ -1,10 +1,12 @@
 """Database-free reader of the survey CSV (docs/rules.md#survey-csv).
 
 ``submitted_at,service,gender,age,education,occupation,U1,…,U9,suggestion``; element columns
-may instead carry the element's name. Columns are mapped by name, never by position, because
-the regulation's sample questionnaire asks its questions in a different order than its list
-of elements. Every row is checked and all problems are reported together, so an operator
-fixes a typed-in stack of paper forms in one pass.
+may instead carry the element's name, alone or after its code (``U8 Penanganan Pengaduan, Saran
+dan Masukan``). Columns are mapped by name, never by position, because the regulation's sample
+questionnaire asks its questions in a different order than its list of elements; a header of
+bare codes (``U8``) is read only in the order the caller names, never guessed
+(docs/rules.md#survey-csv-element-order). Every row is checked and all problems are reported
+together, so an operator fixes a typed-in stack of paper forms in one pass.
 
 A file of a million rows repeats few distinct texts per column, so each distinct cell text is
 parsed once and remembered (``_Memo``): a valid row costs one dict lookup per cell. Only a row
@@ -29,7 +31,7 @@ from kinerja_core.csv_fields import (
     bounded_records,
     control_character,
 )
-from kinerja_core.errors import Code, InputError, Message, Problem
+from kinerja_core.errors import Code, CoreError, InputError, Message, Problem
 from kinerja_core.ikm import (
     DEFAULT_METHOD,
     EDUCATION_LEVELS,
@@ -82,6 +84,13 @@ _SCORE = re.compile(r"[1-4]")
 # split then yields more texts than there are elements).
 _SEPARATOR = "\x1f"
 
+# How bare element codes in a header are numbered: the regulation's list of elements, or the
+# questions of its sample questionnaire (U8 = Sarana under PermenPANRB 14/2017).
+ElementOrder = Literal["regulation", "questionnaire"]
+ELEMENT_ORDERS: tuple[ElementOrder, ...] = ("regulation", "questionnaire")
+# A header cell "<code> <name>": the name decides, whatever the numbering before it.
+_CODE_AND_NAME = re.compile(r"[a-z]{0,2}\d{1,2} (.+)")
+
 T = TypeVar("T")
 
 Record = tuple[
@@ -133,15 +142,56 @@ def _header_key(text: str) -> str:
 
 
 def _column_names(method: Method) -> dict[str, str]:
+    """Column names that say what they hold (fields and element names), by header key."""
     names: dict[str, str] = {}
     for f in PROFILE_FIELDS:
         names[_header_key(f)] = f
     for alias, f in _ALIASES.items():
         names[_header_key(alias)] = f
     for element in method.elements:
-        names[_header_key(element.code)] = element.code
         names[_header_key(element.name)] = element.code
     return names
+
+
+def _bare_codes(method: Method, order: ElementOrder | None) -> dict[str, str]:
+    """Bare element codes by header key, read in ``order``; None: the codes that need no order.
+
+    With no order said, a code means the same element in both orders only when the method's
+    questionnaire asks its elements in its list order (KepMenPAN 25/2004); otherwise none does.
+    """
+    if order == "questionnaire":
+        numbered = method.question_codes
+    elif order == "regulation" or method.question_codes == method.codes:
+        numbered = method.codes
+    else:
+        return {}
+    return {
+        _header_key(code): element for code, element in zip(method.codes, numbered, strict=True)
+    }
+
+
+def element_header(method: Method | str = DEFAULT_METHOD) -> list[str]:
+    """Element columns as exports write them: code and name, readable without an order."""
+    return [f"{e.code} {e.name}" for e in get_method(method).elements]
+
+
+def _order_required(method: Method, bare: list[str]) -> Message:
+    """Why a header of bare codes is refused, with what each order would make of them."""
+
+    differing = [
+        (code, regulation, question)
+        for code, regulation, question in zip(
+            method.codes, method.codes, method.question_codes, strict=True
+        )
+        if regulation != question
+    ]
+    return Message.of(
+        Code.SURVEY_ELEMENT_ORDER_REQUIRED,
+        columns=", ".join(bare),
+        regulation=", ".join(f"{c} = {method.element(r).name}" for c, r, _q in differing),
+        questionnaire=", ".join(f"{c} = {method.element(q).name}" for c, _r, q in differing),
+        example=element_header(method)[-2],
+    )
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -156,8 +206,13 @@ def _sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _map_header(cells: list[str], method: Method) -> tuple[dict[str, int], list[Problem]]:
+def _map_header(
+    cells: list[str], method: Method, order: ElementOrder | None = None
+) -> tuple[dict[str, int], list[Problem]]:
     known = _column_names(method)
+    bare = _bare_codes(method, order)
+    any_order = _bare_codes(method, "regulation")
+    unordered: list[str] = []  # bare codes that only an order could map
     columns: dict[str, int] = {}
     problems: list[Problem] = []
     for index, raw in enumerate(cells):
@@ -165,7 +220,16 @@ def _map_header(cells: list[str], method: Method) -> tuple[dict[str, int], list[
         if not name:
             problems.append(Problem(1, f"#{index + 1}", Message.of(Code.SURVEY_EMPTY_COLUMN_NAME)))
             continue
-        target = known.get(_header_key(name))
+        key = _header_key(name)
+        target = known.get(key)
+        if target is None and (prefixed := _CODE_AND_NAME.fullmatch(key)):
+            target = known.get(prefixed[1])
+            target = target if target in method.codes else None
+        if target is None:
+            target = bare.get(key)
+            if target is None and key in any_order:
+                unordered.append(name)
+                continue
         if target is None:
             problems.append(Problem(1, name, Message.of(Code.SURVEY_UNKNOWN_COLUMN)))
         elif target in columns:
@@ -174,6 +238,9 @@ def _map_header(cells: list[str], method: Method) -> tuple[dict[str, int], list[
             problems.append(Problem(1, name, duplicate))
         else:
             columns[target] = index
+    if unordered:
+        problems.append(Problem(1, unordered[0], _order_required(method, unordered)))
+        return columns, problems  # the element columns are unknown until the order is said
     for required in (*REQUIRED_FIELDS, *method.codes):
         if required not in columns:
             missing = Message.of(Code.SURVEY_MISSING_COLUMN, column=required)
@@ -387,6 +454,7 @@ def iter_survey_records(
     earliest: date | None = None,
     latest: date | None = None,
     suggestion_max_chars: int | None = None,
+    order: ElementOrder | None = None,
 ) -> Iterator[list[Record]]:
     """Yield valid rows as ``Record`` tuples in chunks, holding at most one chunk in memory.
 
@@ -396,9 +464,13 @@ def iter_survey_records(
     lets a caller that knows the services add its own check of every row's service. A cell
     of more than ``field_max_bytes`` bytes stops the reading with the problems found so far;
     a submission day before ``earliest`` or after ``latest``, and a suggestion of more than
-    ``suggestion_max_chars`` characters, are problems of their row.
+    ``suggestion_max_chars`` characters, are problems of their row. ``order`` says how bare
+    element codes in the header are numbered (``ELEMENT_ORDERS``); without it such a header is
+    refused, explaining both orders.
     """
     m = get_method(method)
+    if order is not None and order not in ELEMENT_ORDERS:
+        raise CoreError(Code.SURVEY_UNKNOWN_ORDER, value=order, choices=", ".join(ELEMENT_ORDERS))
     first = stream.readline()
     if first.startswith("\ufeff"):
         first = first[1:]
@@ -410,7 +482,7 @@ def iter_survey_records(
         header = next(reader)
     except FieldTooLong as exc:
         raise InputError([_too_long(1, [], exc.index, field_max_bytes)]) from None
-    columns, problems = _map_header(header, m)
+    columns, problems = _map_header(header, m, order)
     if problems:
         raise InputError(problems)
     c = _Cells(columns, m, len(header), (earliest, latest), suggestion_max_chars)
@@ -500,10 +572,11 @@ def iter_survey_csv(
     method: Method | str = DEFAULT_METHOD,
     chunk_size: int = DEFAULT_CHUNK,
     max_problems: int = MAX_PROBLEMS,
+    order: ElementOrder | None = None,
 ) -> Iterator[list[SurveyRow]]:
     """``iter_survey_records`` with each row as a ``SurveyRow`` (scores by element code)."""
     codes = get_method(method).codes
-    for chunk in iter_survey_records(stream, method, chunk_size, max_problems):
+    for chunk in iter_survey_records(stream, method, chunk_size, max_problems, order=order):
         yield [
             SurveyRow(
                 row=row,
@@ -530,10 +603,12 @@ def iter_survey_csv(
         ]
 
 
-def read_survey_csv(stream: TextIO, method: Method | str = DEFAULT_METHOD) -> list[SurveyRow]:
+def read_survey_csv(
+    stream: TextIO, method: Method | str = DEFAULT_METHOD, order: ElementOrder | None = None
+) -> list[SurveyRow]:
     """All rows of a survey CSV, or one ``InputError`` listing every bad row and column."""
     rows: list[SurveyRow] = []
-    for chunk in iter_survey_csv(stream, method):
+    for chunk in iter_survey_csv(stream, method, order=order):
         rows.extend(chunk)
     return rows
 

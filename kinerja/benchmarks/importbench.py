@@ -28,6 +28,7 @@ from kinerja.db.imports import RESPONSE_COLUMNS
 from kinerja.db.loading import BulkWriter
 from kinerja.surveys.models import ImportBatch, Response, Service
 from kinerja_core.ikm import EDUCATION_LEVELS, OCCUPATIONS
+from kinerja_core.survey_csv import element_header
 
 from .measure import Measurement
 
@@ -38,7 +39,7 @@ HEADER = [
     "age",
     "education",
     "occupation",
-    *(f"U{i}" for i in range(1, 10)),
+    *element_header(),  # named elements: read without an element order
     "suggestion",
 ]
 KINERJA = Path(sys.executable).parent / "kinerja"

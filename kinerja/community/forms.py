@@ -142,8 +142,3 @@ class ImportForm(forms.Form):
             ("activities", _("activities")),
         ],
     )
-    store = forms.BooleanField(
-        label=_("Store the data when the file has no problems"),
-        required=False,
-        help_text=_("Leave unticked to check the file and see what would change."),
-    )

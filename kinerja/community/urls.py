@@ -18,6 +18,8 @@ urlpatterns = [
     path("kegiatan/<int:pk>/hapus/", views.activity_delete, name="activity_delete"),
     path("bukti/<int:pk>/", views.evidence_file, name="evidence"),
     path("impor/", views.import_view, name="import"),
+    path("impor/<uuid:pk>/simpan/", views.import_confirm, name="import_confirm"),
+    path("impor/templat/", views.import_template, name="import_template"),
     path("ekspor/", views.export_view, name="export"),
     path("cakupan/", views.drilldown_view, name="drilldown"),
 ]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,15 +23,16 @@ from kinerja.accounts import access
 from kinerja.accounts.levels import VILLAGE_LEVELS, village_label
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
-from kinerja.lib import coremessages
+from kinerja.lib import coremessages, pending
 from kinerja.lib.charts import bar_chart
+from kinerja.lib.importhelp import TEMPLATE_FORMATS, template_response
 from kinerja.lib.paging import page_of
 from kinerja.lib.tables import XLSX_TYPE, csv_response
 from kinerja_core.errors import CoreError, InputError
 from kinerja_core.formula import NotComputable
 from kinerja_core.periods import Period
 
-from . import actions
+from . import actions, import_columns
 from .drilldown import MEASURE_NAMES, drilldown
 from .exports import TABLES, export_bytes
 from .forms import ActivityForm, GroupForm, GroupKindForm, ImportForm, kinds_for
@@ -377,33 +378,107 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+# What a kept registry file was checked for (kinerja/lib/pending.py).
+REGISTRY_IMPORT = "community:import"
+
+
+def _import_context(request: HttpRequest) -> dict[str, Any]:
+    """The page's column tables and template links, with examples the uploader may use."""
+    kelurahan = actions.editable_kelurahan(request.user)
+    if not kelurahan.exists():
+        raise PermissionDenied
+    first = kelurahan.order_by("code").first()
+    kind = kinds_for(kelurahan).order_by("code").first()
+    group = Group.objects.filter(kelurahan__in=kelurahan).order_by("code").first()
+    tables = {
+        "groups": import_columns.group_columns(
+            kind.code if kind else "rt", first.code if first else ""
+        ),
+        "activities": import_columns.activity_columns(group.code if group else "WNS-RT01"),
+    }
+    titles = {
+        "groups": _("Columns of a groups file"),
+        "activities": _("Columns of an activities file"),
+    }
+    return {
+        "column_tables": [
+            {
+                "columns": columns,
+                "columns_id": f"columns-{kind_name}",
+                "columns_title": titles[kind_name],
+                "template_links": [
+                    (fmt, f"{reverse('community:import_template')}?kind={kind_name}&format={fmt}")
+                    for fmt in TEMPLATE_FORMATS
+                ],
+            }
+            for kind_name, columns in tables.items()
+        ]
+    }
+
+
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    """Upload a groups or activities file: always checked first; stored only when asked and clean."""
-    if not actions.editable_kelurahan(request.user).exists():
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form}
+    """Upload a groups or activities file: checked, and kept for the uploader's "Simpan"."""
+    context = _import_context(request)
+    form = context["form"] = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name or "").suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            try:
-                report = do_import(
-                    file_source(path),
-                    form.cleaned_data["kind"] or None,
-                    user=request.user,
-                    dry_run=not form.cleaned_data["store"],
-                )
-            except InputError as exc:
-                context["problems"] = coremessages.problem_texts(exc.problems)
-            else:
-                context["report"] = report
+        user = access.signed_in(request)
+        kind = form.cleaned_data["kind"] or None
+        try:
+            kept = pending.keep(user, REGISTRY_IMPORT, form.cleaned_data["file"], {"kind": kind})
+        except (InputError, ValidationError) as exc:  # not CSV/XLSX, or too large
+            context["problems"] = _problem_texts(exc)
+            return render(request, "community/import.html", context)
+        source = file_source(pending.directory() / kept.path)
+        try:
+            report = do_import(source, kind, user=user, dry_run=True)
+        except InputError as exc:
+            pending.discard(user, kept.pk, REGISTRY_IMPORT)
+            context["problems"] = coremessages.problem_texts(exc.problems)
+        else:
+            context.update(
+                report=report,
+                pending=kept,
+                confirm_url=reverse("community:import_confirm", args=[kept.pk]),
+            )
     return render(request, "community/import.html", context)
+
+
+def _problem_texts(exc: InputError | ValidationError) -> list[str]:
+    if isinstance(exc, InputError):
+        return coremessages.problem_texts(exc.problems)
+    return list(exc.messages)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Store the registry file its uploader checked ("Simpan"), or discard it; no one else's."""
+    context = _import_context(request)
+    context["form"] = ImportForm()
+    user = access.signed_in(request)
+    if "discard" in request.POST:
+        pending.discard(user, pk, REGISTRY_IMPORT)
+        messages.info(request, _("The checked file was discarded; nothing was stored."))
+        return redirect("community:import")
+    with pending.claimed(user, pk, REGISTRY_IMPORT) as (kept, path):
+        try:
+            context["report"] = do_import(file_source(path), kept.options.get("kind"), user=user)
+        except InputError as exc:  # the registry changed since the check
+            context["problems"] = coremessages.problem_texts(exc.problems)
+    return render(request, "community/import.html", context)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponseBase:
+    """A groups or activities template (?kind=groups|activities&format=csv|xlsx): its header
+    and one example row, with examples from the uploader's own kelurahan."""
+    kind, fmt = request.GET.get("kind", ""), request.GET.get("format", "")
+    tables = {t["columns_id"]: t["columns"] for t in _import_context(request)["column_tables"]}
+    columns = tables.get(f"columns-{kind}")
+    if columns is None:
+        raise Http404
+    return template_response(f"templat-{kind}", kind, columns, fmt)
 
 
 @login_required

@@ -110,6 +110,13 @@ MESSAGES: dict[Code, str] = {
     Code.SURVEY_OCCUPATION: _("unknown occupation: %(value)r (choices: %(choices)s)"),
     Code.SURVEY_SUGGESTION_TOO_LONG: _("longer than %(n)d characters"),
     Code.SURVEY_MORE_PROBLEMS: _("further problems not shown (more than %(limit)s)"),
+    Code.SURVEY_ELEMENT_ORDER_REQUIRED: _(
+        "the element columns are bare codes (%(columns)s), which two orders number differently: "
+        "the regulation's list (%(regulation)s) and its sample questionnaire (%(questionnaire)s). "
+        "Choose the order the file uses, or name the elements in the header "
+        "(e.g. %(example)r)"
+    ),
+    Code.SURVEY_UNKNOWN_ORDER: _("unknown element order %(value)r (choices: %(choices)s)"),
     Code.MEASURE_NOT_A_MEASURE: _("not a Measure but %(type)s: %(value)r"),
     Code.MEASURE_BAD_NAME: _(
         "the name %(name)r cannot be used in a formula (a Python-style identifier)"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +18,32 @@ class DemoMarker(models.Model):
 
     def __str__(self) -> str:
         return f"DATA CONTOH ({self.loaded_at:%Y-%m-%d})"
+
+
+class PendingUpload(models.Model):
+    """An uploaded import file, checked and kept until its uploader confirms it (``pending``).
+
+    The file itself lies under ``KINERJA_PENDING_UPLOAD_DIR`` by a random name; the row says
+    whose it is, for which import (``purpose``, e.g. the unit it was checked for) and when it
+    expires. Only its uploader can confirm it, once, before then.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey("auth.User", models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=200)
+    filename = models.CharField(_("file"), max_length=300)
+    # The file's name in KINERJA_PENDING_UPLOAD_DIR.
+    path = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    # What the check was asked with (an element order, a kind of file), used again to store.
+    options = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("checked upload awaiting confirmation")
+        verbose_name_plural = _("checked uploads awaiting confirmation")
+
+    def __str__(self) -> str:
+        return self.filename

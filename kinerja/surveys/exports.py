@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.periods import Period
+from kinerja_core.survey_csv import element_header
 
-from .models import CODES, SCORE_FIELDS, Response
+from .models import SCORE_FIELDS, Response
 from .rollup import scope
 
 # The survey CSV columns (docs/rules.md#survey-csv), then where each response came from
-# (unit, channel).
+# (unit, channel). Element columns carry code and name ("U8 Penanganan Pengaduan, Saran dan
+# Masukan"), so a file exported here is imported again without saying an element order.
 HEADER = [
     "submitted_at",
     "service",
@@ -22,7 +24,7 @@ HEADER = [
     "age",
     "education",
     "occupation",
-    *CODES,
+    *element_header(),
     "suggestion",
     "unit",
     "channel",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,7 @@ from kinerja.lib.input_checks import CheckedText, check_day
 from kinerja_core.errors import CoreError
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, METHODS, OCCUPATIONS
 from kinerja_core.numbers import parse_decimal
-from kinerja_core.survey_csv import MAX_AGE, MIN_AGE
+from kinerja_core.survey_csv import MAX_AGE, MIN_AGE, ElementOrder
 
 from .actions import Answer
 from .models import SLUG_MAX_LENGTH, FollowUp, Response, Service
@@ -357,9 +357,47 @@ class FollowUpForm(forms.ModelForm[FollowUp]):
         }
 
 
+# How the file numbers its element columns (docs/rules.md#survey-csv-element-order): asked on
+# every upload, never guessed. "named" reads only headers that name the elements.
+NAMED = "named"
+ELEMENT_ORDER_CHOICES = [
+    (
+        NAMED,
+        _(
+            "The header names the elements (e.g. “U8 Penanganan Pengaduan, Saran dan Masukan”), "
+            "as the template and exports do"
+        ),
+    ),
+    (
+        "regulation",
+        _(
+            "Bare U1…U9 in the regulation's order: U8 = Penanganan Pengaduan, Saran dan Masukan; "
+            "U9 = Sarana dan Prasarana"
+        ),
+    ),
+    (
+        "questionnaire",
+        _(
+            "Bare U1…U9 in the sample questionnaire's order: U8 = Sarana dan Prasarana; "
+            "U9 = Penanganan Pengaduan, Saran dan Masukan"
+        ),
+    ),
+]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
-    dry_run = forms.BooleanField(label=_("Check only, store nothing"), required=False)
+    element_order = forms.ChoiceField(
+        label=_("Element columns"),
+        choices=ELEMENT_ORDER_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the file names its element columns.")},
+    )
+
+    def order(self) -> ElementOrder | None:
+        """The element order to read bare codes in; None: the header must name the elements."""
+        chosen: str = self.cleaned_data["element_order"]
+        return None if chosen == NAMED else cast(ElementOrder, chosen)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -62,7 +62,7 @@ from kinerja.db.routing import writer
 from kinerja.db.sqlite import sqlite_pragma
 from kinerja.lib.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
-from kinerja_core.survey_csv import Record, iter_survey_records
+from kinerja_core.survey_csv import ElementOrder, Record, iter_survey_records
 
 from . import batches, rollup
 from .actions import NOON, require_survey_editor
@@ -173,6 +173,7 @@ def do_import(
     user: Any = None,
     progress: Callable[[int], None] | None = None,
     fork: bool = False,
+    order: ElementOrder | None = None,
 ) -> ImportResult:
     """Check and store a survey file for ``unit``; raises one InputError listing every problem.
 
@@ -181,7 +182,8 @@ def do_import(
     process with other threads is not safe to fork.
 
     ``user`` None is the command line without ``--as`` (full rights); anyone else needs the
-    survey right on ``unit``, checked here as in every other write.
+    survey right on ``unit``, checked here as in every other write. ``order`` numbers bare
+    element codes in the header (docs/rules.md#survey-csv-element-order).
     """
     require_survey_editor(user, unit)
     if sniff_kind(filename) == "csv":
@@ -189,14 +191,28 @@ def do_import(
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:
             return _import(
-                unit, text, filename, dry_run=dry_run, user=user, progress=progress, fork=fork
+                unit,
+                text,
+                filename,
+                dry_run=dry_run,
+                user=user,
+                progress=progress,
+                fork=fork,
+                order=order,
             )
         finally:
             text.detach()  # the caller's stream stays open
     with tempfile.SpooledTemporaryFile(mode="w+", max_size=8 * 1024 * 1024, newline="") as out:
         _xlsx_as_csv(stream, filename, out)
         return _import(
-            unit, out, filename, dry_run=dry_run, user=user, progress=progress, fork=fork
+            unit,
+            out,
+            filename,
+            dry_run=dry_run,
+            user=user,
+            progress=progress,
+            fork=fork,
+            order=order,
         )
 
 
@@ -256,8 +272,15 @@ class _RowBuilder:
     Touches no database: it may run in a forked process (``_ForkedRows``).
     """
 
-    def __init__(self, unit: OrgUnit, lookup: ServiceLookup, batch_id: int | None) -> None:
+    def __init__(
+        self,
+        unit: OrgUnit,
+        lookup: ServiceLookup,
+        batch_id: int | None,
+        order: ElementOrder | None = None,
+    ) -> None:
         self.lookup = lookup
+        self.element_order = order
         self.keys = _Keys(unit)
         # Service text → (service id, unit id, the text as the key has it).
         self.services: dict[str, tuple[int, int, str]] = {}
@@ -344,6 +367,7 @@ class _RowBuilder:
             cast(TextIO, text),
             chunk_size=size,
             check_service=self.lookup.problem,
+            order=self.element_order,
             **reader_limits(),
         ):
             yield self.rows(chunk)
@@ -468,10 +492,11 @@ def _import(
     user: Any,
     progress: Callable[[int], None] | None,
     fork: bool,
+    order: ElementOrder | None = None,
 ) -> ImportResult:
     lookup = ServiceLookup(unit)
     batch = None if dry_run else batches.open_batch(unit, filename, user)
-    builder = _RowBuilder(unit, lookup, batch.pk if batch else None)
+    builder = _RowBuilder(unit, lookup, batch.pk if batch else None, order)
     store = _Store(batch)
     inserted = 0
     # Rollup contributions of rows already stored, taken off the builder's sums at the end.

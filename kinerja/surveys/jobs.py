@@ -17,10 +17,10 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
 from kinerja.lib.tables import sniff_kind
 from kinerja_core.errors import InputError
-from kinerja_core.survey_csv import MAX_PROBLEMS
+from kinerja_core.survey_csv import MAX_PROBLEMS, ElementOrder
 
 from . import batches
 from .importing import do_import
@@ -53,9 +53,18 @@ def upload_dir() -> Path:
 
 
 def do_enqueue_import(
-    user: Any, unit: OrgUnit, upload: UploadedFile[bytes], *, dry_run: bool, language: str
+    user: Any,
+    unit: OrgUnit,
+    upload: File[bytes],
+    *,
+    dry_run: bool,
+    language: str,
+    order: str | None = None,
 ) -> ImportJob:
-    """Store an uploaded survey file and queue its import; the uploader must edit the unit."""
+    """Store an uploaded survey file and queue its import; the uploader must edit the unit.
+
+    ``order`` numbers bare element codes in its header (docs/rules.md#survey-csv-element-order).
+    """
     access.require(user, access.EDIT_SURVEY, unit)
     name = upload.name or "upload.csv"
     stored = f"{uuid.uuid4().hex}.{sniff_kind(name)}"
@@ -68,6 +77,7 @@ def do_enqueue_import(
         filename=name[:300],
         path=stored,
         dry_run=dry_run,
+        element_order=order or "",
         language=language[:10],
     )
     run_import_job.enqueue(str(job.pk))
@@ -117,6 +127,7 @@ def _import(job: ImportJob, path: Path) -> None:
                 job.filename,
                 dry_run=job.dry_run,
                 user=job.user,
+                order=cast(ElementOrder | None, job.element_order or None),
                 progress=progress,
                 # A worker runs tasks in its only thread: the file can be read in a forked
                 # process (twice as fast); never fork a process that has other threads.

@@ -390,6 +390,9 @@ class ImportJob(models.Model):
     # The stored upload's name in KINERJA_IMPORT_UPLOAD_DIR; empty once the job has ended.
     path = models.CharField(max_length=100, blank=True)
     dry_run = models.BooleanField(default=False)
+    # How bare element codes in the file's header are numbered; empty: none said
+    # (docs/rules.md#survey-csv-element-order).
+    element_order = models.CharField(max_length=20, blank=True)
     language = models.CharField(max_length=10, default="id")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     rows_done = models.PositiveIntegerField(default=0)

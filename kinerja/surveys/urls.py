@@ -10,6 +10,14 @@ urlpatterns = [
     path("unit/<slug:unit_code>/layanan/baru/", views.service_create, name="service_create"),
     path("unit/<slug:unit_code>/impor/", views.import_file, name="import"),
     path("impor/<uuid:pk>/", views.import_job, name="import_job"),
+    path(
+        "unit/<slug:unit_code>/impor/<uuid:pk>/simpan/", views.import_confirm, name="import_confirm"
+    ),
+    path(
+        "unit/<slug:unit_code>/impor/templat.<str:fmt>",
+        views.import_template,
+        name="import_template",
+    ),
     path("unit/<slug:unit_code>/hasil/<str:period_key>/", views.results, name="results"),
     path(
         "unit/<slug:unit_code>/hasil/<str:period_key>/ekspor.<str:fmt>",

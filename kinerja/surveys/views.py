@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,16 +25,19 @@ from django.views.decorators.http import require_POST
 from kinerja.accounts import access
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
-from kinerja.lib import coremessages
+from kinerja.lib import coremessages, pending
 from kinerja.lib.evidence import evidence_response
+from kinerja.lib.importhelp import TEMPLATE_FORMATS, template_response
+from kinerja.lib.models import PendingUpload
 from kinerja.lib.paging import page_of
 from kinerja.lib.tables import csv_response, xlsx_response
 from kinerja.surveys.lookups import get_service_or_404
 from kinerja_core.errors import InputError
 from kinerja_core.numbers import format_decimal
 from kinerja_core.periods import Period
+from kinerja_core.survey_csv import ELEMENT_ORDERS, ElementOrder
 
-from . import analysis, exports, jobs, links, qr, reports, targets, tokens
+from . import analysis, exports, import_columns, jobs, links, qr, reports, targets, tokens
 from .actions import (
     answered_in,
     do_correct_response,
@@ -383,13 +387,10 @@ def paper_correct(request: HttpRequest, pk: int, response_pk: int) -> HttpRespon
 @csrf_exempt  # checked below, once the size is known: Django's check reads the whole body
 @login_required
 def import_file(request: HttpRequest, unit_code: str) -> HttpResponse:
-    """Check or store a survey file: small ones at once, large ones as a background job."""
+    """Check a survey file (small ones at once, large ones as a background job); it is stored
+    only when its uploader confirms the check (``import_confirm``)."""
     unit = get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY)
-    context: dict[str, Any] = {
-        "unit": unit,
-        "jobs": ImportJob.objects.filter(unit=unit, user=access.signed_in(request))[:5],
-        "inline_mb": f"{settings.KINERJA_IMPORT_INLINE_MAX_BYTES / 2**20:g}",
-    }
+    context = _import_context(request, unit)
     # Refused before the body is read, so an oversized upload costs neither disk nor time.
     sent = int(request.META.get("CONTENT_LENGTH") or 0)
     if request.method == "POST" and sent > settings.KINERJA_IMPORT_MAX_UPLOAD_BYTES + FORM_SLACK:
@@ -399,25 +400,121 @@ def import_file(request: HttpRequest, unit_code: str) -> HttpResponse:
     return _import_file(request, context)
 
 
+def _import_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
+    example = Service.objects.filter(unit=unit).order_by("code").values_list("code", flat=True)
+    return {
+        "unit": unit,
+        "jobs": ImportJob.objects.filter(unit=unit, user=access.signed_in(request))[:5],
+        "inline_mb": f"{settings.KINERJA_IMPORT_INLINE_MAX_BYTES / 2**20:g}",
+        "columns": import_columns.columns(example.first() or "ktp"),
+        "columns_id": "columns",
+        "columns_title": _("The columns of the file"),
+        "template_links": [
+            (fmt, reverse("surveys:import_template", args=[unit.code, fmt]))
+            for fmt in TEMPLATE_FORMATS
+        ],
+    }
+
+
+def import_purpose(unit: OrgUnit) -> str:
+    """What a kept survey file was checked for: this unit's import, and no other's."""
+    return f"surveys:import:{unit.code}"
+
+
 @csrf_protect
 def _import_file(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     unit = context["unit"]
     form = context["form"] = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        dry_run = form.cleaned_data["dry_run"]
-        if upload.size > settings.KINERJA_IMPORT_INLINE_MAX_BYTES:
-            job = jobs.do_enqueue_import(
-                request.user, unit, upload, dry_run=dry_run, language=request.LANGUAGE_CODE
+        order = form.order()
+        try:
+            kept = pending.keep(
+                access.signed_in(request), import_purpose(unit), upload, {"order": order}
             )
+        except InputError as exc:  # not a CSV or XLSX name
+            context["problems"] = coremessages.problem_texts(exc.problems)
+            return render(request, "surveys/import.html", context)
+        path = pending.directory() / kept.path
+        if kept.size > settings.KINERJA_IMPORT_INLINE_MAX_BYTES:
+            with path.open("rb") as stream:
+                job = jobs.do_enqueue_import(
+                    request.user,
+                    unit,
+                    File(stream, name=kept.filename),
+                    dry_run=True,
+                    order=order,
+                    language=request.LANGUAGE_CODE,
+                )
+            kept.options = {**kept.options, "job": str(job.pk)}
+            kept.save(update_fields=["options"])
             return redirect("surveys:import_job", job.pk)
         try:
-            result = do_import(unit, upload, upload.name, dry_run=dry_run, user=request.user)
+            with path.open("rb") as stream:
+                result = do_import(
+                    unit, stream, kept.filename, dry_run=True, user=request.user, order=order
+                )
         except InputError as exc:
+            pending.discard(request.user, kept.pk, import_purpose(unit))
             context["problems"] = coremessages.problem_texts(exc.problems)
         else:
-            context["result"] = result
+            context.update(result=result, **_confirm_context(unit, kept))
     return render(request, "surveys/import.html", context)
+
+
+def _confirm_context(unit: OrgUnit, kept: PendingUpload) -> dict[str, Any]:
+    return {
+        "pending": kept,
+        "confirm_url": reverse("surveys:import_confirm", args=[unit.code, kept.pk]),
+    }
+
+
+def stored_order(kept: PendingUpload) -> ElementOrder | None:
+    """The element order the kept file was checked with (written by ``_import_file``)."""
+    order = kept.options.get("order")
+    return cast(ElementOrder, order) if order in ELEMENT_ORDERS else None
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, unit_code: str, pk: UUID) -> HttpResponse:
+    """Store the file its uploader checked ("Simpan"), or discard it; no one else's."""
+    unit = get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY)
+    user = access.signed_in(request)
+    if "discard" in request.POST:
+        pending.discard(user, pk, import_purpose(unit))
+        messages.info(request, _("The checked file was discarded; nothing was stored."))
+        return redirect("surveys:import", unit.code)
+    context = _import_context(request, unit)
+    context["form"] = ImportForm()
+    with pending.claimed(user, pk, import_purpose(unit)) as (kept, path):
+        order = stored_order(kept)
+        if kept.size > settings.KINERJA_IMPORT_INLINE_MAX_BYTES:
+            with path.open("rb") as stream:
+                job = jobs.do_enqueue_import(
+                    user,
+                    unit,
+                    File(stream, name=kept.filename),
+                    dry_run=False,
+                    order=order,
+                    language=request.LANGUAGE_CODE,
+                )
+            return redirect("surveys:import_job", job.pk)
+        try:
+            with path.open("rb") as stream:
+                context["result"] = do_import(unit, stream, kept.filename, user=user, order=order)
+        except InputError as exc:  # the unit's services changed since the check
+            context["problems"] = coremessages.problem_texts(exc.problems)
+    return render(request, "surveys/import.html", context)
+
+
+@login_required
+def import_template(request: HttpRequest, unit_code: str, fmt: str) -> HttpResponseBase:
+    """The survey file template: its header and one example row, as CSV or XLSX."""
+    unit = get_unit_or_404(request.user, unit_code, access.EDIT_SURVEY)
+    example = Service.objects.filter(unit=unit).order_by("code").values_list("code", flat=True)
+    columns = import_columns.columns(example.first() or "ktp")
+    return template_response(f"templat-survei-{unit.code}", "survei", columns, fmt)
 
 
 @login_required
@@ -426,7 +523,12 @@ def import_job(request: HttpRequest, pk: UUID) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.select_related("unit"), pk=pk)
     if job.user_id != request.user.pk and not access.can(request.user, access.ADMINISTER, job.unit):
         raise Http404
-    return render(request, "surveys/import_job.html", {"job": job, "unit": job.unit})
+    context: dict[str, Any] = {"job": job, "unit": job.unit}
+    if job.dry_run and job.state == ImportJob.State.DONE:
+        kept = pending.waiting_for(request.user, import_purpose(job.unit), "job", str(job.pk))
+        if kept is not None:
+            context.update(_confirm_context(job.unit, kept))
+    return render(request, "surveys/import_job.html", context)
 
 
 @login_required

@@ -19,13 +19,13 @@ ROW = "2024-03-05,ktp,L,40,SMA,Swasta,4,4,4,4,4,4,4,4,4,"
 
 def problems(text: str, **limits: Any) -> list[str]:
     with pytest.raises(InputError) as caught:
-        for _chunk in iter_survey_records(io.StringIO(text), **limits):
+        for _chunk in iter_survey_records(io.StringIO(text), order="regulation", **limits):
             pass
     return [str(p) for p in caught.value.problems]
 
 
 def rows(text: str, **limits: Any) -> list[int]:
-    records = iter_survey_records(io.StringIO(text), **limits)
+    records = iter_survey_records(io.StringIO(text), order="regulation", **limits)
     return [record[0] for chunk in records for record in chunk]
 
 

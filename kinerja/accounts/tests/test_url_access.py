@@ -8,7 +8,7 @@ in PARAMS; without one this test fails, so no view ships without an access rule.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kinerja.accounts.actions import do_issue_api_key
 from kinerja.accounts.models import Membership, OrgUnit
+from kinerja.lib.models import PendingUpload
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,11 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     )
     api_key, _secret = do_issue_api_key(people["planner"], people["planner"], "kiosk", True)
     import_job = ImportJob.objects.create(unit=kec, user=people["planner"], filename="a.csv")
+    # A checked file of Wonoasih's Camat, waiting for confirmation.
+    pending = PendingUpload.objects.create(
+        user=people["head"], purpose="surveys:import:kec-wonoasih", filename="a.csv",
+        path="a.csv", size=1, expires_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
     published = PublishedIkm.objects.create(
         unit=kec, year=2019, value=80, grade="B", method="permenpanrb-14-2017",
         document_title="Laporan SKM 2019", evidence="surveys/published/x.pdf",
@@ -108,6 +114,7 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
     return {
         "published": published,
         "import_job": import_job,
+        "pending": pending,
         "plan": wonoasih,
         "result": result,
         "manual": manual,
@@ -182,9 +189,12 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "community:evidence": lambda w: {"pk": w["evidence"].pk},
     "community:kind_edit": lambda w: {"pk": w["kind"].pk},
     "community:kind_delete": lambda w: {"pk": w["kind"].pk},
+    "community:import_confirm": lambda w: {"pk": w["pending"].pk},
     "surveys:service_list": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:service_create": lambda w: {"unit_code": "kec-wonoasih"},
     "surveys:import": lambda w: {"unit_code": "kec-wonoasih"},
+    "surveys:import_confirm": lambda w: {"unit_code": "kec-wonoasih", "pk": w["pending"].pk},
+    "surveys:import_template": lambda w: {"unit_code": "kec-wonoasih", "fmt": "csv"},
     "surveys:results": UNIT_PERIOD,
     "surveys:export": lambda w: {**UNIT_PERIOD(w), "fmt": "csv"},
     "surveys:followup": UNIT_PERIOD,

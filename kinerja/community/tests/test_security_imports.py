@@ -50,9 +50,9 @@ def test_it_keeps_another_kelurahan_activity_out_of_an_activities_import(
         b"date,group_code,type,title,description\n"
         b"2024-03-05,PKJ-KT,pembinaan,Pembinaan kader,Diambil alih\n",
     )
-    page = login(pakistaji).post(
-        reverse("community:import"), {"file": upload, "kind": "activities", "store": "on"}
-    )
+    client = login(pakistaji)
+    checked = client.post(reverse("community:import"), {"file": upload, "kind": "activities"})
+    page = client.post(checked.context["confirm_url"], {"confirm": "1"})
     assert page.status_code == 200 and page.context["report"].created == 1
 
     activity.refresh_from_db()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -78,8 +79,10 @@ def test_it_refuses_an_outsider(login, people, registry) -> None:
     upload = SimpleUploadedFile(
         "g.csv", b"code,name,kind,kelurahan,established\nX1,RW 9,RW,Wonoasih,2020-01-01\n"
     )
-    page = client.post(reverse("community:import"), {"file": upload, "store": "on"})
-    assert "kelurahan" in page.content.decode() and not Group.objects.filter(code="X1").exists()
+    page = client.post(reverse("community:import"), {"file": upload})
+    html = page.content.decode()
+    assert "kelurahan" in html and "/simpan/" not in html
+    assert not Group.objects.filter(code="X1").exists()
 
 
 def test_it_refuses_a_user_without_any_role(client, registry, django_user_model) -> None:
@@ -185,20 +188,22 @@ def test_it_drills_down_with_a_fixed_number_of_queries(login, people, registry) 
     assert len(after) == len(before)
 
 
-def test_it_imports_from_the_page_after_a_dry_run(login, people, wonoasih) -> None:
+def test_it_imports_from_the_page_after_a_check(login, people, wonoasih) -> None:
     client = login(people["operator"])
     text = b"code,name,kind,kelurahan,established\nWNS-RT09,RT 09,RT,Wonoasih,2020-01-01\n"
     page = client.post(reverse("community:import"), {"file": SimpleUploadedFile("g.csv", text)})
-    assert 'id="report"' in page.content.decode() and not Group.objects.exists()
-    client.post(
-        reverse("community:import"), {"file": SimpleUploadedFile("g.csv", text), "store": "on"}
-    )
-    assert Group.objects.get().code == "WNS-RT09"
+    html = page.content.decode()
+    assert 'id="report"' in html and not Group.objects.exists()
+    confirm = re.search(r'action="([^"]+/simpan/)"', html)
+    assert confirm is not None
+    stored = client.post(confirm.group(1), {"confirm": "1"}).content.decode()
+    assert "Berhasil diimpor" in stored and Group.objects.get().code == "WNS-RT09"
+    assert client.post(confirm.group(1), {"confirm": "1"}).status_code == 404  # stored once
     bad = text + b"WNS-RT09,RT 09,RT,Wonoasih,2020-01-01\n"
     page = client.post(
-        reverse("community:import"), {"file": SimpleUploadedFile("g.csv", bad), "store": "on"}
+        reverse("community:import"), {"file": SimpleUploadedFile("g.csv", bad)}
     ).content.decode()
-    assert 'id="problems"' in page and "code" in page
+    assert 'id="problems"' in page and "code" in page and "/simpan/" not in page
 
 
 def test_it_exports_xlsx(login, people, registry) -> None:

@@ -73,7 +73,8 @@ def core_error(call: object) -> str:
 
 def survey_problems(text: str, **limits: object) -> list[str]:
     with pytest.raises(InputError) as caught:
-        for _chunk in iter_survey_records(io.StringIO(text), **limits):  # type: ignore[arg-type]
+        records = iter_survey_records(io.StringIO(text), **{"order": "regulation", **limits})  # type: ignore[arg-type]
+        for _chunk in records:
             pass
     return coremessages.problem_texts(caught.value.problems)
 
@@ -179,6 +180,16 @@ def test_survey_file_problems_read_as_before() -> None:
             "baris 1, kolom U9: kolom wajib tidak ada: U9 (Sarana dan Prasarana)"
         ]
         assert survey_problems("\n") == ["baris 1: berkas kosong: baris header tidak ada"]
+
+
+def test_a_bare_code_header_without_an_order_is_explained_in_indonesian() -> None:
+    with translation.override("id"):
+        [text] = survey_problems(HEADER + "\n", order=None)  # no order said
+    assert text.startswith("baris 1, kolom U1: kolom unsur hanya berisi kode (U1, U2,")
+    assert (
+        "daftar unsur peraturan (U8 = Penanganan Pengaduan, Saran dan Masukan, U9 = Sarana" in text
+    )
+    assert "kuesioner contohnya (U8 = Sarana dan Prasarana, U9 = Penanganan" in text
 
 
 def test_text_an_app_worded_passes_through() -> None:

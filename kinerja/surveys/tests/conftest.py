@@ -6,7 +6,16 @@ from typing import Any
 
 import pytest
 
-HEADER = (
+from kinerja_core.survey_csv import element_header
+
+# Element columns named as exports name them (no element order needed to read them).
+HEADER_CELLS = [
+    *["submitted_at", "service", "gender", "age", "education", "occupation"],
+    *element_header(),
+    "suggestion",
+]
+HEADER = ",".join(f'"{cell}"' if "," in cell else cell for cell in HEADER_CELLS)
+BARE_HEADER = (
     "submitted_at,service,gender,age,education,occupation,U1,U2,U3,U4,U5,U6,U7,U8,U9,suggestion"
 )
 # The regulation's worked example: 29 respondents, element totals in U1…U9 order.

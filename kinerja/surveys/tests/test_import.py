@@ -15,7 +15,7 @@ from kinerja.surveys.importing import import_bytes
 from kinerja.surveys.models import DailyTally, ImportBatch, Response
 from kinerja_core.errors import InputError
 
-from .conftest import HEADER, csv_text, worked_rows
+from .conftest import BARE_HEADER, HEADER, HEADER_CELLS, csv_text, worked_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_it_rolls_back_rows_stored_before_a_late_problem(kec: Any, service: Any)
 
 
 def test_it_reads_xlsx_with_the_same_checks(kec: Any, service: Any) -> None:
-    header = HEADER.split(",")
+    header = HEADER_CELLS
     good = [datetime(2024, 4, 1, 9, 30), "KTP", "P", 35, "S1", "PNS", *[4] * 9, "=HYPERLINK(1)"]
     bad = [datetime(2024, 4, 2), "ktp", "", None, "", "", 4, 4, 4, 4.5, 4, 4, 4, 4, 4, ""]
     data = xlsx_bytes([("Survei", header, [good, bad])])
@@ -218,3 +218,57 @@ def test_it_names_every_problem_when_the_file_is_read_in_a_second_process(
     with pytest.raises(InputError, match="UTF-8"):
         do_import(kec, BytesIO(HEADER.encode() + b"\n\xff\xfe\n"), "latin.csv", fork=True)
     assert Response.objects.count() == 0 and ImportBatch.objects.count() == 0
+
+
+# U8 holds 2 and U9 holds 4 in the file: which element gets the 2 is the file's order.
+BARE_FILE = f"{BARE_HEADER}\n2024-03-05,ktp,L,40,SMA,Swasta,4,4,4,4,4,4,4,2,4,\n"
+
+
+def test_a_bare_code_header_without_an_order_stores_nothing(kec: Any, service: Any) -> None:
+    with pytest.raises(InputError) as caught:
+        import_bytes(kec, BARE_FILE.encode(), "kantor.csv")
+    [problem] = caught.value.problems
+    assert (problem.row, problem.field) == (1, "U1")
+    assert Response.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize(("order", "u8", "u9"), [("regulation", 2, 4), ("questionnaire", 4, 2)])
+def test_a_bare_code_header_is_read_in_the_order_said(
+    kec: Any, service: Any, order: str, u8: int, u9: int
+) -> None:
+    assert import_bytes(kec, BARE_FILE.encode(), "kantor.csv", order=order).inserted == 1
+    stored = Response.objects.get()
+    assert (stored.u8, stored.u9) == (u8, u9)
+
+
+def test_the_command_line_takes_the_order(kec: Any, service: Any, tmp_path: Path) -> None:
+    path = tmp_path / "kantor.csv"
+    path.write_text(BARE_FILE, encoding="utf-8")
+    with pytest.raises(CommandError, match="U1"):
+        call_command("survey", "import", str(path), "--unit", kec.code, stdout=StringIO())
+    out = StringIO()
+    call_command(
+        "survey",
+        "import",
+        str(path),
+        "--unit",
+        kec.code,
+        "--order",
+        "questionnaire",
+        "--dry-run",
+        stdout=out,
+    )
+    assert "would store 1 new responses" in out.getvalue()
+    assert Response.objects.count() == 0
+    call_command(
+        "survey",
+        "import",
+        str(path),
+        "--unit",
+        kec.code,
+        "--order",
+        "questionnaire",
+        stdout=StringIO(),
+    )
+    assert (Response.objects.get().u8, Response.objects.get().u9) == (4, 2)

@@ -9,6 +9,7 @@ progress; only the uploader and the unit's administrators see the job (docs/secu
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,8 +49,15 @@ def officer(kec: Any) -> Any:
 def upload(client: Client, kec: Any, data: bytes, name: str = "survei.csv", **extra: str) -> Any:
     return client.post(
         reverse("surveys:import", args=[kec.code]),
-        {"file": SimpleUploadedFile(name, data), **extra},
+        {"file": SimpleUploadedFile(name, data), "element_order": "named", **extra},
     )
+
+
+def confirm(client: Client, page: str) -> Any:
+    """Press "Simpan" on a page showing a checked file."""
+    found = re.search(r'action="([^"]+/simpan/)"', page)
+    assert found is not None
+    return client.post(found.group(1), {"confirm": "1"})
 
 
 @pytest.mark.django_db
@@ -59,9 +67,14 @@ def test_it_imports_a_large_file_in_a_background_job_and_shows_the_outcome(
     settings.TASKS = IMMEDIATE
     client.force_login(officer)
     sent = upload(client, kec, csv_text(worked_rows()).encode())
-    job = ImportJob.objects.get()
-    assert sent.status_code == 302 and sent["Location"] == f"/survei/impor/{job.pk}/"
-    page = client.get(sent["Location"]).content.decode()
+    check = ImportJob.objects.get()
+    assert sent.status_code == 302 and sent["Location"] == f"/survei/impor/{check.pk}/"
+    checked = client.get(sent["Location"]).content.decode()
+    assert "29 baris diperiksa: 29 akan disimpan" in checked and Response.objects.count() == 0
+    stored = confirm(client, checked)
+    job = ImportJob.objects.exclude(pk=check.pk).get()
+    assert stored["Location"] == f"/survei/impor/{job.pk}/"
+    page = client.get(stored["Location"]).content.decode()
     assert "29 baris: 29 jawaban baru disimpan" in page
     assert "data-next-after" not in page  # a finished job's page stays put
     assert (job.state, job.rows_total) == ("done", 29) and Response.objects.count() == 29
@@ -81,6 +94,7 @@ def test_it_reports_a_refused_large_file_row_by_row(
     assert "Berkas ditolak" in page and "Tidak ada yang disimpan" in page
     assert "baris 3" in page and "baris 5" in page
     assert ImportJob.objects.get().state == "refused" and Response.objects.count() == 0
+    assert "/simpan/" not in page
 
 
 @pytest.mark.django_db
@@ -106,11 +120,14 @@ def test_it_runs_a_queued_job_in_the_worker_loop(
     from django_tasks_db.models import DBTaskResult
 
     client.force_login(officer)
-    upload(client, kec, csv_text(worked_rows()).encode())
+    where = upload(client, kec, csv_text(worked_rows()).encode())["Location"]
     assert DBTaskResult.objects.get().status == "READY"
     call_command("jobs", "run", "--batch", verbosity=0)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    job = ImportJob.objects.get()
+    assert Response.objects.count() == 0  # checked only
+    confirm(client, client.get(where).content.decode())
+    call_command("jobs", "run", "--batch", verbosity=0)
+    job = ImportJob.objects.get(dry_run=False)
     assert (job.state, job.rows_done, job.inserted) == ("done", 29, 29)
     assert Response.objects.count() == 29 and list(large.iterdir()) == []
 

@@ -114,7 +114,8 @@ def test_it_imports_from_the_web_and_lists_every_problem(
 
     client = login(officer)
     url = reverse("surveys:import", args=["kec-wonoasih"])
-    page = client.post(url, {"file": SimpleUploadedFile("bad.csv", BAD.encode())})
+    bad = SimpleUploadedFile("bad.csv", BAD.encode())
+    page = client.post(url, {"file": bad, "element_order": "named"})
     html = page.content.decode()
     for where in (
         "baris 3, kolom gender",
@@ -125,7 +126,11 @@ def test_it_imports_from_the_web_and_lists_every_problem(
         assert where in html
     assert Response.objects.count() == 0
     good = SimpleUploadedFile("good.csv", csv_text(worked_rows()).encode())
-    assert "29 jawaban baru" in client.post(url, {"file": good}).content.decode()
+    checked = client.post(url, {"file": good, "element_order": "named"}).content.decode()
+    assert "29 akan disimpan" in checked and Response.objects.count() == 0
+    confirm = re.search(r'action="([^"]+/simpan/)"', checked)
+    assert confirm is not None
+    assert "29 jawaban baru" in client.post(confirm.group(1), {"confirm": "1"}).content.decode()
     assert Response.objects.count() == 29
 
 

@@ -30,13 +30,26 @@ from kinerja_core.errors import CoreError, InputError
 from kinerja_core.ikm import DEFAULT_METHOD, METHODS, IkmResult, Tally, compute_ikm, to_dict
 from kinerja_core.numbers import format_decimal, parse_decimal
 from kinerja_core.sampling import CHI_SQUARE, MARGIN, PROPORTION, krejcie_morgan
-from kinerja_core.survey_csv import group_key, iter_survey_csv
+from kinerja_core.survey_csv import ELEMENT_ORDERS, group_key, iter_survey_csv
 
 GROUPINGS = ("service", "month", "quarter", "semester", "year")
 
 
 def problems_text(exc: InputError) -> str:
     return "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
+
+
+def add_order_argument(parser: Any) -> None:
+    """``--order``: how bare element codes (U1…U9) in a file's header are numbered."""
+    parser.add_argument(
+        "--order",
+        choices=ELEMENT_ORDERS,
+        help=_(
+            "the order of bare U1…U9 columns: 'regulation' (its list: U8 = Pengaduan, "
+            "U9 = Sarana) or 'questionnaire' (its sample questionnaire: U8 = Sarana, "
+            "U9 = Pengaduan); not needed when the header names the elements"
+        ),
+    )
 
 
 class Command(NounCommand):
@@ -59,6 +72,7 @@ class Command(NounCommand):
             "--unit", required=True, help=_("code of the org unit the services belong to")
         )
         imp.add_argument("--dry-run", action="store_true", help=_("check only, store nothing"))
+        add_order_argument(imp)
         add_as_argument(imp)
         rebuild = verbs.add_parser(
             "rebuild-rollup", help=_("recompute the daily IKM rollup from the raw responses")
@@ -86,6 +100,7 @@ class Command(NounCommand):
             help=_("service users in the period (finite-population correction, sample target)"),
         )
         ikm.add_argument("--json", action="store_true", help=_("print JSON"))
+        add_order_argument(ikm)
         sample = verbs.add_parser(
             "sample-size",
             help=_("the survey sample (Krejcie & Morgan) for N service users; needs no database"),
@@ -154,6 +169,7 @@ class Command(NounCommand):
                     progress=advance,
                     # A command is single-threaded: safe to read the file in a forked process.
                     fork=True,
+                    order=options["order"],
                 )
             except InputError as exc:
                 raise CommandError(
@@ -184,7 +200,7 @@ class Command(NounCommand):
         tallies: dict[str, Tally] = {}
         try:
             with path.open(encoding="utf-8-sig", newline="") as stream:
-                for chunk in iter_survey_csv(stream, method):
+                for chunk in iter_survey_csv(stream, method, order=options["order"]):
                     for row in chunk:
                         key = group_key(row.submitted_at, by, row.service) if by else ""
                         tally = tallies.get(key)
