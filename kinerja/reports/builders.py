@@ -14,8 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
@@ -33,42 +31,8 @@ from kinerja.results.queries import (
     year_target,
 )
 from kinerja_core.achievement import Band, achievement
-from kinerja_core.periods import indonesian_date
 
-
-def city_of(unit: OrgUnit) -> OrgUnit | None:
-    for ancestor in [*unit.ancestors(), unit]:
-        if ancestor.level == OrgUnit.Level.CITY:
-            return ancestor
-    return None
-
-
-@dataclass(frozen=True)
-class Signing:
-    place: str
-    date: date
-    date_text: str
-    title: str
-    name: str
-    superior_title: str
-    superior_name: str
-
-
-def signing(plan: Plan, on: date | None = None) -> Signing:
-    """Place and date of signing and the signatories, from the plan's document fields."""
-    doc = plan.document or {}
-    city = city_of(plan.unit)
-    place = doc.get("place") or (city.name if city else plan.unit.name)
-    on = on or timezone.localdate()
-    return Signing(
-        place=place,
-        date=on,
-        date_text=indonesian_date(on),
-        title=doc.get("signatory_title") or str(plan.unit),
-        name=doc.get("signatory_name") or "",
-        superior_title=doc.get("superior_title") or (f"Wali Kota {city.name}" if city else ""),
-        superior_name=doc.get("superior_name") or "",
-    )
+from .signing import Signing, signing_for
 
 
 @dataclass(frozen=True)
@@ -106,13 +70,13 @@ class Report:
         return {**self.common.context(), **own}
 
 
-def common(plan: Plan, year: int, on: date | None = None) -> Common:
+def common(plan: Plan, year: int, on: date | None = None, kind: str = "") -> Common:
     return Common(
         plan=plan,
         year=year,
         unit_name=str(plan.unit),
         years=plan.years,
-        signing=signing(plan, on),
+        signing=signing_for(plan, kind, year, on),
         demo=DemoMarker.objects.exists(),
         indicators=indicators_of(plan),
     )
@@ -177,7 +141,7 @@ class IkuReport(Report):
 
 
 def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
-    base = common(plan, year, on)
+    base = common(plan, year, on, "iku")
     inds = base.indicators
     goal_rows = []
     for n, goal in enumerate(sorted({i.goal for i in inds}, key=lambda g: g.order), start=1):
@@ -191,9 +155,11 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
                     explanation=to_plain(ind.explanation),
                 )
             )
+    doc = plan.document or {}
+    # docs/rules.md#signing: a plan may print a name differently in a table, as its document did.
     notes = [
         CalculationNote(
-            label=d.get("label") or name,
+            label=doc.get(f"note_label.{name}") or d.get("label") or name,
             explanation_html=to_html(d.get("explanation") or d["formula"]),
             explanation=to_plain(d.get("explanation") or d["formula"]),
         )
@@ -216,9 +182,9 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
         target_rows.append(
             TargetRow(
                 no=goal_numbers[ind.goal_id] if first_goal else "",
-                goal=ind.goal.name if first_goal else "",
+                goal=doc.get(f"target_name.{ind.goal.code}", ind.goal.name) if first_goal else "",
                 objective=ind.objective.name if first_objective and ind.objective else "",
-                indicator=ind.name,
+                indicator=doc.get(f"target_name.{ind.code}", ind.name),
                 targets=[target_text(ind, year_target(ind, y)) for y in plan.years],
             )
         )
@@ -236,7 +202,6 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
             (i for i in inds if i.iku and i.level == Indicator.Level.OBJECTIVE), start=1
         )
     ]
-    doc = plan.document or {}
     return IkuReport(
         common=base,
         title=doc.get("title") or "INDIKATOR KINERJA UTAMA",
@@ -268,7 +233,7 @@ class PkReport(Report):
 
 
 def build_pk(plan: Plan, year: int, on: date | None = None) -> PkReport:
-    base = common(plan, year, on)
+    base = common(plan, year, on, "pk")
     rows = [
         PkRow(
             no=n,
@@ -321,7 +286,7 @@ class CapaianReport(Report):
 
 
 def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianReport:
-    base = common(plan, year, on)
+    base = common(plan, year, on, "lkjip")
     index = ResultIndex.load(plan, [plan.unit])
     bands = bands_of(plan)
     rows = []
@@ -369,7 +334,7 @@ def build_skm(plan: Plan, year: int, on: date | None = None) -> SkmReport:
     )
     data = report_data(plan.unit, Period(year))
     return SkmReport(
-        common=common(plan, year, on),
+        common=common(plan, year, on, "skm"),
         data=data,
         chart=element_chart(data) if data.get("elements") else "",
     )
