@@ -5,5 +5,6 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("penandatangan/", views.signing, name="signing"),
     path("<slug:kind>.<slug:fmt>", views.download, name="download"),
 ]

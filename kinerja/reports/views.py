@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from kinerja.accounts import access
 
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.results.actions import plan_years
 from kinerja.results.views import chosen_plan, chosen_year
 
+from .actions import SignatoryInput, do_save_signatory, do_save_signing_date
+from .forms import SignatoryForm, SigningDateForm
+from .models import Signatory, SigningDate
 from .registry import CONTENT_TYPES, RENDERERS, TITLES, UnknownReport, filename, kinds
+from .actions import SignatoryInput, do_save_signatory, do_save_signing_date
+from .forms import SignatoryForm, SigningDateForm
+from .models import Signatory, SigningDate
 from .registry import render as render_report
 
 
@@ -44,3 +54,54 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(kind, fmt, plan, year)}"'
     return response
+
+
+def _saved(form: SignatoryForm | SigningDateForm, save: object) -> bool:
+    """Run ``save`` on a valid form; an action's refusal becomes the form's error."""
+    if not form.is_valid():
+        return False
+    assert callable(save)
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return False
+    return True
+
+
+@login_required
+def signing(request: HttpRequest) -> HttpResponse:
+    """The plan unit's signatories (with their periods) and its documents' signing dates."""
+    user = access.signed_in(request)
+    plan = get_plan_or_404(user, request.GET.get("plan", ""))
+    unit = plan.unit
+    can_edit = access.can(user, access.EDIT_PLAN, unit)
+    person_form, date_form = SignatoryForm(prefix="s"), SigningDateForm(prefix="d")
+    if request.method == "POST":
+        access.require(user, access.EDIT_PLAN, unit)
+        if "save_signatory" in request.POST:
+            person_form = SignatoryForm(request.POST, prefix="s")
+            done = _saved(
+                person_form,
+                lambda d: do_save_signatory(user, unit, SignatoryInput(**d)),
+            )
+        else:
+            date_form = SigningDateForm(request.POST, prefix="d")
+            done = _saved(
+                date_form,
+                lambda d: do_save_signing_date(
+                    user, unit, d["kind"], d["year"], d["date"], d["place"]
+                ),
+            )
+        if done:
+            return redirect(reverse("reports:signing") + f"?plan={plan.code}")
+    context = {
+        "plan": plan,
+        "can_edit": can_edit,
+        "signatories": Signatory.objects.filter(unit=unit),
+        "dates": SigningDate.objects.filter(unit=unit),
+        "person_form": person_form,
+        "date_form": date_form,
+    }
+    return render(request, "reports/signing.html", context)

@@ -28,7 +28,8 @@ def pdf_text(content: bytes) -> str:
 
 def docx_text(content: bytes) -> str:
     doc = Document(io.BytesIO(content))
-    parts = [p.text for p in doc.paragraphs]
+    parts = [p.text for section in doc.sections for p in section.header.paragraphs]
+    parts += [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
