@@ -10,6 +10,7 @@ from datetime import date
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField
 from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
@@ -38,11 +39,17 @@ class SignatoryInput:
     valid_to: date | None = None
 
 
+def _max_length(model: type[Signatory] | type[SigningDate], field: str) -> int | None:
+    column = model._meta.get_field(field)
+    assert isinstance(column, CharField)
+    return column.max_length
+
+
 def _text(field: str, value: str, required: bool = True) -> str:
     value = value.strip()
     if required and not value:
         raise ValidationError({field: _("This field is required.")})
-    max_length = Signatory._meta.get_field(field).max_length
+    max_length = _max_length(Signatory, field)
     if (problem := text_problem(value, max_length)) is not None:
         raise ValidationError({field: problem})
     return value

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kinerja.accounts import access
-
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.results.actions import plan_years
 from kinerja.results.views import chosen_plan, chosen_year
@@ -18,9 +17,6 @@ from .actions import SignatoryInput, do_save_signatory, do_save_signing_date
 from .forms import SignatoryForm, SigningDateForm
 from .models import Signatory, SigningDate
 from .registry import CONTENT_TYPES, RENDERERS, TITLES, UnknownReport, filename, kinds
-from .actions import SignatoryInput, do_save_signatory, do_save_signing_date
-from .forms import SignatoryForm, SigningDateForm
-from .models import Signatory, SigningDate
 from .registry import render as render_report
 
 
