@@ -147,9 +147,7 @@ def do_save_signing_date(
             }
         )
     place = place.strip()
-    if (
-        problem := text_problem(place, SigningDate._meta.get_field("place").max_length)
-    ) is not None:
+    if (problem := text_problem(place, _max_length(SigningDate, "place"))) is not None:
         raise ValidationError({"place": problem})
     with transaction.atomic():
         signing, _created = SigningDate.objects.update_or_create(
