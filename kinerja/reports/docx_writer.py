@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from docx import Document
@@ -17,6 +18,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+
+from kinerja_core.numbers import format_decimal
 
 from .signing import BLANK, Signing
 
@@ -108,24 +111,33 @@ def heading(doc: Any, text: str) -> None:
     run.bold = True
 
 
+def column_needs(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], font_pt: float
+) -> tuple[list[float], list[float]]:
+    """Per column (mm): the width of its longest word (a floor: a word is never split) and
+    the width its text would like (its longest cell, up to ``NAME_COLUMN_MM``)."""
+
+    def width(text: str) -> float:
+        capitals = sum(1 for ch in text if ch.isupper())
+        share = capitals * CAPITAL_GLYPH + (len(text) - capitals) * GLYPH
+        return share * font_pt * MM_PER_PT + CELL_PADDING_MM
+
+    floors, wants = [], []
+    for i, title_text in enumerate(header):
+        texts = [shown(r[i]) for r in rows if i < len(r) and r[i] not in (None, "")]
+        words = [w for t in [title_text, *texts] for w in t.split()] or [""]
+        floors.append(max(width(w) for w in words))
+        longest = max((width(t) for t in texts), default=0.0)
+        wants.append(max(floors[-1], min(longest, NAME_COLUMN_MM)))
+    return floors, wants
+
+
 def column_widths(
     header: Sequence[str], rows: Sequence[Sequence[Any]], total_mm: float, font_pt: float
 ) -> list[float]:
     """Widths (mm) from each column's text: every column at least as wide as its longest word,
     then what is left shared by how much text each column holds (names wide, numbers narrow)."""
-    floors, wants = [], []
-    for i, title_text in enumerate(header):
-        texts = [str(r[i]) for r in rows if i < len(r) and r[i] not in (None, "")]
-        words = [w for t in [title_text, *texts] for w in t.split()] or [""]
-
-        def width(text: str) -> float:
-            capitals = sum(1 for ch in text if ch.isupper())
-            share = capitals * CAPITAL_GLYPH + (len(text) - capitals) * GLYPH
-            return share * font_pt * MM_PER_PT + CELL_PADDING_MM
-
-        floors.append(max(width(w) for w in words))
-        longest = max((width(t) for t in texts), default=0.0)
-        wants.append(max(floors[-1], min(longest, NAME_COLUMN_MM)))
+    floors, wants = column_needs(header, rows, font_pt)
     if sum(floors) >= total_mm:
         return [f * total_mm / sum(floors) for f in floors]
     if sum(wants) <= total_mm:
@@ -134,6 +146,16 @@ def column_widths(
     room = total_mm - sum(floors)
     extra = [w - f for w, f in zip(wants, floors, strict=True)]
     return [f + room * e / sum(extra) for f, e in zip(floors, extra, strict=True)]
+
+
+def shown(value: Any) -> str:
+    """A cell's text: whole numbers with Indonesian thousands dots (5.940), as the PDF shows
+    them; text (already formatted by the builders) as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_decimal(Decimal(value), 0)
+    return str(value)
 
 
 def fixed_widths(grid: Any, widths_mm: Sequence[float]) -> None:
@@ -162,7 +184,7 @@ def table(
     section = doc.sections[-1]
     font_pt = 10.0 if len(header) <= 6 else 8.0 if len(header) <= 10 else 7.0
     portrait = section.page_width < section.page_height
-    floors = column_widths(header, rows, 10_000, font_pt)
+    floors, _wants = column_needs(header, rows, font_pt)
     turned = portrait and sum(floors) > text_width_mm(section)
     if turned:
         section = new_section(doc, landscape=True)
@@ -184,7 +206,7 @@ def table(
         cells = grid.add_row().cells
         for i, value in enumerate(values):
             paragraph = cells[i].paragraphs[0]
-            paragraph.add_run("" if value is None else str(value)).font.size = Pt(font_pt)
+            paragraph.add_run(shown(value)).font.size = Pt(font_pt)
             if i in numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     fixed_widths(grid, widths)

@@ -21,6 +21,7 @@ from kinerja.results.formatting import figure, target_text
 
 from . import docx_writer as w
 from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report, SkmReport
+from .xlsx_layout import lay_out
 
 
 def pdf(template: str, data: Report) -> bytes:
@@ -305,8 +306,8 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
             target_number(r.cell),
             n(r.cell.realisation, r.decimals),
             n(r.cell.achievement, r.decimals),
-            r.cell.status,
-            status_text(r),
+            r.cell.status_label,
+            r.cell.reason or "",
         ]
         for r in rows
     ]
@@ -372,7 +373,8 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
                 ],
                 sheet3,
             ),
-        ]
+        ],
+        layout=lay_out,
     )
 
 
