@@ -33,7 +33,8 @@ GLYPH = 0.56
 CAPITAL_GLYPH = 0.72
 CELL_PADDING_MM = 4.2
 MM_PER_PT = 0.3528
-NAME_COLUMN_MM = 60  # a long text column asks for this width before sharing what is left
+NAME_COLUMN_MM = 60
+SIGNING_ROOM_PT = 48  # the room to sign and stamp above the name  # a long text column asks for this width before sharing what is left
 
 
 def orient(section: Any, landscape: bool) -> None:
@@ -57,6 +58,7 @@ def new_document(
     style = doc.styles["Normal"]
     style.font.name = "Arial"
     style.font.size = Pt(10)
+    style.paragraph_format.space_after = Pt(3)
     footer = section.footer.paragraphs[0]
     footer.text = f"{unit_name}\t\tHalaman "
     field(footer, "PAGE")
@@ -182,7 +184,9 @@ def table(
     right. Columns are sized from their text; a table too wide for a portrait page gets a
     landscape section of its own."""
     section = doc.sections[-1]
-    font_pt = 10.0 if len(header) <= 6 else 8.0 if len(header) <= 10 else 7.0
+    font_pt = (
+        10.0 if len(header) <= 4 else 9.0 if len(header) <= 6 else 8.0 if len(header) <= 10 else 7.0
+    )
     portrait = section.page_width < section.page_height
     floors, _wants = column_needs(header, rows, font_pt)
     turned = portrait and sum(floors) > text_width_mm(section)
@@ -217,17 +221,21 @@ def table(
 
 
 def signature(doc: Any, signing: Signing) -> None:
-    for text in (f"{signing.place}, {signing.date_text}", signing.title, "", "", ""):
-        paragraph = doc.add_paragraph(text)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    """Place and date, position, room to sign, name, rank and NIP: kept on one page."""
+    block = [doc.add_paragraph(f"{signing.place}, {signing.date_text}")]
+    block.append(doc.add_paragraph(signing.title))
     name = doc.add_paragraph()
-    name.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    name.paragraph_format.space_before = Pt(SIGNING_ROOM_PT)
+    block.append(name)
     run = name.add_run(signing.name or BLANK_NAME)
     run.bold = True
     run.underline = True
     for text in (signing.rank, f"NIP. {signing.nip_text}" if signing.nip else ""):
         if text:
-            doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            block.append(doc.add_paragraph(text))
+    for paragraph in block:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.keep_with_next = paragraph is not block[-1]
 
 
 def two_signatures(doc: Any, signing: Signing) -> None:
