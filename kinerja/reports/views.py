@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
+from kinerja.accounts.models import OrgUnit
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.results.actions import plan_years
 from kinerja.results.views import chosen_plan, chosen_year
 
-from .actions import SignatoryInput, do_save_signatory, do_save_signing_date
+from .actions import (
+    SignatoryInput,
+    do_delete_signatory,
+    do_delete_signing_date,
+    do_end_signatory,
+    do_save_signatory,
+    do_save_signing_date,
+)
 from .forms import SignatoryForm, SigningDateForm
 from .models import Signatory, SigningDate
 from .registry import CONTENT_TYPES, RENDERERS, TITLES, UnknownReport, filename, kinds
@@ -66,6 +78,30 @@ def _saved(form: SignatoryForm | SigningDateForm, save: object) -> bool:
     return True
 
 
+def _removed(user: User, unit: OrgUnit, post: QueryDict) -> HttpResponse | bool | None:
+    """End a signatory's period, or delete a signatory or a signing date, when the form asks;
+    None when it asks for none of these. Only rows of ``unit`` are found."""
+    if "end_signatory" in post:
+        signatory = get_object_or_404(Signatory, pk=post["end_signatory"], unit=unit)
+        try:
+            last_day = date.fromisoformat(post.get("last_day", ""))
+            do_end_signatory(user, signatory, last_day)
+        except (ValueError, ValidationError):
+            return HttpResponseBadRequest(_("Give the last day as a date after the first."))
+        return True
+    if "delete_signatory" in post:
+        do_delete_signatory(
+            user, get_object_or_404(Signatory, pk=post["delete_signatory"], unit=unit)
+        )
+        return True
+    if "delete_date" in post:
+        do_delete_signing_date(
+            user, get_object_or_404(SigningDate, pk=post["delete_date"], unit=unit)
+        )
+        return True
+    return None
+
+
 @login_required
 def signing(request: HttpRequest) -> HttpResponse:
     """The plan unit's signatories (with their periods) and its documents' signing dates."""
@@ -74,8 +110,11 @@ def signing(request: HttpRequest) -> HttpResponse:
     unit = plan.unit
     can_edit = access.can(user, access.EDIT_PLAN, unit)
     person_form, date_form = SignatoryForm(prefix="s"), SigningDateForm(prefix="d")
+    here = reverse("reports:signing") + f"?plan={plan.code}"
     if request.method == "POST":
         access.require(user, access.EDIT_PLAN, unit)
+        if (done := _removed(user, unit, request.POST)) is not None:
+            return done if isinstance(done, HttpResponse) else redirect(here)
         if "save_signatory" in request.POST:
             person_form = SignatoryForm(request.POST, prefix="s")
             done = _saved(
@@ -91,7 +130,7 @@ def signing(request: HttpRequest) -> HttpResponse:
                 ),
             )
         if done:
-            return redirect(reverse("reports:signing") + f"?plan={plan.code}")
+            return redirect(here)
     context = {
         "plan": plan,
         "can_edit": can_edit,

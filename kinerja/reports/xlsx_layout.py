@@ -21,10 +21,6 @@ NUMBER_COLUMN_WIDTH = 9
 LINE_POINTS = 12.5
 
 
-def indonesian_format(number_format: str) -> str:
-    return number_format if number_format.startswith(LOCALE) else LOCALE + number_format
-
-
 def lay_out(sheet: Any) -> None:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:

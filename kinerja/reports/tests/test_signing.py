@@ -111,9 +111,9 @@ def test_it_refuses_a_bad_signatory_and_stores_nothing(uji, data, field) -> None
 
 
 def test_it_refuses_a_signing_date_outside_the_documents_years(uji) -> None:
-    with pytest.raises(ValidationError, match="2021 to 2022"):
+    with pytest.raises(ValidationError, match="antara tahun 2021 dan 2022"):
         do_save_signing_date(None, uji.unit, "pk", 2022, date(2023, 1, 5))
-    with pytest.raises(ValidationError, match="2023 to 2023"):
+    with pytest.raises(ValidationError, match="antara tahun 2023 dan 2023"):
         do_save_signing_date(None, uji.unit, "lkjip", 2022, date(2022, 12, 5))
     assert not SigningDate.objects.exists()
 
@@ -150,7 +150,7 @@ def test_the_command_line_records_them_and_the_pk_prints_them(uji, tmp_path) -> 
     call_command(
         "report", "signed", "pk", "--plan", uji.code, "--year", "2022", "--date", "2022-01-14"
     )
-    with pytest.raises(CommandError, match="18 digits"):
+    with pytest.raises(CommandError, match="18 angka"):
         call_command(
             "report",
             "signatory",
@@ -207,3 +207,24 @@ def test_a_planner_records_them_on_the_signing_page(uji, staff, login) -> None:
     head = login(staff["head"])
     assert "signatory-form" not in head.get(url).text
     assert head.post(url, {"save_date": "1"}).status_code == 403
+
+
+def test_a_planner_ends_and_deletes_them_on_the_signing_page(uji, staff, login) -> None:
+    signatories(uji.unit)
+    stored = do_save_signing_date(None, uji.unit, "pk", 2022, date(2022, 1, 14))
+    mayor = Signatory.objects.get(role="superior")
+    client = login(staff["planner"])
+    url = f"/laporan/penandatangan/?plan={uji.code}"
+    assert (
+        client.post(url, {"end_signatory": mayor.pk, "last_day": "2018-01-01"}).status_code == 400
+    )
+    client.post(url, {"end_signatory": mayor.pk, "last_day": "2024-12-31"})
+    assert Signatory.objects.get(pk=mayor.pk).valid_to == date(2024, 12, 31)
+    client.post(url, {"delete_signatory": mayor.pk})
+    client.post(url, {"delete_date": stored.pk})
+    assert not Signatory.objects.filter(pk=mayor.pk).exists()
+    assert not SigningDate.objects.exists()
+    outsider = login(staff["outsider"])
+    head = Signatory.objects.filter(role="head").earliest("pk")
+    assert outsider.post(url, {"delete_signatory": head.pk}).status_code == 403
+    assert Signatory.objects.filter(pk=head.pk).exists()
