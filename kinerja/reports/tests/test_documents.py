@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -120,3 +121,19 @@ def test_it_writes_a_report_from_the_command_line(uji, tmp_path) -> None:
         call_command(
             "report", "write", "pk", "--year", "1999", "-o", str(target), "--plan", uji.code
         )
+
+
+def test_a_docx_chart_picture_is_the_whole_chart() -> None:
+    """Nine bars are taller than a five-year line chart: the picture takes the chart's own
+    height (a fixed page cut the SKM chart after U7)."""
+    from PIL import Image
+
+    from kinerja.lib.charts import bar_chart
+    from kinerja.reports.renderers import CHART_WIDTH_MM, chart_height_mm, chart_png
+
+    svg = bar_chart(
+        [(f"U{n} Unsur {n}", Decimal(80 + n), None) for n in range(1, 10)], max_value=100
+    )
+    width, height = Image.open(io.BytesIO(chart_png(svg, dpi=40))).size
+    assert chart_height_mm(svg) > 80
+    assert height / width == pytest.approx((chart_height_mm(svg) + 1) / CHART_WIDTH_MM, rel=0.03)
