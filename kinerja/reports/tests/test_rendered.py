@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 from docx import Document
 from PIL import Image
 
@@ -123,7 +124,9 @@ def demo(transactional_db: Any) -> Any:
 
 
 def test_every_document_and_poster_reads_whole_and_indonesian(demo, monkeypatch) -> None:
-    monkeypatch.setenv("LANGUAGE", "en")  # documents stay Indonesian whatever the shell says
+    # documents stay Indonesian whatever the shell or the page asks for
+    monkeypatch.setenv("LANGUAGE", "en")
+    translation.activate("en")
     plan = demo
     names = [i.name for i in plan.indicators.all()]
     problems: list[str] = []
@@ -169,9 +172,11 @@ def test_every_document_and_poster_reads_whole_and_indonesian(demo, monkeypatch)
     assert "U9" in chart and "U1" in chart
     # the IKM poster: one page every demo year (the demo loads once: one test)
     unit = OrgUnit.objects.get(code="kec-wonoasih")
+    translation.activate("id")  # the public poster speaks the visitor's language
     for year in range(2019, YEAR + 2):
         pdf = poster_pdf(unit, Period(year))
         assert pages(pdf) == 1, year
         assert not english_in(words(pdf)), year
         if year == YEAR:
             reference("poster", pdf)
+    translation.deactivate()
