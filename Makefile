@@ -10,7 +10,7 @@ KINERJA := $(VENV)/bin/kinerja
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 # axe-core, exactly as package-lock.json pins it (docs/accessibility.md).
 AXE := node_modules/axe-core/axe.min.js
-APT_PACKAGES := chromium gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+APT_PACKAGES := chromium gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libreoffice-writer-nogui libreoffice-calc-nogui
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Two test processes: the machines have two cores, and the suite waits on subprocesses and the

@@ -228,6 +228,9 @@ _.handle_run
 _.handle_sample_size
 _.handle_verify
 _.handle_write
+_.handle_signatory
+_.handle_signed
+_.handle_signing
 
 # URL configurations: `app_name` is the namespace Django reads.
 _.app_name
@@ -277,6 +280,20 @@ _.bottom_margin
 _.alignment
 _.bold
 _.underline
+# python-docx's paragraph spacing, font colour and table autofit; openpyxl's print set-up
+# (frozen panes, print titles, paper, fit to page, grid lines), written for the file's reader.
+_.space_after
+_.space_before
+_.keep_with_next
+_.rgb
+_.autofit
+_.freeze_panes
+_.print_title_rows
+_.paperSize
+_.fitToWidth
+_.fitToHeight
+_.pageSetUpPr
+_.gridLines
 
 # Benchmark results: written into the JSON report (dataclasses.asdict), read by people.
 _.broken_connections

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -144,8 +144,10 @@ def cell_text(value: Any) -> str:
 def xlsx_bytes(
     sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
     number_format: str = "#,##0.00",
+    layout: Callable[[Any], None] | None = None,
 ) -> bytes:
-    """An XLSX workbook: one (title, header, rows) per sheet; numbers stay numbers."""
+    """An XLSX workbook: one (title, header, rows) per sheet; numbers stay numbers. ``layout``
+    is called with each finished sheet (print set-up, widths) before the workbook is saved."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
@@ -169,6 +171,8 @@ def xlsx_bytes(
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+        if layout is not None:
+            layout(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -8,6 +8,6 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from .signing import check_signing_certificate
+        from .esign import check_signing_certificate
 
         checks.register(check_signing_certificate)

@@ -12,9 +12,6 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
-
-from kinerja.accounts.levels import city_of, head_title
 from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
@@ -31,36 +28,8 @@ from kinerja.results.queries import (
     year_target,
 )
 from kinerja_core.achievement import Band, achievement
-from kinerja_core.periods import indonesian_date
 
-
-@dataclass(frozen=True)
-class Signing:
-    place: str
-    date: date
-    date_text: str
-    title: str
-    name: str
-    superior_title: str
-    superior_name: str
-
-
-def signing(plan: Plan, on: date | None = None) -> Signing:
-    """Place and date of signing and the signatories, from the plan's document fields."""
-    doc = plan.document or {}
-    city = city_of(plan.unit)
-    place = doc.get("place") or (city.name if city else plan.unit.name)
-    on = on or timezone.localdate()
-    return Signing(
-        place=place,
-        date=on,
-        date_text=indonesian_date(on),
-        title=doc.get("signatory_title") or str(plan.unit),
-        name=doc.get("signatory_name") or "",
-        # The head of the city (Wali Kota) or regency (Bupati) the unit belongs to.
-        superior_title=doc.get("superior_title") or (head_title(city) if city else ""),
-        superior_name=doc.get("superior_name") or "",
-    )
+from .signing import Signing, signing_for
 
 
 @dataclass(frozen=True)
@@ -98,13 +67,13 @@ class Report:
         return {**self.common.context(), **own}
 
 
-def common(plan: Plan, year: int, on: date | None = None) -> Common:
+def common(plan: Plan, year: int, on: date | None = None, kind: str = "") -> Common:
     return Common(
         plan=plan,
         year=year,
         unit_name=str(plan.unit),
         years=plan.years,
-        signing=signing(plan, on),
+        signing=signing_for(plan, kind, year, on),
         demo=DemoMarker.objects.exists(),
         indicators=indicators_of(plan),
     )
@@ -169,7 +138,7 @@ class IkuReport(Report):
 
 
 def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
-    base = common(plan, year, on)
+    base = common(plan, year, on, "iku")
     inds = base.indicators
     goal_rows = []
     for n, goal in enumerate(sorted({i.goal for i in inds}, key=lambda g: g.order), start=1):
@@ -183,9 +152,11 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
                     explanation=to_plain(ind.explanation),
                 )
             )
+    doc = plan.document or {}
+    # docs/rules.md#signing: a plan may print a name differently in a table, as its document did.
     notes = [
         CalculationNote(
-            label=d.get("label") or name,
+            label=doc.get(f"note_label.{name}") or d.get("label") or name,
             explanation_html=to_html(d.get("explanation") or d["formula"]),
             explanation=to_plain(d.get("explanation") or d["formula"]),
         )
@@ -208,9 +179,9 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
         target_rows.append(
             TargetRow(
                 no=goal_numbers[ind.goal_id] if first_goal else "",
-                goal=ind.goal.name if first_goal else "",
+                goal=doc.get(f"target_name.{ind.goal.code}", ind.goal.name) if first_goal else "",
                 objective=ind.objective.name if first_objective and ind.objective else "",
-                indicator=ind.name,
+                indicator=doc.get(f"target_name.{ind.code}", ind.name),
                 targets=[target_text(ind, year_target(ind, y)) for y in plan.years],
             )
         )
@@ -228,7 +199,6 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
             (i for i in inds if i.iku and i.level == Indicator.Level.OBJECTIVE), start=1
         )
     ]
-    doc = plan.document or {}
     return IkuReport(
         common=base,
         title=doc.get("title") or "INDIKATOR KINERJA UTAMA",
@@ -260,7 +230,7 @@ class PkReport(Report):
 
 
 def build_pk(plan: Plan, year: int, on: date | None = None) -> PkReport:
-    base = common(plan, year, on)
+    base = common(plan, year, on, "pk")
     rows = [
         PkRow(
             no=n,
@@ -313,7 +283,7 @@ class CapaianReport(Report):
 
 
 def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianReport:
-    base = common(plan, year, on)
+    base = common(plan, year, on, "lkjip")
     index = ResultIndex.load(plan, [plan.unit])
     bands = bands_of(plan)
     rows = []

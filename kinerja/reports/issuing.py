@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from kinerja.plan.models import Plan
 
-from . import signing
+from . import esign
 from .registry import DOCUMENTS, check
 from .renderers import pdf
 
@@ -61,9 +61,9 @@ def issued_pdf(kind: str, plan: Plan, year: int, mark: Mark, on: date | None = N
     check(kind, "pdf")
     data = DOCUMENTS[kind].build(plan, year, on)
     content = pdf(f"reports/{kind}.html", data, {"issued": mark})
-    if signing.configured():
-        certificate = signing.load_certificate()
-        content = signing.sign_pdf(
+    if esign.configured():
+        certificate = esign.load_certificate()
+        content = esign.sign_pdf(
             content,
             certificate,
             reason=f"Dokumen resmi {mark.number}",
@@ -74,7 +74,7 @@ def issued_pdf(kind: str, plan: Plan, year: int, mark: Mark, on: date | None = N
 
 def signer_name() -> str:
     """Who signs issued PDFs now (the certificate's subject), empty without a certificate."""
-    return signing.load_certificate().subject if signing.configured() else ""
+    return esign.load_certificate().subject if esign.configured() else ""
 
 
 def sha256(content: bytes) -> str:

@@ -13,6 +13,7 @@ from datetime import date
 from importlib.util import find_spec
 from typing import Any, Generic, TypeVar
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -94,9 +95,14 @@ def check(kind: str, fmt: str) -> None:
         raise UnknownReport(f"report {kind!r} comes as {', '.join(RENDERERS[kind])}, not {fmt!r}")
 
 
+DOCUMENT_LANGUAGE = "id"  # an office files its documents in Indonesian, whoever prints them
+
+
 def render(kind: str, fmt: str, plan: Plan, year: int, on: date | None = None) -> bytes:
+    """The document's bytes, in Indonesian whatever the page's or the command line's language."""
     check(kind, fmt)
-    return DOCUMENTS[kind].render(fmt, plan, year, on)
+    with translation.override(DOCUMENT_LANGUAGE):
+        return DOCUMENTS[kind].render(fmt, plan, year, on)
 
 
 def filename(kind: str, fmt: str, plan: Plan, year: int) -> str:

@@ -6,6 +6,7 @@ same rows; XLSX keeps numbers as numbers with number formats.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
@@ -13,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
 from kinerja.lib.tables import xlsx_bytes
 from kinerja.results.formatting import figure, target_text
 
 from . import docx_writer as w
 from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report
+from .xlsx_layout import lay_out
 
 
 def pdf(template: str, data: Report, extra: Mapping[str, object] | None = None) -> bytes:
@@ -39,14 +40,29 @@ def pdf_renderer(kind: str) -> Callable[[Report], bytes]:
     return render
 
 
+CHART_WIDTH_MM = 150
+VIEW_BOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def chart_height_mm(svg: str) -> float:
+    """The chart's own height at the printed width, from its viewBox: a page any shorter cuts
+    the chart off (nine elements are taller than five years)."""
+    found = VIEW_BOX.search(svg)
+    if found is None:
+        return CHART_WIDTH_MM * 0.48
+    width, height = float(found.group(1)), float(found.group(2))
+    return CHART_WIDTH_MM * height / width
+
+
 def chart_png(svg: str, dpi: int = 150) -> bytes:
     """The server's SVG chart as a PNG for DOCX (Word has no reliable SVG): drawn by WeasyPrint
     on a page the size of the chart, rasterised by poppler's pdftoppm."""
     import weasyprint
 
     page = (
-        "<style>@page { size: 150mm 72mm; margin: 0 } body { margin: 0 }"
-        " svg { width: 150mm; height: auto }</style>" + svg
+        f"<style>@page {{ size: {CHART_WIDTH_MM}mm {chart_height_mm(svg) + 1:.1f}mm; margin: 0 }}"
+        f" body {{ margin: 0 }} svg {{ width: {CHART_WIDTH_MM}mm; height: auto; display: block }}"
+        "</style>" + svg
     )
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "chart.pdf"
@@ -64,7 +80,12 @@ def chart_png(svg: str, dpi: int = 150) -> bytes:
 
 
 def docx_iku(data: IkuReport) -> bytes:
-    doc = w.new_document(data.common.unit_name, landscape=True, demo=data.common.demo)
+    doc = w.new_document(
+        data.common.unit_name,
+        landscape=True,
+        demo=data.common.demo,
+        draft=data.common.signing.draft,
+    )
     w.title(doc, data.title, data.subtitle)
     if data.function:
         w.heading(doc, "FUNGSI :")
@@ -80,7 +101,7 @@ def docx_iku(data: IkuReport) -> bytes:
         [[f"{r.no}.", r.goal, r.indicator, r.explanation] for r in data.goal_rows],
     )
     for note in data.notes:
-        w.heading(doc, f"NB : {_('Calculation of')} {note.label} =")
+        w.heading(doc, f"NB : Perhitungan {note.label} =")
         doc.add_paragraph(note.explanation)
     w.page_break(doc)
     w.title(doc, "INDIKATOR KINERJA UTAMA (IKU)", f"PADA {data.subtitle}")
@@ -119,16 +140,20 @@ def docx_iku(data: IkuReport) -> bytes:
 def docx_pk(data: PkReport) -> bytes:
     signing = data.common.signing
     unit_name, year = data.common.unit_name, data.common.year
-    doc = w.new_document(unit_name, demo=data.common.demo)
+    doc = w.new_document(unit_name, demo=data.common.demo, draft=data.common.signing.draft)
     w.title(doc, f"PERJANJIAN KINERJA TAHUN {year}", unit_name.upper())
     doc.add_paragraph(
         "Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan dan akuntabel "
         "serta berorientasi pada hasil, kami yang bertanda tangan di bawah ini:"
     )
     doc.add_paragraph(f"Nama\t: {signing.name or w.BLANK_NAME}")
+    doc.add_paragraph(f"NIP\t: {signing.nip_text or w.BLANK_NAME}")
+    doc.add_paragraph(f"Pangkat/Golongan\t: {signing.rank or w.BLANK_NAME}")
     doc.add_paragraph(f"Jabatan\t: {signing.title}")
     doc.add_paragraph("selanjutnya disebut pihak pertama")
     doc.add_paragraph(f"Nama\t: {signing.superior_name or w.BLANK_NAME}")
+    if signing.superior_nip:
+        doc.add_paragraph(f"NIP\t: {signing.superior_nip_text}")
     doc.add_paragraph(f"Jabatan\t: {signing.superior_title or w.BLANK_NAME}")
     doc.add_paragraph("selaku atasan pihak pertama, selanjutnya disebut pihak kedua.")
     doc.add_paragraph(
@@ -172,7 +197,9 @@ def status_text(row: CapaianRow) -> str:
 def docx_capaian(data: CapaianReport) -> bytes:
     rows = data.rows
     year, years, unit_name = data.common.year, data.common.years, data.common.unit_name
-    doc = w.new_document(unit_name, landscape=True, demo=data.common.demo)
+    doc = w.new_document(
+        unit_name, landscape=True, demo=data.common.demo, draft=data.common.signing.draft
+    )
     w.title(doc, "BAB III AKUNTABILITAS KINERJA", f"{unit_name.upper()} · TAHUN {year}")
     w.heading(doc, f"3.1 Capaian Indikator Kinerja Tahun {year}")
     w.table(
@@ -279,8 +306,8 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
             target_number(r.cell),
             n(r.cell.realisation, r.decimals),
             n(r.cell.achievement, r.decimals),
-            r.cell.status,
-            status_text(r),
+            r.cell.status_label,
+            r.cell.reason or "",
         ]
         for r in rows
     ]
@@ -346,5 +373,6 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
                 ],
                 sheet3,
             ),
-        ]
+        ],
+        layout=lay_out,
     )

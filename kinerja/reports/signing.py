@@ -1,141 +1,109 @@
-"""The optional electronic signature of issued PDFs (PAdES, by pyHanko).
-
-``KINERJA_SIGNING_P12`` names a PKCS#12 file; its password comes from the environment
-(``KINERJA_SIGNING_P12_PASSWORD``). A configured certificate that cannot be used (missing file,
-wrong password, expired or not yet valid) is a system check error at start-up, and issuing
-refuses rather than store an unsigned file while a signature is expected
-(docs/rules.md#issued-documents).
+"""The place, date and signatories a document prints, from stored data only
+(docs/rules.md#signing): the IKU document from its plan's ``document.date`` ("Januari 2022"),
+the PK, LKjIP and SKM report from their own signing dates. Without a date or a name the
+document is a draft: it prints DRAF and leaves the dotted line, never the day it is printed.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from datetime import date
 
-from django.conf import settings
-from django.core import checks
-from django.utils.translation import gettext as _
+from kinerja.accounts.levels import city_of, head_title
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.models import Plan
+from kinerja_core.periods import MONTHS_ID, indonesian_date
 
+from .models import Signatory, SigningDate
 
-class SigningError(Exception):
-    """The configured certificate cannot sign; the message says why."""
+BLANK = "………………………………"
 
 
 @dataclass(frozen=True)
-class Certificate:
-    key: Any
-    cert: Any
-    chain: list[Any]
+class Signing:
+    place: str
+    date: date | None
+    date_text: str  # "27 Januari 2024", the document's own text ("Januari 2022"), or dots
+    title: str
+    name: str
+    nip: str = ""
+    rank: str = ""
+    superior_title: str = ""
+    superior_name: str = ""
+    superior_nip: str = ""
+    superior_rank: str = ""
+    draft: bool = False
 
     @property
-    def subject(self) -> str:
-        return str(self.cert.subject.rfc4514_string())
+    def nip_text(self) -> str:
+        return nip_text(self.nip)
+
+    @property
+    def superior_nip_text(self) -> str:
+        return nip_text(self.superior_nip)
 
 
-def configured() -> bool:
-    return bool(settings.KINERJA_SIGNING_P12)
+def nip_text(nip: str) -> str:
+    """A NIP as printed under a signature: birth date, appointment, sex, number
+    ("19750312 200003 1 004")."""
+    if len(nip) != 18:
+        return nip
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
 
 
-def load_certificate(now: datetime | None = None) -> Certificate:
-    """The configured key and certificate, checked: readable, password right, valid now."""
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
-    path = Path(settings.KINERJA_SIGNING_P12)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SigningError(
-            _("The signing certificate %(path)s cannot be read: %(error)s")
-            % {"path": path, "error": exc.strerror or exc}
-        ) from exc
-    password = settings.KINERJA_SIGNING_P12_PASSWORD
-    try:
-        key, cert, chain = pkcs12.load_key_and_certificates(
-            data, password.encode() if password else None
-        )
-    except ValueError as exc:
-        raise SigningError(
-            _(
-                "The signing certificate %(path)s cannot be opened: wrong password "
-                "(KINERJA_SIGNING_P12_PASSWORD) or not a PKCS#12 file."
-            )
-            % {"path": path}
-        ) from exc
-    if key is None or cert is None:
-        raise SigningError(
-            _("The signing certificate %(path)s holds no private key and certificate.")
-            % {"path": path}
-        )
-    now = now or datetime.now(UTC)
-    if cert.not_valid_after_utc < now:
-        raise SigningError(
-            _("The signing certificate %(path)s expired on %(date)s.")
-            % {"path": path, "date": cert.not_valid_after_utc.date().isoformat()}
-        )
-    if cert.not_valid_before_utc > now:
-        raise SigningError(
-            _("The signing certificate %(path)s is valid only from %(date)s.")
-            % {"path": path, "date": cert.not_valid_before_utc.date().isoformat()}
-        )
-    return Certificate(key, cert, list(chain))
+def month_of(text: str) -> date | None:
+    """The first day of a month written the Indonesian way ("Januari 2022"), else None."""
+    parts = text.split()
+    if len(parts) == 2 and parts[0].capitalize() in MONTHS_ID and parts[1].isdigit():
+        return date(int(parts[1]), MONTHS_ID.index(parts[0].capitalize()) + 1, 1)
+    return None
 
 
-def sign_pdf(pdf: bytes, certificate: Certificate, reason: str, location: str) -> bytes:
-    """``pdf`` with a PAdES signature (one incremental update) by ``certificate``."""
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
+def holder(unit: OrgUnit, role: str, day: date) -> Signatory | None:
+    """Who held ``role`` in ``unit`` on ``day`` (the periods of a role never overlap)."""
+    for signatory in Signatory.objects.filter(unit=unit, role=role, valid_from__lte=day):
+        if signatory.holds_on(day):
+            return signatory
+    return None
+
+
+def signing_for(plan: Plan, kind: str, year: int, on: date | None = None) -> Signing:
+    """The signing of ``plan``'s document ``kind`` for ``year``. ``on`` is a date the caller
+    fixes (a test, a re-print of a dated act); otherwise the stored date is used."""
+    doc = plan.document or {}
+    city = city_of(plan.unit)
+    place = doc.get("place") or (city.name if city else plan.unit.name)
+    date_text = ""
+    day = on
+    if day is None and kind == "iku":
+        date_text = str(doc.get("date") or "")
+        day = month_of(date_text)
+    elif day is None:
+        stored = SigningDate.objects.filter(unit=plan.unit, kind=kind, year=year).first()
+        if stored is not None:
+            day = stored.date
+            place = stored.place or place
+    if day is not None and not date_text:
+        date_text = indonesian_date(day)
+    head = holder(plan.unit, Signatory.Role.HEAD, day) if day else None
+    superior = holder(plan.unit, Signatory.Role.SUPERIOR, day) if day else None
+    default_superior = head_title(city) if city else ""  # Wali Kota or Bupati
+    name = head.name if head else str(doc.get("signatory_name") or "")
+    superior_name = superior.name if superior else str(doc.get("superior_name") or "")
+    needs_superior = kind == SigningDate.Kind.PK
+    return Signing(
+        place=place,
+        date=day,
+        date_text=date_text or BLANK,
+        title=head.position if head else str(doc.get("signatory_title") or plan.unit),
+        name=name,
+        nip=head.nip if head else "",
+        rank=head.rank if head else "",
+        superior_title=superior.position
+        if superior
+        else str(doc.get("superior_title") or default_superior),
+        superior_name=superior_name,
+        superior_nip=superior.nip if superior else "",
+        superior_rank=superior.rank if superior else "",
+        draft=not date_text or not name or (needs_superior and not superior_name),
     )
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-    def asn1(cert: Any) -> Any:
-        return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
-
-    signer = signers.SimpleSigner(
-        signing_cert=asn1(certificate.cert),
-        signing_key=asn1_keys.PrivateKeyInfo.load(
-            certificate.key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
-        ),
-        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
-            [asn1(c) for c in certificate.chain]
-        ),
-    )
-    meta = signers.PdfSignatureMetadata(
-        field_name="Tanda_Tangan_Elektronik",
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        reason=reason,
-        location=location,
-    )
-    out = signers.PdfSigner(meta, signer).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
-    signed: bytes = out.getvalue()
-    return signed
-
-
-def check_signing_certificate(**_kwargs: Any) -> list[checks.CheckMessage]:
-    """Start-up check (``kinerja check``, ``kinerja server run``): a configured certificate
-    must be usable, so no issued PDF goes out unsigned while one is expected."""
-    if not configured():
-        return []
-    try:
-        load_certificate()
-    except SigningError as exc:
-        return [
-            checks.Error(
-                str(exc),
-                hint=_(
-                    "Fix KINERJA_SIGNING_P12 and KINERJA_SIGNING_P12_PASSWORD, or unset "
-                    "KINERJA_SIGNING_P12 to issue documents without an electronic signature."
-                ),
-                id="kinerja.E201",
-            )
-        ]
-    return []

@@ -49,7 +49,9 @@ def numbered(doc: Any, items: list[str]) -> None:
 def docx_skm_report(data: SkmReport) -> bytes:
     skm = data.data
     unit, label = skm["unit"]["name"], skm["period"]["label"]
-    doc = w.new_document(data.common.unit_name, demo=data.common.demo)
+    doc = w.new_document(
+        data.common.unit_name, demo=data.common.demo, draft=data.common.signing.draft
+    )
     w.title(doc, "LAPORAN SURVEI KEPUASAN MASYARAKAT", f"{unit.upper()} · TAHUN {label}")
 
     w.heading(doc, "BAB I PENDAHULUAN")

@@ -203,7 +203,7 @@ def build_skm_report(plan: Plan, year: int, on: Any = None) -> SkmReport:
     grouped = [{"text": g["text"], "count": g["count"]} for g in suggestion_groups(unit, period)]
     channel_counts = counts_by_channel(unit, period)
     return SkmReport(
-        common=common(plan, year, on),
+        common=common(plan, year, on, "skm"),
         data=data,
         chart=chart,
         legal_basis=LEGAL_BASIS,

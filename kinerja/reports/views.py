@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinerja.accounts import access
+from kinerja.accounts.models import OrgUnit
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
 from kinerja.results.actions import plan_years
@@ -21,8 +24,17 @@ from kinerja.results.views import chosen_plan, chosen_year
 from kinerja.surveys.links import public_base
 
 from . import skm_report
-from .actions import do_issue_document
-from .models import IssuedDocument
+from .actions import (
+    SignatoryInput,
+    do_delete_signatory,
+    do_delete_signing_date,
+    do_end_signatory,
+    do_issue_document,
+    do_save_signatory,
+    do_save_signing_date,
+)
+from .forms import SignatoryForm, SigningDateForm
+from .models import IssuedDocument, Signatory, SigningDate
 from .registry import CONTENT_TYPES, RENDERERS, TITLES, UnknownReport, filename, kinds
 from .registry import render as render_report
 
@@ -112,3 +124,81 @@ def issue(request: HttpRequest, kind: str) -> HttpResponse:
             },
         )
     return redirect(f"{reverse('reports:index')}?{urlencode({'plan': plan.code, 'year': year})}")
+
+
+def _saved(form: SignatoryForm | SigningDateForm, save: object) -> bool:
+    """Run ``save`` on a valid form; an action's refusal becomes the form's error."""
+    if not form.is_valid():
+        return False
+    assert callable(save)
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        for field, problems in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return False
+    return True
+
+
+def _removed(user: User, unit: OrgUnit, post: QueryDict) -> HttpResponse | bool | None:
+    """End a signatory's period, or delete a signatory or a signing date, when the form asks;
+    None when it asks for none of these. Only rows of ``unit`` are found."""
+    if "end_signatory" in post:
+        signatory = get_object_or_404(Signatory, pk=post["end_signatory"], unit=unit)
+        try:
+            last_day = date.fromisoformat(post.get("last_day", ""))
+            do_end_signatory(user, signatory, last_day)
+        except (ValueError, ValidationError):
+            return HttpResponseBadRequest(_("Give the last day as a date after the first."))
+        return True
+    if "delete_signatory" in post:
+        do_delete_signatory(
+            user, get_object_or_404(Signatory, pk=post["delete_signatory"], unit=unit)
+        )
+        return True
+    if "delete_date" in post:
+        do_delete_signing_date(
+            user, get_object_or_404(SigningDate, pk=post["delete_date"], unit=unit)
+        )
+        return True
+    return None
+
+
+@login_required
+def signing(request: HttpRequest) -> HttpResponse:
+    """The plan unit's signatories (with their periods) and its documents' signing dates."""
+    user = access.signed_in(request)
+    plan = get_plan_or_404(user, request.GET.get("plan", ""))
+    unit = plan.unit
+    can_edit = access.can(user, access.EDIT_PLAN, unit)
+    person_form, date_form = SignatoryForm(prefix="s"), SigningDateForm(prefix="d")
+    here = reverse("reports:signing") + f"?plan={plan.code}"
+    if request.method == "POST":
+        access.require(user, access.EDIT_PLAN, unit)
+        if (done := _removed(user, unit, request.POST)) is not None:
+            return done if isinstance(done, HttpResponse) else redirect(here)
+        if "save_signatory" in request.POST:
+            person_form = SignatoryForm(request.POST, prefix="s")
+            done = _saved(
+                person_form,
+                lambda d: do_save_signatory(user, unit, SignatoryInput(**d)),
+            )
+        else:
+            date_form = SigningDateForm(request.POST, prefix="d")
+            done = _saved(
+                date_form,
+                lambda d: do_save_signing_date(
+                    user, unit, d["kind"], d["year"], d["date"], d["place"]
+                ),
+            )
+        if done:
+            return redirect(here)
+    context = {
+        "plan": plan,
+        "can_edit": can_edit,
+        "signatories": Signatory.objects.filter(unit=unit),
+        "dates": SigningDate.objects.filter(unit=unit),
+        "person_form": person_form,
+        "date_form": date_form,
+    }
+    return render(request, "reports/signing.html", context)

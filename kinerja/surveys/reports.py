@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
@@ -37,6 +38,7 @@ from .analysis import (
     suggestions,
 )
 from .models import FollowUp
+from .qr import qr_svg
 
 PNG_DPI = 110
 
@@ -201,18 +203,55 @@ def demo_data() -> bool:
     return settings.KINERJA_DEMO_BANNER and DemoMarker.objects.exists()
 
 
-def poster_html(data: dict[str, Any], demo: bool) -> str:
+# The poster is one A4 page (docs/rules.md#ikm-poster): each step leaves out more, and the
+# last shows only the first page; from the second step on it points to the full results.
+POSTER_STEPS: tuple[dict[str, Any], ...] = (
+    {"table": True, "followups": None},
+    {"table": False, "followups": None},
+    {"table": False, "followups": 3},
+    {"table": False, "followups": 0},
+)
+
+
+def results_url(data: dict[str, Any]) -> str:
+    """The public results page of the poster's unit and period ("selengkapnya")."""
+    from .links import public_base
+
+    return public_base(None) + reverse(
+        "surveys_public:results", args=[data["unit"]["code"], data["period"]["key"]]
+    )
+
+
+def poster_html(data: dict[str, Any], demo: bool, step: int = 0) -> str:
+    shape = POSTER_STEPS[step]
+    followups = data.get("followups") or []
+    shown = followups if shape["followups"] is None else followups[: shape["followups"]]
+    more = step > 0
+    url = results_url(data) if more else ""
     return render_to_string(
         "surveys/poster.html",
-        {"data": data, "chart": element_chart(data) if data["elements"] else "", "demo_data": demo},
+        {
+            "data": data,
+            "chart": element_chart(data) if data["elements"] else "",
+            "demo_data": demo,
+            "show_table": shape["table"],
+            "followups": shown,
+            "more_url": url,
+            "more_qr": qr_svg(url, scale=3) if url.startswith("http") else "",
+        },
     )
 
 
 def render_poster_pdf(data: dict[str, Any], demo: bool) -> bytes:
-    """The poster of ``public_report_data`` as PDF: about a second of WeasyPrint."""
+    """The poster of ``public_report_data`` as one PDF page: about a second of WeasyPrint per
+    try, and a poster that does not fit is tried again with less on it."""
     import weasyprint
 
-    pdf: bytes = weasyprint.HTML(string=poster_html(data, demo)).write_pdf()
+    for step in range(len(POSTER_STEPS)):
+        document = weasyprint.HTML(string=poster_html(data, demo, step)).render()
+        if len(document.pages) == 1:
+            break
+    pdf: bytes = document.copy(document.pages[:1]).write_pdf()
     return pdf
 
 

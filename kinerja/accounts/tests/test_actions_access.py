@@ -24,6 +24,8 @@ from kinerja.community.models import Activity, Group, GroupKind
 from kinerja.community.tests.factories import make_activity, make_group
 from kinerja.plan.actions import PlanRefused, check_plan_text
 from kinerja.plan.models import Plan
+from kinerja.reports.actions import SignatoryInput, do_save_signatory
+from kinerja.reports.models import Signatory, SigningDate
 from kinerja.surveys.actions import (
     Answer,
     do_record_published_ikm,
@@ -146,7 +148,33 @@ CALLS: dict[str, Call] = {
         {},
     ),
     "community.do_delete_group_kind": lambda w: ((w.outsider, w.group.kind), {}),
+    # reports
+    "reports.do_save_signatory": lambda w: ((w.outsider, w.kec, head_signatory()), {}),
+    "reports.do_end_signatory": lambda w: (
+        (w.outsider, stored_signatory(w), date(YEAR, 6, 30)),
+        {},
+    ),
+    "reports.do_delete_signatory": lambda w: ((w.outsider, stored_signatory(w)), {}),
+    "reports.do_save_signing_date": lambda w: (
+        (w.outsider, w.kec, "pk", YEAR, date(YEAR, 1, 15)),
+        {},
+    ),
+    "reports.do_delete_signing_date": lambda w: (
+        (
+            w.outsider,
+            SigningDate.objects.create(unit=w.kec, kind="pk", year=YEAR, date=date(YEAR, 1, 15)),
+        ),
+        {},
+    ),
 }
+
+
+def head_signatory() -> SignatoryInput:
+    return SignatoryInput("head", "Camat", "197003151995031002", "IV/b", "Camat", date(YEAR, 1, 1))
+
+
+def stored_signatory(w: World) -> Signatory:
+    return do_save_signatory(None, w.kec, head_signatory())
 
 
 def discovered_actions() -> dict[str, Callable[..., Any]]:

@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 
 from kinerja.reports.registry import render
 from kinerja.reports.skm_report import NoResponses
+from kinerja.results.queries import bands_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,8 @@ def pdf_text(content: bytes) -> str:
 
 def docx_text(content: bytes) -> str:
     doc = Document(io.BytesIO(content))
-    parts = [p.text for p in doc.paragraphs]
+    parts = [p.text for section in doc.sections for p in section.header.paragraphs]
+    parts += [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
@@ -88,11 +91,13 @@ def test_it_writes_the_capaian_workbook_as_the_iku_command_reports(uji) -> None:
         row = rows[item["code"]]
         assert row["Realisasi"] == item["realisation"]
         assert row["Capaian (%)"] == item["achievement"]
-        assert row["Status"] == item["status"]
+        # the band's Indonesian label ("Sangat Baik"), never its key ("met")
+        band = next((b for b in bands_of(uji).values() if b.key == item["status"]), None)
+        assert row["Status"] == (band.label if band else row["Status"]) != item["status"]
         if not isinstance(item["target"], dict):
             assert row["Target"] == item["target"]
     assert rows["I1"]["Realisasi"] == 50 and isinstance(rows["I1"]["Realisasi"], int | float)
-    assert sheet.cell(row=2, column=6).number_format == "#,##0.00"
+    assert sheet.cell(row=2, column=6).number_format in ("[$-421]#,##0.00", "[$-421]#,##0")
 
 
 def test_it_refuses_a_survey_report_without_responses(uji) -> None:
@@ -116,3 +121,19 @@ def test_it_writes_a_report_from_the_command_line(uji, tmp_path) -> None:
         call_command(
             "report", "write", "pk", "--year", "1999", "-o", str(target), "--plan", uji.code
         )
+
+
+def test_a_docx_chart_picture_is_the_whole_chart() -> None:
+    """Nine bars are taller than a five-year line chart: the picture takes the chart's own
+    height (a fixed page cut the SKM chart after U7)."""
+    from PIL import Image
+
+    from kinerja.lib.charts import bar_chart
+    from kinerja.reports.renderers import CHART_WIDTH_MM, chart_height_mm, chart_png
+
+    svg = bar_chart(
+        [(f"U{n} Unsur {n}", Decimal(80 + n), None) for n in range(1, 10)], max_value=100
+    )
+    width, height = Image.open(io.BytesIO(chart_png(svg, dpi=40))).size
+    assert chart_height_mm(svg) > 80
+    assert height / width == pytest.approx((chart_height_mm(svg) + 1) / CHART_WIDTH_MM, rel=0.03)

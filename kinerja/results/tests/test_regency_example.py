@@ -17,8 +17,8 @@ from kinerja.accounts.models import Membership, OrgUnit, Role
 from kinerja.community.models import Group
 from kinerja.community.tests.factories import make_activity, make_group
 from kinerja.plan.actions import do_load_plan_text
-from kinerja.reports.builders import signing
 from kinerja.reports.registry import render
+from kinerja.reports.signing import signing_for
 from kinerja.reports.tests.test_documents import docx_text
 from kinerja.results.actions import do_recompute
 from kinerja.results.models import Result
@@ -128,7 +128,7 @@ def test_its_pages_name_desa_and_the_regency(registry, dringu, client, django_us
 
 
 def test_its_agreement_is_with_the_bupati(dringu) -> None:
-    assert signing(dringu).superior_title == "Bupati Probolinggo"
+    assert signing_for(dringu, "pk", 2021).superior_title == "Bupati Probolinggo"
     text = docx_text(render("pk", "docx", dringu, 2022, date(2022, 1, 10)))
     assert "Bupati Probolinggo" in text and "Wali Kota" not in text
     assert "Camat Dringu" in text

@@ -1,7 +1,10 @@
-"""kinerja report write KIND --format FMT -o FILE: write a document (IKU, PK, capaian, SKM)."""
+"""kinerja report write KIND --format FMT -o FILE: write a document (IKU, PK, capaian, SKM);
+kinerja report signatory / signed / signing: record and list who signs and when
+(docs/rules.md#signing)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,14 @@ from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.lib.commands import NounCommand
 from kinerja.plan.commandline import resolve_plan
 from kinerja.plan.models import Plan
-from kinerja.reports.actions import do_issue_document
+from kinerja.reports.actions import (
+    SignatoryInput,
+    do_issue_document,
+    do_save_signatory,
+    do_save_signing_date,
+)
 from kinerja.reports.issuing import verification_url
+from kinerja.reports.models import Signatory, SigningDate
 from kinerja.reports.registry import RENDERERS, UnknownReport, filename, render
 from kinerja.reports.skm_report import NoResponses, report_year
 from kinerja.results.commandline import add_plan_year, resolve_year
@@ -49,6 +58,25 @@ class Command(NounCommand):
             ),
         )
         add_as_argument(write)
+        signatory = verbs.add_parser(
+            "signatory", help=_("record who signs the plan unit's documents from a date")
+        )
+        signatory.add_argument("--plan", help=_("plan code (default: the only plan loaded)"))
+        signatory.add_argument("--role", choices=Signatory.Role.values, default=Signatory.Role.HEAD)
+        signatory.add_argument("--name", required=True)
+        signatory.add_argument("--nip", default="", help=_("18 digits"))
+        signatory.add_argument("--rank", default="", help=_("pangkat/golongan"))
+        signatory.add_argument("--position", required=True, help=_("jabatan"))
+        signatory.add_argument("--from", dest="valid_from", type=date.fromisoformat, required=True)
+        signatory.add_argument("--to", dest="valid_to", type=date.fromisoformat)
+        signed = verbs.add_parser("signed", help=_("record the day a document was signed"))
+        signed.add_argument("kind", choices=SigningDate.Kind.values)
+        signed.add_argument("--plan", help=_("plan code (default: the only plan loaded)"))
+        signed.add_argument("--year", type=int, required=True)
+        signed.add_argument("--date", dest="day", type=date.fromisoformat, required=True)
+        signed.add_argument("--place", default="")
+        listing = verbs.add_parser("signing", help=_("list the signatories and signing dates"))
+        listing.add_argument("--plan", help=_("plan code (default: the only plan loaded)"))
 
     def handle_write(self, options: dict[str, Any]) -> None:
         plan = resolve_plan(options["plan"])
@@ -95,3 +123,44 @@ class Command(NounCommand):
         with document.file.open("rb") as stored:
             content: bytes = stored.read()
         return content
+
+    def handle_signatory(self, options: dict[str, Any]) -> None:
+        plan = resolve_plan(options["plan"])
+        data = SignatoryInput(
+            role=options["role"],
+            name=options["name"],
+            nip=options["nip"],
+            rank=options["rank"],
+            position=options["position"],
+            valid_from=options["valid_from"],
+            valid_to=options["valid_to"],
+        )
+        try:
+            saved = do_save_signatory(None, plan.unit, data)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write(_("Recorded %(signatory)s.") % {"signatory": saved})
+
+    def handle_signed(self, options: dict[str, Any]) -> None:
+        plan = resolve_plan(options["plan"])
+        try:
+            saved = do_save_signing_date(
+                None, plan.unit, options["kind"], options["year"], options["day"], options["place"]
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write(
+            _("%(kind)s %(year)s signed on %(date)s.")
+            % {"kind": saved.kind.upper(), "year": saved.year, "date": saved.date.isoformat()}
+        )
+
+    def handle_signing(self, options: dict[str, Any]) -> None:
+        plan = resolve_plan(options["plan"])
+        for s in Signatory.objects.filter(unit=plan.unit):
+            until = s.valid_to.isoformat() if s.valid_to else "…"
+            self.stdout.write(
+                f"{s.get_role_display()}\t{s.name}\t{s.nip}\t{s.rank}\t{s.position}\t"
+                f"{s.valid_from.isoformat()}–{until}"
+            )
+        for d in SigningDate.objects.filter(unit=plan.unit):
+            self.stdout.write(f"{d.kind.upper()} {d.year}\t{d.date.isoformat()}\t{d.place}")
