@@ -117,7 +117,7 @@ def reference(name: str, pdf: bytes) -> None:
 
 
 @pytest.fixture
-def demo(transactional_db: Any) -> Any:
+def demo(default_group_kinds: None) -> Any:
     from kinerja.demo.loader import run_demo
 
     return run_demo(say=lambda _line: None)
