@@ -67,17 +67,6 @@ def refusal(problems: Iterable[FieldProblem]) -> ValidationError:
     return ValidationError(by_field)
 
 
-def values_of(line: BudgetLine) -> LineValues:
-    return LineValues(
-        code=line.code,
-        name=line.name,
-        budget=line.budget,
-        spent=line.spent,
-        quarters=[line.spent_q1, line.spent_q2, line.spent_q3, line.spent_q4],
-        over_budget=line.over_budget,
-    )
-
-
 def apply_values(line: BudgetLine, values: LineValues) -> None:
     level = nomenclature.level_of(values.code)
     assert level is not None and values.budget is not None  # checked by line_problems
@@ -103,22 +92,23 @@ def link_problems(
 def do_save_line(
     user: UserLike,
     line: BudgetLine,
+    values: LineValues,
     objectives: Iterable[Objective] = (),
     indicators: Iterable[Indicator] = (),
 ) -> BudgetLine:
-    """Store one line (new or changed) with the sasaran and indicators it supports."""
+    """Store ``values`` in ``line`` (new, or stored) with the sasaran and indicators it supports."""
     require_editor(user, line.unit)
     objectives, indicators = list(objectives), list(indicators)
-    problems = line_problems(values_of(line)) + link_problems(line, objectives, indicators)
-    clash = BudgetLine.objects.filter(unit=line.unit, year=line.year, code=line.code)
+    problems = line_problems(values) + link_problems(line, objectives, indicators)
+    clash = BudgetLine.objects.filter(unit=line.unit, year=line.year, code=values.code)
     if line.pk is not None:
         clash = clash.exclude(pk=line.pk)
     if clash.exists():
-        message = _("the code %(code)s is already used this year") % {"code": line.code}
+        message = _("the code %(code)s is already used this year") % {"code": values.code}
         problems.append(("kode", message))
     if problems:
         raise refusal(problems)
-    apply_values(line, values_of(line))
+    apply_values(line, values)
     with transaction.atomic():
         line.save()
         line.objectives.set(objectives)

@@ -99,8 +99,7 @@ def parse_file(rows: Iterable[Row], codes: PlanCodes) -> ParsedFile:
     lines: list[ParsedLine] = []
     seen: dict[str, int] = {}
     header_checked = False
-    count = 0
-    for number, raw in rows:
+    for count, (number, raw) in enumerate(rows, start=1):
         row = lower_keys(raw)
         if not header_checked:
             header_checked = True
@@ -111,7 +110,6 @@ def parse_file(rows: Iterable[Row], codes: PlanCodes) -> ParsedFile:
                     "needed": ", ".join(REQUIRED),
                 }
                 return ParsedFile([], [Problem(1, None, message)])
-        count += 1
         if count > max_rows:
             message = _("more than %(n)d lines in one file") % {"n": max_rows}
             problems.append(Problem(number, None, message))

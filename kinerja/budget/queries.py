@@ -90,10 +90,18 @@ class Node:
     children_totals: Totals = field(default_factory=Totals)
     has_children: bool = False
 
+    @property
+    def totals(self) -> Totals:
+        return Totals(self.line.budget, self.line.spent)
+
 
 def tree(unit: OrgUnit, year: int) -> list[Node]:
     """The lines of a unit's year in code order, each with its depth under the top lines."""
-    lines = list(BudgetLine.objects.filter(unit=unit, year=year).order_by("code"))
+    lines = list(
+        BudgetLine.objects.filter(unit=unit, year=year)
+        .order_by("code")
+        .prefetch_related("objectives", "indicators")
+    )
     by_code = {line.code: line for line in lines}
     nodes: dict[str, Node] = {}
     for line in lines:
