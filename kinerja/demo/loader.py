@@ -36,6 +36,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("two-factor", "kinerja.demo.accounts.exempt_demo_users"),
     ("surveys", "kinerja.demo.surveys.load"),
     ("community", "kinerja.demo.community.load"),
+    ("budget", "kinerja.demo.budget.load"),
     ("results", "kinerja.demo.results.load"),  # keep last: recomputes from every step's data
 ]
 
