@@ -64,6 +64,7 @@ _.X_FRAME_OPTIONS
 _.AccountsConfig
 _.ApiConfig
 _.AuditConfig
+_.BudgetConfig
 _.BenchmarksConfig
 _.CommunityConfig
 _.DemoConfig
@@ -298,3 +299,4 @@ _.one_minute
 _.public_site
 _.shared_device
 _.help_text  # a form field's help text, read by templates
+_.has_children  # a budget line's node in the tree: whether lines hang under it (template)

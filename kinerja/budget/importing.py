@@ -29,7 +29,6 @@ QUARTER_COLUMNS = ("triwulan_1", "triwulan_2", "triwulan_3", "triwulan_4")
 FLAG = "lebih_pagu"
 OBJECTIVES = "sasaran"
 INDICATORS = "indikator"
-OPTIONAL = (*QUARTER_COLUMNS, OBJECTIVES, INDICATORS, FLAG)
 MAX_PROBLEMS = 500  # a large bad file must not fill the page with messages
 
 

@@ -42,6 +42,3 @@ def parent_code(code: str) -> str | None:
     cut = 2 if level == KEGIATAN else 1  # a kegiatan part holds one dot of its own
     return ".".join(code.split(".")[:-cut])
 
-
-def depth_of(level: str) -> int:
-    return LEVELS.index(level)

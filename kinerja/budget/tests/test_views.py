@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -28,7 +29,7 @@ def kec() -> OrgUnit:
     return OrgUnit.objects.get(code="kec-wonoasih")
 
 
-def load(user, text=FILE, year=2023):
+def load(user: Any, text: str = FILE, year: int = 2023) -> Any:
     rows = list(iter_rows(io.BytesIO(text.encode()), "a.csv"))
     return do_import_lines(user, kec(), year, rows)
 
@@ -52,7 +53,7 @@ def test_a_planner_adds_edits_and_deletes_a_line(people, login):
     response = client.post(reverse("budget:create", args=["kec-wonoasih", 2023]), data)
     assert response.status_code == 302
     line = BudgetLine.objects.get()
-    assert (line.level, line.spent, list(line.objectives.all())) == ("program", 250, [s1])
+    assert (line.level, line.spent, list(line.objectives.all())) == ("program", Decimal(250), [s1])
     data.update(spent="1200")
     response = client.post(reverse("budget:edit", args=[line.pk]), data)
     assert response.status_code == 200

@@ -19,7 +19,9 @@ def test_it_loads_illustrative_lines_once_with_programs_summing_their_kegiatan(w
     kec = OrgUnit.objects.get(code="kec-wonoasih")
     lines = {b.code: b for b in BudgetLine.objects.filter(year=2023)}
     for program in ("7.01.01", "7.01.02", "7.01.03"):
-        kegiatan = [b for c, b in lines.items() if c.startswith(program + ".") and c.count(".") == 4]
+        kegiatan = [
+            b for c, b in lines.items() if c.startswith(program + ".") and c.count(".") == 4
+        ]
         assert lines[program].budget == sum(b.budget for b in kegiatan)
         assert lines[program].spent == sum(b.spent for b in kegiatan)
     sub = [lines["7.01.01.2.01.0001"], lines["7.01.01.2.01.0006"]]
