@@ -61,12 +61,14 @@ def under(code: str, amounts: dict[str, tuple[Decimal, Decimal]]) -> tuple[Decim
 def rows_of(year: int) -> list[Row]:
     """The year's file: programs, kegiatan and sub-kegiatan; a parent's amounts are its lines'."""
     amounts: dict[str, tuple[Decimal, Decimal]] = {}
-    for code, _name, base, _s, _i in reversed(LINES):  # sub-kegiatan before their kegiatan
+    for index, (code, _name, base, _s, _i) in enumerate(reversed(LINES)):  # sub-kegiatan first
         budget = pagu(base, year)
+        # Some lines absorb a little less than the year's rate, so the sasaran differ.
+        rate = ABSORPTION[year] - Decimal("0.015") * (index % 3)
         amounts[code] = (
             under(code, amounts)
             if any(c.startswith(code + ".") for c in amounts)
-            else (budget, (budget * ABSORPTION[year]).quantize(THOUSAND))
+            else (budget, (budget * rate / THOUSAND).quantize(Decimal(1)) * THOUSAND)
         )
     rows = [line(code, name, *under(code, amounts), s, i) for code, name, s, i in PROGRAMS]
     rows += [line(code, name, *amounts[code], s, i) for code, name, _base, s, i in LINES]
