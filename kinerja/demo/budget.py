@@ -2,7 +2,7 @@
 
 ILLUSTRATIVE, not the kecamatan's real DPA: a plausible set of the three programs of a kecamatan
 in the national nomenclature (urusan 7.01), a few kegiatan and sub-kegiatan under each, with pagu
-growing a little each year and realisation between 88 % and 99 % of it. The public-service program
+growing a little each year and realisation between 85 % and 99 % of it. The public-service program
 supports S2 (IKM, S2.1) and the community-empowerment program S1 (S1.1). Loaded through the same
 import as a real file, so loading it twice changes nothing.
 """
