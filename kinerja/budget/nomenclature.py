@@ -41,4 +41,3 @@ def parent_code(code: str) -> str | None:
         return None
     cut = 2 if level == KEGIATAN else 1  # a kegiatan part holds one dot of its own
     return ".".join(code.split(".")[:-cut])
-

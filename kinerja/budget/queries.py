@@ -65,20 +65,24 @@ def unit_year_totals(unit: OrgUnit, year: int) -> Totals:
     return totals_of(top_lines(BudgetLine.objects.filter(unit=unit, year=year)))
 
 
-def objective_totals(objectives: Iterable[Objective], year: int) -> dict[int, Totals]:
-    """{objective id: totals of the lines of ``year`` that support it}, every objective given."""
-    objectives = list(objectives)
+def supporting_lines(objectives: Iterable[Objective], year: int) -> dict[int, list[BudgetLine]]:
+    """{objective id: the top lines of ``year`` that support it, in code order}: linked to the
+    objective or to one of its indicators, a line under a linked line left out (it is inside)."""
     wanted = {o.pk for o in objectives}
     lines = BudgetLine.objects.filter(year=year).prefetch_related("objectives", "indicators")
     linked: dict[int, list[BudgetLine]] = {pk: [] for pk in wanted}
     found = lines.filter(Q(objectives__in=wanted) | Q(indicators__objective__in=wanted))
-    for line in found.distinct():
+    for line in found.distinct().order_by("code"):
         supported = {o.pk for o in line.objectives.all()}
         supported |= {i.objective_id for i in line.indicators.all() if i.objective_id is not None}
         for pk in supported & wanted:
-            if line not in linked[pk]:
-                linked[pk].append(line)
-    return {pk: totals_of(top_lines(found)) for pk, found in linked.items()}
+            linked[pk].append(line)
+    return {pk: top_lines(supporting) for pk, supporting in linked.items()}
+
+
+def objective_totals(objectives: Iterable[Objective], year: int) -> dict[int, Totals]:
+    """{objective id: totals of the lines of ``year`` that support it}, every objective given."""
+    return {pk: totals_of(found) for pk, found in supporting_lines(objectives, year).items()}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.actions import do_import_lines
 from kinerja.budget.models import BudgetLine
-from kinerja.budget.queries import objective_totals, unit_year_totals
+from kinerja.budget.queries import objective_totals, supporting_lines, unit_year_totals
 from kinerja.lib import coremessages
 from kinerja.lib.tables import iter_rows, xlsx_bytes
 from kinerja.plan.models import Objective
@@ -69,6 +69,24 @@ def test_it_reads_levels_amounts_and_links(wonoasih, people):
     s2 = Objective.objects.get(goal__plan=wonoasih, code="S2")
     assert by_objective[s1.pk].budget == Decimal("300000.50")  # through its indicator S1.1
     assert by_objective[s2.pk].absorption == Decimal("100.00")
+    programs = supporting_lines([s1, s2], 2023)
+    assert [line.code for line in programs[s2.pk]] == ["7.01.02"]
+
+
+def test_a_line_under_a_linked_line_counts_once_for_its_sasaran(wonoasih, people):
+    text = (
+        "kode,nama,pagu,realisasi,sasaran\n"
+        "7.01.02,Program,1000,800,S2\n"
+        "7.01.02.2.01,Kegiatan,600,500,S2\n"
+        "7.01.03.2.01,Kegiatan lain,300,300,S2\n"
+    )
+    do_import_lines(people["planner"], kec(), 2023, rows(text))
+    s2 = Objective.objects.get(goal__plan=wonoasih, code="S2")
+    assert [line.code for line in supporting_lines([s2], 2023)[s2.pk]] == [
+        "7.01.02",
+        "7.01.03.2.01",
+    ]
+    assert objective_totals([s2], 2023)[s2.pk].budget == Decimal(1300)
 
 
 def test_a_changed_file_updates_only_the_changed_lines(wonoasih, people):
