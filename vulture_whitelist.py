@@ -65,6 +65,7 @@ _.X_FRAME_OPTIONS
 _.AccountsConfig
 _.ApiConfig
 _.AuditConfig
+_.BudgetConfig
 _.BenchmarksConfig
 _.CommunityConfig
 _.DemoConfig
@@ -324,3 +325,4 @@ _.short_url
 _.issued_at
 _.meaning  # an import column's meaning, read by lib/_import_columns.html
 _.expires_at  # a kept upload's expiry, a model field filtered by name (expires_at__gt)
+_.has_children  # a budget line's node in the tree: whether lines hang under it (template)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kinerja.plan",
     "kinerja.community",
     "kinerja.surveys",
+    "kinerja.budget",
     "kinerja.results",
     "kinerja.reports",
     "kinerja.api",
@@ -292,6 +293,10 @@ KINERJA_XLSX_MAX_ROWS = int(os.environ.get("KINERJA_XLSX_MAX_ROWS", 1_048_576))
 KINERJA_XLSX_MAX_COLUMNS = int(os.environ.get("KINERJA_XLSX_MAX_COLUMNS", 256))
 KINERJA_CSV_FIELD_MAX_BYTES = int(os.environ.get("KINERJA_CSV_FIELD_MAX_BYTES", 64 * 1024))
 KINERJA_EARLIEST_YEAR = int(os.environ.get("KINERJA_EARLIEST_YEAR", 2000))
+
+# Budget lines: what one budget file may hold (docs/configuration.md#budget-lines).
+KINERJA_BUDGET_FILE_MAX_BYTES = int(os.environ.get("KINERJA_BUDGET_FILE_MAX_BYTES", 5 * 1000**2))
+KINERJA_BUDGET_MAX_ROWS = int(os.environ.get("KINERJA_BUDGET_MAX_ROWS", 5000))
 
 # Plan files: limits checked before and while a plan file is read (docs/security.md).
 KINERJA_PLAN_FILE_MAX_BYTES = int(os.environ.get("KINERJA_PLAN_FILE_MAX_BYTES", 1024 * 1024))

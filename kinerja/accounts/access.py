@@ -25,6 +25,7 @@ SUBMIT = "submit"  # submit a year's realisation for approval
 APPROVE = "approve"
 LOCK = "lock"
 ADMINISTER = "administer"
+EDIT_BUDGET = "edit_budget"  # budget lines (pagu, realisasi) of a unit
 
 ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -38,12 +39,13 @@ ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
             APPROVE,
             LOCK,
             ADMINISTER,
+            EDIT_BUDGET,
         }
     ),
     Role.HEAD: frozenset({VIEW, APPROVE, LOCK}),
     # The planner locks a year once reported, an approved year only (see results and
     # docs/rules.md#year-approval-and-locks).
-    Role.PLANNER: frozenset({VIEW, EDIT_PLAN, EDIT_RESULTS, SUBMIT, LOCK}),
+    Role.PLANNER: frozenset({VIEW, EDIT_PLAN, EDIT_RESULTS, SUBMIT, LOCK, EDIT_BUDGET}),
     Role.SURVEY_OFFICER: frozenset({VIEW, EDIT_SURVEY}),
     Role.REGISTRY_OFFICER: frozenset({VIEW, EDIT_REGISTRY}),
     Role.KELURAHAN_OPERATOR: frozenset({VIEW, EDIT_REGISTRY}),

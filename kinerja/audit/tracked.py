@@ -70,6 +70,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.results.models.ManualValue", "unit"),
     Tracked("kinerja.results.models.YearLock", "plan.unit"),
     Tracked("kinerja.results.models.YearApproval", "plan.unit"),
+    Tracked("kinerja.budget.models.BudgetLine", "unit"),
 )
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().

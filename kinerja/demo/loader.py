@@ -37,6 +37,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("surveys", "kinerja.demo.surveys.load"),
     ("community", "kinerja.demo.community.load"),
     ("signing", "kinerja.demo.signing.load"),
+    ("budget", "kinerja.demo.budget.load"),
     ("results", "kinerja.demo.results.load"),  # keep last: recomputes from every step's data
 ]
 

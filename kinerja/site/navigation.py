@@ -9,6 +9,7 @@ MENU = [
     ("plan:list", _("Plans")),
     ("community:group_list", _("Community")),
     ("surveys:staff_home", _("Survey")),
+    ("budget:list", _("Budget")),
     ("reports:index", _("Reports")),
     ("accounts:audit_log", _("History")),
     ("accounts:security", _("Account")),

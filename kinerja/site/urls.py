@@ -25,6 +25,7 @@ urlpatterns = [
     path("komunitas/", include("kinerja.community.urls")),
     path("admin/", admin.site.urls),
     path("survei/", include("kinerja.surveys.urls")),
+    path("anggaran/", include("kinerja.budget.urls")),
     path("s/", include("kinerja.surveys.public_urls")),
     # The audit log sits among the account pages; accounts, a floor below audit, does not import it.
     path(

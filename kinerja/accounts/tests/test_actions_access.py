@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kinerja.accounts.models import ApiKey, Membership, OrgUnit, Role
+from kinerja.budget.models import BudgetLine
+from kinerja.budget.rules import LineValues
 from kinerja.community.models import Activity, Group, GroupKind
 from kinerja.community.tests.factories import make_activity, make_group
 from kinerja.plan.actions import PlanRefused, check_plan_text
@@ -59,6 +61,7 @@ class World:
     membership: Membership
     api_key: ApiKey
     plan_text: str
+    budget_line: BudgetLine
 
 
 Call = Callable[[World], tuple[tuple[Any, ...], dict[str, Any]]]
@@ -166,6 +169,21 @@ CALLS: dict[str, Call] = {
         ),
         {},
     ),
+    # budget
+    "budget.do_save_line": lambda w: (
+        (w.outsider, w.budget_line, LineValues("7.01.03", "Diubah", Decimal(5), Decimal(1))),
+        {},
+    ),
+    "budget.do_delete_line": lambda w: ((w.outsider, w.budget_line), {}),
+    "budget.do_import_lines": lambda w: (
+        (
+            w.outsider,
+            w.kec,
+            YEAR,
+            [(2, {"kode": "7.01.09", "nama": "x", "pagu": "1", "realisasi": "0"})],
+        ),
+        {},
+    ),
 }
 
 
@@ -250,6 +268,9 @@ def world(people: Any, wonoasih: Plan) -> World:
         membership=Membership.objects.get(user=planner),
         api_key=ApiKey.objects.create(user=planner, name="kios", prefix="abcd1234", key_hash="0"),
         plan_text=WONOASIH_PLAN.read_text(encoding="utf-8"),
+        budget_line=BudgetLine.objects.create(
+            unit=kec, year=YEAR, code="7.01.03", level="program", name="Program", budget=10, spent=5
+        ),
     )
 
 

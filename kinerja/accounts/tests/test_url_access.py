@@ -111,7 +111,13 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         document_title="Laporan SKM 2019", evidence="surveys/published/x.pdf",
         evidence_type="application/pdf", entered_at=timezone.now(),
     )  # fmt: skip
+    from kinerja.budget.models import BudgetLine
+
+    budget_line = BudgetLine.objects.create(
+        unit=kec, year=2022, code="7.01.03", level="program", name="Program", budget=10, spent=5
+    )
     return {
+        "budget_line": budget_line,
         "published": published,
         "import_job": import_job,
         "pending": pending,
@@ -232,6 +238,11 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "api:service_responses": lambda w: {"slug": w["service"].slug},
     "api:not_found": lambda w: {"rest": "nothing-here"},
     "guide_page": lambda w: {"page": "camat"},
+    "budget:create": lambda w: {"unit_code": "kec-wonoasih", "year": 2022},
+    "budget:import": lambda w: {"unit_code": "kec-wonoasih", "year": 2022},
+    "budget:export": lambda w: {"unit_code": "kec-wonoasih", "year": 2022},
+    "budget:edit": lambda w: {"pk": w["budget_line"].pk},
+    "budget:delete": lambda w: {"pk": w["budget_line"].pk},
 }
 # Query strings some pages need to find their object.
 QUERY: dict[str, str] = {

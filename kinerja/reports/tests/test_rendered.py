@@ -117,7 +117,9 @@ def reference(name: str, pdf: bytes) -> None:
 
 
 @pytest.fixture
-def demo(default_group_kinds: None) -> Any:
+def demo(request: Any) -> Any:
+    # a transactional database, with the group kinds an earlier transactional test emptied
+    request.getfixturevalue("default_group_kinds")
     from kinerja.demo.loader import run_demo
 
     return run_demo(say=lambda _line: None)

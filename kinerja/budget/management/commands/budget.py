@@ -1,0 +1,99 @@
+"""kinerja budget import|export: a unit's budget lines of a year in and out as CSV/XLSX."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kinerja.accounts.cli import acting_user, add_as_argument
+from kinerja.accounts.models import OrgUnit
+from kinerja.budget.actions import do_import_lines
+from kinerja.budget.exports import HEADER, line_rows
+from kinerja.lib import coremessages
+from kinerja.lib.commands import NounCommand
+from kinerja.lib.tables import cell_text, iter_rows, safe_cell, xlsx_bytes
+from kinerja_core.errors import InputError
+
+
+def unit_of(code: str) -> OrgUnit:
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise CommandError(f"unknown org unit {code!r}")
+    return unit
+
+
+class Command(NounCommand):
+    summary = gettext_lazy("Import or export a unit's budget lines (pagu, realisasi) of a year.")
+
+    def add_verbs(self, verbs: Any) -> None:
+        load = verbs.add_parser(
+            "import",
+            help=_(
+                "import budget lines from .csv/.xlsx (an SIPD export); refused whole on any problem"
+            ),
+        )
+        load.add_argument("file", help=_("the .csv or .xlsx file"))
+        load.add_argument("--unit", required=True, help=_("org unit code"))
+        load.add_argument("--year", type=int, required=True, help=_("budget year"))
+        load.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("check and report what would change; store nothing"),
+        )
+        add_as_argument(load)
+        export = verbs.add_parser("export", help=_("write a unit's budget lines to .xlsx or .csv"))
+        export.add_argument("-o", "--output", required=True, help=_("FILE.xlsx or FILE.csv"))
+        export.add_argument("--unit", required=True, help=_("org unit code"))
+        export.add_argument("--year", type=int, required=True, help=_("budget year"))
+
+    def handle_import(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        limit = int(settings.KINERJA_BUDGET_FILE_MAX_BYTES)
+        if path.stat().st_size > limit:
+            raise CommandError(
+                f"{path} has more than {limit} bytes (KINERJA_BUDGET_FILE_MAX_BYTES)"
+            )
+        unit = unit_of(options["unit"])
+        try:
+            with path.open("rb") as stream:
+                report = do_import_lines(
+                    acting_user(options),
+                    unit,
+                    options["year"],
+                    iter_rows(stream, path.name),
+                    dry_run=options["dry_run"],
+                )
+        except InputError as exc:
+            raise CommandError(
+                f"{path} was refused; nothing was stored:\n"
+                + "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
+            ) from exc
+        prefix = "Dry run, nothing stored: would be " if report.dry_run else ""
+        self.stdout.write(
+            f"{prefix}{unit.code} {options['year']}: {report.rows} lines; {report.created} created, "
+            f"{report.updated} updated, {report.unchanged} unchanged"
+        )
+
+    def handle_export(self, options: dict[str, Any]) -> None:
+        path = Path(options["output"])
+        unit = unit_of(options["unit"])
+        rows = line_rows(unit, options["year"])
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            path.write_bytes(xlsx_bytes([("anggaran", HEADER, rows)]))
+        elif suffix == ".csv":
+            with path.open("w", encoding="utf-8-sig", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(HEADER)
+                writer.writerows([cell_text(safe_cell(v)) for v in row] for row in rows)
+        else:
+            raise CommandError("the output must end in .xlsx or .csv")
+        self.stdout.write(f"Wrote {path}.")
