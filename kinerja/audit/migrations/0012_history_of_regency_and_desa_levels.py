@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_regency_and_desa_levels'),
-        ('audit', '0010_track_survey_response_corrections'),
+        ('audit', '0011_historical_budget_line'),
     ]
 
     operations = [
