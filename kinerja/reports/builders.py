@@ -114,7 +114,7 @@ def common(plan: Plan, year: int, on: date | None = None) -> Common:
         years=plan.years,
         signing=signing(plan, on),
         demo=DemoMarker.objects.exists(),
-        indicators=indicators_of(plan),
+        indicators=indicators_of(plan, year),
     )
 
 
