@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from kinerja.plan.diff import (
     ADDED,
@@ -15,7 +16,7 @@ from kinerja.plan.diff import (
     diff_plans,
     refused_changes,
 )
-from kinerja.plan.planfile import PlanDocument, parse_plan
+from kinerja.plan.planfile import IndicatorDoc, PlanDocument, parse_plan
 from kinerja.test import WONOASIH_PLAN
 
 
@@ -38,8 +39,8 @@ def without(doc: PlanDocument, code: str) -> PlanDocument:
     return replace(doc, goals=goals)
 
 
-def changed(doc: PlanDocument, code: str, **fields: object) -> PlanDocument:
-    def edit(inds):
+def changed(doc: PlanDocument, code: str, **fields: Any) -> PlanDocument:
+    def edit(inds: tuple[IndicatorDoc, ...]) -> tuple[IndicatorDoc, ...]:
         return tuple(replace(i, **fields) if i.code == code else i for i in inds)
 
     goals = tuple(
@@ -89,7 +90,9 @@ def test_it_tells_a_rename_a_redefinition_and_a_target_apart() -> None:
 def test_a_target_written_differently_is_no_change() -> None:
     old = seed()
     s11 = next(i for i in old.indicators() if i.code == "S1.1")
-    same = {y: (v + Decimal("0.00") if isinstance(v, Decimal) else v) for y, v in s11.targets.items()}
+    same = {
+        y: (v + Decimal("0.00") if isinstance(v, Decimal) else v) for y, v in s11.targets.items()
+    }
     assert not diff_plans(old, changed(old, "S1.1", targets=same))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,7 +36,7 @@ def reported(wonoasih):
     return wonoasih
 
 
-def stored_results() -> list[tuple]:
+def stored_results() -> list[tuple[Any, ...]]:
     return list(
         Result.objects.order_by("pk").values_list(
             "pk", "indicator_id", "unit_id", "period_key", "realisation", "achievement", "status"

@@ -44,8 +44,11 @@ def with_history(wonoasih):
     do_recompute(uji, years=[2021])
     now = timezone.now()
     result = Result.objects.filter(plan=uji, period_key="2021").first()
+    assert result is not None
     for model in (PendingChange, ResultChange):
-        extra = {"detected_at": now} if model is PendingChange else {"reason": "x", "changed_at": now}
+        extra = (
+            {"detected_at": now} if model is PendingChange else {"reason": "x", "changed_at": now}
+        )
         model.objects.create(
             plan=uji,
             indicator=result.indicator,
