@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from kinerja.accounts.access import UserLike
 from kinerja.lib.measure_registry import MEASURES
 
 from .diff import PlanDiff, diff_plans, refused_changes
-from .limits import length_problem, text_chars
+from .limits import length_problem
 from .models import Plan, PlanVersion
 from .planfile import (
     PlanDocument,
@@ -83,7 +84,7 @@ def revision_problems(doc: PlanDocument, revision: Revision) -> list[Problem]:
     where = doc.code
     if not revision.reason.strip():
         out.append(Problem(_("a revision needs a reason"), where=where, field="reason"))
-    too_long = length_problem(revision.reason, text_chars())
+    too_long = length_problem(revision.reason, int(settings.KINERJA_PLAN_REVISION_REASON_MAX_CHARS))
     if too_long:
         out.append(Problem(too_long, where=where, field="reason"))
     decree_max = PlanVersion._meta.get_field("decree").max_length

@@ -8,7 +8,7 @@ effective year on.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from .diff import definition_changes
 from .models import Goal, Indicator, Objective, Plan
@@ -22,6 +22,8 @@ def store_revision(doc: PlanDocument, effective: int) -> Plan:
     Called only by ``do_load_plan`` inside its transaction, once it allowed the revision.
     """
 
+    # Rows of different versions share one ordering: a kept or redefined indicator keeps its
+    # place, so the years before ``effective`` list theirs as they were; new ones come after.
     def store_one(
         plan: Plan, goal: Goal, objective: Objective | None, ind: IndicatorDoc, order: int
     ) -> Indicator:
@@ -29,8 +31,10 @@ def store_revision(doc: PlanDocument, effective: int) -> Plan:
             plan=plan, code=ind.code, valid_until__isnull=True
         ).first()
         if current is None:
+            last = Indicator.objects.filter(plan=plan).aggregate(last=Max("order"))["last"] or 0
             fresh = Indicator(plan=plan, code=ind.code, valid_from=effective)
-            return store_indicator(plan, goal, objective, ind, order, fresh, effective)
+            return store_indicator(plan, goal, objective, ind, last + 1, fresh, effective)
+        order = current.order  # not the file's position: see above
         before = indicator_doc(current)
         redefined = before.name != ind.name or bool(definition_changes(before, ind))
         if redefined and (current.valid_from or plan.start_year) < effective:

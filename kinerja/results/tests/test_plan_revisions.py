@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -161,3 +162,60 @@ def test_a_redefined_indicator_keeps_its_old_definition_before_the_effective_yea
     # The new definition has targets from its first year only; the old one keeps its own.
     assert sorted(rows[1].targets.filter(quarter=0).values_list("year", flat=True)) == [2023, 2024]
     assert rows[0].targets.filter(quarter=0).count() == 5
+
+
+def test_the_reason_and_decree_of_a_revision_are_bounded(wonoasih, tmp_path, settings) -> None:
+    path = without_t11(tmp_path)
+    assert django_settings.KINERJA_PLAN_REVISION_REASON_MAX_CHARS == 2000
+    settings.KINERJA_PLAN_REVISION_REASON_MAX_CHARS = 20
+    args = ["plan", "load", str(path), "--revise", "--effective", "2024"]
+    with pytest.raises(CommandError) as long_reason:
+        call_command(*args, "--reason", "x" * 21)
+    assert "reason" in str(long_reason.value)
+    with pytest.raises(CommandError) as long_decree:
+        call_command(*args, "--reason", "x" * 20, "--decree", "d" * 301)
+    assert "decree" in str(long_decree.value)
+    assert PlanVersion.objects.count() == 1  # the first load only
+    call_command(*args, "--reason", "x" * 20, "--decree", "d" * 300)
+    assert PlanVersion.objects.count() == 2
+
+
+def test_the_upload_stores_a_revision_once_confirmed_and_names_a_missing_reason(
+    wonoasih, tmp_path, people, login
+) -> None:
+    client = login(people["planner"])
+    text = without_t11(tmp_path).read_text(encoding="utf-8")
+    response = client.post(
+        reverse("plan:upload"),
+        {"file": SimpleUploadedFile("p.yaml", text.encode()), "store": "on", "effective": "2024"},
+    )
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert response.status_code == 200 and "reason" in errors
+    assert PlanVersion.objects.count() == 1
+    posted = {"store": "on", "effective": "2024", "reason": "Reviu IKU"}
+    response = client.post(
+        reverse("plan:upload"), {**posted, "file": SimpleUploadedFile("p.yaml", text.encode())}
+    )
+    assert response.status_code == 200 and response.context["confirm"]
+    assert [(c.code, c.kind, c.years) for c in response.context["diff"].changes] == [
+        ("T1.1", "removed", (2024,))
+    ]
+    confirm = response.context["confirm_form"]
+    response = client.post(
+        reverse("plan:upload"),
+        {**posted, "text": confirm["text"].value(), "digest": confirm["digest"].value()},
+    )
+    assert response.status_code == 302
+    version = PlanVersion.objects.get(number=2)
+    assert (version.effective_from, version.reason, version.created_by) == (
+        2024,
+        "Reviu IKU",
+        people["planner"],
+    )
+    page = client.get(reverse("plan:detail", args=[wonoasih.code])).content.decode()
+    assert "Reviu IKU" in page and "T1.1" in page  # the versions table and their difference
+    url = reverse("plan:detail", args=[wonoasih.code])
+    html = client.get(url + "?year=2024&from=2&to=2").content.decode()
+    assert '<span class="code">T1.1</span>' not in html  # 2024 has no T1.1 (the notes name it)
+    html = client.get(url + "?year=2023").content.decode()
+    assert '<span class="code">T1.1</span>' in html
