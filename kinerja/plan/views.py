@@ -122,13 +122,10 @@ def versions_context(request: HttpRequest, plan: Plan, year: int | None) -> dict
     compared = None
     if old is not None and new is not None and old != new:
         by_number = {v.number: v for v in versions}
-        compared = {
-            "from": old,
-            "to": new,
-            "changes": diff_plans(
-                parse_plan(by_number[old].text), parse_plan(by_number[new].text)
-            ).changes,
-        }
+        diff = diff_plans(parse_plan(by_number[old].text), parse_plan(by_number[new].text))
+        if new > old:  # a later version changes the years from its effective year on
+            diff = diff.from_year(by_number[new].effective_from)
+        compared = {"from": old, "to": new, "changes": diff.changes}
     return {"versions": versions, "shown_version": shown, "shown_year": year, "compared": compared}
 
 

@@ -132,7 +132,9 @@ def test_a_revision_of_a_locked_year_or_without_a_reason_is_refused(reported, tm
 def test_plan_diff_prints_the_difference_without_loading(reported, tmp_path) -> None:
     path = without_t11(tmp_path)
     out = StringIO()
-    call_command("plan", "diff", str(path), "--json", stdout=out)
+    with pytest.raises(SystemExit) as refused:  # exits 1 as the load would be refused
+        call_command("plan", "diff", str(path), "--json", stdout=out)
+    assert refused.value.code == 1
     report = json.loads(out.getvalue())
     assert [(c["indicator"], c["kind"]) for c in report["changes"]] == [("T1.1", "removed")]
     assert report["refused"] and "T1.1" in report["refused"][0]

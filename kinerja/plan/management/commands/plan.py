@@ -23,8 +23,9 @@ from kinerja.plan.actions import (
     plan_diff,
 )
 from kinerja.plan.commandline import resolve_plan
+from kinerja.plan.diff import PlanDiff
 from kinerja.plan.limits import file_size_problem
-from kinerja.plan.planfile import dump_plan, export_plan, has_errors
+from kinerja.plan.planfile import Problem, dump_plan, export_plan, has_errors
 from kinerja.plan.versions import history_json, indicators_in_force
 
 
@@ -127,7 +128,12 @@ class Command(NounCommand):
                 "refused": [p.message for p in refused],
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
-            return
+        else:
+            self.print_diff(diff, refused)
+        if refused:
+            sys.exit(1)  # as `plan load` of the same file would
+
+    def print_diff(self, diff: PlanDiff, refused: list[Problem]) -> None:
         for change in diff.changes:
             self.stdout.write(f"  {change.describe()}")
         if not diff:
