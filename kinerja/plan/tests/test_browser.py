@@ -57,3 +57,29 @@ def test_the_plan_page_lists_versions_and_compares_two(
     page.goto(f"{live_server.url}/rencana/wonoasih-2020-2024/?year=2023")
     assert "T1.1" in page.locator("#targets").inner_text()  # the version in force in 2023
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_the_upload_shows_the_difference_and_stores_on_confirmation(
+    desktop, live_server, people, tmp_path
+) -> None:
+    from kinerja.plan.models import Target
+    from kinerja.test import WONOASIH_PLAN
+
+    path = tmp_path / "rencana.yaml"
+    text = WONOASIH_PLAN.read_text(encoding="utf-8")
+    path.write_text(text.replace("        2024: 40\n", "        2024: 45\n", 1), encoding="utf-8")
+    page = desktop
+    page.goto(f"{live_server.url}/rencana/unggah/")
+    page.fill("#id_username", "perencana")
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/rencana/unggah/")
+    page.set_input_files("#id_file", str(path))
+    page.check("input[name=store]")
+    page.click("form.card button.primary")
+    page.wait_for_selector("#diff-title")
+    assert "S1.1" in page.inner_text("main") and "45" in page.inner_text("main")
+    assert Target.objects.get(indicator__code="S1.1", year=2024, quarter=0).value == 40
+    page.click("text=Simpan perubahan ini")
+    page.wait_for_url("**/rencana/wonoasih-2020-2024/")
+    assert Target.objects.get(indicator__code="S1.1", year=2024, quarter=0).value == 45
