@@ -168,9 +168,13 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
         refused: list[Problem] = []
         diff = None
         if doc is not None and not failed:
-            refused = refusals(doc, request.user) or load_refusals(doc, revision)
-            diff = plan_diff(doc, revision)
-        stored_before = doc is not None and Plan.objects.filter(code=doc.code).exists()
+            refused = refusals(doc, request.user)
+            if not refused:  # only the plan's own planners may see what is stored in it
+                refused = load_refusals(doc, revision)
+                diff = plan_diff(doc, revision)
+        stored_before = (
+            doc is not None and diff is not None and Plan.objects.filter(code=doc.code).exists()
+        )
         # A stored plan changes only once the planner has seen this very difference.
         seen = not stored_before or not diff or data["digest"] == diff_digest(diff)
         if not refused and not failed and data["store"] and seen:
