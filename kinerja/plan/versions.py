@@ -16,31 +16,24 @@ from .diff import Facts
 from .models import Indicator, Plan, PlanVersion
 
 
-def in_force_filter(year: int) -> Q:
-    """The indicator rows whose definition holds in ``year`` (open ends are None)."""
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=year)) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gte=year)
-    )
-
-
-def row_in_force(prefix: str = "indicator__") -> Q:
-    """Rows of a year (a ``year`` column) whose indicator's definition holds in that year: a
-    result of a definition a later version replaced is history, not that year's figure."""
+def in_force(year: int | F, prefix: str = "") -> Q:
+    """Indicator rows (reached through ``prefix``) whose definition holds in ``year`` (open
+    ends are None); ``F("year")`` for rows of a year, such as results: a result of a definition
+    a later version replaced is history, not that year's figure."""
     return (
-        Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": F("year")})
-    ) & (
-        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": F("year")})
-    )
+        Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": year})
+    ) & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": year}))
+
+
+def row_in_force() -> Q:
+    """Results (or any rows with ``indicator`` and ``year``) of the definition in force."""
+    return in_force(F("year"), "indicator__")
 
 
 def indicators_in_force(plan: Plan, year: int | None) -> QuerySet[Indicator]:
     """The plan's indicators defined for ``year`` (None: the current version), in order."""
     rows = Indicator.objects.filter(plan=plan)
-    rows = (
-        rows.filter(valid_until__isnull=True)
-        if year is None
-        else rows.filter(in_force_filter(year))
-    )
+    rows = rows.filter(valid_until__isnull=True) if year is None else rows.filter(in_force(year))
     return rows.order_by("order")
 
 
