@@ -213,8 +213,10 @@ _.handle_check
 _.handle_clean_imports
 _.handle_crash
 _.handle_create
+_.handle_diff
 _.handle_export
 _.handle_generate
+_.handle_history
 _.handle_ikm
 _.handle_iku
 _.handle_import

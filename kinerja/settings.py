@@ -304,6 +304,9 @@ KINERJA_PLAN_YAML_MAX_DEPTH = int(os.environ.get("KINERJA_PLAN_YAML_MAX_DEPTH", 
 KINERJA_PLAN_NUMBER_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_NUMBER_MAX_CHARS", 40))
 KINERJA_PLAN_EXPLANATION_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_EXPLANATION_MAX_CHARS", 2000))
 KINERJA_PLAN_TEXT_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_TEXT_MAX_CHARS", 5000))
+KINERJA_PLAN_REVISION_REASON_MAX_CHARS = int(
+    os.environ.get("KINERJA_PLAN_REVISION_REASON_MAX_CHARS", 2000)
+)
 
 # -- Public surface: survey periods, public pages and the public form (docs/security.md) --------
 # Survey URLs name periods from this year up to this many years after the current one; any

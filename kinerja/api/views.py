@@ -18,7 +18,8 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.community.actions import do_save_activity
 from kinerja.community.models import Activity, Group
 from kinerja.plan.lookups import get_plan_or_404
-from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.models import Plan
+from kinerja.plan.versions import indicators_in_force, row_in_force
 from kinerja.results.actions import do_save_manual_value
 from kinerja.results.models import ManualValue, Result
 from kinerja.surveys import links
@@ -107,8 +108,9 @@ def plan_detail(request: HttpRequest, code: str) -> Any:
 @endpoint(READ)
 def indicators(request: HttpRequest, code: str) -> Any:
     plan = get_plan_or_404(request.user, code)
+    year = period_param(request, "year")
     rows = (
-        Indicator.objects.filter(plan=plan)
+        indicators_in_force(plan, year.year if year else None)
         .select_related("goal", "objective")
         .prefetch_related("targets")
         .order_by("order")
@@ -119,8 +121,10 @@ def indicators(request: HttpRequest, code: str) -> Any:
 @endpoint(READ)
 def results(request: HttpRequest, code: str) -> Any:
     plan = get_plan_or_404(request.user, code)
-    rows = Result.objects.filter(plan=plan, unit__in=visible_units(request)).select_related(
-        "indicator", "unit"
+    rows = (
+        Result.objects.filter(plan=plan, unit__in=visible_units(request))
+        .filter(row_in_force())
+        .select_related("indicator", "unit")
     )
     if unit_code := request.GET.get("unit"):
         rows = rows.filter(unit__code=unit_code)

@@ -16,12 +16,35 @@ M = TypeVar("M", bound=Model)
 
 
 class PlanUploadForm(forms.Form):
-    file = forms.FileField(label=_("Plan file (YAML)"))
+    """The file, or (confirming the difference shown) its text again with the digest of that
+    difference; and for a revision its effective year, reason and decree."""
+
+    file = forms.FileField(label=_("Plan file (YAML)"), required=False)
     store = forms.BooleanField(label=_("Store the plan when it has no errors"), required=False)
+    effective = forms.IntegerField(
+        label=_("Revision in force from (year)"),
+        required=False,
+        min_value=1900,
+        max_value=2999,
+        help_text=_("Leave empty to load the file as it is; a year stores a new version."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the revision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decree = forms.CharField(label=_("Decree (number, date)"), required=False, max_length=300)
+    text = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+    digest = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload = data.get("file")
+        if upload is None:
+            posted = data.get("text") or ""
+            if not posted:
+                raise forms.ValidationError(_("Choose a plan file."))
+            too_large = file_size_problem(len(posted.encode("utf-8", "surrogatepass")))
+            if too_large:
+                raise forms.ValidationError(too_large)
         if upload is not None:
             too_large = file_size_problem(upload.size)
             if too_large:  # before the file is read

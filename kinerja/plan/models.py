@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -132,17 +133,31 @@ class Indicator(models.Model):
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     responsible = models.CharField(_("responsible officer"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # The years this definition is in force (docs/rules.md#plan-revisions): None is open-ended.
+    # A revision closes the old row and adds a new one, so earlier years keep their definition.
+    valid_from = models.PositiveSmallIntegerField(_("in force from"), null=True, blank=True)
+    valid_until = models.PositiveSmallIntegerField(_("in force until"), null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_per_plan")
+            # One current definition per code; closed ones (valid_until set) keep the same code.
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                condition=models.Q(valid_until__isnull=True),
+                name="indicator_code_per_plan",
+            )
         ]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def in_force(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from <= year) and (
+            self.valid_until is None or year <= self.valid_until
+        )
 
     @property
     def unit_suffix(self) -> str:
@@ -199,3 +214,38 @@ class Target(models.Model):
             assert self.low is not None and self.high is not None
             return TargetRange(self.low, self.high)
         return self.value
+
+
+class PlanVersion(models.Model):
+    """One stored version of a plan: the file as loaded, in force from ``effective_from`` on
+    until a later version's year (docs/rules.md#plan-revisions). Never changed once written."""
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    effective_from = models.PositiveSmallIntegerField(_("in force from"))
+    reason = models.TextField(_("reason"), blank=True)
+    decree = models.CharField(_("decree (number, date)"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stored by"),
+    )
+    created_at = models.DateTimeField(_("stored at"))
+    # The canonical text of the file this version stored, and how it differs from the previous.
+    text = models.TextField(_("plan file"))
+    summary = models.JSONField(_("summary of the difference"), default=dict, blank=True)
+    changes = models.JSONField(_("difference"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_version_number_per_plan")
+        ]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} v{self.number} ({self.effective_from})"

@@ -75,7 +75,7 @@ def common(plan: Plan, year: int, on: date | None = None, kind: str = "") -> Com
         years=plan.years,
         signing=signing_for(plan, kind, year, on),
         demo=DemoMarker.objects.exists(),
-        indicators=indicators_of(plan),
+        indicators=indicators_of(plan, year),
     )
 
 

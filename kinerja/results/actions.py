@@ -105,6 +105,7 @@ def compute_outcomes(
     evaluator: Evaluator, units: list[OrgUnit], periods: list[Period], progress: Progress
 ) -> Iterator[tuple[Indicator, OrgUnit, Period, Outcome]]:
     plan = evaluator.plan
+    # Every definition any version holds; each period computes those in force in its year.
     indicators = list(Indicator.objects.filter(plan=plan).prefetch_related("targets"))
     targets = {ind.pk: list(ind.targets.all()) for ind in indicators}
     # Measures with a batch form are then read once per period for all the units.
@@ -112,6 +113,8 @@ def compute_outcomes(
     pairs = [(unit, period) for unit in units for period in periods]
     for unit, period in progress(pairs, len(pairs)):
         for indicator in indicators:
+            if not indicator.in_force(period.year):
+                continue
             yield (
                 indicator,
                 unit,

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ResultsConfig(AppConfig):
     name = "kinerja.results"
     label = "results"
+
+    def ready(self) -> None:
+        from kinerja.plan.versions import FACT_SOURCES
+
+        from .plan_facts import result_facts
+
+        # A plan load may not destroy stored results: the plan asks what is stored here.
+        if result_facts not in FACT_SOURCES:
+            FACT_SOURCES.append(result_facts)

@@ -89,7 +89,7 @@ def has_own_targets(plan: Plan, unit: OrgUnit) -> bool:
 
 
 def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
-    indicators = indicators_of(plan)
+    indicators = indicators_of(plan, year)
     subunits = list(unit.subtree().exclude(pk=unit.pk).order_by("path"))
     years = plan_years(plan)
     # The unit's own year rows (its trend charts) and the sub-units' rows of the chosen year only,

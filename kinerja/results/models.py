@@ -65,9 +65,9 @@ def period_values(period: Period) -> dict[str, Any]:
 
 
 class Result(PeriodFields):
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="results")
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="results")
-    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="results")
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="results")
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="results")
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="results")
     realisation = models.DecimalField(
         _("realisation"), max_digits=MAX_DIGITS, decimal_places=DECIMALS, null=True, blank=True
     )
@@ -123,9 +123,9 @@ class ManualValue(PeriodFields):
     as every measure is.
     """
 
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="manual_values")
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="manual_values")
     name = models.CharField(_("measure"), max_length=MEASURE_NAME_LENGTH)
-    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="manual_values")
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="manual_values")
     value = models.DecimalField(_("value"), max_digits=MAX_DIGITS, decimal_places=DECIMALS)
     evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True, max_length=300)
     evidence_type = models.CharField(max_length=100, blank=True, editable=False)
@@ -163,7 +163,7 @@ class ManualValue(PeriodFields):
 class YearLock(models.Model):
     """A reported year: recomputing no longer changes its results, it records the differences."""
 
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="year_locks")
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="year_locks")
     year = models.PositiveSmallIntegerField(_("year"))
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -201,7 +201,7 @@ class YearApproval(models.Model):
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
 
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="year_approvals")
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="year_approvals")
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(
         _("status"), max_length=10, choices=State.choices, default=State.DRAFT
@@ -241,8 +241,8 @@ class YearApproval(models.Model):
 class ChangeFields(PeriodFields):
     """A recomputed result against the stored one, as two snapshots (see engine.Outcome)."""
 
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="+")
-    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+")
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"))
 
@@ -262,7 +262,7 @@ class ChangeFields(PeriodFields):
 class PendingChange(ChangeFields):
     """What a recompute found different from a locked year's stored result (not applied)."""
 
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="pending_changes")
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="pending_changes")
     detected_at = models.DateTimeField(_("detected at"))
 
     class Meta:
@@ -279,7 +279,7 @@ class PendingChange(ChangeFields):
 class ResultChange(ChangeFields):
     """The log of a locked year's result changed on purpose: who, when, why, before → after."""
 
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="result_changes")
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="result_changes")
     reason = models.TextField(_("reason"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

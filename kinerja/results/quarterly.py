@@ -78,7 +78,7 @@ class QuarterRow:
 
 def quarterly_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
     """Each indicator's four quarters, the year and the forecast (three queries)."""
-    indicators = indicators_of(plan)
+    indicators = indicators_of(plan, year)
     index = ResultIndex.load(plan, [unit], [year], kinds=("year", "quarter"))
     bands = bands_of(plan)
     band_list = list(bands.values())

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
 from kinerja.plan.models import Indicator, Plan, Target
+from kinerja.plan.versions import indicators_in_force
 from kinerja_core.achievement import NOT_MEASURED, Band
 from kinerja_core.numbers import round_half_up
 
@@ -45,10 +46,11 @@ def latest_year(plan: Plan, unit: OrgUnit | None = None) -> int:
     return year or plan.start_year
 
 
-def indicators_of(plan: Plan) -> list[Indicator]:
-    """The plan's indicators in order, with goal, objective and targets (two queries)."""
+def indicators_of(plan: Plan, year: int | None = None) -> list[Indicator]:
+    """The plan's indicators in force in ``year`` (None: the current version) in order, with
+    goal, objective and targets (two queries)."""
     return list(
-        Indicator.objects.filter(plan=plan)
+        indicators_in_force(plan, year)
         .select_related("goal", "objective")
         .prefetch_related("targets")
         .order_by("order")
@@ -263,7 +265,7 @@ def iku_cells(plan: Plan, year: int, unit: OrgUnit | None = None) -> list[Cell]:
     index = ResultIndex.load(plan, [unit], [year])
     return [
         Cell(ind, index.get(ind, unit, str(year)), bands, year_target(ind, year))
-        for ind in indicators_of(plan)
+        for ind in indicators_of(plan, year)
     ]
 
 

@@ -16,8 +16,15 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(client, text: str) -> None:
+    """Upload, then confirm the difference shown, as a planner changing a stored plan does."""
     response = client.post(
         reverse("plan:upload"), {"file": SimpleUploadedFile("p.yaml", text.encode()), "store": "on"}
+    )
+    assert response.status_code == 200 and response.context["confirm"]
+    confirm = response.context["confirm_form"]
+    response = client.post(
+        reverse("plan:upload"),
+        {"text": confirm["text"].value(), "digest": confirm["digest"].value(), "store": "on"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
 

@@ -9,10 +9,12 @@ document as the text a person would write.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import yaml
+from django.db.models import QuerySet
 
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.achievement import TargetRange
@@ -41,11 +43,64 @@ from .document import (
 # Document → database
 
 
-def store_plan(doc: PlanDocument) -> Plan:
+# How one indicator of the file is stored, and what becomes of the current ones it no longer has:
+# a load writes them in place and deletes the rest; a revision (kinerja.plan.revision) keeps both.
+StoreIndicator = Callable[[Plan, Goal, "Objective | None", IndicatorDoc, int], Indicator]
+DropIndicators = Callable[["QuerySet[Indicator]"], None]
+
+
+def delete_indicators(gone: QuerySet[Indicator]) -> None:
+    gone.delete()
+
+
+def store_plan(
+    doc: PlanDocument,
+    store_one: StoreIndicator | None = None,
+    drop: DropIndicators = delete_indicators,
+) -> Plan:
     """Store a checked document, creating or updating its units; return the plan.
 
-    Called only by ``do_load_plan`` inside its transaction, once it allowed every change.
+    Called only by the plan actions inside their transaction, once they allowed every change.
     """
+    store_one = store_one or store_indicator
+    plan = store_plan_row(doc)
+    keep_goals, keep_objectives, keep_indicators = [], [], []
+    order = 0
+    for gi, g in enumerate(doc.goals):
+        goal, _created = Goal.objects.update_or_create(
+            plan=plan, code=g.code, defaults={"name": g.name, "order": gi}
+        )
+        keep_goals.append(goal.pk)
+        for ind in g.indicators:
+            order += 1
+            keep_indicators.append(store_one(plan, goal, None, ind, order).pk)
+        for oi, o in enumerate(g.objectives):
+            objective = Objective.objects.filter(goal__plan=plan, code=o.code).first() or Objective(
+                code=o.code
+            )
+            objective.goal, objective.name, objective.order = goal, o.name, oi
+            objective.save()
+            keep_objectives.append(objective.pk)
+            for ind in o.indicators:
+                order += 1
+                keep_indicators.append(store_one(plan, goal, objective, ind, order).pk)
+    # What the new file no longer has goes; deletes run child-first so nothing dangles. The
+    # load was refused before if a current indicator going had results (kinerja.plan.diff);
+    # goals and objectives still holding an earlier version's indicators stay with them.
+    drop(
+        Indicator.objects.filter(plan=plan, valid_until__isnull=True).exclude(
+            pk__in=keep_indicators
+        )
+    )
+    Objective.objects.filter(goal__plan=plan, indicators__isnull=True).exclude(
+        pk__in=keep_objectives
+    ).delete()
+    Goal.objects.filter(plan=plan, indicators__isnull=True).exclude(pk__in=keep_goals).delete()
+    return plan
+
+
+def store_plan_row(doc: PlanDocument) -> Plan:
+    """The plan row itself (title, unit, period, texts), created or updated; its unit ensured."""
     unit = ensure_units(doc.unit)
     plan = Plan.objects.filter(code=doc.code).first() or Plan(code=doc.code)
     plan.title = doc.title
@@ -59,31 +114,6 @@ def store_plan(doc: PlanDocument) -> Plan:
     plan.bands = [] if doc.bands is None else [b.to_json() for b in doc.bands]
     plan.notes = list(doc.notes)
     plan.save()
-
-    keep_goals, keep_objectives, keep_indicators = [], [], []
-    order = 0
-    for gi, g in enumerate(doc.goals):
-        goal, _created = Goal.objects.update_or_create(
-            plan=plan, code=g.code, defaults={"name": g.name, "order": gi}
-        )
-        keep_goals.append(goal.pk)
-        for ind in g.indicators:
-            order += 1
-            keep_indicators.append(store_indicator(plan, goal, None, ind, order).pk)
-        for oi, o in enumerate(g.objectives):
-            objective = Objective.objects.filter(goal__plan=plan, code=o.code).first() or Objective(
-                code=o.code
-            )
-            objective.goal, objective.name, objective.order = goal, o.name, oi
-            objective.save()
-            keep_objectives.append(objective.pk)
-            for ind in o.indicators:
-                order += 1
-                keep_indicators.append(store_indicator(plan, goal, objective, ind, order).pk)
-    # What the new file no longer has goes; deletes run child-first so nothing dangles.
-    Indicator.objects.filter(plan=plan).exclude(pk__in=keep_indicators).delete()
-    Objective.objects.filter(goal__plan=plan).exclude(pk__in=keep_objectives).delete()
-    Goal.objects.filter(plan=plan).exclude(pk__in=keep_goals).delete()
     return plan
 
 
@@ -117,11 +147,22 @@ def upsert_unit(item: UnitRef, parent: OrgUnit | None) -> OrgUnit:
 
 
 def store_indicator(
-    plan: Plan, goal: Goal, objective: Objective | None, ind: IndicatorDoc, order: int
+    plan: Plan,
+    goal: Goal,
+    objective: Objective | None,
+    ind: IndicatorDoc,
+    order: int,
+    indicator: Indicator | None = None,
+    from_year: int | None = None,
 ) -> Indicator:
-    indicator = Indicator.objects.filter(plan=plan, code=ind.code).first() or Indicator(
-        plan=plan, code=ind.code
-    )
+    """Store ``ind`` into ``indicator`` (default: the current row of its code, or a new one).
+
+    With ``from_year`` (a revision) only the targets of that year and later are written.
+    """
+    if indicator is None:
+        indicator = Indicator.objects.filter(
+            plan=plan, code=ind.code, valid_until__isnull=True
+        ).first() or Indicator(plan=plan, code=ind.code)
     indicator.goal, indicator.objective, indicator.order = goal, objective, order
     indicator.name, indicator.level, indicator.iku = ind.name, ind.level, ind.iku
     indicator.explanation, indicator.formula = ind.explanation, ind.formula
@@ -141,7 +182,13 @@ def store_indicator(
         for q, quarter_value in enumerate(quarters, start=1):
             if quarter_value is not None:
                 wanted[(year, q)] = {"value": quarter_value, "low": None, "high": None}
-    existing = {(t.year, t.quarter): t for t in indicator.targets.all()}
+    if from_year is not None:
+        wanted = {key: v for key, v in wanted.items() if key[0] >= from_year}
+    existing = {
+        (t.year, t.quarter): t
+        for t in indicator.targets.all()
+        if from_year is None or t.year >= from_year
+    }
     for key, values in wanted.items():
         target = existing.pop(key, None) or Target(indicator=indicator, year=key[0], quarter=key[1])
         # Only save a real change, so the history of a target shows edits, not reloads.
@@ -161,11 +208,27 @@ def export_plan(plan: Plan) -> PlanDocument:
     """Rebuild the document of a stored plan (the inverse of ``store_plan``)."""
     unit = plan.unit
     indicators_by_parent: dict[tuple[int, int | None], list[IndicatorDoc]] = {}
-    indicators = Indicator.objects.filter(plan=plan).prefetch_related("targets").order_by("order")
+    # The current definitions: an earlier version's are in its stored text (PlanVersion).
+    indicators = (
+        Indicator.objects.filter(plan=plan, valid_until__isnull=True)
+        .prefetch_related("targets")
+        .order_by("order")
+    )
     for ind in indicators:
         indicators_by_parent.setdefault((ind.goal_id, ind.objective_id), []).append(
             indicator_doc(ind)
         )
+    # Goals and objectives kept only for an earlier version's indicators are not in this one.
+    retired_goals = set(
+        Goal.objects.filter(plan=plan, indicators__valid_until__isnull=False)
+        .exclude(indicators__valid_until__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    retired_objectives = set(
+        Objective.objects.filter(goal__plan=plan, indicators__valid_until__isnull=False)
+        .exclude(indicators__valid_until__isnull=True)
+        .values_list("pk", flat=True)
+    )
     goals = tuple(
         GoalDoc(
             code=goal.code,
@@ -178,9 +241,11 @@ def export_plan(plan: Plan) -> PlanDocument:
                     indicators=tuple(indicators_by_parent.get((goal.pk, o.pk), [])),
                 )
                 for o in goal.objectives.order_by("order")
+                if o.pk not in retired_objectives
             ),
         )
         for goal in plan.goals.prefetch_related("objectives").order_by("order")
+        if goal.pk not in retired_goals
     )
     return PlanDocument(
         code=plan.code,

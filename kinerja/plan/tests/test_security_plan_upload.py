@@ -181,3 +181,17 @@ def test_it_loads_on_the_command_line_as_a_user(kademangan, tmp_path: Path) -> N
     good.write_text(plan_file(), encoding="utf-8")
     call_command("plan", "load", str(good), "--as", "perencana-kademangan")
     assert Plan.objects.get(code="kademangan-2020-2024").unit.code == "kec-kademangan"
+
+
+def test_an_outsider_uploading_another_units_plan_code_sees_nothing_of_it(
+    wonoasih, kademangan, login
+) -> None:
+    """The difference with a stored plan names its indicators and targets: shown only to those
+    who may store that plan."""
+    text = WONOASIH_PLAN.read_text(encoding="utf-8").replace(
+        "        2024: 40\n", "        2024: 45\n", 1
+    )
+    response = upload(login(kademangan["planner"]), text)
+    assert response.status_code == 200
+    assert response.context["diff"] is None and not response.context["confirm"]
+    assert "diff-title" not in response.content.decode()

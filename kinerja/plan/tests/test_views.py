@@ -59,6 +59,18 @@ def test_it_checks_an_upload_and_stores_only_when_clean(people, login) -> None:
     response = client.post(
         reverse("plan:upload"), {"file": SimpleUploadedFile("p.yaml", good.encode()), "store": "on"}
     )
+    # A stored plan changes only once the planner has seen the difference and confirms it.
+    assert response.status_code == 200 and response.context["confirm"]
+    assert [(c.code, c.years, c.before, c.after) for c in response.context["diff"].changes] == [
+        ("S1.1", (2024,), "40", "45")
+    ]
+    assert Target.objects.get(indicator__code="S1.1", year=2024).value == 40
+    confirm = response.context["confirm_form"]
+    posted = {"text": confirm["text"].value(), "store": "on"}
+    stale = client.post(reverse("plan:upload"), {**posted, "digest": "0" * 64})
+    assert stale.status_code == 200 and stale.context["confirm"]  # shown again, not stored
+    assert Target.objects.get(indicator__code="S1.1", year=2024).value == 40
+    response = client.post(reverse("plan:upload"), {**posted, "digest": confirm["digest"].value()})
     assert response.status_code == 302
     assert Target.objects.get(indicator__code="S1.1", year=2024).value == 45
 
