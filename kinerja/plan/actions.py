@@ -21,6 +21,8 @@ from .planfile import (
     parse_plan,
     store_plan,
 )
+from .chain import chain_problems
+from .planfile.growth import lint_growth
 from .units import refusals
 
 
@@ -34,7 +36,11 @@ def check_plan_text(text: str) -> tuple[PlanDocument | None, list[Problem]]:
         doc = parse_plan(text)
     except PlanFileError as exc:
         return None, exc.problems
-    return doc, lint_plan(doc, MEASURES)
+    found = lint_plan(doc, MEASURES)
+    # The chain's and the growth checks go before the plan's notes, which close the report.
+    extra = [*chain_problems(doc), *lint_growth(doc, MEASURES)]
+    notes = [p for p in found if p.severity == "note"]
+    return doc, [p for p in found if p.severity != "note"] + extra + notes
 
 
 def do_load_plan_text(text: str, user: UserLike | None = None) -> Plan:
@@ -52,6 +58,8 @@ def do_load_plan(doc: PlanDocument, user: UserLike | None = None) -> Plan:
     administer, or take a plan code that belongs to another unit (see kinerja.plan.units).
     """
     refused = refusals(doc, user)
+    # Checked again under the transaction: the stored plans may have changed since the check.
+    refused += [p for p in chain_problems(doc) if p.severity == "error"]
     if refused:
         raise PlanRefused(refused)
     return store_plan(doc)

@@ -14,6 +14,8 @@ from typing import TypedDict
 
 from kinerja_core.achievement import TargetRange
 
+from .crosswalk import Continuation
+
 FORMAT = "kinerja-plan/1"
 UNIT_LEVELS = ("province", "city", "kecamatan", "kelurahan")
 INDICATOR_UNITS = ("percent", "index", "number")
@@ -234,6 +236,8 @@ class PlanDocument:
     manual_measures: tuple[ManualMeasure, ...] = ()
     bands: tuple[BandDoc, ...] | None = None  # None: the default bands
     notes: tuple[str, ...] = ()
+    # The older plan this one carries on, with its crosswalk (None: a first plan).
+    continuation: Continuation | None = None
 
     def indicators(self) -> list[IndicatorDoc]:
         """Every indicator in file order: a goal's own, then its objectives'."""
