@@ -11,6 +11,7 @@ from django.db import transaction
 from kinerja.accounts.access import UserLike
 from kinerja.lib.measure_registry import MEASURES
 
+from .chain import chain_problems
 from .models import Plan
 from .planfile import (
     PlanDocument,
@@ -21,7 +22,6 @@ from .planfile import (
     parse_plan,
     store_plan,
 )
-from .chain import chain_problems
 from .planfile.growth import lint_growth
 from .units import refusals
 

@@ -128,7 +128,8 @@ def crosswalk_problems(doc: PlanDocument, old: Plan) -> list[Problem]:
         if code not in old_codes:
             found.append(
                 Problem(
-                    _("%(code)s is not an indicator of %(plan)s") % {"code": code, "plan": old.code},
+                    _("%(code)s is not an indicator of %(plan)s")
+                    % {"code": code, "plan": old.code},
                     where=f"crosswalk.{code}",
                     field="crosswalk",
                 )

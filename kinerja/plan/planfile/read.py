@@ -21,6 +21,7 @@ from kinerja_core.achievement import TargetRange
 
 from .. import limits
 from ..models import Goal, Indicator, Objective, Plan
+from .crosswalk import read_continuation
 from .document import (
     FORMAT,
     INDICATOR_UNITS,
@@ -42,7 +43,6 @@ from .document import (
     UnitRef,
     YearTarget,
 )
-from .crosswalk import read_continuation
 from .problems import Path, PlanFileError, Problem, dotted
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -452,7 +452,11 @@ def normalise(v: Validator, data: Any) -> PlanDocument | None:
     ]
     if not goals:
         v.error(("goals",), _("a plan needs at least one goal"), where="plan", field="goals")
-    new_codes = {i.code for g in goals for i in (*g.indicators, *(x for o in g.objectives for x in o.indicators))}
+    new_codes = {
+        i.code
+        for g in goals
+        for i in (*g.indicators, *(x for o in g.objectives for x in o.indicators))
+    }
     continuation = read_continuation(v, top, new_codes, CODE_RE)
     return PlanDocument(
         code=code,

@@ -1,0 +1,175 @@
+"""One indicator's series across the plans of a chain: every year from the oldest plan to the
+newest, each point read from the plan in force that year, with a break where the crosswalk says
+the definition changed (docs/rules.md#plans-series-across-plans).
+
+The dashboard's trend charts, the API, the capaian document and ``kinerja results series`` all
+read this one function, so they cannot disagree. Each point is the stored result exactly as the
+IKU table of that plan and year shows it (the same Cell, the same rounding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.chain import indicator_in_force, links_to, predecessor
+from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.planfile.crosswalk import UNBROKEN
+
+from .models import Result
+from .queries import Cell, ResultIndex, bands_of, year_target
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The years of one plan in the series, the indicator it reads there, and how it joins the
+    segment after it (None for the newest)."""
+
+    plan: Plan
+    indicator: Indicator
+    years: list[int]
+    kind: str = ""  # the crosswalk kind leading into the next segment
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    cell: Cell
+    plan: Plan
+    broken: bool  # the definition changed from the year before
+
+    def as_json(self) -> dict[str, Any]:
+        values = self.cell.as_json()
+        return {
+            "year": self.year,
+            "plan": self.plan.code,
+            "indicator": self.cell.indicator.code,
+            "target": values["target"],
+            "realisation": values["realisation"],
+            "achievement": values["achievement"],
+            "break": self.broken,
+        }
+
+    @property
+    def target(self) -> Decimal | None:
+        return self.cell.target_value
+
+    @property
+    def realisation(self) -> Decimal | None:
+        return self.cell.realisation
+
+
+@dataclass(frozen=True)
+class Series:
+    plan: Plan
+    indicator: Indicator
+    segments: list[Segment]
+    points: list[Point]
+
+    @property
+    def years(self) -> list[int]:
+        return [p.year for p in self.points]
+
+    @property
+    def breaks(self) -> list[int]:
+        return [p.year for p in self.points if p.broken]
+
+    def redefinitions(self) -> list[tuple[Segment, Segment]]:
+        """Pairs (old, new) of segments joined by a change of definition: each a footnote."""
+        return [
+            (a, b)
+            for a, b in zip(self.segments, self.segments[1:], strict=False)
+            if a.kind not in UNBROKEN
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan.code,
+            "indicator": self.indicator.code,
+            "points": [p.as_json() for p in self.points],
+            "definitions": [
+                {
+                    "plan": s.plan.code,
+                    "indicator": s.indicator.code,
+                    "name": s.indicator.name,
+                    "formula": s.indicator.formula,
+                    "from": s.years[0] if s.years else None,
+                    "to": s.years[-1] if s.years else None,
+                }
+                for s in self.segments
+            ],
+            "breaks": [
+                {"year": b.years[0], "kind": a.kind, "reason": a.reason}
+                for a, b in self.redefinitions()
+                if b.years
+            ],
+        }
+
+
+def segments_of(plan: Plan, code: str, until: int) -> list[Segment]:
+    """Walk back through the crosswalks from ``code`` of ``plan``, oldest segment first.
+
+    Where several old indicators lead to this one (merged), the first one the crosswalk lists
+    that keeps the definition is followed, else the first listed. A plan's years stop where the
+    next plan's begin, so each year is read from the plan in force then.
+    """
+    indicator = indicator_in_force(plan, code, min(until, plan.end_year))
+    if indicator is None:
+        return []
+    newest_years = [y for y in plan.years if y <= until]
+    segments = [Segment(plan, indicator, newest_years)]
+    seen = {plan.code}
+    current, current_code = plan, code
+    while True:
+        older = predecessor(current)
+        if older is None or older.code in seen:
+            break
+        links = links_to(current, current_code)
+        if not links:
+            break
+        old_code, link = next(((o, lk) for o, lk in links if lk.kind in UNBROKEN), links[0])
+        old_indicator = indicator_in_force(older, old_code, older.end_year)
+        if old_indicator is None:
+            break
+        first_new = segments[0].years[0] if segments[0].years else current.start_year
+        years = [y for y in older.years if y < first_new and y <= until]
+        segments.insert(0, Segment(older, old_indicator, years, link.kind, link.reason))
+        seen.add(older.code)
+        current, current_code = older, old_code
+    return segments
+
+
+def series(
+    plan: Plan, code: str, unit: OrgUnit | None = None, until: int | None = None
+) -> Series | None:
+    """The series of indicator ``code`` of ``plan`` for ``unit`` (default: the plan's unit),
+    every year up to ``until`` (default: this year); None when the plan has no such indicator.
+
+    One query per plan of the chain for the results, whatever the number of years.
+    """
+    until = until if until is not None else timezone.localdate().year
+    segments = segments_of(plan, code, until)
+    if not segments:
+        return None
+    points: list[Point] = []
+    for i, seg in enumerate(segments):
+        where = unit or seg.plan.unit
+        index = ResultIndex.load(seg.plan, [where], seg.years)
+        own = where.pk == seg.plan.unit_id
+        bands = bands_of(seg.plan)
+        broken_into = i > 0 and segments[i - 1].kind not in UNBROKEN
+        for j, year in enumerate(seg.years):
+            cell = Cell(
+                seg.indicator,
+                index.get(seg.indicator, where, str(year)),
+                bands,
+                year_target(seg.indicator, year),
+                contribution=not own,
+            )
+            points.append(Point(year, cell, seg.plan, broken_into and j == 0))
+    return Series(plan, segments[-1].indicator, segments, points)
