@@ -20,7 +20,6 @@ from kinerja.plan.chain import indicator_in_force, links_to, predecessor
 from kinerja.plan.models import Indicator, Plan
 from kinerja.plan.planfile.crosswalk import UNBROKEN
 
-from .models import Result
 from .queries import Cell, ResultIndex, bands_of, year_target
 
 
