@@ -14,14 +14,20 @@ from .planfile import PlanDocument, Problem
 from .planfile.crosswalk import Link
 
 
-def indicator_in_force(plan: Plan, code: str, year: int) -> Indicator | None:
-    """The definition of indicator ``code`` that plan ``plan`` has in force in ``year``.
+def definitions_in_force(plan: Plan, year: int) -> list[Indicator]:
+    """The indicator definitions ``plan`` has in force in ``year``, in order, with their goal,
+    objective and targets (two queries).
 
-    The one place the chain and the series read a definition: a plan holds one definition per
+    The one place the chain and the series read definitions: a plan holds one definition per
     code today, so ``year`` only matters once plans keep versions over their years.
     """
     del year  # one version per plan; see the docstring
-    return Indicator.objects.filter(plan=plan, code=code).first()
+    return list(
+        Indicator.objects.filter(plan=plan)
+        .select_related("goal", "objective")
+        .prefetch_related("targets")
+        .order_by("order")
+    )
 
 
 def predecessor(plan: Plan) -> Plan | None:

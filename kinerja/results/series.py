@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.plan.chain import indicator_in_force, links_to, predecessor
+from kinerja.plan.chain import chain_of, definitions_in_force, links_to
 from kinerja.plan.models import Indicator, Plan
 from kinerja.plan.planfile.crosswalk import UNBROKEN
 
@@ -110,55 +110,66 @@ class Series:
         }
 
 
-def segments_of(plan: Plan, code: str, until: int) -> list[Segment]:
-    """Walk back through the crosswalks from ``code`` of ``plan``, oldest segment first.
+@dataclass
+class ChainData:
+    """What the series of a chain read, loaded once for every indicator: per plan (oldest first)
+    its definitions by code and its stored year results (a few queries per plan of the chain)."""
+
+    plans: list[Plan]
+    definitions: dict[str, dict[str, Indicator]]
+    results: dict[str, ResultIndex]
+    units: dict[str, OrgUnit]
+
+    @classmethod
+    def load(cls, plan: Plan, unit: OrgUnit | None, until: int) -> ChainData:
+        plans = chain_of(plan)
+        definitions, results, units = {}, {}, {}
+        for p in plans:
+            in_force = definitions_in_force(p, max(p.start_year, min(until, p.end_year)))
+            definitions[p.code] = {ind.code: ind for ind in in_force}
+            units[p.code] = unit or p.unit
+            results[p.code] = ResultIndex.load(
+                p, [units[p.code]], [y for y in p.years if y <= until]
+            )
+        return cls(plans, definitions, results, units)
+
+
+def segments_of(data: ChainData, code: str, until: int) -> list[Segment]:
+    """Walk back through the crosswalks from ``code`` of the newest plan, oldest segment first.
 
     Where several old indicators lead to this one (merged), the first one the crosswalk lists
     that keeps the definition is followed, else the first listed. A plan's years stop where the
     next plan's begin, so each year is read from the plan in force then.
     """
-    indicator = indicator_in_force(plan, code, min(until, plan.end_year))
+    newest = data.plans[-1]
+    indicator = data.definitions[newest.code].get(code)
     if indicator is None:
         return []
-    newest_years = [y for y in plan.years if y <= until]
-    segments = [Segment(plan, indicator, newest_years)]
-    seen = {plan.code}
-    current, current_code = plan, code
-    while True:
-        older = predecessor(current)
-        if older is None or older.code in seen:
-            break
-        links = links_to(current, current_code)
+    segments = [Segment(newest, indicator, [y for y in newest.years if y <= until])]
+    current_code = code
+    for newer, older in zip(data.plans[:0:-1], data.plans[-2::-1], strict=True):
+        links = links_to(newer, current_code)
         if not links:
             break
         old_code, link = next(((o, lk) for o, lk in links if lk.kind in UNBROKEN), links[0])
-        old_indicator = indicator_in_force(older, old_code, older.end_year)
+        old_indicator = data.definitions[older.code].get(old_code)
         if old_indicator is None:
             break
-        first_new = segments[0].years[0] if segments[0].years else current.start_year
+        first_new = segments[0].years[0] if segments[0].years else newer.start_year
         years = [y for y in older.years if y < first_new and y <= until]
         segments.insert(0, Segment(older, old_indicator, years, link.kind, link.reason))
-        seen.add(older.code)
-        current, current_code = older, old_code
+        current_code = old_code
     return segments
 
 
-def series(
-    plan: Plan, code: str, unit: OrgUnit | None = None, until: int | None = None
-) -> Series | None:
-    """The series of indicator ``code`` of ``plan`` for ``unit`` (default: the plan's unit),
-    every year up to ``until`` (default: this year); None when the plan has no such indicator.
-
-    One query per plan of the chain for the results, whatever the number of years.
-    """
-    until = until if until is not None else timezone.localdate().year
-    segments = segments_of(plan, code, until)
+def build_series(data: ChainData, code: str, until: int) -> Series | None:
+    segments = segments_of(data, code, until)
     if not segments:
         return None
     points: list[Point] = []
     for i, seg in enumerate(segments):
-        where = unit or seg.plan.unit
-        index = ResultIndex.load(seg.plan, [where], seg.years)
+        where = data.units[seg.plan.code]
+        index = data.results[seg.plan.code]
         own = where.pk == seg.plan.unit_id
         bands = bands_of(seg.plan)
         broken_into = i > 0 and segments[i - 1].kind not in UNBROKEN
@@ -171,4 +182,27 @@ def series(
                 contribution=not own,
             )
             points.append(Point(year, cell, seg.plan, broken_into and j == 0))
-    return Series(plan, segments[-1].indicator, segments, points)
+    return Series(data.plans[-1], segments[-1].indicator, segments, points)
+
+
+def plan_series(
+    plan: Plan, unit: OrgUnit | None = None, until: int | None = None
+) -> dict[str, Series]:
+    """The series of every indicator of ``plan`` for ``unit`` (default: each plan's unit),
+    every year up to ``until`` (default: this year), by code; a fixed number of queries per plan
+    of the chain, whatever the number of indicators and years."""
+    until = until if until is not None else timezone.localdate().year
+    data = ChainData.load(plan, unit, until)
+    found = {}
+    for code in data.definitions[plan.code]:
+        one = build_series(data, code, until)
+        if one is not None:
+            found[code] = one
+    return found
+
+
+def series(
+    plan: Plan, code: str, unit: OrgUnit | None = None, until: int | None = None
+) -> Series | None:
+    """The series of indicator ``code`` of ``plan`` (see plan_series); None without it."""
+    return plan_series(plan, unit, until).get(code)
