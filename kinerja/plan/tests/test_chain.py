@@ -87,7 +87,9 @@ def test_it_refuses_an_old_code_the_old_plan_does_not_have(wonoasih) -> None:
         "  T1.1: {redefined: T1.1, reason: rumus baru}\n  S1.1: {same: S1.1}\n"
         "  T2.1: {same: T2.1}\n  S2.1: {same: S2.1}\n  S9.9: {dropped: true, reason: tidak ada}\n"
     )
-    assert found(text) == ["crosswalk.S9.9 crosswalk: S9.9 is not an indicator of wonoasih-2020-2024"]
+    assert found(text) == [
+        "crosswalk.S9.9 crosswalk: S9.9 is not an indicator of wonoasih-2020-2024"
+    ]
     assert "S9.9" in refused(text)
 
 
