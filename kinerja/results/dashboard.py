@@ -104,21 +104,6 @@ def series_chart(found: Series, own_targets: bool) -> str:
     )
 
 
-def footnotes(found: Series) -> list[str]:
-    return [
-        _("From %(year)s, %(new)s replaces %(old)s of plan %(plan)s (%(kind)s): %(reason)s")
-        % {
-            "year": new.years[0] if new.years else new.plan.start_year,
-            "new": f"{new.indicator.code} {new.indicator.name}",
-            "old": f"{old.indicator.code} {old.indicator.name}",
-            "plan": old.plan.code,
-            "kind": old.kind,
-            "reason": old.reason or "–",
-        }
-        for old, new in found.redefinitions()
-    ]
-
-
 def has_own_targets(plan: Plan, unit: OrgUnit) -> bool:
     """A plan's targets are its unit's (a plan file sets one per indicator and year); the units
     below it have none of their own: their values are contributions to the plan unit's."""
@@ -158,7 +143,7 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
         found = chained.get(ind.code)
         if found is None:
             return Card(cell(ind, unit), chart_for(ind, index, unit, years, own))
-        return Card(cell(ind, unit), series_chart(found, own), footnotes(found))
+        return Card(cell(ind, unit), series_chart(found, own), found.footnotes())
 
     cards = [card(ind) for ind in shown]
     base_depth = unit.path.count("/")

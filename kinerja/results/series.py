@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.chain import chain_of, definitions_in_force, links_to
@@ -84,6 +85,21 @@ class Series:
             (a, b)
             for a, b in zip(self.segments, self.segments[1:], strict=False)
             if a.kind not in UNBROKEN
+        ]
+
+    def footnotes(self) -> list[str]:
+        """One sentence per change of definition, as the charts and tables print it."""
+        return [
+            _("From %(year)s, %(new)s replaces %(old)s of plan %(plan)s (%(kind)s): %(reason)s")
+            % {
+                "year": new.years[0] if new.years else new.plan.start_year,
+                "new": f"{new.indicator.code} {new.indicator.name}",
+                "old": f"{old.indicator.code} {old.indicator.name}",
+                "plan": old.plan.code,
+                "kind": old.kind,
+                "reason": old.reason or "–",
+            }
+            for old, new in self.redefinitions()
         ]
 
     def as_json(self) -> dict[str, Any]:

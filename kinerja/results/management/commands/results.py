@@ -120,19 +120,8 @@ class Command(NounCommand):
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
         for r in [header, *rows]:
             self.stdout.write("  ".join(v.ljust(widths[i]) for i, v in enumerate(r)).rstrip())
-        for old, new in found.redefinitions():
-            self.stdout.write(
-                "‖ "
-                + _("from %(year)s %(new)s replaces %(old)s of %(plan)s (%(kind)s): %(reason)s")
-                % {
-                    "year": new.years[0] if new.years else new.plan.start_year,
-                    "new": f"{new.indicator.code} {new.indicator.name}",
-                    "old": f"{old.indicator.code} {old.indicator.name}",
-                    "plan": old.plan.code,
-                    "kind": old.kind,
-                    "reason": old.reason or "–",
-                }
-            )
+        for note in found.footnotes():
+            self.stdout.write(f"‖ {note}")
 
     def handle_iku(self, options: dict[str, Any]) -> None:
         plan = resolve_plan(options["plan"])
