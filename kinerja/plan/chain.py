@@ -56,6 +56,11 @@ def links_to(plan: Plan, code: str) -> list[tuple[str, Link]]:
     return found
 
 
+def crosswalk_rows(plan: Plan) -> list[tuple[str, Link]]:
+    """The crosswalk as the plan page lists it: each old code with what became of it."""
+    return [(old, Link.from_json(data)) for old, data in plan.crosswalk.items()]
+
+
 def plan_in_force(unit: OrgUnit, year: int) -> Plan | None:
     """The unit's plan whose period holds ``year``: the newest start wins where two overlap
     (a continuing plan may start before the old one ends); else the latest plan begun by then,

@@ -14,6 +14,7 @@ from kinerja.accounts import access
 from kinerja.plan.lookups import get_plan_or_404
 
 from .actions import PlanRefused, check_plan_text, do_load_plan
+from .chain import crosswalk_rows
 from .forms import PlanUploadForm
 from .models import Indicator, Plan, Target
 from .planfile import dump_plan, export_plan, has_errors
@@ -85,6 +86,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = get_plan_or_404(request.user, code)
     context = plan_context(plan)
     context["can_edit"] = access.can(request.user, access.EDIT_PLAN, plan.unit)
+    context["crosswalk"] = crosswalk_rows(plan)
     return render(request, "plan/plan_detail.html", context)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import limits
 from ..models import Indicator, Plan
@@ -21,6 +22,14 @@ from .problems import Path
 # How an old indicator lives on: the same definition (one series), a new name, a new formula
 # (the series shows a break), several new ones, one new one for several old, or none.
 KINDS = ("same", "renamed", "redefined", "split", "merged", "dropped")
+KIND_LABELS = {
+    "same": _lazy("same"),
+    "renamed": _lazy("renamed"),
+    "redefined": _lazy("redefined (the series breaks)"),
+    "split": _lazy("split"),
+    "merged": _lazy("merged"),
+    "dropped": _lazy("dropped"),
+}
 # The kinds whose old values continue the new indicator's series without a break.
 UNBROKEN = frozenset({"same", "renamed"})
 
@@ -45,6 +54,10 @@ class Link:
     @classmethod
     def from_json(cls, data: LinkJSON) -> Link:
         return cls(kind=data["kind"], new=tuple(data["new"]), reason=data["reason"])
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self.kind])
 
     def to_yaml(self) -> dict[str, Any]:
         value: Any = True if self.kind == "dropped" else self.new[0]
