@@ -45,7 +45,7 @@ def with_crosswalk(entries: str) -> str:
     return NEXT.replace(CROSSWALK, "crosswalk:\n" + entries)
 
 
-def stored() -> list[tuple[str, str, dict]]:
+def stored() -> list[tuple[str, str, dict[str, object]]]:
     return list(Plan.objects.order_by("code").values_list("code", "continues", "crosswalk"))
 
 

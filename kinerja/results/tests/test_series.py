@@ -81,8 +81,10 @@ def test_it_runs_from_the_oldest_plan_to_the_newest_with_each_years_own_values(c
 
 def test_it_stops_at_the_year_asked_and_this_year(chain) -> None:
     _old, new = chain
-    assert series(new, "I1", until=2024).years == [2021, 2022, 2023, 2024]
-    assert series(new, "I1", until=2022).years == [2021, 2022]
+    short, shorter = series(new, "I1", until=2024), series(new, "I1", until=2022)
+    assert short is not None and shorter is not None
+    assert short.years == [2021, 2022, 2023, 2024]
+    assert shorter.years == [2021, 2022]
     assert series(new, "I9") is None
     with pytest.raises(CommandError, match="has no indicator 'I9'"):
         run("series", "uji-baru", "I9")
@@ -92,6 +94,7 @@ def test_a_same_indicator_runs_on_without_a_break(db) -> None:
     load(COVERAGE)
     new = do_load_plan_text(next_plan("same"))
     found = series(new, "I1", until=2026)
+    assert found is not None
     assert found.breaks == [] and found.redefinitions() == []
     assert [p.plan.code for p in found.points][:3] == ["uji"] * 3
     table = run("series", "uji-baru", "I1")
