@@ -72,3 +72,7 @@ def test_the_demo_dashboard_draws_one_ikm_line_across_plans_and_a_coverage_break
         last - 2025 + 1,
         5,
     ]
+    # the plan page lists the crosswalk (axe checks this page too)
+    desktop.goto(f"{live_server.url}/rencana/wonoasih-2025-2029/")
+    crosswalk = desktop.locator("#crosswalk").inner_text()
+    assert "wonoasih-2020-2024" in crosswalk and "didefinisikan ulang" in crosswalk
