@@ -34,7 +34,7 @@ def test_it_shows_the_dashboard_without_sideways_scrolling(device, request, live
 
 
 @pytest.fixture
-def demo(transactional_db) -> None:
+def demo(transactional_db, default_group_kinds) -> None:
     from kinerja.demo.loader import run_demo
 
     run_demo(say=lambda _line: None)
