@@ -229,6 +229,7 @@ _.handle_reset_two_factor
 _.handle_restore
 _.handle_run
 _.handle_sample_size
+_.handle_series
 _.handle_verify
 _.handle_write
 _.handle_signatory

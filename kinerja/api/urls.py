@@ -12,6 +12,11 @@ urlpatterns = [
     path("plans/<slug:code>", views.plan_detail, name="plan"),
     path("plans/<slug:code>/indicators", views.indicators, name="plan_indicators"),
     path("plans/<slug:code>/results", views.results, name="plan_results"),
+    path(
+        "plans/<slug:code>/indicators/<str:indicator>/series",
+        views.indicator_series,
+        name="plan_indicator_series",
+    ),
     path("plans/<slug:code>/manual-values", views.manual_values, name="plan_manual_values"),
     path("services/<slug:slug>/responses", views.submit_response, name="service_responses"),
     path("activities", views.create_activity, name="activities"),

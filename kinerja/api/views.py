@@ -22,6 +22,7 @@ from kinerja.plan.models import Plan
 from kinerja.plan.versions import indicators_in_force, row_in_force
 from kinerja.results.actions import do_save_manual_value
 from kinerja.results.models import ManualValue, Result
+from kinerja.results.series import series
 from kinerja.surveys import links
 from kinerja.surveys.actions import SurveyRefused, build_response, do_submit_response
 from kinerja.surveys.analysis import period_result
@@ -116,6 +117,16 @@ def indicators(request: HttpRequest, code: str) -> Any:
         .order_by("order")
     )
     return {"plan": plan.code, "results": [out.indicator_json(i) for i in rows]}
+
+
+@endpoint(READ)
+def indicator_series(request: HttpRequest, code: str, indicator: str) -> Any:
+    """One indicator's series across the plans the plan continues (docs/rules.md#plans-series-across-plans)."""
+    plan = get_plan_or_404(request.user, code)
+    found = series(plan, indicator)
+    if found is None:
+        raise ApiError(404, "not_found", _("The plan has no such indicator."))
+    return found.as_json()
 
 
 @endpoint(READ)

@@ -25,6 +25,7 @@ from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages, pending
 from kinerja.lib.charts import bar_chart
+from kinerja.lib.default_year import default_year
 from kinerja.lib.importhelp import TEMPLATE_FORMATS, template_response
 from kinerja.lib.paging import page_of
 from kinerja.lib.tables import XLSX_TYPE, csv_response
@@ -55,8 +56,9 @@ def require_view_any(request: HttpRequest, unit_ids: set[int]) -> None:
         raise PermissionDenied
 
 
-def this_year() -> int:
-    return timezone.localdate().year
+def this_year(unit: OrgUnit | None = None) -> int:
+    """The year a registry page opens on (docs/rules.md#default-year)."""
+    return default_year(unit)
 
 
 def int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
@@ -513,7 +515,7 @@ def drilldown_view(request: HttpRequest) -> HttpResponse:
         if first is None:
             raise PermissionDenied
         unit = first
-    year = int_param(request, "year", this_year(), 1900, 2999)
+    year = int_param(request, "year", this_year(unit), 1900, 2999)
     period = Period(year)
     try:  # a sub-year period (2024-Q2) counts from 1 January to its end, as the measures do
         period = Period.parse(request.GET["period"])

@@ -2,7 +2,8 @@
 
 Deterministic (fixed seed) and idempotent: it is loaded through the same importer as a real
 file, so loading it twice changes nothing. Coverage rises year on year roughly along the plan's
-targets: about a fifth of the groups facilitated in the baseline year 2019, two fifths by 2024.
+targets: about a fifth of the groups facilitated in the baseline year 2019, two fifths by 2024,
+and on through the last complete quarter before today (kinerja/demo/period.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 from kinerja.accounts.models import OrgUnit
 from kinerja.community.importers import Row, do_import
 
+from .period import data_end, share_of_year
+
 SEED = 2019
-YEARS = range(2019, 2025)
+FIRST_YEAR = 2019
 # year -> (share of groups fostered up to the year, share facilitated in the year)
 COVERAGE = {
     2019: (0.22, 0.22),
@@ -25,6 +28,19 @@ COVERAGE = {
     2023: (0.52, 0.37),
     2024: (0.62, 0.41),
 }
+# After 2024 (the 2025–2029 plan, a level target): the shares keep rising by these steps a year.
+LATER_STEP = (0.06, 0.02)
+
+
+def coverage(year: int) -> tuple[float, float]:
+    if year in COVERAGE:
+        return COVERAGE[year]
+    last = max(COVERAGE)
+    cumulative, yearly = COVERAGE[last]
+    n = year - last
+    return min(cumulative + n * LATER_STEP[0], 0.95), min(yearly + n * LATER_STEP[1], 0.6)
+
+
 ABBREVIATIONS = {
     "kel-wonoasih": "WNS",
     "kel-jrebeng-kidul": "JRK",
@@ -125,13 +141,20 @@ def exists(row: dict[str, Any], year: int) -> bool:
     )
 
 
-def activity_rows(rng: random.Random, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per kelurahan and year: reach new groups (cumulative share) plus repeats (yearly share)."""
+def activity_rows(
+    rng: random.Random, groups: list[dict[str, Any]], end: date
+) -> list[dict[str, Any]]:
+    """Per kelurahan and year up to ``end``: reach new groups (cumulative share) plus repeats
+    (yearly share); a year ``end`` cuts short gets the part of its progress it had by then."""
     rows: list[dict[str, Any]] = []
     reached: set[str] = set()
     codes = sorted({g["kelurahan"] for g in groups})
-    for year in YEARS:
-        cumulative, yearly = COVERAGE[year]
+    for year in range(FIRST_YEAR, end.year + 1):
+        cumulative, yearly = coverage(year)
+        part = share_of_year(year, end)
+        if part < 1:
+            before = coverage(year - 1)[0]
+            cumulative, yearly = before + part * (cumulative - before), part * yearly
         for kel in codes:
             existing = [g for g in groups if g["kelurahan"] == kel and exists(g, year)]
             noise = rng.uniform(-0.04, 0.04)
@@ -145,18 +168,20 @@ def activity_rows(rng: random.Random, groups: list[dict[str, Any]]) -> list[dict
             while picked:
                 size = rng.randint(2, 5)
                 batch, picked = picked[:size], picked[size:]
-                rows.extend(one_activity(rng, batch, year, kel))
+                rows.extend(one_activity(rng, batch, year, kel, end))
     return rows
 
 
 def one_activity(
-    rng: random.Random, batch: list[dict[str, Any]], year: int, kel: str
+    rng: random.Random, batch: list[dict[str, Any]], year: int, kel: str, until: date
 ) -> list[dict[str, Any]]:
     kind = rng.choice(["facilitation", "fostering"])
     start = max([date(year, 1, 1), *(g["established"] for g in batch)])
-    end = min([date(year, 12, 31), *(g["dissolved"] for g in batch if g["dissolved"])])
+    end = min([date(year, 12, 31), until, *(g["dissolved"] for g in batch if g["dissolved"])])
+    if start > end and len(batch) == 1:  # founded after the demo's end: not reached yet
+        return []
     if start > end:  # the groups never coexisted this year: one activity each
-        return [r for g in batch for r in one_activity(rng, [g], year, kel)]
+        return [r for g in batch for r in one_activity(rng, [g], year, kel, until)]
     day = random_day(rng, start, end)
     title = f"{rng.choice(TITLES[kind])} ({kel.removeprefix('kel-').replace('-', ' ').title()})"
     return [{"date": day, "group_code": g["code"], "type": kind, "title": title} for g in batch]
@@ -170,7 +195,7 @@ def load(plan: Any) -> str:
     rng = random.Random(SEED)
     kelurahan = list(plan.unit.subtree().filter(level=OrgUnit.Level.KELURAHAN).order_by("path"))
     groups = group_rows(rng, kelurahan)
-    activities = activity_rows(rng, groups)
+    activities = activity_rows(rng, groups, data_end())
     g = do_import(lambda: numbered(groups), "groups")
     a = do_import(lambda: numbered(activities), "activities")
     return (

@@ -18,7 +18,10 @@ from kinerja.lib.models import DemoMarker
 from kinerja.plan.actions import do_load_plan_text
 from kinerja.plan.models import Plan
 
-DEMO_PLAN = Path(settings.BASE_DIR) / "plans" / "wonoasih-2020-2024.yaml"
+PLANS = Path(settings.BASE_DIR) / "plans"
+DEMO_PLAN = PLANS / "wonoasih-2020-2024.yaml"
+# Loaded after DEMO_PLAN, which it continues: the office works under it today (CONTOH RANCANGAN).
+NEXT_PLAN = PLANS / "wonoasih-2025-2029.yaml"
 DEMO_PASSWORD = "contoh-kinerja"  # noqa: S105 - documented demo login, only created by `kinerja demo load`
 
 # (username, role, unit code or None for superuser)
@@ -43,7 +46,10 @@ DEMO_STEPS: list[tuple[str, str]] = [
 
 
 def load_plan() -> Plan:
-    return do_load_plan_text(DEMO_PLAN.read_text(encoding="utf-8"))
+    """Both plans; the data steps get the first (the unit's plan since 2020)."""
+    plan = do_load_plan_text(DEMO_PLAN.read_text(encoding="utf-8"))
+    do_load_plan_text(NEXT_PLAN.read_text(encoding="utf-8"))
+    return plan
 
 
 def load_users(plan: Plan) -> str:

@@ -1,4 +1,5 @@
-"""Demo step of the results app: recompute the demo plan (runs last, after every data step)."""
+"""Demo step of the results app: recompute the demo plans, the one the steps were given and every
+plan of its unit (runs last, after every data step)."""
 
 from __future__ import annotations
 
@@ -7,4 +8,5 @@ from kinerja.results.actions import do_recompute
 
 
 def load(plan: Plan) -> str:
-    return str(do_recompute(plan))
+    plans = Plan.objects.filter(unit=plan.unit).order_by("start_year", "code")
+    return "; ".join(str(do_recompute(p)) for p in plans)

@@ -1,4 +1,5 @@
-"""Demo survey data (DATA CONTOH) for Kecamatan Wonoasih: services and responses 2020–2024.
+"""Demo survey data (DATA CONTOH) for Kecamatan Wonoasih: services and responses from 2020
+through the last complete quarter before today (kinerja/demo/period.py).
 
 Deterministic (fixed seed) and idempotent: services are matched by code, responses carry
 "demo:" idempotency keys and are only generated when none exist. Each year's IKM is drawn
@@ -21,13 +22,19 @@ from kinerja.surveys.actions import Answer, build_response, bulk_store, do_save_
 from kinerja.surveys.models import CODES, FollowUp, Response, Service
 from kinerja_core.ikm import EDUCATION_LEVELS, OCCUPATIONS
 
+from .period import data_end, share_of_year, survey_years
+
 SEED = 20240101
 UNIT = "kec-wonoasih"
-YEARS = range(2020, 2025)
 PER_YEAR = 640
-DEFAULT_TARGETS = {2020: "84.60", 2021: "85.60", 2022: "86.60", 2023: "87.60", 2024: "88.60"}
+# The plans' IKM targets (2020–2024, then the 2025–2029 draft); a year past them keeps the last.
+DEFAULT_TARGETS = {
+    2020: "84.60", 2021: "85.60", 2022: "86.60", 2023: "87.60", 2024: "88.60",
+    2025: "88.60", 2026: "89.10", 2027: "89.60", 2028: "90.10", 2029: "90.60",
+}  # fmt: skip
 # Realised IKM minus target per year: achievement above and below 100 %.
-YEAR_OFFSETS = {2020: "0.9", 2021: "-0.9", 2022: "1.3", 2023: "-0.2", 2024: "1.0"}
+YEAR_OFFSETS = {2020: "0.9", 2021: "-0.9", 2022: "1.3", 2023: "-0.2", 2024: "1.0", 2025: "0.3"}
+LATER_OFFSET = "-0.4"
 # Element means relative to the overall mean (sum zero, so the overall mean is kept).
 ELEMENT_OFFSETS = dict(
     zip(CODES, (0.0, -0.05, -0.08, 0.25, 0.0, 0.05, 0.10, -0.17, -0.10), strict=True)
@@ -61,10 +68,14 @@ SUGGESTIONS = [
 ]
 
 
-def targets(plan: Plan) -> dict[int, Decimal]:
-    rows = Target.objects.filter(indicator__plan=plan, indicator__formula="ikm", quarter=0)
+def targets(plan: Plan, years: range) -> dict[int, Decimal]:
+    """The IKM target of each year from the plans of the demo plan's unit (the file's values)."""
+    rows = Target.objects.filter(
+        indicator__plan__unit=plan.unit, indicator__formula="ikm", quarter=0
+    ).order_by("indicator__plan__start_year")
     found = {t.year: t.value for t in rows if t.value is not None}
-    return {y: found.get(y) or Decimal(DEFAULT_TARGETS[y]) for y in YEARS}
+    last = DEFAULT_TARGETS[max(DEFAULT_TARGETS)]
+    return {y: found.get(y) or Decimal(DEFAULT_TARGETS.get(y, last)) for y in years}
 
 
 def _score(rng: random.Random, mean: float) -> int:
@@ -78,8 +89,9 @@ def _score(rng: random.Random, mean: float) -> int:
     return 3
 
 
-def _moment(rng: random.Random, year: int) -> datetime:
-    day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+def _moment(rng: random.Random, year: int, end: date) -> datetime:
+    days = min(365, (end - date(year, 1, 1)).days + 1)
+    day = date(year, 1, 1) + timedelta(days=rng.randrange(days))
     while day.weekday() >= 5:  # offices serve on weekdays
         day -= timedelta(days=1)
     naive = datetime(day.year, day.month, day.day, rng.randint(8, 14), rng.randrange(60))
@@ -110,32 +122,36 @@ def load(plan: Plan) -> str:
             unit,
             code=code,
             name=name,
-            yearly_users={y: users + (y - 2020) * (20 + 5 * index) for y in YEARS},
+            yearly_users={
+                y: users + (y - 2020) * (20 + 5 * index) for y in survey_years(data_end())
+            },
             service=service,
         )
         services.append((service, share))
     if Response.objects.filter(idempotency_key__startswith="demo:").exists():
         return f"{len(services)} services; demo responses already loaded"
     rng = random.Random(SEED)
-    by_year = targets(plan)
+    end = data_end()
+    years = survey_years(end)
+    by_year = targets(plan, years)
     responses: list[Response] = []
-    for year in YEARS:
-        mean = float(by_year[year] + Decimal(YEAR_OFFSETS[year])) / 25
-        count = PER_YEAR + 40 * (year - 2020)
+    for year in years:
+        mean = float(by_year[year] + Decimal(YEAR_OFFSETS.get(year, LATER_OFFSET))) / 25
+        count = round((PER_YEAR + 40 * (year - 2020)) * share_of_year(year, end))
         for i in range(count):
             service = rng.choices([s for s, _ in services], weights=[w for _, w in services])[0]
             responses.append(
                 build_response(
                     service,
                     _answer(rng, mean),
-                    submitted_at=_moment(rng, year),
+                    submitted_at=_moment(rng, year, end),
                     channel=rng.choices(["paper", "online", "kiosk"], weights=(5, 3, 2))[0],
                     idempotency_key=f"demo:{year}:{i}",
                 )
             )
     bulk_store(responses)
     _followups(unit)
-    return f"{len(services)} services, {len(responses)} responses 2020–2024"
+    return f"{len(services)} services, {len(responses)} responses {years[0]}–{end.isoformat()}"
 
 
 def _followups(unit: OrgUnit) -> None:

@@ -231,10 +231,14 @@ def trend_chart(
     title: str = "",
     unit: str = "",
     decimals: int = 2,
+    breaks: Sequence[int] = (),
+    break_label: str = "",
 ) -> str:
     """Lines over the years: each series is (name, {year: value or None}, colour, dashed).
 
     A target is usually drawn dashed and the realisation solid; a missing year breaks the line.
+    A year in ``breaks`` starts a new definition of the indicator: no line joins it to the year
+    before, and a marked vertical rule labelled ``break_label`` stands between them.
     The solid series' values are written next to their points where they cross no line (above,
     below, then beside the point); a value with no free spot is left to the description.
     """
@@ -260,6 +264,9 @@ def trend_chart(
         f"{name}: " + ", ".join(f"{y} {shown(points.get(y))}" for y in years)
         for name, points, _c, _d in series
     )
+    cut = {i for i, y in enumerate(years) if y in breaks and i > 0}
+    if cut:
+        desc += "; " + ", ".join(f"{break_label} {years[i]}" for i in sorted(cut))
     out: list[str] = []
     ticks = int(span / step)
     for k in range(ticks + 1):
@@ -278,6 +285,18 @@ def trend_chart(
         )
     # Values may use the plot and the margin above it, never the axis labels around it.
     placer = Placer((left - 4, 0, width, year_y - ASCENT * LARGEST_FONT - 1))
+    for i in sorted(cut):
+        x = (x_of(i - 1) + x_of(i)) / 2
+        out.append(
+            f'<line class="series-break" x1="{x:.1f}" y1="{top_pad}" x2="{x:.1f}" '
+            f'y2="{plot_bottom}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="2 3"/>'
+        )
+        out.append(
+            f'<text x="{x + 3:.1f}" y="{top_pad + 10}" fill="{INK}" font-size="11">'
+            f"‖ {escape(break_label)}</text>"
+        )
+        placer.boxes.append(text_box(x + 3, top_pad + 10, f"‖ {break_label}", "start", 11))
+        placer.segments.append((x, top_pad, x, plot_bottom))
     points_of: list[list[tuple[float, float, Decimal] | None]] = []
     for s, (_name, points, colour, dashed) in enumerate(series):
         colour = colour or PALETTE[s % len(PALETTE)]
@@ -288,10 +307,16 @@ def trend_chart(
             point = points.get(year)
             drawn.append(None if point is None else (x_of(i), y_of(point), point))
         points_of.append(drawn)
-        for a, b in zip(drawn, drawn[1:], strict=False):
+        # A break of definition cuts the line as a missing year does.
+        joined: list[tuple[float, float, Decimal] | None] = []
+        for i, dot in enumerate(drawn):
+            if i in cut:
+                joined.append(None)
+            joined.append(dot)
+        for a, b in zip(joined, joined[1:], strict=False):
             if a is not None and b is not None:
                 placer.segments.append((a[0], a[1], b[0], b[1]))
-        for segment in _runs(drawn):
+        for segment in _runs(joined):
             out.append(
                 f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in segment)}" '
                 f'fill="none" stroke="{escape(colour)}" stroke-width="2.5"{dash}/>'

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.access import UserLike
 from kinerja.lib.measure_registry import MEASURES
 
+from .chain import chain_problems
 from .diff import PlanDiff, diff_plans, refused_changes
 from .limits import length_problem
 from .models import Plan, PlanVersion
@@ -33,6 +34,7 @@ from .planfile import (
     parse_plan,
     store_plan,
 )
+from .planfile.growth import lint_growth
 from .revision import store_revision
 from .units import refusals
 from .versions import stored_facts
@@ -57,7 +59,11 @@ def check_plan_text(text: str) -> tuple[PlanDocument | None, list[Problem]]:
         doc = parse_plan(text)
     except PlanFileError as exc:
         return None, exc.problems
-    return doc, lint_plan(doc, MEASURES)
+    found = lint_plan(doc, MEASURES)
+    # The chain's and the growth checks go before the plan's notes, which close the report.
+    extra = [*chain_problems(doc), *lint_growth(doc, MEASURES)]
+    notes = [p for p in found if p.severity == "note"]
+    return doc, [p for p in found if p.severity != "note"] + extra + notes
 
 
 def do_load_plan_text(
@@ -148,6 +154,8 @@ def do_load_plan(
     what stored results were reported with (see load_refusals).
     """
     refused = refusals(doc, user)
+    # Checked again under the transaction: the stored plans may have changed since the check.
+    refused += [p for p in chain_problems(doc) if p.severity == "error"]
     if refused:
         raise PlanRefused(refused)
     # Lock the stored plan row so a concurrent load cannot slip between the check and the store.

@@ -32,6 +32,11 @@ class Plan(models.Model):
     bands = models.JSONField(_("interpretation bands"), default=list, blank=True)
     notes = models.JSONField(_("reading notes"), default=list, blank=True)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    # The plan this one carries on (a new Renstra after the old), by code: the old plan may be
+    # loaded later or again without breaking the link (docs/rules.md#plans-continuing-plans).
+    continues = models.CharField(_("continues plan"), max_length=80, blank=True)
+    # Old indicator code -> {"kind", "new", "reason"} (kinerja.plan.planfile.crosswalk.LinkJSON).
+    crosswalk = models.JSONField(_("crosswalk"), default=dict, blank=True)
 
     class Meta:
         ordering = ["code"]

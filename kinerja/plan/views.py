@@ -23,6 +23,7 @@ from .actions import (
     load_refusals,
     plan_diff,
 )
+from .chain import crosswalk_rows
 from .diff import PlanDiff, diff_plans
 from .forms import PlanUploadForm
 from .models import Indicator, Plan, Target
@@ -102,6 +103,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = plan_context(plan, year)
     context["can_edit"] = access.can(request.user, access.EDIT_PLAN, plan.unit)
     context.update(versions_context(request, plan, year))
+    context["crosswalk"] = crosswalk_rows(plan)
     return render(request, "plan/plan_detail.html", context)
 
 

@@ -17,7 +17,7 @@ from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja.plan.planfile.document import TaskJSON
 from kinerja.results.actions import plan_years
-from kinerja.results.dashboard import chart_for
+from kinerja.results.dashboard import chart_for, series_chart
 from kinerja.results.formatting import figure, target_text
 from kinerja.results.queries import (
     Cell,
@@ -27,6 +27,7 @@ from kinerja.results.queries import (
     rounded,
     year_target,
 )
+from kinerja.results.series import plan_series
 from kinerja_core.achievement import Band, achievement
 
 from .signing import Signing, signing_for
@@ -286,8 +287,12 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
     base = common(plan, year, on, "lkjip")
     index = ResultIndex.load(plan, [plan.unit])
     bands = bands_of(plan)
+    # A plan continuing another charts each indicator across the chain up to the report's year,
+    # as the dashboard does (docs/rules.md#plans-series-across-plans).
+    chained = plan_series(plan, until=year) if plan.continues else {}
     rows = []
     for n, ind in enumerate(base.indicators, start=1):
+        across = chained.get(ind.code)
         history = [
             Cell(ind, index.get(ind, plan.unit, str(y)), bands, year_target(ind, y))
             for y in plan.years
@@ -303,7 +308,9 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
                 history=history,
                 final_target=final,
                 final_achievement=against_final(ind, cell, final),
-                chart=chart_for(ind, index, plan.unit, plan_years(plan), own_targets=True),
+                chart=series_chart(across, True)
+                if across is not None
+                else chart_for(ind, index, plan.unit, plan_years(plan), own_targets=True),
             )
         )
     return CapaianReport(common=base, rows=rows, bands=list(bands.values()))

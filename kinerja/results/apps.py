@@ -13,3 +13,8 @@ class ResultsConfig(AppConfig):
         # A plan load may not destroy stored results: the plan asks what is stored here.
         if result_facts not in FACT_SOURCES:
             FACT_SOURCES.append(result_facts)
+        from kinerja.lib import default_year
+
+        from .default_year import unit_default_year
+
+        default_year.register(unit_default_year)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from kinerja.plan.models import Plan
 
 from .actions import plan_years
-from .queries import latest_year
+from .default_year import plan_default_year
 
 
 def add_plan_year(parser: CommandParser, year_help: str) -> None:
@@ -18,7 +18,7 @@ def add_plan_year(parser: CommandParser, year_help: str) -> None:
 
 def resolve_year(plan: Plan, year: int | None) -> int:
     if year is None:
-        return latest_year(plan)
+        return plan_default_year(plan)
     if year not in plan_years(plan):
         years = plan_years(plan)
         raise CommandError(f"{year} is not a year of plan {plan.code} ({years[0]}–{years[-1]})")

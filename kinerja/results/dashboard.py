@@ -6,7 +6,7 @@ whatever the number of indicators, years and units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,7 @@ from .queries import (
     indicators_of,
     year_target,
 )
+from .series import Series, plan_series
 
 REALISATION_COLOUR = "#0b5394"
 TARGET_COLOUR = "#c2410c"
@@ -36,6 +37,8 @@ TARGET_COLOUR = "#c2410c"
 class Card:
     cell: Cell
     chart: str
+    # Where the series across plans changed definition: one sentence per break, under the chart.
+    footnotes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +85,25 @@ def chart_for(
     )
 
 
+def series_chart(found: Series, own_targets: bool) -> str:
+    """The trend of a series across the plans of a chain, cut and marked where it breaks."""
+    indicator = found.indicator
+    realisation = {p.year: p.realisation for p in found.points}
+    series = [(_("Realisation"), realisation, REALISATION_COLOUR, False)]
+    if own_targets:
+        targets = {p.year: p.target for p in found.points}
+        series.append((_("Target"), targets, TARGET_COLOUR, True))
+    return trend_chart(
+        found.years,
+        series,
+        title=f"{indicator.code} {indicator.name}",
+        unit=indicator.unit_suffix,
+        decimals=indicator.decimals,
+        breaks=found.breaks,
+        break_label=_("new definition"),
+    )
+
+
 def has_own_targets(plan: Plan, unit: OrgUnit) -> bool:
     """A plan's targets are its unit's (a plan file sets one per indicator and year); the units
     below it have none of their own: their values are contributions to the plan unit's."""
@@ -113,7 +135,17 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
 
     shown = [ind for ind in indicators if ind.iku] or indicators
     own = has_own_targets(plan, unit)
-    cards = [Card(cell(ind, unit), chart_for(ind, index, unit, years, own)) for ind in shown]
+    # A plan that continues another draws each trend as its series across the chain (the same
+    # one `kinerja results series` prints); a plan of its own, over its own years and baseline.
+    chained = plan_series(plan, unit) if plan.continues else {}
+
+    def card(ind: Indicator) -> Card:
+        found = chained.get(ind.code)
+        if found is None:
+            return Card(cell(ind, unit), chart_for(ind, index, unit, years, own))
+        return Card(cell(ind, unit), series_chart(found, own), found.footnotes())
+
+    cards = [card(ind) for ind in shown]
     base_depth = unit.path.count("/")
     comparison = [
         UnitRow(u, u.path.count("/") - base_depth - 1, [cell(ind, u) for ind in shown])

@@ -33,19 +33,6 @@ def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
     return None if value is None else round_half_up(value, decimals)
 
 
-def latest_year(plan: Plan, unit: OrgUnit | None = None) -> int:
-    """The latest year with a measured result for the plan's unit; else the plan's first year."""
-    year = (
-        Result.objects.filter(
-            plan=plan, unit=unit or plan.unit, period_kind="year", realisation__isnull=False
-        )
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    return year or plan.start_year
-
-
 def indicators_of(plan: Plan, year: int | None = None) -> list[Indicator]:
     """The plan's indicators in force in ``year`` (None: the current version) in order, with
     goal, objective and targets (two queries)."""

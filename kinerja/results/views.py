@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.evidence import evidence_response
+from kinerja.plan.chain import plan_in_force
 from kinerja.plan.explanation import to_html
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
@@ -43,11 +45,12 @@ from .actions import (
     self_approval_refused,
 )
 from .dashboard import dashboard_data
+from .default_year import plan_default_year
 from .drilldown import input_rows
 from .forms import ApplyForm, ApprovalNoteForm, ManualValueForm
 from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
 from .quarterly import quarterly_data
-from .queries import bands_of, latest_year
+from .queries import bands_of
 from .recompute_lock import RecomputeBusy
 
 
@@ -58,17 +61,21 @@ def visible_plans(request: HttpRequest) -> QuerySet[Plan]:
 
 
 def chosen_plan(request: HttpRequest) -> tuple[list[Plan], Plan | None]:
-    """The plans the user may see, and the one asked for by ?plan= (default: the first)."""
+    """The plans the user may see, and the one asked for by ?plan= (default: the first unit's
+    plan in force this year, else its first)."""
     plans = list(visible_plans(request).order_by("unit__path", "code"))
     code = request.GET.get("plan")
-    return plans, next((p for p in plans if p.code == code), plans[0] if plans else None)
+    asked = next((p for p in plans if p.code == code), None)
+    if asked is not None or not plans:
+        return plans, asked
+    return plans, plan_in_force(plans[0].unit, timezone.localdate().year) or plans[0]
 
 
 def chosen_year(request: HttpRequest, plan: Plan, unit: OrgUnit | None = None) -> int:
     raw = request.GET.get("year", "")
     if raw.isdigit() and int(raw) in plan_years(plan):
         return int(raw)
-    return latest_year(plan, unit)
+    return plan_default_year(plan, unit)
 
 
 def chosen_unit(request: HttpRequest, plan: Plan) -> OrgUnit:

@@ -26,6 +26,7 @@ from kinerja.accounts import access
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages, pending
+from kinerja.lib.default_year import default_year
 from kinerja.lib.evidence import evidence_response
 from kinerja.lib.importhelp import TEMPLATE_FORMATS, template_response
 from kinerja.lib.models import PendingUpload
@@ -78,11 +79,12 @@ def public_url(request: HttpRequest, service: Service) -> str:
     return links.form_url(service, request)
 
 
-def _year(request: HttpRequest) -> int:
-    """The year a services page shows (``?tahun=``), within the survey URLs' window."""
+def _year(request: HttpRequest, unit: OrgUnit) -> int:
+    """The year a services page shows (``?tahun=``, by default docs/rules.md#default-year),
+    within the survey URLs' window."""
     asked = request.GET.get("tahun", "")
     if not asked:
-        return timezone.localdate().year
+        return default_year(unit)
     if not asked.isdigit():
         raise Http404(f"year {asked!r}")
     return url_period(asked).year
@@ -121,7 +123,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def service_list(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = get_unit_or_404(request.user, unit_code, access.VIEW)
-    year = _year(request)
+    year = _year(request, unit)
     first, last = year_window()
     services = list(Service.objects.filter(unit=unit).select_related("unit"))
     return render(

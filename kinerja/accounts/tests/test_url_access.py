@@ -234,6 +234,7 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "api:plan": PLAN,
     "api:plan_indicators": PLAN,
     "api:plan_results": PLAN,
+    "api:plan_indicator_series": lambda w: {**PLAN(w), "indicator": "S2.1"},
     "api:plan_manual_values": PLAN,
     "api:service_responses": lambda w: {"slug": w["service"].slug},
     "api:not_found": lambda w: {"rest": "nothing-here"},

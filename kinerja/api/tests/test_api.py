@@ -187,3 +187,24 @@ def test_it_stores_manual_values_for_units_the_user_may_edit(people, api, wonoas
     )
     refused = post(api(outsider_unit, write=True), url, body)
     assert refused.status_code == 403
+
+
+def test_it_gives_an_indicators_series_across_the_plans_of_a_chain(people, api):
+    from django.conf import settings
+
+    from kinerja.plan.actions import do_load_plan_text
+    from kinerja.results.series import series
+
+    text = (settings.BASE_DIR / "plans" / "wonoasih-2025-2029.yaml").read_text(encoding="utf-8")
+    plan = do_load_plan_text(text)
+    planner = api(people["planner"])
+    body = planner.get(f"{V1}/plans/wonoasih-2025-2029/indicators/T1.1/series").json()
+    expected = series(plan, "T1.1")
+    assert expected is not None and body == expected.as_json()
+    assert [p["plan"] for p in body["points"]][:5] == ["wonoasih-2020-2024"] * 5
+    assert [p["year"] for p in body["points"] if p["break"]] == [2025]
+    missing = planner.get(f"{V1}/plans/wonoasih-2025-2029/indicators/X9/series")
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    outsider = api(people["outsider"])
+    refused = outsider.get(f"{V1}/plans/wonoasih-2025-2029/indicators/T1.1/series")
+    assert refused.status_code == 403

@@ -14,6 +14,8 @@ from typing import TypedDict
 
 from kinerja_core.achievement import TargetRange
 
+from .crosswalk import Continuation
+
 FORMAT = "kinerja-plan/1"
 # From the top: a province holds cities and regencies, their kecamatan hold kelurahan and desa.
 UNIT_LEVELS = ("province", "city", "regency", "kecamatan", "kelurahan", "desa")
@@ -235,6 +237,8 @@ class PlanDocument:
     manual_measures: tuple[ManualMeasure, ...] = ()
     bands: tuple[BandDoc, ...] | None = None  # None: the default bands
     notes: tuple[str, ...] = ()
+    # The older plan this one carries on, with its crosswalk (None: a first plan).
+    continuation: Continuation | None = None
 
     def indicators(self) -> list[IndicatorDoc]:
         """Every indicator in file order: a goal's own, then its objectives'."""

@@ -22,6 +22,7 @@ from kinerja_core.achievement import TargetRange
 
 from .. import limits
 from ..models import Goal, Indicator, Objective, Plan
+from .crosswalk import read_continuation
 from .document import (
     FORMAT,
     INDICATOR_UNITS,
@@ -402,7 +403,9 @@ def parse_plan(text: str) -> PlanDocument:
 
 
 TOP_KEYS_REQUIRED = ("format", "code", "title", "unit", "period", "goals")
-TOP_KEYS_OPTIONAL = ("document", "profile", "manual_measures", "bands", "notes")
+TOP_KEYS_OPTIONAL = (
+    "document", "profile", "manual_measures", "bands", "notes", "continues", "crosswalk",
+)  # fmt: skip
 INDICATOR_REQUIRED = ("code", "name", "level", "formula", "unit", "targets")
 INDICATOR_OPTIONAL = (
     "iku", "explanation", "derived", "bindings", "polarity", "decimals", "cap",
@@ -450,6 +453,12 @@ def normalise(v: Validator, data: Any) -> PlanDocument | None:
     ]
     if not goals:
         v.error(("goals",), _("a plan needs at least one goal"), where="plan", field="goals")
+    new_codes = {
+        i.code
+        for g in goals
+        for i in (*g.indicators, *(x for o in g.objectives for x in o.indicators))
+    }
+    continuation = read_continuation(v, top, new_codes, CODE_RE)
     return PlanDocument(
         code=code,
         title=title,
@@ -461,6 +470,7 @@ def normalise(v: Validator, data: Any) -> PlanDocument | None:
         bands=bands,
         goals=tuple(goals),
         notes=tuple(notes),
+        continuation=continuation,
     )
 
 

@@ -20,6 +20,7 @@ from kinerja.accounts.models import OrgUnit
 from kinerja_core.achievement import TargetRange
 
 from ..models import Goal, Indicator, Objective, Plan, Target
+from .crosswalk import Continuation, Link, continuation_yaml
 from .document import (
     FORMAT,
     BandDoc,
@@ -113,6 +114,9 @@ def store_plan_row(doc: PlanDocument) -> Plan:
     plan.manual_measures = [m.to_json() for m in doc.manual_measures]
     plan.bands = [] if doc.bands is None else [b.to_json() for b in doc.bands]
     plan.notes = list(doc.notes)
+    continuation = doc.continuation
+    plan.continues = continuation.plan if continuation else ""
+    plan.crosswalk = continuation.crosswalk_json() if continuation else {}
     plan.save()
     return plan
 
@@ -267,6 +271,12 @@ def export_plan(plan: Plan) -> PlanDocument:
         bands=tuple(BandDoc.from_json(b) for b in plan.bands) if plan.bands else None,
         goals=goals,
         notes=tuple(plan.notes),
+        continuation=Continuation(
+            plan.continues,
+            {old: Link.from_json(link) for old, link in plan.crosswalk.items()},
+        )
+        if plan.continues
+        else None,
     )
 
 
@@ -472,6 +482,8 @@ def dump_plan(doc: PlanDocument) -> str:
         }
         for g in doc.goals
     ]
+    if doc.continuation is not None:
+        top.update(continuation_yaml(doc.continuation))
     if doc.notes:
         top["notes"] = list(doc.notes)
     header = "# Kinerja plan file (kinerja-plan/1). Check it with: kinerja plan check FILE\n"

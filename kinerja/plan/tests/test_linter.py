@@ -9,6 +9,9 @@ from django.core.management import call_command
 from kinerja.plan.actions import check_plan_text
 from kinerja.test import WONOASIH_PLAN
 
+# The linter checks a file against the stored plans (a plan it continues, periods it overlaps).
+pytestmark = pytest.mark.django_db
+
 TEXT = WONOASIH_PLAN.read_text(encoding="utf-8")
 NB = (
     r"$$\frac{\sum \text{Kelompok Masyarakat dan Lembaga masyarakat total yang telah dibina hingga Tahun N}}"

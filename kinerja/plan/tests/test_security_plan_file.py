@@ -95,6 +95,7 @@ def problems_of(text: str) -> list[str]:
     return [str(p) for p in problems if p.severity == "error"]
 
 
+@pytest.mark.django_db  # the linter checks against the stored plans
 def test_it_checks_the_template_of_these_tests_clean() -> None:
     assert problems_of(PLAN) == []
 
@@ -213,6 +214,7 @@ def test_it_reads_an_explanation_bomb_in_linear_time(text: str) -> None:
     assert time.process_time() - start < 2
 
 
+@pytest.mark.django_db  # the linter checks against the stored plans
 def test_it_lints_a_long_explanation_quickly_and_bounds_its_length(settings: Any) -> None:
     bomb = PLAN.replace("explanation: Jumlah warga dilayani", "explanation: '" + FRACS + "'")
     assert django_settings.KINERJA_PLAN_EXPLANATION_MAX_CHARS == 2000

@@ -137,3 +137,19 @@ def test_a_docx_chart_picture_is_the_whole_chart() -> None:
     width, height = Image.open(io.BytesIO(chart_png(svg, dpi=40))).size
     assert chart_height_mm(svg) > 80
     assert height / width == pytest.approx((chart_height_mm(svg) + 1) / CHART_WIDTH_MM, rel=0.03)
+
+
+def test_the_capaian_chart_of_a_continuing_plan_runs_across_the_chain(uji) -> None:
+    from kinerja.plan.actions import do_load_plan_text
+    from kinerja.reports.builders import build_capaian
+    from kinerja.results.tests.plans import COVERAGE, GROWTH, WAITING
+    from kinerja.results.tests.test_series import CROSSWALK, next_plan
+
+    links = CROSSWALK % "redefined"
+    text = next_plan("redefined", COVERAGE, GROWTH, WAITING)
+    new = do_load_plan_text(text.replace(links, links + "  I2: {same: I2}\n  I3: {same: I3}\n"))
+    chart = build_capaian(new, 2025).rows[0].chart
+    assert chart.count('class="series-break"') == 1
+    assert ">2021</text>" in chart and ">2025</text>" in chart and ">2026</text>" not in chart
+    # a plan of its own keeps its own years and no marker
+    assert "series-break" not in build_capaian(uji, 2021).rows[0].chart

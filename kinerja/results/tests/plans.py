@@ -16,16 +16,7 @@ HEAD = """\
 format: kinerja-plan/1
 code: {code}
 title: Rencana uji {code}
-unit:
-  code: kec-uji
-  name: Uji
-  level: kecamatan
-  parents:
-  - {{code: kota-uji, name: Kota Uji, level: city}}
-  children:
-  - {{code: kel-satu, name: Satu, level: kelurahan}}
-  - {{code: kel-dua, name: Dua, level: kelurahan}}
-period: {{start: 2021, end: 2023, baseline: 2020}}
+{unit}period: {{start: 2021, end: 2023, baseline: 2020}}
 manual_measures:
 - {{name: served, label: Warga dilayani, unit: number}}
 - {{name: registered, label: Warga terdaftar, unit: number}}
@@ -76,13 +67,39 @@ WAITING = """\
 """
 
 
-def plan_text(*indicators: str, code: str = "uji", extra: str = "") -> str:
+UJI = """\
+unit:
+  code: kec-uji
+  name: Uji
+  level: kecamatan
+  parents:
+  - {code: kota-uji, name: Kota Uji, level: city}
+  children:
+  - {code: kel-satu, name: Satu, level: kelurahan}
+  - {code: kel-dua, name: Dua, level: kelurahan}
+"""
+# Another kecamatan of the same city, for a second plan over the same years: two plans of one
+# unit may share years only when one continues the other (docs/rules.md#plans-continuing-plans).
+OTHER = """\
+unit:
+  code: {unit}
+  name: {unit}
+  level: kecamatan
+  parents:
+  - {{code: kota-uji, name: Kota Uji, level: city}}
+"""
+
+
+def plan_text(*indicators: str, code: str = "uji", extra: str = "", unit: str = "kec-uji") -> str:
     body = "".join(indicators) or COVERAGE
-    return HEAD.format(code=code, extra=extra, indicators=indent(dedent(body), "  "))
+    unit_block = UJI if unit == "kec-uji" else OTHER.format(unit=unit)
+    return HEAD.format(
+        code=code, extra=extra, unit=unit_block, indicators=indent(dedent(body), "  ")
+    )
 
 
-def load(*indicators: str, code: str = "uji", extra: str = "") -> Plan:
-    return do_load_plan_text(plan_text(*indicators, code=code, extra=extra))
+def load(*indicators: str, code: str = "uji", extra: str = "", unit: str = "kec-uji") -> Plan:
+    return do_load_plan_text(plan_text(*indicators, code=code, extra=extra, unit=unit))
 
 
 def put(plan: Plan, name: str, unit: str, period: str, value: str | int) -> None:

@@ -76,12 +76,15 @@ def test_it_rates_a_range_target_by_the_indicators_polarity() -> None:
         "stable": ("66.666667", "80"),
     }
     for polarity, (below, above) in expected.items():
-        plan = load(WAITING.replace("polarity: lower", f"polarity: {polarity}"), code=polarity)
+        unit = f"kec-{polarity}"  # one plan per unit over the same years
+        plan = load(
+            WAITING.replace("polarity: lower", f"polarity: {polarity}"), code=polarity, unit=unit
+        )
         assert plan.indicators.get(code="I3").polarity == polarity
-        put(plan, "waiting_days", "kec-uji", "2022", "2")
-        assert outcome(plan, "I3", "kec-uji", "2022").achievement == Decimal(below), polarity
-        put(plan, "waiting_days", "kec-uji", "2022", "6")
-        assert outcome(plan, "I3", "kec-uji", "2022").achievement == Decimal(above), polarity
+        put(plan, "waiting_days", unit, "2022", "2")
+        assert outcome(plan, "I3", unit, "2022").achievement == Decimal(below), polarity
+        put(plan, "waiting_days", unit, "2022", "6")
+        assert outcome(plan, "I3", unit, "2022").achievement == Decimal(above), polarity
 
 
 def test_it_does_not_divide_by_a_zero_target() -> None:
@@ -111,10 +114,10 @@ def test_it_caps_achievement_only_when_the_plan_says_so() -> None:
     put(plan, "served", "kec-uji", "2021", 40)
     put(plan, "registered", "kec-uji", "2021", 50)
     assert outcome(plan, "I4", "kec-uji", "2021").achievement == Decimal(120)  # 160 capped
-    uncapped = load(code="nocap")
-    put(uncapped, "served", "kec-uji", "2021", 40)
-    put(uncapped, "registered", "kec-uji", "2021", 50)
-    assert outcome(uncapped, "I1", "kec-uji", "2021").achievement == Decimal(160)
+    uncapped = load(code="nocap", unit="kec-nocap")
+    put(uncapped, "served", "kec-nocap", "2021", 40)
+    put(uncapped, "registered", "kec-nocap", "2021", 50)
+    assert outcome(uncapped, "I1", "kec-nocap", "2021").achievement == Decimal(160)
 
 
 def test_it_uses_the_plan_bands() -> None:

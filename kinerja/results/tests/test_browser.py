@@ -31,3 +31,49 @@ def test_it_shows_the_dashboard_without_sideways_scrolling(device, request, live
     page.wait_for_selector("#inputs")
     assert "Warga dilayani" in page.locator("#inputs").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.fixture
+def demo(request) -> None:
+    request.getfixturevalue("default_group_kinds")  # and the transactional database it asks for
+    from kinerja.demo.loader import run_demo
+
+    run_demo(say=lambda _line: None)
+
+
+def test_the_demo_dashboard_draws_one_ikm_line_across_plans_and_a_coverage_break(
+    desktop, live_server, demo
+) -> None:
+    """The 2025–2029 draft continues 2020–2024: S2.1 (same) is one line from 2020 to the last
+    year with data; T1.1 (redefined) is cut and marked where the definition changed."""
+    from kinerja.demo.loader import DEMO_PASSWORD
+    from kinerja.demo.period import data_end
+
+    last = min(data_end().year, 2029)
+    desktop.goto(f"{live_server.url}/")
+    desktop.fill("#id_username", "perencana")
+    desktop.fill("#id_password", DEMO_PASSWORD)
+    desktop.click("button.primary")
+    desktop.wait_for_selector("#iku-S2\\.1")
+    assert "wonoasih-2025-2029" in desktop.locator("#id_plan").input_value()
+    ikm = desktop.locator("#iku-S2\\.1 svg")
+    years = ikm.locator("text").all_text_contents()
+    assert [str(y) for y in range(2020, last + 1)] == [
+        t for t in years if t.isdigit() and len(t) == 4
+    ]
+    realisation = ikm.locator("polyline").first.get_attribute("points").split()
+    assert len(realisation) == last - 2020 + 1  # one unbroken line through every year
+    assert ikm.locator(".series-break").count() == 0
+    coverage = desktop.locator("#iku-T1\\.1")
+    assert coverage.locator("svg .series-break").count() == 1
+    assert "2025" in coverage.locator("figcaption").inner_text()
+    # the two stretches of the realisation: 2020–2024 and from 2025, not joined across the break
+    lines = coverage.locator("svg polyline").all()
+    assert sorted(len(p.get_attribute("points").split()) for p in lines[:2]) == [
+        last - 2025 + 1,
+        5,
+    ]
+    # the plan page lists the crosswalk (axe checks this page too)
+    desktop.goto(f"{live_server.url}/rencana/wonoasih-2025-2029/")
+    crosswalk = desktop.locator("#crosswalk").inner_text()
+    assert "wonoasih-2020-2024" in crosswalk and "didefinisikan ulang" in crosswalk

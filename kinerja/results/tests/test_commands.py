@@ -37,7 +37,7 @@ def test_it_explains_bad_input() -> None:
         run("iku", "--plan", "nope")
     with pytest.raises(CommandError, match="not a year of plan uji"):
         run("recompute", "--year", "2030")
-    load(COVERAGE, code="lain")
+    load(COVERAGE, code="lain", unit="kec-lain")
     with pytest.raises(CommandError, match="several plans"):
         run("iku")
     assert "lain" in run("recompute", "--all")

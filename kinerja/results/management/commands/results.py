@@ -1,5 +1,6 @@
-"""kinerja results recompute|iku: compute and store every indicator of a plan (idempotent), and
-print the IKU table of a year from the stored results (terminal or JSON)."""
+"""kinerja results recompute|iku|series: compute and store every indicator of a plan (idempotent),
+print the IKU table of a year from the stored results, and one indicator's series across the
+plans of a chain (terminal or JSON)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from kinerja.results.actions import do_recompute
 from kinerja.results.commandline import add_plan_year, resolve_year
 from kinerja.results.queries import iku_cells, iku_json
 from kinerja.results.recompute_lock import RecomputeBusy
+from kinerja.results.series import series
 from kinerja_core.numbers import format_decimal
 
 
@@ -59,6 +61,16 @@ class Command(NounCommand):
         )
         add_plan_year(iku, _("the year (default: the latest year with results)"))
         iku.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
+        series = verbs.add_parser(
+            "series",
+            help=_(
+                "print one indicator's yearly series across the plans a plan continues, oldest "
+                "first, with a break where the definition changed"
+            ),
+        )
+        series.add_argument("plan", help=_("the plan's code (the newest plan of the chain)"))
+        series.add_argument("indicator", help=_("the indicator's code in that plan"))
+        series.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
 
     def handle_recompute(self, options: dict[str, Any]) -> None:
         plans = (
@@ -79,6 +91,37 @@ class Command(NounCommand):
             except RecomputeBusy as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(str(summary))
+
+    def handle_series(self, options: dict[str, Any]) -> None:
+        plan = resolve_plan(options["plan"])
+        found = series(plan, options["indicator"])
+        if found is None:
+            codes = ", ".join(plan.indicators.values_list("code", flat=True))
+            raise CommandError(
+                f"plan {plan.code} has no indicator {options['indicator']!r} (known: {codes})"
+            )
+        if options["json"]:
+            self.stdout.write(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
+            return
+        ind = found.indicator
+        self.stdout.write(f"{ind.code} {ind.name} · {plan.unit.name}")
+        header = [_("Year"), _("Plan"), _("Code"), _("Target"), _("Realisation"), _("Achievement")]
+        rows = [
+            [
+                str(p.year) + (" ‖" if p.broken else ""),
+                p.plan.code,
+                p.cell.indicator.code,
+                p.cell.target_text(),
+                shown(p.realisation, p.cell.decimals, p.cell.indicator.unit_suffix),
+                shown(p.cell.achievement, 2, "%"),
+            ]
+            for p in found.points
+        ]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        for r in [header, *rows]:
+            self.stdout.write("  ".join(v.ljust(widths[i]) for i, v in enumerate(r)).rstrip())
+        for note in found.footnotes():
+            self.stdout.write(f"‖ {note}")
 
     def handle_iku(self, options: dict[str, Any]) -> None:
         plan = resolve_plan(options["plan"])

@@ -1,0 +1,224 @@
+"""One indicator's series across the plans of a chain: every year from the oldest plan to the
+newest, each point read from the plan in force that year, with a break where the crosswalk says
+the definition changed (docs/rules.md#plans-series-across-plans).
+
+The dashboard's trend charts, the API, the capaian document and ``kinerja results series`` all
+read this one function, so they cannot disagree. Each point is the stored result exactly as the
+IKU table of that plan and year shows it (the same Cell, the same rounding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.plan.chain import chain_of, definitions_in_force, links_to
+from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.planfile.crosswalk import UNBROKEN
+
+from .queries import Cell, ResultIndex, bands_of, year_target
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The years of one plan in the series, the indicator it reads there, and how it joins the
+    segment after it (None for the newest)."""
+
+    plan: Plan
+    indicator: Indicator
+    years: list[int]
+    kind: str = ""  # the crosswalk kind leading into the next segment
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    cell: Cell
+    plan: Plan
+    broken: bool  # the definition changed from the year before
+
+    def as_json(self) -> dict[str, Any]:
+        values = self.cell.as_json()
+        return {
+            "year": self.year,
+            "plan": self.plan.code,
+            "indicator": self.cell.indicator.code,
+            "target": values["target"],
+            "realisation": values["realisation"],
+            "achievement": values["achievement"],
+            "break": self.broken,
+        }
+
+    @property
+    def target(self) -> Decimal | None:
+        return self.cell.target_value
+
+    @property
+    def realisation(self) -> Decimal | None:
+        return self.cell.realisation
+
+
+@dataclass(frozen=True)
+class Series:
+    plan: Plan
+    indicator: Indicator
+    segments: list[Segment]
+    points: list[Point]
+
+    @property
+    def years(self) -> list[int]:
+        return [p.year for p in self.points]
+
+    @property
+    def breaks(self) -> list[int]:
+        return [p.year for p in self.points if p.broken]
+
+    def redefinitions(self) -> list[tuple[Segment, Segment]]:
+        """Pairs (old, new) of segments joined by a change of definition: each a footnote."""
+        return [
+            (a, b)
+            for a, b in zip(self.segments, self.segments[1:], strict=False)
+            if a.kind not in UNBROKEN
+        ]
+
+    def footnotes(self) -> list[str]:
+        """One sentence per change of definition, as the charts and tables print it."""
+        return [
+            _("From %(year)s, %(new)s replaces %(old)s of plan %(plan)s (%(kind)s): %(reason)s")
+            % {
+                "year": new.years[0] if new.years else new.plan.start_year,
+                "new": f"{new.indicator.code} {new.indicator.name}",
+                "old": f"{old.indicator.code} {old.indicator.name}",
+                "plan": old.plan.code,
+                "kind": old.kind,
+                "reason": old.reason or "–",
+            }
+            for old, new in self.redefinitions()
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan.code,
+            "indicator": self.indicator.code,
+            "points": [p.as_json() for p in self.points],
+            "definitions": [
+                {
+                    "plan": s.plan.code,
+                    "indicator": s.indicator.code,
+                    "name": s.indicator.name,
+                    "formula": s.indicator.formula,
+                    "from": s.years[0] if s.years else None,
+                    "to": s.years[-1] if s.years else None,
+                }
+                for s in self.segments
+            ],
+            "breaks": [
+                {"year": b.years[0], "kind": a.kind, "reason": a.reason}
+                for a, b in self.redefinitions()
+                if b.years
+            ],
+        }
+
+
+@dataclass
+class ChainData:
+    """What the series of a chain read, loaded once for every indicator: per plan (oldest first)
+    its definitions by code and its stored year results (a few queries per plan of the chain)."""
+
+    plans: list[Plan]
+    definitions: dict[str, dict[str, Indicator]]
+    results: dict[str, ResultIndex]
+    units: dict[str, OrgUnit]
+
+    @classmethod
+    def load(cls, plan: Plan, unit: OrgUnit | None, until: int) -> ChainData:
+        plans = chain_of(plan)
+        definitions, results, units = {}, {}, {}
+        for p in plans:
+            in_force = definitions_in_force(p, max(p.start_year, min(until, p.end_year)))
+            definitions[p.code] = {ind.code: ind for ind in in_force}
+            units[p.code] = unit or p.unit
+            results[p.code] = ResultIndex.load(
+                p, [units[p.code]], [y for y in p.years if y <= until]
+            )
+        return cls(plans, definitions, results, units)
+
+
+def segments_of(data: ChainData, code: str, until: int) -> list[Segment]:
+    """Walk back through the crosswalks from ``code`` of the newest plan, oldest segment first.
+
+    Where several old indicators lead to this one (merged), the first one the crosswalk lists
+    that keeps the definition is followed, else the first listed. A plan's years stop where the
+    next plan's begin, so each year is read from the plan in force then.
+    """
+    newest = data.plans[-1]
+    indicator = data.definitions[newest.code].get(code)
+    if indicator is None:
+        return []
+    segments = [Segment(newest, indicator, [y for y in newest.years if y <= until])]
+    current_code = code
+    for newer, older in zip(data.plans[:0:-1], data.plans[-2::-1], strict=True):
+        links = links_to(newer, current_code)
+        if not links:
+            break
+        old_code, link = next(((o, lk) for o, lk in links if lk.kind in UNBROKEN), links[0])
+        old_indicator = data.definitions[older.code].get(old_code)
+        if old_indicator is None:
+            break
+        first_new = segments[0].years[0] if segments[0].years else newer.start_year
+        years = [y for y in older.years if y < first_new and y <= until]
+        segments.insert(0, Segment(older, old_indicator, years, link.kind, link.reason))
+        current_code = old_code
+    return segments
+
+
+def build_series(data: ChainData, code: str, until: int) -> Series | None:
+    segments = segments_of(data, code, until)
+    if not segments:
+        return None
+    points: list[Point] = []
+    for i, seg in enumerate(segments):
+        where = data.units[seg.plan.code]
+        index = data.results[seg.plan.code]
+        own = where.pk == seg.plan.unit_id
+        bands = bands_of(seg.plan)
+        broken_into = i > 0 and segments[i - 1].kind not in UNBROKEN
+        for j, year in enumerate(seg.years):
+            cell = Cell(
+                seg.indicator,
+                index.get(seg.indicator, where, str(year)),
+                bands,
+                year_target(seg.indicator, year),
+                contribution=not own,
+            )
+            points.append(Point(year, cell, seg.plan, broken_into and j == 0))
+    return Series(data.plans[-1], segments[-1].indicator, segments, points)
+
+
+def plan_series(
+    plan: Plan, unit: OrgUnit | None = None, until: int | None = None
+) -> dict[str, Series]:
+    """The series of every indicator of ``plan`` for ``unit`` (default: each plan's unit),
+    every year up to ``until`` (default: this year), by code; a fixed number of queries per plan
+    of the chain, whatever the number of indicators and years."""
+    until = until if until is not None else timezone.localdate().year
+    data = ChainData.load(plan, unit, until)
+    found = {}
+    for code in data.definitions[plan.code]:
+        one = build_series(data, code, until)
+        if one is not None:
+            found[code] = one
+    return found
+
+
+def series(
+    plan: Plan, code: str, unit: OrgUnit | None = None, until: int | None = None
+) -> Series | None:
+    """The series of indicator ``code`` of ``plan`` (see plan_series); None without it."""
+    return plan_series(plan, unit, until).get(code)
