@@ -11,7 +11,7 @@ same label keeps its anchor and baseline, so it stays inside the box that was ch
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from html import escape
 from typing import Literal
@@ -156,7 +156,7 @@ class Placer:
         return True
 
     def place(
-        self, text: str, spots: Sequence[tuple[float, float, Anchor]]
+        self, text: str, spots: Iterable[tuple[float, float, Anchor]]
     ) -> tuple[float, float, Anchor] | None:
         """The first spot (x, baseline y, anchor) where ``text`` is free, taken; else None."""
         for x, y, anchor in spots:
@@ -363,26 +363,28 @@ def _runs(
     return [run for run in runs if len(run) > 1]
 
 
-def _spots_around(x: float, y: float, radius: float) -> list[tuple[float, float, Anchor]]:
-    """Where a point's label may go, best first: above, below, diagonals, beside, further off."""
+def _spots_around(x: float, y: float, radius: float) -> Iterator[tuple[float, float, Anchor]]:
+    """Where a point's label may go, best first: above, below, diagonals, beside, further off.
+
+    Made one at a time: the first or second spot is usually free, and the placer stops there."""
     gap = radius + 3
     above = y - gap - DESCENT * LARGEST_FONT
     below = y + gap + ASCENT * LARGEST_FONT
     level = y + (ASCENT - DESCENT) * LARGEST_FONT / 2
-    spots: list[tuple[float, float, Anchor]] = [
-        (x, above, "middle"),
-        (x, below, "middle"),
-        (x + radius, above, "start"),
-        (x - radius, above, "end"),
-        (x + radius, below, "start"),
-        (x - radius, below, "end"),
-    ]
+    yield x, above, "middle"
+    yield x, below, "middle"
+    yield x + radius, above, "start"
+    yield x - radius, above, "end"
+    yield x + radius, below, "start"
+    yield x - radius, below, "end"
     # Beside the point, level with it, then higher and lower, then further out (a point at the
     # bottom of a V, or on the axis, has room only there).
     for out in (gap, gap + 12, gap + 24):
         for shift in (0, -6, 6, -12, 12):
-            spots += [(x + out, level + shift, "start"), (x - out, level + shift, "end")]
-    return [*spots, (x, above - 10, "middle"), (x, below + 10, "middle")]
+            yield x + out, level + shift, "start"
+            yield x - out, level + shift, "end"
+    yield x, above - 10, "middle"
+    yield x, below + 10, "middle"
 
 
 def _legend(
