@@ -1,4 +1,5 @@
-"""Who a command-line import acts as: ``--as USER`` applies that user's roles.
+"""Who a command-line import acts as: ``--as USER`` applies that user's roles; and the org unit
+a command names by its code (``resolve_unit``, as ``plan.commandline.resolve_plan`` for plans).
 
 Without ``--as`` a command runs with the full rights of whoever can run commands on the server
 (an administrator), and the audit entry names the command line instead of a user.
@@ -11,6 +12,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+
+from .models import OrgUnit
 
 COMMAND_LINE = "kinerja (command line)"
 
@@ -35,3 +38,11 @@ def acting_user(options: dict[str, Any]) -> User | None:
     if user is None:
         raise CommandError(f"no active user {username!r}")
     return user
+
+
+def resolve_unit(code: str) -> OrgUnit:
+    """The org unit with this code; a CommandError naming the code when there is none."""
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise CommandError(f"no org unit with code {code!r}")
+    return unit

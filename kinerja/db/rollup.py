@@ -20,7 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Sum
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.surveys.models import TOTAL_FIELDS, DailyTally, RollupVersion, Service
+from kinerja.surveys.models import TOTAL_FIELDS, DailyTally, PublishedIkm, RollupVersion, Service
 
 from .routing import read_alias, write_alias
 
@@ -113,18 +113,44 @@ def read_version_orm() -> int:
 def tally_sums(path: str, start: date, end: date, codes: Sequence[str] = ()) -> TallySums:
     """Sums of the day rows of a unit subtree (by its ``path``) between two days (inclusive),
     of the services with these codes (all when none): one SQL aggregate."""
+    return _read_tally(path, start, end, codes, None)[0]
+
+
+def tally_sums_and_published(
+    path: str, unit_id: int, year: int, start: date, end: date, codes: Sequence[str] = ()
+) -> tuple[TallySums, bool]:
+    """``tally_sums``, and whether the unit has a published IKM in force for ``year``, in the
+    same statement: the single IKM would otherwise pay a second query on every call to learn
+    what is almost always "no" (a published value is the rare history of a unit's year)."""
+    sums, published = _read_tally(path, start, end, codes, (unit_id, year))
+    return sums, bool(published)
+
+
+def tally_sums_and_published_orm(
+    path: str, unit_id: int, year: int, start: date, end: date, codes: Sequence[str] = ()
+) -> tuple[TallySums, bool]:
+    in_force = PublishedIkm.objects.filter(unit_id=unit_id, year=year, in_force=True)
+    return tally_sums_orm(path, start, end, codes), in_force.exists()
+
+
+def _read_tally(
+    path: str, start: date, end: date, codes: Sequence[str], published: tuple[int, int] | None
+) -> tuple[TallySums, int]:
     connection = connections[read_alias(DailyTally)]
     ops = connection.ops
-    params: list[Any] = [
+    params: list[Any] = [] if published is None else [*published, True]
+    params += [
         ops.prep_for_like_query(path) + "%",
         ops.adapt_datefield_value(start),
         ops.adapt_datefield_value(end),
         *codes,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_tally_sql(connection, len(codes)), params)
+        cursor.execute(_tally_sql(connection, len(codes), published is not None), params)
         row = cursor.fetchone()
-    return dict(zip(SUM_NAMES, row, strict=True))
+    if published is None:
+        return dict(zip(SUM_NAMES, row, strict=True)), 0
+    return dict(zip(SUM_NAMES, row[1:], strict=True)), int(row[0])
 
 
 def tally_sums_orm(path: str, start: date, end: date, codes: Sequence[str] = ()) -> TallySums:
@@ -136,14 +162,21 @@ def tally_sums_orm(path: str, start: date, end: date, codes: Sequence[str] = ())
     return rows.aggregate(**sums)
 
 
-_tally_statements: dict[tuple[str, int], str] = {}
+_tally_statements: dict[tuple[str, int, bool], str] = {}
 
 
-def _tally_sql(connection: BaseDatabaseWrapper, services: int) -> str:
-    key = (connection.alias, services)
+def _tally_sql(connection: BaseDatabaseWrapper, services: int, published: bool = False) -> str:
+    key = (connection.alias, services, published)
     if key not in _tally_statements:
         q = connection.ops.quote_name
         sums = ", ".join(f"SUM(t.{q(c)})" for c in ("respondents", "sum_s2", *TOTAL_FIELDS))
+        if published:
+            # A scalar subquery, not a join: it adds one column without touching the aggregate.
+            sums = (
+                f"(SELECT COUNT(*) FROM {q(PublishedIkm._meta.db_table)} p "  # noqa: S608
+                f"WHERE p.{q('unit_id')} = %s AND p.{q('year')} = %s "
+                f"AND p.{q('in_force')} = %s), {sums}"
+            )
         # "path LIKE 'prefix%'" exactly as the ORM's startswith, escaping included.
         operators: dict[str, str] = connection.operators  # type: ignore[attr-defined]
         starts_with = operators["startswith"] % "%s"

@@ -11,7 +11,7 @@ same label keeps its anchor and baseline, so it stays inside the box that was ch
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from html import escape
 from typing import Literal
@@ -32,6 +32,10 @@ LARGEST_FONT = 17
 ASCENT, DESCENT = 0.8, 0.25
 Anchor = Literal["start", "middle", "end"]
 Box = tuple[float, float, float, float]  # left, top, right, bottom
+# A segment whose bounding box lies farther than this from a box cannot cross it; the margin
+# is far above the rounding of the clipping's divisions, so skipping those never changes a
+# placement.
+CLEAR = 1e-6
 Segment = tuple[float, float, float, float]  # x1, y1, x2, y2
 
 
@@ -70,8 +74,12 @@ def _measure_font() -> object | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float) -> float:
-    """The text's advance width at ``size`` in DejaVu Sans (an estimate without the font)."""
+    """The text's advance width at ``size`` in DejaVu Sans (an estimate without the font).
+
+    Kept per process: a label is measured at every spot tried for it, a dashboard draws dozens
+    of charts with the same few labels, and the font's layout was most of a chart's time."""
     font = _measure_font()
     if font is None:
         return len(text) * 0.64 * size  # a digit's width, the widest of a label's usual glyphs
@@ -117,19 +125,38 @@ class Placer:
         self.bounds = bounds
         self.pad = pad  # half a line's stroke width: a label must clear the stroke, not its axis
         self.segments: list[Segment] = []
+        # Each segment's bounding box, widened by CLEAR, with the segment (see ``free``).
+        self.extents: list[tuple[float, float, float, float, Segment]] = []
         self.boxes: list[Box] = []
+
+    def add_segment(self, segment: Segment) -> None:
+        x1, y1, x2, y2 = segment
+        self.segments.append(segment)
+        self.extents.append(
+            (min(x1, x2) - CLEAR, min(y1, y2) - CLEAR, max(x1, x2) + CLEAR, max(y1, y2) + CLEAR)
+            + (segment,)
+        )
 
     def free(self, box: Box) -> bool:
         left, top, right, bottom = self.bounds
         if box[0] < left or box[1] < top or box[2] > right or box[3] > bottom:
             return False
-        padded = (box[0] - self.pad, box[1] - self.pad, box[2] + self.pad, box[3] + self.pad)
-        return not any(crosses(s, padded) for s in self.segments) and not any(
-            overlaps(padded, b) for b in self.boxes
-        )
+        pad = self.pad
+        padded = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+        p_left, p_top, p_right, p_bottom = padded
+        for b in self.boxes:
+            if p_left < b[2] and b[0] < p_right and p_top < b[3] and b[1] < p_bottom:
+                return False
+        # Most segments lie wholly beside the box: their bounding box tells so without clipping.
+        for s_left, s_top, s_right, s_bottom, segment in self.extents:
+            if s_right < p_left or s_left > p_right or s_bottom < p_top or s_top > p_bottom:
+                continue
+            if crosses(segment, padded):
+                return False
+        return True
 
     def place(
-        self, text: str, spots: Sequence[tuple[float, float, Anchor]]
+        self, text: str, spots: Iterable[tuple[float, float, Anchor]]
     ) -> tuple[float, float, Anchor] | None:
         """The first spot (x, baseline y, anchor) where ``text`` is free, taken; else None."""
         for x, y, anchor in spots:
@@ -296,7 +323,7 @@ def trend_chart(
             f"‖ {escape(break_label)}</text>"
         )
         placer.boxes.append(text_box(x + 3, top_pad + 10, f"‖ {break_label}", "start", 11))
-        placer.segments.append((x, top_pad, x, plot_bottom))
+        placer.add_segment((x, top_pad, x, plot_bottom))
     points_of: list[list[tuple[float, float, Decimal] | None]] = []
     for s, (_name, points, colour, dashed) in enumerate(series):
         colour = colour or PALETTE[s % len(PALETTE)]
@@ -315,7 +342,7 @@ def trend_chart(
             joined.append(dot)
         for a, b in zip(joined, joined[1:], strict=False):
             if a is not None and b is not None:
-                placer.segments.append((a[0], a[1], b[0], b[1]))
+                placer.add_segment((a[0], a[1], b[0], b[1]))
         for segment in _runs(joined):
             out.append(
                 f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in segment)}" '
@@ -361,26 +388,28 @@ def _runs(
     return [run for run in runs if len(run) > 1]
 
 
-def _spots_around(x: float, y: float, radius: float) -> list[tuple[float, float, Anchor]]:
-    """Where a point's label may go, best first: above, below, diagonals, beside, further off."""
+def _spots_around(x: float, y: float, radius: float) -> Iterator[tuple[float, float, Anchor]]:
+    """Where a point's label may go, best first: above, below, diagonals, beside, further off.
+
+    Made one at a time: the first or second spot is usually free, and the placer stops there."""
     gap = radius + 3
     above = y - gap - DESCENT * LARGEST_FONT
     below = y + gap + ASCENT * LARGEST_FONT
     level = y + (ASCENT - DESCENT) * LARGEST_FONT / 2
-    spots: list[tuple[float, float, Anchor]] = [
-        (x, above, "middle"),
-        (x, below, "middle"),
-        (x + radius, above, "start"),
-        (x - radius, above, "end"),
-        (x + radius, below, "start"),
-        (x - radius, below, "end"),
-    ]
+    yield x, above, "middle"
+    yield x, below, "middle"
+    yield x + radius, above, "start"
+    yield x - radius, above, "end"
+    yield x + radius, below, "start"
+    yield x - radius, below, "end"
     # Beside the point, level with it, then higher and lower, then further out (a point at the
     # bottom of a V, or on the axis, has room only there).
     for out in (gap, gap + 12, gap + 24):
         for shift in (0, -6, 6, -12, 12):
-            spots += [(x + out, level + shift, "start"), (x - out, level + shift, "end")]
-    return [*spots, (x, above - 10, "middle"), (x, below + 10, "middle")]
+            yield x + out, level + shift, "start"
+            yield x - out, level + shift, "end"
+    yield x, above - 10, "middle"
+    yield x, below + 10, "middle"
 
 
 def _legend(

@@ -13,8 +13,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja_core.achievement import DEFAULT_BANDS, Band, TargetRange
+from kinerja_core.achievement import DEFAULT_BANDS, POLARITIES, Band, TargetRange
 from kinerja_core.achievement import Polarity as RatedPolarity
+
+# The core's polarities by the name an indicator stores.
+RATED_POLARITIES: dict[str, RatedPolarity] = {name: name for name in POLARITIES}
 
 
 class Plan(models.Model):
@@ -170,12 +173,9 @@ class Indicator(models.Model):
 
     @property
     def rated_polarity(self) -> RatedPolarity:
-        """The polarity as kinerja_core.achievement takes it."""
-        if self.polarity == self.Polarity.LOWER:
-            return "lower"
-        if self.polarity == self.Polarity.STABLE:
-            return "stable"
-        return "higher"
+        """The polarity as kinerja_core.achievement takes it: the stored value is the core's
+        name (a test keeps the choices and the core's names the same)."""
+        return RATED_POLARITIES.get(self.polarity, "higher")
 
 
 class Target(models.Model):

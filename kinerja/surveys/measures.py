@@ -32,7 +32,7 @@ from kinerja_core.subtrees import covering_paths, subtree_totals
 
 from . import published
 from .models import CODES, TOTAL_FIELDS, DailyTally, PublishedIkm
-from .rollup import tally_for, tally_of
+from .rollup import tally_and_published, tally_for, tally_of
 
 
 def year_to_date(period: Period) -> tuple[date, date]:
@@ -49,11 +49,14 @@ def _ikm_of(tally: Tally) -> Decimal | None:
 def ikm(
     unit: OrgUnit, period: Period, filters: Filters
 ) -> Decimal | Published | NotComputable | None:
-    record = published.in_force([unit], period.year).get((unit.pk, period.year))
-    if record is not None:
-        return published.reading(record, period, filters)
     start, end = year_to_date(period)
-    return _ikm_of(tally_for(unit, start, end, filters.get("service") or None))
+    services = filters.get("service") or None
+    tally, has_published = tally_and_published(unit, period.year, start, end, services)
+    if has_published:  # rare: only then the record itself is read
+        record = published.in_force([unit], period.year).get((unit.pk, period.year))
+        if record is not None:
+            return published.reading(record, period, filters)
+    return _ikm_of(tally)
 
 
 def respondents(unit: OrgUnit, period: Period, filters: Filters) -> int:

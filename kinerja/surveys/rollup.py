@@ -143,6 +143,18 @@ def tally_for(
     return tally_of(db_rollup.tally_sums(unit.path, start, end, codes), TOTAL_FIELDS)
 
 
+def tally_and_published(
+    unit: OrgUnit, year: int, start: date, end: date, services: Sequence[str] | None = None
+) -> tuple[Tally, bool]:
+    """``tally_for``, and whether the unit has a published IKM in force for ``year``: still one
+    query (``kinerja.db.rollup.tally_sums_and_published``)."""
+    codes = sorted(set(services)) if services else []
+    sums, published = db_rollup.tally_sums_and_published(
+        unit.path, unit.pk, year, start, end, codes
+    )
+    return tally_of(sums, TOTAL_FIELDS), published
+
+
 def respondent_sum() -> Combinable:
     expression: Combinable = F(SCORE_FIELDS[0])
     for name in SCORE_FIELDS[1:]:

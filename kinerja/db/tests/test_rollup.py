@@ -62,3 +62,32 @@ def test_tally_sums_match_the_orm_aggregate(tree: Tree) -> None:
     assert rollup.tally_sums(tree.city.path, date(2023, 1, 1), year[1], ["k_p"])["n"] == 1
     assert rollup.tally_sums(tree.kec.path, *year)["n"] == 4
     assert rollup.tally_sums(tree.kec.path, date(2025, 1, 1), date(2025, 1, 2))["n"] is None
+
+
+def test_the_tally_with_its_published_flag_matches_the_orm(tree: Tree) -> None:
+    """The single IKM's read: the tally and, in the same statement, whether a published IKM is
+    in force for the unit and year (one row in force, one set aside, one of another year)."""
+    from django.utils import timezone
+
+    from kinerja.surveys.models import PublishedIkm
+
+    def published(unit: Any, year: int, in_force: bool) -> None:
+        PublishedIkm.objects.create(
+            unit=unit, year=year, value="74.67", grade="B", method="permenpanrb-14-2017",
+            document_title="Laporan", evidence="x.pdf", in_force=in_force,
+            entered_at=timezone.now(),
+        )  # fmt: skip
+
+    published(tree.kec, 2024, True)
+    published(tree.kel, 2024, False)
+    published(tree.wild, 2023, True)
+    span = (date(2024, 1, 1), date(2024, 12, 31))
+    seen = {}
+    for unit in (tree.city, tree.kec, tree.kel, tree.wild):
+        for codes in ([], ["ktp"]):
+            fast = rollup.tally_sums_and_published(unit.path, unit.pk, 2024, *span, codes)
+            twin = rollup.tally_sums_and_published_orm(unit.path, unit.pk, 2024, *span, codes)
+            assert fast == twin, (unit, codes)
+            assert fast[0] == rollup.tally_sums(unit.path, *span, codes)
+            seen[unit.code] = fast[1]
+    assert seen == {"kota": False, "kec": True, "kel": False, "kec_x": False}

@@ -254,3 +254,55 @@ def test_no_stylesheet_enlarges_chart_text_beyond_what_labels_are_placed_for() -
         for size in re.findall(r"svg\.chart text\s*\{[^}]*font-size:\s*(\d+)px", css.read_text())
     ]
     assert sizes and max(sizes) <= LARGEST_FONT
+
+
+def test_the_placer_skips_only_segments_that_cannot_cross() -> None:
+    """``Placer.free`` passes over segments by their bounding box before clipping: on many
+    random lines and boxes (some touching a line's end exactly, some lines flat or upright) it
+    answers as clipping against every segment and overlapping every box does."""
+    import random
+
+    from kinerja.lib.charts import Placer, crosses
+
+    def plain_free(placer: Placer, box: tuple[float, float, float, float]) -> bool:
+        left, top, right, bottom = placer.bounds
+        if box[0] < left or box[1] < top or box[2] > right or box[3] > bottom:
+            return False
+        pad = placer.pad
+        padded = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+        return not any(crosses(s, padded) for s in placer.segments) and not any(
+            padded[0] < b[2] and b[0] < padded[2] and padded[1] < b[3] and b[1] < padded[3]
+            for b in placer.boxes
+        )
+
+    rnd = random.Random(20261207)
+    answers = {True: 0, False: 0}
+    for _ in range(300):
+        placer = Placer((0, 0, 460, 200))
+        # Quarter pixels half of the time: a box's padded side then lies exactly on a line's end.
+        grid = rnd.random() < 0.5
+        ends = [
+            (rnd.randint(0, 1840) / 4, rnd.randint(0, 800) / 4)
+            if grid
+            else (rnd.uniform(0, 460), rnd.uniform(0, 200))
+            for _ in range(6)
+        ]
+        ends.append((ends[-1][0], rnd.uniform(0, 200)))  # upright
+        ends.append((rnd.uniform(0, 460), ends[-1][1]))  # flat
+        for a, b in zip(ends, ends[1:], strict=False):
+            placer.add_segment((*a, *b))
+        for _ in range(3):
+            x, y = rnd.uniform(0, 440), rnd.uniform(0, 190)
+            placer.boxes.append((x, y, x + rnd.uniform(1, 20), y + rnd.uniform(1, 10)))
+        for _ in range(60):
+            if rnd.random() < 0.5:  # the padded box's side on a line's end, or beside it
+                x, y = rnd.choice(ends)
+                x += rnd.choice([placer.pad, placer.pad + 3e-7, 0, -30])
+                y += rnd.choice([placer.pad, 0, -10])
+            else:
+                x, y = rnd.uniform(-10, 460), rnd.uniform(-10, 200)
+            box = (x, y, x + rnd.uniform(0, 60), y + rnd.uniform(0, 20))
+            expected = plain_free(placer, box)
+            assert placer.free(box) == expected, (placer.segments, placer.boxes, box)
+            answers[expected] += 1
+    assert min(answers.values()) > 1000  # both answers are common, so both were compared

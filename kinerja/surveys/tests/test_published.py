@@ -179,3 +179,15 @@ def test_the_batch_reader_gives_what_the_measure_gives(
     assert reader.values("ikm", Period(YEAR), {})[kec.pk] == Published(
         D("74.67"), f"{REPORT} (065/123/425.510/2023)"
     )
+
+
+def test_the_single_ikm_reads_the_published_record_only_when_there_is_one(
+    kec: Any, service: Any, django_assert_num_queries: Any
+) -> None:
+    """A unit and year without a published value cost the one rollup aggregate, no more."""
+    import_answers(kec)
+    with django_assert_num_queries(1):
+        assert round_half_up(ikm(kec), 2) == WORKED_IKM
+    record(kec)
+    with django_assert_num_queries(2):  # the aggregate tells there is one; then the record
+        assert isinstance(ikm(kec), Published)

@@ -9,8 +9,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kinerja.accounts.cli import acting_user, add_as_argument
-from kinerja.accounts.models import OrgUnit
+from kinerja.accounts.cli import acting_user, add_as_argument, resolve_unit
 from kinerja.community.exports import export_bytes
 from kinerja.community.importers import IMPORTERS, do_import, file_source
 from kinerja.lib import coremessages
@@ -81,11 +80,7 @@ class Command(NounCommand):
 
     def handle_export(self, options: dict[str, Any]) -> None:
         path = Path(options["output"])
-        unit = None
-        if options["unit"]:
-            unit = OrgUnit.objects.filter(code=options["unit"]).first()
-            if unit is None:
-                raise CommandError(f"unknown org unit {options['unit']!r}")
+        unit = resolve_unit(options["unit"]) if options["unit"] else None
         suffix = path.suffix.lower()
         if suffix not in {".xlsx", ".csv"}:
             raise CommandError("the output must end in .xlsx or .csv")

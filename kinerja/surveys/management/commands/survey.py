@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from kinerja.accounts import access
-from kinerja.accounts.cli import acting_user, add_as_argument
-from kinerja.accounts.models import OrgUnit
+from kinerja.accounts.cli import acting_user, add_as_argument, resolve_unit
 from kinerja.lib import coremessages
 from kinerja.lib.commands import NounCommand
 from kinerja.surveys import batches, rollup
@@ -138,14 +137,8 @@ class Command(NounCommand):
         decide.add_argument("--reason", required=True)
         add_as_argument(decide)
 
-    def unit(self, code: str) -> OrgUnit:
-        unit = OrgUnit.objects.filter(code=code).first()
-        if unit is None:
-            raise CommandError(f"no org unit with code {code!r}")
-        return unit
-
     def handle_import(self, options: dict[str, Any]) -> None:
-        unit = self.unit(options["unit"])
+        unit = resolve_unit(options["unit"])
         user = acting_user(options)
         if user is not None and not access.can(user, access.EDIT_SURVEY, unit):
             raise CommandError(f"{user.username} may not import survey responses for {unit}")
@@ -183,7 +176,7 @@ class Command(NounCommand):
         )
 
     def handle_rebuild_rollup(self, options: dict[str, Any]) -> None:
-        unit = self.unit(options["unit"]) if options["unit"] else None
+        unit = resolve_unit(options["unit"]) if options["unit"] else None
         rows = rollup.rebuild(unit)
         self.stdout.write(f"rebuilt {rows} daily rows")
 
@@ -285,7 +278,7 @@ class Command(NounCommand):
             )
 
     def handle_published(self, options: dict[str, Any]) -> None:
-        unit = self.unit(options["unit"])
+        unit = resolve_unit(options["unit"])
         try:
             value = parse_decimal(options["value"])
         except CoreError as exc:
@@ -305,7 +298,7 @@ class Command(NounCommand):
         self.stdout.write(f"{unit.code} {row.year}: published IKM {row.value} ({row.grade}) saved")
 
     def handle_published_decision(self, options: dict[str, Any]) -> None:
-        unit = self.unit(options["unit"])
+        unit = resolve_unit(options["unit"])
         row = PublishedIkm.objects.filter(unit=unit, year=options["year"]).first()
         if row is None:
             raise CommandError(f"no published IKM of {options['year']} for {unit.code}")
