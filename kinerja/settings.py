@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kinerja.community",
     "kinerja.surveys",
     "kinerja.results",
+    "kinerja.monitoring",
     "kinerja.reports",
     "kinerja.api",
     "simple_history",
@@ -396,3 +397,20 @@ if KINERJA_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["kinerja.db.routing.ReplicaRouter"]
+
+# -- Quarterly monitoring (Rencana Aksi, laporan triwulan; docs/configuration.md, "Quarterly
+# monitoring") --
+# Days after a quarter ends during which its report is on time; later entries are "terlambat".
+KINERJA_REPORTING_WINDOW_DAYS = int(os.environ.get("KINERJA_REPORTING_WINDOW_DAYS", "10"))
+# The longest narrative field (faktor pendorong, faktor penghambat, upaya) in characters.
+KINERJA_NARRATIVE_MAX_CHARS = int(os.environ.get("KINERJA_NARRATIVE_MAX_CHARS", "2000"))
+# The longest name of a Rencana Aksi action (kegiatan / sub-kegiatan) in characters.
+KINERJA_RENAKSI_ACTION_MAX_CHARS = int(os.environ.get("KINERJA_RENAKSI_ACTION_MAX_CHARS", "500"))
+# Notifications go by e-mail too when a mail server is named (EMAIL_HOST; Django's EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS as usual); empty means in-app only.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinerja@localhost")

@@ -20,6 +20,7 @@ from kinerja.plan.models import Plan
 
 from . import renderers as r
 from .builders import Report, build_capaian, build_iku, build_pk, build_skm
+from .monitoring_documents import build_renaksi, build_triwulan, docx_renaksi, docx_triwulan
 
 R = TypeVar("R", bound=Report)
 
@@ -56,6 +57,16 @@ DOCUMENTS: dict[str, Document[Any]] = {
         _("Community satisfaction survey report (SKM)"),
         build_skm,
         {"pdf": r.pdf_renderer("skm"), "docx": r.docx_skm},
+    ),
+    "renaksi": Document(
+        _("Action plan (Rencana Aksi)"),
+        build_renaksi,
+        {"pdf": r.pdf_renderer("renaksi"), "docx": docx_renaksi},
+    ),
+    "triwulan": Document(
+        _("Quarterly report (laporan triwulan)"),
+        build_triwulan,
+        {"pdf": r.pdf_renderer("triwulan"), "docx": docx_triwulan},
     ),
 }
 TITLES: dict[str, StrOrPromise] = {kind: d.title for kind, d in DOCUMENTS.items()}
