@@ -80,11 +80,11 @@ def narratives_of(report: QuarterReport | None) -> dict[int, Narrative]:
     return {n.indicator_id: n for n in report.narratives.all()}
 
 
-POSITION_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+dan\s+")
+POSITION_SEPARATOR = re.compile(r"\s*[,;]\s*")
 
 
 def positions_of(indicator: Indicator) -> list[str]:
-    """The positions an indicator names as responsible ("Kasi A, Kasi B" names two)."""
+    """The positions an indicator names as responsible ("Kasi A, Kasi B" names two; "dan" belongs to a name such as "Kasi Keamanan dan Ketertiban")."""
     return [p for p in POSITION_SEPARATOR.split(indicator.responsible.strip()) if p]
 
 

@@ -1,0 +1,136 @@
+"""The done-when of quarterly monitoring on the Wonoasih seed plan with the demo registry."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.monitoring.actions import (
+    do_approve_quarter,
+    do_return_quarter,
+    do_save_narrative,
+    do_save_quarter_targets,
+    do_submit_quarter,
+)
+from kinerja.monitoring.models import Notification, QuarterReport
+from kinerja.monitoring.rules import NarrativeText
+from kinerja.plan.models import Indicator
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def targets(plan, code: str, values: list[int], user=None) -> Indicator:
+    ind = Indicator.objects.get(plan=plan, code=code)
+    do_save_quarter_targets(user, plan, plan.unit, 2024, ind, [D(v) for v in values])
+    return ind
+
+
+def report_row(page: str, code: str) -> str:
+    return page.split(f'id="row-{code}"')[1].split("</tr>")[0]
+
+
+def test_the_quarterly_pages_show_each_quarters_target_and_achievement(
+    monitored, people, login
+) -> None:
+    client = login(people["planner"])
+    url = reverse("monitoring:save_targets", args=[monitored.code, 2024, "S1.1"])
+    response = client.post(
+        url, {"mode": "cumulative", "q1": "10", "q2": "20", "q3": "30", "q4": "40"}
+    )
+    assert response.status_code == 302
+    renaksi = client.get(
+        reverse("monitoring:renaksi", args=[monitored.code]), {"year": 2024}
+    ).content.decode()
+    s11 = Indicator.objects.get(plan=monitored, code="S1.1")
+    row = renaksi.split(f'id="ind-{s11.pk}"')[1].split("</tr>")[0]
+    for q, shown in enumerate(["10,00%", "20,00%", "30,00%", "40,00%"], start=1):
+        assert f'target-q{q}">{shown}' in row
+    # demo realisations of S1.1 in 2024, year to date: 25,00 / 29,55 / 34,09 / 41,67 %
+    expected = {
+        1: ("25,00%", "250,00%"),
+        2: ("29,55%", "147,73%"),
+        3: ("34,09%", "113,64%"),
+        4: ("41,67%", "104,17%"),
+    }
+    for q, (realisation, achievement) in expected.items():
+        page = client.get(
+            reverse("monitoring:report", args=[monitored.code, 2024, q])
+        ).content.decode()
+        row = report_row(page, "S1.1")
+        assert row.split("quarter-target")[1].split("</td>")[0].endswith(f">{q * 10},00%")
+        assert realisation in row and achievement in row
+
+
+def test_a_lagging_indicator_without_a_narrative_cannot_be_submitted(
+    monitored, people, login
+) -> None:
+    targets(monitored, "S1.1", [10, 20, 30, 40])
+    # T1.1: 10,61 % by Q1 against 20 % is 53 %, below the "near" band (85 %)
+    targets(monitored, "T1.1", [20, 25, 30, 40])
+    planner, head = people["planner"], people["head"]
+    client = login(planner)
+    submit = reverse("monitoring:submit_quarter", args=[monitored.code, 2024, 1])
+    page = client.post(submit, follow=True).content.decode()
+    assert "T1.1" in page.split('class="messages"')[1].split("</ul>")[0]
+    assert "S1.1" not in page.split('class="messages"')[1].split("</ul>")[0]
+    assert not QuarterReport.objects.exists()  # refused: nothing stored
+    t11 = Indicator.objects.get(plan=monitored, code="T1.1")
+    # two fields of three are not enough
+    do_save_narrative(
+        planner, monitored, monitored.unit, 2024, 1, t11, NarrativeText("a", "b", " ")
+    )
+    with pytest.raises(ValidationError, match="T1.1"):
+        do_submit_quarter(planner, monitored, monitored.unit, 2024, 1)
+    narrative = reverse("monitoring:narrative", args=[monitored.code, 2024, 1, "T1.1"])
+    client.post(
+        narrative,
+        {"drivers": "Kader aktif", "obstacles": "Data terlambat", "follow_up": "Rapat koordinasi"},
+    )
+    client.post(submit, {"note": "mohon diperiksa"})
+    report = QuarterReport.objects.get(year=2024, quarter=1)
+    assert report.status == "submitted" and report.late  # 2024-Q1 closed on 10 April 2024
+    # the head returns it: the planner is told
+    do_return_quarter(head, monitored, monitored.unit, 2024, 1, "lengkapi data")
+    notice = Notification.objects.get(user=planner)
+    assert notice.kind == "returned" and "lengkapi data" in notice.text
+    admin = people["admin"]  # may submit and approve, but not both on one report
+    do_submit_quarter(admin, monitored, monitored.unit, 2024, 1)
+    with pytest.raises(ValidationError, match="orang lain yang harus menyetujuinya"):
+        do_approve_quarter(admin, monitored, monitored.unit, 2024, 1)
+    assert do_approve_quarter(head, monitored, monitored.unit, 2024, 1).status == "approved"
+
+
+def test_belum_lapor_lists_the_positions_and_kelurahan_that_have_not_reported(
+    wonoasih, people, login
+) -> None:
+    t11 = Indicator.objects.get(plan=wonoasih, code="T1.1")
+    s11 = Indicator.objects.get(plan=wonoasih, code="S1.1")
+    planner = people["planner"]
+    url = reverse("monitoring:not_reported", args=[wonoasih.code, 2024, 2])
+    client = login(people["head"])
+    page = client.get(url).content.decode()
+    positions = page.split('id="positions"')[1].split("</table>")[0]
+    for name in (
+        "Kasi Pemberdayaan Masyarakat",
+        "Kasi Pelayanan",
+        "Kasi Pemerintahan",
+        "Kasi Keamanan dan Ketertiban",
+    ):
+        assert name in positions
+    kelurahan = page.split('id="kelurahan"')[1].split("</table>")[0]
+    assert '<tr class="not-reported"><td>Wonoasih</td><td>Belum lapor</td>' in kelurahan
+    for ind in (t11, s11):
+        do_save_narrative(planner, wonoasih, wonoasih.unit, 2024, 2, ind, NarrativeText("", "", ""))
+    positions = client.get(url).content.decode().split('id="positions"')[1].split("</table>")[0]
+    assert "Kasi Pemberdayaan Masyarakat" not in positions
+    assert "Kasi Pelayanan" in positions and "T2.1" in positions
+    kel = OrgUnit.objects.get(code="kel-wonoasih")
+    do_submit_quarter(planner, wonoasih, kel, 2024, 2)
+    kelurahan = client.get(url).content.decode().split('id="kelurahan"')[1].split("</table>")[0]
+    assert '<tr class="not-reported"><td>Wonoasih</td>' not in kelurahan
+    assert '<tr class="not-reported"><td>Jrebeng Kidul</td>' in kelurahan
