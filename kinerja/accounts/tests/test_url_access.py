@@ -96,7 +96,18 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         document_title="Laporan SKM 2019", evidence="surveys/published/x.pdf",
         evidence_type="application/pdf", entered_at=timezone.now(),
     )  # fmt: skip
+    from kinerja.monitoring.actions import do_add_renaksi_action
+    from kinerja.monitoring.models import Notification
+    from kinerja.monitoring.notifications import notify
+
+    renaksi_action = do_add_renaksi_action(
+        None, wonoasih, kec, 2022, Indicator.objects.filter(plan=wonoasih).earliest("pk"),
+        name="Fasilitasi", budget_code="", position="Kasi", months=[1],
+    )  # fmt: skip
+    notify([people["planner"]], "returned", "k", "Laporan TW 1 Wonoasih dikembalikan")
     return {
+        "renaksi_action": renaksi_action,
+        "notification": Notification.objects.get(user=people["planner"]),
         "published": published,
         "import_job": import_job,
         "plan": wonoasih,
@@ -145,6 +156,17 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "results:approve_year": lambda w: {"code": w["plan"].code, "year": 2022},
     "results:return_year": lambda w: {"code": w["plan"].code, "year": 2022},
     "reports:download": lambda w: {"kind": "capaian", "fmt": "xlsx"},
+    "monitoring:renaksi": PLAN,
+    "monitoring:save_targets": lambda w: {**PLAN(w), "year": 2022, "indicator": "S1.1"},
+    "monitoring:add_action": lambda w: {**PLAN(w), "year": 2022},
+    "monitoring:delete_action": lambda w: {"pk": w["renaksi_action"].pk},
+    "monitoring:report": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:narrative": lambda w: {**PLAN(w), "year": 2022, "quarter": 1, "indicator": "S1.1"},
+    "monitoring:submit_quarter": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:approve_quarter": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:return_quarter": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:not_reported": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:read_notification": lambda w: {"pk": w["notification"].pk},
     "community:group_detail": lambda w: {"pk": w["group"].pk},
     "community:group_edit": lambda w: {"pk": w["group"].pk},
     "community:activity_edit": lambda w: {"pk": w["activity"].pk},
