@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
+from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
 from kinerja.results.quarterly import Forecast, quarterly_data
-from kinerja.results.queries import bands_of
+from kinerja.results.queries import bands_of, latest_year
 from kinerja_core.achievement import Band, achievement, classify
 
 from . import rules
@@ -141,4 +144,24 @@ def early_warnings(plans: list[Plan], year: int) -> list[tuple[Plan, Indicator, 
         for row in quarterly_data(plan, plan.unit, year)["rows"]:
             if row.forecast is not None and row.forecast.out_of_reach:
                 found.append((plan, row.indicator, row.forecast))
+    return found
+
+
+@dataclass
+class Warning:
+    plan: Plan
+    year: int
+    indicator: Indicator
+    forecast: Forecast
+
+
+def warnings_for(user: access.UserLike) -> list[Warning]:
+    """The early warnings of the plans ``user`` may see, each in its current year (the latest
+    year with results when the plan's period is over)."""
+    plans = Plan.objects.filter(unit__in=access.units_for(user, access.VIEW)).select_related("unit")
+    today = timezone.localdate().year
+    found = []
+    for plan in plans.order_by("unit__path", "code"):
+        year = today if today in plan.years else latest_year(plan)
+        found += [Warning(plan, year, ind, f) for _p, ind, f in early_warnings([plan], year)]
     return found

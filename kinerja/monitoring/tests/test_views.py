@@ -134,3 +134,35 @@ def test_belum_lapor_lists_the_positions_and_kelurahan_that_have_not_reported(
     kelurahan = client.get(url).content.decode().split('id="kelurahan"')[1].split("</table>")[0]
     assert '<tr class="not-reported"><td>Wonoasih</td>' not in kelurahan
     assert '<tr class="not-reported"><td>Jrebeng Kidul</td>' in kelurahan
+
+
+def test_early_warnings_on_the_home_page_and_notifications_once(
+    monitored, people, login, settings, mailoutbox
+) -> None:
+    # T1.1 at 24,24 % by Q4 2024 against a year target of 40 %: out of reach
+    page = login(people["head"]).get("/").content.decode()
+    warnings = page.split('id="early-warnings"')[1].split("</section>")[0]
+    assert "T1.1" in warnings and "S1.1" not in warnings
+    outsider = login(people["outsider"]).get("/").content.decode()
+    assert 'id="early-warnings"' not in outsider
+    settings.EMAIL_HOST = "smtp.example"
+    people["planner"].email = "perencana@example.org"
+    people["planner"].save()
+    from datetime import date
+
+    from kinerja.monitoring.models import Notification
+    from kinerja.monitoring.notifications import sweep
+
+    on = date(2024, 10, 9)  # 2024-Q3's window closes on 10 October: closing
+    told = sweep([monitored], on)
+    assert told > 0 and sweep([monitored], on) == 0  # each person is told once
+    planner_notes = Notification.objects.filter(user=people["planner"])
+    assert set(planner_notes.values_list("kind", flat=True)) == {"window_closing", "early_warning"}
+    assert any("T1.1" in m.body or "T1.1" in m.subject for m in mailoutbox)
+    client = login(people["planner"])
+    header = client.get(reverse("monitoring:notifications")).content.decode()
+    assert "Notifikasi (2 belum dibaca)" in header
+    note = planner_notes.get(kind="window_closing")
+    client.post(reverse("monitoring:read_notification", args=[note.pk]))
+    note.refresh_from_db()
+    assert note.read_at is not None
