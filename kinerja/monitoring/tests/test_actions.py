@@ -126,3 +126,19 @@ def test_the_page_says_which_field_was_refused(wonoasih, people, login) -> None:
     ).content.decode()
     assert "Kode anggaran abc bukan kode kegiatan" in page
     assert not RenaksiAction.objects.exists()
+
+
+def test_the_notify_command_tells_the_planners_once(wonoasih, people) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from kinerja.monitoring.models import Notification
+
+    out = StringIO()
+    call_command("monitoring", "notify", "--on", "2024-04-02", stdout=out)
+    assert Notification.objects.filter(user=people["planner"], kind="window_open").count() == 1
+    assert not Notification.objects.filter(user=people["head"], kind="window_open").exists()
+    call_command("monitoring", "notify", "--on", "2024-04-03", stdout=out)
+    assert Notification.objects.filter(kind="window_open").count() == Notification.objects.count()
+    assert Notification.objects.filter(user=people["planner"]).count() == 1
