@@ -36,7 +36,8 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("two-factor", "kinerja.demo.accounts.exempt_demo_users"),
     ("surveys", "kinerja.demo.surveys.load"),
     ("community", "kinerja.demo.community.load"),
-    ("results", "kinerja.demo.results.load"),  # keep last: recomputes from every step's data
+    ("results", "kinerja.demo.results.load"),  # recomputes from every step's data above
+    ("monitoring", "kinerja.demo.monitoring.load"),  # reads the results: after them
 ]
 
 

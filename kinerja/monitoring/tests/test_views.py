@@ -166,3 +166,27 @@ def test_early_warnings_on_the_home_page_and_notifications_once(
     client.post(reverse("monitoring:read_notification", args=[note.pk]))
     note.refresh_from_db()
     assert note.read_at is not None
+
+
+def test_the_demo_step_fills_2024_once(monitored, people) -> None:
+    from kinerja.demo import monitoring as demo
+    from kinerja.monitoring.models import Narrative, QuarterTargets, RenaksiAction
+
+    assert "2024" in demo.load(monitored)
+    counts = (
+        QuarterTargets.objects.count(),
+        RenaksiAction.objects.count(),
+        Narrative.objects.count(),
+    )
+    demo.load(monitored)  # idempotent
+    assert counts == (
+        QuarterTargets.objects.count(),
+        RenaksiAction.objects.count(),
+        Narrative.objects.count(),
+    )
+    s11 = QuarterTargets.objects.get(indicator__code="S1.1", renaksi__year=2024)
+    assert [s11.q1, s11.q2, s11.q3, s11.q4] == [D(10), D(20), D(30), D(40)]
+    states = dict(QuarterReport.objects.values_list("quarter", "status"))
+    assert states == {1: "approved", 2: "approved", 3: "approved", 4: "draft"}
+    lagging = Narrative.objects.get(report__quarter=2, indicator__code="T1.1")  # 12,12 of 20 %
+    assert lagging.complete
