@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.planfile.renaksi import budget_code_ok
 from kinerja.results.actions import STEPS, check_plan_year
 from kinerja.results.queries import year_target
 
@@ -114,7 +115,7 @@ def check_action_fields(name: str, budget_code: str, position: str, months: Iter
         errors["name"] = _("The activity's name is longer than %(n)s characters.") % {
             "n": settings.KINERJA_RENAKSI_ACTION_MAX_CHARS
         }
-    if not rules.budget_code_ok(budget_code.strip()):
+    if not budget_code_ok(budget_code.strip()):
         errors["budget_code"] = _(
             "Budget code %(code)s is not a kegiatan / sub-kegiatan code such as 7.01.01.2.06.0001."
         ) % {"code": budget_code}

@@ -66,8 +66,10 @@ def quarter_rows(plan: Plan, unit: OrgUnit, year: int) -> list[IndicatorQuarters
         mode = qt.mode if qt else TargetMode.CUMULATIVE
         ytd = [c.realisation for c in row.quarters]
         cells = []
+        # Without Renaksi targets, the plan file's own quarter targets (cumulative) stand.
+        in_plan = {t.quarter: t.value for t in ind.targets.all() if t.year == year and t.quarter}
         for q in range(1, 5):
-            target = None if qt is None else Decimal(str(qt.values()[q - 1]))
+            target = in_plan.get(q) if qt is None else Decimal(str(qt.values()[q - 1]))
             value = rules.quarter_realisation(ytd, q, mode, ind)
             rated = achievement(target, value, ind.rated_polarity, ind.cap)
             ach = rated if isinstance(rated, Decimal) else None

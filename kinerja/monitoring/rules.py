@@ -1,12 +1,12 @@
 """The rules of the Rencana Aksi and the quarterly report (docs/rules.md#rencana-aksi-and-quarterly-reports).
 
 Plain functions over values: the actions and the pages call them, the tests hold them to the
-rules' examples.
+rules' examples. The budget code's shape is the plan file's (``plan.planfile.renaksi``), which
+reads the same actions from a plan file.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,16 +15,9 @@ from django.conf import settings
 
 from kinerja.plan.models import Indicator, Target
 from kinerja_core.achievement import Band
+from kinerja_core.quarter_targets import contradicts, implied_year_value
 
 from .models import TargetMode
-
-# The nomenclature code of a kegiatan or sub-kegiatan (Permendagri 90/2019): urusan, bidang,
-# program, kegiatan, and optionally the sub-kegiatan, e.g. 7.01.01.2.06 or 7.01.01.2.06.0001.
-BUDGET_CODE = re.compile(r"^\d{1,2}\.\d{2}\.\d{2}\.\d\.\d{2}(\.\d{2,4})?$")
-
-
-def budget_code_ok(code: str) -> bool:
-    return not code or BUDGET_CODE.fullmatch(code) is not None
 
 
 def quarter_end(year: int, quarter: int) -> date:
@@ -52,9 +45,7 @@ def adds_up(indicator: Indicator) -> bool:
 
 def year_value_of(targets: list[Decimal], mode: str, indicator: Indicator) -> Decimal:
     """The year's value the quarter targets imply."""
-    if mode == TargetMode.PER_QUARTER and adds_up(indicator):
-        return sum(targets, Decimal(0))
-    return targets[3]
+    return implied_year_value(targets, mode == TargetMode.PER_QUARTER, adds_up(indicator))
 
 
 def contradicts_year(
@@ -64,10 +55,7 @@ def contradicts_year(
     if year_target is None:
         return False
     implied = year_value_of(targets, mode, indicator)
-    if year_target.is_range:
-        assert year_target.low is not None and year_target.high is not None
-        return not year_target.low <= implied <= year_target.high
-    return year_target.value is not None and implied != year_target.value
+    return contradicts(implied, year_target.value, year_target.low, year_target.high)
 
 
 def quarter_realisation(

@@ -21,6 +21,7 @@ from .planfile import (
     parse_plan,
     store_plan,
 )
+from .signals import plan_loaded
 from .units import refusals
 
 
@@ -54,4 +55,6 @@ def do_load_plan(doc: PlanDocument, user: UserLike | None = None) -> Plan:
     refused = refusals(doc, user)
     if refused:
         raise PlanRefused(refused)
-    return store_plan(doc)
+    plan = store_plan(doc)
+    plan_loaded.send(sender=Plan, plan=plan, document=doc, user=user)
+    return plan

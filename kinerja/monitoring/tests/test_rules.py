@@ -8,6 +8,7 @@ import pytest
 from kinerja.monitoring import rules
 from kinerja.monitoring.models import TargetMode
 from kinerja.plan.models import Indicator, Target
+from kinerja.plan.planfile.renaksi import budget_code_ok
 from kinerja_core.achievement import DEFAULT_BANDS
 
 D = Decimal
@@ -29,7 +30,7 @@ BANDS = {b.key: b for b in DEFAULT_BANDS}
     ],
 )
 def test_budget_code_format(code: str, ok: bool) -> None:
-    assert rules.budget_code_ok(code) is ok
+    assert budget_code_ok(code) is ok
 
 
 def test_reporting_window_is_ten_days_after_the_quarter_by_default(settings) -> None:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from kinerja_core.achievement import TargetRange
+
+if TYPE_CHECKING:  # renaksi.py reads indicators of this module
+    from .renaksi import RenaksiDoc
 
 FORMAT = "kinerja-plan/1"
 UNIT_LEVELS = ("province", "city", "kecamatan", "kelurahan")
@@ -234,6 +237,7 @@ class PlanDocument:
     manual_measures: tuple[ManualMeasure, ...] = ()
     bands: tuple[BandDoc, ...] | None = None  # None: the default bands
     notes: tuple[str, ...] = ()
+    renaksi: tuple[RenaksiDoc, ...] = ()  # the optional Rencana Aksi section (renaksi.py)
 
     def indicators(self) -> list[IndicatorDoc]:
         """Every indicator in file order: a goal's own, then its objectives'."""

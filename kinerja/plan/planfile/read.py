@@ -9,6 +9,7 @@ its defaults filled in. A document is returned only when nothing was wrong; what
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -43,6 +44,7 @@ from .document import (
     YearTarget,
 )
 from .problems import Path, PlanFileError, Problem, dotted
+from .renaksi import normalise_renaksi
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 MEASURE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -401,7 +403,7 @@ def parse_plan(text: str) -> PlanDocument:
 
 
 TOP_KEYS_REQUIRED = ("format", "code", "title", "unit", "period", "goals")
-TOP_KEYS_OPTIONAL = ("document", "profile", "manual_measures", "bands", "notes")
+TOP_KEYS_OPTIONAL = ("document", "profile", "manual_measures", "bands", "notes", "renaksi")
 INDICATOR_REQUIRED = ("code", "name", "level", "formula", "unit", "targets")
 INDICATOR_OPTIONAL = (
     "iku", "explanation", "derived", "bindings", "polarity", "decimals", "cap",
@@ -449,7 +451,7 @@ def normalise(v: Validator, data: Any) -> PlanDocument | None:
     ]
     if not goals:
         v.error(("goals",), _("a plan needs at least one goal"), where="plan", field="goals")
-    return PlanDocument(
+    doc = PlanDocument(
         code=code,
         title=title,
         unit=unit,
@@ -461,6 +463,7 @@ def normalise(v: Validator, data: Any) -> PlanDocument | None:
         goals=tuple(goals),
         notes=tuple(notes),
     )
+    return replace(doc, renaksi=normalise_renaksi(v, top, years, doc.indicators()))
 
 
 def normalise_period(v: Validator, raw: Any) -> PlanPeriod:
