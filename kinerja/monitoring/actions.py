@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,6 +175,12 @@ def report_for(plan: Plan, unit: OrgUnit, year: int, quarter: int) -> QuarterRep
     return report
 
 
+def label_of(name: str) -> str:
+    field = Narrative._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.verbose_name)
+
+
 @transaction.atomic
 def do_save_narrative(
     user: User | None,
@@ -191,7 +197,7 @@ def do_save_narrative(
     limit = settings.KINERJA_NARRATIVE_MAX_CHARS
     too_long = {
         field: _("%(field)s is longer than %(n)s characters (%(got)s).")
-        % {"field": Narrative._meta.get_field(field).verbose_name, "n": limit, "got": len(value)}
+        % {"field": label_of(field), "n": limit, "got": len(value)}
         for field, value in text.fields().items()
         if len(value) > limit
     }

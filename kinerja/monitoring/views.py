@@ -98,7 +98,8 @@ def save_targets(request: HttpRequest, code: str, year: int, indicator: str) -> 
     form = QuarterTargetsForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, f"{ind.code}: " + " ".join(e for errs in form.errors.values() for e in errs)
+            request,
+            f"{ind.code}: " + " ".join(str(e) for errs in form.errors.values() for e in errs),
         )
         return back_to_renaksi(plan, unit, year, f"ind-{ind.pk}")
     data = form.cleaned_data
@@ -130,7 +131,10 @@ def add_action(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
+            " ".join(
+                f"{form.fields[f].label}: {' '.join(str(m) for m in e)}"
+                for f, e in form.errors.items()
+            ),
         )
         return back_to_renaksi(plan, unit, year, f"ind-{ind.pk}")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,7 +45,7 @@ def test_a_cumulative_q4_other_than_the_year_target_is_refused(wonoasih, people)
 
 
 def test_a_malformed_budget_code_is_refused_naming_the_field(wonoasih, people) -> None:
-    fields = {
+    fields: dict[str, Any] = {
         "name": "Fasilitasi LPMK",
         "position": "Kasi Pemberdayaan Masyarakat",
         "months": [3, 6],
@@ -94,6 +95,7 @@ def test_a_unit_outside_the_plan_is_refused_even_to_a_superuser(wonoasih, people
         .exclude(level="province")
         .first()
     )
+    assert other is not None
     with pytest.raises((PermissionDenied, ValidationError)):
         do_save_quarter_targets(
             people["admin"], wonoasih, other, 2024, s11(wonoasih), [D(10), D(20), D(30), D(40)]

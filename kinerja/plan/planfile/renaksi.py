@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from kinerja_core.achievement import TargetRange
 from kinerja_core.quarter_targets import contradicts, implied_year_value
 
 from .document import IndicatorDoc
@@ -106,7 +107,7 @@ def quarter_targets(
     implied = implied_year_value(targets, mode == "per_quarter", indicator.unit == "number")
     target = indicator.targets.get(year)
     value = target if isinstance(target, Decimal) else None
-    low, high = (None, None) if target is None or value is not None else (target.low, target.high)
+    low, high = (target.low, target.high) if isinstance(target, TargetRange) else (None, None)
     if contradicts(implied, value, low, high):
         v.error(
             (*path, "mode"),
