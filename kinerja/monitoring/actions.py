@@ -21,7 +21,7 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
 from kinerja.plan.planfile.renaksi import budget_code_ok
-from kinerja.results.actions import STEPS, check_plan_year
+from kinerja.results.actions import REASON_LENGTH, STEPS, check_plan_year
 from kinerja.results.queries import year_target
 
 from . import notifications, rules
@@ -275,6 +275,10 @@ def move_report(
             )
         report.decided_by, report.decided_at = user, now
     report.status, report.note = to, note.strip()
+    # Read by django-simple-history when the row is saved, as for the year approval: the audit
+    # log tells each step's who and why, also from a command.
+    report._change_reason = report.note[:REASON_LENGTH]  # type: ignore[attr-defined]
+    report._history_user = user  # type: ignore[attr-defined]
     report.save()
     return report
 

@@ -17,7 +17,7 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
 from kinerja.results.quarterly import Forecast, quarterly_data
-from kinerja.results.queries import bands_of, latest_year
+from kinerja.results.queries import bands_of, indicators_of, latest_year
 from kinerja_core.achievement import Band, achievement, classify
 
 from . import rules
@@ -105,7 +105,7 @@ def positions_status(plan: Plan, unit: OrgUnit, year: int, quarter: int) -> list
     report = QuarterReport.objects.filter(plan=plan, unit=unit, year=year, quarter=quarter).first()
     written = set(narratives_of(report))
     by_position: dict[str, list[Indicator]] = {}
-    for ind in Indicator.objects.filter(plan=plan).order_by("order"):
+    for ind in indicators_of(plan):
         for position in positions_of(ind):
             by_position.setdefault(position, []).append(ind)
     return [

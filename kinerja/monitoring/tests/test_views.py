@@ -102,7 +102,16 @@ def test_a_lagging_indicator_without_a_narrative_cannot_be_submitted(
     do_submit_quarter(admin, monitored, monitored.unit, 2024, 1)
     with pytest.raises(ValidationError, match="orang lain yang harus menyetujuinya"):
         do_approve_quarter(admin, monitored, monitored.unit, 2024, 1)
-    assert do_approve_quarter(head, monitored, monitored.unit, 2024, 1).status == "approved"
+    approved = do_approve_quarter(head, monitored, monitored.unit, 2024, 1)
+    assert approved.status == "approved"
+    # every step is in the report's history: who, which state, the note
+    steps = list(approved.history.order_by("history_date", "history_id"))
+    assert [(s.status, s.history_user, s.history_change_reason) for s in steps][1:] == [
+        ("submitted", planner, "mohon diperiksa"),
+        ("returned", head, "lengkapi data"),
+        ("submitted", admin, ""),
+        ("approved", head, ""),
+    ]
 
 
 def test_belum_lapor_lists_the_positions_and_kelurahan_that_have_not_reported(
