@@ -105,7 +105,7 @@ def test_a_lagging_indicator_without_a_narrative_cannot_be_submitted(
     approved = do_approve_quarter(head, monitored, monitored.unit, 2024, 1)
     assert approved.status == "approved"
     # every step is in the report's history: who, which state, the note
-    steps = list(approved.history.order_by("history_date", "history_id"))
+    steps = list(approved.history.order_by("history_date", "history_id"))  # type: ignore[attr-defined]  # the manager django-simple-history adds
     assert [(s.status, s.history_user, s.history_change_reason) for s in steps][1:] == [
         ("submitted", planner, "mohon diperiksa"),
         ("returned", head, "lengkapi data"),
