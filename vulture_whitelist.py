@@ -59,6 +59,11 @@ _.USE_TZ
 _.WHITENOISE_USE_FINDERS
 _.WSGI_APPLICATION
 _.X_FRAME_OPTIONS
+_.EMAIL_PORT
+_.EMAIL_HOST_USER
+_.EMAIL_HOST_PASSWORD
+_.EMAIL_USE_TLS
+_.DEFAULT_FROM_EMAIL
 
 # App configs: found by Django through INSTALLED_APPS; `ready` runs at start-up; the admin site's
 # `has_permission` is replaced there.
@@ -76,6 +81,7 @@ _.ReportsConfig
 _.ResultsConfig
 _.SiteConfig
 _.SurveysConfig
+_.MonitoringConfig
 _.ready
 _.has_permission
 
@@ -221,6 +227,7 @@ _.handle_ikm
 _.handle_iku
 _.handle_import
 _.handle_load
+_.handle_notify
 _.handle_published
 _.handle_published_decision
 _.handle_rebuild_rollup
@@ -241,6 +248,7 @@ _.app_name
 
 # Templates: template tags and filters registered by decorator, properties and attributes only
 # templates read.
+_.reported  # a kelurahan's quarterly report is in (monitoring/not_reported.html)
 _.longdate
 _.published_marker
 _.result_cells

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "kinerja.surveys",
     "kinerja.budget",
     "kinerja.results",
+    "kinerja.monitoring",
     "kinerja.reports",
     "kinerja.api",
     "simple_history",
@@ -426,3 +427,19 @@ KINERJA_SIGNING_P12 = os.environ.get("KINERJA_SIGNING_P12", "")
 KINERJA_SIGNING_P12_PASSWORD = os.environ.get("KINERJA_SIGNING_P12_PASSWORD", "")
 # The largest PDF anyone may upload to a public verification page to compare with the issued one.
 KINERJA_VERIFY_MAX_BYTES = int(os.environ.get("KINERJA_VERIFY_MAX_BYTES", 20 * 1024 * 1024))
+# -- Quarterly monitoring (Rencana Aksi, laporan triwulan; docs/configuration.md, "Quarterly
+# monitoring") --
+# Days after a quarter ends during which its report is on time; later entries are "terlambat".
+KINERJA_REPORTING_WINDOW_DAYS = int(os.environ.get("KINERJA_REPORTING_WINDOW_DAYS", "10"))
+# The longest narrative field (faktor pendorong, faktor penghambat, upaya) in characters.
+KINERJA_NARRATIVE_MAX_CHARS = int(os.environ.get("KINERJA_NARRATIVE_MAX_CHARS", "2000"))
+# The longest name of a Rencana Aksi action (kegiatan / sub-kegiatan) in characters.
+KINERJA_RENAKSI_ACTION_MAX_CHARS = int(os.environ.get("KINERJA_RENAKSI_ACTION_MAX_CHARS", "500"))
+# Notifications go by e-mail too when a mail server is named (EMAIL_HOST; Django's EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS as usual); empty means in-app only.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinerja@localhost")

@@ -71,6 +71,11 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.results.models.YearLock", "plan.unit"),
     Tracked("kinerja.results.models.YearApproval", "plan.unit"),
     Tracked("kinerja.budget.models.BudgetLine", "unit"),
+    Tracked("kinerja.monitoring.models.Renaksi", "unit"),
+    Tracked("kinerja.monitoring.models.QuarterTargets", "renaksi.unit"),
+    Tracked("kinerja.monitoring.models.RenaksiAction", "renaksi.unit"),
+    Tracked("kinerja.monitoring.models.QuarterReport", "unit"),
+    Tracked("kinerja.monitoring.models.Narrative", "report.unit"),
 )
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().

@@ -41,7 +41,8 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("community", "kinerja.demo.community.load"),
     ("signing", "kinerja.demo.signing.load"),
     ("budget", "kinerja.demo.budget.load"),
-    ("results", "kinerja.demo.results.load"),  # keep last: recomputes from every step's data
+    ("results", "kinerja.demo.results.load"),  # recomputes from every step's data above
+    ("monitoring", "kinerja.demo.monitoring.load"),  # reads the results: after them
 ]
 
 

@@ -36,6 +36,7 @@ from .planfile import (
 )
 from .planfile.growth import lint_growth
 from .revision import store_revision
+from .signals import plan_loaded
 from .units import refusals
 from .versions import stored_facts
 
@@ -169,6 +170,7 @@ def do_load_plan(
         # A plan stored before versions were kept: what it holds becomes version 1.
         latest = record_version(stored, export_plan(stored), PlanDiff(), 1, stored.start_year)
     plan = store_revision(doc, revision.effective) if revision else store_plan(doc)
+    plan_loaded.send(sender=Plan, plan=plan, document=doc, user=user)
     if revision is None and latest is not None and latest.text == dump_plan(doc):
         return plan  # the same file again: no new version
     record_version(

@@ -21,6 +21,7 @@ from kinerja.plan.models import Plan
 
 from . import renderers as r
 from .builders import Report, build_capaian, build_iku, build_pk
+from .monitoring_documents import build_renaksi, build_triwulan, docx_renaksi, docx_triwulan
 from .skm_docx import docx_skm_report
 from .skm_report import build_skm_report
 
@@ -59,6 +60,16 @@ DOCUMENTS: dict[str, Document[Any]] = {
         _("Community satisfaction survey report (SKM)"),
         build_skm_report,
         {"pdf": r.pdf_renderer("skm"), "docx": docx_skm_report},
+    ),
+    "renaksi": Document(
+        _("Action plan (Rencana Aksi)"),
+        build_renaksi,
+        {"pdf": r.pdf_renderer("renaksi"), "docx": docx_renaksi},
+    ),
+    "triwulan": Document(
+        _("Quarterly report (laporan triwulan)"),
+        build_triwulan,
+        {"pdf": r.pdf_renderer("triwulan"), "docx": docx_triwulan},
     ),
 }
 TITLES: dict[str, StrOrPromise] = {kind: d.title for kind, d in DOCUMENTS.items()}

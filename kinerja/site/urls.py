@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("rencana/", include("kinerja.plan.urls")),
     path("hasil/", include("kinerja.results.urls")),
+    path("hasil/", include("kinerja.monitoring.urls")),
     path("laporan/", include("kinerja.reports.urls")),
     path("komunitas/", include("kinerja.community.urls")),
     path("admin/", admin.site.urls),

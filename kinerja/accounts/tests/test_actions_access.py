@@ -18,14 +18,18 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from kinerja.accounts.models import ApiKey, Membership, OrgUnit, Role
 from kinerja.budget.models import BudgetLine
 from kinerja.budget.rules import LineValues
 from kinerja.community.models import Activity, Group, GroupKind
 from kinerja.community.tests.factories import make_activity, make_group
+from kinerja.monitoring.actions import do_add_renaksi_action
+from kinerja.monitoring.models import Notification, RenaksiAction
+from kinerja.monitoring.rules import NarrativeText
 from kinerja.plan.actions import PlanRefused, check_plan_text
-from kinerja.plan.models import Plan
+from kinerja.plan.models import Indicator, Plan
 from kinerja.reports.actions import SignatoryInput, do_save_signatory
 from kinerja.reports.models import Signatory, SigningDate
 from kinerja.surveys.actions import (
@@ -62,6 +66,8 @@ class World:
     api_key: ApiKey
     plan_text: str
     budget_line: BudgetLine
+    renaksi_action: RenaksiAction
+    notification: Notification
 
 
 Call = Callable[[World], tuple[tuple[Any, ...], dict[str, Any]]]
@@ -100,6 +106,27 @@ CALLS: dict[str, Call] = {
     "results.do_apply_pending": lambda w: ((w.plan, YEAR, "koreksi", w.outsider), {}),
     # reports
     "reports.do_issue_document": lambda w: ((w.outsider, w.plan, "pk", YEAR, "https://x.test"), {}),
+    # monitoring
+    "monitoring.do_save_quarter_targets": lambda w: (
+        (w.outsider, w.plan, w.kec, YEAR, s11(w), [Decimal(20)] * 4),
+        {},
+    ),
+    "monitoring.do_add_renaksi_action": lambda w: (
+        (w.outsider, w.plan, w.kec, YEAR, s11(w)),
+        {"name": "Fasilitasi", "budget_code": "", "position": "Kasi", "months": [1]},
+    ),
+    "monitoring.do_delete_renaksi_action": lambda w: ((w.outsider, w.renaksi_action), {}),
+    "monitoring.do_save_narrative": lambda w: (
+        (w.outsider, w.plan, w.kec, YEAR, 1, s11(w), NarrativeText("a", "b", "c")),
+        {},
+    ),
+    "monitoring.do_submit_quarter": lambda w: ((w.outsider, w.plan, w.kec, YEAR, 1), {}),
+    "monitoring.do_approve_quarter": lambda w: ((w.outsider, w.plan, w.kec, YEAR, 1), {}),
+    "monitoring.do_return_quarter": lambda w: (
+        (w.outsider, w.plan, w.kec, YEAR, 1, "perbaiki"),
+        {},
+    ),
+    "monitoring.do_read_notification": lambda w: ((w.outsider, w.notification), {}),
     # surveys
     "surveys.do_submit_response": lambda w: (
         (w.service, answer()),
@@ -195,6 +222,10 @@ def stored_signatory(w: World) -> Signatory:
     return do_save_signatory(None, w.kec, head_signatory())
 
 
+def s11(w: World) -> Indicator:
+    return Indicator.objects.get(plan=w.plan, code="S1.1")
+
+
 def discovered_actions() -> dict[str, Callable[..., Any]]:
     """Every ``do_*`` function defined in an ``actions`` module of a kinerja app."""
     found: dict[str, Callable[..., Any]] = {}
@@ -270,6 +301,20 @@ def world(people: Any, wonoasih: Plan) -> World:
         plan_text=WONOASIH_PLAN.read_text(encoding="utf-8"),
         budget_line=BudgetLine.objects.create(
             unit=kec, year=YEAR, code="7.01.03", level="program", name="Program", budget=10, spent=5
+        ),
+        renaksi_action=do_add_renaksi_action(
+            None,
+            wonoasih,
+            kec,
+            YEAR,
+            Indicator.objects.get(plan=wonoasih, code="S1.1"),
+            name="Fasilitasi",
+            budget_code="",
+            position="Kasi",
+            months=[1],
+        ),  # fmt: skip
+        notification=Notification.objects.create(
+            user=planner, kind="returned", key="k", text="t", created_at=timezone.now()
         ),
     )
 

@@ -112,12 +112,22 @@ def world(people: Any, wonoasih: Any) -> dict[str, Any]:
         evidence_type="application/pdf", entered_at=timezone.now(),
     )  # fmt: skip
     from kinerja.budget.models import BudgetLine
+    from kinerja.monitoring.actions import do_add_renaksi_action
+    from kinerja.monitoring.models import Notification
+    from kinerja.monitoring.notifications import notify
 
     budget_line = BudgetLine.objects.create(
         unit=kec, year=2022, code="7.01.03", level="program", name="Program", budget=10, spent=5
     )
+    renaksi_action = do_add_renaksi_action(
+        None, wonoasih, kec, 2022, Indicator.objects.filter(plan=wonoasih).earliest("pk"),
+        name="Fasilitasi", budget_code="", position="Kasi", months=[1],
+    )  # fmt: skip
+    notify([people["planner"]], "returned", "k", "Laporan TW 1 Wonoasih dikembalikan")
     return {
         "budget_line": budget_line,
+        "renaksi_action": renaksi_action,
+        "notification": Notification.objects.get(user=people["planner"]),
         "published": published,
         "import_job": import_job,
         "pending": pending,
@@ -188,6 +198,17 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "documents_public:verify": ISSUED,
     "documents_public:file": ISSUED,
     "documents_public:unit": lambda w: {"unit_code": "kec-wonoasih"},
+    "monitoring:renaksi": PLAN,
+    "monitoring:save_targets": lambda w: {**PLAN(w), "year": 2022, "indicator": "S1.1"},
+    "monitoring:add_action": lambda w: {**PLAN(w), "year": 2022},
+    "monitoring:delete_action": lambda w: {"pk": w["renaksi_action"].pk},
+    "monitoring:report": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:narrative": lambda w: {**PLAN(w), "year": 2022, "quarter": 1, "indicator": "S1.1"},
+    "monitoring:submit_quarter": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:approve_quarter": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:return_quarter": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:not_reported": lambda w: {**PLAN(w), "year": 2022, "quarter": 1},
+    "monitoring:read_notification": lambda w: {"pk": w["notification"].pk},
     "community:group_detail": lambda w: {"pk": w["group"].pk},
     "community:group_edit": lambda w: {"pk": w["group"].pk},
     "community:activity_edit": lambda w: {"pk": w["activity"].pk},

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from kinerja_core.achievement import TargetRange
 
 from .crosswalk import Continuation
+
+if TYPE_CHECKING:  # renaksi.py reads indicators of this module
+    from .renaksi import RenaksiDoc
 
 FORMAT = "kinerja-plan/1"
 # From the top: a province holds cities and regencies, their kecamatan hold kelurahan and desa.
@@ -239,6 +242,7 @@ class PlanDocument:
     notes: tuple[str, ...] = ()
     # The older plan this one carries on, with its crosswalk (None: a first plan).
     continuation: Continuation | None = None
+    renaksi: tuple[RenaksiDoc, ...] = ()  # the optional Rencana Aksi section (renaksi.py)
 
     def indicators(self) -> list[IndicatorDoc]:
         """Every indicator in file order: a goal's own, then its objectives'."""

@@ -9,6 +9,7 @@ its defaults filled in. A document is returned only when nothing was wrong; what
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -45,6 +46,7 @@ from .document import (
     YearTarget,
 )
 from .problems import Path, PlanFileError, Problem, dotted
+from .renaksi import normalise_renaksi
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 MEASURE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -404,7 +406,7 @@ def parse_plan(text: str) -> PlanDocument:
 
 TOP_KEYS_REQUIRED = ("format", "code", "title", "unit", "period", "goals")
 TOP_KEYS_OPTIONAL = (
-    "document", "profile", "manual_measures", "bands", "notes", "continues", "crosswalk",
+    "document", "profile", "manual_measures", "bands", "notes", "continues", "crosswalk", "renaksi",
 )  # fmt: skip
 INDICATOR_REQUIRED = ("code", "name", "level", "formula", "unit", "targets")
 INDICATOR_OPTIONAL = (
@@ -459,7 +461,7 @@ def normalise(v: Validator, data: Any) -> PlanDocument | None:
         for i in (*g.indicators, *(x for o in g.objectives for x in o.indicators))
     }
     continuation = read_continuation(v, top, new_codes, CODE_RE)
-    return PlanDocument(
+    doc = PlanDocument(
         code=code,
         title=title,
         unit=unit,
@@ -472,6 +474,7 @@ def normalise(v: Validator, data: Any) -> PlanDocument | None:
         notes=tuple(notes),
         continuation=continuation,
     )
+    return replace(doc, renaksi=normalise_renaksi(v, top, years, doc.indicators()))
 
 
 def normalise_period(v: Validator, raw: Any) -> PlanPeriod:

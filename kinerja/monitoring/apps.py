@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "kinerja.monitoring"
+    label = "monitoring"
+
+    def ready(self) -> None:
+        from kinerja.plan.signals import plan_loaded
+
+        from .planfile import store_renaksi
+
+        plan_loaded.connect(store_renaksi, dispatch_uid="monitoring.store_renaksi")

@@ -1,0 +1,70 @@
+"""The Rencana Aksi and the quarterly report print what was entered, in PDF and DOCX."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from kinerja.monitoring.actions import (
+    do_add_renaksi_action,
+    do_save_narrative,
+    do_save_quarter_targets,
+)
+from kinerja.monitoring.rules import NarrativeText
+from kinerja.plan.models import Indicator
+from kinerja.reports.registry import render
+from kinerja.reports.tests.test_documents import docx_text, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entered(wonoasih, people):
+    s11 = Indicator.objects.get(plan=wonoasih, code="S1.1")
+    planner = people["planner"]
+    unit = wonoasih.unit
+    do_save_quarter_targets(
+        planner, wonoasih, unit, 2024, s11, [Decimal(v) for v in (10, 20, 30, 40)]
+    )
+    do_add_renaksi_action(
+        planner, wonoasih, unit, 2024, s11,
+        name="Fasilitasi LPMK", budget_code="7.01.01.2.06.0001",
+        position="Kasi Pemberdayaan Masyarakat", months=[2, 5],
+    )  # fmt: skip
+    do_save_narrative(
+        planner, wonoasih, unit, 2024, 2, s11,
+        NarrativeText("Kader aktif", "Data terlambat", "Rapat koordinasi"),
+    )  # fmt: skip
+    return wonoasih
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_renaksi_prints_targets_and_actions(entered, fmt) -> None:
+    content = render("renaksi", fmt, entered, 2024)
+    text = " ".join((pdf_text(content) if fmt == "pdf" else docx_text(content)).split())
+    assert "RENCANA AKSI TAHUN 2024" in text
+    assert "kumulatif 10,00% 20,00% 30,00% 40,00%" in text
+    # the PDF's layout wraps the cell's lines between the other columns' words
+    assert "Fasilitasi LPMK (7.01.01.2.06.0001); Kasi" in text and "Masyarakat; Feb, Mei" in text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_quarterly_report_prints_the_narratives(entered, fmt) -> None:
+    content = render("triwulan", fmt, entered, 2024)
+    text = " ".join((pdf_text(content) if fmt == "pdf" else docx_text(content)).split())
+    assert "LAPORAN TRIWULAN TAHUN 2024" in text
+    assert "Kader aktif" in text and "Data terlambat" in text and "Rapat koordinasi" in text
+    assert "terlambat" in text.replace("Data terlambat", "")  # entered long after 2024-Q2
+
+
+def test_one_click_downloads_the_quarterly_report(entered, people, login) -> None:
+    url = reverse("reports:download", args=["triwulan", "docx"])
+    response = login(people["head"]).get(url, {"plan": entered.code, "year": 2024})
+    assert response.status_code == 200
+    assert "Kader aktif" in docx_text(response.content)
+    assert login(people["outsider"]).get(url, {"plan": entered.code, "year": 2024}).status_code in (
+        403,
+        404,
+    )
