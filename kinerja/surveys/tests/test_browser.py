@@ -167,6 +167,7 @@ def test_it_refuses_a_bad_import_file_and_names_every_bad_row(
     bad.write_text(BAD, encoding="utf-8")
     page.goto(f"{live_server.url}/survei/unit/kec-wonoasih/impor/")
     page.set_input_files("#id_file", str(bad))
+    page.check("input[name=element_order][value=named]")  # the header names the elements
     page.click("button.primary")
     problems = page.inner_text("#problems")
     for where in ("baris 3", "baris 4", "baris 5"):
