@@ -426,3 +426,6 @@ KINERJA_SIGNING_P12 = os.environ.get("KINERJA_SIGNING_P12", "")
 KINERJA_SIGNING_P12_PASSWORD = os.environ.get("KINERJA_SIGNING_P12_PASSWORD", "")
 # The largest PDF anyone may upload to a public verification page to compare with the issued one.
 KINERJA_VERIFY_MAX_BYTES = int(os.environ.get("KINERJA_VERIFY_MAX_BYTES", 20 * 1024 * 1024))
+# -- LKjIP narratives (docs/configuration.md, "Reports") --
+# The longest narrative staff may write for one analysis or one part of chapter I.
+KINERJA_NARRATIVE_MAX_CHARS = int(os.environ.get("KINERJA_NARRATIVE_MAX_CHARS", 10000))
