@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.queries import Totals, objective_totals, tree, unit_year_totals
-from kinerja.plan.models import Indicator, Objective, Plan
+from kinerja.plan.models import Objective, Plan
 from kinerja.plan.planfile.document import TaskJSON
 from kinerja.results.formatting import figure, target_text
 from kinerja.results.queries import Cell, ResultIndex, bands_of, indicators_of, year_target
