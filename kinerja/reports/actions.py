@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -307,12 +308,17 @@ def do_save_narrative(
         raise ValidationError({"text": problem})
     if (problem := text_problem(indicator_code, 40)) is not None:
         raise ValidationError({"indicator_code": problem})
-    key = {"unit": unit, "year": year, "kind": kind, "indicator_code": indicator_code}
+    key: dict[str, Any] = {
+        "unit": unit,
+        "year": year,
+        "kind": kind,
+        "indicator_code": indicator_code,
+    }
     with transaction.atomic():
         if not text:
             Narrative.objects.filter(**key).delete()
             return None
         narrative, _created = Narrative.objects.update_or_create(
-            **key, defaults={"text": text, "updated_by": user if user is not None else None}
+            **key, defaults={"text": text, "updated_by": user if isinstance(user, User) else None}
         )
     return narrative

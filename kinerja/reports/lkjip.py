@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.queries import Totals, objective_totals, tree, unit_year_totals
@@ -225,6 +226,20 @@ class IndicatorAnalysis:
     causes: str  # 5
     programs: str  # 7
 
+    def analyses(self) -> list[tuple[str, str]]:
+        """(label, text) of analyses 1–5 and 7 in order (6 is the sasaran's, below them)."""
+        return [
+            ("1. Target dan realisasi tahun ini", self.current),
+            ("2. Perbandingan dengan tahun-tahun sebelumnya", self.history),
+            ("3. Perbandingan dengan target akhir Renstra", self.end_target),
+            (
+                "4. Perbandingan dengan standar nasional/daerah dan unit lain yang setingkat",
+                self.comparison,
+            ),
+            ("5. Penyebab keberhasilan/kegagalan dan solusi yang dilakukan", self.causes),
+            ("7. Program dan kegiatan yang menunjang atau menghambat", self.programs),
+        ]
+
 
 @dataclass(frozen=True)
 class SasaranSection:
@@ -266,7 +281,7 @@ class LkjipReport(Report):
     budget_rows: list[BudgetRow]
     budget_total: BudgetRow
     closing: list[str]
-    skm_trend: list[dict[str, object]]
+    skm_trend: list[dict[str, Any]]  # the SKM report's IKM of each year
 
 
 def group_by_sasaran(

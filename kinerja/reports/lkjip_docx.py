@@ -16,14 +16,6 @@ from . import docx_writer as w
 from .lkjip import IndicatorAnalysis, LkjipReport, SasaranSection
 
 BLACK = RGBColor(0, 0, 0)
-ANALYSES = (
-    ("1. Target dan realisasi tahun ini", "current"),
-    ("2. Perbandingan dengan tahun-tahun sebelumnya", "history"),
-    ("3. Perbandingan dengan target akhir Renstra", "end_target"),
-    ("4. Perbandingan dengan standar nasional/daerah dan unit lain yang setingkat", "comparison"),
-    ("5. Penyebab keberhasilan/kegagalan dan solusi yang dilakukan", "causes"),
-)
-PROGRAMS = "7. Program dan kegiatan yang menunjang atau menghambat"
 EFFICIENCY = "6. Efisiensi penggunaan sumber daya"
 
 
@@ -36,11 +28,9 @@ def chapter(doc: Any, text: str, level: int = 1) -> None:
 def indicator_part(doc: Any, item: IndicatorAnalysis) -> None:
     row = item.row
     w.heading(doc, f"Indikator {row.indicator.code} {row.indicator.name}")
-    for label, attribute in ANALYSES:
+    for label, text in item.analyses():
         doc.add_paragraph(label).runs[0].italic = True
-        doc.add_paragraph(getattr(item, attribute))
-    doc.add_paragraph(PROGRAMS).runs[0].italic = True
-    doc.add_paragraph(item.programs)
+        doc.add_paragraph(text)
 
 
 def sasaran_part(doc: Any, section: SasaranSection, formula: str) -> None:

@@ -210,3 +210,25 @@ def test_analysis_2_reads_the_years_of_the_plan_before(uji) -> None:
     covered = next(i for s in report.sections for i in s.indicators if i.row.indicator.code == "I1")
     assert "2021 50,00% (capaian 100,00 %)" in covered.history  # stored under plan uji
     assert "uji" in covered.history  # the change of definition is footnoted
+
+
+def test_the_narratives_page_saves_every_field_or_none(uji, staff, login, settings) -> None:
+    from django.urls import reverse
+
+    url = reverse("reports:narratives") + f"?plan={uji.code}&year=2021"
+    planner = login(staff["planner"])
+    page = planner.get(url).content.decode()
+    assert 'name="causes:I1"' in page and 'name="issues"' in page
+    posted = {"causes:I1": "Sebab I1.", "programs:I3": "Program I3.", "issues": "Isu."}
+    assert planner.post(url, posted).status_code == 302
+    assert Narratives.load(uji.unit, 2021).text("programs", "I3") == "Program I3."
+    # one field too long: nothing of this post is stored, the field is named
+    settings.KINERJA_NARRATIVE_MAX_CHARS = 20
+    page = planner.post(url, {**posted, "causes:I1": "Sebab baru.", "causes:I2": "x" * 21})
+    assert page.status_code == 200
+    assert "I2: " in page.content.decode() and "20" in page.content.decode()
+    assert Narratives.load(uji.unit, 2021).text("causes", "I1") == "Sebab I1."
+    # the head reads them, without a form to change them; an outsider's post is refused
+    head = login(staff["head"]).get(url).content.decode()
+    assert "Sebab I1." in head and "<fieldset disabled>" in head
+    assert login(staff["outsider"]).post(url, posted).status_code in (403, 404)
