@@ -20,7 +20,9 @@ EFFICIENCY = "6. Efisiensi penggunaan sumber daya"
 
 
 def chapter(doc: Any, text: str, level: int = 1) -> None:
+    """A Word heading; a chapter (level 1) starts a page, as the PDF's chapters do."""
     paragraph = doc.add_heading(level=level)
+    paragraph.paragraph_format.page_break_before = level == 1
     run = paragraph.add_run(text)
     run.font.color.rgb = BLACK
 
@@ -75,7 +77,6 @@ def docx_lkjip(data: LkjipReport) -> bytes:
     year, unit_name = data.common.year, data.common.unit_name
     doc = w.new_document(unit_name, demo=data.common.demo, draft=data.common.signing.draft)
     w.title(doc, "LAPORAN KINERJA INSTANSI PEMERINTAH", unit_name.upper(), f"TAHUN {year}")
-    w.page_break(doc)
     chapter(doc, "IKHTISAR EKSEKUTIF")
     for sentence in data.summary:
         doc.add_paragraph(sentence)
@@ -125,7 +126,6 @@ def docx_lkjip(data: LkjipReport) -> bytes:
         doc.add_paragraph(sentence)
     w.signature(doc, data.common.signing)
 
-    w.page_break(doc)
     chapter(doc, "LAMPIRAN")
     chapter(doc, f"1. Perjanjian Kinerja Tahun {year}", 2)
     pk_table(doc, data)
