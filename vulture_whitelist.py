@@ -289,6 +289,8 @@ _.underline
 _.space_after
 _.space_before
 _.keep_with_next
+_.page_break_before
+_.italic
 _.rgb
 _.autofit
 _.freeze_panes
@@ -329,4 +331,3 @@ _.issued_at
 _.meaning  # an import column's meaning, read by lib/_import_columns.html
 _.expires_at  # a kept upload's expiry, a model field filtered by name (expires_at__gt)
 _.has_children  # a budget line's node in the tree: whether lines hang under it (template)
-_.italic  # python-docx: a run's italic property, set on analysis labels of the LKjIP
