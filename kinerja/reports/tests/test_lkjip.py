@@ -232,3 +232,16 @@ def test_the_narratives_page_saves_every_field_or_none(uji, staff, login, settin
     head = login(staff["head"]).get(url).content.decode()
     assert "Sebab I1." in head and "disabled>" in head
     assert login(staff["outsider"]).post(url, posted).status_code in (403, 404)
+
+
+def test_the_reports_page_downloads_the_lkjip(uji, staff, login) -> None:
+    from django.urls import reverse
+
+    do_save_narrative(None, uji.unit, 2021, "programs", "Program pelayanan keliling.", "I2")
+    client = login(staff["head"])
+    assert "lkjip" in client.get(reverse("reports:index"), {"plan": uji.code}).content.decode()
+    response = client.get(
+        reverse("reports:download", args=["lkjip", "docx"]), {"plan": uji.code, "year": "2021"}
+    )
+    assert response.status_code == 200
+    assert "Program pelayanan keliling." in section_of(docx_text(response.content), "I2")
