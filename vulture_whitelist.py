@@ -297,6 +297,8 @@ _.underline
 _.space_after
 _.space_before
 _.keep_with_next
+_.page_break_before
+_.italic
 _.rgb
 _.autofit
 _.freeze_panes

@@ -443,3 +443,6 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinerja@localhost")
+# -- LKjIP narratives (docs/configuration.md, "Reports") --
+# The longest narrative staff may write for one analysis or one part of chapter I.
+KINERJA_LKJIP_NARRATIVE_MAX_CHARS = int(os.environ.get("KINERJA_LKJIP_NARRATIVE_MAX_CHARS", 10000))

@@ -41,6 +41,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("community", "kinerja.demo.community.load"),
     ("signing", "kinerja.demo.signing.load"),
     ("budget", "kinerja.demo.budget.load"),
+    ("narratives", "kinerja.demo.narratives.load"),
     ("results", "kinerja.demo.results.load"),  # recomputes from every step's data above
     ("monitoring", "kinerja.demo.monitoring.load"),  # reads the results: after them
 ]

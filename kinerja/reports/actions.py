@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -24,13 +25,13 @@ from kinerja.plan.models import Plan
 from kinerja.results.models import YearApproval
 
 from . import esign, issuing
-from .models import IssuedDocument, Signatory, SigningDate, new_code
+from .models import IssuedDocument, Narrative, Signatory, SigningDate, new_code
 from .registry import TITLES, UnknownReport, check
 from .skm_report import NoResponses
 
 # Documents that report a year's results: issued only once the unit head approved that year.
 # The IKU (the plan) and the PK (signed at the start of the year) report none.
-NEEDS_APPROVED_YEAR = frozenset({"capaian", "skm"})
+NEEDS_APPROVED_YEAR = frozenset({"capaian", "skm", "lkjip"})
 
 
 def check_issuable(plan: Plan, kind: str, year: int) -> None:
@@ -271,3 +272,53 @@ def do_delete_signing_date(user: User | AnonymousUser | None, signing: SigningDa
     if user is not None:
         access.require(user, access.EDIT_PLAN, signing.unit)
     signing.delete()
+
+
+UNIT_NARRATIVES = frozenset({Narrative.Kind.ORGANISATION, Narrative.Kind.STRATEGIC_ISSUES})
+
+
+def do_save_narrative(
+    user: User | AnonymousUser | None,
+    unit: OrgUnit,
+    year: int,
+    kind: str,
+    text: str,
+    indicator_code: str = "",
+) -> Narrative | None:
+    """Store what staff wrote for the LKjIP of ``year`` (docs/rules.md#lkjip): an analysis of
+    an indicator (causes, programs) or a part of chapter I about the unit (organisation,
+    strategic issues). Empty text removes the narrative, so the document prints
+    "analisis belum diisi" again."""
+    if user is not None:
+        access.require(user, access.EDIT_PLAN, unit)
+    if kind not in Narrative.Kind.values:
+        raise ValidationError({"kind": _("unknown narrative %(kind)s") % {"kind": kind}})
+    indicator_code = indicator_code.strip()
+    if (kind in UNIT_NARRATIVES) != (indicator_code == ""):
+        raise ValidationError(
+            {
+                "indicator_code": _("a %(kind)s narrative is about the unit, not an indicator")
+                % {"kind": kind}
+                if kind in UNIT_NARRATIVES
+                else _("a %(kind)s narrative needs the indicator's code") % {"kind": kind}
+            }
+        )
+    text = text.strip()
+    if (problem := text_problem(text, settings.KINERJA_LKJIP_NARRATIVE_MAX_CHARS)) is not None:
+        raise ValidationError({"text": problem})
+    if (problem := text_problem(indicator_code, 40)) is not None:
+        raise ValidationError({"indicator_code": problem})
+    key: dict[str, Any] = {
+        "unit": unit,
+        "year": year,
+        "kind": kind,
+        "indicator_code": indicator_code,
+    }
+    with transaction.atomic():
+        if not text:
+            Narrative.objects.filter(**key).delete()
+            return None
+        narrative, _created = Narrative.objects.update_or_create(
+            **key, defaults={"text": text, "updated_by": user if isinstance(user, User) else None}
+        )
+    return narrative

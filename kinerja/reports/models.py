@@ -122,3 +122,38 @@ class SigningDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.date}"
+
+
+class Narrative(models.Model):
+    """What staff write for the LKjIP of a year, never generated (docs/rules.md#lkjip):
+    per indicator the causes of success or failure with the solutions taken (analysis 5) and the
+    programs and activities that supported or hindered (analysis 7); per unit the organisation
+    and the strategic issues of chapter I. Keyed by indicator code, so a narrative follows the
+    indicator across the versions of a plan."""
+
+    class Kind(models.TextChoices):
+        CAUSES = "causes", _("Causes of success or failure and the solutions taken")
+        PROGRAMS = "programs", _("Programs and activities that supported or hindered")
+        ORGANISATION = "organisation", _("Organisation")
+        STRATEGIC_ISSUES = "issues", _("Strategic issues")
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="narratives")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    indicator_code = models.CharField(max_length=40, blank=True)  # blank: about the unit
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["unit", "year", "indicator_code", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "indicator_code", "kind"], name="one_narrative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.indicator_code or self.unit_id} {self.kind}"

@@ -21,6 +21,8 @@ from kinerja.plan.models import Plan
 
 from . import renderers as r
 from .builders import Report, build_capaian, build_iku, build_pk
+from .lkjip import build_lkjip
+from .lkjip_docx import docx_lkjip
 from .monitoring_documents import build_renaksi, build_triwulan, docx_renaksi, docx_triwulan
 from .skm_docx import docx_skm_report
 from .skm_report import build_skm_report
@@ -55,6 +57,11 @@ DOCUMENTS: dict[str, Document[Any]] = {
         _("Performance achievement (LKjIP chapter III)"),
         build_capaian,
         {"pdf": r.pdf_renderer("capaian"), "docx": r.docx_capaian, "xlsx": r.xlsx_capaian},
+    ),
+    "lkjip": Document(
+        _("Performance report (LKjIP)"),
+        build_lkjip,
+        {"pdf": r.pdf_renderer("lkjip"), "docx": docx_lkjip},
     ),
     "skm": Document(
         _("Community satisfaction survey report (SKM)"),

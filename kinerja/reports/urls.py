@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import narrative_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("penandatangan/", views.signing, name="signing"),
     path("<slug:kind>.<slug:fmt>", views.download, name="download"),
     path("terbitkan/<slug:kind>", views.issue, name="issue"),
+    path("narasi/", narrative_views.narratives, name="narratives"),
 ]

@@ -196,6 +196,7 @@ CALLS: dict[str, Call] = {
         ),
         {},
     ),
+    "reports.do_save_narrative": lambda w: ((w.outsider, w.kec, YEAR, "causes", "x", "S2.1"), {}),
     # budget
     "budget.do_save_line": lambda w: (
         (w.outsider, w.budget_line, LineValues("7.01.03", "Diubah", Decimal(5), Decimal(1))),

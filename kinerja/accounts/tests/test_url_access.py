@@ -270,6 +270,7 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
 QUERY: dict[str, str] = {
     "reports:download": "?plan=wonoasih-2020-2024&year=2022",
     "reports:signing": "?plan=wonoasih-2020-2024",
+    "reports:narratives": "?plan=wonoasih-2020-2024&year=2022",
 }
 # The admin's own parameters (every admin page needs staff status first).
 ADMIN_PARAMS = {"object_id": "1", "id": "1", "app_label": "accounts", "content_type_id": "1"}

@@ -117,7 +117,7 @@ def reference(name: str, pdf: bytes) -> None:
 
 
 @pytest.fixture
-def demo(request: Any) -> Any:
+def demo(transactional_db: Any, request: Any) -> Any:
     # a transactional database, with the group kinds an earlier transactional test emptied
     request.getfixturevalue("default_group_kinds")
     from kinerja.demo.loader import run_demo

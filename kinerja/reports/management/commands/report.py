@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.lib.commands import NounCommand
+from kinerja.plan.chain import chain_of
 from kinerja.plan.commandline import resolve_plan
 from kinerja.plan.models import Plan
 from kinerja.reports.actions import (
@@ -80,6 +81,10 @@ class Command(NounCommand):
 
     def handle_write(self, options: dict[str, Any]) -> None:
         plan = resolve_plan(options["plan"])
+        if not options["plan"] and options["year"] is not None:
+            # No plan named: the year's own plan of the chain in force (an LKjIP of 2023 is
+            # written under the Renstra of 2023, not the one in force today).
+            plan = plan_of_year(plan, options["year"])
         kind, fmt = options["kind"], options["fmt"]
         try:
             # The SKM report covers any year with responses, inside the plan's period or not.
@@ -164,3 +169,10 @@ class Command(NounCommand):
             )
         for d in SigningDate.objects.filter(unit=plan.unit):
             self.stdout.write(f"{d.kind.upper()} {d.year}\t{d.date.isoformat()}\t{d.place}")
+
+
+def plan_of_year(plan: Plan, year: int) -> Plan:
+    """``plan`` when it holds ``year``, else the newest plan of its chain that does."""
+    if year in plan.years:
+        return plan
+    return next((p for p in reversed(chain_of(plan)) if year in p.years), plan)
