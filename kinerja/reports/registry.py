@@ -20,7 +20,8 @@ from django_stubs_ext import StrOrPromise
 from kinerja.plan.models import Plan
 
 from . import renderers as r
-from .builders import Report, build_capaian, build_iku, build_pk
+from .builders import Report, build_capaian, build_iku
+from .pk import build_pk
 from .skm_docx import docx_skm_report
 from .skm_report import build_skm_report
 
@@ -103,6 +104,13 @@ def render(kind: str, fmt: str, plan: Plan, year: int, on: date | None = None) -
     check(kind, fmt)
     with translation.override(DOCUMENT_LANGUAGE):
         return DOCUMENTS[kind].render(fmt, plan, year, on)
+
+
+def render_data(kind: str, fmt: str, data: Report) -> bytes:
+    """The bytes of data already built (a PK of a level or a stored version), in Indonesian."""
+    check(kind, fmt)
+    with translation.override(DOCUMENT_LANGUAGE):
+        return RENDERERS[kind][fmt](data)
 
 
 def filename(kind: str, fmt: str, plan: Plan, year: int) -> str:
