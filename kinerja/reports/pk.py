@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -254,3 +255,26 @@ def report_of(
 def build_pk(plan: Plan, year: int, on: date | None = None) -> PkReport:
     """The Camat's PK, as the registry builds every document (plan, year, signing day)."""
     return build_level_pk(plan, year, on)
+
+
+def officer_positions(plan: Plan, indicators: list[Indicator]) -> list[str]:
+    """The positions holding at least one indicator of the Camat's PK: one PK each."""
+    found: dict[str, str] = {}
+    for ind in pk_indicators(plan, indicators, CAMAT, ""):
+        for position in officers_of(ind):
+            found.setdefault(position.casefold(), position)
+    return list(found.values())
+
+
+def download_query(request_get: Mapping[str, str], plan: Plan, year: int) -> PkReport:
+    """The PK a download link asks for (``level``, ``officer``, ``version``), refused with a
+    ValidationError like the command line's."""
+    raw_version = request_get.get("version", "")
+    return build_level_pk(
+        plan,
+        year,
+        None,
+        request_get.get("level", CAMAT),
+        request_get.get("officer", ""),
+        int(raw_version) if raw_version.isdigit() else None,
+    )

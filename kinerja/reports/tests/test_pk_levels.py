@@ -9,10 +9,12 @@ import subprocess
 from datetime import date
 from decimal import Decimal
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from kinerja.budget.actions import do_import_lines
 from kinerja.budget.models import BudgetLine
@@ -154,9 +156,9 @@ def test_a_pk_for_a_year_without_targets_is_refused_naming_the_indicator(db) -> 
 def test_a_pk_perubahan_is_a_new_version_and_the_original_is_kept(wonoasih) -> None:
     first = do_save_pk_version(None, wonoasih, 2024, "camat", "", date(2024, 1, 15))
     assert first.version == 1
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="wajib menyebut alasannya"):
         do_save_pk_version(None, wonoasih, 2024, "camat", "", date(2024, 9, 30))
-    with pytest.raises(ValidationError, match="signed from 2023 to 2024"):
+    with pytest.raises(ValidationError, match="antara 2023 dan 2024"):
         do_save_pk_version(None, wonoasih, 2024, "camat", "", date(2025, 1, 2), "APBD-P")
     BudgetLine.objects.filter(unit=wonoasih.unit, year=2024, code="7.01.02").update(
         budget=Decimal("700000")
@@ -185,7 +187,7 @@ def test_a_pk_reason_has_a_length_limit(wonoasih, settings) -> None:
     assert settings.KINERJA_PK_REASON_MAX_CHARS == 2000
     settings.KINERJA_PK_REASON_MAX_CHARS = 10
     do_save_pk_version(None, wonoasih, 2024, "camat", "", date(2024, 1, 15))
-    with pytest.raises(ValidationError, match="10"):
+    with pytest.raises(ValidationError, match="lebih dari 10 karakter"):
         do_save_pk_version(None, wonoasih, 2024, "camat", "", date(2024, 9, 30), "x" * 11)
     assert PkVersion.objects.count() == 1
 
@@ -241,3 +243,26 @@ def test_the_command_refuses_a_year_without_targets_naming_the_indicator(db, tmp
             stdout=StringIO(),
         )  # fmt: skip
     assert not target.exists()
+
+
+def test_the_reports_page_offers_each_officers_pk_and_the_stored_versions(
+    wonoasih, people, login
+) -> None:
+    do_save_pk_version(None, wonoasih, 2024, "camat", "", date(2024, 1, 15))
+    client = login(people["planner"])
+    page = client.get(reverse("reports:index"), {"year": "2024"}).content.decode()
+    for position in (KASI_PEMAS, "Kasi Pelayanan", "Kasi Keamanan dan Ketertiban"):
+        assert f"officer={quote(position)}" in page
+    assert "version=1" in page
+    url = reverse("reports:download", args=["pk", "docx"])
+    asked = {"plan": wonoasih.code, "year": "2024", "level": "kasi"}
+    response = client.get(url, {**asked, "officer": KASI_PEMAS})
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert S11 in text and "IKM" not in text and "Rp 300.000,50" in text
+    refused = client.get(url, {**asked, "officer": "Kasi Tidak Ada"})
+    assert refused.status_code == 302
+    page = client.get(refused["Location"]).content.decode()
+    assert "Kasi Tidak Ada" in page
+    outsider = login(people["outsider"])
+    assert outsider.get(url, {"plan": wonoasih.code, "year": "2024"}).status_code == 403

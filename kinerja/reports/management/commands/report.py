@@ -173,6 +173,8 @@ class Command(NounCommand):
                 content = render(kind, fmt, plan, year)
         except (UnknownReport, NoResponses) as exc:
             raise CommandError(str(exc)) from exc
+        except ValidationError as exc:  # a PK whose year lacks targets
+            raise CommandError(" ".join(exc.messages)) from exc
         out = Path(options["output"] or filename(kind, fmt, plan, year))
         try:
             out.write_bytes(content)
