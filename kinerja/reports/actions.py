@@ -24,8 +24,7 @@ from kinerja.plan.models import Plan
 from kinerja.results.models import YearApproval
 from kinerja.results.queries import indicators_of
 
-from . import esign, issuing
-from . import pk
+from . import esign, issuing, pk
 from .models import IssuedDocument, PkVersion, Signatory, SigningDate, new_code
 from .registry import TITLES, UnknownReport, check
 from .skm_report import NoResponses

@@ -123,9 +123,7 @@ def budget_lines(plan: Plan, year: int, level: str, chosen: list[Indicator]) -> 
 
 def check_request(plan: Plan, level: str, officer: str) -> None:
     if level not in PkVersion.Level.values:
-        raise ValidationError(
-            _("unknown PK level %(level)s (camat or kasi)") % {"level": level}
-        )
+        raise ValidationError(_("unknown PK level %(level)s (camat or kasi)") % {"level": level})
     if level == KASI and not officer.strip():
         raise ValidationError(_("a Sekcam/Kasi PK names its officer (--officer)"))
 
@@ -160,7 +158,9 @@ def has_no_target(indicator: Indicator, year: int) -> bool:
     return target is None or target.comparable() is None
 
 
-def live_annex(plan: Plan, year: int, level: str, officer: str, indicators: list[Indicator]) -> dict[str, object]:
+def live_annex(
+    plan: Plan, year: int, level: str, officer: str, indicators: list[Indicator]
+) -> dict[str, object]:
     """The annex from the current plan and budget; a missing target refuses the PK."""
     chosen = pk_indicators(plan, indicators, level, officer)
     if not chosen:
@@ -240,7 +240,9 @@ def report_of(
         common=base,
         rows=[PkRow(no=n, **r) for n, r in enumerate(rows, start=1)],
         programs=[
-            ProgramRow(no=n, code=p["code"], program=p["program"], budget=rupiah(Decimal(p["budget"])))
+            ProgramRow(
+                no=n, code=p["code"], program=p["program"], budget=rupiah(Decimal(p["budget"]))
+            )
             for n, p in enumerate(programs, start=1)
         ],
         budget_total=rupiah(Decimal(str(annex["total"]))),
