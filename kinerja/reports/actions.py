@@ -289,6 +289,7 @@ def do_save_pk_version(
     if user is not None:
         access.require(user, access.EDIT_PLAN, plan.unit)
     pk.check_request(plan, level, officer)
+    plan = pk.plan_for(plan, year)
     officer = officer.strip() if level == pk.KASI else ""
     if (problem := day_problem(day)) is not None:
         raise ValidationError({"date": problem})

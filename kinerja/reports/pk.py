@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.budget.models import BudgetLine
 from kinerja.budget.queries import lines_supporting, top_lines, totals_of
+from kinerja.plan.chain import chain_of
 from kinerja.plan.models import Indicator, Plan
 from kinerja.results.formatting import figure, target_text
 from kinerja.results.queries import year_target
@@ -121,6 +122,14 @@ def budget_lines(plan: Plan, year: int, level: str, chosen: list[Indicator]) -> 
     )
 
 
+def plan_for(plan: Plan, year: int) -> Plan:
+    """The plan of the PK's year: ``plan`` or the plan of its chain whose period holds the year
+    (a PK of 2024 asked of the 2025–2029 plan is the 2020–2024 plan's)."""
+    if plan.start_year <= year <= plan.end_year:
+        return plan
+    return next((p for p in chain_of(plan) if p.start_year <= year <= p.end_year), plan)
+
+
 def check_request(plan: Plan, level: str, officer: str) -> None:
     if level not in PkVersion.Level.values:
         raise ValidationError(_("unknown PK level %(level)s (camat or kasi)") % {"level": level})
@@ -210,6 +219,7 @@ def build_level_pk(
     """The PK of ``level`` (and ``officer``): the stored ``version`` (default: the latest
     stored), or built from the current data when none is stored."""
     check_request(plan, level, officer)
+    plan = plan_for(plan, year)
     officer = officer.strip() if level == KASI else ""
     stored = (
         PkVersion.objects.filter(

@@ -77,8 +77,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "other_survey_years": [
             y for y in skm_report.survey_years(plan.unit) if y not in plan_years(plan)
         ],
-        "pk_officers": pk.officer_positions(plan, indicators_of(plan, year)),
-        "pk_versions": PkVersion.objects.filter(plan=plan, year=year),
+        "pk_officers": pk.officer_positions(plan, indicators_of(pk.plan_for(plan, year), year)),
+        "pk_versions": PkVersion.objects.filter(plan=pk.plan_for(plan, year), year=year),
     }
     return render(request, "reports/index.html", context)
 

@@ -140,7 +140,9 @@ class Command(NounCommand):
         if options["day"] is None:
             raise CommandError(_("Give the date the PK was signed (--date YYYY-MM-DD)."))
         level, officer = options["level"], options["officer"]
-        stored = pk.latest_version(plan, year, level, officer if level == pk.KASI else "")
+        stored = pk.latest_version(
+            pk.plan_for(plan, year), year, level, officer.strip() if level == pk.KASI else ""
+        )
         if options["revise"] and stored is None:
             raise CommandError(_("No agreed PK to change yet: store it first with --agree."))
         if options["agree"] and stored is not None:
