@@ -189,7 +189,11 @@ def _check_signatory(unit: OrgUnit, data: SignatoryInput) -> Signatory:
         valid_from=data.valid_from,
         valid_to=data.valid_to,
     )
-    for other in Signatory.objects.filter(unit=unit, role=data.role):
+    others = Signatory.objects.filter(unit=unit, role=data.role)
+    if data.role == Signatory.Role.OFFICER:
+        # officers hold different positions at once; one position has one holder at a time
+        others = others.filter(position__iexact=signatory.position)
+    for other in others:
         ends = other.valid_to or date.max
         mine = signatory.valid_to or date.max
         if other.valid_from <= mine and signatory.valid_from <= ends:

@@ -266,3 +266,21 @@ def test_the_reports_page_offers_each_officers_pk_and_the_stored_versions(
     assert "Kasi Tidak Ada" in page
     outsider = login(people["outsider"])
     assert outsider.get(url, {"plan": wonoasih.code, "year": "2024"}).status_code == 403
+
+
+def test_officers_of_different_positions_sign_at_once_one_holder_per_position(wonoasih) -> None:
+    def officer(name: str, position: str) -> SignatoryInput:
+        return SignatoryInput(
+            role=Signatory.Role.OFFICER,
+            name=name,
+            nip="",
+            rank="",
+            position=position,
+            valid_from=date(2024, 1, 1),
+        )
+
+    do_save_signatory(None, wonoasih.unit, officer("Satu", "Kasi Pelayanan"))
+    do_save_signatory(None, wonoasih.unit, officer("Dua", KASI_PEMAS))
+    with pytest.raises(ValidationError, match="Satu"):
+        do_save_signatory(None, wonoasih.unit, officer("Tiga", "kasi pelayanan"))
+    assert Signatory.objects.filter(role=Signatory.Role.OFFICER).count() == 2
