@@ -284,3 +284,15 @@ def test_officers_of_different_positions_sign_at_once_one_holder_per_position(wo
     with pytest.raises(ValidationError, match="Satu"):
         do_save_signatory(None, wonoasih.unit, officer("Tiga", "kasi pelayanan"))
     assert Signatory.objects.filter(role=Signatory.Role.OFFICER).count() == 2
+
+
+def test_a_pk_of_a_year_asked_of_the_next_plan_is_the_plan_of_that_year(wonoasih) -> None:
+    later = do_load_plan_text(
+        (WONOASIH_PLAN.parent / "wonoasih-2025-2029.yaml").read_text(encoding="utf-8")
+    )
+    assert later.continues == wonoasih.code
+    data = build_level_pk(later, 2024, SIGNED)
+    assert data.common.plan == wonoasih
+    assert [r.target for r in data.rows] == ["40%", "88,60"]
+    assert data.budget_total == "Rp 1.800.000,50"
+    assert [r.target for r in build_level_pk(later, 2025, SIGNED).rows] == ["42%", "88,60"]
