@@ -228,6 +228,7 @@ _.handle_iku
 _.handle_import
 _.handle_load
 _.handle_notify
+_.handle_pk
 _.handle_published
 _.handle_published_decision
 _.handle_rebuild_rollup

@@ -308,6 +308,8 @@ KINERJA_PLAN_TEXT_MAX_CHARS = int(os.environ.get("KINERJA_PLAN_TEXT_MAX_CHARS", 
 KINERJA_PLAN_REVISION_REASON_MAX_CHARS = int(
     os.environ.get("KINERJA_PLAN_REVISION_REASON_MAX_CHARS", 2000)
 )
+# The reason of a PK Perubahan (docs/rules.md#pk-per-level).
+KINERJA_PK_REASON_MAX_CHARS = int(os.environ.get("KINERJA_PK_REASON_MAX_CHARS", 2000))
 
 # -- Public surface: survey periods, public pages and the public form (docs/security.md) --------
 # Survey URLs name periods from this year up to this many years after the current one; any

@@ -116,3 +116,17 @@ def tree(unit: OrgUnit, year: int) -> list[Node]:
             parent.has_children = True
             parent.children_totals = parent.children_totals + Totals(line.budget, line.spent)
     return list(nodes.values())
+
+
+def lines_supporting(
+    unit: OrgUnit, year: int, indicators: Iterable[int], objectives: Iterable[int]
+) -> list[BudgetLine]:
+    """The top lines of a unit's year linked to any of the given indicators or sasaran (by id),
+    in code order, a line under a linked line left out (it is inside): a Kasi's PK annex."""
+    found = (
+        BudgetLine.objects.filter(unit=unit, year=year)
+        .filter(Q(indicators__in=list(indicators)) | Q(objectives__in=list(objectives)))
+        .distinct()
+        .order_by("code")
+    )
+    return top_lines(found)

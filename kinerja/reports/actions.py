@@ -23,9 +23,10 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.lib.input_checks import day_problem, text_problem
 from kinerja.plan.models import Plan
 from kinerja.results.models import YearApproval
+from kinerja.results.queries import indicators_of
 
-from . import esign, issuing
-from .models import IssuedDocument, Narrative, Signatory, SigningDate, new_code
+from . import esign, issuing, pk
+from .models import IssuedDocument, Narrative, PkVersion, Signatory, SigningDate, new_code
 from .registry import TITLES, UnknownReport, check
 from .skm_report import NoResponses
 
@@ -189,7 +190,11 @@ def _check_signatory(unit: OrgUnit, data: SignatoryInput) -> Signatory:
         valid_from=data.valid_from,
         valid_to=data.valid_to,
     )
-    for other in Signatory.objects.filter(unit=unit, role=data.role):
+    others = Signatory.objects.filter(unit=unit, role=data.role)
+    if data.role == Signatory.Role.OFFICER:
+        # officers hold different positions at once; one position has one holder at a time
+        others = others.filter(position__iexact=signatory.position)
+    for other in others:
         ends = other.valid_to or date.max
         mine = signatory.valid_to or date.max
         if other.valid_from <= mine and signatory.valid_from <= ends:
@@ -322,3 +327,57 @@ def do_save_narrative(
             **key, defaults={"text": text, "updated_by": user if isinstance(user, User) else None}
         )
     return narrative
+
+
+def do_save_pk_version(
+    user: User | AnonymousUser | None,
+    plan: Plan,
+    year: int,
+    level: str,
+    officer: str,
+    day: date,
+    reason: str = "",
+) -> PkVersion:
+    """Store the PK of ``level`` (and ``officer``) for ``year`` as agreed on ``day``, its annex
+    from the current plan and budget (docs/rules.md#pk-per-level): the first version is the
+    original, every later one a PK Perubahan that states its reason. Earlier versions are kept."""
+    if user is not None:
+        access.require(user, access.EDIT_PLAN, plan.unit)
+    pk.check_request(plan, level, officer)
+    plan = pk.plan_for(plan, year)
+    officer = officer.strip() if level == pk.KASI else ""
+    if (problem := day_problem(day)) is not None:
+        raise ValidationError({"date": problem})
+    low, high = SIGNING_YEARS[SigningDate.Kind.PK]
+    if not year + low <= day.year <= year + high:
+        raise ValidationError(
+            {
+                "date": _("a PK of %(year)d is signed from %(first)d to %(last)d")
+                % {"year": year, "first": year + low, "last": year + high}
+            }
+        )
+    reason = reason.strip()
+    if (problem := text_problem(reason, settings.KINERJA_PK_REASON_MAX_CHARS)) is not None:
+        raise ValidationError({"reason": problem})
+    with transaction.atomic():
+        last = pk.latest_version(plan, year, level, officer)
+        if last is not None and not reason:
+            raise ValidationError({"reason": _("a PK Perubahan states its reason")})
+        if last is not None and day < last.date:
+            raise ValidationError(
+                {
+                    "date": _("version %(version)d is dated %(date)s: a change comes after it")
+                    % {"version": last.version, "date": last.date.isoformat()}
+                }
+            )
+        annex = pk.live_annex(plan, year, level, officer, indicators_of(plan, year))
+        return PkVersion.objects.create(
+            plan=plan,
+            year=year,
+            level=level,
+            officer=officer,
+            version=last.version + 1 if last is not None else 1,
+            reason=reason,
+            date=day,
+            annex=annex,
+        )

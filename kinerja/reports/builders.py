@@ -214,34 +214,7 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
     )
 
 
-# -- pk -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PkRow:
-    no: int
-    sasaran: str
-    indicator: str
-    target: str
-
-
-@dataclass(frozen=True)
-class PkReport(Report):
-    rows: list[PkRow]
-
-
-def build_pk(plan: Plan, year: int, on: date | None = None) -> PkReport:
-    base = common(plan, year, on, "pk")
-    rows = [
-        PkRow(
-            no=n,
-            sasaran=sasaran_of(ind),
-            indicator=ind.name,
-            target=target_text(ind, year_target(ind, year)),
-        )
-        for n, ind in enumerate((i for i in base.indicators if i.iku), start=1)
-    ]
-    return PkReport(common=base, rows=rows)
+# -- pk: kinerja/reports/pk.py (the PK per level) -------------------------------------------------
 
 
 # -- capaian (LKjIP chapter III) ------------------------------------------------------------------

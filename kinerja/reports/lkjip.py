@@ -25,15 +25,14 @@ from kinerja.results.series import Point, Series, plan_series
 from .builders import (
     CapaianRow,
     IkuRow,
-    PkRow,
     Report,
     build_capaian,
     build_iku,
-    build_pk,
     sasaran_of,
 )
 from .models import Narrative
 from .narratives import Narratives
+from .pk import PkRow, build_pk
 from .skm_report import trend_rows
 
 HUNDREDTH = Decimal("0.01")

@@ -81,6 +81,7 @@ class Signatory(models.Model):
     class Role(models.TextChoices):
         HEAD = "head", _("Head of the unit (first party)")
         SUPERIOR = "superior", _("Superior (second party of the PK)")
+        OFFICER = "officer", _("Officer of the unit (first party of a Sekcam/Kasi PK)")
 
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="signatories")
     role = models.CharField(max_length=16, choices=Role.choices)
@@ -157,3 +158,36 @@ class Narrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.indicator_code or self.unit_id} {self.kind}"
+
+
+class PkVersion(models.Model):
+    """One agreed version of a PK (docs/rules.md#pk-per-level): version 1 is the original, each
+    later one a PK Perubahan with its reason and date. The annex is kept as it was agreed (rows
+    and programs as printed), so a later change of the plan or the budget never rewrites it."""
+
+    class Level(models.TextChoices):
+        CAMAT = "camat", _("Camat with the Wali Kota/Bupati")
+        KASI = "kasi", _("Sekcam/Kasi with the Camat")
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="pk_versions")
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    # The officer's position as the plan names it ("Kasi Pelayanan"); empty for the Camat.
+    officer = models.CharField(_("officer"), max_length=200, blank=True)
+    version = models.PositiveSmallIntegerField(_("version"))
+    reason = models.TextField(_("reason for the change"), blank=True)
+    date = models.DateField(_("date"))
+    annex = models.JSONField(_("annex"))
+
+    class Meta:
+        ordering = ["plan", "year", "level", "officer", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "level", "officer", "version"], name="pk_version_unique"
+            )
+        ]
+        verbose_name = _("PK version")
+        verbose_name_plural = _("PK versions")
+
+    def __str__(self) -> str:
+        return f"PK {self.year} {self.level} {self.officer} v{self.version}"

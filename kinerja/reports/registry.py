@@ -20,10 +20,11 @@ from django_stubs_ext import StrOrPromise
 from kinerja.plan.models import Plan
 
 from . import renderers as r
-from .builders import Report, build_capaian, build_iku, build_pk
+from .builders import Report, build_capaian, build_iku
 from .lkjip import build_lkjip
 from .lkjip_docx import docx_lkjip
 from .monitoring_documents import build_renaksi, build_triwulan, docx_renaksi, docx_triwulan
+from .pk import build_pk
 from .skm_docx import docx_skm_report
 from .skm_report import build_skm_report
 
@@ -121,6 +122,13 @@ def render(kind: str, fmt: str, plan: Plan, year: int, on: date | None = None) -
     check(kind, fmt)
     with translation.override(DOCUMENT_LANGUAGE):
         return DOCUMENTS[kind].render(fmt, plan, year, on)
+
+
+def render_data(kind: str, fmt: str, data: Report) -> bytes:
+    """The bytes of data already built (a PK of a level or a stored version), in Indonesian."""
+    check(kind, fmt)
+    with translation.override(DOCUMENT_LANGUAGE):
+        return RENDERERS[kind][fmt](data)
 
 
 def filename(kind: str, fmt: str, plan: Plan, year: int) -> str:

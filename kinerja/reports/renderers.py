@@ -19,7 +19,8 @@ from kinerja.lib.tables import xlsx_bytes
 from kinerja.results.formatting import figure, target_text
 
 from . import docx_writer as w
-from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report
+from .builders import CapaianReport, CapaianRow, IkuReport, Report
+from .pk import KASI, PkReport
 from .xlsx_layout import lay_out
 
 
@@ -137,11 +138,26 @@ def docx_iku(data: IkuReport) -> bytes:
 # -- pk ---------------------------------------------------------------------------------------
 
 
+def pk_title(data: PkReport) -> str:
+    """PERJANJIAN KINERJA TAHUN 2024, or PERJANJIAN KINERJA PERUBAHAN for a version after the
+    first (docs/rules.md#pk-per-level)."""
+    kind = "PERJANJIAN KINERJA PERUBAHAN" if data.version > 1 else "PERJANJIAN KINERJA"
+    return f"{kind} TAHUN {data.common.year}"
+
+
+def pk_subtitle(data: PkReport) -> str:
+    unit = data.common.unit_name.upper()
+    return f"{data.officer.upper()} {unit}" if data.level == KASI else unit
+
+
 def docx_pk(data: PkReport) -> bytes:
     signing = data.common.signing
-    unit_name, year = data.common.unit_name, data.common.year
-    doc = w.new_document(unit_name, demo=data.common.demo, draft=data.common.signing.draft)
-    w.title(doc, f"PERJANJIAN KINERJA TAHUN {year}", unit_name.upper())
+    doc = w.new_document(data.common.unit_name, demo=data.common.demo, draft=signing.draft)
+    w.title(doc, pk_title(data), pk_subtitle(data))
+    if data.version > 1:
+        doc.add_paragraph(
+            f"Perubahan ke-{data.version - 1} tanggal {data.version_date}: {data.reason}"
+        )
     doc.add_paragraph(
         "Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan dan akuntabel "
         "serta berorientasi pada hasil, kami yang bertanda tangan di bawah ini:"
@@ -169,12 +185,19 @@ def docx_pk(data: PkReport) -> bytes:
     )
     w.two_signatures(doc, signing)
     w.page_break(doc)
-    w.title(doc, f"PERJANJIAN KINERJA TAHUN {year}", unit_name.upper())
+    w.title(doc, pk_title(data), pk_subtitle(data))
     w.table(
         doc,
         ["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "TARGET"],
         [[f"{r.no}.", r.sasaran, r.indicator, r.target] for r in data.rows],
         numeric=[3],
+    )
+    w.table(
+        doc,
+        ["NO", "PROGRAM", "ANGGARAN"],
+        [[f"{p.no}.", f"{p.code} {p.program}", p.budget] for p in data.programs]
+        + [["", "JUMLAH", data.budget_total]],
+        numeric=[2],
     )
     w.two_signatures(doc, signing)
     return w.to_bytes(doc)

@@ -20,10 +20,11 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
 from kinerja.results.actions import plan_years
+from kinerja.results.queries import indicators_of
 from kinerja.results.views import chosen_plan, chosen_year
 from kinerja.surveys.links import public_base
 
-from . import skm_report
+from . import pk, skm_report
 from .actions import (
     SignatoryInput,
     do_delete_signatory,
@@ -34,8 +35,16 @@ from .actions import (
     do_save_signing_date,
 )
 from .forms import SignatoryForm, SigningDateForm
-from .models import IssuedDocument, Signatory, SigningDate
-from .registry import CONTENT_TYPES, RENDERERS, TITLES, UnknownReport, filename, kinds
+from .models import IssuedDocument, PkVersion, Signatory, SigningDate
+from .registry import (
+    CONTENT_TYPES,
+    RENDERERS,
+    TITLES,
+    UnknownReport,
+    filename,
+    kinds,
+    render_data,
+)
 from .registry import render as render_report
 
 
@@ -68,6 +77,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "other_survey_years": [
             y for y in skm_report.survey_years(plan.unit) if y not in plan_years(plan)
         ],
+        "pk_officers": pk.officer_positions(plan, indicators_of(pk.plan_for(plan, year), year)),
+        "pk_versions": PkVersion.objects.filter(plan=pk.plan_for(plan, year), year=year),
     }
     return render(request, "reports/index.html", context)
 
@@ -86,11 +97,15 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     plan = get_plan_or_404(request.user, request.GET.get("plan", ""))
     try:
         year = report_year(request, plan, kind)
-        content = render_report(kind, fmt, plan, year)
+        if kind == "pk":
+            # the PK of a level, an officer, a stored version (docs/rules.md#pk-per-level)
+            content = render_data(kind, fmt, pk.download_query(request.GET, plan, year))
+        else:
+            content = render_report(kind, fmt, plan, year)
     except UnknownReport as exc:
         raise Http404(str(exc)) from exc
-    except skm_report.NoResponses as exc:
-        messages.error(request, str(exc))
+    except (skm_report.NoResponses, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect(f"{reverse('reports:index')}?{urlencode({'plan': plan.code})}")
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(kind, fmt, plan, year)}"'

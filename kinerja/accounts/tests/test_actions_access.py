@@ -212,6 +212,11 @@ CALLS: dict[str, Call] = {
         ),
         {},
     ),
+    # reports: the PK per level
+    "reports.do_save_pk_version": lambda w: (
+        (w.outsider, w.plan, YEAR, "camat", "", date(YEAR, 1, 15)),
+        {},
+    ),
 }
 
 

@@ -650,7 +650,10 @@ def normalise_strings(v: Validator, raw: Any, path: Path) -> dict[str, str]:
         return {}
     out = {}
     for key, value in raw.items():
-        if not isinstance(value, str | int) or isinstance(value, bool):
+        if isinstance(value, bool):
+            # a yes/no setting of the document (pk_goal_indicators: true), kept as its text
+            value = "true" if value else "false"
+        if not isinstance(value, str | int):
             v.error((*path, key), _("must be text"))
             continue
         too_long = limits.length_problem(max(str(key), str(value), key=len), limits.text_chars())

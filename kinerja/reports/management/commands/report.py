@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,15 +20,17 @@ from kinerja.lib.commands import NounCommand
 from kinerja.plan.chain import chain_of
 from kinerja.plan.commandline import resolve_plan
 from kinerja.plan.models import Plan
+from kinerja.reports import pk
 from kinerja.reports.actions import (
     SignatoryInput,
     do_issue_document,
+    do_save_pk_version,
     do_save_signatory,
     do_save_signing_date,
 )
 from kinerja.reports.issuing import verification_url
-from kinerja.reports.models import Signatory, SigningDate
-from kinerja.reports.registry import RENDERERS, UnknownReport, filename, render
+from kinerja.reports.models import PkVersion, Signatory, SigningDate
+from kinerja.reports.registry import RENDERERS, UnknownReport, filename, render, render_data
 from kinerja.reports.skm_report import NoResponses, report_year
 from kinerja.results.commandline import add_plan_year, resolve_year
 
@@ -76,8 +79,87 @@ class Command(NounCommand):
         signed.add_argument("--year", type=int, required=True)
         signed.add_argument("--date", dest="day", type=date.fromisoformat, required=True)
         signed.add_argument("--place", default="")
+        self.add_pk_verb(verbs)
         listing = verbs.add_parser("signing", help=_("list the signatories and signing dates"))
         listing.add_argument("--plan", help=_("plan code (default: the only plan loaded)"))
+
+    def add_pk_verb(self, verbs: Any) -> None:
+        agreement = verbs.add_parser(
+            "pk",
+            help=_(
+                "write the PK of a level (camat: the Camat with the Wali Kota/Bupati; kasi: an "
+                "officer with the Camat), or store its agreed version or a PK Perubahan"
+            ),
+        )
+        add_plan_year(agreement, _("the PK's year (default: the latest year with results)"))
+        agreement.add_argument("--level", choices=PkVersion.Level.values, default=pk.CAMAT)
+        agreement.add_argument(
+            "--officer", default="", help=_("the officer's position as the plan names it")
+        )
+        agreement.add_argument("--format", "-f", dest="fmt", choices=("pdf", "docx"), default="pdf")
+        agreement.add_argument("-o", "--output", help=_("file to write"))
+        agreement.add_argument(
+            "--version", dest="pk_version", type=int, help=_("a stored version (default: latest)")
+        )
+        store = agreement.add_mutually_exclusive_group()
+        store.add_argument(
+            "--agree", action="store_true", help=_("store the PK as agreed on --date (version 1)")
+        )
+        store.add_argument(
+            "--revise",
+            action="store_true",
+            help=_("store a PK Perubahan: a new version with --reason and --date"),
+        )
+        agreement.add_argument("--reason", default="")
+        agreement.add_argument("--date", dest="day", type=date.fromisoformat)
+        add_as_argument(agreement)
+
+    def handle_pk(self, options: dict[str, Any]) -> None:
+        plan = resolve_plan(options["plan"])
+        year = resolve_year(plan, options["year"])
+        level, officer = options["level"], options["officer"]
+        try:
+            if options["agree"] or options["revise"]:
+                self.store_pk(plan, year, options)
+            data = pk.build_level_pk(plan, year, None, level, officer, options["pk_version"])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        fmt = options["fmt"]
+        content = render_data("pk", fmt, data)
+        who = f"-{slugify(officer)}" if level == pk.KASI else ""
+        out = Path(options["output"] or f"pk-{level}{who}-{plan.code}-{year}.{fmt}")
+        try:
+            out.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"cannot write {out}: {exc}") from exc
+        self.stdout.write(f"Wrote {out} ({len(content):,} bytes).")
+        for row in data.rows:
+            self.stdout.write(f"{row.no}. {row.indicator}\t{row.target}")
+        self.stdout.write(f"Program: {len(data.programs)}, anggaran {data.budget_total}")
+
+    def store_pk(self, plan: Plan, year: int, options: dict[str, Any]) -> None:
+        if options["day"] is None:
+            raise CommandError(_("Give the date the PK was signed (--date YYYY-MM-DD)."))
+        level, officer = options["level"], options["officer"]
+        stored = pk.latest_version(
+            pk.plan_for(plan, year), year, level, officer.strip() if level == pk.KASI else ""
+        )
+        if options["revise"] and stored is None:
+            raise CommandError(_("No agreed PK to change yet: store it first with --agree."))
+        if options["agree"] and stored is not None:
+            raise CommandError(
+                _("The PK is agreed already (version %(version)d): change it with --revise.")
+                % {"version": stored.version}
+            )
+        try:
+            saved = do_save_pk_version(
+                acting_user(options), plan, year, level, officer, options["day"], options["reason"]
+            )
+        except PermissionDenied as exc:
+            raise CommandError(
+                _("You may not store PKs of %(unit)s.") % {"unit": plan.unit}
+            ) from exc
+        self.stdout.write(_("Stored PK version %(version)d.") % {"version": saved.version})
 
     def handle_write(self, options: dict[str, Any]) -> None:
         plan = resolve_plan(options["plan"])
@@ -98,6 +180,8 @@ class Command(NounCommand):
                 content = render(kind, fmt, plan, year)
         except (UnknownReport, NoResponses) as exc:
             raise CommandError(str(exc)) from exc
+        except ValidationError as exc:  # a PK whose year lacks targets
+            raise CommandError(" ".join(exc.messages)) from exc
         out = Path(options["output"] or filename(kind, fmt, plan, year))
         try:
             out.write_bytes(content)
