@@ -71,6 +71,9 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.results.models.YearLock", "plan.unit"),
     Tracked("kinerja.results.models.YearApproval", "plan.unit"),
     Tracked("kinerja.budget.models.BudgetLine", "unit"),
+    Tracked("kinerja.reports.models.Signatory", "unit"),
+    Tracked("kinerja.reports.models.SigningDate", "unit"),
+    Tracked("kinerja.reports.models.IssuedDocument", "unit"),
 )
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().
