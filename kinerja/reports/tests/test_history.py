@@ -29,8 +29,10 @@ def test_signatories_and_signing_dates_keep_their_history(uji) -> None:
     do_end_signatory(None, head, date(2022, 6, 30))
     do_save_signing_date(None, uji.unit, "pk", 2022, date(2022, 1, 14), "Uji")
     signing = do_save_signing_date(None, uji.unit, "pk", 2022, date(2022, 1, 20), "Uji")
-    assert [h.valid_to for h in head.history.order_by("history_date")] == [None, date(2022, 6, 30)]
-    assert [h.date for h in signing.history.order_by("history_date")] == [
+    heads = head.history.order_by("history_date")  # type: ignore[attr-defined]  # simple-history
+    signings = signing.history.order_by("history_date")  # type: ignore[attr-defined]
+    assert [h.valid_to for h in heads] == [None, date(2022, 6, 30)]
+    assert [h.date for h in signings] == [
         date(2022, 1, 14),
         date(2022, 1, 20),
     ]

@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from kinerja.ops.backup import do_backup
-from kinerja.reports.actions import do_issue_document
 from kinerja.plan.models import Plan
+from kinerja.reports.actions import do_issue_document
 from kinerja.reports.models import IssuedDocument, Signatory, SigningDate
 from kinerja.reports.tests.files import page_count, page_text, qr_codes
 from kinerja.results.actions import do_recompute
