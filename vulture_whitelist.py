@@ -125,6 +125,9 @@ _.TargetAdmin
 _.TwoFactorExemptionAdmin
 _.YearApprovalAdmin
 _.YearLockAdmin
+_.IssuedDocumentAdmin
+_.SignatoryAdmin
+_.SigningDateAdmin
 _.autocomplete_fields
 _.date_hierarchy
 _.inlines

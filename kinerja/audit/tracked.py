@@ -76,6 +76,9 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.monitoring.models.RenaksiAction", "renaksi.unit"),
     Tracked("kinerja.monitoring.models.QuarterReport", "unit"),
     Tracked("kinerja.monitoring.models.Narrative", "report.unit"),
+    Tracked("kinerja.reports.models.Signatory", "unit"),
+    Tracked("kinerja.reports.models.SigningDate", "unit"),
+    Tracked("kinerja.reports.models.IssuedDocument", "unit"),
 )
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().

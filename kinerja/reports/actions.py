@@ -103,7 +103,7 @@ def _store(
     mark = issuing.mark_for(number, version, base, code)
     try:
         content = issuing.issued_pdf(kind, plan, year, mark)
-    except (esign.SigningError, NoResponses) as exc:
+    except (esign.SigningError, NoResponses, issuing.Draft) as exc:
         raise ValidationError(str(exc)) from exc
     document = IssuedDocument(
         plan=plan,

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kinerja.plan.models import Plan
 
 from . import esign
-from .registry import DOCUMENTS, check
+from .registry import DOCUMENTS, TITLES, check
 from .renderers import pdf
 
 
@@ -33,6 +34,10 @@ class Mark:
     @property
     def short_url(self) -> str:
         return self.url.split("://", 1)[-1]
+
+
+class Draft(Exception):
+    """A document that would print DRAF is never issued (docs/rules.md#issued-documents)."""
 
 
 def verification_url(base: str, code: str) -> str:
@@ -60,6 +65,20 @@ def issued_pdf(kind: str, plan: Plan, year: int, mark: Mark, on: date | None = N
     """The document's PDF with ``mark`` on every page, signed when a certificate is configured."""
     check(kind, "pdf")
     data = DOCUMENTS[kind].build(plan, year, on)
+    signing = data.common.signing
+    if signing.draft:
+        raise Draft(
+            _(
+                "%(title)s %(year)s cannot be issued: it is still a draft (DRAF) because "
+                "%(missing)s is not recorded. Record it under Laporan → Penandatangan "
+                "(or `kinerja report signed`) and issue again."
+            )
+            % {
+                "title": TITLES[kind],
+                "year": year,
+                "missing": ", ".join(str(m) for m in signing.missing),
+            }
+        )
     content = pdf(f"reports/{kind}.html", data, {"issued": mark})
     if esign.configured():
         certificate = esign.load_certificate()

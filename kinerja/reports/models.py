@@ -14,7 +14,6 @@ a document never takes the day it is printed.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from django.conf import settings
@@ -22,16 +21,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.verification_codes import new_code
 from kinerja.plan.models import Plan
 
-# Verification codes are printed under the QR code and may be typed in from paper: no letters
-# people confuse (0/o, 1/l/i).
-CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-CODE_LENGTH = 10
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+__all__ = ["IssuedDocument", "Signatory", "SigningDate", "new_code"]
 
 
 def issued_path(instance: IssuedDocument, filename: str) -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
 from kinerja.accounts.levels import city_of, head_title
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Plan
@@ -33,6 +36,8 @@ class Signing:
     superior_nip: str = ""
     superior_rank: str = ""
     draft: bool = False
+    # What makes it a draft, to say why it cannot be issued (docs/rules.md#issued-documents).
+    missing: tuple[StrOrPromise, ...] = ()
 
     @property
     def nip_text(self) -> str:
@@ -91,6 +96,23 @@ def signing_for(plan: Plan, kind: str, year: int, on: date | None = None) -> Sig
     name = head.name if head else str(doc.get("signatory_name") or "")
     superior_name = superior.name if superior else str(doc.get("superior_name") or "")
     needs_superior = kind == SigningDate.Kind.PK
+    # The names are those of the people in office on the signing date: without a date, the
+    # date is what is missing.
+    missing = (
+        tuple(
+            what
+            for what, absent in (
+                (_("the name of the head of the unit"), not name),
+                (
+                    _("the name of the superior (second party)"),
+                    needs_superior and not superior_name,
+                ),
+            )
+            if absent
+        )
+        if date_text
+        else (_("the signing date"),)
+    )
     return Signing(
         place=place,
         date=day,
@@ -105,5 +127,6 @@ def signing_for(plan: Plan, kind: str, year: int, on: date | None = None) -> Sig
         superior_name=superior_name,
         superior_nip=superior.nip if superior else "",
         superior_rank=superior.rank if superior else "",
-        draft=not date_text or not name or (needs_superior and not superior_name),
+        draft=bool(missing),
+        missing=missing,
     )

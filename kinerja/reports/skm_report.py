@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import translation
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.default_year import default_year
 from kinerja.plan.models import Plan
 from kinerja.results.formatting import figure
 from kinerja.surveys.analysis import (
@@ -64,12 +65,14 @@ def survey_years(unit: OrgUnit) -> list[int]:
 
 
 def report_year(unit: OrgUnit, year: int | None) -> int:
-    """The year asked for when it has responses; without one, the latest year that has."""
+    """The year asked for when it has responses; without one, the unit's default year
+    (docs/rules.md#default-year) when it has responses, else the latest year that has."""
     if year is None:
         years = survey_years(unit)
         if not years:
             raise NoResponses(f"Laporan SKM tidak dapat dibuat: belum ada jawaban survei {unit}.")
-        return years[-1]
+        default = default_year(unit)
+        return default if default in years else years[-1]
     check_year(unit, year)
     return year
 

@@ -54,6 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "reports/index.html", {"plans": []})
     year = chosen_year(request, plan)
+    skm_years = skm_report.survey_years(plan.unit)
     issued: dict[str, list[IssuedDocument]] = {}
     for document in IssuedDocument.objects.filter(plan=plan, year=year).order_by("-version"):
         issued.setdefault(document.kind, []).append(document)
@@ -73,10 +74,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "plan_years": plan_years(plan),
         "documents": documents,
         "may_issue": access.can(request.user, access.LOCK, plan.unit),
-        # The SKM report covers any surveyed year, also those outside the plan's period.
-        "other_survey_years": [
-            y for y in skm_report.survey_years(plan.unit) if y not in plan_years(plan)
-        ],
+        # The SKM report covers every surveyed year, inside the plan's period or not
+        # (docs/rules.md#default-year); a year without responses offers none.
+        "survey_years": sorted(skm_years, reverse=True),
+        "year_surveyed": year in skm_years,
         "pk_officers": pk.officer_positions(plan, indicators_of(pk.plan_for(plan, year), year)),
         "pk_versions": PkVersion.objects.filter(plan=pk.plan_for(plan, year), year=year),
     }

@@ -8,7 +8,11 @@ import pytest
 
 from kinerja.reports.actions import do_issue_document
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("signed"),
+]
 
 
 def test_a_changed_pdf_does_not_match_on_the_phone(

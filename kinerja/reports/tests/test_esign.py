@@ -19,7 +19,7 @@ from kinerja.reports.esign import check_signing_certificate
 from kinerja.reports.models import IssuedDocument
 from kinerja.reports.tests.files import qr_codes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed")]
 
 PASSWORD = "rahasia-uji"
 

@@ -14,13 +14,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from kinerja.ops.backup import do_backup
+from kinerja.plan.models import Plan
 from kinerja.reports.actions import do_issue_document
-from kinerja.reports.models import IssuedDocument
+from kinerja.reports.models import IssuedDocument, Signatory, SigningDate
 from kinerja.reports.tests.files import page_count, page_text, qr_codes
 from kinerja.results.actions import do_recompute
 from kinerja.results.tests.plans import approve, put
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed")]
 
 PUBLIC = "https://kinerja.contoh.go.id"
 
@@ -180,3 +181,17 @@ def test_the_backup_carries_the_issued_files(uji, staff, tmp_path):
     with tarfile.open(archive) as tar:
         member = tar.extractfile(f"media/{document.file.name}")
         assert member is not None and member.read() == stored(document)
+
+
+def test_it_refuses_a_document_that_would_print_draf_naming_what_is_missing(uji, staff, settings):
+    SigningDate.objects.filter(unit=uji.unit, kind="pk", year=2022).delete()
+    with pytest.raises(ValidationError, match="DRAF.*tanggal penandatanganan belum dicatat"):
+        do_issue_document(staff["head"], uji, "pk", 2022)
+    Signatory.objects.filter(role="superior").delete()
+    with pytest.raises(ValidationError, match="nama atasan \\(pihak kedua\\)"):
+        do_issue_document(staff["head"], uji, "pk", 2023)
+    Plan.objects.filter(pk=uji.pk).update(document={})
+    uji.refresh_from_db()
+    with pytest.raises(ValidationError, match="tanggal penandatanganan"):
+        do_issue_document(staff["head"], uji, "iku", 2021)
+    assert not IssuedDocument.objects.exists() and media_files(settings) == []

@@ -25,15 +25,19 @@ from PIL import Image
 from kinerja.accounts.models import OrgUnit
 from kinerja.reports.registry import DOCUMENTS, render
 from kinerja.reports.renderers import chart_height_mm
+from kinerja.results.formatting import figure
 from kinerja.surveys.reports import element_chart, poster_pdf, survey_report_data
 from kinerja_core.periods import Period
 
 pytestmark = [
+    # transactional: the demo loader commits as the command does
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by make"),
 ]
 
 REFERENCE = Path(__file__).parent / "reference"
 YEAR = 2024
+DEMO_LAST_YEAR = 2026  # the demo's data run through 2026 Q3
 # Words of the English interface that must never reach a document.
 ENGLISH = (
     "Page",
@@ -172,10 +176,18 @@ def test_every_document_and_poster_reads_whole_and_indonesian(demo, monkeypatch)
     width, height = images[0].size
     assert height / width == pytest.approx(chart_height_mm(chart) / 150, rel=0.03)
     assert "U9" in chart and "U1" in chart
+    # `report skm --year 2025`: BAB I–V in order, with 2025's figures (not another year's)
+    skm = words(render("skm", "pdf", plan, 2025))
+    chapters = [skm.find(f"BAB {n} ") for n in ("I", "II", "III", "IV", "V")]
+    assert -1 not in chapters and chapters == sorted(chapters), chapters
+    assert "TAHUN 2025" in skm and "TAHUN 2024" not in skm
+    ikm_2025 = survey_report_data(plan.unit, Period(2025))["ikm"]
+    with translation.override("id"):
+        assert f"= {figure(ikm_2025, 2)}" in skm
     # the IKM poster: one page every demo year (the demo loads once: one test)
     unit = OrgUnit.objects.get(code="kec-wonoasih")
     translation.activate("id")  # the public poster speaks the visitor's language
-    for year in range(2019, YEAR + 2):
+    for year in range(2019, DEMO_LAST_YEAR + 1):
         pdf = poster_pdf(unit, Period(year))
         assert pages(pdf) == 1, year
         assert not english_in(words(pdf)), year

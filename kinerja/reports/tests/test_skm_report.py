@@ -89,3 +89,32 @@ def test_it_downloads_the_year_asked_for_and_refuses_one_without_responses(surve
     assert "TAHUN 2025" in pdf_text(response.content)
     refused = client.get(url, {"plan": "uji", "year": "2019"}, follow=True)
     assert "belum ada jawaban survei" in refused.content.decode()
+
+
+def test_the_reports_page_offers_the_skm_report_of_every_year_with_responses(uji, staff, login):
+    # a year inside the plan (2022) and one after it (2024) have responses; 2021 has none
+    answer_the_example(uji.unit, 2022)
+    answer_the_example(uji.unit, 2024)
+    client = login(staff["head"])
+    url = reverse("reports:download", args=["skm", "pdf"])
+    page = client.get(reverse("reports:index"), {"plan": "uji", "year": "2021"}).content.decode()
+    years = page[page.find('id="survey-years"') :]
+    assert f"{url}?plan=uji&amp;year=2024" in years and f"{url}?plan=uji&amp;year=2022" in years
+    assert years.find("year=2024") < years.find("year=2022"), "newest first"
+    assert f"{url}?plan=uji&amp;year=2021" not in page, "no link to a year without responses"
+    assert 'id="skm-no-responses"' in page
+    surveyed = client.get(reverse("reports:index"), {"plan": "uji", "year": "2022"})
+    assert (
+        f"{url}?plan=uji&amp;year=2022" in surveyed.content.decode().split('id="survey-years"')[0]
+    )
+    assert 'id="skm-no-responses"' not in surveyed.content.decode()
+
+
+def test_the_report_without_a_year_takes_the_default_year_when_it_has_responses(uji):
+    from kinerja.lib.default_year import default_year
+    from kinerja.reports.skm_report import report_year
+
+    answer_the_example(uji.unit, 2021)
+    answer_the_example(uji.unit, 2024)
+    assert default_year(uji.unit) == 2021  # the latest year of plan uji with a result
+    assert report_year(uji.unit, None) == 2021

@@ -10,7 +10,7 @@ from kinerja.reports.actions import do_issue_document
 from kinerja.reports.models import IssuedDocument
 from kinerja.reports.tests.files import qr_codes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed")]
 
 
 @pytest.fixture
