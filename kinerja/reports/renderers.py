@@ -184,7 +184,10 @@ def docx_pk(data: PkReport) -> bytes:
 
 
 def cell_target(row: CapaianRow, year_index: int | None = None) -> str:
-    return (row.cell if year_index is None else row.history[year_index]).target_text()
+    if year_index is None:
+        return row.cell.target_text()
+    trend = row.history[year_index]
+    return ("‖ " if trend.broken else "") + (trend.target_text() or "–")
 
 
 def status_text(row: CapaianRow) -> str:
@@ -227,9 +230,10 @@ def docx_capaian(data: CapaianReport) -> bytes:
         ],
         numeric=[3, 4, 5],
     )
-    w.heading(doc, f"3.2 Capaian Indikator Kinerja Tahun {years[0]}–{years[-1]}")
+    trend_years = data.trend_years
+    w.heading(doc, f"3.2 Capaian Indikator Kinerja Tahun {trend_years[0]}–{trend_years[-1]}")
     history_header = ["NO", "INDIKATOR KINERJA"]
-    for y in years:
+    for y in trend_years:
         history_header += [f"T {y}", f"R {y}", f"% {y}"]
     w.table(
         doc,
@@ -238,18 +242,21 @@ def docx_capaian(data: CapaianReport) -> bytes:
             [f"{r.no}.", r.indicator.name]
             + [
                 part
-                for i, cell in enumerate(r.history)
+                for i, t in enumerate(r.history)
                 for part in (
                     cell_target(r, i),
-                    figure(cell.realisation, r.decimals),
-                    figure(cell.achievement, 2),
+                    figure(t.cell.realisation if t.cell else None, r.decimals),
+                    figure(t.cell.achievement if t.cell else None, 2),
                 )
             ]
             for r in rows
         ],
-        numeric=range(2, 2 + 3 * len(years)),
+        numeric=range(2, 2 + 3 * len(trend_years)),
     )
-    doc.add_paragraph("T = target, R = realisasi, % = capaian.")
+    legend = "T = target, R = realisasi, % = capaian"
+    doc.add_paragraph(legend + (", ‖ = definisi baru." if data.footnotes else "."))
+    for note in data.footnotes:
+        doc.add_paragraph(f"‖ {note}")
     w.heading(doc, f"3.3 Capaian Tahun {year} terhadap Target Akhir Renstra ({years[-1]})")
     w.table(
         doc,
@@ -312,19 +319,25 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
         for r in rows
     ]
     header2 = ["Kode", "Indikator"]
-    for y in years:
+    for y in data.trend_years:
         header2 += [f"Target {y}", f"Realisasi {y}", f"Capaian {y} (%)"]
+    header2.append("Catatan")
     sheet2 = [
         [r.indicator.code, r.indicator.name]
         + [
             v
-            for cell in r.history
+            for t in r.history
             for v in (
-                target_number(cell),
-                n(cell.realisation, r.decimals),
-                n(cell.achievement, r.decimals),
+                (None, None, None)
+                if t.cell is None
+                else (
+                    target_number(t.cell),
+                    n(t.cell.realisation, r.decimals),
+                    n(t.cell.achievement, r.decimals),
+                )
             )
         ]
+        + [" ".join(f"‖ {note}" for note in r.notes)]
         for r in rows
     ]
     final = years[-1]
@@ -361,7 +374,7 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
                 ],
                 sheet1,
             ),
-            (f"3.2 Renstra {years[0]}-{final}", header2, sheet2),
+            (f"3.2 Renstra {data.trend_years[0]}-{final}", header2, sheet2),
             (
                 f"3.3 Target akhir {final}",
                 [

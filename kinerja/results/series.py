@@ -20,8 +20,8 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.plan.chain import chain_of, definition_history, links_to
 from kinerja.plan.diff import definition_changes
 from kinerja.plan.models import Indicator, Plan, PlanVersion
-from kinerja.plan.planfile.write import indicator_doc
 from kinerja.plan.planfile.crosswalk import UNBROKEN
+from kinerja.plan.planfile.write import indicator_doc
 
 from .queries import Cell, ResultIndex, bands_of, year_target
 
