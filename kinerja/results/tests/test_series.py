@@ -196,3 +196,20 @@ def test_a_revision_that_renames_only_keeps_one_line(db) -> None:
         "Cakupan layanan terpadu",
     ]
     assert [p.cell.indicator.valid_from for p in found.points] == [None, 2022, 2022]
+
+
+@pytest.fixture
+def redefined_from_2023(db):
+    return revised(
+        2023, **{"served / registered * 100": "(registered - served) / registered * 100"}
+    )
+
+
+def test_the_dashboard_of_a_revised_plan_reads_each_year_from_its_own_definition(
+    redefined_from_2023, staff, login
+) -> None:
+    page = login(staff["head"]).get(reverse("home"), {"plan": "uji", "year": "2023"})
+    card = page.content.decode().split('id="iku-I1"')[1].split("</section>")[0]
+    assert card.count('class="series-break"') == 1 and "Reviu IKU 2023" in card
+    # 2021 and 2022 were reported against the old definition: their values are still drawn
+    assert "41,67" in card and "55,00" in card
