@@ -299,6 +299,33 @@ class CapaianReport(Report):
     trend_years: list[int]  # the columns of table 3.2: the chain's years to the plan's end
     footnotes: list[str]  # one per change of definition in table 3.2, marked ‖ there
 
+    def context(self) -> dict[str, object]:
+        return {**super().context(), "trend_blocks": self.trend_blocks()}
+
+    def trend_blocks(self) -> list[TrendBlock]:
+        """Table 3.2 cut into blocks of at most TREND_YEARS_PER_TABLE years: three columns a
+        year, so a chain of two five-year plans would not fit the width of a landscape page."""
+        size = TREND_YEARS_PER_TABLE
+        return [
+            TrendBlock(
+                self.trend_years[start : start + size],
+                [(r, r.history[start : start + size]) for r in self.rows],
+            )
+            for start in range(0, len(self.trend_years), size)
+        ]
+
+
+# A layout width, not a limit on input: five years of T/R/% columns fill a landscape A4 page.
+TREND_YEARS_PER_TABLE = 5
+
+
+@dataclass(frozen=True)
+class TrendBlock:
+    """Some consecutive years of table 3.2, with each row's cells of those years."""
+
+    years: list[int]
+    rows: list[tuple[CapaianRow, list[TrendCell]]]
+
 
 def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianReport:
     base = common(plan, year, on, "lkjip")

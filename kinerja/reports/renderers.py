@@ -19,7 +19,7 @@ from kinerja.lib.tables import xlsx_bytes
 from kinerja.results.formatting import figure, target_text
 
 from . import docx_writer as w
-from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report
+from .builders import CapaianReport, CapaianRow, IkuReport, PkReport, Report, TrendCell
 from .xlsx_layout import lay_out
 
 
@@ -183,10 +183,12 @@ def docx_pk(data: PkReport) -> bytes:
 # -- capaian ----------------------------------------------------------------------------------
 
 
-def cell_target(row: CapaianRow, year_index: int | None = None) -> str:
-    if year_index is None:
-        return row.cell.target_text()
-    trend = row.history[year_index]
+def cell_target(row: CapaianRow) -> str:
+    return row.cell.target_text()
+
+
+def trend_target(trend: TrendCell) -> str:
+    """A year's target in table 3.2, "‖" before the first year of a new definition."""
     return ("‖ " if trend.broken else "") + (trend.target_text() or "–")
 
 
@@ -232,27 +234,28 @@ def docx_capaian(data: CapaianReport) -> bytes:
     )
     trend_years = data.trend_years
     w.heading(doc, f"3.2 Capaian Indikator Kinerja Tahun {trend_years[0]}–{trend_years[-1]}")
-    history_header = ["NO", "INDIKATOR KINERJA"]
-    for y in trend_years:
-        history_header += [f"T {y}", f"R {y}", f"% {y}"]
-    w.table(
-        doc,
-        history_header,
-        [
-            [f"{r.no}.", r.indicator.name]
-            + [
-                part
-                for i, t in enumerate(r.history)
-                for part in (
-                    cell_target(r, i),
-                    figure(t.cell.realisation if t.cell else None, r.decimals),
-                    figure(t.cell.achievement if t.cell else None, 2),
-                )
-            ]
-            for r in rows
-        ],
-        numeric=range(2, 2 + 3 * len(trend_years)),
-    )
+    for block in data.trend_blocks():
+        history_header = ["NO", "INDIKATOR KINERJA"]
+        for y in block.years:
+            history_header += [f"T {y}", f"R {y}", f"% {y}"]
+        w.table(
+            doc,
+            history_header,
+            [
+                [f"{r.no}.", r.indicator.name]
+                + [
+                    part
+                    for t in cells
+                    for part in (
+                        trend_target(t),
+                        figure(t.cell.realisation if t.cell else None, r.decimals),
+                        figure(t.cell.achievement if t.cell else None, 2),
+                    )
+                ]
+                for r, cells in block.rows
+            ],
+            numeric=range(2, 2 + 3 * len(block.years)),
+        )
     legend = "T = target, R = realisasi, % = capaian"
     doc.add_paragraph(legend + (", ‖ = definisi baru." if data.footnotes else "."))
     for note in data.footnotes:
