@@ -208,7 +208,8 @@ def redefined_from_2023(db):
 def test_the_dashboard_of_a_revised_plan_reads_each_year_from_its_own_definition(
     redefined_from_2023, staff, login
 ) -> None:
-    page = login(staff["head"]).get(reverse("home"), {"plan": "uji", "year": "2023"})
+    asked = {"plan": redefined_from_2023.code, "year": "2023"}
+    page = login(staff["head"]).get(reverse("home"), asked)
     card = page.content.decode().split('id="iku-I1"')[1].split("</section>")[0]
     assert card.count('class="series-break"') == 1 and "Reviu IKU 2023" in card
     # 2021 and 2022 were reported against the old definition: their values are still drawn
