@@ -5,6 +5,7 @@ what is stored, and the indicator definitions in force in a year
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
@@ -12,17 +13,18 @@ from kinerja.accounts.models import OrgUnit
 from .models import Indicator, Plan
 from .planfile import PlanDocument, Problem
 from .planfile.crosswalk import Link
-from .versions import indicators_in_force
 
 
-def definitions_in_force(plan: Plan, year: int) -> list[Indicator]:
-    """The indicator definitions ``plan`` has in force in ``year`` (its version of that year,
-    docs/rules.md#plan-revisions), in order, with their goal, objective and targets (three
-    queries). The one place the chain and the series read definitions."""
+def definition_history(plan: Plan) -> list[Indicator]:
+    """Every indicator definition ``plan`` ever had, each row with the years it is in force
+    (``valid_from``/``valid_until``, docs/rules.md#plan-revisions), in order, a code's older
+    rows first, with their goal, objective and targets (three queries). The one place the chain
+    and the series read definitions: a year's definitions are the rows ``in_force`` that year."""
     return list(
-        indicators_in_force(plan, year)
+        Indicator.objects.filter(plan=plan)
         .select_related("goal", "objective")
         .prefetch_related("targets")
+        .order_by("order", F("valid_from").asc(nulls_first=True), "pk")
     )
 
 

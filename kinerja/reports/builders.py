@@ -221,15 +221,30 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
 
 
 @dataclass(frozen=True)
+class TrendCell:
+    """One year of an indicator in the trend table: the value of the plan and definition in
+    force that year (None: the indicator had no definition then), and whether a new
+    definition begins this year (the table's ‖ marker)."""
+
+    year: int
+    cell: Cell | None
+    broken: bool = False
+
+    def target_text(self) -> str:
+        return "" if self.cell is None else self.cell.target_text()
+
+
+@dataclass(frozen=True)
 class CapaianRow:
     no: int
     indicator: Indicator
     sasaran: str
     cell: Cell
-    history: list[Cell]
+    history: list[TrendCell]  # one per year of CapaianReport.trend_years
     final_target: Target | None
     final_achievement: Decimal | None
     chart: str
+    notes: tuple[str, ...] = ()  # its changes of definition in table 3.2 (footnotes)
 
     @property
     def decimals(self) -> int:
@@ -254,24 +269,72 @@ def against_final(indicator: Indicator, cell: Cell, final: Target | None) -> Dec
 class CapaianReport(Report):
     rows: list[CapaianRow]
     bands: list[Band]
+    trend_years: list[int]  # the columns of table 3.2: the chain's years to the plan's end
+    footnotes: list[str]  # one per change of definition in table 3.2, marked ‖ there
+
+    def context(self) -> dict[str, object]:
+        return {**super().context(), "trend_blocks": self.trend_blocks()}
+
+    def trend_blocks(self) -> list[TrendBlock]:
+        """Table 3.2 cut into blocks of at most TREND_YEARS_PER_TABLE years: three columns a
+        year, so a chain of two five-year plans would not fit the width of a landscape page."""
+        size = TREND_YEARS_PER_TABLE
+        return [
+            TrendBlock(
+                self.trend_years[start : start + size],
+                [(r, r.history[start : start + size]) for r in self.rows],
+            )
+            for start in range(0, len(self.trend_years), size)
+        ]
+
+
+# A layout width, not a limit on input: five years of T/R/% columns fill a landscape A4 page.
+TREND_YEARS_PER_TABLE = 5
+
+
+@dataclass(frozen=True)
+class TrendBlock:
+    """Some consecutive years of table 3.2, with each row's cells of those years."""
+
+    years: list[int]
+    rows: list[tuple[CapaianRow, list[TrendCell]]]
 
 
 def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianReport:
     base = common(plan, year, on, "lkjip")
     index = ResultIndex.load(plan, [plan.unit])
     bands = bands_of(plan)
-    # A plan continuing another charts each indicator across the chain up to the report's year,
-    # as the dashboard does (docs/rules.md#plans-series-across-plans).
+    # The trend table reads the series, as the dashboard and the chart do: every year of the
+    # chain to the plan's end, each from the plan and definition in force that year, with a
+    # break where the definition changed (docs/rules.md#plans-series-across-plans). The chart
+    # of a continuing plan runs across the chain up to the report's year.
+    trend = plan_series(plan, until=plan.end_year)
     chained = plan_series(plan, until=year) if plan.continues else {}
+    trend_years = sorted({y for one in trend.values() for y in one.years} | set(plan.years))
     rows = []
     for n, ind in enumerate(base.indicators, start=1):
         across = chained.get(ind.code)
-        history = [
-            Cell(ind, index.get(ind, plan.unit, str(y)), bands, year_target(ind, y))
-            for y in plan.years
-        ]
+        own = trend.get(ind.code)
+        if own is not None:
+            points = {p.year: p for p in own.points}
+            history = [
+                TrendCell(y, points[y].cell, points[y].broken)
+                if y in points
+                else TrendCell(y, None)
+                for y in trend_years
+            ]
+        else:  # dropped by a revision after the report's year: its own rows
+            history = [
+                TrendCell(
+                    y, Cell(ind, index.get(ind, plan.unit, str(y)), bands, year_target(ind, y))
+                )
+                if y in plan.years
+                else TrendCell(y, None)
+                for y in trend_years
+            ]
         cell = Cell(ind, index.get(ind, plan.unit, str(year)), bands, year_target(ind, year))
         final = year_target(ind, plan.end_year)
+        notes = tuple(own.footnotes()) if own is not None else ()
         rows.append(
             CapaianRow(
                 no=n,
@@ -284,6 +347,13 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
                 chart=series_chart(across, True)
                 if across is not None
                 else chart_for(ind, index, plan.unit, plan_years(plan), own_targets=True),
+                notes=notes,
             )
         )
-    return CapaianReport(common=base, rows=rows, bands=list(bands.values()))
+    return CapaianReport(
+        common=base,
+        rows=rows,
+        bands=list(bands.values()),
+        trend_years=trend_years,
+        footnotes=[note for r in rows for note in r.notes],
+    )

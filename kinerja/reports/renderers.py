@@ -19,7 +19,7 @@ from kinerja.lib.tables import xlsx_bytes
 from kinerja.results.formatting import figure, target_text
 
 from . import docx_writer as w
-from .builders import CapaianReport, CapaianRow, IkuReport, Report
+from .builders import CapaianReport, CapaianRow, IkuReport, Report, TrendCell
 from .pk import KASI, PkReport
 from .xlsx_layout import lay_out
 
@@ -206,8 +206,13 @@ def docx_pk(data: PkReport) -> bytes:
 # -- capaian ----------------------------------------------------------------------------------
 
 
-def cell_target(row: CapaianRow, year_index: int | None = None) -> str:
-    return (row.cell if year_index is None else row.history[year_index]).target_text()
+def cell_target(row: CapaianRow) -> str:
+    return row.cell.target_text()
+
+
+def trend_target(trend: TrendCell) -> str:
+    """A year's target in table 3.2, "‖" before the first year of a new definition."""
+    return ("‖ " if trend.broken else "") + (trend.target_text() or "–")
 
 
 def status_text(row: CapaianRow) -> str:
@@ -250,29 +255,34 @@ def docx_capaian(data: CapaianReport) -> bytes:
         ],
         numeric=[3, 4, 5],
     )
-    w.heading(doc, f"3.2 Capaian Indikator Kinerja Tahun {years[0]}–{years[-1]}")
-    history_header = ["NO", "INDIKATOR KINERJA"]
-    for y in years:
-        history_header += [f"T {y}", f"R {y}", f"% {y}"]
-    w.table(
-        doc,
-        history_header,
-        [
-            [f"{r.no}.", r.indicator.name]
-            + [
-                part
-                for i, cell in enumerate(r.history)
-                for part in (
-                    cell_target(r, i),
-                    figure(cell.realisation, r.decimals),
-                    figure(cell.achievement, 2),
-                )
-            ]
-            for r in rows
-        ],
-        numeric=range(2, 2 + 3 * len(years)),
-    )
-    doc.add_paragraph("T = target, R = realisasi, % = capaian.")
+    trend_years = data.trend_years
+    w.heading(doc, f"3.2 Capaian Indikator Kinerja Tahun {trend_years[0]}–{trend_years[-1]}")
+    for block in data.trend_blocks():
+        history_header = ["NO", "INDIKATOR KINERJA"]
+        for y in block.years:
+            history_header += [f"T {y}", f"R {y}", f"% {y}"]
+        w.table(
+            doc,
+            history_header,
+            [
+                [f"{r.no}.", r.indicator.name]
+                + [
+                    part
+                    for t in cells
+                    for part in (
+                        trend_target(t),
+                        figure(t.cell.realisation if t.cell else None, r.decimals),
+                        figure(t.cell.achievement if t.cell else None, 2),
+                    )
+                ]
+                for r, cells in block.rows
+            ],
+            numeric=range(2, 2 + 3 * len(block.years)),
+        )
+    legend = "T = target, R = realisasi, % = capaian"
+    doc.add_paragraph(legend + (", ‖ = definisi baru." if data.footnotes else "."))
+    for note in data.footnotes:
+        doc.add_paragraph(f"‖ {note}")
     w.heading(doc, f"3.3 Capaian Tahun {year} terhadap Target Akhir Renstra ({years[-1]})")
     w.table(
         doc,
@@ -335,19 +345,25 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
         for r in rows
     ]
     header2 = ["Kode", "Indikator"]
-    for y in years:
+    for y in data.trend_years:
         header2 += [f"Target {y}", f"Realisasi {y}", f"Capaian {y} (%)"]
+    header2.append("Catatan")
     sheet2 = [
         [r.indicator.code, r.indicator.name]
         + [
             v
-            for cell in r.history
+            for t in r.history
             for v in (
-                target_number(cell),
-                n(cell.realisation, r.decimals),
-                n(cell.achievement, r.decimals),
+                (None, None, None)
+                if t.cell is None
+                else (
+                    target_number(t.cell),
+                    n(t.cell.realisation, r.decimals),
+                    n(t.cell.achievement, r.decimals),
+                )
             )
         ]
+        + [" ".join(f"‖ {note}" for note in r.notes)]
         for r in rows
     ]
     final = years[-1]
@@ -384,7 +400,7 @@ def xlsx_capaian(data: CapaianReport) -> bytes:
                 ],
                 sheet1,
             ),
-            (f"3.2 Renstra {years[0]}-{final}", header2, sheet2),
+            (f"3.2 Renstra {data.trend_years[0]}-{final}", header2, sheet2),
             (
                 f"3.3 Target akhir {final}",
                 [

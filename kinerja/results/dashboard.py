@@ -135,9 +135,12 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
 
     shown = [ind for ind in indicators if ind.iku] or indicators
     own = has_own_targets(plan, unit)
-    # A plan that continues another draws each trend as its series across the chain (the same
-    # one `kinerja results series` prints); a plan of its own, over its own years and baseline.
-    chained = plan_series(plan, unit) if plan.continues else {}
+    # A plan that continues another, or one a revision gave a second definition of an indicator,
+    # draws each trend as its series (the same one `kinerja results series` prints): each year
+    # from the plan and definition in force then, cut where it changed. A plan of its own never
+    # revised, over its own years and baseline.
+    revised = Indicator.objects.filter(plan=plan, valid_until__isnull=False).exists()
+    chained = plan_series(plan, unit) if plan.continues or revised else {}
 
     def card(ind: Indicator) -> Card:
         found = chained.get(ind.code)

@@ -9,7 +9,7 @@ IKU table of that plan and year shows it (the same Cell, the same rounding).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.plan.chain import chain_of, definitions_in_force, links_to
-from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.chain import chain_of, definition_history, links_to
+from kinerja.plan.diff import definition_changes
+from kinerja.plan.models import Indicator, Plan, PlanVersion
 from kinerja.plan.planfile.crosswalk import UNBROKEN
+from kinerja.plan.planfile.write import indicator_doc
 
 from .queries import Cell, ResultIndex, bands_of, year_target
 
@@ -129,25 +131,72 @@ class Series:
 @dataclass
 class ChainData:
     """What the series of a chain read, loaded once for every indicator: per plan (oldest first)
-    its definitions by code and its stored year results (a few queries per plan of the chain)."""
+    its definitions in force at the last year read, by code; every definition it ever had, by
+    code (a revision closes a row and opens another, docs/rules.md#plan-revisions); the reason of
+    each version by its effective year; and its stored year results (a few queries per plan of
+    the chain)."""
 
     plans: list[Plan]
     definitions: dict[str, dict[str, Indicator]]
     results: dict[str, ResultIndex]
     units: dict[str, OrgUnit]
+    history: dict[str, dict[str, list[Indicator]]] = field(default_factory=dict)
+    reasons: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, plan: Plan, unit: OrgUnit | None, until: int) -> ChainData:
         plans = chain_of(plan)
-        definitions, results, units = {}, {}, {}
+        data = cls(plans, {}, {}, {})
         for p in plans:
-            in_force = definitions_in_force(p, max(p.start_year, min(until, p.end_year)))
-            definitions[p.code] = {ind.code: ind for ind in in_force}
-            units[p.code] = unit or p.unit
-            results[p.code] = ResultIndex.load(
-                p, [units[p.code]], [y for y in p.years if y <= until]
+            last = max(p.start_year, min(until, p.end_year))
+            rows = definition_history(p)
+            data.definitions[p.code] = {ind.code: ind for ind in rows if ind.in_force(last)}
+            by_code: dict[str, list[Indicator]] = {}
+            for ind in rows:
+                by_code.setdefault(ind.code, []).append(ind)
+            data.history[p.code] = by_code
+            versions = PlanVersion.objects.filter(plan=p).order_by("number")
+            data.reasons[p.code] = dict(versions.values_list("effective_from", "reason"))
+            data.units[p.code] = unit or p.unit
+            data.results[p.code] = ResultIndex.load(
+                p, [data.units[p.code]], [y for y in p.years if y <= until]
             )
-        return cls(plans, definitions, results, units)
+        return data
+
+    def by_definition(
+        self, plan: Plan, code: str, years: list[int], kind: str = "", reason: str = ""
+    ) -> list[Segment]:
+        """The years of ``code`` in ``plan`` cut where a version of the plan changed its
+        definition: one segment per definition in force, each joined to the next by "redefined"
+        (the formula or another definition field changed: a break) or "renamed" (the name only),
+        with the reason of the version that made the change. The last segment joins the next
+        plan by ``kind``. Years with no definition of the code in force are left out."""
+        rows = self.history[plan.code].get(code, [])
+        found: list[Segment] = []
+        for year in years:
+            row = next((r for r in rows if r.in_force(year)), None)
+            if row is None:
+                continue
+            if found and found[-1].indicator.pk == row.pk:
+                found[-1].years.append(year)
+                continue
+            if found:
+                found[-1] = replace(
+                    found[-1],
+                    kind=revision_kind(found[-1].indicator, row),
+                    reason=self.reasons[plan.code].get(row.valid_from or 0, ""),
+                )
+            found.append(Segment(plan, row, [year]))
+        if found:
+            found[-1] = replace(found[-1], kind=kind, reason=reason)
+        return found
+
+
+def revision_kind(old: Indicator, new: Indicator) -> str:
+    """How a revision within a plan joined two definitions of one code, in crosswalk words."""
+    if definition_changes(indicator_doc(old), indicator_doc(new)):
+        return "redefined"
+    return "renamed" if old.name != new.name else "same"
 
 
 def segments_of(data: ChainData, code: str, until: int) -> list[Segment]:
@@ -155,27 +204,27 @@ def segments_of(data: ChainData, code: str, until: int) -> list[Segment]:
 
     Where several old indicators lead to this one (merged), the first one the crosswalk lists
     that keeps the definition is followed, else the first listed. A plan's years stop where the
-    next plan's begin, so each year is read from the plan in force then.
+    next plan's begin, so each year is read from the plan in force then; within a plan, each
+    year is read from the definition in force then (``ChainData.by_definition``).
     """
     newest = data.plans[-1]
-    indicator = data.definitions[newest.code].get(code)
-    if indicator is None:
+    if code not in data.definitions[newest.code]:
         return []
-    segments = [Segment(newest, indicator, [y for y in newest.years if y <= until])]
+    segments = data.by_definition(newest, code, [y for y in newest.years if y <= until])
+    first_new = segments[0].years[0] if segments else newest.start_year
     current_code = code
     for newer, older in zip(data.plans[:0:-1], data.plans[-2::-1], strict=True):
         links = links_to(newer, current_code)
         if not links:
             break
         old_code, link = next(((o, lk) for o, lk in links if lk.kind in UNBROKEN), links[0])
-        old_indicator = data.definitions[older.code].get(old_code)
-        if old_indicator is None:
+        if old_code not in data.definitions[older.code]:
             break
-        first_new = segments[0].years[0] if segments[0].years else newer.start_year
         years = [y for y in older.years if y < first_new and y <= until]
-        segments.insert(0, Segment(older, old_indicator, years, link.kind, link.reason))
+        segments[:0] = data.by_definition(older, old_code, years, link.kind, link.reason)
+        first_new = segments[0].years[0] if segments else older.start_year
         current_code = old_code
-    return segments
+    return segments or [Segment(newest, data.definitions[newest.code][code], [])]
 
 
 def build_series(data: ChainData, code: str, until: int) -> Series | None:

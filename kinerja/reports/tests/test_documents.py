@@ -153,3 +153,42 @@ def test_the_capaian_chart_of_a_continuing_plan_runs_across_the_chain(uji) -> No
     assert ">2021</text>" in chart and ">2025</text>" in chart and ">2026</text>" not in chart
     # a plan of its own keeps its own years and no marker
     assert "series-break" not in build_capaian(uji, 2021).rows[0].chart
+
+
+def test_the_capaian_trend_table_of_a_continuing_plan_reads_the_series(uji) -> None:
+    """Table 3.2 runs over the chain's years, each from the plan in force that year, with the
+    break marker and the crosswalk's reason as a footnote, in every format."""
+    from kinerja.plan.actions import do_load_plan_text
+    from kinerja.reports.builders import build_capaian
+    from kinerja.results.tests.plans import COVERAGE, GROWTH, WAITING
+    from kinerja.results.tests.test_series import CROSSWALK, next_plan
+
+    links = CROSSWALK % "redefined"
+    text = next_plan("redefined", COVERAGE, GROWTH, WAITING)
+    new = do_load_plan_text(text.replace(links, links + "  I2: {same: I2}\n  I3: {same: I3}\n"))
+    report = build_capaian(new, 2025)
+    assert report.trend_years == [2021, 2022, 2023, 2024, 2025, 2026]
+    coverage, growth = report.rows[0], report.rows[1]
+    assert [t.broken for t in coverage.history] == [False, False, False, True, False, False]
+    assert not any(t.broken for t in growth.history)  # "same": one line
+    # 2021 is the old plan's I1 with its own stored result (50 % of a 50 % target)
+    old_2021 = coverage.history[0].cell
+    assert old_2021 is not None and old_2021.indicator.plan.code == "uji"
+    new_2024 = coverage.history[3].cell
+    assert old_2021.realisation == 50 and new_2024 is not None and new_2024.indicator.plan == new
+    (note,) = report.footnotes
+    assert "Rumus baru" in note and coverage.notes == (note,)
+    for fmt in ("pdf", "docx"):
+        content = render("capaian", fmt, new, 2025, SIGNED)
+        printed = pdf_text(content) if fmt == "pdf" else docx_text(content)
+        assert "3.2 Capaian Indikator Kinerja Tahun 2021–2026" in printed, fmt
+        assert "‖" in printed and "Rumus baru" in printed, fmt
+    book = load_workbook(io.BytesIO(render("capaian", "xlsx", new, 2025, SIGNED)))
+    trend = book.worksheets[1]
+    header = [c.value for c in trend[1]]
+    assert header[2] == "Target 2021" and header[-1] == "Catatan"
+    first = [c.value for c in trend[2]]
+    assert first[3] == 50 and "Rumus baru" in str(first[-1])
+    # a plan of its own: its own years, no marker
+    own = build_capaian(uji, 2021)
+    assert own.trend_years == uji.years and own.footnotes == []

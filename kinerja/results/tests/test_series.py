@@ -139,3 +139,78 @@ def test_the_default_year_is_the_latest_with_data_not_after_today(chain) -> None
     # the pages' entry point: the plan in force for the unit (or its kecamatan) this year
     assert default_year(kec) == default_year(kel) == default_year(None)
     assert default_year(kec) == plan_default_year(new)
+
+
+def revised(effective: int, **changes: str):
+    """Plan "uji" with I1 reported 2021–2023, then revised from ``effective`` on (the text
+    replacements in ``changes``), results recomputed."""
+    from kinerja.plan.actions import Revision
+
+    plan = load(COVERAGE)
+    for year, served in (("2021", 25), ("2022", 33), ("2023", 36)):
+        put(plan, "served", "kec-uji", year, served)
+        put(plan, "registered", "kec-uji", year, 60)
+    do_recompute(plan)
+    text = plan_text(COVERAGE)
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    plan = do_load_plan_text(text, None, Revision(effective, "Reviu IKU 2023"))
+    do_recompute(plan)
+    return plan
+
+
+def test_a_revision_within_a_plan_breaks_the_series_where_it_redefines(db) -> None:
+    plan = revised(
+        2023,
+        **{"served / registered * 100": "(registered - served) / registered * 100"},
+    )
+    found = series(plan, "I1", until=2023)
+    assert found is not None
+    # each year reads the definition in force that year: 2021–2022 the old row, 2023 the new one
+    rows = [p.cell.indicator for p in found.points]
+    assert [r.valid_until for r in rows] == [2022, 2022, None]
+    assert found.breaks == [2023]
+    for point in found.as_json()["points"]:
+        (row,) = [i for i in iku_json(plan, point["year"])["indicators"] if i["code"] == "I1"]
+        assert point["realisation"] == row["realisation"], point["year"]
+    assert [p["realisation"] for p in found.as_json()["points"]] == [41.67, 55.0, 40.0]
+    assert found.as_json()["breaks"] == [
+        {"year": 2023, "kind": "redefined", "reason": "Reviu IKU 2023"}
+    ]
+    assert [d["formula"] for d in found.as_json()["definitions"]] == [
+        "served / registered * 100",
+        "(registered - served) / registered * 100",
+    ]
+    (note,) = found.footnotes()
+    assert "2023" in note and "Reviu IKU 2023" in note and "redefined" in note
+
+
+def test_a_revision_that_renames_only_keeps_one_line(db) -> None:
+    plan = revised(2022, **{"name: Cakupan layanan": "name: Cakupan layanan terpadu"})
+    found = series(plan, "I1", until=2023)
+    assert found is not None
+    assert found.breaks == [] and found.footnotes() == []
+    assert [d["name"] for d in found.as_json()["definitions"]] == [
+        "Cakupan layanan",
+        "Cakupan layanan terpadu",
+    ]
+    assert [p.cell.indicator.valid_from for p in found.points] == [None, 2022, 2022]
+
+
+@pytest.fixture
+def redefined_from_2023(db):
+    return revised(
+        2023, **{"served / registered * 100": "(registered - served) / registered * 100"}
+    )
+
+
+def test_the_dashboard_of_a_revised_plan_reads_each_year_from_its_own_definition(
+    redefined_from_2023, staff, login
+) -> None:
+    asked = {"plan": redefined_from_2023.code, "year": "2023"}
+    page = login(staff["head"]).get(reverse("home"), asked)
+    card = page.content.decode().split('id="iku-I1"')[1].split("</section>")[0]
+    assert card.count('class="series-break"') == 1 and "Reviu IKU 2023" in card
+    # 2021 and 2022 were reported against the old definition: their values are still drawn
+    assert "41,67" in card and "55,00" in card
