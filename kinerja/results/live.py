@@ -48,8 +48,6 @@ except ImportError:
 
 logger = logging.getLogger(__name__)
 
-MarkKey = tuple[int, datetime]
-
 
 def affected_units(plan: Plan, unit_ids: set[int]) -> list[OrgUnit]:
     """The marked units of ``plan`` and every unit above them up to the plan's unit."""
