@@ -37,12 +37,9 @@ def run_hooks() -> None:
         hook()
 
 
-def plan_years(plan: Any) -> set[int]:
+def span(start: int, end: int, baseline: int | None) -> set[int]:
     """The years a plan stores results for: its baseline year and its period."""
-    years = set(range(plan.start_year, plan.end_year + 1))
-    if plan.baseline_year:
-        years.add(plan.baseline_year)
-    return years
+    return set(range(start, end + 1)) | ({baseline} if baseline else set())
 
 
 def mark_units(units: Iterable[tuple[int, int | None]]) -> int:
@@ -56,18 +53,21 @@ def mark_units(units: Iterable[tuple[int, int | None]]) -> int:
     )
     wanted = {(unit_id, paths[unit_id], year) for unit_id, year in pairs if unit_id in paths}
     # Read by app label: the plan app sits above this floor and may not be imported here.
-    plans = list(apps.get_model("plan", "Plan").objects.select_related("unit"))
+    # Only the columns needed: this runs on every public survey post.
+    plans = apps.get_model("plan", "Plan").objects.values_list(
+        "pk", "start_year", "end_year", "baseline_year", "unit__path"
+    )
     now = timezone.now()
     marks = {}
-    for plan in plans:
-        years = plan_years(plan)
+    for plan_id, start, end, baseline, plan_path in plans:
+        years = span(start, end, baseline)
         for unit_id, path, year in wanted:
-            if not path.startswith(plan.unit.path):
+            if not path.startswith(plan_path):
                 continue
             touched_years = years if year is None else {year, year + 1} & years
             for touched in touched_years:
-                marks[(plan.pk, unit_id, touched)] = StaleMark(
-                    plan_id=plan.pk, unit_id=unit_id, year=touched, marked_at=now
+                marks[(plan_id, unit_id, touched)] = StaleMark(
+                    plan_id=plan_id, unit_id=unit_id, year=touched, marked_at=now
                 )
     return store(list(marks.values()))
 
@@ -80,7 +80,7 @@ def mark_plan(plan: Any) -> int:
         [
             StaleMark(plan_id=plan.pk, unit_id=unit_id, year=year, marked_at=now)
             for unit_id in units
-            for year in sorted(plan_years(plan))
+            for year in sorted(span(plan.start_year, plan.end_year, plan.baseline_year))
         ]
     )
 

@@ -101,6 +101,9 @@ def recompute_stale(before_commit: Callable[[], None] = lambda: None) -> list[Re
     return summaries
 
 
+TASK_PATH = f"{__name__}.recompute_stale_task"
+
+
 @task()
 def recompute_stale_task() -> int:
     """The worker's side: recompute what is stale; the number of plans recomputed."""
@@ -111,5 +114,17 @@ def recompute_stale_task() -> int:
 
 
 def enqueue_recompute() -> None:
-    """Queue a recompute once a transaction that marked results stale has committed."""
-    recompute_stale_task.enqueue()
+    """Queue a recompute once a transaction that marked results stale has committed, unless
+    one is queued and not started yet: that one will read this transaction's marks (which are
+    committed), so 50 survey posts a second add no queued task each."""
+    if not recompute_waiting():
+        recompute_stale_task.enqueue()
+
+
+def recompute_waiting() -> bool:
+    """Whether a recompute task waits in the database queue (other backends: never known)."""
+    if recompute_stale_task.get_backend().__class__.__name__ != "DatabaseBackend":
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(task_path=TASK_PATH).exists()

@@ -7,11 +7,15 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.test import Client
 
 from kinerja.db import stale
@@ -155,8 +159,6 @@ def test_the_updated_time_is_local_and_names_the_day_when_not_today() -> None:
 
 @pytest.mark.django_db
 def test_a_refused_write_leaves_no_mark(uji: Any) -> None:
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         put(uji, "served", "kel-satu", "2030", 40)
     assert marks(uji) == set()
@@ -232,3 +234,40 @@ def test_a_killed_worker_leaves_its_marks_and_the_next_run_finishes(tmp_path: Pa
     )
     assert shell(tmp_path, STATE).stdout.split() == ["0", "62.5"]
     assert shell(tmp_path, FULL).stdout.split() == ["0", "0", "0"]
+
+
+@pytest.mark.django_db
+def test_a_committed_write_queues_one_recompute_until_a_worker_starts_it(
+    uji: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    def queued() -> int:
+        return DBTaskResult.objects.ready().filter(task_path=live.TASK_PATH).count()
+
+    @contextmanager
+    def committed() -> Iterator[list[Any]]:
+        """A transaction of its own that commits: the test's one never does, and the hooks its
+        earlier writes queued stay in it, so they go first."""
+        transaction.get_connection().run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True) as hooks:
+            yield hooks
+
+    with committed() as hooks:
+        put(uji, "served", "kel-satu", "2021", 40)
+        put(uji, "served", "kel-dua", "2021", 12)
+    assert hooks.count(stale.run_hooks) == 1 and queued() == 1  # one hook per transaction
+    # A waiting task will read the next marks too: no second one.
+    with committed():
+        put(uji, "served", "kel-dua", "2021", 13)
+    assert queued() == 1
+    # Once the worker has taken it, the next write queues a new one.
+    DBTaskResult.objects.update(status="RUNNING")
+    with committed():
+        put(uji, "served", "kel-dua", "2021", 14)
+    assert queued() == 1
+    # A refused write queues nothing.
+    DBTaskResult.objects.update(status="RUNNING")
+    with committed() as hooks, pytest.raises(ValidationError):
+        put(uji, "served", "kel-satu", "2030", 40)
+    assert stale.run_hooks not in hooks and queued() == 0
