@@ -271,3 +271,29 @@ def test_a_committed_write_queues_one_recompute_until_a_worker_starts_it(
     with committed() as hooks, pytest.raises(ValidationError):
         put(uji, "served", "kel-satu", "2030", 40)
     assert stale.run_hooks not in hooks and queued() == 0
+
+
+@pytest.mark.django_db
+def test_an_activity_and_a_group_move_mark_their_kelurahan(wonoasih: Any) -> None:
+    from datetime import date
+
+    from kinerja.accounts.models import OrgUnit
+    from kinerja.community.actions import do_delete_activity, do_save_activity, do_save_group
+    from kinerja.community.models import Activity
+    from kinerja.community.tests.factories import make_group
+
+    group = make_group("WNS-KUBE1", date(2023, 3, 1), kind="kube")
+    StaleMark.objects.all().delete()
+    activity = Activity(date=date(2023, 5, 2), type="facilitation", title="Pelatihan")
+    do_save_activity(None, activity, [group])
+    # Its year and the next (prev() formulas), in the plan of 2020–2024.
+    assert marks(wonoasih) == {("kel-wonoasih", 2023), ("kel-wonoasih", 2024)}
+    StaleMark.objects.all().delete()
+    do_delete_activity(None, activity)
+    assert marks(wonoasih) == {("kel-wonoasih", 2023), ("kel-wonoasih", 2024)}
+    StaleMark.objects.all().delete()
+    before = group.kelurahan
+    group.kelurahan = OrgUnit.objects.get(code="kel-pakistaji")
+    do_save_group(None, group, previous_kelurahan=before)
+    years = range(2019, 2025)  # the baseline year and the plan's years
+    assert marks(wonoasih) == {(k, y) for k in ("kel-wonoasih", "kel-pakistaji") for y in years}
