@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from kinerja.accounts import access
 from kinerja.accounts.levels import CITY_LEVELS, VILLAGE_LEVELS
 from kinerja.accounts.models import OrgUnit
+from kinerja.db import stale
 
 from .evidence import check_evidence
 from .models import Activity, ActivityGroup, Evidence, Group, GroupKind, city_of
@@ -112,6 +113,8 @@ def do_save_group(user: UserLike, group: Group, previous_kelurahan: OrgUnit | No
         clash = date_clashes([group.pk]).get(group.pk)
         if clash is not None:
             raise refusal([clash])
+        moved = [group.kelurahan_id, *([previous_kelurahan.pk] if previous_kelurahan else [])]
+        stale.mark_units((unit_id, None) for unit_id in moved)
     return group
 
 
@@ -175,7 +178,14 @@ def do_save_activity(
         )
         for upload, content_type in zip(files, types, strict=True):
             store_evidence(user, activity, upload, content_type)
+        mark_activity(activity, wanted)
     return activity
+
+
+def mark_activity(activity: Activity, group_ids: Iterable[int]) -> None:
+    """The results of the activity's kelurahan in its year are out of date (and those it left)."""
+    units = Group.objects.filter(pk__in=set(group_ids)).values_list("kelurahan_id", flat=True)
+    stale.mark_units((unit_id, activity.date.year) for unit_id in set(units))
 
 
 def do_add_evidence(
@@ -213,6 +223,7 @@ def do_delete_activity(user: UserLike, activity: Activity) -> None:
             raise PermissionDenied
     files = [e.file for e in activity.evidence.all()]
     with transaction.atomic():
+        mark_activity(activity, [g.pk for g in groups])
         activity.delete()
         # Files go only once the rows are gone for sure.
         transaction.on_commit(lambda: delete_files(files))

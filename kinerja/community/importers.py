@@ -40,6 +40,7 @@ from kinerja.accounts.levels import CITY_LEVELS, VILLAGE_LEVELS
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.db import stale
 from kinerja.lib.input_checks import text_problem
 from kinerja.lib.tables import FORMULA_START, iter_rows
 from kinerja_core.errors import InputError, Problem
@@ -416,6 +417,7 @@ class GroupImporter:
                 )
             }
             new, changed, fields = [], [], set()
+            moved_from: set[int] = set()  # the kelurahan of changed groups before the change
             for number, values in parsed:
                 group = existing.get((values["city_id"], values["code"]))
                 if group is None:
@@ -427,12 +429,16 @@ class GroupImporter:
                     continue
                 if {"established", "dissolved"} & set(diff):
                     moved_dates[group.pk] = number
+                moved_from.add(group.kelurahan_id)
                 for k in diff:
                     setattr(group, k, values[k])
                 fields |= set(diff)
                 changed.append(group)
             announce(with_history(Group, new, self.history_user))
             announce(with_history(Group, changed, self.history_user, sorted(fields)))
+            # A group's kelurahan (before and after a move) has out-of-date results in every year.
+            touched = {g.kelurahan_id for g in [*new, *changed]} | moved_from
+            stale.mark_units((unit_id, None) for unit_id in touched)
             report.created += len(new)
             report.updated += len(changed)
         self.check_activity_dates(moved_dates)
@@ -568,6 +574,12 @@ class ActivityImporter:
                 [ActivityGroup(activity_id=a, group_id=g) for a, g in sorted(pairs - present)]
             )
             updated |= {a for a, _g in pairs - present}
+            kelurahan = dict(
+                Group.objects.filter(pk__in={g for _a, g in pairs}).values_list(
+                    "pk", "kelurahan_id"
+                )
+            )
+            stale.mark_units({(kelurahan[v["group_id"]], v["key"][0].year) for v in parsed})
             # After the links: an activity's audit entry names the unit of the groups it reaches.
             announce(written)
         report.created = len(created)

@@ -47,3 +47,27 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class StaleMark(models.Model):
+    """A plan's stored results of ``unit`` (and the units above it) in ``year`` are out of date.
+
+    Written in the transaction of every write that feeds a measure; the background recompute
+    deletes the marks it has worked off (docs/rules.md#live-results). Plan and unit by name,
+    not by import: this floor lies below both apps.
+    """
+
+    plan = models.ForeignKey("plan.Plan", models.CASCADE, related_name="+")
+    unit = models.ForeignKey("accounts.OrgUnit", models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit", "year"], name="stale_mark_once")
+        ]
+        verbose_name = _("stale result mark")
+        verbose_name_plural = _("stale result marks")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.unit_id}/{self.year}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.access import UserLike
+from kinerja.db import stale
 from kinerja.lib.measure_registry import MEASURES
 
 from .chain import chain_problems
@@ -171,6 +172,8 @@ def do_load_plan(
         latest = record_version(stored, export_plan(stored), PlanDiff(), 1, stored.start_year)
     plan = store_revision(doc, revision.effective) if revision else store_plan(doc)
     plan_loaded.send(sender=Plan, plan=plan, document=doc, user=user)
+    # Definitions, targets or units may have changed: every stored result of the plan is stale.
+    stale.mark_plan(plan)
     if revision is None and latest is not None and latest.text == dump_plan(doc):
         return plan  # the same file again: no new version
     record_version(

@@ -29,8 +29,10 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
+from kinerja.db import stale
 from kinerja.db.results import create_results
 from kinerja.lib.evidence import evidence_type
+from kinerja.lib.models import StaleMark
 from kinerja.plan.models import Indicator, Plan
 from kinerja_core.periods import Period, quarters
 
@@ -147,90 +149,103 @@ def do_recompute(
     # Stored reasons and labels are text: fix the language so a recompute by an English-speaking
     # user does not "change" every row.
     with translation.override(settings.LANGUAGE_CODE), recompute_transaction(plan):
-        now = timezone.now()
-        locked = set(
-            YearLock.objects.filter(plan=plan, year__in=year_set).values_list("year", flat=True)
+        started = timezone.now()
+        outcomes = compute_outcomes(Evaluator(plan), recompute_units(plan), periods, progress)
+        store_outcomes(plan, outcomes, year_set, summary)
+        # The marks this run has worked off; a later write keeps its own (docs/rules.md#live-results).
+        StaleMark.objects.filter(plan=plan, year__in=year_set, marked_at__lte=started).delete()
+    return summary
+
+
+def store_outcomes(
+    plan: Plan,
+    outcomes: Iterable[tuple[Indicator, OrgUnit, Period, Outcome]],
+    year_set: set[int],
+    summary: RecomputeSummary,
+    unit_ids: set[int] | None = None,
+) -> None:
+    """Compare ``outcomes`` with the stored results of ``year_set`` (of ``unit_ids`` only, when
+    given) and store what changed; called inside the plan's recompute transaction."""
+    only_units: dict[str, Any] = {} if unit_ids is None else {"unit_id__in": sorted(unit_ids)}
+    stored_rows = Result.objects.filter(plan=plan, year__in=year_set, **only_units)
+    now = timezone.now()
+    locked = set(
+        YearLock.objects.filter(plan=plan, year__in=year_set).values_list("year", flat=True)
+    )
+    # Each stored row as (id, year, snapshot): read as plain values, not model instances,
+    # since a city has ~47 000 rows and a recompute usually leaves most of them unchanged.
+    existing: dict[tuple[int, int, str], tuple[int, int, dict[str, Any]]] = {
+        (indicator_id, unit_id, period_key): (
+            pk,
+            year,
+            Outcome(**dict(zip(Outcome.FIELDS, fields, strict=True))).snapshot(),
         )
-        # Each stored row as (id, year, snapshot): read as plain values, not model instances,
-        # since a city has ~47 000 rows and a recompute usually leaves most of them unchanged.
-        existing: dict[tuple[int, int, str], tuple[int, int, dict[str, Any]]] = {
-            (indicator_id, unit_id, period_key): (
-                pk,
-                year,
-                Outcome(**dict(zip(Outcome.FIELDS, fields, strict=True))).snapshot(),
-            )
-            for pk, indicator_id, unit_id, period_key, year, *fields in Result.objects.filter(
-                plan=plan, year__in=year_set
-            )
-            .order_by()
-            .values_list("pk", "indicator_id", "unit_id", "period_key", "year", *Outcome.FIELDS)
-        }
-        pending = {
-            (p.indicator_id, p.unit_id, p.period_key): p
-            for p in PendingChange.objects.filter(plan=plan, year__in=year_set)
-        }
-        create: list[dict[str, Any]] = []
-        update: list[Result] = []
-        new_pending: list[PendingChange] = []
-        changed_pending: list[PendingChange] = []
-        drop_pending: list[int] = []
-        evaluator = Evaluator(plan)
-        for indicator, unit, period, outcome in compute_outcomes(
-            evaluator, recompute_units(plan), periods, progress
-        ):
-            key = (indicator.pk, unit.pk, period.key)
-            found = existing.pop(key, None)
-            snapshot = outcome.snapshot()
-            before = found[2] if found is not None else None
-            waiting = pending.pop(key, None)
-            if before == snapshot:
-                summary.unchanged += 1
-                if waiting is not None:
-                    drop_pending.append(waiting.pk)
-                continue
-            if period.year in locked:
-                summary.pending += 1
-                if waiting is None:
-                    change = PendingChange(
-                        plan=plan, indicator=indicator, unit=unit, before=before, after=snapshot
-                    )
-                    change.set_period(period)
-                    change.detected_at = now
-                    new_pending.append(change)
-                elif waiting.after != snapshot or waiting.before != before:
-                    waiting.before, waiting.after, waiting.detected_at = before, snapshot, now
-                    changed_pending.append(waiting)
-                continue
+        for pk, indicator_id, unit_id, period_key, year, *fields in stored_rows.order_by().values_list(
+            "pk", "indicator_id", "unit_id", "period_key", "year", *Outcome.FIELDS
+        )
+    }
+    pending = {
+        (p.indicator_id, p.unit_id, p.period_key): p
+        for p in PendingChange.objects.filter(plan=plan, year__in=year_set, **only_units)
+    }
+    create: list[dict[str, Any]] = []
+    update: list[Result] = []
+    new_pending: list[PendingChange] = []
+    changed_pending: list[PendingChange] = []
+    drop_pending: list[int] = []
+    for indicator, unit, period, outcome in outcomes:
+        key = (indicator.pk, unit.pk, period.key)
+        found = existing.pop(key, None)
+        snapshot = outcome.snapshot()
+        before = found[2] if found is not None else None
+        waiting = pending.pop(key, None)
+        if before == snapshot:
+            summary.unchanged += 1
             if waiting is not None:
                 drop_pending.append(waiting.pk)
-            values = {
-                "plan_id": plan.pk,
-                "indicator_id": indicator.pk,
-                "unit_id": unit.pk,
-                **period_values(period),
-                **outcome.fields(),
-                "computed_at": now,
-            }
-            if found is None:
-                create.append(values)
-            else:
-                # Every field is known, so the history row written for the update is whole.
-                update.append(Result(pk=found[0], **values))
-        # Rows no longer produced (a unit or period left the plan) go, except in locked years.
-        stale = [pk for pk, year, _ in existing.values() if year not in locked]
-        drop_pending += [p.pk for p in pending.values() if p.year not in locked]
-        Result.objects.filter(pk__in=stale).delete()
-        PendingChange.objects.filter(pk__in=drop_pending).delete()
-        # Stored results are evidence an auditor traces: their history rows are written in bulk too,
-        # one per created or changed result, without a signal per row.
-        create_results(plan.pk, year_set, create)
-        bulk_update_with_history(update, Result, [*Outcome.FIELDS, "computed_at"], batch_size=500)
-        PendingChange.objects.bulk_create(new_pending, batch_size=500)
-        PendingChange.objects.bulk_update(
-            changed_pending, ["before", "after", "detected_at"], batch_size=500
-        )
-        summary.created, summary.updated, summary.deleted = len(create), len(update), len(stale)
-    return summary
+            continue
+        if period.year in locked:
+            summary.pending += 1
+            if waiting is None:
+                change = PendingChange(
+                    plan=plan, indicator=indicator, unit=unit, before=before, after=snapshot
+                )
+                change.set_period(period)
+                change.detected_at = now
+                new_pending.append(change)
+            elif waiting.after != snapshot or waiting.before != before:
+                waiting.before, waiting.after, waiting.detected_at = before, snapshot, now
+                changed_pending.append(waiting)
+            continue
+        if waiting is not None:
+            drop_pending.append(waiting.pk)
+        values = {
+            "plan_id": plan.pk,
+            "indicator_id": indicator.pk,
+            "unit_id": unit.pk,
+            **period_values(period),
+            **outcome.fields(),
+            "computed_at": now,
+        }
+        if found is None:
+            create.append(values)
+        else:
+            # Every field is known, so the history row written for the update is whole.
+            update.append(Result(pk=found[0], **values))
+    # Rows no longer produced (a unit or period left the plan) go, except in locked years.
+    stale = [pk for pk, year, _ in existing.values() if year not in locked]
+    drop_pending += [p.pk for p in pending.values() if p.year not in locked]
+    Result.objects.filter(pk__in=stale).delete()
+    PendingChange.objects.filter(pk__in=drop_pending).delete()
+    # Stored results are evidence an auditor traces: their history rows are written in bulk too,
+    # one per created or changed result, without a signal per row.
+    create_results(plan.pk, year_set, create)
+    bulk_update_with_history(update, Result, [*Outcome.FIELDS, "computed_at"], batch_size=500)
+    PendingChange.objects.bulk_create(new_pending, batch_size=500)
+    PendingChange.objects.bulk_update(
+        changed_pending, ["before", "after", "detected_at"], batch_size=500
+    )
+    summary.created, summary.updated, summary.deleted = len(create), len(update), len(stale)
 
 
 # -- manual values ----------------------------------------------------------------------------
@@ -275,6 +290,7 @@ def do_save_manual_value(
         row.evidence_type = evidence_type(evidence, evidence.size)
         row.evidence.save(evidence.name or "bukti", evidence, save=False)
     row.save()
+    stale.mark_units([(unit.pk, period.year)])
     return row
 
 

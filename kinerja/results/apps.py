@@ -18,3 +18,9 @@ class ResultsConfig(AppConfig):
         from .default_year import unit_default_year
 
         default_year.register(unit_default_year)
+        from kinerja.db.stale import on_marked
+
+        from .live import enqueue_recompute
+
+        # Writes that feed a measure mark results stale; the worker recomputes them.
+        on_marked(enqueue_recompute)

@@ -7,14 +7,17 @@ whatever the number of indicators, years and units.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.charts import trend_chart
+from kinerja.lib.models import StaleMark
 from kinerja.plan.models import Indicator, Plan
 
 from .actions import plan_years
@@ -39,6 +42,31 @@ class Card:
     chart: str
     # Where the series across plans changed definition: one sentence per break, under the chart.
     footnotes: list[str] = field(default_factory=list)
+    # A write since the last recompute waits for the background worker (docs/rules.md#live-results).
+    stale: bool = False
+
+    @property
+    def updated(self) -> str:
+        """When the shown value was stored, in local time: "14.05" today, else with the date."""
+        result = self.cell.result
+        return "" if result is None else updated_text(result.computed_at)
+
+
+def updated_text(moment: datetime, now: datetime | None = None) -> str:
+    local = timezone.localtime(moment)
+    today = timezone.localdate(now or timezone.now())
+    # Indonesian times use a dot (14.05); another day adds the date (5 Desember 2026 14.05).
+    pattern = "H.i" if local.date() == today else "j F Y H.i"
+    return dateformat.format(local, pattern)
+
+
+def stale_units(plan: Plan, units: list[OrgUnit], year: int) -> set[int]:
+    """Of ``units``, those whose results in ``year`` wait for a recompute: a unit is stale when
+    it or a unit under it is marked."""
+    marked = list(
+        StaleMark.objects.filter(plan=plan, year=year).values_list("unit__path", flat=True)
+    )
+    return {u.pk for u in units if any(path.startswith(u.path) for path in marked)}
 
 
 @dataclass
@@ -145,8 +173,10 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
     def card(ind: Indicator) -> Card:
         found = chained.get(ind.code)
         if found is None:
-            return Card(cell(ind, unit), chart_for(ind, index, unit, years, own))
-        return Card(cell(ind, unit), series_chart(found, own), found.footnotes())
+            return Card(cell(ind, unit), chart_for(ind, index, unit, years, own), stale=updating)
+        return Card(cell(ind, unit), series_chart(found, own), found.footnotes(), updating)
+
+    updating = unit.pk in stale_units(plan, [unit], year)
 
     cards = [card(ind) for ind in shown]
     base_depth = unit.path.count("/")
@@ -161,4 +191,5 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
         "years": years,
         "bands": list(bands.values()),
         "contribution_colour": CONTRIBUTION_COLOUR,
+        "updating": updating,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -77,6 +78,8 @@ class ResultRow(NamedTuple):
     target_low: Decimal | None
     target_high: Decimal | None
     published: bool
+    # When the stored value last changed: the dashboard's "diperbarui" time.
+    computed_at: datetime
 
 
 @dataclass

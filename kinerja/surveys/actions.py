@@ -21,6 +21,7 @@ from kinerja.accounts import access
 from kinerja.accounts.access import UserLike
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit.tracked import ask_for_history, record_as_stored
+from kinerja.db import stale
 from kinerja.lib.evidence import evidence_type
 
 from . import links, published, rollup
@@ -364,6 +365,8 @@ def do_record_published_ikm(
     row.full_clean()  # the columns' lengths, also for a command
     row._history_user = acting(user)  # type: ignore[attr-defined]
     row.save()
+    # A published value stands in for the answers: that year's results are out of date.
+    stale.mark_units([(row.unit_id, row.year)])
     return row
 
 
@@ -402,6 +405,8 @@ def do_decide_published_ikm(
     row._change_reason = reason[:REASON_LENGTH]  # type: ignore[attr-defined]
     row._history_user = acting(user)  # type: ignore[attr-defined]
     row.save()
+    # A published value stands in for the answers: that year's results are out of date.
+    stale.mark_units([(row.unit_id, row.year)])
     return row
 
 

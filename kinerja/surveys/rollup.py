@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.db import rollup as db_rollup
+from kinerja.db import stale
 from kinerja.db.rollup import TallyAddition
 from kinerja_core.ikm import Tally
 
@@ -106,6 +107,10 @@ def apply(deltas: Mapping[RollupKey, Delta]) -> None:
     if any(str(day) < live for _service, day in deltas):
         closed_days_changed()
     db_rollup.add_to_tallies(rows)
+    # Every channel's responses pass here: their units' results are now out of date.
+    stale.mark_units(
+        {(delta.unit_id, int(str(day)[:4])) for (_service, day), delta in deltas.items()}
+    )
     if any(delta.respondents < 0 for delta in deltas.values()):
         DailyTally.objects.filter(
             service_id__in={k[0] for k in deltas}, respondents__lte=0

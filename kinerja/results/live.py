@@ -1,0 +1,130 @@
+"""Live results: the background recompute of what writes marked stale.
+
+Every write that feeds a measure leaves ``StaleMark`` rows (``kinerja.db.stale``) and, once it
+commits, enqueues ``recompute_stale``. The task recomputes, plan by plan, only the marked units
+and the units above them, in the marked years (docs/rules.md#live-results):
+
+- the indicators are computed outside any write transaction (public survey posts never wait
+  behind the reading);
+- then one short transaction per plan compares with the stored results, stores what changed
+  (a locked year gets pending changes, as a manual recompute does) and deletes exactly the marks
+  it read, each with the ``marked_at`` it read. A write made meanwhile moved its mark's
+  ``marked_at`` or added a mark: that one stays for the next run.
+
+A worker killed at any point leaves either nothing of a plan's run or all of it; the marks stay
+until the run that stores the results, so the next run finishes the work. A task that finds no
+marks does nothing, so a task enqueued per write costs nothing once the work is done.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import translation
+
+from kinerja.accounts.models import OrgUnit
+from kinerja.lib.models import StaleMark
+from kinerja.plan.models import Plan
+
+from .actions import (
+    RecomputeSummary,
+    compute_outcomes,
+    no_progress,
+    recompute_periods,
+    store_outcomes,
+)
+from .engine import Evaluator
+from .recompute_lock import recompute_transaction
+
+try:  # Django 6 ships the framework; before it, the backport of the same API
+    from django.tasks import task
+except ImportError:
+    from django_tasks import task  # type: ignore[no-redef]  # the backport: the same decorator
+
+logger = logging.getLogger(__name__)
+
+
+def affected_units(plan: Plan, unit_ids: set[int]) -> list[OrgUnit]:
+    """The marked units of ``plan`` and every unit above them up to the plan's unit."""
+    marked = OrgUnit.objects.filter(pk__in=unit_ids, path__startswith=plan.unit.path)
+    base = plan.unit.path.count("/")
+    paths: set[str] = set()
+    for path in marked.values_list("path", flat=True):
+        parts = path.strip("/").split("/")
+        for depth in range(base - 1, len(parts) + 1):
+            paths.add("/" + "/".join(parts[:depth]) + "/")
+    return list(OrgUnit.objects.filter(path__in=paths).order_by("path"))
+
+
+def recompute_plan_marks(
+    plan: Plan, marks: list[tuple[int, int, int, datetime]], before_commit: Callable[[], None]
+) -> RecomputeSummary:
+    """Recompute the units and years ``marks`` name, then drop those marks (see module doc)."""
+    summary = RecomputeSummary(plan.code)
+    years = {year for _, _, year, _ in marks}
+    units = affected_units(plan, {unit_id for _, unit_id, _, _ in marks})
+    periods = recompute_periods(plan, years)
+    with translation.override(settings.LANGUAGE_CODE):
+        # Read first, outside the write transaction; kept in memory (a few units, a few years).
+        outcomes = list(compute_outcomes(Evaluator(plan), units, periods, no_progress))
+        with recompute_transaction(plan):
+            store_outcomes(
+                plan, outcomes, {p.year for p in periods}, summary, {u.pk for u in units}
+            )
+            read = Q()
+            for pk, _, _, marked_at in marks:
+                read |= Q(pk=pk, marked_at=marked_at)
+            StaleMark.objects.filter(read).delete()
+            before_commit()
+    return summary
+
+
+def recompute_stale(before_commit: Callable[[], None] = lambda: None) -> list[RecomputeSummary]:
+    """Work off every stale mark there is now; returns a summary per plan recomputed.
+
+    ``before_commit`` runs when a plan's results are written but not yet committed (the crash
+    test kills the process there).
+    """
+    by_plan: dict[int, list[tuple[int, int, int, datetime]]] = defaultdict(list)
+    for pk, plan_id, unit_id, year, marked_at in StaleMark.objects.order_by("pk").values_list(
+        "pk", "plan_id", "unit_id", "year", "marked_at"
+    ):
+        by_plan[plan_id].append((pk, unit_id, year, marked_at))
+    summaries = []
+    for plan in Plan.objects.filter(pk__in=by_plan).select_related("unit").order_by("code"):
+        summaries.append(recompute_plan_marks(plan, by_plan[plan.pk], before_commit))
+    return summaries
+
+
+TASK_PATH = f"{__name__}.recompute_stale_task"
+
+
+@task()
+def recompute_stale_task() -> int:
+    """The worker's side: recompute what is stale; the number of plans recomputed."""
+    summaries = recompute_stale()
+    for summary in summaries:
+        logger.info("live recompute %s", summary)
+    return len(summaries)
+
+
+def enqueue_recompute() -> None:
+    """Queue a recompute once a transaction that marked results stale has committed, unless
+    one is queued and not started yet: that one will read this transaction's marks (which are
+    committed), so 50 survey posts a second add no queued task each."""
+    if not recompute_waiting():
+        recompute_stale_task.enqueue()
+
+
+def recompute_waiting() -> bool:
+    """Whether a recompute task waits in the database queue (other backends: never known)."""
+    if recompute_stale_task.get_backend().__class__.__name__ != "DatabaseBackend":
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(task_path=TASK_PATH).exists()

@@ -1,0 +1,299 @@
+"""Live results: writes mark results stale in their transaction; the background recompute
+works off exactly the marks it read, for the marked units and those above them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.test import Client
+
+from kinerja.db import stale
+from kinerja.lib.models import StaleMark
+from kinerja.results import live
+from kinerja.results.actions import do_lock_year, do_recompute
+from kinerja.results.dashboard import updated_text
+from kinerja.results.models import PendingChange, Result
+from kinerja.results.tests.plans import approve, put
+
+KINERJA = str(Path(sys.executable).parent / "kinerja")
+ON_POSTGRESQL = bool(os.environ.get("KINERJA_DATABASE_URL"))
+
+
+@pytest.fixture
+def uji(uji: Any) -> Any:
+    """The results tests' plan, with the marks its load left for the years not recomputed gone."""
+    StaleMark.objects.all().delete()
+    return uji
+
+
+def marks(plan: Any) -> set[tuple[str, int]]:
+    return {
+        (m.unit.code, m.year) for m in StaleMark.objects.filter(plan=plan).select_related("unit")
+    }
+
+
+def snapshot(plan: Any) -> dict[tuple[str, str, str], tuple[Any, ...]]:
+    return {
+        (r.indicator.code, r.unit.code, r.period_key): (r.realisation, r.achievement, r.status)
+        for r in Result.objects.filter(plan=plan).select_related("indicator", "unit")
+    }
+
+
+def times(plan: Any) -> dict[str, datetime]:
+    """When each unit's I1 of 2021 was stored."""
+    rows = Result.objects.filter(plan=plan, indicator__code="I1", period_key="2021")
+    return {r.unit.code: r.computed_at for r in rows.select_related("unit")}
+
+
+def realisation(plan: Any, unit: str, year: int) -> Any:
+    return Result.objects.get(
+        plan=plan, indicator__code="I1", unit__code=unit, period_key=str(year)
+    ).realisation
+
+
+@pytest.mark.django_db
+def test_a_manual_value_marks_its_unit_in_its_year_and_the_next(uji: Any) -> None:
+    put(uji, "served", "kel-satu", "2021", 30)
+    assert marks(uji) == {("kel-satu", 2021), ("kel-satu", 2022)}
+
+
+@pytest.mark.django_db
+def test_a_plan_load_marks_every_unit_and_year_of_the_plan(uji: Any) -> None:
+    stale.mark_plan(uji)
+    units = {u.code for u in uji.unit.subtree()}
+    assert marks(uji) == {(u, y) for u in units for y in [2020, 2021, 2022, 2023]}
+
+
+@pytest.mark.django_db
+def test_the_recompute_updates_the_marked_unit_and_those_above_only(uji: Any) -> None:
+    before = times(uji)
+    put(uji, "served", "kel-satu", "2021", 40)
+    [summary] = live.recompute_stale()
+    assert realisation(uji, "kel-satu", 2021) == 100  # 40 of 40 registered
+    assert realisation(uji, "kec-uji", 2021) == 68.75  # (40 + 15) of 80
+    # kel-dua was not read nor written: its rows keep their time.
+    after = times(uji)
+    assert after["kel-dua"] == before["kel-dua"]
+    assert after["kel-satu"] > before["kel-satu"]
+    assert after["kec-uji"] > before["kec-uji"]
+    assert marks(uji) == set()
+    assert summary.updated > 0
+    # Equal to what a full recompute stores: it finds nothing left to change in what it stored
+    # (the fixture never computed 2022: the full recompute adds kel-dua's rows of that year).
+    stored = snapshot(uji)
+    full = do_recompute(uji, years=[2020, 2021, 2022])
+    assert (full.updated, full.deleted) == (0, 0)
+    assert {k: v for k, v in snapshot(uji).items() if k in stored} == stored
+
+
+@pytest.mark.django_db
+def test_a_write_during_the_recompute_keeps_its_mark(uji: Any) -> None:
+    put(uji, "served", "kel-satu", "2021", 40)
+    read = list(
+        StaleMark.objects.filter(plan=uji).values_list("pk", "unit_id", "year", "marked_at")
+    )
+    # Another entry for the same unit and year commits while the recompute reads.
+    put(uji, "served", "kel-satu", "2021", 35)
+    live.recompute_plan_marks(uji, read, lambda: None)
+    assert marks(uji) == {("kel-satu", 2021), ("kel-satu", 2022)}
+    live.recompute_stale()
+    assert marks(uji) == set()
+    assert realisation(uji, "kel-satu", 2021) == 87.5
+
+
+@pytest.mark.django_db
+def test_a_locked_year_gets_pending_changes_not_new_values(uji: Any, staff: Any) -> None:
+    approve(uji, 2021, staff["planner"], staff["head"])
+    do_lock_year(uji, 2021, staff["head"])
+    put(uji, "served", "kel-satu", "2021", 40)
+    live.recompute_stale()
+    assert realisation(uji, "kel-satu", 2021) == 62.5  # 25 of 40, as locked
+    assert PendingChange.objects.filter(plan=uji, unit__code="kel-satu", year=2021).exists()
+    assert marks(uji) == set()
+
+
+@pytest.mark.django_db
+def test_a_task_that_finds_no_marks_does_nothing(uji: Any) -> None:
+    before = snapshot(uji)
+    assert live.recompute_stale() == []
+    assert snapshot(uji) == before
+
+
+@pytest.mark.django_db
+def test_the_dashboard_says_updating_while_marked_and_when_it_was_updated(
+    uji: Any, staff: Any
+) -> None:
+    client = Client()
+    client.force_login(staff["planner"])
+    url = "/?plan=uji&unit=kec-uji&year=2021"
+    page = client.get(url).content.decode()
+    assert "sedang diperbarui" not in page
+    stored = Result.objects.get(
+        plan=uji, unit__code="kec-uji", indicator__code="I1", period_key="2021"
+    )
+    shown = updated_text(stored.computed_at)
+    assert f"diperbarui {shown}" in page
+    put(uji, "served", "kel-dua", "2021", 12)
+    page = client.get(url).content.decode()
+    assert "sedang diperbarui" in page
+    live.recompute_stale()
+    assert "sedang diperbarui" not in client.get(url).content.decode()
+
+
+def test_the_updated_time_is_local_and_names_the_day_when_not_today() -> None:
+    now = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    assert updated_text(now - timedelta(minutes=55), now) == "14.05"
+    assert updated_text(now - timedelta(days=2), now) == "5 Desember 2026 15.00"
+
+
+@pytest.mark.django_db
+def test_a_refused_write_leaves_no_mark(uji: Any) -> None:
+    with pytest.raises(ValidationError):
+        put(uji, "served", "kel-satu", "2030", 40)
+    assert marks(uji) == set()
+
+
+# -- a worker killed mid-recompute, across processes on a SQLite file --------------------------
+
+
+def environ(var: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "KINERJA_DATABASE_URL"}
+    env.update(KINERJA_VAR_DIR=str(var), KINERJA_ALLOWED_HOSTS="testserver")
+    return env
+
+
+def shell(var: Path, code: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [KINERJA, "shell", "-v", "0", "-c", code],
+        env=environ(var),
+        capture_output=True,
+        text=True,
+        check=check,
+    )
+
+
+SETUP = """
+from kinerja.results.tests.plans import COVERAGE, GROWTH, load, put
+from kinerja.results.actions import do_recompute
+plan = load(COVERAGE, GROWTH)
+for unit, served in [("kel-satu", 20), ("kel-dua", 10)]:
+    for year in ("2020", "2021"):
+        put(plan, "served", unit, year, served)
+        put(plan, "registered", unit, year, 40)
+do_recompute(plan)
+put(plan, "served", "kel-satu", "2021", 40)
+"""
+
+KILLED = """
+import os, signal
+from kinerja.results import live
+live.recompute_stale(lambda: os.kill(os.getpid(), signal.SIGKILL))
+"""
+
+STATE = """
+from kinerja.lib.models import StaleMark
+from kinerja.results.models import Result
+print(StaleMark.objects.count())
+print(float(Result.objects.get(indicator__code="I1", unit__code="kec-uji", period_key="2021").realisation))
+"""
+
+FULL = """
+from kinerja.plan.models import Plan
+from kinerja.results.actions import do_recompute
+s = do_recompute(Plan.objects.get(code="uji"))
+print(s.created, s.updated, s.deleted)
+"""
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="a SQLite file shared by processes")
+def test_a_killed_worker_leaves_its_marks_and_the_next_run_finishes(tmp_path: Path) -> None:
+    subprocess.run(
+        [KINERJA, "migrate", "--no-input", "-v", "0", "--skip-checks"],
+        env=environ(tmp_path),
+        check=True,
+    )
+    shell(tmp_path, SETUP)
+    killed = shell(tmp_path, KILLED, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    # Nothing of the run is stored, its marks wait: 2021 and 2022 of kel-satu.
+    assert shell(tmp_path, STATE).stdout.split() == ["2", "37.5"]
+    # The worker as `make run` starts it: the task queued when the value was saved.
+    subprocess.run(
+        [KINERJA, "worker", "--batch"], env=environ(tmp_path), check=True, capture_output=True
+    )
+    assert shell(tmp_path, STATE).stdout.split() == ["0", "62.5"]
+    assert shell(tmp_path, FULL).stdout.split() == ["0", "0", "0"]
+
+
+@pytest.mark.django_db
+def test_a_committed_write_queues_one_recompute_until_a_worker_starts_it(
+    uji: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    def queued() -> int:
+        return DBTaskResult.objects.ready().filter(task_path=live.TASK_PATH).count()
+
+    @contextmanager
+    def committed() -> Iterator[list[Any]]:
+        """A transaction of its own that commits: the test's one never does, and the hooks its
+        earlier writes queued stay in it, so they go first."""
+        transaction.get_connection().run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True) as hooks:
+            yield hooks
+
+    with committed() as hooks:
+        put(uji, "served", "kel-satu", "2021", 40)
+        put(uji, "served", "kel-dua", "2021", 12)
+    assert hooks.count(stale.run_hooks) == 1 and queued() == 1  # one hook per transaction
+    # A waiting task will read the next marks too: no second one.
+    with committed():
+        put(uji, "served", "kel-dua", "2021", 13)
+    assert queued() == 1
+    # Once the worker has taken it, the next write queues a new one.
+    DBTaskResult.objects.update(status="RUNNING")
+    with committed():
+        put(uji, "served", "kel-dua", "2021", 14)
+    assert queued() == 1
+    # A refused write queues nothing.
+    DBTaskResult.objects.update(status="RUNNING")
+    with committed() as hooks, pytest.raises(ValidationError):
+        put(uji, "served", "kel-satu", "2030", 40)
+    assert stale.run_hooks not in hooks and queued() == 0
+
+
+@pytest.mark.django_db
+def test_an_activity_and_a_group_move_mark_their_kelurahan(wonoasih: Any) -> None:
+    from datetime import date
+
+    from kinerja.accounts.models import OrgUnit
+    from kinerja.community.actions import do_delete_activity, do_save_activity, do_save_group
+    from kinerja.community.models import Activity
+    from kinerja.community.tests.factories import make_group
+
+    group = make_group("WNS-KUBE1", date(2023, 3, 1), kind="kube")
+    StaleMark.objects.all().delete()
+    activity = Activity(date=date(2023, 5, 2), type="facilitation", title="Pelatihan")
+    do_save_activity(None, activity, [group])
+    # Its year and the next (prev() formulas), in the plan of 2020–2024.
+    assert marks(wonoasih) == {("kel-wonoasih", 2023), ("kel-wonoasih", 2024)}
+    StaleMark.objects.all().delete()
+    do_delete_activity(None, activity)
+    assert marks(wonoasih) == {("kel-wonoasih", 2023), ("kel-wonoasih", 2024)}
+    StaleMark.objects.all().delete()
+    before = group.kelurahan
+    group.kelurahan = OrgUnit.objects.get(code="kel-pakistaji")
+    do_save_group(None, group, previous_kelurahan=before)
+    years = range(2019, 2025)  # the baseline year and the plan's years
+    assert marks(wonoasih) == {(k, y) for k in ("kel-wonoasih", "kel-pakistaji") for y in years}
