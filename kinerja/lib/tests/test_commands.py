@@ -109,7 +109,7 @@ def test_the_new_grammar_and_an_old_spelling_give_the_same_answer(tmp_path: Path
 
 
 def test_an_old_spelling_without_a_verb_runs_the_verb_it_meant(tmp_path: Path) -> None:
-    done = kinerja(tmp_path, "report", "pk", "--help", language="en")
+    done = kinerja(tmp_path, "report", "iku", "--help", language="en")
     assert done.returncode == 0
     assert done.stdout.startswith("usage: kinerja report write")
     assert done.stderr.splitlines() == [
