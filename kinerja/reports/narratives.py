@@ -9,7 +9,6 @@ kind (``causes`` only: the quarterly report has no field for programs) from the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kinerja.accounts.models import OrgUnit
@@ -18,13 +17,6 @@ from kinerja.monitoring.narratives import lkjip_narratives
 from .models import Narrative
 
 EMPTY = "analisis belum diisi"
-
-QuarterlySource = Callable[[OrgUnit, int, str], dict[str, str]]
-
-
-def quarterly_source() -> QuarterlySource | None:
-    """The quarterly monitoring's narratives of a year (kinerja/monitoring/narratives.py)."""
-    return lkjip_narratives
 
 
 @dataclass(frozen=True)
@@ -42,12 +34,10 @@ class Narratives:
             if n.text.strip()
         }
         quarterly: dict[tuple[str, str], str] = {}
-        source = quarterly_source()
-        if source is not None:
-            for kind in (Narrative.Kind.CAUSES, Narrative.Kind.PROGRAMS):
-                for code, text in source(unit, year, kind.value).items():
-                    if text.strip():
-                        quarterly[(kind.value, code)] = text
+        for kind in (Narrative.Kind.CAUSES, Narrative.Kind.PROGRAMS):
+            for code, text in lkjip_narratives(unit, year, kind.value).items():
+                if text.strip():
+                    quarterly[(kind.value, code)] = text
         return cls(written, quarterly)
 
     def text(self, kind: str, code: str = "") -> str:
