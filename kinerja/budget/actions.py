@@ -9,7 +9,6 @@ year. An import is checked whole and stored all or nothing; the same file twice 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.importhelp import ImportReport
 from kinerja.plan.models import Indicator, Objective
 
 from . import nomenclature
@@ -130,22 +130,6 @@ def do_delete_line(user: UserLike, line: BudgetLine) -> int:
         for each in doomed:
             each.delete()  # one by one: each deletion keeps its history row
     return len(doomed)
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        return _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
 
 
 def same(line: BudgetLine, parsed: ParsedLine) -> bool:

@@ -41,6 +41,7 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
 from kinerja.db import stale
+from kinerja.lib import importhelp
 from kinerja.lib.input_checks import text_problem
 from kinerja.lib.tables import FORMULA_START, iter_rows
 from kinerja_core.errors import InputError, Problem
@@ -88,20 +89,8 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 @dataclass
-class ImportReport:
-    kind: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        return _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
+class ImportReport(importhelp.ImportReport):
+    kind: str = ""
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import Http404
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 
 from .tables import csv_response, xlsx_response
 
@@ -42,3 +43,22 @@ def template_response(
     if fmt == "xlsx":
         return xlsx_response(f"{stem}.xlsx", [(sheet, header, [example])])
     raise Http404
+
+
+@dataclass
+class ImportReport:
+    """What an import did or, on a dry run, would do: rows read, records created, updated and
+    left as they were (the registry's and the budget's imports count alike)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        return _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }

@@ -11,21 +11,13 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kinerja.accounts.cli import acting_user, add_as_argument
-from kinerja.accounts.models import OrgUnit
+from kinerja.accounts.cli import acting_user, add_as_argument, resolve_unit
 from kinerja.budget.actions import do_import_lines
 from kinerja.budget.exports import HEADER, line_rows
 from kinerja.lib import coremessages
 from kinerja.lib.commands import NounCommand
 from kinerja.lib.tables import cell_text, iter_rows, safe_cell, xlsx_bytes
 from kinerja_core.errors import InputError
-
-
-def unit_of(code: str) -> OrgUnit:
-    unit = OrgUnit.objects.filter(code=code).first()
-    if unit is None:
-        raise CommandError(f"unknown org unit {code!r}")
-    return unit
 
 
 class Command(NounCommand):
@@ -61,7 +53,7 @@ class Command(NounCommand):
             raise CommandError(
                 f"{path} has more than {limit} bytes (KINERJA_BUDGET_FILE_MAX_BYTES)"
             )
-        unit = unit_of(options["unit"])
+        unit = resolve_unit(options["unit"])
         try:
             with path.open("rb") as stream:
                 report = do_import_lines(
@@ -84,7 +76,7 @@ class Command(NounCommand):
 
     def handle_export(self, options: dict[str, Any]) -> None:
         path = Path(options["output"])
-        unit = unit_of(options["unit"])
+        unit = resolve_unit(options["unit"])
         rows = line_rows(unit, options["year"])
         suffix = path.suffix.lower()
         if suffix == ".xlsx":
