@@ -136,7 +136,7 @@ class QuarterReport(models.Model):
         return f"{self.plan.code} {self.unit.code} {self.year}-Q{self.quarter}: {self.status}"
 
 
-class Narrative(models.Model):
+class QuarterNarrative(models.Model):
     """Why an indicator stands where it does in a quarter, and what is done about it."""
 
     report = models.ForeignKey(QuarterReport, models.CASCADE, related_name="narratives")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kinerja.monitoring.actions import (
     do_add_renaksi_action,
-    do_save_narrative,
+    do_save_quarter_narrative,
     do_save_quarter_targets,
 )
 from kinerja.monitoring.rules import NarrativeText
@@ -33,7 +33,7 @@ def entered(wonoasih, people):
         name="Fasilitasi LPMK", budget_code="7.01.01.2.06.0001",
         position="Kasi Pemberdayaan Masyarakat", months=[2, 5],
     )  # fmt: skip
-    do_save_narrative(
+    do_save_quarter_narrative(
         planner, wonoasih, unit, 2024, 2, s11,
         NarrativeText("Kader aktif", "Data terlambat", "Rapat koordinasi"),
     )  # fmt: skip
