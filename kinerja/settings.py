@@ -40,6 +40,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_first(names: tuple[str, ...], default: str) -> str:
+    """The value of the first of ``names`` that is set (a renamed variable keeps its old name as
+    a fallback for a release), else ``default``."""
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return default
+
+
 def env_origin(name: str) -> str:
     """An address of the form scheme://host[:port] (http or https, nothing after the host but
     an optional "/"), without the trailing slash; empty when unset. Anything else stops the
@@ -433,8 +443,12 @@ KINERJA_VERIFY_MAX_BYTES = int(os.environ.get("KINERJA_VERIFY_MAX_BYTES", 20 * 1
 # monitoring") --
 # Days after a quarter ends during which its report is on time; later entries are "terlambat".
 KINERJA_REPORTING_WINDOW_DAYS = int(os.environ.get("KINERJA_REPORTING_WINDOW_DAYS", "10"))
-# The longest narrative field (faktor pendorong, faktor penghambat, upaya) in characters.
-KINERJA_NARRATIVE_MAX_CHARS = int(os.environ.get("KINERJA_NARRATIVE_MAX_CHARS", "2000"))
+# The longest quarterly narrative field (faktor pendorong, faktor penghambat, upaya) in
+# characters. KINERJA_NARRATIVE_MAX_CHARS, its former name, is still read when the new name
+# is unset (for one release; docs/configuration.md).
+KINERJA_QUARTER_NARRATIVE_MAX_CHARS = int(
+    env_first(("KINERJA_QUARTER_NARRATIVE_MAX_CHARS", "KINERJA_NARRATIVE_MAX_CHARS"), "2000")
+)
 # The longest name of a Rencana Aksi action (kegiatan / sub-kegiatan) in characters.
 KINERJA_RENAKSI_ACTION_MAX_CHARS = int(os.environ.get("KINERJA_RENAKSI_ACTION_MAX_CHARS", "500"))
 # Notifications go by e-mail too when a mail server is named (EMAIL_HOST; Django's EMAIL_PORT,

@@ -12,7 +12,7 @@ from django_stubs_ext import StrOrPromise
 from kinerja.accounts.models import OrgUnit
 
 from .models import AuditEntry
-from .tracked import TRACKED
+from .tracked import TRACKED, labels_of
 
 
 def model_choices() -> list[tuple[str, StrOrPromise]]:
@@ -65,7 +65,7 @@ class AuditFilterForm(forms.Form):
         if data.get("action"):
             entries = entries.filter(action=data["action"])
         if data.get("model"):
-            entries = entries.filter(model=data["model"])
+            entries = entries.filter(model__in=labels_of(data["model"]))
         # Dates are the office's local days (Asia/Jakarta), stored times are UTC.
         zone = timezone.get_current_timezone()
         if data.get("date_from"):

@@ -38,6 +38,9 @@ class Tracked:
     unit: str  # attribute path to its OrgUnit, or "self"
     excluded: tuple[str, ...] = field(default=())
     when_asked: bool = False  # history only for the saves an action asks for (see above)
+    # The model's labels before a rename ("monitoring.narrative"): audit entries keep the record
+    # type they were hashed with, so the log finds a record's earlier entries under these.
+    former: tuple[str, ...] = field(default=())
 
 
 TRACKED: tuple[Tracked, ...] = (
@@ -75,7 +78,11 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.monitoring.models.QuarterTargets", "renaksi.unit"),
     Tracked("kinerja.monitoring.models.RenaksiAction", "renaksi.unit"),
     Tracked("kinerja.monitoring.models.QuarterReport", "unit"),
-    Tracked("kinerja.monitoring.models.Narrative", "report.unit"),
+    Tracked(
+        "kinerja.monitoring.models.QuarterNarrative",
+        "report.unit",
+        former=("monitoring.narrative",),
+    ),
     Tracked("kinerja.reports.models.Signatory", "unit"),
     Tracked("kinerja.reports.models.SigningDate", "unit"),
     Tracked("kinerja.reports.models.IssuedDocument", "unit"),
@@ -83,6 +90,16 @@ TRACKED: tuple[Tracked, ...] = (
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().
 BY_LABEL: dict[str, Tracked] = {}
+# a former model label → the label of the model now ("monitoring.narrative" → ...quarternarrative).
+RENAMED: dict[str, str] = {}
+
+
+def labels_of(label: str) -> list[str]:
+    """The record types the audit log holds a model's entries under: its label now and before
+    any rename (entries keep the type they were hashed with)."""
+    label = RENAMED.get(label, label)
+    spec = BY_LABEL.get(label)
+    return [label, *(spec.former if spec else ())]
 
 
 class AskedHistoricalRecords(HistoricalRecords):  # type: ignore[misc]  # simple-history ships no types
@@ -144,6 +161,7 @@ def register_history() -> None:
             excluded_fields=list(spec.excluded),
         )
         BY_LABEL[model._meta.label_lower] = spec
+        RENAMED.update(dict.fromkeys(spec.former, model._meta.label_lower))
 
 
 def common_path(paths: list[str]) -> str:

@@ -21,6 +21,7 @@ from kinerja.lib.tables import csv_response, xlsx_response
 from .exports import HEADER, iter_export_rows
 from .forms import AuditFilterForm, scope_q
 from .models import AuditEntry
+from .tracked import labels_of
 
 PAGE_SIZE = 50
 
@@ -28,7 +29,7 @@ PAGE_SIZE = 50
 def field_labels(label: str) -> dict[str, str]:
     """attname → verbose name of a tracked model's fields (for before/after tables)."""
     try:
-        model = apps.get_model(label)
+        model = apps.get_model(labels_of(label)[0])
     except (LookupError, ValueError):
         return {}
     return {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
@@ -100,7 +101,9 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def object_history(request: HttpRequest, model: str, object_id: str) -> HttpResponse:
-    entries = list(AuditEntry.objects.filter(model=model, object_id=object_id).order_by("-seq"))
+    entries = list(
+        AuditEntry.objects.filter(model__in=labels_of(model), object_id=object_id).order_by("-seq")
+    )
     if not entries:
         raise Http404(_("No history is recorded for this record."))
     # The record's unit now (the newest entry) decides who may read its whole history.
@@ -108,7 +111,7 @@ def object_history(request: HttpRequest, model: str, object_id: str) -> HttpResp
     if not access.covers(paths, entries[0].unit_path):
         raise PermissionDenied(access.VIEW)
     try:
-        verbose = str(apps.get_model(model)._meta.verbose_name)
+        verbose = str(apps.get_model(labels_of(model)[0])._meta.verbose_name)
     except (LookupError, ValueError):
         verbose = model
     return render(

@@ -3,14 +3,17 @@ years from 2024 to 2026 (those the plan has), after the results step (it reads t
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
+from kinerja.monitoring import rules
 from kinerja.monitoring.actions import (
     do_add_renaksi_action,
     do_approve_quarter,
-    do_save_narrative,
+    do_save_quarter_narrative,
     do_save_quarter_targets,
     do_submit_quarter,
 )
@@ -27,10 +30,27 @@ LAGGING = NarrativeText(
     "Rapat koordinasi bulanan dengan lurah dan pendampingan pengisian data.",
 )
 ON_TRACK = NarrativeText("Kegiatan berjalan sesuai jadwal.", "", "")
-ACTIONS = [
-    ("Fasilitasi dan pembinaan lembaga kemasyarakatan", "7.01.01.2.06.0001", [2, 3, 5, 8, 10]),
-    ("Monitoring dan evaluasi kegiatan kelurahan", "7.01.01.2.06.0002", [3, 6, 9, 12]),
-]
+# (name, budget code, months): codes of the demo budget (kinerja/demo/budget.py), so the Renaksi
+# shows each line's name and pagu in the years that budget covers. An indicator of goal or
+# sasaran 1 (T1.1, S1.1) gets the community kegiatan, of 2 the public-service one; every indicator
+# also gets the reporting sub-kegiatan.
+ACTIONS = {
+    "1": ("Fasilitasi dan pembinaan lembaga kemasyarakatan", "7.01.03.2.01", [2, 3, 5, 8, 10]),
+    "2": ("Koordinasi penyelenggaraan pelayanan publik", "7.01.02.2.01", [1, 4, 7, 10]),
+}
+REPORTING = (
+    "Monitoring, evaluasi dan pelaporan capaian kinerja",
+    "7.01.01.2.01.0006",
+    [3, 6, 9, 12],
+)
+
+
+def in_window(year: int, quarter: int, hour: int) -> datetime | None:
+    """The first day of a quarter's reporting window at ``hour`` (Asia/Jakarta), when staff
+    enter, submit and approve the demo's report; None (now) while that day is still to come."""
+    day = rules.quarter_end(year, quarter) + timedelta(days=1)
+    at = datetime.combine(day, time(hour), timezone.get_current_timezone())
+    return at if at <= timezone.now() else None
 
 
 def quarter_targets(indicator: Indicator, year: int) -> list[Decimal] | None:
@@ -59,7 +79,8 @@ def load(plan: Plan) -> str:
                 renaksi__plan=plan, renaksi__year=year, indicator=ind
             ).exists():
                 position = (positions_of(ind) or ["Sekretaris Kecamatan"])[0]
-                for name, code, months in ACTIONS:
+                own = ACTIONS.get(ind.code[1:].split(".")[0])
+                for name, code, months in ([own] if own else []) + [REPORTING]:
                     do_add_renaksi_action(
                         None, plan, plan.unit, year, ind,
                         name=name, budget_code=code, position=position, months=months,
@@ -77,8 +98,10 @@ def load(plan: Plan) -> str:
                 if cell.realisation is None:
                     continue
                 text = LAGGING if cell.lagging else ON_TRACK
-                do_save_narrative(planner, plan, plan.unit, year, q, row.indicator, text)
+                do_save_quarter_narrative(
+                    planner, plan, plan.unit, year, q, row.indicator, text, at=in_window(year, q, 9)
+                )
             if q < 4:  # the last quarter stays a draft to try the steps on
-                do_submit_quarter(planner, plan, plan.unit, year, q)
-                do_approve_quarter(head, plan, plan.unit, year, q)
+                do_submit_quarter(planner, plan, plan.unit, year, q, at=in_window(year, q, 14))
+                do_approve_quarter(head, plan, plan.unit, year, q, at=in_window(year, q, 16))
     return f"Rencana Aksi and quarterly reports {', '.join(map(str, years)) or '-'} (DATA CONTOH)"

@@ -6,18 +6,18 @@ written yet."""
 from __future__ import annotations
 
 from kinerja.plan.models import Plan
-from kinerja.reports.actions import do_save_narrative
-from kinerja.reports.models import Narrative
+from kinerja.reports.actions import do_save_lkjip_narrative
+from kinerja.reports.models import LkjipNarrative
 
 YEAR = 2023
 UNIT_TEXTS = {
-    Narrative.Kind.ORGANISATION: (
+    LkjipNarrative.Kind.ORGANISATION: (
         "Kecamatan dipimpin oleh Camat, dibantu Sekretaris Kecamatan yang membawahkan Subbagian "
         "Umum dan Kepegawaian serta Subbagian Perencanaan dan Keuangan, dan lima Seksi: "
         "Pemerintahan, Pelayanan, Pemberdayaan Masyarakat, Ketenteraman dan Ketertiban Umum, "
         "serta Kesejahteraan Sosial. Enam kelurahan berada di wilayah kecamatan."
     ),
-    Narrative.Kind.STRATEGIC_ISSUES: (
+    LkjipNarrative.Kind.STRATEGIC_ISSUES: (
         "1. Kualitas pelayanan administrasi yang belum merata antar kelurahan.\n"
         "2. Partisipasi lembaga kemasyarakatan dalam perencanaan pembangunan yang masih rendah.\n"
         "3. Keterbatasan sarana pelayanan daring."
@@ -25,22 +25,22 @@ UNIT_TEXTS = {
 }
 INDICATOR_TEXTS = {
     "S2.1": {
-        Narrative.Kind.CAUSES: (
+        LkjipNarrative.Kind.CAUSES: (
             "IKM sedikit di bawah target karena waktu tunggu layanan administrasi kependudukan "
             "pada triwulan III. Solusi: penambahan petugas loket pada jam sibuk dan antrean "
             "daring."
         ),
-        Narrative.Kind.PROGRAMS: (
+        LkjipNarrative.Kind.PROGRAMS: (
             "Menunjang: Program Penyelenggaraan Pemerintahan dan Pelayanan Publik. Menghambat: "
             "perbaikan ruang pelayanan yang mengurangi jumlah loket selama dua bulan."
         ),
     },
     "S1.1": {
-        Narrative.Kind.CAUSES: (
+        LkjipNarrative.Kind.CAUSES: (
             "Fasilitasi kelompok dan lembaga kemasyarakatan terlaksana sesuai jadwal berkat "
             "koordinasi rutin dengan kelurahan."
         ),
-        Narrative.Kind.PROGRAMS: (
+        LkjipNarrative.Kind.PROGRAMS: (
             "Menunjang: Program Pemberdayaan Masyarakat Desa dan Kelurahan, kegiatan "
             "pembinaan lembaga kemasyarakatan."
         ),
@@ -51,10 +51,10 @@ INDICATOR_TEXTS = {
 def load(plan: Plan) -> str:
     count = 0
     for kind, text in UNIT_TEXTS.items():
-        do_save_narrative(None, plan.unit, YEAR, kind, text)
+        do_save_lkjip_narrative(None, plan.unit, YEAR, kind, text)
         count += 1
     for code, texts in INDICATOR_TEXTS.items():
         for kind, text in texts.items():
-            do_save_narrative(None, plan.unit, YEAR, kind, text, code)
+            do_save_lkjip_narrative(None, plan.unit, YEAR, kind, text, code)
             count += 1
     return f"{count} LKjIP narratives of {YEAR}"

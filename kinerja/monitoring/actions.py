@@ -8,6 +8,7 @@ approval steps reuse the year approval's roles (``results.actions.STEPS``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,14 +21,13 @@ from django.utils.translation import gettext as _
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
-from kinerja.plan.planfile.renaksi import budget_code_ok
 from kinerja.results.actions import REASON_LENGTH, STEPS, check_plan_year
 from kinerja.results.queries import year_target
 
-from . import notifications, rules
+from . import budgetlinks, notifications, rules
 from .models import (
-    Narrative,
     Notification,
+    QuarterNarrative,
     QuarterReport,
     QuarterTargets,
     Renaksi,
@@ -37,6 +37,20 @@ from .models import (
 from .queries import quarter_rows
 
 State = QuarterReport.State
+
+
+def stamp(at: datetime | None) -> datetime:
+    """The time an entry is stamped with: now, or the ``at`` a loader of entries made earlier
+    gives (the demo loads quarterly reports as entered in their reporting window). Pages, the
+    API and commands never pass one; a time in the future or without a time zone is refused."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise ValidationError({"at": _("The entry time needs a time zone.")})
+    if at > now:
+        raise ValidationError({"at": _("The entry time %(at)s is in the future.") % {"at": at}})
+    return at
 
 
 def require_in_plan(user: User | None, action: str, plan: Plan, unit: OrgUnit) -> None:
@@ -107,7 +121,11 @@ def do_save_quarter_targets(
     return row
 
 
-def check_action_fields(name: str, budget_code: str, position: str, months: Iterable[int]) -> None:
+def check_action_fields(
+    unit: OrgUnit, year: int, name: str, budget_code: str, position: str, months: Iterable[int]
+) -> None:
+    """The rules of an action's fields; its budget code must name a line of the unit's budget of
+    the year when the unit has one (budgetlinks.py)."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Name the activity (kegiatan / sub-kegiatan).")
@@ -115,10 +133,8 @@ def check_action_fields(name: str, budget_code: str, position: str, months: Iter
         errors["name"] = _("The activity's name is longer than %(n)s characters.") % {
             "n": settings.KINERJA_RENAKSI_ACTION_MAX_CHARS
         }
-    if not budget_code_ok(budget_code.strip()):
-        errors["budget_code"] = _(
-            "Budget code %(code)s is not a kegiatan / sub-kegiatan code such as 7.01.01.2.06.0001."
-        ) % {"code": budget_code}
+    if (problem := budgetlinks.code_problem(unit, year, budget_code)) is not None:
+        errors["budget_code"] = problem
     if not position.strip():
         errors["position"] = _("Name the responsible position.")
     elif len(position) > 300:
@@ -147,7 +163,7 @@ def do_add_renaksi_action(
     require_in_plan(user, access.EDIT_PLAN, plan, unit)
     own_indicator(plan, indicator)
     months = sorted(set(months))
-    check_action_fields(name, budget_code, position, months)
+    check_action_fields(unit, year, name, budget_code, position, months)
     return RenaksiAction.objects.create(
         renaksi=renaksi_for(plan, unit, year),
         indicator=indicator,
@@ -176,13 +192,13 @@ def report_for(plan: Plan, unit: OrgUnit, year: int, quarter: int) -> QuarterRep
 
 
 def label_of(name: str) -> str:
-    field = Narrative._meta.get_field(name)
+    field = QuarterNarrative._meta.get_field(name)
     assert isinstance(field, models.Field)
     return str(field.verbose_name)
 
 
 @transaction.atomic
-def do_save_narrative(
+def do_save_quarter_narrative(
     user: User | None,
     plan: Plan,
     unit: OrgUnit,
@@ -190,11 +206,14 @@ def do_save_narrative(
     quarter: int,
     indicator: Indicator,
     text: rules.NarrativeText,
-) -> Narrative:
-    """Store an indicator's narrative for a quarter; after the reporting window it is marked late."""
+    *,
+    at: datetime | None = None,
+) -> QuarterNarrative:
+    """Store an indicator's narrative for a quarter; after the reporting window it is marked late.
+    ``at``: when it was entered, for loaders only (see ``stamp``); now by default."""
     require_in_plan(user, access.EDIT_RESULTS, plan, unit)
     own_indicator(plan, indicator)
-    limit = settings.KINERJA_NARRATIVE_MAX_CHARS
+    limit = settings.KINERJA_QUARTER_NARRATIVE_MAX_CHARS
     too_long = {
         field: _("%(field)s is longer than %(n)s characters (%(got)s).")
         % {"field": label_of(field), "n": limit, "got": len(value)}
@@ -209,8 +228,8 @@ def do_save_narrative(
             _("The report is %(status)s; it can no longer change.")
             % {"status": report.get_status_display()}
         )
-    now = timezone.now()
-    row, _created = Narrative.objects.update_or_create(
+    now = stamp(at)
+    row, _created = QuarterNarrative.objects.update_or_create(
         report=report,
         indicator=indicator,
         defaults={
@@ -235,7 +254,14 @@ def missing_narratives(report: QuarterReport) -> list[str]:
 
 
 def move_report(
-    user: User | None, plan: Plan, unit: OrgUnit, year: int, quarter: int, to: str, note: str
+    user: User | None,
+    plan: Plan,
+    unit: OrgUnit,
+    year: int,
+    quarter: int,
+    to: str,
+    note: str,
+    at: datetime | None = None,
 ) -> QuarterReport:
     step = STEPS[to]
     if user is not None and not access.can(user, step.action, unit):
@@ -252,7 +278,7 @@ def move_report(
                 "to": State(to).label,
             }
         )
-    now = timezone.now()
+    now = stamp(at)
     if to == State.SUBMITTED:
         missing = missing_narratives(report)
         if missing:
@@ -285,17 +311,33 @@ def move_report(
 
 @transaction.atomic
 def do_submit_quarter(
-    user: User | None, plan: Plan, unit: OrgUnit, year: int, quarter: int, note: str = ""
+    user: User | None,
+    plan: Plan,
+    unit: OrgUnit,
+    year: int,
+    quarter: int,
+    note: str = "",
+    *,
+    at: datetime | None = None,
 ) -> QuarterReport:
-    """Hand a quarter's report to the head; lagging indicators need their narrative first."""
-    return move_report(user, plan, unit, year, quarter, State.SUBMITTED, note)
+    """Hand a quarter's report to the head; lagging indicators need their narrative first.
+    ``at``: when it was submitted, for loaders only (see ``stamp``); now by default."""
+    return move_report(user, plan, unit, year, quarter, State.SUBMITTED, note, at)
 
 
 @transaction.atomic
 def do_approve_quarter(
-    user: User | None, plan: Plan, unit: OrgUnit, year: int, quarter: int, note: str = ""
+    user: User | None,
+    plan: Plan,
+    unit: OrgUnit,
+    year: int,
+    quarter: int,
+    note: str = "",
+    *,
+    at: datetime | None = None,
 ) -> QuarterReport:
-    return move_report(user, plan, unit, year, quarter, State.APPROVED, note)
+    """The head approves a submitted report (``at`` as for ``do_submit_quarter``)."""
+    return move_report(user, plan, unit, year, quarter, State.APPROVED, note, at)
 
 
 @transaction.atomic

@@ -77,8 +77,9 @@ class RenaksiAction(models.Model):
     renaksi = models.ForeignKey(Renaksi, models.CASCADE, related_name="actions")
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="+")
     name = models.CharField(_("activity / sub-activity (kegiatan / sub-kegiatan)"), max_length=500)
-    # The nomenclature code of the budget line as text; the link to budget lines comes with the
-    # budget app (docs/rules.md#rencana-aksi-and-quarterly-reports).
+    # The nomenclature code of the budget line as text, not a foreign key: the line is looked up
+    # by the Renaksi's unit, year and this code when read, so it survives the budget's re-import
+    # (budgetlinks.py; docs/rules.md#rencana-aksi-and-quarterly-reports).
     budget_code = models.CharField(_("budget code"), max_length=40, blank=True)
     position = models.CharField(_("responsible position"), max_length=300)
     months = models.JSONField(_("months"), default=list)
@@ -136,7 +137,7 @@ class QuarterReport(models.Model):
         return f"{self.plan.code} {self.unit.code} {self.year}-Q{self.quarter}: {self.status}"
 
 
-class Narrative(models.Model):
+class QuarterNarrative(models.Model):
     """Why an indicator stands where it does in a quarter, and what is done about it."""
 
     report = models.ForeignKey(QuarterReport, models.CASCADE, related_name="narratives")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kinerja.accounts.models import OrgUnit
 
-from .models import Narrative
+from .models import QuarterNarrative
 
 QUARTER_NAMES = {1: "Triwulan I", 2: "Triwulan II", 3: "Triwulan III", 4: "Triwulan IV"}
 CAUSES = "causes"  # the LKjIP narrative kind the quarterly fields feed (analysis 5)
@@ -19,7 +19,7 @@ def lkjip_narratives(unit: OrgUnit, year: int, kind: str) -> dict[str, str]:
         return {}
     texts: dict[str, list[str]] = {}
     rows = (
-        Narrative.objects.filter(report__unit=unit, report__year=year)
+        QuarterNarrative.objects.filter(report__unit=unit, report__year=year)
         .select_related("report", "indicator")
         .order_by("report__quarter", "indicator__order")
     )

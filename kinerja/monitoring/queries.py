@@ -15,14 +15,15 @@ from django.utils import timezone
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.budget.models import BudgetLine
 from kinerja.plan.models import Indicator, Plan
 from kinerja.results.default_year import plan_default_year
 from kinerja.results.quarterly import Forecast, quarterly_data
 from kinerja.results.queries import bands_of, indicators_of
 from kinerja_core.achievement import Band, achievement, classify
 
-from . import rules
-from .models import Narrative, QuarterReport, QuarterTargets, RenaksiAction, TargetMode
+from . import budgetlinks, rules
+from .models import QuarterNarrative, QuarterReport, QuarterTargets, RenaksiAction, TargetMode
 
 
 @dataclass
@@ -35,13 +36,22 @@ class QuarterCell:
     lagging: bool
 
 
+@dataclass(frozen=True)
+class LinkedAction:
+    """A Renaksi action and the budget line its code names in the unit's budget of the year
+    (None: no code, or no such line; budgetlinks.py)."""
+
+    action: RenaksiAction
+    line: BudgetLine | None
+
+
 @dataclass
 class IndicatorQuarters:
     indicator: Indicator
     mode: str
     quarters: list[QuarterCell]
     forecast: Forecast | None
-    actions: list[RenaksiAction] = field(default_factory=list)
+    actions: list[LinkedAction] = field(default_factory=list)
 
 
 def quarter_rows(plan: Plan, unit: OrgUnit, year: int) -> list[IndicatorQuarters]:
@@ -55,11 +65,15 @@ def quarter_rows(plan: Plan, unit: OrgUnit, year: int) -> list[IndicatorQuarters
             renaksi__plan=plan, renaksi__unit=unit, renaksi__year=year
         )
     }
-    actions: dict[int, list[RenaksiAction]] = {}
-    for a in RenaksiAction.objects.filter(
-        renaksi__plan=plan, renaksi__unit=unit, renaksi__year=year
-    ).order_by("pk"):
-        actions.setdefault(a.indicator_id, []).append(a)
+    stored = list(
+        RenaksiAction.objects.filter(
+            renaksi__plan=plan, renaksi__unit=unit, renaksi__year=year
+        ).order_by("pk")
+    )
+    lines = budgetlinks.lines_of(unit, year, (a.budget_code for a in stored))
+    actions: dict[int, list[LinkedAction]] = {}
+    for a in stored:
+        actions.setdefault(a.indicator_id, []).append(LinkedAction(a, lines.get(a.budget_code)))
     rows = []
     for row in data["rows"]:
         ind: Indicator = row.indicator
@@ -80,7 +94,7 @@ def quarter_rows(plan: Plan, unit: OrgUnit, year: int) -> list[IndicatorQuarters
     return rows
 
 
-def narratives_of(report: QuarterReport | None) -> dict[int, Narrative]:
+def narratives_of(report: QuarterReport | None) -> dict[int, QuarterNarrative]:
     if report is None or report.pk is None:
         return {}
     return {n.indicator_id: n for n in report.narratives.all()}

@@ -21,7 +21,7 @@ from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Indicator, Plan
 from kinerja.results.default_year import plan_default_year
 
-from . import actions, queries, rules
+from . import actions, budgetlinks, queries, rules
 from .forms import ActionForm, NarrativeForm, QuarterTargetsForm
 from .models import Notification, QuarterReport, RenaksiAction
 
@@ -70,13 +70,17 @@ def renaksi(request: HttpRequest, code: str) -> HttpResponse:
     year = chosen_year(request, plan, unit)
     rows = queries.quarter_rows(plan, unit, year)
     editable = access.can(request.user, access.EDIT_PLAN, unit)
+    choices = budgetlinks.choices(unit, year) if editable else []
+    has_budget = bool(choices) or budgetlinks.has_budget(unit, year)
     context: dict[str, Any] = {
         "plan": plan,
         "unit": unit,
         "year": year,
         "rows": rows,
         "editable": editable,
-        "action_form": ActionForm(),
+        "action_form": ActionForm(budget_of=(unit, year, has_budget)),
+        "has_budget": has_budget,
+        "budget_choices": choices,
         "months": range(1, 13),
         "quarters": range(1, 5),
     }
@@ -211,7 +215,9 @@ def save_narrative(
     form.is_valid()  # three optional texts: always valid; the action checks their length
     text = rules.NarrativeText(**{k: form.cleaned_data.get(k, "") for k in form.fields})
     try:
-        actions.do_save_narrative(access.signed_in(request), plan, unit, year, quarter, ind, text)
+        actions.do_save_quarter_narrative(
+            access.signed_in(request), plan, unit, year, quarter, ind, text
+        )
     except ValidationError as exc:
         messages.error(request, f"{ind.code}: {refusal_text(exc)}")
     return back_to_report(plan, unit, year, quarter)

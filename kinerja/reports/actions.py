@@ -26,7 +26,7 @@ from kinerja.results.models import YearApproval
 from kinerja.results.queries import indicators_of
 
 from . import esign, issuing, pk
-from .models import IssuedDocument, Narrative, PkVersion, Signatory, SigningDate, new_code
+from .models import IssuedDocument, LkjipNarrative, PkVersion, Signatory, SigningDate, new_code
 from .registry import TITLES, UnknownReport, check
 from .skm_report import NoResponses
 
@@ -279,24 +279,26 @@ def do_delete_signing_date(user: User | AnonymousUser | None, signing: SigningDa
     signing.delete()
 
 
-UNIT_NARRATIVES = frozenset({Narrative.Kind.ORGANISATION, Narrative.Kind.STRATEGIC_ISSUES})
+UNIT_NARRATIVES = frozenset(
+    {LkjipNarrative.Kind.ORGANISATION, LkjipNarrative.Kind.STRATEGIC_ISSUES}
+)
 
 
-def do_save_narrative(
+def do_save_lkjip_narrative(
     user: User | AnonymousUser | None,
     unit: OrgUnit,
     year: int,
     kind: str,
     text: str,
     indicator_code: str = "",
-) -> Narrative | None:
+) -> LkjipNarrative | None:
     """Store what staff wrote for the LKjIP of ``year`` (docs/rules.md#lkjip): an analysis of
     an indicator (causes, programs) or a part of chapter I about the unit (organisation,
     strategic issues). Empty text removes the narrative, so the document prints
     "analisis belum diisi" again."""
     if user is not None:
         access.require(user, access.EDIT_PLAN, unit)
-    if kind not in Narrative.Kind.values:
+    if kind not in LkjipNarrative.Kind.values:
         raise ValidationError({"kind": _("unknown narrative %(kind)s") % {"kind": kind}})
     indicator_code = indicator_code.strip()
     if (kind in UNIT_NARRATIVES) != (indicator_code == ""):
@@ -321,9 +323,9 @@ def do_save_narrative(
     }
     with transaction.atomic():
         if not text:
-            Narrative.objects.filter(**key).delete()
+            LkjipNarrative.objects.filter(**key).delete()
             return None
-        narrative, _created = Narrative.objects.update_or_create(
+        narrative, _created = LkjipNarrative.objects.update_or_create(
             **key, defaults={"text": text, "updated_by": user if isinstance(user, User) else None}
         )
     return narrative

@@ -30,7 +30,7 @@ from .builders import (
     build_iku,
     sasaran_of,
 )
-from .models import Narrative
+from .models import LkjipNarrative
 from .narratives import Narratives
 from .pk import PkRow, build_pk
 from .skm_report import trend_rows
@@ -354,8 +354,8 @@ def build_lkjip(plan: Plan, year: int, on: date | None = None) -> LkjipReport:
                 history=history_sentence(row, year, series.get(row.indicator.code)),
                 end_target=end_target_sentence(row, year, plan.end_year),
                 comparison=peer_sentence(row, peers.get(row.indicator.code, [])),
-                causes=narratives.text(Narrative.Kind.CAUSES, row.indicator.code),
-                programs=narratives.text(Narrative.Kind.PROGRAMS, row.indicator.code),
+                causes=narratives.text(LkjipNarrative.Kind.CAUSES, row.indicator.code),
+                programs=narratives.text(LkjipNarrative.Kind.PROGRAMS, row.indicator.code),
             )
             for row in rows
         ]
@@ -372,8 +372,8 @@ def build_lkjip(plan: Plan, year: int, on: date | None = None) -> LkjipReport:
         common=base,
         function=plan.profile_function,
         tasks=plan.profile_tasks,
-        organisation=narratives.text(Narrative.Kind.ORGANISATION),
-        strategic_issues=narratives.text(Narrative.Kind.STRATEGIC_ISSUES),
+        organisation=narratives.text(LkjipNarrative.Kind.ORGANISATION),
+        strategic_issues=narratives.text(LkjipNarrative.Kind.STRATEGIC_ISSUES),
         goals=goals,
         iku_rows=iku.iku_rows,
         pk_rows=pk.rows,

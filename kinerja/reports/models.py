@@ -118,7 +118,7 @@ class SigningDate(models.Model):
         return f"{self.kind} {self.year}: {self.date}"
 
 
-class Narrative(models.Model):
+class LkjipNarrative(models.Model):
     """What staff write for the LKjIP of a year, never generated (docs/rules.md#lkjip):
     per indicator the causes of success or failure with the solutions taken (analysis 5) and the
     programs and activities that supported or hindered (analysis 7); per unit the organisation

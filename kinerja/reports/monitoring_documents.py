@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from kinerja.monitoring.models import QuarterReport
-from kinerja.monitoring.queries import narratives_of, quarter_rows
+from kinerja.monitoring.queries import LinkedAction, narratives_of, quarter_rows
 from kinerja.plan.models import Plan
 from kinerja.results.formatting import figure
 
 from . import docx_writer as w
 from .builders import Report, common
+from .pk import rupiah
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 MODE_TEXT = {"cumulative": "kumulatif", "per_quarter": "per triwulan"}
@@ -32,6 +33,20 @@ class RenaksiReport(Report):
     rows: list[RenaksiRow]
 
 
+def action_text(linked: LinkedAction) -> str:
+    """One action as the document lists it: the activity, its budget code with the linked
+    line's name and pagu, the responsible position and the months."""
+    a, line = linked.action, linked.line
+    budget = ""
+    if a.budget_code:
+        budget = f" ({a.budget_code}"
+        if line is not None:
+            budget += f": {line.name}, pagu {rupiah(line.budget)}"
+        budget += ")"
+    months = ", ".join(MONTHS[m - 1] for m in a.months)
+    return f"{a.name}{budget}; {a.position}; {months}"
+
+
 def build_renaksi(plan: Plan, year: int, on: date | None = None) -> RenaksiReport:
     rows = []
     for no, r in enumerate(quarter_rows(plan, plan.unit, year), start=1):
@@ -42,11 +57,7 @@ def build_renaksi(plan: Plan, year: int, on: date | None = None) -> RenaksiRepor
                 f"{ind.code} {ind.name}",
                 MODE_TEXT[r.mode],
                 [figure(c.target, ind.decimals, ind.unit_suffix) for c in r.quarters],
-                [
-                    f"{a.name}{f' ({a.budget_code})' if a.budget_code else ''}; {a.position}; "
-                    + ", ".join(MONTHS[m - 1] for m in a.months)
-                    for a in r.actions
-                ],
+                [action_text(linked) for linked in r.actions],
             )
         )
     return RenaksiReport(common(plan, year, on), rows)

@@ -20,11 +20,11 @@ from kinerja.plan.lookups import get_plan_or_404
 from kinerja.results.queries import indicators_of
 from kinerja.results.views import chosen_year
 
-from .actions import do_save_narrative
-from .models import Narrative
+from .actions import do_save_lkjip_narrative
+from .models import LkjipNarrative
 
-UNIT_KINDS = (Narrative.Kind.ORGANISATION, Narrative.Kind.STRATEGIC_ISSUES)
-INDICATOR_KINDS = (Narrative.Kind.CAUSES, Narrative.Kind.PROGRAMS)
+UNIT_KINDS = (LkjipNarrative.Kind.ORGANISATION, LkjipNarrative.Kind.STRATEGIC_ISSUES)
+INDICATOR_KINDS = (LkjipNarrative.Kind.CAUSES, LkjipNarrative.Kind.PROGRAMS)
 
 
 def field_name(kind: str, code: str = "") -> str:
@@ -41,7 +41,7 @@ def narratives(request: HttpRequest) -> HttpResponse:
     indicators = indicators_of(plan, year)
     stored = {
         field_name(n.kind, n.indicator_code): n.text
-        for n in Narrative.objects.filter(unit=unit, year=year)
+        for n in LkjipNarrative.objects.filter(unit=unit, year=year)
     }
     fields = [(field_name(k), "", k) for k in UNIT_KINDS] + [
         (field_name(k, ind.code), ind.code, k) for ind in indicators for k in INDICATOR_KINDS
@@ -54,7 +54,7 @@ def narratives(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 for name, code, kind in fields:
                     try:
-                        do_save_narrative(user, unit, year, kind, posted[name], code)
+                        do_save_lkjip_narrative(user, unit, year, kind, posted[name], code)
                     except ValidationError as exc:
                         errors[name] = [m for ms in exc.message_dict.values() for m in ms]
                 if errors:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from kinerja.accounts.models import OrgUnit
 from kinerja.monitoring.narratives import lkjip_narratives
 
-from .models import Narrative
+from .models import LkjipNarrative
 
 EMPTY = "analisis belum diisi"
 
@@ -30,11 +30,11 @@ class Narratives:
     def load(cls, unit: OrgUnit, year: int) -> Narratives:
         written = {
             (n.kind, n.indicator_code): n.text
-            for n in Narrative.objects.filter(unit=unit, year=year)
+            for n in LkjipNarrative.objects.filter(unit=unit, year=year)
             if n.text.strip()
         }
         quarterly: dict[tuple[str, str], str] = {}
-        for kind in (Narrative.Kind.CAUSES, Narrative.Kind.PROGRAMS):
+        for kind in (LkjipNarrative.Kind.CAUSES, LkjipNarrative.Kind.PROGRAMS):
             for code, text in lkjip_narratives(unit, year, kind.value).items():
                 if text.strip():
                     quarterly[(kind.value, code)] = text

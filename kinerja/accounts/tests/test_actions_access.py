@@ -116,7 +116,7 @@ CALLS: dict[str, Call] = {
         {"name": "Fasilitasi", "budget_code": "", "position": "Kasi", "months": [1]},
     ),
     "monitoring.do_delete_renaksi_action": lambda w: ((w.outsider, w.renaksi_action), {}),
-    "monitoring.do_save_narrative": lambda w: (
+    "monitoring.do_save_quarter_narrative": lambda w: (
         (w.outsider, w.plan, w.kec, YEAR, 1, s11(w), NarrativeText("a", "b", "c")),
         {},
     ),
@@ -196,7 +196,10 @@ CALLS: dict[str, Call] = {
         ),
         {},
     ),
-    "reports.do_save_narrative": lambda w: ((w.outsider, w.kec, YEAR, "causes", "x", "S2.1"), {}),
+    "reports.do_save_lkjip_narrative": lambda w: (
+        (w.outsider, w.kec, YEAR, "causes", "x", "S2.1"),
+        {},
+    ),
     # budget
     "budget.do_save_line": lambda w: (
         (w.outsider, w.budget_line, LineValues("7.01.03", "Diubah", Decimal(5), Decimal(1))),

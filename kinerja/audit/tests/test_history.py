@@ -162,3 +162,43 @@ def test_it_keeps_a_deleted_group_in_the_log_with_who_and_what(people, login):
         .status_code
         == 403
     )
+
+
+def test_a_renamed_models_earlier_entries_stay_in_its_history(people, login):
+    """Entries keep the record type they were hashed with: after the quarterly narrative's
+    rename, its entries written as "monitoring.narrative" are shown with the new ones."""
+    from kinerja.audit.chain import append
+    from kinerja.audit.tracked import labels_of
+    from kinerja.monitoring.actions import do_save_quarter_narrative
+    from kinerja.monitoring.rules import NarrativeText
+    from kinerja.plan.models import Indicator, Plan
+
+    plan = Plan.objects.get(unit__code="kec-wonoasih")
+    s11 = Indicator.objects.get(plan=plan, code="S1.1")
+    row = do_save_quarter_narrative(
+        people["planner"], plan, plan.unit, 2024, 1, s11, NarrativeText("a", "b", "c")
+    )
+    assert (
+        labels_of("monitoring.narrative")
+        == labels_of("monitoring.quarternarrative")
+        == [
+            "monitoring.quarternarrative",
+            "monitoring.narrative",
+        ]
+    )
+    old = append(
+        AuditEntry.Action.CHANGE,
+        model="monitoring.narrative",
+        object_id=str(row.pk),
+        object_repr="sebelum berganti nama",
+        unit_path=plan.unit.path,
+        changes={"before": {"drivers": "lama"}, "after": {"drivers": "a"}},
+    )
+    client = login(people["planner"])
+    for label in ("monitoring.quarternarrative", "monitoring.narrative"):
+        page = client.get(reverse("accounts:object_history", args=[label, row.pk]))
+        html = page.content.decode()
+        assert page.status_code == 200 and "<del>lama</del>" in html
+        assert "faktor pendorong" in html  # the field's name, from the model as it is now
+    log = client.get(reverse("accounts:audit_log"), {"model": "monitoring.quarternarrative"})
+    assert old in list(log.context["entries"])

@@ -100,6 +100,18 @@ def test_it_loads_both_plans_and_data_through_the_last_complete_quarter(db) -> N
     assert points[2025]["target"] == 88.6 and points[2025]["plan"] == "wonoasih-2025-2029"
     coverage = run("series", "wonoasih-2025-2029", "T1.1", "--json")
     assert [p["year"] for p in coverage["points"] if p["break"]] == [2025]
+    # The Renaksi of 2024 names lines of the demo budget, its reports entered on time.
+    from kinerja.budget.models import BudgetLine
+    from kinerja.monitoring.models import QuarterNarrative, QuarterReport, RenaksiAction
+
+    codes = set(
+        RenaksiAction.objects.filter(renaksi__year=2024).values_list("budget_code", flat=True)
+    )
+    lines = BudgetLine.objects.filter(unit=kec, year=2024, code__in=codes)
+    assert codes and set(lines.values_list("code", flat=True)) == codes
+    assert QuarterNarrative.objects.exists()
+    assert not QuarterNarrative.objects.filter(late=True).exists()
+    assert not QuarterReport.objects.filter(late=True).exists()
 
 
 def test_the_data_ends_with_the_last_complete_quarter() -> None:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from kinerja.accounts.models import OrgUnit
 from kinerja.monitoring.actions import (
     do_add_renaksi_action,
-    do_save_narrative,
+    do_save_quarter_narrative,
     do_save_quarter_targets,
     do_submit_quarter,
 )
-from kinerja.monitoring.models import Narrative, QuarterTargets, RenaksiAction
+from kinerja.monitoring.models import QuarterNarrative, QuarterTargets, RenaksiAction
 from kinerja.monitoring.rules import NarrativeText
 from kinerja.plan.models import Indicator
 
@@ -76,17 +76,17 @@ def test_months_are_1_to_12(wonoasih, people, months) -> None:
 
 
 def test_a_narrative_over_the_limit_is_refused_naming_the_field(wonoasih, people, settings) -> None:
-    settings.KINERJA_NARRATIVE_MAX_CHARS = 2000
+    settings.KINERJA_QUARTER_NARRATIVE_MAX_CHARS = 2000
     planner = people["planner"]
     long = NarrativeText("x" * 2000, "y" * 2001, "z")
     with pytest.raises(ValidationError) as refused:
-        do_save_narrative(planner, wonoasih, wonoasih.unit, 2024, 1, s11(wonoasih), long)
+        do_save_quarter_narrative(planner, wonoasih, wonoasih.unit, 2024, 1, s11(wonoasih), long)
     assert list(refused.value.message_dict) == ["obstacles"]
     assert "faktor penghambat" in refused.value.message_dict["obstacles"][0]
-    assert not Narrative.objects.exists()
-    settings.KINERJA_NARRATIVE_MAX_CHARS = 2001
-    do_save_narrative(planner, wonoasih, wonoasih.unit, 2024, 1, s11(wonoasih), long)
-    assert Narrative.objects.get().obstacles == "y" * 2001
+    assert not QuarterNarrative.objects.exists()
+    settings.KINERJA_QUARTER_NARRATIVE_MAX_CHARS = 2001
+    do_save_quarter_narrative(planner, wonoasih, wonoasih.unit, 2024, 1, s11(wonoasih), long)
+    assert QuarterNarrative.objects.get().obstacles == "y" * 2001
 
 
 def test_a_unit_outside_the_plan_is_refused_even_to_a_superuser(wonoasih, people) -> None:
@@ -107,7 +107,7 @@ def test_a_submitted_report_is_closed_to_narratives(wonoasih, people) -> None:
     planner = people["planner"]
     do_submit_quarter(planner, wonoasih, wonoasih.unit, 2024, 1)
     with pytest.raises(ValidationError):
-        do_save_narrative(
+        do_save_quarter_narrative(
             planner, wonoasih, wonoasih.unit, 2024, 1, s11(wonoasih), NarrativeText("a", "b", "c")
         )
 
@@ -144,3 +144,41 @@ def test_the_notify_command_tells_the_planners_once(wonoasih, people) -> None:
     call_command("monitoring", "notify", "--on", "2024-04-03", stdout=out)
     assert Notification.objects.filter(kind="window_open").count() == Notification.objects.count()
     assert Notification.objects.filter(user=people["planner"]).count() == 1
+
+
+def test_a_loader_stamps_entries_with_the_time_they_were_made(wonoasih, people) -> None:
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from kinerja.monitoring.models import QuarterReport
+
+    planner, unit = people["planner"], wonoasih.unit
+    text = NarrativeText("a", "b", "c")
+    in_window = datetime(2024, 4, 3, 9, tzinfo=timezone.get_current_timezone())
+    row = do_save_quarter_narrative(
+        planner, wonoasih, unit, 2024, 1, s11(wonoasih), text, at=in_window
+    )
+    assert (row.entered_at, row.late) == (in_window, False)
+    report = do_submit_quarter(planner, wonoasih, unit, 2024, 1, at=in_window + timedelta(hours=5))
+    assert (report.submitted_at, report.late) == (in_window + timedelta(hours=5), False)
+    # Without a time, now: long after 2024-Q2's window (10 July 2024).
+    assert do_save_quarter_narrative(planner, wonoasih, unit, 2024, 2, s11(wonoasih), text).late
+    for bad in (timezone.now() + timedelta(days=1), datetime(2024, 7, 3, 9)):
+        with pytest.raises(ValidationError) as refused:
+            do_submit_quarter(planner, wonoasih, unit, 2024, 2, at=bad)
+        assert list(refused.value.message_dict) == ["at"]
+    assert QuarterReport.objects.get(quarter=2).status == "draft"
+
+
+def test_the_former_name_of_the_narrative_limit_is_still_read(monkeypatch) -> None:
+    from kinerja import settings as settings_module
+
+    names = ("KINERJA_QUARTER_NARRATIVE_MAX_CHARS", "KINERJA_NARRATIVE_MAX_CHARS")
+    monkeypatch.delenv(names[0], raising=False)
+    monkeypatch.delenv(names[1], raising=False)
+    assert settings_module.env_first(names, "2000") == "2000"
+    monkeypatch.setenv("KINERJA_NARRATIVE_MAX_CHARS", "1500")
+    assert settings_module.env_first(names, "2000") == "1500"
+    monkeypatch.setenv("KINERJA_QUARTER_NARRATIVE_MAX_CHARS", "900")
+    assert settings_module.env_first(names, "2000") == "900"

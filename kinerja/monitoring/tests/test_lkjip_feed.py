@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja.monitoring.actions import do_save_narrative
+from kinerja.monitoring.actions import do_save_quarter_narrative
 from kinerja.monitoring.narratives import lkjip_narratives
 from kinerja.monitoring.rules import NarrativeText
 from kinerja.plan.models import Indicator
@@ -17,8 +17,10 @@ def test_each_quarters_narrative_reaches_the_lkjip_in_quarter_order(wonoasih, pe
     planner = people["planner"]
     s11 = Indicator.objects.get(plan=wonoasih, code="S1.1")
     unit = wonoasih.unit
-    do_save_narrative(planner, wonoasih, unit, 2024, 2, s11, NarrativeText("kader aktif", "", ""))
-    do_save_narrative(
+    do_save_quarter_narrative(
+        planner, wonoasih, unit, 2024, 2, s11, NarrativeText("kader aktif", "", "")
+    )
+    do_save_quarter_narrative(
         planner, wonoasih, unit, 2024, 1, s11, NarrativeText("", "hujan", "jadwal ulang")
     )
     fed = lkjip_narratives(unit, 2024, "causes")

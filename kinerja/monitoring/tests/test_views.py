@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.monitoring.actions import (
     do_approve_quarter,
     do_return_quarter,
-    do_save_narrative,
+    do_save_quarter_narrative,
     do_save_quarter_targets,
     do_submit_quarter,
 )
@@ -81,7 +83,7 @@ def test_a_lagging_indicator_without_a_narrative_cannot_be_submitted(
     assert not QuarterReport.objects.exists()  # refused: nothing stored
     t11 = Indicator.objects.get(plan=monitored, code="T1.1")
     # two fields of three are not enough
-    do_save_narrative(
+    do_save_quarter_narrative(
         planner, monitored, monitored.unit, 2024, 1, t11, NarrativeText("a", "b", " ")
     )
     with pytest.raises(ValidationError, match="T1.1"):
@@ -134,7 +136,9 @@ def test_belum_lapor_lists_the_positions_and_kelurahan_that_have_not_reported(
     kelurahan = page.split('id="kelurahan"')[1].split("</table>")[0]
     assert '<tr class="not-reported"><td>Wonoasih</td><td>Belum lapor</td>' in kelurahan
     for ind in (t11, s11):
-        do_save_narrative(planner, wonoasih, wonoasih.unit, 2024, 2, ind, NarrativeText("", "", ""))
+        do_save_quarter_narrative(
+            planner, wonoasih, wonoasih.unit, 2024, 2, ind, NarrativeText("", "", "")
+        )
     positions = client.get(url).content.decode().split('id="positions"')[1].split("</table>")[0]
     assert "Kasi Pemberdayaan Masyarakat" not in positions
     assert "Kasi Pelayanan" in positions and "T2.1" in positions
@@ -179,23 +183,31 @@ def test_early_warnings_on_the_home_page_and_notifications_once(
 
 def test_the_demo_step_fills_2024_once(monitored, people) -> None:
     from kinerja.demo import monitoring as demo
-    from kinerja.monitoring.models import Narrative, QuarterTargets, RenaksiAction
+    from kinerja.monitoring.models import QuarterNarrative, QuarterTargets, RenaksiAction
 
     assert "2024" in demo.load(monitored)
     counts = (
         QuarterTargets.objects.count(),
         RenaksiAction.objects.count(),
-        Narrative.objects.count(),
+        QuarterNarrative.objects.count(),
     )
     demo.load(monitored)  # idempotent
     assert counts == (
         QuarterTargets.objects.count(),
         RenaksiAction.objects.count(),
-        Narrative.objects.count(),
+        QuarterNarrative.objects.count(),
     )
     s11 = QuarterTargets.objects.get(indicator__code="S1.1", renaksi__year=2024)
     assert [s11.q1, s11.q2, s11.q3, s11.q4] == [D(10), D(20), D(30), D(40)]
     states = dict(QuarterReport.objects.values_list("quarter", "status"))
     assert states == {1: "approved", 2: "approved", 3: "approved", 4: "draft"}
-    lagging = Narrative.objects.get(report__quarter=2, indicator__code="T1.1")  # 12,12 of 20 %
+    # Loaded as entered in each quarter's reporting window, not at load time: none late.
+    narratives = QuarterNarrative.objects.filter(report__year=2024)
+    assert narratives.exists() and not narratives.filter(late=True).exists()
+    assert not QuarterReport.objects.filter(year=2024, late=True).exists()
+    q2 = narratives.filter(report__quarter=2).first()
+    assert q2 is not None and timezone.localdate(q2.entered_at) == date(2024, 7, 1)
+    lagging = QuarterNarrative.objects.get(
+        report__quarter=2, indicator__code="T1.1"
+    )  # 12,12 of 20 %
     assert lagging.complete

@@ -11,7 +11,9 @@ checked here; the monitoring app stores it when the plan is loaded (``plan.signa
         position: Kasi Pemberdayaan Masyarakat
         months: [2, 5, 8]
 
-Rules: docs/rules.md#rencana-aksi-and-quarterly-reports.
+Rules: docs/rules.md#rencana-aksi-and-quarterly-reports. A budget code's shape is checked here;
+whether the unit's budget of the year holds it is checked when the file is stored (the monitoring
+app, which may read budget lines).
 """
 
 from __future__ import annotations

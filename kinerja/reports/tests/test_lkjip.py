@@ -17,9 +17,9 @@ from docx import Document
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.queries import Totals
-from kinerja.reports.actions import do_save_narrative
+from kinerja.reports.actions import do_save_lkjip_narrative
 from kinerja.reports.lkjip import EFFICIENCY_FORMULA, Efficiency, build_lkjip, change_words
-from kinerja.reports.models import Narrative
+from kinerja.reports.models import LkjipNarrative
 from kinerja.reports.narratives import EMPTY, Narratives
 from kinerja.reports.registry import render
 from kinerja.results.actions import do_recompute
@@ -108,14 +108,14 @@ def test_the_demo_lkjip_holds_every_chapter_and_the_stored_figures(demo, tmp_pat
 
 
 def test_a_narrative_prints_as_written_and_an_empty_one_says_so(uji) -> None:
-    do_save_narrative(None, uji.unit, 2021, "causes", "Petugas loket bertambah.", "I1")
+    do_save_lkjip_narrative(None, uji.unit, 2021, "causes", "Petugas loket bertambah.", "I1")
     text = docx_text(render("lkjip", "docx", uji, 2021))
     assert "Petugas loket bertambah." in section_of(text, "I1")
     assert section_of(text, "I1").count(EMPTY) == 1  # analysis 7 not written
     assert section_of(text, "I3").count(EMPTY) == 2
     # emptied again: the document says so again, nothing generated in its place
-    do_save_narrative(None, uji.unit, 2021, "causes", "  ", "I1")
-    assert not Narrative.objects.exists()
+    do_save_lkjip_narrative(None, uji.unit, 2021, "causes", "  ", "I1")
+    assert not LkjipNarrative.objects.exists()
     assert section_of(docx_text(render("lkjip", "docx", uji, 2021)), "I1").count(EMPTY) == 2
 
 
@@ -132,20 +132,20 @@ def test_staff_text_comes_before_the_quarterly_monitoring_text() -> None:
 def test_a_narrative_is_refused_whole_when_bad(uji, staff, settings) -> None:
     settings.KINERJA_LKJIP_NARRATIVE_MAX_CHARS = 10
     with pytest.raises(ValidationError) as refused:
-        do_save_narrative(staff["planner"], uji.unit, 2021, "causes", "x" * 11, "I1")
+        do_save_lkjip_narrative(staff["planner"], uji.unit, 2021, "causes", "x" * 11, "I1")
     assert "text" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        do_save_narrative(staff["planner"], uji.unit, 2021, "causes", "pendek")
+        do_save_lkjip_narrative(staff["planner"], uji.unit, 2021, "causes", "pendek")
     assert "indicator_code" in refused.value.message_dict
     with pytest.raises(ValidationError):
-        do_save_narrative(staff["planner"], uji.unit, 2021, "issues", "pendek", "I1")
+        do_save_lkjip_narrative(staff["planner"], uji.unit, 2021, "issues", "pendek", "I1")
     with pytest.raises(ValidationError):
-        do_save_narrative(staff["planner"], uji.unit, 2021, "sonnet", "pendek", "I1")
+        do_save_lkjip_narrative(staff["planner"], uji.unit, 2021, "sonnet", "pendek", "I1")
     for who in ("head", "outsider"):
         with pytest.raises(PermissionDenied):
-            do_save_narrative(staff[who], uji.unit, 2021, "causes", "pendek", "I1")
-    assert not Narrative.objects.exists()
-    saved = do_save_narrative(staff["planner"], uji.unit, 2021, "causes", "x" * 10, "I1")
+            do_save_lkjip_narrative(staff[who], uji.unit, 2021, "causes", "pendek", "I1")
+    assert not LkjipNarrative.objects.exists()
+    saved = do_save_lkjip_narrative(staff["planner"], uji.unit, 2021, "causes", "x" * 10, "I1")
     assert saved is not None and saved.updated_by == staff["planner"]
 
 
@@ -237,7 +237,7 @@ def test_the_narratives_page_saves_every_field_or_none(uji, staff, login, settin
 def test_the_reports_page_downloads_the_lkjip(uji, staff, login) -> None:
     from django.urls import reverse
 
-    do_save_narrative(None, uji.unit, 2021, "programs", "Program pelayanan keliling.", "I2")
+    do_save_lkjip_narrative(None, uji.unit, 2021, "programs", "Program pelayanan keliling.", "I2")
     client = login(staff["head"])
     assert "lkjip" in client.get(reverse("reports:index"), {"plan": uji.code}).content.decode()
     response = client.get(

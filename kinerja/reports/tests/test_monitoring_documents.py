@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kinerja.monitoring.actions import (
     do_add_renaksi_action,
-    do_save_narrative,
+    do_save_quarter_narrative,
     do_save_quarter_targets,
 )
 from kinerja.monitoring.rules import NarrativeText
@@ -33,7 +33,7 @@ def entered(wonoasih, people):
         name="Fasilitasi LPMK", budget_code="7.01.01.2.06.0001",
         position="Kasi Pemberdayaan Masyarakat", months=[2, 5],
     )  # fmt: skip
-    do_save_narrative(
+    do_save_quarter_narrative(
         planner, wonoasih, unit, 2024, 2, s11,
         NarrativeText("Kader aktif", "Data terlambat", "Rapat koordinasi"),
     )  # fmt: skip
@@ -68,3 +68,21 @@ def test_one_click_downloads_the_quarterly_report(entered, people, login) -> Non
         403,
         404,
     )
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_renaksi_prints_the_linked_budget_lines_name_and_pagu(wonoasih, people, fmt) -> None:
+    from kinerja.budget.actions import do_import_lines
+
+    name = "Pemberdayaan Kelompok dan Lembaga Kemasyarakatan Kelurahan"
+    row = {"kode": "7.01.03.2.01", "nama": name, "pagu": "118000000", "realisasi": "0"}
+    do_import_lines(None, wonoasih.unit, 2024, [(2, row)])
+    do_add_renaksi_action(
+        people["planner"], wonoasih, wonoasih.unit, 2024,
+        Indicator.objects.get(plan=wonoasih, code="S1.1"),
+        name="Fasilitasi LPMK", budget_code="7.01.03.2.01", position="Kasi Pemas", months=[2],
+    )  # fmt: skip
+    content = render("renaksi", fmt, wonoasih, 2024)
+    text = " ".join((pdf_text(content) if fmt == "pdf" else docx_text(content)).split())
+    for words in ("Fasilitasi LPMK (7.01.03.2.01:", "Pemberdayaan Kelompok", "Rp 118.000.000)"):
+        assert words in text
