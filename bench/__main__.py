@@ -17,6 +17,9 @@ crash``). Settings, all from the environment:
   BENCH_RECOMPUTE_YEARS    plan years the recompute scenario runs (default all; e.g. 2024)
   BENCH_RECOMPUTE_REPEATS  recompute runs (default 3)
   BENCH_SUBMIT_SECONDS     seconds per submit window, 3 windows (default 20)
+  BENCH_LIVE_WINDOWS       pairs of live-results windows, without and with the job worker (3)
+  BENCH_LIVE_SECONDS       seconds per live-results window (default 20)
+  BENCH_LIVE_RATE          survey posts per second in the live-results windows (default 50)
   BENCH_CRASH_SUBMISSIONS  submissions of the crash test (default 10 000)
   BENCH_CRASH_KILLS        SIGKILLs of the crash test (default 20)
 """
@@ -142,6 +145,12 @@ def bench_engine(info: dict[str, Any], var: Path) -> list[dict[str, Any]]:
             env("BENCH_RECOMPUTE_YEARS", ""),
             "--submit-seconds",
             env("BENCH_SUBMIT_SECONDS", "20"),
+            "--live-windows",
+            env("BENCH_LIVE_WINDOWS", "3"),
+            "--live-seconds",
+            env("BENCH_LIVE_SECONDS", "20"),
+            "--live-rate",
+            env("BENCH_LIVE_RATE", "50"),
             "--output",
             str(output),
         ],

@@ -29,6 +29,9 @@ class Measurement:
     equal_to_full_recompute: bool | None = None
     goals: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    # Per window (or run) figures behind ``value``, ``baseline_value`` and ``ratio``, whose
+    # medians those are: BENCHMARKS.md shows their spread.
+    windows: dict[str, list[float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from kinerja.accounts.models import OrgUnit
 from kinerja.surveys.models import Response, Service
 
+from .generate import city_code
 from .loadgen import LoadResult, run_gets, run_submissions
 from .measure import Measurement, ms, percentile
 from .server import Server, free_port
@@ -28,10 +29,16 @@ LOCKED = "database is locked"
 
 
 def bench_service(code: str = "bench-load", name: str = "Kelurahan Uji Beban") -> Service:
-    """A dedicated unit and service, so load and crash runs never mix with generated data."""
+    """A dedicated unit and service, so load and crash runs never mix with generated data.
+
+    The unit sits under the generated city's first kecamatan, inside the plans of that city, so
+    each post marks their results stale and the live recompute has work, as a real kelurahan's
+    post gives it (docs/rules.md#live-results). Without generated data it has no parent.
+    """
     unit = OrgUnit.objects.filter(code=code).first()
     if unit is None:
-        unit = OrgUnit(code=code, name=name, level=OrgUnit.Level.KELURAHAN)
+        parent = OrgUnit.objects.filter(code=f"{city_code(0)}-k01").first()
+        unit = OrgUnit(code=code, name=name, level=OrgUnit.Level.KELURAHAN, parent=parent)
         unit.save()
     service, _created = Service.objects.get_or_create(
         unit=unit, code="uji", defaults={"name": "Layanan Uji", "slug": code.replace("bench-", "u")}
