@@ -114,6 +114,11 @@ def run(
             "database_locked==0": locked == 0,
             "requests_ratio>=0.4": ratio >= 0.4,
         },
+        windows={
+            "value": [round(r, 1) for r in rates],
+            "baseline_value": [round(r, 1) for r in base_rates],
+            "ratio": [round(r, 3) for r in ratios],
+        },
         details={
             "windows": windows,
             "seconds_per_window": seconds,
