@@ -43,7 +43,7 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.lib.models import StaleMark
 from kinerja.plan.actions import do_load_plan_text
 from kinerja.plan.models import Indicator, Plan
-from kinerja.results.live import affected_units, recompute_stale
+from kinerja.results.live import affected_units
 from kinerja.results.models import Result
 from kinerja.surveys.rollup import tally_for
 from kinerja_core.periods import Period
@@ -52,7 +52,7 @@ from .generate import PLAN_YEARS, city_code, group_kinds, plan_text
 from .loadgen import LoadResult, Phone, run_submissions
 from .measure import Measurement, ms, percentile
 from .server import JobWorker, Server, free_port
-from .submit import bench_service, form_path
+from .submit import bench_service, drain, form_path
 
 SAMPLE_EVERY = 0.5  # seconds between sample posts in a window with the worker
 POLL = 0.05  # seconds between reads of the stored results
@@ -72,16 +72,6 @@ def live_plan() -> Plan:
         last = max(first, timezone.localdate().year)
         do_load_plan_text(plan_text(city, group_kinds(), (first, last), PLAN_YEARS[1], code))
     return Plan.objects.select_related("unit").get(code=code)
-
-
-def drain(rounds: int = 5) -> int:
-    """Work off every stale mark there is now; returns the plans recomputed."""
-    recomputed = 0
-    for _ in range(rounds):
-        if not StaleMark.objects.exists():
-            break
-        recomputed += len(recompute_stale())
-    return recomputed
 
 
 @dataclass
