@@ -36,6 +36,8 @@ GOAL_TEXT = {
     "no_raw_responses": "no SQL on raw responses",
     "p95_s<=2": "p95 ≤ 2 s from the write to every affected result, none left stale",
     "p95_with_worker<=1.1x": "POST p95 with the worker ≤ 1.1 × without",
+    "none_lost_or_twice": "no acknowledged submission lost or stored twice",
+    "integrity": "integrity check clean",
 }
 
 
@@ -187,8 +189,11 @@ def record_history(root: Path, entry: dict[str, Any]) -> None:
 
 
 def figure(entry: dict[str, Any]) -> str:
-    shown = f"{fmt(entry['value'])} ({entry['value_spread']})"
-    if entry.get("ratio_spread", "–") != "–":
+    """The value's median (and spread), then the ratio's where it has windows."""
+    shown = fmt(entry["value"])
+    if entry["value_spread"] != "–":
+        shown += f" ({entry['value_spread']})"
+    if entry["ratio_spread"] != "–":
         shown += f", ratio {fmt(entry['ratio'])} ({entry['ratio_spread']})"
     return shown
 
