@@ -73,7 +73,7 @@ class Command(NounCommand):
             "--recompute-repeats", type=int, default=3, help=_("recompute runs (median)")
         )
         r.add_argument("--import-rows", type=int, default=1_000_000)
-        r.add_argument("--import-repeats", type=int, default=1)
+        r.add_argument("--import-repeats", type=int, default=3)
         r.add_argument("--submit-windows", type=int, default=3)
         r.add_argument("--submit-seconds", type=float, default=20.0)
         r.add_argument("--concurrency", type=int, default=12)
