@@ -161,7 +161,8 @@ def goal_verdicts(measurements: list[dict[str, Any]]) -> dict[str, dict[str, Any
 
 
 def commit(root: Path) -> str:
-    """The short commit the run measured, "+changes" when the work tree was not clean."""
+    """The short commit the run measured, "+changes" when the work tree was not clean (the
+    benchmark's own outputs aside)."""
 
     def git(*args: str) -> str:
         done = subprocess.run(
@@ -170,7 +171,11 @@ def commit(root: Path) -> str:
         return done.stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    outputs = [
+        f":!{name}" for name in ("BENCHMARKS.md", "bench/results.json", "bench/history.json")
+    ]
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", *outputs)
+    return head + ("+changes" if changed else "")
 
 
 def read_history(root: Path) -> list[dict[str, Any]]:
