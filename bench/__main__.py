@@ -13,12 +13,20 @@ crash``). Settings, all from the environment:
   BENCH_VAR_DIR            var/bench
   BENCH_REPEATS            runs per timing (default 5)
   BENCH_IMPORT_ROWS        rows of the import CSV (default 1 000 000)
-  BENCH_IMPORT_REPEATS     imports per engine (default 1)
+  BENCH_IMPORT_REPEATS     imports per engine, each then its baseline (default 3)
   BENCH_RECOMPUTE_YEARS    plan years the recompute scenario runs (default all; e.g. 2024)
   BENCH_RECOMPUTE_REPEATS  recompute runs (default 3)
   BENCH_SUBMIT_SECONDS     seconds per submit window, 3 windows (default 20)
+  BENCH_LIVE_WINDOWS       pairs of live-results windows, without and with the job worker (3)
+  BENCH_LIVE_SECONDS       seconds per live-results window (default 20)
+  BENCH_LIVE_RATE          survey posts per second in the live-results windows (default 50)
   BENCH_CRASH_SUBMISSIONS  submissions of the crash test (default 10 000)
   BENCH_CRASH_KILLS        SIGKILLs of the crash test (default 20)
+
+A run is *complete* when it ran every scenario on both engines at the default scale and sizes
+(``complete_run``); only a complete run is recorded in bench/history.json, and a goal counts as
+met only when two complete runs in a row meet it (bench/report.py). ``--report-only`` re-renders
+BENCHMARKS.md from the last run without recording it again.
 """
 
 from __future__ import annotations
@@ -135,13 +143,19 @@ def bench_engine(info: dict[str, Any], var: Path) -> list[dict[str, Any]]:
             "--import-rows",
             env("BENCH_IMPORT_ROWS", "1000000"),
             "--import-repeats",
-            env("BENCH_IMPORT_REPEATS", "1"),
+            env("BENCH_IMPORT_REPEATS", "3"),
             "--recompute-repeats",
             env("BENCH_RECOMPUTE_REPEATS", "3"),
             "--recompute-years",
             env("BENCH_RECOMPUTE_YEARS", ""),
             "--submit-seconds",
             env("BENCH_SUBMIT_SECONDS", "20"),
+            "--live-windows",
+            env("BENCH_LIVE_WINDOWS", "3"),
+            "--live-seconds",
+            env("BENCH_LIVE_SECONDS", "20"),
+            "--live-rate",
+            env("BENCH_LIVE_RATE", "50"),
             "--output",
             str(output),
         ],
@@ -171,6 +185,31 @@ def crash_test(info: dict[str, Any]) -> None:
     info["crash_s"] = round(time.perf_counter() - started, 1)
 
 
+# The smallest settings of a complete run: the defaults of this module and of the Makefile.
+COMPLETE_AT_LEAST = {
+    "BENCH_RESPONSES": 10_000_000,
+    "BENCH_IMPORT_ROWS": 1_000_000,
+    "BENCH_IMPORT_REPEATS": 3,
+    "BENCH_REPEATS": 3,
+    "BENCH_RECOMPUTE_REPEATS": 3,
+    "BENCH_SUBMIT_SECONDS": 20,
+    "BENCH_LIVE_WINDOWS": 3,
+    "BENCH_LIVE_SECONDS": 20,
+    "BENCH_LIVE_RATE": 50,
+    "BENCH_CRASH_SUBMISSIONS": 10_000,
+    "BENCH_CRASH_KILLS": 20,
+}
+
+
+def complete_run(engines: list[str]) -> bool:
+    """Every scenario on both engines, at the city scale, no setting below a full run's."""
+    if sorted(engines) != ["postgresql", "sqlite"] or env("BENCH_SCALE", "city") != "city":
+        return False
+    if env("BENCH_RECOMPUTE_YEARS", ""):  # a recompute of some years only
+        return False
+    return all(float(env(name, str(least))) >= least for name, least in COMPLETE_AT_LEAST.items())
+
+
 def each_at_once(fn: Callable[[dict[str, Any]], None], runs: list[dict[str, Any]]) -> None:
     """``fn`` on every engine's run at the same time, in threads (the work is in children)."""
     errors: list[BaseException] = []
@@ -196,7 +235,14 @@ def main() -> None:
     if "--report-only" in sys.argv:
         # Re-render BENCHMARKS.md (e.g. after editing bench/NOTES.md) from the last run.
         data = json.loads(saved.read_text())
-        write_outputs(ROOT, data["measurements"], data["runs"], data["total"])
+        write_outputs(
+            ROOT,
+            data["measurements"],
+            data["runs"],
+            data["total"],
+            data.get("complete", False),
+            record=False,
+        )
         return
     engines = env("BENCH_ENGINES", "sqlite postgresql").split()
     started = time.perf_counter()
@@ -214,8 +260,13 @@ def main() -> None:
         info["crash_all_s"] = round(time.perf_counter() - started_crash, 1)
         del info["environ"]
     total = time.perf_counter() - started
-    saved.write_text(json.dumps({"measurements": measurements, "runs": runs, "total": total}))
-    write_outputs(ROOT, measurements, runs, total)
+    complete = complete_run(engines)
+    saved.write_text(
+        json.dumps(
+            {"measurements": measurements, "runs": runs, "total": total, "complete": complete}
+        )
+    )
+    write_outputs(ROOT, measurements, runs, total, complete)
     print((ROOT / "BENCHMARKS.md").read_text())
     if any(not r["crash"]["ok"] for r in runs):
         raise SystemExit("the crash test failed")

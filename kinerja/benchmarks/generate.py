@@ -196,11 +196,18 @@ def create_groups(
     return len(groups), len(activities), len(links)
 
 
-def plan_text(city: OrgUnit, kinds: Sequence[str]) -> str:
+def plan_text(
+    city: OrgUnit,
+    kinds: Sequence[str],
+    years: tuple[int, int] = PLAN_YEARS,
+    baseline: int = BASELINE_YEAR,
+    plan_code: str = "",
+) -> str:
     """A city plan of 50 indicators over five years: the recompute benchmark's workload.
 
     The indicators mix every registry measure with service and kind filters, the way a city
-    that tracks each service and each kind of group would write them.
+    that tracks each service and each kind of group would write them. ``years``, ``baseline``
+    and ``plan_code`` give the same plan another period (the live-results scenario's, this year).
     """
     indicators: list[dict[str, object]] = []
 
@@ -215,7 +222,7 @@ def plan_text(city: OrgUnit, kinds: Sequence[str]) -> str:
             "decimals": 2,
             "data_source": "Data sintetis (benchmark)",
             "responsible": "Bagian Organisasi",
-            "targets": dict.fromkeys(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1), 80),
+            "targets": dict.fromkeys(range(years[0], years[1] + 1), 80),
         }
         if bindings:
             ind["bindings"] = bindings
@@ -261,10 +268,10 @@ def plan_text(city: OrgUnit, kinds: Sequence[str]) -> str:
         add(f"IKM kota (salinan {len(indicators)})", "ikm * 1", "index")
     doc = {
         "format": "kinerja-plan/1",
-        "code": f"{city.code}-plan",
+        "code": plan_code or f"{city.code}-plan",
         "title": f"Rencana sintetis {city.name}",
         "unit": {"code": city.code, "name": city.name, "level": "city"},
-        "period": {"start": PLAN_YEARS[0], "end": PLAN_YEARS[1], "baseline": BASELINE_YEAR},
+        "period": {"start": years[0], "end": years[1], "baseline": baseline},
         "goals": [
             {
                 "code": "T1",
@@ -277,6 +284,13 @@ def plan_text(city: OrgUnit, kinds: Sequence[str]) -> str:
         ],
     }
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+def group_kinds() -> list[str]:
+    """The national kinds of community group, in their order: the plan's kind filters."""
+    return list(
+        GroupKind.objects.filter(city__isnull=True).order_by("order").values_list("code", flat=True)
+    )
 
 
 def generate(
@@ -297,12 +311,7 @@ def generate(
         out.groups, out.activities, out.links = create_groups(
             rng, scale.groups, cities, kelurahan, range(BASELINE_YEAR, max(years) + 1)
         )
-        kinds = list(
-            GroupKind.objects.filter(city__isnull=True)
-            .order_by("order")
-            .values_list("code", flat=True)
-        )
-        out.plan = do_load_plan_text(plan_text(cities[0], kinds)).code
+        out.plan = do_load_plan_text(plan_text(cities[0], group_kinds())).code
         out.slots, out.response_seed = slots, rng.randrange(2**32)
         out.responses, out.tally_rows = write_responses(
             slots, responses, years, out.response_seed, progress

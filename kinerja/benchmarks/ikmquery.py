@@ -14,7 +14,7 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -67,16 +67,6 @@ def duck_ikm(duck: DuckResponses, q: Query) -> Decimal | None:
     return ikm_of(tally_of(duck.sums(q.unit.path, start, end, q.service)))
 
 
-def timed_median(fn: Any, q: Query, repeats: int) -> tuple[float, Any]:
-    times = []
-    value = None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        value = fn(q)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), value
-
-
 def unit_queries(year: int, sample: int, seed: int) -> list[Query]:
     """Unit × own service × quarter of one year, for kecamatan and kelurahan that offer services."""
     services = list(
@@ -108,23 +98,45 @@ def city_queries(year: int) -> list[Query]:
 def compare(
     scenario: str, engine: str, queries: list[Query], duck: DuckResponses, repeats: int
 ) -> Measurement:
-    ours: list[float] = []
-    theirs: list[float] = []
+    """``repeats`` windows (at least 3), alternating: every query ours, then every query by
+    DuckDB. A window's figure is its median query; the scenario's, the median window's."""
+    times_ours: list[list[float]] = [[] for _ in queries]
+    times_duck: list[list[float]] = [[] for _ in queries]
+    window_ours: list[float] = []
+    window_duck: list[float] = []
+    v_ours: list[Any] = [None] * len(queries)
+    v_duck: list[Any] = [None] * len(queries)
+
+    def ours_of(q: Query) -> Any:
+        return ikm(q.unit, q.period, q.filters)
+
+    def duck_of(q: Query) -> Any:
+        return duck_ikm(duck, q)
+
+    sides: list[tuple[Callable[[Query], Any], list[list[float]], list[Any], list[float]]] = [
+        (ours_of, times_ours, v_ours, window_ours),
+        (duck_of, times_duck, v_duck, window_duck),
+    ]
+    for _ in range(max(3, repeats)):
+        for fn, times, values, window in sides:
+            for i, q in enumerate(queries):
+                started = time.perf_counter()
+                values[i] = fn(q)
+                times[i].append(time.perf_counter() - started)
+            window.append(statistics.median(t[-1] for t in times))
     raw_times: list[float] = []
     mismatches: list[str] = []
-    for q in queries:
-        t_ours, v_ours = timed_median(lambda q: ikm(q.unit, q.period, q.filters), q, repeats)
-        t_duck, v_duck = timed_median(lambda q: duck_ikm(duck, q), q, repeats)
+    for i, q in enumerate(queries):
         started = time.perf_counter()
         v_raw = raw_ikm(q)
         raw_times.append(time.perf_counter() - started)
-        ours.append(t_ours)
-        theirs.append(t_duck)
-        if not (v_ours == v_raw == v_duck):
+        if not (v_ours[i] == v_raw == v_duck[i]):
             mismatches.append(
-                f"{q.unit.code} {q.service} {q.period.key}: {v_ours} {v_duck} {v_raw}"
+                f"{q.unit.code} {q.service} {q.period.key}: {v_ours[i]} {v_duck[i]} {v_raw}"
             )
-    value, base = statistics.median(ours), statistics.median(theirs)
+    ours = [statistics.median(t) for t in times_ours]
+    theirs = [statistics.median(t) for t in times_duck]
+    value, base = statistics.median(window_ours), statistics.median(window_duck)
     return Measurement(
         scenario=scenario,
         engine=engine,
@@ -136,9 +148,14 @@ def compare(
         ratio=faster(value, base),
         equal_to_full_recompute=not mismatches,
         goals={"median_ms<=20": ms(value) <= 20, "ratio>=5": faster(value, base) >= 5},
+        windows={
+            "value": [ms(t) for t in window_ours],
+            "baseline_value": [ms(t) for t in window_duck],
+            "ratio": [faster(o, d) for o, d in zip(window_ours, window_duck, strict=True)],
+        },
         details={
             "queries": len(queries),
-            "repeats_per_query": repeats,
+            "windows": max(3, repeats),
             "max_ms": ms(max(ours)),
             "duckdb_max_ms": ms(max(theirs)),
             "raw_sql_median_ms": ms(statistics.median(raw_times)),

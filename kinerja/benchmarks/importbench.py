@@ -211,6 +211,11 @@ def run(engine: str, rows: int, repeats: int) -> Measurement:
         baseline_value=round(base_rate),
         ratio=round(rate / base_rate, 3),
         goals=goals,
+        windows={
+            "value": [round(rows / s) for s in ours],
+            "baseline_value": [round(rows / s) for s in theirs],
+            "ratio": [round(b / s, 3) for s, b in zip(ours, theirs, strict=True)],
+        },
         details={
             "repeats": repeats,
             "seconds": [round(s, 2) for s in ours],

@@ -67,7 +67,9 @@ class Submission:
     acknowledged: bool = False
     status: int = 0
     attempts: int = 0
-    latency: float = 0.0
+    latency: float = 0.0  # from the form's GET to the POST's answer
+    post_latency: float = 0.0  # the (last) POST alone
+    answered: float = 0.0  # time.perf_counter() when the POST was answered: it had committed
 
 
 @dataclass
@@ -151,6 +153,7 @@ class Phone:
         }
         while True:
             sub.attempts += 1
+            posted = time.perf_counter()
             try:
                 status, response_headers, _body = request(
                     self.port, "POST", self.path, source, body, headers
@@ -165,7 +168,8 @@ class Phone:
             sub.acknowledged = status == 302 and "terima-kasih" in response_headers.get(
                 "location", ""
             )
-            sub.latency = time.perf_counter() - started
+            sub.answered = time.perf_counter()
+            sub.latency, sub.post_latency = sub.answered - started, sub.answered - posted
             return sub
 
 
@@ -179,8 +183,14 @@ def run_submissions(
     count: int | None = None,
     first: int = 0,
     progress: Callable[[int], object] = lambda n: None,
+    rate: float | None = None,
 ) -> LoadResult:
-    """Submit forms from ``concurrency`` threads until ``duration`` seconds or ``count`` are done."""
+    """Submit forms from ``concurrency`` threads until ``duration`` seconds or ``count`` are done.
+
+    With ``rate``, submissions are paced: the n-th starts no earlier than n / ``rate`` seconds
+    after the start (a steady flow of phones, as far as ``concurrency`` threads keep up);
+    without, each thread submits again as soon as it is answered.
+    """
     result = LoadResult()
     lock = threading.Lock()
     numbers = itertools.count(first)
@@ -198,6 +208,8 @@ def run_submissions(
                 n = next(numbers)
             if count is not None and n - first >= count:
                 return
+            if rate is not None:
+                time.sleep(max(0.0, started + (n - first) / rate - time.perf_counter()))
             if deadline is not None and time.perf_counter() >= deadline:
                 return
             sub = phone.submit(n, f"{marker}-{n:07d}")

@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+WINDOWS = 3  # alternating windows of a scenario against its baseline, at least
+
 
 @dataclass
 class Measurement:
@@ -29,6 +31,9 @@ class Measurement:
     equal_to_full_recompute: bool | None = None
     goals: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    # Per window (or run) figures behind ``value``, ``baseline_value`` and ``ratio``, whose
+    # medians those are: BENCHMARKS.md shows their spread.
+    windows: dict[str, list[float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,3 +64,19 @@ def faster(ours: float, baseline: float) -> float:
 
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
+
+
+def merged_stats(windows: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each page's figures over the windows (a list of pages' figures per window): the medians
+    of its p95s and medians, every query count seen, whether any window read raw responses;
+    the rest (e.g. the cold first request) as the first window has them."""
+    merged = []
+    for runs in zip(*windows, strict=True):
+        page = dict(runs[0])
+        page["p95_ms"] = statistics.median(r["p95_ms"] for r in runs)
+        page["median_ms"] = statistics.median(r["median_ms"] for r in runs)
+        page["queries"] = sorted({q for r in runs for q in r["queries"]})
+        if "reads_raw_responses" in page:
+            page["reads_raw_responses"] = any(r["reads_raw_responses"] for r in runs)
+        merged.append(page)
+    return merged

@@ -29,7 +29,7 @@ from kinerja.surveys.reports import survey_report_data
 from kinerja_core.periods import Period
 
 from .generate import city_code
-from .measure import Measurement, faster, ms, percentile
+from .measure import WINDOWS, Measurement, faster, merged_stats, ms, percentile
 
 GOAL_MS = 50
 
@@ -86,18 +86,29 @@ def run(engine: str, requests: int, year: int = 2024) -> Measurement:
         reverse("surveys_public:poster_png", args=[city.code, whole_year.key]),
         reverse("surveys_public:results", args=[city.code, this_year.key]),
     ]
-    stats = [page_stats(url, requests, i * (requests + 1)) for i, url in enumerate(urls)]
-    started = time.perf_counter()
-    survey_report_data(city, whole_year)
-    base = time.perf_counter() - started
-    worst = max(s["p95_ms"] for s in stats)
+    # Alternating windows: every page, then the baseline, and again; a window's figure is its
+    # slowest page's p95, the scenario's the median window's. Each request has its own client.
+    per_window = max(1, -(-requests // WINDOWS))
+    windows: list[tuple[list[dict[str, Any]], float]] = []
+    for w in range(WINDOWS):
+        first = w * len(urls) * (per_window + 1)
+        stats = [
+            page_stats(url, per_window, first + i * (per_window + 1)) for i, url in enumerate(urls)
+        ]
+        started = time.perf_counter()
+        survey_report_data(city, whole_year)
+        windows.append((stats, time.perf_counter() - started))
+    worsts = [max(s["p95_ms"] for s in stats) for stats, _ in windows]
+    bases = [base for _, base in windows]
+    worst, base = statistics.median(worsts), statistics.median(bases)
+    stats = merged_stats([stats for stats, _ in windows])
     return Measurement(
         scenario="public_pages",
         engine=engine,
         rows=Response.objects.count(),
         value=worst,
         unit="ms p95 (slowest public page, anonymous)",
-        baseline="the data the page read before: survey_report_data of the city's year, once",
+        baseline="the data the page read before: survey_report_data of the city's year, once a window",
         baseline_value=ms(base),
         ratio=faster(worst / 1000, base),
         goals={
@@ -105,9 +116,14 @@ def run(engine: str, requests: int, year: int = 2024) -> Measurement:
             "no_raw_responses": not any(s["reads_raw_responses"] for s in stats),
             "fixed_query_count": all(len(s["queries"]) == 1 for s in stats),
         },
+        windows={
+            "value": worsts,
+            "baseline_value": [ms(b) for b in bases],
+            "ratio": [faster(w / 1000, b) for w, b in zip(worsts, bases, strict=True)],
+        },
         details={
             "pages": stats,
-            "requests_per_page": requests,
+            "requests_per_page": per_window * WINDOWS,
             "slowest_median_ms": max(s["median_ms"] for s in stats),
             "slowest_first_ms": max(s["cold_ms"] for s in stats),
         },

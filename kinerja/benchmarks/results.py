@@ -35,7 +35,7 @@ from kinerja.results.engine import Evaluator
 from kinerja.results.models import Result
 from kinerja_core.periods import Period
 
-from .measure import Measurement, faster, median_seconds, ms, percentile
+from .measure import WINDOWS, Measurement, faster, median_seconds, merged_stats, ms, percentile
 
 PLAN = "bench-c01-plan"
 
@@ -80,21 +80,23 @@ def run_recompute(engine: str, repeats: int, years: list[int] | None = None) -> 
     all_years = sorted({p.year for p in recompute_periods(plan)})
     chosen = years or all_years
 
-    times = []
-    for _ in range(max(repeats, 1)):
-        empty_years(plan, chosen)
-        started = time.perf_counter()
-        do_recompute(plan, years=chosen)
-        times.append(time.perf_counter() - started)
-    value = statistics.median(times)
-    stored = Result.objects.filter(plan=plan, year__in=chosen).count()
     requests = measure_requests(plan, chosen)
     calls: list[int] = []
 
     def direct() -> None:
         calls.append(read_measures(plan, requests))
 
-    base, _ = median_seconds(direct, repeats)
+    # Alternating: a recompute, then the baseline, and again.
+    times: list[float] = []
+    bases: list[float] = []
+    for _ in range(max(repeats, 1)):
+        empty_years(plan, chosen)
+        started = time.perf_counter()
+        do_recompute(plan, years=chosen)
+        times.append(time.perf_counter() - started)
+        bases.append(median_seconds(direct, 1)[0])
+    value, base = statistics.median(times), statistics.median(bases)
+    stored = Result.objects.filter(plan=plan, year__in=chosen).count()
     return Measurement(
         scenario="recompute",
         engine=engine,
@@ -110,6 +112,11 @@ def run_recompute(engine: str, repeats: int, years: list[int] | None = None) -> 
             * len(recompute_periods(plan))
             / len(recompute_periods(plan, chosen))
             <= 10
+        },
+        windows={
+            "value": [round(t, 3) for t in times],
+            "baseline_value": [round(t, 3) for t in bases],
+            "ratio": [faster(t, b) for t, b in zip(times, bases, strict=True)],
         },
         details={
             "years": chosen,
@@ -174,9 +181,20 @@ def run_dashboard(engine: str, requests: int) -> Measurement:
     ]
     if result is not None:
         pages.append(reverse("results:detail", args=[result.pk]))
-    stats = [page_stats(client, url, requests) for url in pages]
-    base = page_stats(client, reverse("healthz"), requests)
-    worst = max(s["p95_ms"] for s in stats)
+    # Alternating windows: every page, then /healthz, and again; a window's figure is its
+    # slowest page's p95, the scenario's the median window's.
+    per_window = max(1, -(-requests // WINDOWS))
+    windows = [
+        (
+            [page_stats(client, url, per_window) for url in pages],
+            page_stats(client, reverse("healthz"), per_window),
+        )
+        for _ in range(WINDOWS)
+    ]
+    worsts = [max(s["p95_ms"] for s in stats) for stats, _ in windows]
+    bases = [base["p95_ms"] for _, base in windows]
+    worst, base_p95 = statistics.median(worsts), statistics.median(bases)
+    stats = merged_stats([stats for stats, _ in windows])
     city, kel = stats[0]["queries"], stats[1]["queries"]
     # Fixed: every page runs the same queries on every request, and the city page (36 units'
     # data) runs no more than the page of one kelurahan.
@@ -188,8 +206,13 @@ def run_dashboard(engine: str, requests: int) -> Measurement:
         value=worst,
         unit="ms p95 (slowest page)",
         baseline="GET /healthz through the same test client, p95",
-        baseline_value=base["p95_ms"],
-        ratio=faster(worst, base["p95_ms"]),
+        baseline_value=base_p95,
+        ratio=faster(worst, base_p95),
         goals={"p95_ms<=150": worst <= 150, "fixed_query_count": fixed},
-        details={"pages": stats, "requests_per_page": requests},
+        windows={
+            "value": worsts,
+            "baseline_value": bases,
+            "ratio": [faster(w, b) for w, b in zip(worsts, bases, strict=True)],
+        },
+        details={"pages": stats, "requests_per_page": per_window * WINDOWS},
     )

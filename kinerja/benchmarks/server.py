@@ -39,7 +39,9 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError(f"the server did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
 
 
-def command(port: int, workers: int) -> list[str]:
+def command(port: int, workers: int, job_worker: bool = True) -> list[str]:
+    """The web server's command; ``job_worker=False`` leaves out the background job worker
+    ``kinerja server run`` starts beside gunicorn (a scenario then runs one of its own)."""
     if "server" in get_commands():
         # The project's own entry point, if it is there; same gunicorn underneath.
         return [
@@ -50,6 +52,7 @@ def command(port: int, workers: int) -> list[str]:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            *([] if job_worker else ["--no-worker"]),
         ]
     return [
         str(BIN / "gunicorn"),
@@ -67,12 +70,17 @@ def command(port: int, workers: int) -> list[str]:
 
 class Server:
     def __init__(
-        self, port: int, workers: int, log: IO[str], env: dict[str, str] | None = None
+        self,
+        port: int,
+        workers: int,
+        log: IO[str],
+        env: dict[str, str] | None = None,
+        job_worker: bool = True,
     ) -> None:
         self.port, self.workers, self.log = port, workers, log
         self.env = {**os.environ, **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
-        self.argv = command(port, workers)
+        self.argv = command(port, workers, job_worker)
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -109,3 +117,29 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class JobWorker:
+    """``kinerja jobs run`` on its own, as ``kinerja server run`` starts it beside gunicorn: the
+    worker that runs the live-results recompute (kinerja/results/live.py)."""
+
+    def __init__(self, log: IO[str]) -> None:
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [str(BIN / "kinerja"), "jobs", "run"], stdout=self.log, stderr=self.log
+        )
+
+    def stop(self) -> None:
+        """SIGTERM, as ``kinerja server run`` stops it: the job under way finishes first."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None

@@ -54,14 +54,20 @@ def test_it_generates_a_rollup_equal_to_a_rebuild_and_runs_the_scenarios(
     ikm_unit, ikm_city = ikmquery.run(connection.vendor, 2024, repeats=1, sample=4)
     assert ikm_unit.equal_to_full_recompute and ikm_city.equal_to_full_recompute
     assert ikm_unit.rows == 3000 and ikm_city.details["queries"] == 36
+    # At least three alternating windows against the baseline, each with its figures.
+    for m in (ikm_unit, ikm_city):
+        assert [len(m.windows[k]) for k in ("value", "baseline_value", "ratio")] == [3, 3, 3]
 
     recompute = results.run_recompute(connection.vendor, 1, [2019])
     assert recompute.rows == 9 * 50  # units × the baseline year (no quarters) × indicators
     assert recompute.details["reader_calls"] > 0
+    assert len(recompute.windows["value"]) == len(recompute.windows["baseline_value"]) == 1
 
     dashboard = results.run_dashboard(connection.vendor, 2)
     assert len(dashboard.details["pages"]) == 4
+    assert len(dashboard.windows["ratio"]) == 3 and min(dashboard.windows["value"]) > 0
 
     public = publicpages.run(connection.vendor, 3)
     assert len(public.details["pages"]) == 5 and public.rows == 3000
     assert public.goals["no_raw_responses"] and public.goals["fixed_query_count"]
+    assert len(public.windows["ratio"]) == 3 and min(public.windows["baseline_value"]) > 0

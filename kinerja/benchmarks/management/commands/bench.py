@@ -16,7 +16,7 @@ from kinerja.benchmarks import generate as gen
 from kinerja.benchmarks.scales import DEFAULT_RESPONSES, parse_scale
 from kinerja.lib.commands import NounCommand
 
-SCENARIOS = ("ikm_query", "recompute", "dashboard", "public_pages", "import", "submit")
+SCENARIOS = ("ikm_query", "recompute", "dashboard", "public_pages", "import", "submit", "live")
 
 
 def years_arg(text: str) -> list[int]:
@@ -73,11 +73,23 @@ class Command(NounCommand):
             "--recompute-repeats", type=int, default=3, help=_("recompute runs (median)")
         )
         r.add_argument("--import-rows", type=int, default=1_000_000)
-        r.add_argument("--import-repeats", type=int, default=1)
+        r.add_argument("--import-repeats", type=int, default=3)
         r.add_argument("--submit-windows", type=int, default=3)
         r.add_argument("--submit-seconds", type=float, default=20.0)
         r.add_argument("--concurrency", type=int, default=12)
         r.add_argument("--workers", type=int, default=4, help=_("gunicorn workers for submit"))
+        r.add_argument(
+            "--live-windows",
+            type=int,
+            default=3,
+            help=_("live: pairs of windows, without and with the job worker"),
+        )
+        r.add_argument(
+            "--live-seconds", type=float, default=20.0, help=_("live: seconds per window")
+        )
+        r.add_argument(
+            "--live-rate", type=float, default=50.0, help=_("live: survey posts per second")
+        )
         r.add_argument("--output", help=_("write the measurements to this JSON file"))
         c = sub.add_parser(
             "crash",
@@ -150,12 +162,14 @@ class Command(NounCommand):
             raise CommandError("crash test FAILED")
 
     def handle_run(self, options: dict[str, Any]) -> None:
-        from kinerja.benchmarks import ikmquery, importbench, publicpages, results, submit
+        from kinerja.benchmarks import ikmquery, importbench, live, publicpages, results, submit
 
         wanted = [x.strip() for x in options["scenarios"].split(",") if x.strip()]
         unknown = sorted(set(wanted) - set(SCENARIOS))
         if unknown:
             raise CommandError(f"unknown scenarios: {', '.join(unknown)}")
+        if min(options["live_windows"], options["live_seconds"], options["live_rate"]) <= 0:
+            raise CommandError("--live-windows, --live-seconds and --live-rate must be positive")
         if not gen.already_generated():
             raise CommandError("no benchmark data here: run kinerja bench generate first")
         engine = connection.vendor
@@ -189,6 +203,14 @@ class Command(NounCommand):
                     workers=options["workers"],
                 )
             ],
+            "live": lambda: live.run(
+                engine,
+                windows=options["live_windows"],
+                seconds=options["live_seconds"],
+                rate=options["live_rate"],
+                concurrency=options["concurrency"],
+                workers=options["workers"],
+            ),
         }
         measurements = []
         for name in wanted:
