@@ -110,6 +110,16 @@ class ImportForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Leave unticked to check the file and see what would change."),
     )
+    replace = forms.BooleanField(
+        label=gettext_lazy(
+            "The file is the whole budget of the year: remove the lines it leaves out"
+        ),
+        required=False,
+        help_text=gettext_lazy(
+            "The check lists the lines that would be removed; a line a Rencana Aksi names is "
+            "never removed (the file is refused)."
+        ),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -126,7 +126,12 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(BudgetLine.objects.select_related("unit"), pk=pk)
     back = list_url(line)
-    count = actions.do_delete_line(request.user, line)
+    try:
+        count = actions.do_delete_line(request.user, line)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
     messages.success(
         request,
         _("Deleted the budget line %(code)s (%(count)d lines with those under it).")
@@ -158,6 +163,7 @@ def import_view(request: HttpRequest, unit_code: str, year: int) -> HttpResponse
                         year,
                         iter_rows(stream, path.name),
                         dry_run=not form.cleaned_data["store"],
+                        replace=form.cleaned_data["replace"],
                     )
             except InputError as exc:
                 context["problems"] = coremessages.problem_texts(exc.problems)
