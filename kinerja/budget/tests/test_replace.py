@@ -18,6 +18,7 @@ from kinerja.accounts.models import OrgUnit, Role
 from kinerja.budget.actions import do_delete_line, do_import_lines, do_save_line
 from kinerja.budget.models import BudgetLine
 from kinerja.budget.rules import LineValues
+from kinerja.budget.tests.test_views import confirm_url
 from kinerja.budget.uses import uses_of
 from kinerja.lib import coremessages
 from kinerja.lib.tables import iter_rows
@@ -171,17 +172,35 @@ def test_the_import_page_lists_the_lines_to_remove_then_removes_them(people, sto
     page = client.post(url, {"file": upload, "replace": "on"}).content.decode()
     assert 'id="removed"' in page and "7.01.02.2.01" in page and "Koordinasi Pelayanan" in page
     assert len(codes()) == 5
-    upload = SimpleUploadedFile("anggaran.csv", WHOLE.encode())
-    page = client.post(url, {"file": upload, "replace": "on", "store": "on"}).content.decode()
+    store = confirm_url(page)
+    page = client.post(store).content.decode()  # "Simpan" replaces, as the check said
     assert 'id="removed"' in page
     assert codes() == ["7.01.01", "7.01.01.2.01", "7.01.03"]
 
 
-def test_the_import_page_refuses_an_outsider_who_asks_to_replace(people, stored, login):
+def test_a_renaksi_action_added_after_the_check_still_holds_its_line(
+    wonoasih, people, stored, login
+):
+    client = login(people["planner"])
     url = reverse("budget:import", args=["kec-wonoasih", YEAR])
     upload = SimpleUploadedFile("anggaran.csv", WHOLE.encode())
-    response = login(people["outsider"]).post(url, {"file": upload, "replace": "on", "store": "on"})
-    assert response.status_code in (403, 404)
+    store = confirm_url(client.post(url, {"file": upload, "replace": "on"}).content.decode())
+    renaksi_names(wonoasih, "7.01.02.2.01")
+    before = snapshot()
+    page = client.post(store).content.decode()
+    assert 'id="problems"' in page and "7.01.02.2.01" in page
+    assert snapshot() == before
+
+
+def test_the_import_page_refuses_an_outsider_who_asks_to_replace(people, stored, login):
+    planner = login(people["planner"])
+    url = reverse("budget:import", args=["kec-wonoasih", YEAR])
+    upload = SimpleUploadedFile("anggaran.csv", WHOLE.encode())
+    store = confirm_url(planner.post(url, {"file": upload, "replace": "on"}).content.decode())
+    outsider = login(people["outsider"])
+    upload = SimpleUploadedFile("anggaran.csv", WHOLE.encode())
+    assert outsider.post(url, {"file": upload, "replace": "on"}).status_code in (403, 404)
+    assert outsider.post(store).status_code in (403, 404)  # nor the planner's checked file
     assert len(codes()) == 5
 
 
