@@ -9,6 +9,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -146,14 +147,14 @@ def import_purpose(unit: OrgUnit, year: int) -> str:
 
 
 def checked_import(
-    request: HttpRequest, unit: OrgUnit, year: int, path: Path, replace: bool, dry_run: bool
+    user: User, unit: OrgUnit, year: int, path: Path, replace: bool, dry_run: bool
 ) -> dict[str, Any]:
     """The import of the file at ``path`` (checked only, on a ``dry_run``): its report, or every
     problem."""
     try:
         with path.open("rb") as stream:
             report = actions.do_import_lines(
-                request.user,
+                user,
                 unit,
                 year,
                 iter_rows(stream, path.name),
@@ -186,7 +187,7 @@ def import_view(request: HttpRequest, unit_code: str, year: int) -> HttpResponse
             context["problems"] = list(exc.messages)
             return render(request, "budget/import.html", context)
         path = pending.directory() / kept.path
-        context.update(checked_import(request, unit, year, path, replace, dry_run=True))
+        context.update(checked_import(user, unit, year, path, replace, dry_run=True))
         if "report" in context:
             context.update(
                 pending=kept,
@@ -213,7 +214,7 @@ def import_confirm(request: HttpRequest, unit_code: str, year: int, pk: UUID) ->
     with pending.claimed(user, pk, purpose) as (kept, path):
         # A refusal here means the budget or a Rencana Aksi changed since the check.
         replace = bool(kept.options.get("replace"))
-        context.update(checked_import(request, unit, year, path, replace, dry_run=False))
+        context.update(checked_import(user, unit, year, path, replace, dry_run=False))
     return render(request, "budget/import.html", context)
 
 
