@@ -105,10 +105,15 @@ class BudgetLineForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File (.csv or .xlsx)"))
-    store = forms.BooleanField(
-        label=gettext_lazy("Store the lines when the file has no problems"),
+    replace = forms.BooleanField(
+        label=gettext_lazy(
+            "The file is the whole budget of the year: remove the lines it leaves out"
+        ),
         required=False,
-        help_text=gettext_lazy("Leave unticked to check the file and see what would change."),
+        help_text=gettext_lazy(
+            "The check lists the lines that would be removed; a line a Rencana Aksi names is "
+            "never removed (the file is refused)."
+        ),
     )
 
     def clean_file(self) -> Any:

@@ -41,3 +41,13 @@ def parent_code(code: str) -> str | None:
         return None
     cut = 2 if level == KEGIATAN else 1  # a kegiatan part holds one dot of its own
     return ".".join(code.split(".")[:-cut])
+
+
+def ancestors(code: str) -> list[str]:
+    """The codes above ``code``, nearest first (``7.01.01.2.01`` → ``7.01.01``, ``7.01``, ``7``)."""
+    found: list[str] = []
+    parent = parent_code(code)
+    while parent is not None:
+        found.append(parent)
+        parent = parent_code(parent)
+    return found

@@ -18,8 +18,8 @@ from django.db.models import Q
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Objective
 
-from . import nomenclature
 from .models import BudgetLine
+from .nomenclature import ancestors
 
 HUNDREDTH = Decimal("0.01")
 
@@ -42,15 +42,6 @@ class Totals:
 
 def totals_of(lines: Iterable[BudgetLine]) -> Totals:
     return sum((Totals(line.budget, line.spent) for line in lines), Totals())
-
-
-def ancestors(code: str) -> list[str]:
-    found: list[str] = []
-    parent = nomenclature.parent_code(code)
-    while parent is not None:
-        found.append(parent)
-        parent = nomenclature.parent_code(parent)
-    return found
 
 
 def top_lines(lines: Iterable[BudgetLine]) -> list[BudgetLine]:

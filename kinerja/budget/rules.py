@@ -13,7 +13,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kinerja.lib.input_checks import text_problem
+from kinerja.lib.language import lang
 from kinerja.lib.tables import FORMULA_START
+from kinerja_core.numbers import format_decimal
 
 from . import nomenclature
 from .models import AMOUNT_DIGITS, AMOUNT_PLACES, BudgetLine
@@ -84,6 +86,13 @@ def parse_flag(value: Any) -> bool | None:
     return None
 
 
+def rupiah(amount: Decimal) -> str:
+    """``Rp 1.234.000`` (``Rp 1.234.000,50`` with sen) in Indonesian, dots and comma swapped in
+    English."""
+    places = 0 if amount == amount.to_integral_value() else AMOUNT_PLACES
+    return f"Rp {format_decimal(amount, places, lang())}"
+
+
 def amount_problem(amount: Decimal) -> str | None:
     if amount < 0:
         return _("negative amount %(amount)s") % {"amount": amount}
@@ -148,7 +157,7 @@ def line_problems(values: LineValues) -> list[FieldProblem]:
             (
                 "realisasi",
                 _("the quarters add up to %(sum)s, not to the realisation %(spent)s")
-                % {"sum": sum(given, Decimal(0)), "spent": values.spent},
+                % {"sum": rupiah(sum(given, Decimal(0))), "spent": rupiah(values.spent)},
             )
         )
     if given and values.spent is None:
@@ -162,7 +171,7 @@ def line_problems(values: LineValues) -> list[FieldProblem]:
                     "the realisation %(spent)s is above the pagu %(budget)s: mark the row in the "
                     "column lebih_pagu when this is right"
                 )
-                % {"spent": spent, "budget": values.budget},
+                % {"spent": rupiah(spent), "budget": rupiah(values.budget)},
             )
         )
     return problems
@@ -173,3 +182,36 @@ def stored_spent(values: LineValues) -> Decimal:
     if values.spent is not None:
         return values.spent
     return sum((q for q in values.quarters if q is not None), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """A line whose lines directly under it have more pagu, together, than it has."""
+
+    parent: str
+    total: Decimal  # the pagu of the lines under it
+    budget: Decimal  # its own pagu
+    children: tuple[str, ...]
+
+    def message(self) -> str:
+        return _(
+            "the pagu of the lines under %(parent)s adds up to %(total)s, more than the pagu of "
+            "%(parent)s, %(budget)s"
+        ) % {"parent": self.parent, "total": rupiah(self.total), "budget": rupiah(self.budget)}
+
+
+def pagu_overruns(budgets: dict[str, Decimal]) -> list[Overrun]:
+    """Every line of a unit's year (``{code: pagu}``) whose lines directly under it add up to more
+    pagu than its own (docs/rules.md#budget-lines). A line is under its nearest ancestor among the
+    lines, so a sub-kegiatan whose kegiatan is not given counts in its program."""
+    children: dict[str, list[str]] = {}
+    for code in budgets:
+        parent = next((a for a in nomenclature.ancestors(code) if a in budgets), None)
+        if parent is not None:
+            children.setdefault(parent, []).append(code)
+    overruns = []
+    for parent, under in sorted(children.items()):
+        total = sum((budgets[c] for c in under), Decimal(0))
+        if total > budgets[parent]:
+            overruns.append(Overrun(parent, total, budgets[parent], tuple(sorted(under))))
+    return overruns

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from kinerja.accounts import access
 from kinerja.accounts.lookups import get_unit_or_404
 from kinerja.accounts.models import OrgUnit
-from kinerja.lib import coremessages
+from kinerja.lib import coremessages, pending
 from kinerja.lib.tables import csv_response, iter_rows, xlsx_response
 from kinerja_core.errors import InputError
 
@@ -126,7 +127,12 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(BudgetLine.objects.select_related("unit"), pk=pk)
     back = list_url(line)
-    count = actions.do_delete_line(request.user, line)
+    try:
+        count = actions.do_delete_line(request.user, line)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
     messages.success(
         request,
         _("Deleted the budget line %(code)s (%(count)d lines with those under it).")
@@ -135,34 +141,80 @@ def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+def import_purpose(unit: OrgUnit, year: int) -> str:
+    """What a kept budget file was checked for: this unit's year, and no other's."""
+    return f"budget:import:{unit.code}:{year}"
+
+
+def checked_import(
+    user: User, unit: OrgUnit, year: int, path: Path, replace: bool, dry_run: bool
+) -> dict[str, Any]:
+    """The import of the file at ``path`` (checked only, on a ``dry_run``): its report, or every
+    problem."""
+    try:
+        with path.open("rb") as stream:
+            report = actions.do_import_lines(
+                user,
+                unit,
+                year,
+                iter_rows(stream, path.name),
+                dry_run=dry_run,
+                replace=replace,
+            )
+    except InputError as exc:
+        return {"problems": coremessages.problem_texts(exc.problems)}
+    return {"report": report}
+
+
 @login_required
 def import_view(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
-    """Upload a budget file: always checked first; stored only when asked and clean."""
+    """Upload a budget file: checked, and kept for the uploader's "Simpan"
+    (docs/rules.md#imports-check-then-confirm)."""
     unit = get_unit_or_404(request.user, unit_code, access.EDIT_BUDGET)
     year = checked_year(year)
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "unit": unit, "year": year}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name or "").suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            try:
-                with path.open("rb") as stream:
-                    report = actions.do_import_lines(
-                        request.user,
-                        unit,
-                        year,
-                        iter_rows(stream, path.name),
-                        dry_run=not form.cleaned_data["store"],
-                    )
-            except InputError as exc:
-                context["problems"] = coremessages.problem_texts(exc.problems)
-            else:
-                context["report"] = report
+        user = access.signed_in(request)
+        purpose = import_purpose(unit, year)
+        replace = bool(form.cleaned_data["replace"])
+        try:
+            kept = pending.keep(user, purpose, form.cleaned_data["file"], {"replace": replace})
+        except InputError as exc:  # not CSV or XLSX
+            context["problems"] = coremessages.problem_texts(exc.problems)
+            return render(request, "budget/import.html", context)
+        except ValidationError as exc:  # above the upload maximum
+            context["problems"] = list(exc.messages)
+            return render(request, "budget/import.html", context)
+        path = pending.directory() / kept.path
+        context.update(checked_import(user, unit, year, path, replace, dry_run=True))
+        if "report" in context:
+            context.update(
+                pending=kept,
+                confirm_url=reverse("budget:import_confirm", args=[unit.code, year, kept.pk]),
+            )
+        else:
+            pending.discard(user, kept.pk, purpose)
+    return render(request, "budget/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, unit_code: str, year: int, pk: UUID) -> HttpResponse:
+    """Store the budget file its uploader checked ("Simpan"), or discard it; no one else's."""
+    unit = get_unit_or_404(request.user, unit_code, access.EDIT_BUDGET)
+    year = checked_year(year)
+    user = access.signed_in(request)
+    purpose = import_purpose(unit, year)
+    if "discard" in request.POST:
+        pending.discard(user, pk, purpose)
+        messages.info(request, _("The checked file was discarded; nothing was stored."))
+        return redirect("budget:import", unit.code, year)
+    context: dict[str, Any] = {"form": ImportForm(), "unit": unit, "year": year}
+    with pending.claimed(user, pk, purpose) as (kept, path):
+        # A refusal here means the budget or a Rencana Aksi changed since the check.
+        replace = bool(kept.options.get("replace"))
+        context.update(checked_import(user, unit, year, path, replace, dry_run=False))
     return render(request, "budget/import.html", context)
 
 

@@ -11,3 +11,9 @@ class MonitoringConfig(AppConfig):
         from .planfile import store_renaksi
 
         plan_loaded.connect(store_renaksi, dispatch_uid="monitoring.store_renaksi")
+        from kinerja.budget import uses
+
+        from .budget_uses import renaksi_uses
+
+        # A budget line an action names is not removed: the budget asks here, never imports us.
+        uses.register(renaksi_uses)

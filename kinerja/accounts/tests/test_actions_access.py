@@ -213,7 +213,7 @@ CALLS: dict[str, Call] = {
             YEAR,
             [(2, {"kode": "7.01.09", "nama": "x", "pagu": "1", "realisasi": "0"})],
         ),
-        {},
+        {"replace": True},  # the harsher path: it would also remove the stored line
     ),
     # reports: the PK per level
     "reports.do_save_pk_version": lambda w: (

@@ -262,6 +262,11 @@ PARAMS: dict[str, Callable[[W], dict[str, Any]]] = {
     "guide_page": lambda w: {"page": "camat"},
     "budget:create": lambda w: {"unit_code": "kec-wonoasih", "year": 2022},
     "budget:import": lambda w: {"unit_code": "kec-wonoasih", "year": 2022},
+    "budget:import_confirm": lambda w: {
+        "unit_code": "kec-wonoasih",
+        "year": 2022,
+        "pk": w["pending"].pk,
+    },
     "budget:export": lambda w: {"unit_code": "kec-wonoasih", "year": 2022},
     "budget:edit": lambda w: {"pk": w["budget_line"].pk},
     "budget:delete": lambda w: {"pk": w["budget_line"].pk},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -10,11 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kinerja.accounts.models import OrgUnit
+from kinerja.accounts.models import OrgUnit, Role
 from kinerja.budget.actions import do_import_lines
 from kinerja.budget.models import BudgetLine
 from kinerja.lib.tables import iter_rows
 from kinerja.plan.models import Objective
+from kinerja.test import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -84,27 +86,57 @@ def test_deleting_a_program_deletes_its_kegiatan(people, login):
     assert list(BudgetLine.objects.values_list("code", flat=True)) == ["7.01.03"]
 
 
-def test_the_import_page_checks_then_stores(people, login):
+def confirm_url(page: str) -> str:
+    found = re.search(r'<form method="post" action="([^"]+)" class="card" id="confirm">', page)
+    assert found is not None, "no confirmation form"
+    return found.group(1)
+
+
+def test_the_import_page_checks_then_stores_the_checked_file(people, login):
     client = login(people["planner"])
     url = reverse("budget:import", args=["kec-wonoasih", 2023])
     upload = SimpleUploadedFile("anggaran.csv", FILE.encode())
-    response = client.post(url, {"file": upload})
-    assert "3 dibuat" in response.content.decode() or "3 created" in response.content.decode()
+    page = client.post(url, {"file": upload}).content.decode()
+    assert "3 dibuat" in page or "3 created" in page
     assert not BudgetLine.objects.exists()
-    upload = SimpleUploadedFile("anggaran.csv", FILE.encode())
-    client.post(url, {"file": upload, "store": "on"})
+    store = confirm_url(page)
+    # Nobody else confirms it, not even another editor of the unit.
+    other = make_user("perencana2", Role.PLANNER, kec())
+    assert login(other).post(store).status_code == 404
+    client = login(people["planner"])
+    assert 'id="report"' in client.post(store).content.decode()
     assert BudgetLine.objects.count() == 3
+    assert client.post(store).status_code == 404  # once
     bad = SimpleUploadedFile("anggaran.csv", (FILE + "7.01.09,Minus,-1,0,\n").encode())
-    response = client.post(url, {"file": bad, "store": "on"})
-    assert "5" in response.content.decode() and 'id="problems"' in response.content.decode()
+    page = client.post(url, {"file": bad}).content.decode()
+    assert "5" in page and 'id="problems"' in page and 'id="confirm"' not in page
     assert BudgetLine.objects.count() == 3
+
+
+def test_a_checked_file_may_be_discarded(people, login):
+    client = login(people["planner"])
+    url = reverse("budget:import", args=["kec-wonoasih", 2023])
+    page = client.post(url, {"file": SimpleUploadedFile("a.csv", FILE.encode())}).content.decode()
+    store = confirm_url(page)
+    assert client.post(store, {"discard": "1"}).status_code == 302
+    assert client.post(store).status_code == 404
+    assert not BudgetLine.objects.exists()
+
+
+def test_a_checked_file_is_confirmed_only_for_its_own_year(people, login):
+    client = login(people["planner"])
+    url = reverse("budget:import", args=["kec-wonoasih", 2023])
+    page = client.post(url, {"file": SimpleUploadedFile("a.csv", FILE.encode())}).content.decode()
+    store = confirm_url(page)
+    assert client.post(store.replace("/2023/", "/2024/")).status_code == 404
+    assert not BudgetLine.objects.exists()
 
 
 def test_the_import_page_refuses_a_file_above_the_setting(people, login, settings):
     settings.KINERJA_BUDGET_FILE_MAX_BYTES = 50
     url = reverse("budget:import", args=["kec-wonoasih", 2023])
     upload = SimpleUploadedFile("anggaran.csv", FILE.encode())
-    response = login(people["planner"]).post(url, {"file": upload, "store": "on"})
+    response = login(people["planner"]).post(url, {"file": upload})
     assert "50" in response.content.decode()
     assert not BudgetLine.objects.exists()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +39,14 @@ class Command(NounCommand):
             action="store_true",
             help=_("check and report what would change; store nothing"),
         )
+        load.add_argument(
+            "--replace",
+            action="store_true",
+            help=_(
+                "the file is the whole budget of the year: remove the lines it leaves out "
+                "(listed; refused when a Rencana Aksi names one)"
+            ),
+        )
         add_as_argument(load)
         export = verbs.add_parser("export", help=_("write a unit's budget lines to .xlsx or .csv"))
         export.add_argument("-o", "--output", required=True, help=_("FILE.xlsx or FILE.csv"))
@@ -62,17 +71,36 @@ class Command(NounCommand):
                     options["year"],
                     iter_rows(stream, path.name),
                     dry_run=options["dry_run"],
+                    replace=options["replace"],
                 )
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
         except InputError as exc:
             raise CommandError(
                 f"{path} was refused; nothing was stored:\n"
                 + "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
             ) from exc
-        prefix = "Dry run, nothing stored: would be " if report.dry_run else ""
-        self.stdout.write(
-            f"{prefix}{unit.code} {options['year']}: {report.rows} lines; {report.created} created, "
-            f"{report.updated} updated, {report.unchanged} unchanged"
-        )
+        where = {
+            "unit": unit.code,
+            "year": options["year"],
+            "rows": report.rows,
+            "summary": report.summary(),
+        }
+        if report.dry_run:
+            self.stdout.write(
+                _(
+                    "Dry run, nothing stored. %(unit)s %(year)s, %(rows)d lines, would be: %(summary)s"
+                )
+                % where
+            )
+        else:
+            self.stdout.write(_("%(unit)s %(year)s, %(rows)d lines: %(summary)s") % where)
+        for code, name in report.removed:
+            line = {"code": code, "name": name}
+            if report.dry_run:
+                self.stdout.write("  " + _("would remove: %(code)s %(name)s") % line)
+            else:
+                self.stdout.write("  " + _("removed: %(code)s %(name)s") % line)
 
     def handle_export(self, options: dict[str, Any]) -> None:
         path = Path(options["output"])
