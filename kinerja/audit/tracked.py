@@ -38,6 +38,9 @@ class Tracked:
     unit: str  # attribute path to its OrgUnit, or "self"
     excluded: tuple[str, ...] = field(default=())
     when_asked: bool = False  # history only for the saves an action asks for (see above)
+    # The historical model's name when "Historical<Model>" is taken by a model of another app
+    # of the same name (the LKjIP's narratives beside the quarterly monitoring's).
+    history_name: str = ""
 
 
 TRACKED: tuple[Tracked, ...] = (
@@ -79,6 +82,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.reports.models.Signatory", "unit"),
     Tracked("kinerja.reports.models.SigningDate", "unit"),
     Tracked("kinerja.reports.models.IssuedDocument", "unit"),
+    Tracked("kinerja.reports.models.Narrative", "unit", history_name="HistoricalLkjipNarrative"),
 )
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().
@@ -142,6 +146,7 @@ def register_history() -> None:
             app="kinerja.audit",
             records_class=AskedHistoricalRecords if spec.when_asked else None,
             excluded_fields=list(spec.excluded),
+            custom_model_name=spec.history_name or None,
         )
         BY_LABEL[model._meta.label_lower] = spec
 
