@@ -301,3 +301,13 @@ def test_a_pk_of_a_year_asked_of_the_next_plan_is_the_plan_of_that_year(wonoasih
     assert [r.target for r in data.rows] == ["40%", "88,60"]
     assert data.budget_total == "Rp 1.800.000,50"
     assert [r.target for r in build_level_pk(later, 2025, SIGNED).rows] == ["42%", "88,60"]
+
+
+def test_the_pk_command_writes_a_year_of_the_plan_before_without_naming_it(
+    wonoasih, tmp_path
+) -> None:
+    do_load_plan_text((WONOASIH_PLAN.parent / "wonoasih-2025-2029.yaml").read_text("utf-8"))
+    target = tmp_path / "pk-2022.pdf"
+    call_command("report", "pk", "--year", "2022", "-o", str(target), stdout=StringIO())
+    text = pdf_text(target.read_bytes())
+    assert "PERJANJIAN KINERJA TAHUN 2022" in text and IKM_PRINTED in text and "86,60" in text

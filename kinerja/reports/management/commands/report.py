@@ -125,7 +125,7 @@ class Command(NounCommand):
         add_as_argument(agreement)
 
     def handle_pk(self, options: dict[str, Any]) -> None:
-        plan = resolve_plan(options["plan"])
+        plan = document_plan(options)
         year = resolve_year(plan, options["year"])
         level, officer = options["level"], options["officer"]
         try:
@@ -167,11 +167,7 @@ class Command(NounCommand):
         self.stdout.write(_("Stored PK version %(version)d.") % {"version": saved.version})
 
     def handle_write(self, options: dict[str, Any]) -> None:
-        plan = resolve_plan(options["plan"])
-        if not options["plan"] and options["year"] is not None:
-            # No plan named: the year's own plan of the chain in force (an LKjIP of 2023 is
-            # written under the Renstra of 2023, not the one in force today).
-            plan = plan_of_year(plan, options["year"])
+        plan = document_plan(options)
         kind, fmt = options["kind"], options["fmt"]
         try:
             # The SKM report covers any year with responses, inside the plan's period or not.
@@ -266,6 +262,16 @@ class Command(NounCommand):
             )
         for d in SigningDate.objects.filter(unit=plan.unit):
             self.stdout.write(f"{d.kind.upper()} {d.year}\t{d.date.isoformat()}\t{d.place}")
+
+
+def document_plan(options: dict[str, Any]) -> Plan:
+    """The plan a document of ``--year`` is written under: the one named by ``--plan``, else
+    the year's own plan of the chain in force (an LKjIP or a PK of 2023 is written under the
+    Renstra of 2023, not the one in force today)."""
+    plan = resolve_plan(options["plan"])
+    if not options["plan"] and options["year"] is not None:
+        plan = plan_of_year(plan, options["year"])
+    return plan
 
 
 def plan_of_year(plan: Plan, year: int) -> Plan:
