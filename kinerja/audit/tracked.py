@@ -86,6 +86,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("kinerja.reports.models.Signatory", "unit"),
     Tracked("kinerja.reports.models.SigningDate", "unit"),
     Tracked("kinerja.reports.models.IssuedDocument", "unit"),
+    Tracked("kinerja.reports.models.LkjipNarrative", "unit"),
 )
 
 # model label ("plan.target") → its Tracked entry, filled by register_history().

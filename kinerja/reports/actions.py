@@ -321,13 +321,20 @@ def do_save_lkjip_narrative(
         "kind": kind,
         "indicator_code": indicator_code,
     }
+    author = user if isinstance(user, User) else None
     with transaction.atomic():
-        if not text:
-            LkjipNarrative.objects.filter(**key).delete()
+        narrative = LkjipNarrative.objects.select_for_update().filter(**key).first()
+        if narrative is None and not text:
             return None
-        narrative, _created = LkjipNarrative.objects.update_or_create(
-            **key, defaults={"text": text, "updated_by": user if isinstance(user, User) else None}
-        )
+        narrative = narrative or LkjipNarrative(**key)
+        # Read by django-simple-history: the audit log names who wrote or removed the text,
+        # also from a command (None: the command line).
+        narrative._history_user = author  # type: ignore[attr-defined]
+        if not text:
+            narrative.delete()
+            return None
+        narrative.text, narrative.updated_by = text, author
+        narrative.save()
     return narrative
 
 

@@ -84,6 +84,13 @@ def sasaran_of(indicator: Indicator) -> str:
     return indicator.objective.name if indicator.objective else indicator.goal.name
 
 
+def printed_name(plan: Plan, code: str, name: str) -> str:
+    """The name the plan's document prints for the goal or indicator ``code`` where it differs
+    from the stored one (``document.target_name.CODE``: "Indeks Kepuasan Masyarakat (IKM)" for
+    S2.1, stored as "IKM"), else ``name`` (docs/rules.md#signing)."""
+    return str((plan.document or {}).get(f"target_name.{code}") or name)
+
+
 # -- iku ----------------------------------------------------------------------------------------
 
 
@@ -180,9 +187,9 @@ def build_iku(plan: Plan, year: int, on: date | None = None) -> IkuReport:
         target_rows.append(
             TargetRow(
                 no=goal_numbers[ind.goal_id] if first_goal else "",
-                goal=doc.get(f"target_name.{ind.goal.code}", ind.goal.name) if first_goal else "",
+                goal=printed_name(plan, ind.goal.code, ind.goal.name) if first_goal else "",
                 objective=ind.objective.name if first_objective and ind.objective else "",
-                indicator=doc.get(f"target_name.{ind.code}", ind.name),
+                indicator=printed_name(plan, ind.code, ind.name),
                 targets=[target_text(ind, year_target(ind, y)) for y in plan.years],
             )
         )
@@ -243,7 +250,7 @@ class CapaianRow:
     history: list[TrendCell]  # one per year of CapaianReport.trend_years
     final_target: Target | None
     final_achievement: Decimal | None
-    chart: str
+    chart: str  # an SVG; "" when the document prints no chart
     notes: tuple[str, ...] = ()  # its changes of definition in table 3.2 (footnotes)
 
     @property
@@ -300,7 +307,11 @@ class TrendBlock:
     rows: list[tuple[CapaianRow, list[TrendCell]]]
 
 
-def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianReport:
+def build_capaian(
+    plan: Plan, year: int, on: date | None = None, *, charts: bool = True
+) -> CapaianReport:
+    """The capaian document's data; ``charts=False`` leaves out the trend charts of 3.4 (each
+    row's ``chart`` is empty), for a document that prints the tables only (the LKjIP)."""
     base = common(plan, year, on, "lkjip")
     index = ResultIndex.load(plan, [plan.unit])
     bands = bands_of(plan)
@@ -309,7 +320,7 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
     # break where the definition changed (docs/rules.md#plans-series-across-plans). The chart
     # of a continuing plan runs across the chain up to the report's year.
     trend = plan_series(plan, until=plan.end_year)
-    chained = plan_series(plan, until=year) if plan.continues else {}
+    chained = plan_series(plan, until=year) if charts and plan.continues else {}
     trend_years = sorted({y for one in trend.values() for y in one.years} | set(plan.years))
     rows = []
     for n, ind in enumerate(base.indicators, start=1):
@@ -335,6 +346,12 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
         cell = Cell(ind, index.get(ind, plan.unit, str(year)), bands, year_target(ind, year))
         final = year_target(ind, plan.end_year)
         notes = tuple(own.footnotes()) if own is not None else ()
+        if not charts:
+            chart = ""
+        elif across is not None:
+            chart = series_chart(across, True)
+        else:
+            chart = chart_for(ind, index, plan.unit, plan_years(plan), own_targets=True)
         rows.append(
             CapaianRow(
                 no=n,
@@ -344,9 +361,7 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
                 history=history,
                 final_target=final,
                 final_achievement=against_final(ind, cell, final),
-                chart=series_chart(across, True)
-                if across is not None
-                else chart_for(ind, index, plan.unit, plan_years(plan), own_targets=True),
+                chart=chart,
                 notes=notes,
             )
         )

@@ -16,11 +16,13 @@ from typing import Any
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.queries import Totals, objective_totals, tree, unit_year_totals
-from kinerja.plan.models import Objective, Plan
+from kinerja.plan.models import Indicator, Objective, Plan
 from kinerja.plan.planfile.document import TaskJSON
 from kinerja.results.formatting import figure, target_text
 from kinerja.results.queries import Cell, ResultIndex, bands_of, indicators_of, year_target
 from kinerja.results.series import Point, Series, plan_series
+from kinerja.surveys import published
+from kinerja_core.ikm import DEFAULT_METHOD, Grade, grade_of
 
 from .builders import (
     CapaianRow,
@@ -36,6 +38,7 @@ from .pk import PkRow, build_pk
 from .skm_report import trend_rows
 
 HUNDREDTH = Decimal("0.01")
+IKM_MEASURE = "ikm"  # the survey's measure (kinerja/surveys/measures.py)
 EFFICIENCY_FORMULA = (
     "Serapan anggaran (%) = realisasi anggaran ÷ pagu × 100. "
     "Capaian sasaran (%) = rata-rata capaian indikator sasaran yang dapat dihitung. "
@@ -68,14 +71,36 @@ def shown(value: Decimal | None, decimals: int) -> Decimal | None:
 # -- sentences from figures (analyses 1, 2, 3, 4 peers, 6) --------------------------------------
 
 
-def current_sentence(row: CapaianRow, year: int) -> str:
-    """Analysis 1: this year's target against realisation."""
+def is_ikm(indicator: Indicator) -> bool:
+    """The indicator is the IKM: its formula is the survey's ``ikm`` measure, named directly or
+    bound to a name (the IKM of some services)."""
+    name = indicator.formula.strip()
+    binding = (indicator.bindings or {}).get(name)
+    return (binding["measure"] if binding else name) == IKM_MEASURE
+
+
+def ikm_grade(cell: Cell, unit: OrgUnit, year: int) -> Grade | None:
+    """The grade (mutu pelayanan) of an IKM realisation (docs/rules.md#ikm-grade); a published
+    value is graded by the method it was published under (docs/rules.md#ikm-published-values)."""
+    if cell.realisation is None:
+        return None
+    method = DEFAULT_METHOD
+    if cell.published:
+        record = published.in_force([unit], year).get((unit.pk, year))
+        method = record.method if record is not None else method
+    return grade_of(cell.realisation, method)
+
+
+def current_sentence(row: CapaianRow, year: int, grade: Grade | None = None) -> str:
+    """Analysis 1: this year's target against realisation, with the IKM's grade (``grade``)."""
     cell, name = row.cell, row.indicator.name
     if cell.realisation is None:
         return f"Realisasi {name} tahun {year} belum tersedia ({cell.reason or cell.status_label})."
     text = f"Realisasi {name} tahun {year} sebesar {realisation_text(cell)}"
     if cell.band is not None:
         text += f" ({cell.status_label})"
+    if grade is not None:
+        text += f", mutu pelayanan {grade.letter} ({grade.label})"
     if cell.achievement is None:
         return f"{text}; capaian terhadap target {cell.target_text()} tidak dapat dihitung."
     return f"{text}, dengan capaian {percent(cell.achievement)} dari target {cell.target_text()}."
@@ -226,7 +251,8 @@ class IndicatorAnalysis:
     programs: str  # 7
 
     def analyses(self) -> list[tuple[str, str]]:
-        """(label, text) of analyses 1–5 and 7 in order (6 is the sasaran's, below them)."""
+        """(label, text) of analyses 1–5 in order; 6 is the sasaran's, and 7 follows it
+        (``SasaranSection.programs``), so the seven print in their order (docs/rules.md#lkjip)."""
         return [
             ("1. Target dan realisasi tahun ini", self.current),
             ("2. Perbandingan dengan tahun-tahun sebelumnya", self.history),
@@ -236,8 +262,15 @@ class IndicatorAnalysis:
                 self.comparison,
             ),
             ("5. Penyebab keberhasilan/kegagalan dan solusi yang dilakukan", self.causes),
-            ("7. Program dan kegiatan yang menunjang atau menghambat", self.programs),
         ]
+
+    @property
+    def heading(self) -> str:
+        return f"Indikator {self.row.indicator.code} {self.row.indicator.name}"
+
+
+EFFICIENCY_LABEL = "6. Efisiensi penggunaan sumber daya"
+PROGRAMS_LABEL = "7. Program dan kegiatan yang menunjang atau menghambat"
 
 
 @dataclass(frozen=True)
@@ -247,6 +280,10 @@ class SasaranSection:
     name: str
     indicators: list[IndicatorAnalysis]
     efficiency: Efficiency
+
+    def programs(self) -> list[tuple[str, str]]:
+        """(indicator heading, text) of analysis 7, after the sasaran's analysis 6."""
+        return [(item.heading, item.programs) for item in self.indicators]
 
 
 @dataclass(frozen=True)
@@ -281,6 +318,13 @@ class LkjipReport(Report):
     budget_total: BudgetRow
     closing: list[str]
     skm_trend: list[dict[str, Any]]  # the SKM report's IKM of each year
+
+    def context(self) -> dict[str, object]:
+        return {
+            **super().context(),
+            "efficiency_label": EFFICIENCY_LABEL,
+            "programs_label": PROGRAMS_LABEL,
+        }
 
 
 def group_by_sasaran(
@@ -336,7 +380,7 @@ def summary_sentences(plan: Plan, year: int, rows: list[CapaianRow], budget: Tot
 
 
 def build_lkjip(plan: Plan, year: int, on: date | None = None) -> LkjipReport:
-    capaian = build_capaian(plan, year, on)
+    capaian = build_capaian(plan, year, on, charts=False)  # the LKjIP prints no trend chart
     iku = build_iku(plan, year, on)
     pk = build_pk(plan, year, on)
     base = capaian.common
@@ -350,7 +394,11 @@ def build_lkjip(plan: Plan, year: int, on: date | None = None) -> LkjipReport:
         analyses = [
             IndicatorAnalysis(
                 row=row,
-                current=current_sentence(row, year),
+                current=current_sentence(
+                    row,
+                    year,
+                    ikm_grade(row.cell, plan.unit, year) if is_ikm(row.indicator) else None,
+                ),
                 history=history_sentence(row, year, series.get(row.indicator.code)),
                 end_target=end_target_sentence(row, year, plan.end_year),
                 comparison=peer_sentence(row, peers.get(row.indicator.code, [])),

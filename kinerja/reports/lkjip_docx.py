@@ -13,10 +13,15 @@ from docx.shared import Pt, RGBColor
 from kinerja.results.formatting import figure
 
 from . import docx_writer as w
-from .lkjip import IndicatorAnalysis, LkjipReport, SasaranSection
+from .lkjip import (
+    EFFICIENCY_LABEL,
+    PROGRAMS_LABEL,
+    IndicatorAnalysis,
+    LkjipReport,
+    SasaranSection,
+)
 
 BLACK = RGBColor(0, 0, 0)
-EFFICIENCY = "6. Efisiensi penggunaan sumber daya"
 
 
 def chapter(doc: Any, text: str, level: int = 1) -> None:
@@ -28,8 +33,7 @@ def chapter(doc: Any, text: str, level: int = 1) -> None:
 
 
 def indicator_part(doc: Any, item: IndicatorAnalysis) -> None:
-    row = item.row
-    w.heading(doc, f"Indikator {row.indicator.code} {row.indicator.name}")
+    w.heading(doc, item.heading)
     for label, text in item.analyses():
         doc.add_paragraph(label).runs[0].italic = True
         doc.add_paragraph(text)
@@ -53,7 +57,7 @@ def sasaran_part(doc: Any, section: SasaranSection, formula: str) -> None:
     )
     for item in section.indicators:
         indicator_part(doc, item)
-    doc.add_paragraph(EFFICIENCY).runs[0].italic = True
+    doc.add_paragraph(EFFICIENCY_LABEL).runs[0].italic = True
     eff = section.efficiency
     w.table(
         doc,
@@ -71,6 +75,11 @@ def sasaran_part(doc: Any, section: SasaranSection, formula: str) -> None:
     )
     doc.add_paragraph(formula).runs[0].font.size = Pt(8)
     doc.add_paragraph(eff.sentence())
+    doc.add_paragraph(PROGRAMS_LABEL).runs[0].italic = True
+    for heading, text in section.programs():
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(f"{heading}: ").bold = True
+        paragraph.add_run(text)
 
 
 def docx_lkjip(data: LkjipReport) -> bytes:

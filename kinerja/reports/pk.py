@@ -26,7 +26,7 @@ from kinerja.results.formatting import figure, target_text
 from kinerja.results.queries import year_target
 from kinerja_core.periods import indonesian_date
 
-from .builders import Common, Report, common, sasaran_of
+from .builders import Common, Report, common, printed_name, sasaran_of
 from .models import PkVersion, Signatory
 from .signing import Signing, holder
 
@@ -188,7 +188,7 @@ def live_annex(
         "rows": [
             {
                 "sasaran": sasaran_of(i),
-                "indicator": i.name,
+                "indicator": printed_name(plan, i.code, i.name),
                 "target": target_text(i, year_target(i, year)),
             }
             for i in chosen

@@ -14,6 +14,7 @@ from importlib.util import find_spec
 from typing import Any, Generic, TypeVar
 
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -107,11 +108,25 @@ def kinds() -> list[str]:
     return [kind for kind in DOCUMENTS if available(kind)]
 
 
+def described() -> str:
+    """Every kind that can be built now with its title and formats, in the active language
+    ("iku: Indikator Kinerja Utama (IKU), pdf/docx; …"): what a help text or a refusal lists."""
+    return "; ".join(
+        f"{kind}: {DOCUMENTS[kind].title}, {'/'.join(RENDERERS[kind])}" for kind in kinds()
+    )
+
+
 def check(kind: str, fmt: str) -> None:
     if kind not in DOCUMENTS or not available(kind):
-        raise UnknownReport(f"unknown report {kind!r} (available: {', '.join(kinds())})")
+        raise UnknownReport(
+            gettext("There is no document %(kind)s. The documents are %(kinds)s.")
+            % {"kind": repr(kind), "kinds": described()}
+        )
     if fmt not in RENDERERS[kind]:
-        raise UnknownReport(f"report {kind!r} comes as {', '.join(RENDERERS[kind])}, not {fmt!r}")
+        raise UnknownReport(
+            gettext("The document %(kind)s comes as %(formats)s, not %(format)s.")
+            % {"kind": kind, "formats": ", ".join(RENDERERS[kind]), "format": repr(fmt)}
+        )
 
 
 DOCUMENT_LANGUAGE = "id"  # an office files its documents in Indonesian, whoever prints them

@@ -94,7 +94,7 @@ def in_force(
     rows = PublishedIkm.objects.filter(unit__in=[u.pk for u in units], in_force=True)
     if year is not None:
         rows = rows.filter(year=year)
-    fields = ("unit_id", "year", "value", "document_title", "document_number")
+    fields = ("unit_id", "year", "value", "method", "document_title", "document_number")
     return {(row.unit_id, row.year): row for row in rows.only(*fields)}
 
 

@@ -9,10 +9,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
-from kinerja.reports.registry import render
+from kinerja.reports.registry import DOCUMENTS, render
 from kinerja.reports.skm_report import NoResponses
 from kinerja.results.queries import bands_of
 
@@ -111,9 +112,9 @@ def test_it_writes_a_report_from_the_command_line(uji, tmp_path) -> None:
     target = tmp_path / "pk.docx"
     call_command("report", "write", "pk", "--format", "docx", "-o", str(target), "--plan", uji.code)
     assert "PERJANJIAN KINERJA" in docx_text(target.read_bytes())
-    with pytest.raises(CommandError, match="unknown report"):
+    with pytest.raises(CommandError, match="lkjip"):
         call_command("report", "write", "lkj", "-o", str(target), "--plan", uji.code)
-    with pytest.raises(CommandError, match="not 'xlsx'"):
+    with pytest.raises(CommandError, match="'xlsx'"):
         call_command(
             "report", "write", "pk", "--format", "xlsx", "-o", str(target), "--plan", uji.code
         )
@@ -121,6 +122,39 @@ def test_it_writes_a_report_from_the_command_line(uji, tmp_path) -> None:
         call_command(
             "report", "write", "pk", "--year", "1999", "-o", str(target), "--plan", uji.code
         )
+
+
+def test_the_command_names_every_document_of_the_registry_in_the_ui_language(uji) -> None:
+    from kinerja.lib.commands import verbs_of
+    from kinerja.reports.management.commands.report import Command
+
+    for language, refusal in (
+        ("id", "Tidak ada dokumen 'lkj'. Dokumen yang ada: iku: Indikator Kinerja Utama (IKU)"),
+        ("en", "There is no document 'lkj'. The documents are iku: Key performance indicators"),
+    ):
+        with translation.override(language):
+            parser = verbs_of(Command().create_parser("kinerja", "report"))["write"]
+            help_text = " ".join(parser.format_help().split())
+            for kind, document in DOCUMENTS.items():
+                assert f"{kind}: {document.title}, {'/'.join(document.renderers)}" in help_text
+            with pytest.raises(CommandError) as refused:
+                call_command("report", "write", "lkj", "--plan", uji.code)
+            assert str(refused.value).startswith(refusal)
+            assert "renaksi: " in str(refused.value) and "triwulan: " in str(refused.value)
+    with translation.override("id"):
+        assert str(DOCUMENTS["lkjip"].title) == "Laporan Kinerja (LKjIP)"
+
+
+def test_the_command_says_what_it_wrote_with_the_size_the_ui_language_writes(uji, tmp_path) -> None:
+    target = tmp_path / "iku.pdf"
+    for language, line in (("id", "Tersimpan {} ({} bita)."), ("en", "Wrote {} ({} bytes).")):
+        for verb in (["write", "iku"], ["pk"]):
+            out = StringIO()
+            with translation.override(language):
+                call_command("report", *verb, "-o", str(target), "--plan", uji.code, stdout=out)
+            size = target.stat().st_size
+            grouped = f"{size:,}".replace(",", "." if language == "id" else ",")
+            assert size > 1000 and out.getvalue().splitlines()[0] == line.format(target, grouped)
 
 
 def test_a_docx_chart_picture_is_the_whole_chart() -> None:

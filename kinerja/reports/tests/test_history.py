@@ -1,5 +1,5 @@
-"""Who changed a signatory or a signing date, and who issued what, is in the audit trail; the
-admin shows issued documents but never lets anyone change or remove one."""
+"""Who changed a signatory, a signing date or an LKjIP narrative, and who issued what, is in the
+audit trail; the admin shows issued documents but never lets anyone change or remove one."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from kinerja.reports.actions import (
     SignatoryInput,
     do_end_signatory,
     do_issue_document,
+    do_save_lkjip_narrative,
     do_save_signatory,
     do_save_signing_date,
 )
@@ -62,3 +63,23 @@ def test_an_issued_document_is_in_the_trail_and_read_only_in_the_admin(
     assert document.number == "PK/kec-uji/2022/V1"
     listing = admin_client.get(reverse("admin:reports_signatory_changelist"))
     assert listing.status_code == 200 and "Drs. Penanda Tangan" in listing.content.decode()
+
+
+def test_an_lkjip_narrative_leaves_an_entry_naming_who_wrote_changed_and_removed_it(
+    uji, staff
+) -> None:
+    planner = staff["planner"]
+    do_save_lkjip_narrative(planner, uji.unit, 2021, "causes", "Petugas loket bertambah.", "I1")
+    narrative = do_save_lkjip_narrative(planner, uji.unit, 2021, "causes", "Loket keliling.", "I1")
+    assert narrative is not None
+    do_save_lkjip_narrative(planner, uji.unit, 2021, "causes", "", "I1")
+    entries = AuditEntry.objects.filter(model="reports.lkjipnarrative", object_id=str(narrative.pk))
+    assert [e.action for e in entries.order_by("seq")] == ["create", "change", "delete"]
+    assert {e.actor_name for e in entries} == {"planner"}
+    assert {e.unit_path for e in entries} == {uji.unit.path}
+    change = entries.get(action="change").changes
+    assert change["before"]["text"] == "Petugas loket bertambah."
+    assert change["after"]["text"] == "Loket keliling."
+    # the command line (no user) is logged without a name
+    do_save_lkjip_narrative(None, uji.unit, 2021, "issues", "Isu strategis.")
+    assert AuditEntry.objects.filter(model="reports.lkjipnarrative").latest("seq").actor_name == ""

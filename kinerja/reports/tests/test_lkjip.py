@@ -12,19 +12,30 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from docx import Document
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.queries import Totals
+from kinerja.plan.models import Indicator
 from kinerja.reports.actions import do_save_lkjip_narrative
-from kinerja.reports.lkjip import EFFICIENCY_FORMULA, Efficiency, build_lkjip, change_words
+from kinerja.reports.builders import build_capaian
+from kinerja.reports.lkjip import (
+    EFFICIENCY_FORMULA,
+    Efficiency,
+    build_lkjip,
+    change_words,
+    is_ikm,
+)
 from kinerja.reports.models import LkjipNarrative
 from kinerja.reports.narratives import EMPTY, Narratives
 from kinerja.reports.registry import render
 from kinerja.results.actions import do_recompute
 from kinerja.results.formatting import figure
-from kinerja.results.tests.plans import WAITING, load, put
+from kinerja.results.tests.plans import COVERAGE, WAITING, load, put
+from kinerja.surveys.actions import do_record_published_ikm
+from kinerja_core.ikm import grade_of
 
 HEADINGS = [
     "IKHTISAR EKSEKUTIF",
@@ -63,12 +74,27 @@ def in_order(text: str, parts: list[str]) -> bool:
     return True
 
 
+PART_END = r"Indikator [A-Z]\d|[67]\. (Efisiensi|Program)|(Sasaran|Tujuan) \d+:|B\. Realisasi"
+LABEL = re.compile(r"\b([1-7])\. (Target|Perbandingan|Penyebab|Efisiensi|Program)\b")
+
+
 def section_of(text: str, code: str) -> str:
-    """The analyses of one indicator: from its heading to the next indicator or part."""
-    start = text.index(f"Indikator {code} ")
-    rest = text[start + 1 :]
-    ends = [m.start() for m in re.finditer(r"Indikator [A-Z]\d|6\. Efisiensi", rest)]
-    return rest[: min(ends)] if ends else rest
+    """The analyses of one indicator: 1–5 under its heading, and its part of analysis 7 (after
+    the sasaran's analysis 6), each to the next indicator or part."""
+    parts = []
+    for found in re.finditer(f"Indikator {re.escape(code)} ", text):
+        rest = text[found.start() + 1 :]
+        ends = [m.start() for m in re.finditer(PART_END, rest)]
+        parts.append(rest[: min(ends)] if ends else rest)
+    assert parts, code
+    return " ".join(parts)
+
+
+def analysis_numbers(text: str) -> list[list[int]]:
+    """The numbers of the analyses of chapter III A as printed, per sasaran (or tujuan)."""
+    chapter = text[text.index("A. Capaian Kinerja Organisasi") : text.index("B. Realisasi")]
+    sections = re.split(r"(?:Sasaran|Tujuan) \d+: ", chapter)[1:]
+    return [[int(m.group(1)) for m in LABEL.finditer(section)] for section in sections]
 
 
 def iku_json(plan: Any, year: int) -> dict[str, Any]:
@@ -105,6 +131,74 @@ def test_the_demo_lkjip_holds_every_chapter_and_the_stored_figures(demo, tmp_pat
         assert "waktu tunggu layanan" in s21 and EMPTY not in s21
         assert section_of(text, "T1.1").count(EMPTY) == 2
         assert "Efisiensi = capaian sasaran (%) ÷ serapan anggaran (%)" in text
+        # the IKM's analysis 1 gives its grade beside the band (docs/rules.md#ikm-grade)
+        grade = grade_of(Decimal(str(now["realisation"])))
+        assert f"mutu pelayanan {grade.letter} ({grade.label})" in s21
+        assert "mutu pelayanan" not in section_of(text, "S1.1")
+
+
+def test_the_seven_analyses_print_in_their_order(uji) -> None:
+    """Per sasaran: analyses 1–5 of each indicator, then the sasaran's 6, then 7 of each."""
+    do_save_lkjip_narrative(None, uji.unit, 2021, "programs", "Program pelayanan keliling.", "I2")
+    report = build_lkjip(uji, 2021)
+    expected = [[1, 2, 3, 4, 5] * len(s.indicators) + [6, 7] for s in report.sections]
+    for text in (
+        pdf_text(render("lkjip", "pdf", uji, 2021)),
+        docx_text(render("lkjip", "docx", uji, 2021)),
+    ):
+        assert analysis_numbers(text) == expected
+        assert "Indikator I2 Pertumbuhan layanan: Program pelayanan keliling." in text
+
+
+def test_the_lkjip_draws_no_chart_it_does_not_print(uji) -> None:
+    report = build_lkjip(uji, 2021)
+    rows = [item.row for section in report.sections for item in section.indicators]
+    assert len(rows) == 3 and all(row.chart == "" for row in rows)
+    # the capaian document, which prints them, still draws one per indicator
+    assert all(row.chart.startswith("<svg") for row in build_capaian(uji, 2021).rows)
+
+
+IKM_INDICATOR = """\
+- code: I4
+  name: Indeks kepuasan
+  level: goal
+  formula: ikm
+  unit: index
+  decimals: 2
+  data_source: Laporan SKM
+  responsible: Kasi Pelayanan
+  targets: {2021: 80, 2022: 81, 2023: 82}
+"""
+
+
+def test_the_ikm_analysis_names_the_grade_of_the_method_it_was_published_under(db) -> None:
+    plan = load(COVERAGE, IKM_INDICATOR)
+    # 74,67 is B (Baik) under KepMenPAN 25/2004, C (Kurang Baik) under PermenPANRB 14/2017
+    do_record_published_ikm(
+        plan.unit,
+        2021,
+        value=Decimal("74.67"),
+        grade="B",
+        method="kepmenpan-25-2004-rounded-weight",
+        document_title="Laporan SKM 2021",
+        evidence=SimpleUploadedFile("skm.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
+    do_recompute(plan, years=[2021])
+    report = build_lkjip(plan, 2021)
+    by_code = {i.row.indicator.code: i for s in report.sections for i in s.indicators}
+    assert "sebesar 74,67 (Hampir tercapai), mutu pelayanan B (Baik), dengan capaian" in (
+        by_code["I4"].current
+    )
+    assert "mutu pelayanan" not in by_code["I1"].current
+
+
+def test_an_indicator_is_the_ikm_by_its_measure() -> None:
+    bound = {"x": {"measure": "ikm", "filters": {"service": ["ktp"]}}}
+    assert is_ikm(Indicator(formula=" ikm "))
+    assert is_ikm(Indicator(formula="x", bindings=bound))
+    assert not is_ikm(Indicator(formula="ikm / 25"))
+    assert not is_ikm(Indicator(formula="ikm", bindings={"ikm": {"measure": "respondents"}}))
+    assert not is_ikm(Indicator(formula="served / registered * 100"))
 
 
 def test_a_narrative_prints_as_written_and_an_empty_one_says_so(uji) -> None:

@@ -37,7 +37,10 @@ BUDGET = """kode,nama,pagu,realisasi,sasaran,indikator
 7.01.02,Program Penyelenggaraan Pemerintahan dan Pelayanan Publik,500000,500000,S2,
 7.01.03,Program Pemberdayaan Masyarakat Desa dan Kelurahan,"300.000,50",250000,,S1.1
 """
-S11 = "Persentase Kelompok dan Lembaga Kemasyarakatan yang Difasilitasi"
+# The names the plan's document prints for S1.1 and S2.1 (document.target_name.CODE), which its
+# PK prints too; they are stored as "…yang Difasilitasi" and "IKM".
+S11_PRINTED = "Persentase Kelompok dan Lembaga Kemasyarakatan yang difasilitasi"
+IKM_PRINTED = "Indeks Kepuasan Masyarakat (IKM)"
 T11 = "Persentase Peningkatan Cakupan Pemberdayaan Masyarakat di Kecamatan Wonoasih"
 T21 = "Indeks Kepuasan Masyarakat (IKM) pada Kecamatan Wonoasih"
 KASI_PEMAS = "Kasi Pemberdayaan Masyarakat"
@@ -69,7 +72,7 @@ def texts(plan, year: int = 2024, **kwargs) -> list[str]:
 
 def test_the_camat_pk_lists_sasaran_level_ikus_once_with_the_budget_total(wonoasih) -> None:
     data = build_level_pk(wonoasih, 2024, SIGNED)
-    assert [r.indicator for r in data.rows] == [S11, "IKM"]
+    assert [r.indicator for r in data.rows] == [S11_PRINTED, IKM_PRINTED]
     assert [r.target for r in data.rows] == ["40%", "88,60"]
     # the unit's top lines, the kegiatan under 7.01.01 counted inside its program
     assert [p.code for p in data.programs] == ["7.01.01", "7.01.02", "7.01.03"]
@@ -77,7 +80,8 @@ def test_the_camat_pk_lists_sasaran_level_ikus_once_with_the_budget_total(wonoas
     assert total == Decimal("1800000.50") and data.budget_total == rupiah(total)
     for text in texts(wonoasih):
         assert "PERJANJIAN KINERJA TAHUN 2024" in text
-        assert S11 in text and "Rp 1.800.000,50" in text and "Rp 300.000,50" in text
+        assert S11_PRINTED in text and IKM_PRINTED in text
+        assert "Rp 1.800.000,50" in text and "Rp 300.000,50" in text
         assert T11 not in text and T21 not in text  # goal-level: not asked by the plan
         assert "Wali Kota Probolinggo" in text
         assert "Perencanaan dan Evaluasi" not in text
@@ -89,7 +93,7 @@ def test_goal_level_indicators_come_only_when_the_plan_asks(db) -> None:
     )
     plan = do_load_plan_text(text)
     data = build_level_pk(plan, 2024, SIGNED)
-    assert [r.indicator for r in data.rows] == [T11, S11, T21, "IKM"]
+    assert [r.indicator for r in data.rows] == [T11, S11_PRINTED, T21, IKM_PRINTED]
     assert data.programs == [] and data.budget_total == "Rp 0"
 
 
@@ -119,17 +123,18 @@ def test_an_officer_pk_lists_the_indicators_they_hold_and_their_lines(wonoasih) 
         ),
     )
     data = build_level_pk(wonoasih, 2024, SIGNED, level="kasi", officer=KASI_PEMAS.lower())
-    assert [r.indicator for r in data.rows] == [S11]
+    assert [r.indicator for r in data.rows] == [S11_PRINTED]
     assert [p.code for p in data.programs] == ["7.01.03"]
     assert data.common.signing.name == "Kasi Dua"
     assert data.common.signing.superior_name == "Camat Satu"
     assert data.common.signing.superior_title == "Camat Wonoasih"
     assert not data.common.signing.draft
     service = build_level_pk(wonoasih, 2024, SIGNED, level="kasi", officer="Kasi Pemerintahan")
-    assert [r.indicator for r in service.rows] == ["IKM"]
+    assert [r.indicator for r in service.rows] == [IKM_PRINTED]
     assert [p.code for p in service.programs] == ["7.01.02"]  # linked to S2, the IKM's sasaran
     for text in texts(wonoasih, level="kasi", officer=KASI_PEMAS):
-        assert "KASI PEMBERDAYAAN MASYARAKAT" in text and S11 in text and "IKM" not in text
+        assert "KASI PEMBERDAYAAN MASYARAKAT" in text and S11_PRINTED in text
+        assert "IKM" not in text
         assert "Kasi Dua" in text and "Camat Satu" in text and "Rp 300.000,50" in text
 
 
@@ -209,14 +214,14 @@ def test_the_command_writes_each_level_and_stores_versions(wonoasih, tmp_path) -
         stdout=out,
     )  # fmt: skip
     text = docx_text(target.read_bytes())
-    assert S11 in text and T11 not in text and "Rp 1.800.000,50" in text
-    assert "1. " + S11 in out.getvalue() and "2. IKM" in out.getvalue()
+    assert S11_PRINTED in text and T11 not in text and "Rp 1.800.000,50" in text
+    assert "1. " + S11_PRINTED in out.getvalue() and "2. " + IKM_PRINTED in out.getvalue()
     kasi = tmp_path / "kasi.pdf"
     call_command(
         "report", "pk", "--year", "2024", "--level", "kasi", "--officer", KASI_PEMAS,
         "-o", str(kasi), stdout=StringIO(),
     )  # fmt: skip
-    assert S11 in pdf_text(kasi.read_bytes()) and "IKM" not in pdf_text(kasi.read_bytes())
+    assert S11_PRINTED in pdf_text(kasi.read_bytes()) and "IKM" not in pdf_text(kasi.read_bytes())
     with pytest.raises(CommandError, match="--agree"):
         call_command(
             "report", "pk", "--year", "2024", "--revise", "--reason", "APBD-P",
@@ -259,7 +264,7 @@ def test_the_reports_page_offers_each_officers_pk_and_the_stored_versions(
     response = client.get(url, {**asked, "officer": KASI_PEMAS})
     assert response.status_code == 200
     text = docx_text(response.content)
-    assert S11 in text and "IKM" not in text and "Rp 300.000,50" in text
+    assert S11_PRINTED in text and "IKM" not in text and "Rp 300.000,50" in text
     refused = client.get(url, {**asked, "officer": "Kasi Tidak Ada"})
     assert refused.status_code == 302
     page = client.get(refused["Location"]).content.decode()
@@ -296,3 +301,13 @@ def test_a_pk_of_a_year_asked_of_the_next_plan_is_the_plan_of_that_year(wonoasih
     assert [r.target for r in data.rows] == ["40%", "88,60"]
     assert data.budget_total == "Rp 1.800.000,50"
     assert [r.target for r in build_level_pk(later, 2025, SIGNED).rows] == ["42%", "88,60"]
+
+
+def test_the_pk_command_writes_a_year_of_the_plan_before_without_naming_it(
+    wonoasih, tmp_path
+) -> None:
+    do_load_plan_text((WONOASIH_PLAN.parent / "wonoasih-2025-2029.yaml").read_text("utf-8"))
+    target = tmp_path / "pk-2022.pdf"
+    call_command("report", "pk", "--year", "2022", "-o", str(target), stdout=StringIO())
+    text = pdf_text(target.read_bytes())
+    assert "PERJANJIAN KINERJA TAHUN 2022" in text and IKM_PRINTED in text and "86,60" in text

@@ -1,4 +1,5 @@
-"""kinerja report write KIND --format FMT -o FILE: write a document (IKU, PK, capaian, SKM);
+"""kinerja report write KIND --format FMT -o FILE: write a document of the registry
+(``kinerja.reports.registry``: IKU, PK, capaian, LKjIP, SKM, Renaksi, triwulan);
 kinerja report signatory / signed / signing: record and list who signs and when
 (docs/rules.md#signing)."""
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.lib.commands import NounCommand
+from kinerja.lib.language import lang
 from kinerja.plan.chain import chain_of
 from kinerja.plan.commandline import resolve_plan
 from kinerja.plan.models import Plan
@@ -30,9 +32,17 @@ from kinerja.reports.actions import (
 )
 from kinerja.reports.issuing import verification_url
 from kinerja.reports.models import PkVersion, Signatory, SigningDate
-from kinerja.reports.registry import RENDERERS, UnknownReport, filename, render, render_data
+from kinerja.reports.registry import (
+    UnknownReport,
+    described,
+    filename,
+    kinds,
+    render,
+    render_data,
+)
 from kinerja.reports.skm_report import NoResponses, report_year
 from kinerja.results.commandline import add_plan_year, resolve_year
+from kinerja_core.numbers import format_decimal
 
 
 class Command(NounCommand):
@@ -41,16 +51,16 @@ class Command(NounCommand):
 
     def add_verbs(self, verbs: Any) -> None:
         write = verbs.add_parser(
-            "write",
-            help=_("write a document: %(kinds)s")
-            % {
-                "kinds": "; ".join(
-                    f"{kind} ({', '.join(formats)})" for kind, formats in RENDERERS.items()
-                )
-            },
+            "write", help=_("write a document: %(kinds)s") % {"kinds": ", ".join(kinds())}
         )
-        write.add_argument("kind", help=_("iku, pk, capaian or skm"))
-        write.add_argument("--format", "-f", dest="fmt", default="pdf", help=_("pdf, docx or xlsx"))
+        write.add_argument(
+            "kind",
+            metavar=_("KIND"),
+            help=_("the document, one of %(kinds)s") % {"kinds": described()},
+        )
+        write.add_argument(
+            "--format", "-f", dest="fmt", default="pdf", help=_("the file format (default: pdf)")
+        )
         write.add_argument("-o", "--output", help=_("file to write (default: KIND-PLAN-YEAR.FMT)"))
         add_plan_year(write, _("the report year (default: the latest year with results)"))
         write.add_argument(
@@ -115,7 +125,7 @@ class Command(NounCommand):
         add_as_argument(agreement)
 
     def handle_pk(self, options: dict[str, Any]) -> None:
-        plan = resolve_plan(options["plan"])
+        plan = document_plan(options)
         year = resolve_year(plan, options["year"])
         level, officer = options["level"], options["officer"]
         try:
@@ -127,12 +137,7 @@ class Command(NounCommand):
         fmt = options["fmt"]
         content = render_data("pk", fmt, data)
         who = f"-{slugify(officer)}" if level == pk.KASI else ""
-        out = Path(options["output"] or f"pk-{level}{who}-{plan.code}-{year}.{fmt}")
-        try:
-            out.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"cannot write {out}: {exc}") from exc
-        self.stdout.write(f"Wrote {out} ({len(content):,} bytes).")
+        self.save(Path(options["output"] or f"pk-{level}{who}-{plan.code}-{year}.{fmt}"), content)
         for row in data.rows:
             self.stdout.write(f"{row.no}. {row.indicator}\t{row.target}")
         self.stdout.write(f"Program: {len(data.programs)}, anggaran {data.budget_total}")
@@ -162,11 +167,7 @@ class Command(NounCommand):
         self.stdout.write(_("Stored PK version %(version)d.") % {"version": saved.version})
 
     def handle_write(self, options: dict[str, Any]) -> None:
-        plan = resolve_plan(options["plan"])
-        if not options["plan"] and options["year"] is not None:
-            # No plan named: the year's own plan of the chain in force (an LKjIP of 2023 is
-            # written under the Renstra of 2023, not the one in force today).
-            plan = plan_of_year(plan, options["year"])
+        plan = document_plan(options)
         kind, fmt = options["kind"], options["fmt"]
         try:
             # The SKM report covers any year with responses, inside the plan's period or not.
@@ -182,12 +183,20 @@ class Command(NounCommand):
             raise CommandError(str(exc)) from exc
         except ValidationError as exc:  # a PK whose year lacks targets
             raise CommandError(" ".join(exc.messages)) from exc
-        out = Path(options["output"] or filename(kind, fmt, plan, year))
+        self.save(Path(options["output"] or filename(kind, fmt, plan, year)), content)
+
+    def save(self, out: Path, content: bytes) -> None:
+        """Write a document's file and say so, its size the way the UI language writes it."""
         try:
             out.write_bytes(content)
         except OSError as exc:
-            raise CommandError(f"cannot write {out}: {exc}") from exc
-        self.stdout.write(f"Wrote {out} ({len(content):,} bytes).")
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s") % {"file": out, "error": exc.strerror or exc}
+            ) from exc
+        self.stdout.write(
+            _("Wrote %(file)s (%(size)s bytes).")
+            % {"file": out, "size": format_decimal(len(content), 0, lang())}
+        )
 
     def issue(self, plan: Plan, kind: str, fmt: str, year: int, options: dict[str, Any]) -> bytes:
         if fmt != "pdf":
@@ -253,6 +262,16 @@ class Command(NounCommand):
             )
         for d in SigningDate.objects.filter(unit=plan.unit):
             self.stdout.write(f"{d.kind.upper()} {d.year}\t{d.date.isoformat()}\t{d.place}")
+
+
+def document_plan(options: dict[str, Any]) -> Plan:
+    """The plan a document of ``--year`` is written under: the one named by ``--plan``, else
+    the year's own plan of the chain in force (an LKjIP or a PK of 2023 is written under the
+    Renstra of 2023, not the one in force today)."""
+    plan = resolve_plan(options["plan"])
+    if not options["plan"] and options["year"] is not None:
+        plan = plan_of_year(plan, options["year"])
+    return plan
 
 
 def plan_of_year(plan: Plan, year: int) -> Plan:
