@@ -49,10 +49,14 @@ def card(answer: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 @pytest.mark.django_db
-def test_the_status_sends_each_card_as_the_page_prints_it(uji: Any, staff: Any) -> None:
+def test_the_status_sends_each_card_as_the_page_prints_it(
+    uji: Any, staff: Any, django_assert_max_num_queries: Any
+) -> None:
     client = client_of(staff["planner"])
     page = client.get(PAGE).content.decode()
-    answer = client.get(STATUS).json()
+    # Session, user, scope, plan, indicators, targets, results, marks: none per card.
+    with django_assert_max_num_queries(8):
+        answer = client.get(STATUS).json()
     assert (answer["plan"], answer["unit"], answer["year"]) == ("uji", "kec-uji", 2021)
     assert [c["code"] for c in answer["cards"]] == ["I1", "I2", "I3"]
     i1 = card(answer, "I1")
