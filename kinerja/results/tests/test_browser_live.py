@@ -149,6 +149,12 @@ def test_an_activity_changes_s11_on_the_open_dashboard_by_itself(
     # Updated in place: no reload, no navigation (the page's own variable is still there).
     assert page.evaluate("window.liveMarker") == "the same page"
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    # The page as updated is as accessible as when loaded (axe checks pages at their load only).
+    blocking = page.evaluate(
+        """() => axe.run(document, {resultTypes: ["violations"]}).then((r) => r.violations
+            .filter((v) => ["serious", "critical"].includes(v.impact)).map((v) => v.id))"""
+    )
+    assert blocking == []
     # Once nothing is being updated, the page stops asking.
     asked = len(polls)
     assert asked >= 1
