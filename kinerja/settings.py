@@ -379,6 +379,9 @@ KINERJA_ALLOW_SELF_APPROVAL = env_bool("KINERJA_ALLOW_SELF_APPROVAL", False)
 # One recompute per plan at a time: how long a second one waits for the first to finish
 # before it is told that one is running.
 KINERJA_RECOMPUTE_WAIT_SECONDS = float(os.environ.get("KINERJA_RECOMPUTE_WAIT_SECONDS", "10"))
+# How often an open dashboard asks whether its results, being recomputed in the background,
+# have been updated (only while some are, and only while the page is visible).
+KINERJA_LIVE_POLL_SECONDS = float(os.environ.get("KINERJA_LIVE_POLL_SECONDS", "5"))
 
 # Long imports and background jobs (docs/security.md): an import stores its rows in short
 # transactions of this many rows, so no other writer (a citizen's form) waits behind it for

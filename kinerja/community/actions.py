@@ -165,6 +165,9 @@ def do_save_activity(
     types = [check_evidence(f, f.name or "", f.size or 0) for f in files]
     activity.full_clean()
     with transaction.atomic():
+        # Where the stored activity counted before this change: a new date or a group taken off
+        # changes the results it leaves as well as those it joins (docs/rules.md#live-results).
+        before = counted_in(activity.pk)
         if activity.pk is None and isinstance(user, User):
             activity.created_by = user
         activity.save()
@@ -178,14 +181,17 @@ def do_save_activity(
         )
         for upload, content_type in zip(files, types, strict=True):
             store_evidence(user, activity, upload, content_type)
-        mark_activity(activity, wanted)
+        stale.mark_units(before | counted_in(activity.pk))
     return activity
 
 
-def mark_activity(activity: Activity, group_ids: Iterable[int]) -> None:
-    """The results of the activity's kelurahan in its year are out of date (and those it left)."""
-    units = Group.objects.filter(pk__in=set(group_ids)).values_list("kelurahan_id", flat=True)
-    stale.mark_units((unit_id, activity.date.year) for unit_id in set(units))
+def counted_in(activity_id: int | None) -> set[tuple[int, int]]:
+    """(kelurahan id, year) of the results a stored activity counts in: the kelurahan of the
+    groups it reaches, in its year, as stored (nothing for an activity not stored yet)."""
+    if activity_id is None:
+        return set()
+    links = ActivityGroup.objects.filter(activity_id=activity_id)
+    return set(links.values_list("group__kelurahan_id", "activity__date__year"))
 
 
 def do_add_evidence(
@@ -223,7 +229,7 @@ def do_delete_activity(user: UserLike, activity: Activity) -> None:
             raise PermissionDenied
     files = [e.file for e in activity.evidence.all()]
     with transaction.atomic():
-        mark_activity(activity, [g.pk for g in groups])
+        stale.mark_units(counted_in(activity.pk))
         activity.delete()
         # Files go only once the rows are gone for sure.
         transaction.on_commit(lambda: delete_files(files))

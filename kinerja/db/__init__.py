@@ -2,7 +2,7 @@
 
 Each module is named for what it holds (``rollup``, ``ratelimit``, ``bulk``, ``imports``,
 ``results``, ``locks``, ``unitlocks``, ``formcache``, ``sqlite``, ``options``, ``loading``, ``generator``,
-``duck``, ``integrity``, ``tamper``, ``peek``, ``routing``, ``stale``) and exposes a small typed API. Every hand-written statement
+``duck``, ``integrity``, ``tamper``, ``peek``, ``scratch``, ``routing``, ``stale``) and exposes a small typed API. Every hand-written statement
 has an ORM twin beside it (``<name>_orm``: the same operation in plain Django ORM) and a contract
 test in ``kinerja/db/tests/`` that runs both on the same data on SQLite and on PostgreSQL;
 statements about the engine itself (PRAGMAs, index DDL, ANALYZE, amcheck) have no ORM form, and

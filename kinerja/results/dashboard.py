@@ -6,6 +6,7 @@ whatever the number of indicators, years and units.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.lib.charts import trend_chart
 from kinerja.lib.models import StaleMark
 from kinerja.plan.models import Indicator, Plan
+from kinerja_core.achievement import Band
 
 from .actions import plan_years
 from .models import Result
@@ -50,6 +52,13 @@ class Card:
         """When the shown value was stored, in local time: "14.05" today, else with the date."""
         result = self.cell.result
         return "" if result is None else updated_text(result.computed_at)
+
+    @property
+    def state(self) -> str:
+        """What the card's figures were built from: its script rewrites them when this changes."""
+        result = self.cell.result
+        stored = "" if result is None else f"{result.pk}@{result.computed_at.isoformat()}"
+        return f"{'stale' if self.stale else 'fresh'}:{stored}"
 
 
 def updated_text(moment: datetime, now: datetime | None = None) -> str:
@@ -138,18 +147,16 @@ def has_own_targets(plan: Plan, unit: OrgUnit) -> bool:
     return unit.pk == plan.unit_id
 
 
-def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
+def shown_indicators(plan: Plan, year: int) -> list[Indicator]:
+    """The dashboard's cards: the plan's IKU in force in ``year`` (all its indicators if none)."""
     indicators = indicators_of(plan, year)
-    subunits = list(unit.subtree().exclude(pk=unit.pk).order_by("path"))
-    years = plan_years(plan)
-    # The unit's own year rows (its trend charts) and the sub-units' rows of the chosen year only,
-    # in one query and only the fields a cell shows (not the inputs: a JSON document per row).
-    index = ResultIndex.of_cells(
-        Result.objects.filter(plan=plan, period_kind="year").filter(
-            Q(unit=unit) | Q(unit__in=[u.pk for u in subunits], year=year)
-        )
-    )
-    bands = bands_of(plan)
+    return [ind for ind in indicators if ind.iku] or indicators
+
+
+def cell_maker(
+    plan: Plan, year: int, index: ResultIndex, indicators: list[Indicator], bands: dict[str, Band]
+) -> Callable[[Indicator, OrgUnit], Cell]:
+    """Builds the cell of an indicator for a unit in ``year`` from ``index``."""
     targets = {ind.pk: year_target(ind, year) for ind in indicators}
 
     def cell(ind: Indicator, where: OrgUnit) -> Cell:
@@ -161,7 +168,34 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
             contribution=not has_own_targets(plan, where),
         )
 
-    shown = [ind for ind in indicators if ind.iku] or indicators
+    return cell
+
+
+def live_cards(plan: Plan, unit: OrgUnit, year: int) -> list[Card]:
+    """The dashboard's cards of ``unit`` without their charts, from the year's rows only: what
+    the page's poll reads while results are being recomputed (docs/rules.md#live-results)."""
+    shown = shown_indicators(plan, year)
+    index = ResultIndex.of_cells(
+        Result.objects.filter(plan=plan, period_kind="year", unit=unit, year=year)
+    )
+    cell = cell_maker(plan, year, index, shown, bands_of(plan))
+    updating = unit.pk in stale_units(plan, [unit], year)
+    return [Card(cell(ind, unit), chart="", stale=updating) for ind in shown]
+
+
+def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
+    shown = shown_indicators(plan, year)
+    subunits = list(unit.subtree().exclude(pk=unit.pk).order_by("path"))
+    years = plan_years(plan)
+    # The unit's own year rows (its trend charts) and the sub-units' rows of the chosen year only,
+    # in one query and only the fields a cell shows (not the inputs: a JSON document per row).
+    index = ResultIndex.of_cells(
+        Result.objects.filter(plan=plan, period_kind="year").filter(
+            Q(unit=unit) | Q(unit__in=[u.pk for u in subunits], year=year)
+        )
+    )
+    bands = bands_of(plan)
+    cell = cell_maker(plan, year, index, shown, bands)
     own = has_own_targets(plan, unit)
     # A plan that continues another, or one a revision gave a second definition of an indicator,
     # draws each trend as its series (the same one `kinerja results series` prints): each year

@@ -5,6 +5,7 @@ from . import views
 app_name = "results"
 urlpatterns = [
     path("<int:pk>/", views.result_detail, name="detail"),
+    path("dasbor/status/", views.live_status, name="live"),
     path("rencana/<slug:code>/hitung-ulang/", views.recompute, name="recompute"),
     path("rencana/<slug:code>/nilai-manual/", views.manual_values, name="manual"),
     path("nilai-manual/<int:pk>/bukti/", views.evidence, name="evidence"),

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,7 +46,7 @@ from .actions import (
     plan_years,
     self_approval_refused,
 )
-from .dashboard import dashboard_data
+from .dashboard import Card, dashboard_data, live_cards
 from .default_year import plan_default_year
 from .drilldown import input_rows
 from .forms import ApplyForm, ApprovalNoteForm, ManualValueForm
@@ -52,6 +54,7 @@ from .models import ManualValue, PendingChange, Result, ResultChange, YearApprov
 from .quarterly import quarterly_data
 from .queries import bands_of
 from .recompute_lock import RecomputeBusy
+from .templatetags.result_cells import CellWriter
 
 
 def visible_plans(request: HttpRequest) -> QuerySet[Plan]:
@@ -102,9 +105,54 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "year": year,
         "plan_years": plan_years(plan),
         "can_recompute": access.can(request.user, access.EDIT_RESULTS, plan.unit),
+        "live_poll_seconds": settings.KINERJA_LIVE_POLL_SECONDS,
         **dashboard_data(plan, unit, year),
     }
     return render(request, "results/dashboard.html", context)
+
+
+@login_required
+def live_status(request: HttpRequest) -> JsonResponse:
+    """The dashboard's cards as its script updates them in place while their results are being
+    recomputed (docs/rules.md#live-results): per card the stale flag, the "diperbarui" line, the
+    value and achievement as printed, and the card's figures rendered by the page's own template.
+
+    Who may see what is the dashboard's rule: the plan among the user's visible plans (named, as
+    the page's script always names it; any other is not found, as a unit outside the plan is on
+    the page), the unit under the plan's unit, the year one of the plan's.
+    """
+    plan = visible_plans(request).filter(code=request.GET.get("plan", "")).first()
+    if plan is None:
+        raise Http404
+    unit = chosen_unit(request, plan)
+    year = chosen_year(request, plan)
+    cards = live_cards(plan, unit, year)
+    out = CellWriter()
+
+    def shown(card: Card) -> dict[str, Any]:
+        cell = card.cell
+        return {
+            "code": cell.indicator.code,
+            "stale": card.stale,
+            "state": card.state,
+            "updated": _("updated %(time)s") % {"time": card.updated} if card.updated else "",
+            "value": out.value_text(cell),
+            "achievement": out.achievement_text(cell),
+            # Without the request: the figures need none of its context processors' queries.
+            "html": render_to_string(
+                "results/_card_figures.html", {"card": card, "cell": cell, "plan": plan}
+            ),
+        }
+
+    return JsonResponse(
+        {
+            "plan": plan.code,
+            "unit": unit.code,
+            "year": year,
+            "updating": any(card.stale for card in cards),
+            "cards": [shown(card) for card in cards],
+        }
+    )
 
 
 @login_required

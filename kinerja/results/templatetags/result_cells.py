@@ -58,13 +58,25 @@ class CellWriter:
     def number(self, value: Decimal, decimals: int) -> str:
         return format_decimal(value, decimals, self.lang)
 
+    def value_text(self, cell: Cell) -> str:
+        """The realisation as printed (84,60%), a dash when there is none."""
+        if cell.realisation is None:
+            return "–"
+        return self.number(cell.realisation, cell.decimals) + cell.indicator.unit_suffix
+
+    def achievement_text(self, cell: Cell) -> str:
+        """The achievement as printed (105,75%), a dash when there is none."""
+        if cell.achievement is None:
+            return "–"
+        return f"{self.number(cell.achievement, 2)}%"
+
     def value(self, cell: Cell) -> str:
         """The realisation linked to where it comes from; a dash (with the reason) when none."""
         if cell.result is None:
             return "–"
         url = escape(f"{self.url_head}{int(cell.result.pk)}{self.url_tail}")
         if cell.realisation is not None:
-            shown = self.number(cell.realisation, cell.decimals) + cell.indicator.unit_suffix
+            shown = self.value_text(cell)
             mark = self.published if cell.published else ""
             return f'<a href="{url}" title="{self.title}">{escape(shown)}</a>{mark}'
         return f'<a class="muted" href="{url}" title="{escape(cell.reason)}">–</a>'
@@ -76,7 +88,7 @@ class CellWriter:
         if badge is None:
             badge = self.badges[key] = (escape(cell.colour), escape(str(cell.status_label)))
         colour, label = badge
-        achieved = "" if cell.achievement is None else f"{self.number(cell.achievement, 2)}% · "
+        achieved = "" if cell.achievement is None else f"{self.achievement_text(cell)} · "
         return f'<span class="badge" style="background:{colour}">{escape(achieved)}{label}</span>'
 
     def column(self, cell: Cell) -> str:
@@ -98,6 +110,12 @@ def writer(context: template.Context) -> CellWriter:
 def result_value(context: template.Context, cell: Cell) -> SafeString:
     """The realisation linked to where it comes from; a dash (with the reason) when there is none."""
     return mark_safe(writer(context).value(cell))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def result_achievement(context: template.Context, cell: Cell) -> str:
+    """The achievement as printed (105,75%), a dash when there is none."""
+    return writer(context).achievement_text(cell)
 
 
 @register.simple_tag

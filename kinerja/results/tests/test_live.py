@@ -3,7 +3,6 @@ works off exactly the marks it read, for the marked units and those above them."
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from django.db import transaction
 from django.test import Client
 
 from kinerja.db import stale
+from kinerja.db.scratch import scratch_database
 from kinerja.lib.models import StaleMark
 from kinerja.results import live
 from kinerja.results.actions import do_lock_year, do_recompute
@@ -27,7 +27,6 @@ from kinerja.results.models import PendingChange, Result
 from kinerja.results.tests.plans import approve, put
 
 KINERJA = str(Path(sys.executable).parent / "kinerja")
-ON_POSTGRESQL = bool(os.environ.get("KINERJA_DATABASE_URL"))
 
 
 @pytest.fixture
@@ -164,19 +163,13 @@ def test_a_refused_write_leaves_no_mark(uji: Any) -> None:
     assert marks(uji) == set()
 
 
-# -- a worker killed mid-recompute, across processes on a SQLite file --------------------------
+# -- a worker killed mid-recompute, across processes sharing a scratch database ----------------
 
 
-def environ(var: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "KINERJA_DATABASE_URL"}
-    env.update(KINERJA_VAR_DIR=str(var), KINERJA_ALLOWED_HOSTS="testserver")
-    return env
-
-
-def shell(var: Path, code: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def shell(env: dict[str, str], code: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [KINERJA, "shell", "-v", "0", "-c", code],
-        env=environ(var),
+        env=env,
         capture_output=True,
         text=True,
         check=check,
@@ -216,24 +209,27 @@ print(s.created, s.updated, s.deleted)
 """
 
 
-@pytest.mark.skipif(ON_POSTGRESQL, reason="a SQLite file shared by processes")
-def test_a_killed_worker_leaves_its_marks_and_the_next_run_finishes(tmp_path: Path) -> None:
-    subprocess.run(
-        [KINERJA, "migrate", "--no-input", "-v", "0", "--skip-checks"],
-        env=environ(tmp_path),
-        check=True,
-    )
-    shell(tmp_path, SETUP)
-    killed = shell(tmp_path, KILLED, check=False)
+@pytest.fixture
+def children(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of ``kinerja`` processes sharing a migrated database of their own."""
+    with scratch_database(tmp_path, KINERJA_ALLOWED_HOSTS="testserver") as env:
+        migrate = [KINERJA, "migrate", "--no-input", "-v", "0", "--skip-checks"]
+        subprocess.run(migrate, env=env, check=True)
+        yield env
+
+
+def test_a_killed_worker_leaves_its_marks_and_the_next_run_finishes(
+    children: dict[str, str],
+) -> None:
+    shell(children, SETUP)
+    killed = shell(children, KILLED, check=False)
     assert killed.returncode == -signal.SIGKILL
     # Nothing of the run is stored, its marks wait: 2021 and 2022 of kel-satu.
-    assert shell(tmp_path, STATE).stdout.split() == ["2", "37.5"]
+    assert shell(children, STATE).stdout.split() == ["2", "37.5"]
     # The worker as `make run` starts it: the task queued when the value was saved.
-    subprocess.run(
-        [KINERJA, "worker", "--batch"], env=environ(tmp_path), check=True, capture_output=True
-    )
-    assert shell(tmp_path, STATE).stdout.split() == ["0", "62.5"]
-    assert shell(tmp_path, FULL).stdout.split() == ["0", "0", "0"]
+    subprocess.run([KINERJA, "worker", "--batch"], env=children, check=True, capture_output=True)
+    assert shell(children, STATE).stdout.split() == ["0", "62.5"]
+    assert shell(children, FULL).stdout.split() == ["0", "0", "0"]
 
 
 @pytest.mark.django_db
@@ -297,3 +293,47 @@ def test_an_activity_and_a_group_move_mark_their_kelurahan(wonoasih: Any) -> Non
     do_save_group(None, group, previous_kelurahan=before)
     years = range(2019, 2025)  # the baseline year and the plan's years
     assert marks(wonoasih) == {(k, y) for k in ("kel-wonoasih", "kel-pakistaji") for y in years}
+
+
+@pytest.mark.django_db
+def test_an_activity_moved_to_another_year_marks_the_year_it_left(wonoasih: Any) -> None:
+    from datetime import date
+
+    from kinerja.community.actions import do_save_activity
+    from kinerja.community.models import Activity
+    from kinerja.community.tests.factories import make_group
+
+    group = make_group("WNS-KUBE1", date(2020, 3, 1), kind="kube")
+    activity = do_save_activity(
+        None, Activity(date=date(2021, 5, 2), type="facilitation", title="Pelatihan"), [group]
+    )
+    StaleMark.objects.all().delete()
+    activity.date = date(2023, 5, 2)
+    do_save_activity(None, activity, [group])
+    # 2021 lost the activity (and 2022 reads 2021 through prev()); 2023 gained it.
+    years = {2021, 2022, 2023, 2024}
+    assert marks(wonoasih) == {("kel-wonoasih", y) for y in years}
+
+
+@pytest.mark.django_db
+def test_a_group_taken_off_an_activity_marks_its_kelurahan(wonoasih: Any) -> None:
+    from datetime import date
+
+    from kinerja.community.actions import do_delete_activity, do_save_activity
+    from kinerja.community.models import Activity
+    from kinerja.community.tests.factories import make_group
+
+    here = make_group("WNS-KUBE1", date(2020, 3, 1), kind="kube")
+    there = make_group("PKS-KUBE1", date(2020, 3, 1), kind="kube", kelurahan="kel-pakistaji")
+    activity = do_save_activity(
+        None, Activity(date=date(2023, 5, 2), type="facilitation", title="Pelatihan"), [here, there]
+    )
+    StaleMark.objects.all().delete()
+    do_save_activity(None, activity, [here])
+    both = {(k, y) for k in ("kel-wonoasih", "kel-pakistaji") for y in (2023, 2024)}
+    assert marks(wonoasih) == both
+    # Deleting marks the kelurahan it still reaches, in the year it was stored with.
+    StaleMark.objects.all().delete()
+    activity.date = date(2021, 1, 1)  # an edit not saved: the stored year counts
+    do_delete_activity(None, activity)
+    assert marks(wonoasih) == {("kel-wonoasih", 2023), ("kel-wonoasih", 2024)}
