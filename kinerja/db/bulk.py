@@ -127,7 +127,8 @@ def insert_rows(
     sql = _statement(alias, model._meta.db_table, tuple(columns), skip_conflicts)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not skip_conflicts:
-            with cursor.copy(sql) as copy:
+            # A broken key raises Django's IntegrityError, as an executemany's would.
+            with connection.wrap_database_errors, cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
             return len(rows)

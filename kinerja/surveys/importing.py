@@ -48,7 +48,7 @@ from decimal import Decimal
 from typing import IO, Any, TextIO, cast
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -458,8 +458,13 @@ class _Store:
         self.batch_id = batch.pk if batch else None
         self.rows = 0
         # SQLite checks each key as it inserts (the unique index is probed anyway), so a new
-        # file costs no look-up; PostgreSQL's COPY has no ON CONFLICT, keys are looked up first.
+        # file costs no look-up. PostgreSQL's COPY has no ON CONFLICT: a chunk is copied in a
+        # savepoint, and only when one of its keys is stored already (the COPY fails and is
+        # rolled back) are its keys looked up, and from then on every chunk's first: a file
+        # that repeats one stored row usually repeats many (the same file again, or a longer
+        # version of it). A new file's 300 000 rows cost no look-ups (~2 s of the import).
         self.copies = uses_copy(Response)
+        self.look_up_first = False
 
     def _present(self, rows: list[tuple[Any, ...]], stored_now: bool = False) -> set[str]:
         """Keys of ``rows`` stored before (by an earlier import when ``stored_now``)."""
@@ -483,6 +488,13 @@ class _Store:
 
     def _write(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         if self.copies:
+            if not self.look_up_first:
+                try:
+                    with transaction.atomic():
+                        insert_rows(Response, COLUMNS, rows)
+                    return []
+                except IntegrityError:
+                    self.look_up_first = True
             present = self._present(rows)
             new = [row for row in rows if row[KEY_AT] not in present] if present else rows
             if new:
