@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
@@ -54,6 +55,28 @@ def adapter(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Adapter 
 
         return stamp
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def office_time_adapter(model: type[Model], zone: tzinfo) -> Adapter:
+    """How a naive wall time in ``zone`` is stored in a DateTimeField of ``model``: what the
+    field stores for the time made aware in ``zone``, for the database that writes ``model``.
+
+    On SQLite with UTC storage (Django's default) that is the UTC wall time as text, worked out
+    here from the zone's offset at that time: through the connection's own adaptation it cost
+    ~10 µs, the largest part of building a survey import's row when its times are all different.
+    Elsewhere (PostgreSQL) the aware time goes through the connection's adaptation.
+    """
+    connection = writer(model)
+    if connection.vendor == "sqlite" and settings.USE_TZ and connection.timezone_name == "UTC":
+        offset = zone.utcoffset
+
+        def utc_text(naive: datetime) -> str:
+            # make_naive(aware, UTC) is the wall time less its offset; str() as Django's own.
+            return str(naive - offset(naive))  # type: ignore[operator]
+
+        return utc_text
+    adapt = connection.ops.adapt_datetimefield_value
+    return lambda naive: adapt(naive.replace(tzinfo=zone))
 
 
 def prepare_value(model: type[Model], name: str, value: Any) -> Any:
@@ -104,7 +127,8 @@ def insert_rows(
     sql = _statement(alias, model._meta.db_table, tuple(columns), skip_conflicts)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not skip_conflicts:
-            with cursor.copy(sql) as copy:
+            # A broken key raises Django's IntegrityError, as an executemany's would.
+            with connection.wrap_database_errors, cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
             return len(rows)

@@ -2,9 +2,10 @@
 
 Rows go in with ``bulk.insert_rows``: on SQLite an ``executemany`` that skips keys already
 stored (the unique (unit, day, import_key) index is probed anyway, so a new file costs no
-look-up); on PostgreSQL a ``COPY`` of the rows whose keys ``stored_import_keys`` did not find,
-since COPY has no ON CONFLICT. Keys are looked up one (unit, day) at a time, a thousand at
-most per statement, so the index answers each key in turn.
+look-up); on PostgreSQL a ``COPY``, which has no ON CONFLICT: a chunk is copied whole in a
+savepoint, and only when that breaks the key (a row stored before) are its keys looked up with
+``stored_import_keys`` and the rows it did not find copied. Keys are looked up one (unit, day)
+at a time, a thousand at most per statement, so the index answers each key in turn.
 """
 
 from __future__ import annotations

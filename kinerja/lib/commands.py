@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from typing import Any, TextIO, TypeVar, cast
 
 from django.conf import settings
+from django.core.checks import Tags
+from django.core.checks.registry import registry
 from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import BaseCommand, CommandParser, DjangoHelpFormatter
 from django.utils import translation
@@ -111,6 +113,9 @@ class NounCommand(BaseCommand, metaclass=ABCMeta):
     legacy_verb: str | None = None
     # Verbs that read only the files they are given: no system checks, no configured database.
     verbs_without_checks: frozenset[str] = frozenset()
+    # Verbs that only store data: every system check but the URL configuration's, which imports
+    # every view of the site (half a second before a survey import could start).
+    verbs_without_url_checks: frozenset[str] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,8 +150,11 @@ class NounCommand(BaseCommand, metaclass=ABCMeta):
         getattr(self, "handle_" + options["verb"].replace("-", "_"))(options)
 
     def execute(self, *args: Any, **options: Any) -> Any:
-        if options.get("verb") in self.verbs_without_checks:
+        verb = options.get("verb")
+        if verb in self.verbs_without_checks:
             options["skip_checks"] = True
+        elif verb in self.verbs_without_url_checks:
+            self.requires_system_checks = sorted(registry.tags_available() - {Tags.urls})
         return super().execute(*args, **options)
 
     def is_old_spelling(self, argv: list[str]) -> bool:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from kinerja.db import bulk
 from kinerja.db.imports import RESPONSE_COLUMNS
+from kinerja.db.routing import writer
 from kinerja.surveys.models import Response
 
 from .conftest import Tree, outcome, raw_rows
@@ -62,3 +66,22 @@ def test_rows_that_break_a_unique_key_are_skipped_alike(tree: Tree) -> None:
 
     assert outcome(fast, stored) == outcome(twin, stored)
     assert outcome(fast, stored)[0] == 2  # keys 4 and 5 were new
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Europe/Berlin", "Australia/Lord_Howe", "UTC"])
+def test_office_times_are_stored_as_the_field_stores_them(zone: str) -> None:
+    tz = ZoneInfo(zone)
+    field = Response._meta.get_field("submitted_at")
+    times = [
+        datetime(2024, 1, 2, 8, 0),
+        datetime(2024, 3, 31, 2, 30),  # Berlin: skipped by the clocks
+        datetime(2024, 10, 27, 2, 30, 15),  # Berlin: twice
+        datetime(2024, 4, 7, 1, 45),  # Lord Howe: half an hour back
+        datetime(2024, 7, 1, 23, 59, 59, 123456),
+        datetime(1900, 1, 1, 0, 0, 1),  # local mean time, offsets with seconds
+    ]
+    adapt = bulk.office_time_adapter(Response, tz)
+    connection = writer(Response)
+    for naive in times:
+        assert adapt(naive) == field.get_db_prep_save(naive.replace(tzinfo=tz), connection)

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import get_commands, load_command_class
+from django.core import checks
+from django.core.checks.registry import registry
+from django.core.management import call_command, get_commands, load_command_class
 from django.utils import translation
 
 from kinerja.benchmarks.management.commands.bench import Command as BenchCommand
@@ -149,3 +151,43 @@ def test_bench_runs_with_the_settings_that_install_it(tmp_path: Path) -> None:
     done = kinerja(tmp_path, "bench", "--help")
     assert done.returncode == 0, done.stderr
     assert "generate" in done.stdout and "crash" in done.stdout
+
+
+class _Checked(NounCommand):
+    summary = "checked verbs"
+    verbs_without_url_checks = frozenset({"store"})
+
+    def add_verbs(self, verbs: Any) -> None:
+        verbs.add_parser("store")
+        verbs.add_parser("show")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        pass  # only the checks before a verb are tested
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("verb", "expected"), [("store", {"models"}), ("show", {"models", "urls"})]
+)
+def test_a_verb_that_only_stores_runs_every_check_but_the_url_configurations(
+    verb: str, expected: set[str]
+) -> None:
+    ran: set[str] = set()
+
+    def url_check(**kwargs: Any) -> list[checks.CheckMessage]:
+        ran.add("urls")
+        return []
+
+    def model_check(**kwargs: Any) -> list[checks.CheckMessage]:
+        ran.add("models")
+        return []
+
+    checks.register(url_check, checks.Tags.urls)
+    checks.register(model_check, checks.Tags.models)
+    try:
+        call_command(_Checked(), verb, skip_checks=False)
+    finally:
+        registry.registered_checks.difference_update({url_check, model_check})
+    assert ran == expected
+    survey = load_command_class("kinerja.surveys", "survey")
+    assert isinstance(survey, NounCommand) and "import" in survey.verbs_without_url_checks

@@ -272,3 +272,36 @@ def test_the_command_line_takes_the_order(kec: Any, service: Any, tmp_path: Path
         stdout=StringIO(),
     )
     assert (Response.objects.get().u8, Response.objects.get().u9) == (4, 2)
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_stored_rows_are_skipped_in_whichever_chunk_they_come(
+    kec: Any, service: Any, settings: Any, fork: bool
+) -> None:
+    """Chunks of new rows, then one repeating stored rows, then new ones again: PostgreSQL
+    copies the new chunks without a look-up and looks the keys up once one was stored."""
+    from io import BytesIO
+
+    from kinerja.surveys import rollup
+    from kinerja.surveys.importing import do_import
+
+    settings.KINERJA_IMPORT_CHUNK_ROWS = 10
+    rows = worked_rows()
+
+    def days(*parts: tuple[str, int]) -> bytes:
+        texts = [csv_text(rows[:count], day=day).split("\n", 1)[1] for day, count in parts]
+        return (HEADER + "\n" + "".join(texts)).encode()
+
+    do_import(kec, BytesIO(days(("2024-03-06", 10))), "a.csv", fork=fork)
+    result = do_import(
+        kec,
+        BytesIO(days(("2024-03-05", 10), ("2024-03-06", 15), ("2024-03-07", 10))),
+        "b.csv",
+        fork=fork,
+    )
+    assert (result.rows, result.inserted, result.skipped) == (35, 25, 10)
+    assert Response.objects.count() == 45 - 10
+    per_day = sorted(DailyTally.objects.values_list("day", "respondents"))
+    rollup.rebuild()
+    assert sorted(DailyTally.objects.values_list("day", "respondents")) == per_day
+    assert [n for _day, n in per_day] == [10, 15, 10]

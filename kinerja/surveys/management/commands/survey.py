@@ -57,6 +57,7 @@ class Command(NounCommand):
         "CSV file."
     )
     verbs_without_checks = frozenset({"ikm", "sample-size"})
+    verbs_without_url_checks = frozenset({"import"})
 
     def add_verbs(self, verbs: Any) -> None:
         imp = verbs.add_parser(
