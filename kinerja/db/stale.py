@@ -73,25 +73,30 @@ CHUNK = 500
 
 
 @functools.cache
-def _mark_sql(pairs: int) -> str:
-    """The upsert of the marks of ``pairs`` (unit id, year) pairs (see the module doc)."""
+def _mark_sql(pairs: int, every_year: bool) -> str:
+    """The upsert of the marks of ``pairs`` (unit id, year) pairs, each a year a write touched,
+    or (``every_year``) of ``pairs`` unit ids, each in every year of its plans."""
     mark = StaleMark._meta.db_table
     plan = apps.get_model("plan", "Plan")._meta.db_table
     unit = OrgUnit._meta.db_table
-    values = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * pairs)
-    # ``years``: every year of any plan, for pairs whose year is None (all the plan's years).
-    # The WHERE of the SELECT is what SQLite needs to tell its upsert from a join's ON.
+    if every_year:
+        # Every year of any plan, each unit in each; the join keeps the years of its plans.
+        values = ", ".join(["(CAST(%s AS INTEGER))"] * pairs)
+        touched = (
+            f"WITH RECURSIVE wanted(unit_id) AS (VALUES {values}), "  # noqa: S608 - our names
+            f"years(year) AS (SELECT CAST(start_year AS INTEGER) FROM {plan} "
+            f"UNION SELECT CAST(baseline_year AS INTEGER) FROM {plan} "
+            "WHERE baseline_year IS NOT NULL "
+            f"UNION SELECT year + 1 FROM years WHERE year < (SELECT MAX(end_year) FROM {plan})), "
+            "touched(unit_id, year) AS (SELECT w.unit_id, y.year FROM wanted w, years y) "
+        )
+    else:
+        values = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * pairs)
+        touched = f"WITH touched(unit_id, year) AS (VALUES {values}) "
+    # The WHERE of the SELECT is also what SQLite needs to tell its upsert from a join's ON.
     return (
-        f"WITH RECURSIVE wanted(unit_id, year) AS (VALUES {values}), "  # noqa: S608 - our names
-        f"years(year) AS (SELECT start_year FROM {plan} "
-        f"UNION SELECT baseline_year FROM {plan} WHERE baseline_year IS NOT NULL "
-        f"UNION SELECT year + 1 FROM years WHERE year < (SELECT MAX(end_year) FROM {plan})), "
-        "touched(unit_id, year) AS ("
-        "SELECT unit_id, year FROM wanted WHERE year IS NOT NULL "
-        "UNION SELECT unit_id, year + 1 FROM wanted WHERE year IS NOT NULL "
-        "UNION SELECT w.unit_id, y.year FROM wanted w, years y WHERE w.year IS NULL) "
-        f"INSERT INTO {mark} (plan_id, unit_id, year, marked_at, writes) "
-        "SELECT DISTINCT p.id, u.id, t.year, %s, 1 "
+        f"{touched}INSERT INTO {mark} (plan_id, unit_id, year, marked_at, writes) "  # noqa: S608
+        "SELECT p.id, u.id, t.year, %s, 1 "
         f"FROM touched t JOIN {unit} u ON u.id = t.unit_id "
         f"JOIN {plan} p ON (t.year BETWEEN p.start_year AND p.end_year "
         "OR t.year = p.baseline_year) "
@@ -107,20 +112,29 @@ def mark_units(units: Iterable[tuple[int, int | None]], now: datetime | None = N
     """Mark (unit id, year) pairs stale for every plan covering the unit, at ``now``; returns
     the marks written. Year None is every year of the plan (a group's change reaches all its
     years). The run is queued after commit when a mark was created (see the module doc)."""
-    pairs = sorted(set(units), key=lambda pair: (pair[0], pair[1] or 0))
-    if not pairs:
-        return 0
+    pairs = set(units)
+    every = sorted({unit_id for unit_id, year in pairs if year is None})
+    # The written year and the next (prev() reads it); a unit of every year needs neither.
+    touched = sorted(
+        {
+            (unit_id, touched)
+            for unit_id, year in pairs
+            if year is not None and unit_id not in every
+            for touched in (year, year + 1)
+        }
+    )
     connection = connections[write_alias(StaleMark)]
     stamp = StaleMark._meta.get_field("marked_at").get_db_prep_save(
         now or timezone.now(), connection
     )
     writes: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(pairs), CHUNK):
-            chunk = pairs[start : start + CHUNK]
-            params: list[Any] = [value for pair in chunk for value in pair]
-            cursor.execute(_mark_sql(len(chunk)), [*params, stamp])
-            writes.extend(row[0] for row in cursor.fetchall())
+        for rows, every_year in ((touched, False), ([(u,) for u in every], True)):
+            for start in range(0, len(rows), CHUNK):
+                chunk = rows[start : start + CHUNK]
+                params: list[Any] = [value for row in chunk for value in row]
+                cursor.execute(_mark_sql(len(chunk), every_year), [*params, stamp])
+                writes.extend(row[0] for row in cursor.fetchall())
     if 1 in writes:
         _after_commit()
     return len(writes)
