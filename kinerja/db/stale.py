@@ -153,7 +153,7 @@ def mark_units_orm(units: Iterable[tuple[int, int | None]], now: datetime | None
     plans = apps.get_model("plan", "Plan").objects.values_list(
         "pk", "start_year", "end_year", "baseline_year", "unit__path"
     )
-    keys = set()
+    keys: set[tuple[int, int, int]] = set()
     for plan_id, start, end, baseline, plan_path in plans:
         years = span(start, end, baseline)
         for unit_id, path, year in wanted:

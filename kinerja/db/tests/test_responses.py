@@ -18,7 +18,9 @@ from .conftest import Tree, outcome, raw_rows
 
 Insert = Callable[[Response], bool]
 TWINS = [responses.insert_response, responses.insert_response_orm]
-COLUMNS = [f.column for f in Response._meta.concrete_fields if f.name not in {"id", "created_at"}]
+COLUMNS = [
+    str(f.column) for f in Response._meta.concrete_fields if f.name not in {"id", "created_at"}
+]
 
 
 def response(tree: Tree, key: str | None, score: int = 3) -> Response:
