@@ -7,11 +7,13 @@ the year before). The mark is an upsert that moves ``marked_at`` forward, so a w
 recompute runs keeps its mark (docs/rules.md#live-results).
 
 ``mark_units`` is one hand-written ``INSERT … SELECT … ON CONFLICT DO UPDATE`` (the same text on
-SQLite and PostgreSQL) that finds the covering plans by joining unit and plan paths in the
-database; ``mark_units_orm`` is its ORM twin (a read of the unit paths, a read of every plan,
-then the upsert). Every public survey post runs it: three statements became one, and no plan
-cache has to be kept right across processes (a plan loaded or a unit moved by another process
-is seen by the very next mark, because there is nothing to invalidate).
+SQLite and PostgreSQL) over the (unit, year) pairs written, each year and the next worked out
+here, that finds the covering plans by joining unit and plan paths in the database; pairs of
+every year (year None) go in a second statement whose years come from the plans (a recursive
+CTE). ``mark_units_orm`` is its ORM twin (a read of the unit paths, a read of every plan, then
+the upsert). Every public survey post runs it: three statements became one, and no plan cache
+has to be kept right across processes (a plan loaded or a unit moved by another process is seen
+by the very next mark, because there is nothing to invalidate).
 
 Who queues the recompute. A mark counts its ``writes``; the statement returns them. Only a
 transaction that *created* a mark (``writes`` 1) queues the recompute, through the hooks
