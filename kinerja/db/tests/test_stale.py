@@ -120,6 +120,17 @@ CASES: list[tuple[str, list[tuple[str, int | None]], set[tuple[str, str, int]]]]
             *(("kec", "kel", y) for y in range(2022, 2028)),
         },
     ),
+    # Every year and one year of a unit in one write: every year, each mark written once;
+    # beside it a year of another unit.
+    (
+        "year None and a year",
+        [("kel", None), ("kel", 2021), ("kec", 2027)],
+        {
+            *(("kota", "kel", y) for y in range(2020, 2024)),
+            *(("kec", "kel", y) for y in range(2022, 2028)),
+            ("kec", "kec", 2027),
+        },
+    ),
     ("nothing", [], set()),
 ]
 
