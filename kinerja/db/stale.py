@@ -32,7 +32,8 @@ mark's ``marked_at`` queues nothing, and its mark is still read, because:
 So every committed mark is read by a run that is queued or running: a public post pays neither
 the look into the task queue nor its insert, except for the first post after a run. One gap is
 left, as before: the queuing follows the commit, so a process killed between the two leaves its
-new marks to the next run that anything queues (a mark created anywhere, a worker started).
+new marks to the next run that anything queues (a mark created anywhere, a worker started);
+before, the next write of any kind queued one.
 """
 
 from __future__ import annotations
