@@ -61,6 +61,9 @@ class StaleMark(models.Model):
     unit = models.ForeignKey("accounts.OrgUnit", models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     marked_at = models.DateTimeField()
+    # The writes this mark stands for: 1 right after the write that created it, which is the
+    # write that queues the recompute (kinerja/db/stale.py says why the others need not).
+    writes = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

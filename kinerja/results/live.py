@@ -12,8 +12,15 @@ and the units above them, in the marked years (docs/rules.md#live-results):
   ``marked_at`` or added a mark: that one stays for the next run.
 
 A worker killed at any point leaves either nothing of a plan's run or all of it; the marks stay
-until the run that stores the results, so the next run finishes the work. A task that finds no
-marks does nothing, so a task enqueued per write costs nothing once the work is done.
+until the run that stores the results, so the next run finishes the work (the next worker queues
+it when it starts: ``stale.requeue``). A task that finds no marks does nothing.
+
+Who queues a run: the write that created a mark, after it committed, unless a run waits in the
+queue already (it starts later, so it reads that mark); and a run itself, when it ends with marks
+left (written while it ran), queues the next. A write that only moved a mark's ``marked_at``
+queues nothing: kinerja/db/stale.py shows why a run still reads it. One run per task, not a loop
+until no mark is left: under a steady stream of posts that loop would never end, and the large
+imports queued behind it would never start.
 """
 
 from __future__ import annotations
@@ -110,13 +117,16 @@ def recompute_stale_task() -> int:
     summaries = recompute_stale()
     for summary in summaries:
         logger.info("live recompute %s", summary)
+    # Marks written while this run read or stored: the next run is theirs (see module doc).
+    if StaleMark.objects.exists():
+        enqueue_recompute()
     return len(summaries)
 
 
 def enqueue_recompute() -> None:
-    """Queue a recompute once a transaction that marked results stale has committed, unless
-    one is queued and not started yet: that one will read this transaction's marks (which are
-    committed), so 50 survey posts a second add no queued task each."""
+    """Queue a recompute, unless one is queued and not started yet: that one will read every
+    mark committed now. Called once a transaction that created a mark has committed, and by a
+    run that leaves marks behind."""
     if not recompute_waiting():
         recompute_stale_task.enqueue()
 

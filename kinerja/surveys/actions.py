@@ -21,6 +21,7 @@ from kinerja.accounts import access
 from kinerja.accounts.access import UserLike
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit.tracked import ask_for_history, record_as_stored
+from kinerja.db import responses as db_responses
 from kinerja.db import stale
 from kinerja.lib.evidence import evidence_type
 
@@ -139,23 +140,17 @@ def do_submit_response(
         channel=channel,
         idempotency_key=idempotency_key,
     )
-    # No look-up first: the unique key refuses a replay, and then nothing of this
-    # transaction is kept (on the hot path of the public form every statement counts).
-    try:
-        with transaction.atomic():
-            response.save(force_insert=True)
+    # On the hot path of the public form every statement counts: no look-up first and no
+    # savepoint, the INSERT itself skips a replay (kinerja/db/responses.py). Only a receipt
+    # code needs a savepoint: a refused code takes the response back, the caller goes on.
+    with transaction.atomic(savepoint=service.receipt_codes_required):
+        created = db_responses.insert_response(response)
+        if created:
             if service.receipt_codes_required:
                 spend_receipt_code(service, receipt_code or "")
             rollup.add_responses([response])
-    except IntegrityError:
-        existing = (
-            Response.objects.filter(idempotency_key=idempotency_key).first()
-            if idempotency_key
-            else None
-        )
-        if existing is None:
-            raise
-        return existing, False
+    if not created:
+        return Response.stored.get(idempotency_key=idempotency_key), False
     return response, True
 
 

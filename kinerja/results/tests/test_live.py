@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
@@ -163,6 +164,51 @@ def test_a_refused_write_leaves_no_mark(uji: Any) -> None:
     assert marks(uji) == set()
 
 
+def waiting() -> int:
+    """Recompute tasks queued and not started."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(task_path=live.TASK_PATH).count()
+
+
+@pytest.mark.django_db
+def test_a_run_that_leaves_marks_queues_the_next_and_the_last_queues_none(
+    uji: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put(uji, "served", "kel-satu", "2021", 40)
+    real = live.recompute_stale
+
+    def with_a_write_meanwhile(before_commit: Any = lambda: None) -> Any:
+        summaries = real(before_commit)
+        put(uji, "served", "kel-dua", "2021", 12)  # after the run read its marks
+        return summaries
+
+    monkeypatch.setattr(live, "recompute_stale", with_a_write_meanwhile)
+    assert live.recompute_stale_task.call() == 1
+    assert marks(uji) == {("kel-dua", 2021), ("kel-dua", 2022)}
+    assert waiting() == 1  # the next run, for kel-dua's marks
+    monkeypatch.setattr(live, "recompute_stale", real)
+    assert live.recompute_stale_task.call() == 1
+    assert marks(uji) == set()
+    assert waiting() == 1  # nothing more queued
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_mark_queues_a_run_a_moved_one_none_and_a_new_worker_one(uji: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    put(uji, "served", "kel-satu", "2021", 40)  # committed: creates marks, queues a run
+    assert waiting() == 1
+    DBTaskResult.objects.all().delete()  # as if a worker took it and was killed
+    put(uji, "served", "kel-satu", "2021", 41)  # moves the waiting marks only
+    assert waiting() == 0
+    # The worker that starts next queues a run for the marks left, and works them off.
+    call_command("jobs", "run", "--batch", verbosity=0)
+    assert marks(uji) == set()
+    assert realisation(uji, "kel-satu", 2021) == 102.5
+
+
 # -- a worker killed mid-recompute, across processes sharing a scratch database ----------------
 
 
@@ -233,7 +279,7 @@ def test_a_killed_worker_leaves_its_marks_and_the_next_run_finishes(
 
 
 @pytest.mark.django_db
-def test_a_committed_write_queues_one_recompute_until_a_worker_starts_it(
+def test_a_write_that_creates_a_mark_queues_one_recompute_until_a_worker_starts_it(
     uji: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from django_tasks_db.models import DBTaskResult
@@ -257,10 +303,15 @@ def test_a_committed_write_queues_one_recompute_until_a_worker_starts_it(
     with committed():
         put(uji, "served", "kel-dua", "2021", 13)
     assert queued() == 1
-    # Once the worker has taken it, the next write queues a new one.
+    # Once the worker has taken it, a write that only moves marks queues nothing: the running
+    # task queues the next when it ends with marks left (kinerja/db/stale.py).
     DBTaskResult.objects.update(status="RUNNING")
-    with committed():
+    with committed() as hooks:
         put(uji, "served", "kel-dua", "2021", 14)
+    assert stale.run_hooks not in hooks and queued() == 0
+    # A write that creates a mark (kel-dua 2023) queues a new one.
+    with committed():
+        put(uji, "served", "kel-dua", "2022", 14)
     assert queued() == 1
     # A refused write queues nothing.
     DBTaskResult.objects.update(status="RUNNING")

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kinerja.db import stale
 from kinerja.lib.commands import NounCommand
 from kinerja.surveys import batches, jobs
 
@@ -33,6 +34,8 @@ class Command(NounCommand):
         cleaned = batches.clean_abandoned()
         if failed or cleaned:
             self.stdout.write(f"failed {failed} interrupted jobs, removed {cleaned} imports")
+        # Marks a killed worker's recompute left: a run for them is queued (kinerja/db/stale.py).
+        stale.requeue()
         call_command(
             "db_worker",
             batch=options["batch"],
