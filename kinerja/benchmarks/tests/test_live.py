@@ -3,42 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from kinerja.db.scratch import scratch_database
 
 KINERJA = str(Path(sys.executable).parent / "kinerja")
 
 
 @pytest.fixture
 def bench_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """An environment for ``kinerja bench`` on a database of its own: a SQLite file, or on
-    PostgreSQL a fresh database beside the one of the tests."""
-    env = {k: v for k, v in os.environ.items() if k != "KINERJA_DATABASE_URL"}
-    env["KINERJA_VAR_DIR"] = str(tmp_path)
-    url = os.environ.get("KINERJA_DATABASE_URL")
-    if not url:
+    """``kinerja bench`` on a database of its own (a SQLite file, or a scratch PostgreSQL one)."""
+    with scratch_database(tmp_path) as env:
         yield env
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_livebench"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["KINERJA_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    try:
-        yield env
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def kinerja(env: dict[str, str], *args: str) -> None:
