@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.evidence import evidence_response
-from kinerja.plan.chain import plan_in_force
+from kinerja.plan.chain import in_force_among
 from kinerja.plan.explanation import to_html
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
@@ -71,7 +71,8 @@ def chosen_plan(
     asked = next((p for p in plans if p.code == code), None)
     if asked is not None or not plans:
         return plans, asked
-    return plans, plan_in_force(plans[0].unit, timezone.localdate().year) or plans[0]
+    first = [p for p in plans if p.unit_id == plans[0].unit_id]
+    return plans, in_force_among(first, timezone.localdate().year) or plans[0]
 
 
 def asked_year(request: HttpRequest, plan: Plan) -> int | None:
