@@ -11,6 +11,7 @@ same label keeps its anchor and baseline, so it stays inside the box that was ch
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from html import escape
@@ -306,7 +307,12 @@ def trend_chart(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" font-size="11">{_fmt(v, 0 if step == step.to_integral_value() else 1)}{escape(unit)}</text>'
         )
     year_y = plot_bottom + 18
+    # Many years (a chain of plans) would run their labels together at a phone's text size:
+    # then every second (or third) year is labelled, counted back from the last.
+    every = math.ceil((text_width("0000", LARGEST_FONT) + 4) * max(len(years), 1) / plot_w)
     for i, year in enumerate(years):
+        if (len(years) - 1 - i) % every:
+            continue
         out.append(
             f'<text x="{x_of(i):.1f}" y="{year_y}" text-anchor="middle" fill="{INK}">{year}</text>'
         )

@@ -148,11 +148,17 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int, current: int) -> dict[s
 
     shown = [ind for ind in indicators if ind.iku] or indicators
     own = has_own_targets(plan, unit)
-    # Each trend is the indicator's series (the one `kinerja results series` prints) over the
-    # plan's years and baseline: in a plan that continues another or that a revision changed,
-    # each year from the plan and definition in force then, cut where it changed.
+    # Each trend is the indicator's series (the one `kinerja results series` prints) from the
+    # baseline to the plan's last year, later years than this one with their targets only: in a
+    # plan that continues another or that a revision changed, each year from the plan and
+    # definition in force then, cut where it changed.
     trends = plan_series(
-        plan, unit, years[-1], codes=[ind.code for ind in shown], read=(history, index)
+        plan,
+        unit,
+        timezone.localdate().year,
+        codes=[ind.code for ind in shown],
+        read=(history, index),
+        outlook=years[-1],
     )
     updating = unit.pk in stale_units(plan, [unit], year)
 

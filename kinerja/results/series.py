@@ -155,6 +155,8 @@ class ChainData:
     history: dict[str, dict[str, list[Indicator]]] = field(default_factory=dict)
     reasons: dict[str, dict[int, str]] = field(default_factory=dict)
     bands: dict[str, dict[str, Band]] = field(default_factory=dict)
+    # The last year measured: later years of a series carry their targets only.
+    measured: int | None = None
 
     @classmethod
     def load(
@@ -191,9 +193,10 @@ class ChainData:
         """The stored result of ``year`` as the IKU table of the segment's plan shows it."""
         plan = segment.plan
         where = self.units[plan.code]
+        future = self.measured is not None and year > self.measured
         return Cell(
             segment.indicator,
-            self.results[plan.code].get(segment.indicator, where, str(year)),
+            None if future else self.results[plan.code].get(segment.indicator, where, str(year)),
             self.bands[plan.code],
             year_target(segment.indicator, year),
             contribution=where.pk != plan.unit_id,
@@ -293,17 +296,22 @@ def plan_series(
     *,
     codes: list[str] | None = None,
     read: PlanRead | None = None,
+    outlook: int | None = None,
 ) -> dict[str, Series]:
     """The series of every indicator of ``plan`` for ``unit`` (default: each plan's unit),
     every year up to ``until`` (default: this year), by code; a fixed number of queries per plan
     of the chain, whatever the number of indicators and years. ``codes``: those codes instead
     of the definitions in force in ``until`` (any the plan ever had); ``read``: see
-    ``ChainData.load``."""
+    ``ChainData.load``; ``outlook``: the years after ``until`` up to it follow, each with its
+    target only (not measured yet: a stored value of a later year is not shown)."""
     until = until if until is not None else timezone.localdate().year
     data = ChainData.load(plan, unit, until, read)
+    last = until
+    if outlook is not None and outlook > until:
+        data.measured, last = until, outlook
     found = {}
     for code in codes if codes is not None else data.definitions[plan.code]:
-        one = build_series(data, code, until)
+        one = build_series(data, code, last)
         if one is not None:
             found[code] = one
     return found

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import re
-
 import io
 import json
+import re
 import subprocess
 from datetime import date
 from decimal import Decimal
