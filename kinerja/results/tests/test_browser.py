@@ -33,14 +33,6 @@ def test_it_shows_the_dashboard_without_sideways_scrolling(device, request, live
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-@pytest.fixture
-def demo(request) -> None:
-    request.getfixturevalue("default_group_kinds")  # and the transactional database it asks for
-    from kinerja.demo.loader import run_demo
-
-    run_demo(say=lambda _line: None)
-
-
 def test_the_demo_dashboard_draws_one_ikm_line_across_plans_and_a_coverage_break(
     desktop, live_server, demo
 ) -> None:
