@@ -40,8 +40,8 @@ CLEAR = 1e-6
 Segment = tuple[float, float, float, float]  # x1, y1, x2, y2
 
 
-def _fmt(value: Decimal | int, decimals: int = 2) -> str:
-    return format_decimal(Decimal(value), decimals, lang())
+def _fmt(value: Decimal | int, decimals: int = 2, language: str | None = None) -> str:
+    return format_decimal(Decimal(value), decimals, language or lang())
 
 
 def _nice_max(value: Decimal) -> Decimal:
@@ -285,8 +285,10 @@ def trend_chart(
     def y_of(v: Decimal) -> float:
         return top_pad + float((y_max - v) / span) * plot_h
 
+    language = lang()  # asked once: a chart formats dozens of numbers
+
     def shown(value: Decimal | None) -> str:
-        return "–" if value is None else _fmt(value, decimals)
+        return "–" if value is None else _fmt(value, decimals, language)
 
     desc = "; ".join(
         f"{name}: " + ", ".join(f"{y} {shown(points.get(y))}" for y in years)
@@ -368,7 +370,7 @@ def trend_chart(
             if dot is None:
                 continue
             cx, cy, value = dot
-            text = _fmt(value, decimals)
+            text = _fmt(value, decimals, language)
             spot = placer.place(text, _spots_around(cx, cy, 4))
             if spot is not None:
                 out.append(

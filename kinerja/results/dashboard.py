@@ -143,7 +143,7 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int, current: int) -> dict[s
             index.get(ind, where, str(year)),
             bands,
             targets[ind.pk],
-            contribution=not has_own_targets(plan, where),
+            contribution=where.pk != plan.unit_id,  # has_own_targets, asked for every cell
         )
 
     shown = [ind for ind in indicators if ind.iku] or indicators
