@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
@@ -304,11 +306,17 @@ def build_capaian(plan: Plan, year: int, on: date | None = None) -> CapaianRepor
     index = ResultIndex.load(plan, [plan.unit])
     bands = bands_of(plan)
     # The trend table reads the series, as the dashboard and the chart do: every year of the
-    # chain to the plan's end, each from the plan and definition in force that year, with a
-    # break where the definition changed (docs/rules.md#plans-series-across-plans); the chart
-    # draws the same series with the baseline year. An indicator a revision dropped after the
-    # report's year has its series up to its last year.
-    trend = plan_series(plan, until=plan.end_year, codes=[ind.code for ind in base.indicators])
+    # chain to the plan's end (a year after this one with its target only), each from the plan
+    # and definition in force that year, with a break where the definition changed
+    # (docs/rules.md#plans-series-across-plans); the chart draws the same series with the
+    # baseline year. An indicator a revision dropped after the report's year has its series up
+    # to its last year.
+    trend = plan_series(
+        plan,
+        until=timezone.localdate().year,
+        codes=[ind.code for ind in base.indicators],
+        outlook=plan.end_year,
+    )
     trend_years = sorted({y for one in trend.values() for y in one.years} | set(plan.years))
     rows = []
     for n, ind in enumerate(base.indicators, start=1):
