@@ -79,6 +79,15 @@ def default_group_kinds(transactional_db: Any) -> None:
 
 
 @pytest.fixture
+def demo(default_group_kinds: None) -> Any:
+    """The demo data (``kinerja demo load``) in a transactional database, with the group kinds
+    it needs: the plan it loaded. For browser and rendered-document tests."""
+    from kinerja.demo.loader import run_demo
+
+    return run_demo(say=lambda _line: None)
+
+
+@pytest.fixture
 def wonoasih(db: Any) -> Any:
     from kinerja.test import load_wonoasih
 

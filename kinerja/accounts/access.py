@@ -7,6 +7,7 @@ them the whole city.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -69,7 +70,11 @@ def roles_for(action: str) -> list[str]:
 
 def units_for(user: UserLike, action: str) -> QuerySet[OrgUnit]:
     """Every unit where ``user`` may do ``action``."""
-    paths = scope_paths(user, action)
+    return units_within(scope_paths(user, action))
+
+
+def units_within(paths: list[str] | None) -> QuerySet[OrgUnit]:
+    """The units of a scope (``scope_paths``): the subtrees of ``paths``, None for all."""
     if paths is None:
         return OrgUnit.objects.all()
     if not paths:
@@ -115,3 +120,31 @@ def covers(paths: list[str] | None, unit_path: str) -> bool:
     if paths is None:
         return True
     return bool(unit_path) and any(unit_path.startswith(p) for p in paths)
+
+
+@dataclass(frozen=True)
+class Memberships:
+    """A user's roles read once, for a page that asks several questions (one query instead of
+    one per question); ``held`` None: every unit (a superuser)."""
+
+    held: tuple[tuple[str, str], ...] | None
+
+    @classmethod
+    def of(cls, user: UserLike) -> Memberships:
+        if not user.is_authenticated or not user.is_active:
+            return cls(())
+        if user.is_superuser:
+            return cls(None)
+        rows = Membership.objects.filter(user=user).values_list("unit__path", "role")
+        return cls(tuple(rows))
+
+    def paths(self, action: str) -> list[str] | None:
+        """As ``scope_paths``."""
+        if self.held is None:
+            return None
+        roles = roles_for(action)
+        return [path for path, role in self.held if role in roles]
+
+    def can(self, action: str, unit: OrgUnit) -> bool:
+        """As ``can``."""
+        return covers(self.paths(action), unit.path)

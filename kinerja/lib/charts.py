@@ -11,6 +11,7 @@ same label keeps its anchor and baseline, so it stays inside the box that was ch
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from html import escape
@@ -39,8 +40,8 @@ CLEAR = 1e-6
 Segment = tuple[float, float, float, float]  # x1, y1, x2, y2
 
 
-def _fmt(value: Decimal | int, decimals: int = 2) -> str:
-    return format_decimal(Decimal(value), decimals, lang())
+def _fmt(value: Decimal | int, decimals: int = 2, language: str | None = None) -> str:
+    return format_decimal(Decimal(value), decimals, language or lang())
 
 
 def _nice_max(value: Decimal) -> Decimal:
@@ -284,8 +285,10 @@ def trend_chart(
     def y_of(v: Decimal) -> float:
         return top_pad + float((y_max - v) / span) * plot_h
 
+    language = lang()  # asked once: a chart formats dozens of numbers
+
     def shown(value: Decimal | None) -> str:
-        return "–" if value is None else _fmt(value, decimals)
+        return "–" if value is None else _fmt(value, decimals, language)
 
     desc = "; ".join(
         f"{name}: " + ", ".join(f"{y} {shown(points.get(y))}" for y in years)
@@ -306,7 +309,12 @@ def trend_chart(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" font-size="11">{_fmt(v, 0 if step == step.to_integral_value() else 1)}{escape(unit)}</text>'
         )
     year_y = plot_bottom + 18
+    # Many years (a chain of plans) would run their labels together at a phone's text size:
+    # then every second (or third) year is labelled, counted back from the last.
+    every = math.ceil((text_width("0000", LARGEST_FONT) + 4) * max(len(years), 1) / plot_w)
     for i, year in enumerate(years):
+        if (len(years) - 1 - i) % every:
+            continue
         out.append(
             f'<text x="{x_of(i):.1f}" y="{year_y}" text-anchor="middle" fill="{INK}">{year}</text>'
         )
@@ -362,7 +370,7 @@ def trend_chart(
             if dot is None:
                 continue
             cx, cy, value = dot
-            text = _fmt(value, decimals)
+            text = _fmt(value, decimals, language)
             spot = placer.place(text, _spots_around(cx, cy, 4))
             if spot is not None:
                 out.append(

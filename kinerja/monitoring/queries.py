@@ -11,14 +11,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
-
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.models import BudgetLine
 from kinerja.plan.models import Indicator, Plan
-from kinerja.results.default_year import plan_default_year
-from kinerja.results.quarterly import Forecast, quarterly_data
+from kinerja.results.default_year import current_year
+from kinerja.results.quarterly import Forecast, PageReads, QuarterRow, quarterly_data
 from kinerja.results.queries import bands_of, indicators_of
 from kinerja_core.achievement import Band, achievement, classify
 
@@ -158,10 +156,13 @@ def early_warnings(plans: list[Plan], year: int) -> list[tuple[Plan, Indicator, 
     """The indicators of the plans' own units whose year target is out of reach."""
     found = []
     for plan in plans:
-        for row in quarterly_data(plan, plan.unit, year)["rows"]:
-            if row.forecast is not None and row.forecast.out_of_reach:
-                found.append((plan, row.indicator, row.forecast))
+        rows = quarterly_data(plan, plan.unit, year)["rows"]
+        found += [(plan, row.indicator, f) for row, f in out_of_reach(rows)]
     return found
+
+
+def out_of_reach(rows: list[QuarterRow]) -> list[tuple[QuarterRow, Forecast]]:
+    return [(r, r.forecast) for r in rows if r.forecast is not None and r.forecast.out_of_reach]
 
 
 @dataclass
@@ -172,13 +173,26 @@ class Warning:
     forecast: Forecast
 
 
-def warnings_for(user: access.UserLike) -> list[Warning]:
+def warnings_for(user: access.UserLike, reads: PageReads | None = None) -> list[Warning]:
     """The early warnings of the plans ``user`` may see, each in its current year (the latest
-    year with results when the plan's period is over)."""
-    plans = Plan.objects.filter(unit__in=access.units_for(user, access.VIEW)).select_related("unit")
-    today = timezone.localdate().year
+    year with results when the plan's period is over). ``reads``: what the page already read
+    of them (the dashboard's plans and its plan's quarters), not read again."""
+    if reads is not None:
+        plans = reads.plans
+    else:
+        visible = access.units_for(user, access.VIEW)
+        plans = list(
+            Plan.objects.filter(unit__in=visible)
+            .select_related("unit")
+            .order_by("unit__path", "code")
+        )
     found = []
-    for plan in plans.order_by("unit__path", "code"):
-        year = today if today in plan.years else plan_default_year(plan)
-        found += [Warning(plan, year, ind, f) for _p, ind, f in early_warnings([plan], year)]
+    for plan in plans:
+        known = reads.quarters.get(plan.pk) if reads is not None else None
+        if known is None:
+            year = current_year(plan)
+            rows = quarterly_data(plan, plan.unit, year)["rows"]
+        else:
+            year, rows = known
+        found += [Warning(plan, year, r.indicator, f) for r, f in out_of_reach(rows)]
     return found

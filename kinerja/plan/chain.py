@@ -63,7 +63,12 @@ def plan_in_force(unit: OrgUnit, year: int) -> Plan | None:
     """The unit's plan whose period holds ``year``: the newest start wins where two overlap
     (a continuing plan may start before the old one ends); else the latest plan begun by then,
     else the unit's first plan."""
-    plans = list(Plan.objects.filter(unit=unit).order_by("-start_year", "code"))
+    return in_force_among(list(Plan.objects.filter(unit=unit)), year)
+
+
+def in_force_among(plans: list[Plan], year: int) -> Plan | None:
+    """``plan_in_force`` among one unit's plans already read."""
+    plans = sorted(plans, key=lambda p: (-p.start_year, p.code))
     holding = [p for p in plans if p.start_year <= year <= p.end_year]
     if holding:
         return holding[0]

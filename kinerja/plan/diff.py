@@ -14,7 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kinerja.lib.language import lang
 from kinerja_core.achievement import TargetRange
+from kinerja_core.numbers import format_decimal
 
 from .planfile.document import IndicatorDoc, PlanDocument, YearTarget
 
@@ -50,6 +52,8 @@ class Change:
     before: str = ""
     after: str = ""
     fields: tuple[str, ...] = ()
+    # The indicator's decimals: a target change prints its numbers with them (89,60 → 90,00).
+    decimals: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +80,23 @@ class Change:
     def years_text(self) -> str:
         return years_text(self.years)
 
+    @property
+    def before_text(self) -> str:
+        """``before`` as a reader reads it: a target in the Indonesian way with the indicator's
+        decimals ("89,60", "3,00–5,00"); a name or a formula as it is."""
+        return self.shown(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self.shown(self.after)
+
+    def shown(self, text: str) -> str:
+        if self.kind != TARGET or self.decimals is None or not text:
+            return text
+        return "–".join(
+            format_decimal(Decimal(part), self.decimals, lang()) for part in text.split("–")
+        )
+
     def describe(self) -> str:
         years = years_text(self.years)
         if self.kind == ADDED:
@@ -96,8 +117,8 @@ class Change:
         return _("%(code)s %(years)s: target %(before)s → %(after)s") % {
             "code": self.code,
             "years": years,
-            "before": self.before or "–",
-            "after": self.after or "–",
+            "before": self.before_text or "–",
+            "after": self.after_text or "–",
         }
 
 
@@ -182,7 +203,11 @@ def indicator_changes(old: IndicatorDoc, new: IndicatorDoc, years: tuple[int, ..
     for year in sorted(set(old.targets) | set(new.targets)):
         a, b = old.targets.get(year), new.targets.get(year)
         if comparable(a) != comparable(b):
-            out.append(Change(new.code, TARGET, (year,), target_text(a), target_text(b)))
+            out.append(
+                Change(
+                    new.code, TARGET, (year,), target_text(a), target_text(b), decimals=new.decimals
+                )
+            )
     for year in sorted(set(old.quarter_targets) | set(new.quarter_targets)):
         qa, qb = old.quarter_targets.get(year), new.quarter_targets.get(year)
         if qa != qb:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from .diff import Facts
 from .models import Indicator, Plan, PlanVersion
@@ -80,7 +81,8 @@ def history_json(plan: Plan) -> dict[str, Any]:
                 "reason": v.reason,
                 "decree": v.decree,
                 "by": v.created_by.get_username() if v.created_by else "",
-                "at": v.created_at.isoformat(),
+                # Local time (Asia/Jakarta) with its offset: the time the office read.
+                "at": timezone.localtime(v.created_at).isoformat(),
                 "summary": v.summary,
             }
             for v in versions_of(plan)

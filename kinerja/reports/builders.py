@@ -12,12 +12,13 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja.plan.planfile.document import TaskJSON
-from kinerja.results.actions import plan_years
-from kinerja.results.dashboard import chart_for, series_chart
+from kinerja.results.dashboard import series_chart
 from kinerja.results.formatting import figure, target_text
 from kinerja.results.queries import (
     Cell,
@@ -316,42 +317,29 @@ def build_capaian(
     index = ResultIndex.load(plan, [plan.unit])
     bands = bands_of(plan)
     # The trend table reads the series, as the dashboard and the chart do: every year of the
-    # chain to the plan's end, each from the plan and definition in force that year, with a
-    # break where the definition changed (docs/rules.md#plans-series-across-plans). The chart
-    # of a continuing plan runs across the chain up to the report's year.
-    trend = plan_series(plan, until=plan.end_year)
-    chained = plan_series(plan, until=year) if charts and plan.continues else {}
+    # chain to the plan's end (a year after this one with its target only), each from the plan
+    # and definition in force that year, with a break where the definition changed
+    # (docs/rules.md#plans-series-across-plans); the chart draws the same series with the
+    # baseline year. An indicator a revision dropped after the report's year has its series up
+    # to its last year.
+    trend = plan_series(
+        plan,
+        until=timezone.localdate().year,
+        codes=[ind.code for ind in base.indicators],
+        outlook=plan.end_year,
+    )
     trend_years = sorted({y for one in trend.values() for y in one.years} | set(plan.years))
     rows = []
     for n, ind in enumerate(base.indicators, start=1):
-        across = chained.get(ind.code)
-        own = trend.get(ind.code)
-        if own is not None:
-            points = {p.year: p for p in own.points}
-            history = [
-                TrendCell(y, points[y].cell, points[y].broken)
-                if y in points
-                else TrendCell(y, None)
-                for y in trend_years
-            ]
-        else:  # dropped by a revision after the report's year: its own rows
-            history = [
-                TrendCell(
-                    y, Cell(ind, index.get(ind, plan.unit, str(y)), bands, year_target(ind, y))
-                )
-                if y in plan.years
-                else TrendCell(y, None)
-                for y in trend_years
-            ]
+        own = trend[ind.code]
+        points = {p.year: p for p in own.points}
+        history = [
+            TrendCell(y, points[y].cell, points[y].broken) if y in points else TrendCell(y, None)
+            for y in trend_years
+        ]
         cell = Cell(ind, index.get(ind, plan.unit, str(year)), bands, year_target(ind, year))
         final = year_target(ind, plan.end_year)
-        notes = tuple(own.footnotes()) if own is not None else ()
-        if not charts:
-            chart = ""
-        elif across is not None:
-            chart = series_chart(across, True)
-        else:
-            chart = chart_for(ind, index, plan.unit, plan_years(plan), own_targets=True)
+        notes = tuple(own.footnotes())
         rows.append(
             CapaianRow(
                 no=n,
@@ -361,7 +349,7 @@ def build_capaian(
                 history=history,
                 final_target=final,
                 final_achievement=against_final(ind, cell, final),
-                chart=chart,
+                chart=series_chart(own, True) if charts else "",
                 notes=notes,
             )
         )

@@ -1,7 +1,8 @@
 """The dashboard's data: IKU cards with trend charts, and the comparison of units.
 
-Built from stored results in a fixed number of queries (indicators, targets, units, results),
-whatever the number of indicators, years and units.
+Built from stored results in a fixed number of queries (indicators, targets, units, results,
+stale marks), whatever the number of indicators, years and units: every trend chart is the
+indicator's series (series.py), read from the same rows.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q
@@ -19,19 +21,14 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.charts import trend_chart
 from kinerja.lib.models import StaleMark
+from kinerja.plan.chain import definition_history
 from kinerja.plan.models import Indicator, Plan
 from kinerja_core.achievement import Band
 
 from .actions import plan_years
 from .models import Result
-from .queries import (
-    CONTRIBUTION_COLOUR,
-    Cell,
-    ResultIndex,
-    bands_of,
-    indicators_of,
-    year_target,
-)
+from .quarterly import quarter_rows
+from .queries import CONTRIBUTION_COLOUR, Cell, ResultIndex, bands_of, indicators_of, year_target
 from .series import Series, plan_series
 
 REALISATION_COLOUR = "#0b5394"
@@ -47,17 +44,19 @@ class Card:
     # A write since the last recompute waits for the background worker (docs/rules.md#live-results).
     stale: bool = False
 
-    @property
+    @cached_property
     def updated(self) -> str:
-        """When the shown value was stored, in local time: "14.05" today, else with the date."""
+        """When the shown value was stored, in local time: "14.05" today, else with the date
+        (the page asks twice: formatted once)."""
         result = self.cell.result
-        return "" if result is None else updated_text(result.computed_at)
+        return "" if result is None or not result.computed_at else updated_text(result.computed_at)
 
     @property
     def state(self) -> str:
         """What the card's figures were built from: its script rewrites them when this changes."""
         result = self.cell.result
-        stored = "" if result is None else f"{result.pk}@{result.computed_at.isoformat()}"
+        when = None if result is None else result.computed_at
+        stored = "" if result is None or when is None else f"{result.pk}@{when.isoformat()}"
         return f"{'stale' if self.stale else 'fresh'}:{stored}"
 
 
@@ -85,53 +84,31 @@ class UnitRow:
     cells: list[Cell]
 
 
-def target_series(indicator: Indicator, years: list[int]) -> list[tuple[str, dict[int, Any]]]:
-    """The target line(s): one for a plain target, two (lower, upper) for range targets."""
-    targets = {y: year_target(indicator, y) for y in years}
-    if any(t is not None and t.is_range for t in targets.values()):
+def target_lines(cells: dict[int, Cell]) -> list[tuple[str, dict[int, Decimal | None]]]:
+    """The target line(s) of the cells by year: one for a plain target, two (lower, upper) for
+    range targets."""
+    ranges = {y: c.target_range for y, c in cells.items()}
+    if any(r is not None for r in ranges.values()):
         return [
-            (_("Target (lower bound)"), {y: t.low if t else None for y, t in targets.items()}),
-            (_("Target (upper bound)"), {y: t.high if t else None for y, t in targets.items()}),
+            (_("Target (lower bound)"), {y: r[0] if r else None for y, r in ranges.items()}),
+            (_("Target (upper bound)"), {y: r[1] if r else None for y, r in ranges.items()}),
         ]
-    return [(_("Target"), {y: t.value if t else None for y, t in targets.items()})]
-
-
-def chart_for(
-    indicator: Indicator,
-    index: ResultIndex,
-    unit: OrgUnit,
-    years: list[int],
-    own_targets: bool = True,
-) -> str:
-    """The unit's realisation over the years, with the target line(s) if the targets are its own."""
-    realisation: dict[int, Decimal | None] = {}
-    for year in years:
-        row = index.get(indicator, unit, str(year))
-        realisation[year] = None if row is None else row.realisation
-    series = [(_("Realisation"), realisation, REALISATION_COLOUR, False)]
-    if own_targets:
-        series += [
-            (name, points, TARGET_COLOUR, True) for name, points in target_series(indicator, years)
-        ]
-    return trend_chart(
-        years,
-        series,
-        title=f"{indicator.code} {indicator.name}",
-        unit=indicator.unit_suffix,
-        decimals=indicator.decimals,
-    )
+    return [(_("Target"), {y: c.target_value for y, c in cells.items()})]
 
 
 def series_chart(found: Series, own_targets: bool) -> str:
-    """The trend of a series across the plans of a chain, cut and marked where it breaks."""
+    """The trend of a series: the baseline year, every year of the plans up to the newest's last
+    (future years with their targets), cut and marked where the definition changed; the target
+    line(s) when the targets are the unit's own."""
     indicator = found.indicator
-    realisation = {p.year: p.realisation for p in found.points}
-    series = [(_("Realisation"), realisation, REALISATION_COLOUR, False)]
+    cells = {p.year: p.cell for p in found.drawn}
+    series = [
+        (_("Realisation"), {y: c.realisation for y, c in cells.items()}, REALISATION_COLOUR, False)
+    ]
     if own_targets:
-        targets = {p.year: p.target for p in found.points}
-        series.append((_("Target"), targets, TARGET_COLOUR, True))
+        series += [(name, points, TARGET_COLOUR, True) for name, points in target_lines(cells)]
     return trend_chart(
-        found.years,
+        list(cells),
         series,
         title=f"{indicator.code} {indicator.name}",
         unit=indicator.unit_suffix,
@@ -147,9 +124,8 @@ def has_own_targets(plan: Plan, unit: OrgUnit) -> bool:
     return unit.pk == plan.unit_id
 
 
-def shown_indicators(plan: Plan, year: int) -> list[Indicator]:
-    """The dashboard's cards: the plan's IKU in force in ``year`` (all its indicators if none)."""
-    indicators = indicators_of(plan, year)
+def shown_indicators(indicators: list[Indicator]) -> list[Indicator]:
+    """The dashboard's cards: of the indicators in force, the IKU (all of them if none)."""
     return [ind for ind in indicators if ind.iku] or indicators
 
 
@@ -165,7 +141,7 @@ def cell_maker(
             index.get(ind, where, str(year)),
             bands,
             targets[ind.pk],
-            contribution=not has_own_targets(plan, where),
+            contribution=where.pk != plan.unit_id,  # has_own_targets, asked for every cell
         )
 
     return cell
@@ -174,7 +150,7 @@ def cell_maker(
 def live_cards(plan: Plan, unit: OrgUnit, year: int) -> list[Card]:
     """The dashboard's cards of ``unit`` without their charts, from the year's rows only: what
     the page's poll reads while results are being recomputed (docs/rules.md#live-results)."""
-    shown = shown_indicators(plan, year)
+    shown = shown_indicators(indicators_of(plan, year))
     index = ResultIndex.of_cells(
         Result.objects.filter(plan=plan, period_kind="year", unit=unit, year=year)
     )
@@ -183,34 +159,47 @@ def live_cards(plan: Plan, unit: OrgUnit, year: int) -> list[Card]:
     return [Card(cell(ind, unit), chart="", stale=updating) for ind in shown]
 
 
-def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
-    shown = shown_indicators(plan, year)
+def dashboard_data(plan: Plan, unit: OrgUnit, year: int, current: int) -> dict[str, Any]:
+    """The dashboard of ``unit`` in ``year``; ``current``: the plan's current year
+    (``current_year``), whose quarter rows of the plan's unit the page's early warnings read
+    (``current_quarters``). A fixed number of queries: definitions, targets, sub-units, results
+    and stale marks."""
+    history = definition_history(plan)
+    indicators = [ind for ind in history if ind.in_force(year)]
     subunits = list(unit.subtree().exclude(pk=unit.pk).order_by("path"))
     years = plan_years(plan)
-    # The unit's own year rows (its trend charts) and the sub-units' rows of the chosen year only,
-    # in one query and only the fields a cell shows (not the inputs: a JSON document per row).
+    # In one query and only the fields a cell shows (not the inputs: a JSON document per row):
+    # the unit's year rows of every year (its trend charts), the sub-units' rows of the chosen
+    # year, and the plan unit's year and quarters of the current year (the early warnings).
     index = ResultIndex.of_cells(
-        Result.objects.filter(plan=plan, period_kind="year").filter(
-            Q(unit=unit) | Q(unit__in=[u.pk for u in subunits], year=year)
-        )
+        Result.objects.filter(
+            Q(plan=plan, period_kind="year", unit=unit)
+            | Q(plan=plan, period_kind="year", year=year, unit__in=[u.pk for u in subunits])
+            | Q(plan=plan, period_kind__in=["year", "quarter"], year=current, unit=plan.unit_id)
+        ),
+        stamped=Q(unit=unit, year=year),
     )
     bands = bands_of(plan)
-    cell = cell_maker(plan, year, index, shown, bands)
+    shown = shown_indicators(indicators)
+    cell = cell_maker(plan, year, index, indicators, bands)
     own = has_own_targets(plan, unit)
-    # A plan that continues another, or one a revision gave a second definition of an indicator,
-    # draws each trend as its series (the same one `kinerja results series` prints): each year
-    # from the plan and definition in force then, cut where it changed. A plan of its own never
-    # revised, over its own years and baseline.
-    revised = Indicator.objects.filter(plan=plan, valid_until__isnull=False).exists()
-    chained = plan_series(plan, unit) if plan.continues or revised else {}
+    # Each trend is the indicator's series (the one `kinerja results series` prints) from the
+    # baseline to the plan's last year, later years than this one with their targets only: in a
+    # plan that continues another or that a revision changed, each year from the plan and
+    # definition in force then, cut where it changed.
+    trends = plan_series(
+        plan,
+        unit,
+        timezone.localdate().year,
+        codes=[ind.code for ind in shown],
+        read=(history, index),
+        outlook=years[-1],
+    )
+    updating = unit.pk in stale_units(plan, [unit], year)
 
     def card(ind: Indicator) -> Card:
-        found = chained.get(ind.code)
-        if found is None:
-            return Card(cell(ind, unit), chart_for(ind, index, unit, years, own), stale=updating)
+        found = trends[ind.code]
         return Card(cell(ind, unit), series_chart(found, own), found.footnotes(), updating)
-
-    updating = unit.pk in stale_units(plan, [unit], year)
 
     cards = [card(ind) for ind in shown]
     base_depth = unit.path.count("/")
@@ -226,4 +215,10 @@ def dashboard_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
         "bands": list(bands.values()),
         "contribution_colour": CONTRIBUTION_COLOUR,
         "updating": updating,
+        "current_quarters": (
+            current,
+            quarter_rows(
+                plan, plan.unit, current, [i for i in history if i.in_force(current)], index
+            ),
+        ),
     }

@@ -47,3 +47,12 @@ def unit_default_year(unit: OrgUnit | None, today: int) -> int | None:
         if plan is not None:
             return plan_default_year(plan, None, today)
     return None
+
+
+def current_year(plan: Plan, default: int | None = None) -> int:
+    """The year a plan's early warnings watch: this year while the plan runs, else its default
+    year (``default`` when the caller already read it)."""
+    today = timezone.localdate().year
+    if today in plan.years:
+        return today
+    return default if default is not None else plan_default_year(plan)

@@ -100,7 +100,14 @@ class Result(PeriodFields):
                 fields=["indicator", "unit", "period_key"], name="one_result_per_period"
             )
         ]
-        indexes = [models.Index(fields=["plan", "period_kind", "year"])]
+        indexes = [
+            models.Index(fields=["plan", "period_kind", "year"]),
+            # One unit's rows of a plan: the dashboard's trend charts and quarters, and each
+            # sub-unit's year, without reading every unit's rows of the plan.
+            models.Index(
+                fields=["unit", "plan", "period_kind", "year"], name="result_unit_plan_kind_year"
+            ),
+        ]
         verbose_name = _("result")
         verbose_name_plural = _("results")
 

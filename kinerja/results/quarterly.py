@@ -13,9 +13,12 @@ it is flagged "out of reach" when it falls below the top band (the target would 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from weakref import WeakKeyDictionary
+
+from django.http import HttpRequest
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
@@ -78,8 +81,18 @@ class QuarterRow:
 
 def quarterly_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
     """Each indicator's four quarters, the year and the forecast (three queries)."""
-    indicators = indicators_of(plan, year)
     index = ResultIndex.load(plan, [unit], [year], kinds=("year", "quarter"))
+    return {
+        "rows": quarter_rows(plan, unit, year, indicators_of(plan, year), index),
+        "quarter_periods": quarters(year),
+    }
+
+
+def quarter_rows(
+    plan: Plan, unit: OrgUnit, year: int, indicators: list[Indicator], index: ResultIndex
+) -> list[QuarterRow]:
+    """The rows of ``quarterly_data`` from indicators (in force in ``year``, with their targets)
+    and the unit's year and quarter results a page already read: no query."""
     bands = bands_of(plan)
     band_list = list(bands.values())
     rows = []
@@ -93,4 +106,24 @@ def quarterly_data(plan: Plan, unit: OrgUnit, year: int) -> dict[str, Any]:
                 forecast(ind, cells, year, band_list),
             )
         )
-    return {"rows": rows, "quarter_periods": quarters(year)}
+    return rows
+
+
+@dataclass
+class PageReads:
+    """What a page already read for the early warnings of its header: the plans the user may see
+    and, by plan, the current year (``current_year``) with its quarter rows for the plan's unit."""
+
+    plans: list[Plan]
+    quarters: dict[int, tuple[int, list[QuarterRow]]] = field(default_factory=dict)
+
+
+_PAGE_READS: WeakKeyDictionary[HttpRequest, PageReads] = WeakKeyDictionary()
+
+
+def remember_reads(request: HttpRequest, reads: PageReads) -> None:
+    _PAGE_READS[request] = reads
+
+
+def reads_of(request: HttpRequest) -> PageReads | None:
+    return _PAGE_READS.get(request)

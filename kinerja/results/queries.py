@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
@@ -78,8 +78,9 @@ class ResultRow(NamedTuple):
     target_low: Decimal | None
     target_high: Decimal | None
     published: bool
-    # When the stored value last changed: the dashboard's "diperbarui" time.
-    computed_at: datetime
+    # When the stored value last changed: the dashboard's "diperbarui" time (None where the
+    # reader asked for it on other rows only, see ``ResultIndex.of_cells``).
+    computed_at: datetime | None
 
 
 @dataclass
@@ -235,9 +236,15 @@ class ResultIndex:
         return cls({(r.indicator_id, r.unit_id, r.period_key): r for r in query.order_by()})
 
     @classmethod
-    def of_cells(cls, query: QuerySet[Result]) -> ResultIndex:
-        """Index the rows of ``query`` as ResultRows: only what a Cell shows, in one query."""
-        rows = query.order_by().values_list(*ResultRow._fields)
+    def of_cells(cls, query: QuerySet[Result], stamped: Q | None = None) -> ResultIndex:
+        """Index the rows of ``query`` as ResultRows: only what a Cell shows, in one query.
+        ``stamped``: the rows whose ``computed_at`` is read (a date-time costs more to read than
+        the rest of a row); None: every row's."""
+        if stamped is not None:
+            when = Case(When(stamped, then=F("computed_at")), default=None)
+            query = query.annotate(stamp=when)
+        fields = [*ResultRow._fields[:-1], "computed_at" if stamped is None else "stamp"]
+        rows = query.order_by().values_list(*fields)
         return cls(
             {(r.indicator_id, r.unit_id, r.period_key): r for r in map(ResultRow._make, rows)}
         )

@@ -22,8 +22,12 @@ from kinerja.plan.diff import definition_changes
 from kinerja.plan.models import Indicator, Plan, PlanVersion
 from kinerja.plan.planfile.crosswalk import UNBROKEN
 from kinerja.plan.planfile.write import indicator_doc
+from kinerja_core.achievement import Band
 
 from .queries import Cell, ResultIndex, bands_of, year_target
+
+# A plan's definition history (``definition_history``) and an index of its stored results.
+PlanRead = tuple[list[Indicator], ResultIndex]
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,18 @@ class Series:
     indicator: Indicator
     segments: list[Segment]
     points: list[Point]
+    # The oldest plan's baseline year, before its first year: drawn by the charts, not a year of
+    # the plans (the tables and the API list ``points``).
+    baseline: Point | None = None
 
     @property
     def years(self) -> list[int]:
         return [p.year for p in self.points]
+
+    @property
+    def drawn(self) -> list[Point]:
+        """The points a trend chart draws: the baseline year, if any, then every year."""
+        return ([self.baseline] if self.baseline is not None else []) + self.points
 
     @property
     def breaks(self) -> list[int]:
@@ -133,8 +145,8 @@ class ChainData:
     """What the series of a chain read, loaded once for every indicator: per plan (oldest first)
     its definitions in force at the last year read, by code; every definition it ever had, by
     code (a revision closes a row and opens another, docs/rules.md#plan-revisions); the reason of
-    each version by its effective year; and its stored year results (a few queries per plan of
-    the chain)."""
+    each version by its effective year (read only for a plan a revision changed); and its stored
+    year results, the baseline year's too (a few queries per plan of the chain)."""
 
     plans: list[Plan]
     definitions: dict[str, dict[str, Indicator]]
@@ -142,26 +154,53 @@ class ChainData:
     units: dict[str, OrgUnit]
     history: dict[str, dict[str, list[Indicator]]] = field(default_factory=dict)
     reasons: dict[str, dict[int, str]] = field(default_factory=dict)
+    bands: dict[str, dict[str, Band]] = field(default_factory=dict)
+    # The last year measured: later years of a series carry their targets only.
+    measured: int | None = None
 
     @classmethod
-    def load(cls, plan: Plan, unit: OrgUnit | None, until: int) -> ChainData:
+    def load(
+        cls, plan: Plan, unit: OrgUnit | None, until: int, read: PlanRead | None = None
+    ) -> ChainData:
+        """``read``: ``plan``'s definition history and an index holding at least the unit's
+        year results, when the caller already read them (the dashboard): not read again."""
         plans = chain_of(plan)
         data = cls(plans, {}, {}, {})
         for p in plans:
             last = max(p.start_year, min(until, p.end_year))
-            rows = definition_history(p)
+            data.units[p.code] = unit or p.unit
+            data.bands[p.code] = bands_of(p)
+            if read is not None and p.pk == plan.pk:
+                rows, data.results[p.code] = read
+            else:
+                rows = definition_history(p)
+                years = ([p.baseline_year] if p.baseline_year else []) + p.years
+                data.results[p.code] = ResultIndex.load(
+                    p, [data.units[p.code]], [y for y in years if y <= until]
+                )
             data.definitions[p.code] = {ind.code: ind for ind in rows if ind.in_force(last)}
             by_code: dict[str, list[Indicator]] = {}
             for ind in rows:
                 by_code.setdefault(ind.code, []).append(ind)
             data.history[p.code] = by_code
-            versions = PlanVersion.objects.filter(plan=p).order_by("number")
-            data.reasons[p.code] = dict(versions.values_list("effective_from", "reason"))
-            data.units[p.code] = unit or p.unit
-            data.results[p.code] = ResultIndex.load(
-                p, [data.units[p.code]], [y for y in p.years if y <= until]
-            )
+            # Reasons are read where a code has more than one definition: a revised plan.
+            if any(len(found) > 1 for found in by_code.values()):
+                versions = PlanVersion.objects.filter(plan=p).order_by("number")
+                data.reasons[p.code] = dict(versions.values_list("effective_from", "reason"))
         return data
+
+    def cell(self, segment: Segment, year: int) -> Cell:
+        """The stored result of ``year`` as the IKU table of the segment's plan shows it."""
+        plan = segment.plan
+        where = self.units[plan.code]
+        future = self.measured is not None and year > self.measured
+        return Cell(
+            segment.indicator,
+            None if future else self.results[plan.code].get(segment.indicator, where, str(year)),
+            self.bands[plan.code],
+            year_target(segment.indicator, year),
+            contribution=where.pk != plan.unit_id,
+        )
 
     def by_definition(
         self, plan: Plan, code: str, years: list[int], kind: str = "", reason: str = ""
@@ -184,7 +223,7 @@ class ChainData:
                 found[-1] = replace(
                     found[-1],
                     kind=revision_kind(found[-1].indicator, row),
-                    reason=self.reasons[plan.code].get(row.valid_from or 0, ""),
+                    reason=self.reasons.get(plan.code, {}).get(row.valid_from or 0, ""),
                 )
             found.append(Segment(plan, row, [year]))
         if found:
@@ -208,7 +247,8 @@ def segments_of(data: ChainData, code: str, until: int) -> list[Segment]:
     year is read from the definition in force then (``ChainData.by_definition``).
     """
     newest = data.plans[-1]
-    if code not in data.definitions[newest.code]:
+    rows = data.history[newest.code].get(code)
+    if not rows:
         return []
     segments = data.by_definition(newest, code, [y for y in newest.years if y <= until])
     first_new = segments[0].years[0] if segments else newest.start_year
@@ -224,7 +264,7 @@ def segments_of(data: ChainData, code: str, until: int) -> list[Segment]:
         segments[:0] = data.by_definition(older, old_code, years, link.kind, link.reason)
         first_new = segments[0].years[0] if segments else older.start_year
         current_code = old_code
-    return segments or [Segment(newest, data.definitions[newest.code][code], [])]
+    return segments or [Segment(newest, data.definitions[newest.code].get(code, rows[-1]), [])]
 
 
 def build_series(data: ChainData, code: str, until: int) -> Series | None:
@@ -233,34 +273,45 @@ def build_series(data: ChainData, code: str, until: int) -> Series | None:
         return None
     points: list[Point] = []
     for i, seg in enumerate(segments):
-        where = data.units[seg.plan.code]
-        index = data.results[seg.plan.code]
-        own = where.pk == seg.plan.unit_id
-        bands = bands_of(seg.plan)
         broken_into = i > 0 and segments[i - 1].kind not in UNBROKEN
         for j, year in enumerate(seg.years):
-            cell = Cell(
-                seg.indicator,
-                index.get(seg.indicator, where, str(year)),
-                bands,
-                year_target(seg.indicator, year),
-                contribution=not own,
-            )
-            points.append(Point(year, cell, seg.plan, broken_into and j == 0))
-    return Series(data.plans[-1], segments[-1].indicator, segments, points)
+            points.append(Point(year, data.cell(seg, year), seg.plan, broken_into and j == 0))
+    first = segments[0]
+    baseline = first.plan.baseline_year
+    if baseline is None or baseline >= (first.years or [first.plan.start_year])[0]:
+        return Series(data.plans[-1], segments[-1].indicator, segments, points)
+    return Series(
+        data.plans[-1],
+        segments[-1].indicator,
+        segments,
+        points,
+        Point(baseline, data.cell(first, baseline), first.plan, False),
+    )
 
 
 def plan_series(
-    plan: Plan, unit: OrgUnit | None = None, until: int | None = None
+    plan: Plan,
+    unit: OrgUnit | None = None,
+    until: int | None = None,
+    *,
+    codes: list[str] | None = None,
+    read: PlanRead | None = None,
+    outlook: int | None = None,
 ) -> dict[str, Series]:
     """The series of every indicator of ``plan`` for ``unit`` (default: each plan's unit),
     every year up to ``until`` (default: this year), by code; a fixed number of queries per plan
-    of the chain, whatever the number of indicators and years."""
+    of the chain, whatever the number of indicators and years. ``codes``: those codes instead
+    of the definitions in force in ``until`` (any the plan ever had); ``read``: see
+    ``ChainData.load``; ``outlook``: the years after ``until`` up to it follow, each with its
+    target only (not measured yet: a stored value of a later year is not shown)."""
     until = until if until is not None else timezone.localdate().year
-    data = ChainData.load(plan, unit, until)
+    data = ChainData.load(plan, unit, until, read)
+    last = until
+    if outlook is not None and outlook > until:
+        data.measured, last = until, outlook
     found = {}
-    for code in data.definitions[plan.code]:
-        one = build_series(data, code, until)
+    for code in codes if codes is not None else data.definitions[plan.code]:
+        one = build_series(data, code, last)
         if one is not None:
             found[code] = one
     return found

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.evidence import evidence_response
-from kinerja.plan.chain import plan_in_force
+from kinerja.plan.chain import in_force_among
 from kinerja.plan.explanation import to_html
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
@@ -47,38 +47,46 @@ from .actions import (
     self_approval_refused,
 )
 from .dashboard import Card, dashboard_data, live_cards
-from .default_year import plan_default_year
+from .default_year import current_year, plan_default_year
 from .drilldown import input_rows
 from .forms import ApplyForm, ApprovalNoteForm, ManualValueForm
 from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
-from .quarterly import quarterly_data
+from .quarterly import PageReads, quarterly_data, remember_reads
 from .queries import bands_of
 from .recompute_lock import RecomputeBusy
 from .templatetags.result_cells import CellWriter
 
 
-def visible_plans(request: HttpRequest) -> QuerySet[Plan]:
-    return Plan.objects.filter(unit__in=access.units_for(request.user, access.VIEW)).select_related(
-        "unit"
-    )
+def visible_plans(
+    request: HttpRequest, memberships: access.Memberships | None = None
+) -> QuerySet[Plan]:
+    paths = (memberships or access.Memberships.of(request.user)).paths(access.VIEW)
+    return Plan.objects.filter(unit__in=access.units_within(paths)).select_related("unit")
 
 
-def chosen_plan(request: HttpRequest) -> tuple[list[Plan], Plan | None]:
+def chosen_plan(
+    request: HttpRequest, memberships: access.Memberships | None = None
+) -> tuple[list[Plan], Plan | None]:
     """The plans the user may see, and the one asked for by ?plan= (default: the first unit's
     plan in force this year, else its first)."""
-    plans = list(visible_plans(request).order_by("unit__path", "code"))
+    plans = list(visible_plans(request, memberships).order_by("unit__path", "code"))
     code = request.GET.get("plan")
     asked = next((p for p in plans if p.code == code), None)
     if asked is not None or not plans:
         return plans, asked
-    return plans, plan_in_force(plans[0].unit, timezone.localdate().year) or plans[0]
+    first = [p for p in plans if p.unit_id == plans[0].unit_id]
+    return plans, in_force_among(first, timezone.localdate().year) or plans[0]
+
+
+def asked_year(request: HttpRequest, plan: Plan) -> int | None:
+    """The year of ?year= when it is one of the plan's."""
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and int(raw) in plan_years(plan) else None
 
 
 def chosen_year(request: HttpRequest, plan: Plan, unit: OrgUnit | None = None) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in plan_years(plan):
-        return int(raw)
-    return plan_default_year(plan, unit)
+    asked = asked_year(request, plan)
+    return asked if asked is not None else plan_default_year(plan, unit)
 
 
 def chosen_unit(request: HttpRequest, plan: Plan) -> OrgUnit:
@@ -93,20 +101,25 @@ def chosen_unit(request: HttpRequest, plan: Plan) -> OrgUnit:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    plans, plan = chosen_plan(request)
+    # The roles, the plans and the plan's reads serve the page and its header's early warnings.
+    memberships = access.Memberships.of(request.user)
+    plans, plan = chosen_plan(request, memberships)
     if plan is None:
         return render(request, "results/dashboard.html", {"plans": []})
     unit = chosen_unit(request, plan)
-    year = chosen_year(request, plan)
+    asked = asked_year(request, plan)
+    year = asked if asked is not None else plan_default_year(plan)
+    data = dashboard_data(plan, unit, year, current_year(plan, year if asked is None else None))
+    remember_reads(request, PageReads(plans, {plan.pk: data.pop("current_quarters")}))
     context: dict[str, Any] = {
         "plans": plans,
         "plan": plan,
         "unit": unit,
         "year": year,
         "plan_years": plan_years(plan),
-        "can_recompute": access.can(request.user, access.EDIT_RESULTS, plan.unit),
+        "can_recompute": memberships.can(access.EDIT_RESULTS, plan.unit),
         "live_poll_seconds": settings.KINERJA_LIVE_POLL_SECONDS,
-        **dashboard_data(plan, unit, year),
+        **data,
     }
     return render(request, "results/dashboard.html", context)
 

@@ -30,8 +30,9 @@ def _unread(request: HttpRequest) -> int:
 
 def _early_warnings(request: HttpRequest) -> list[Any]:
     from kinerja.monitoring.queries import warnings_for
+    from kinerja.results.quarterly import reads_of
 
-    return warnings_for(request.user)
+    return warnings_for(request.user, reads_of(request))
 
 
 def _menu(request: HttpRequest) -> list[dict[str, Any]]:

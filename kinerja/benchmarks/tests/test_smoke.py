@@ -66,6 +66,8 @@ def test_it_generates_a_rollup_equal_to_a_rebuild_and_runs_the_scenarios(
     dashboard = results.run_dashboard(connection.vendor, 2)
     assert len(dashboard.details["pages"]) == 4
     assert len(dashboard.windows["ratio"]) == 3 and min(dashboard.windows["value"]) > 0
+    city, kelurahan = dashboard.details["pages"][:2]
+    assert city["queries"] == [12] and kelurahan["queries"] == [13]
 
     public = publicpages.run(connection.vendor, 3)
     assert len(public.details["pages"]) == 5 and public.rows == 3000

@@ -19,6 +19,7 @@ from kinerja.monitoring.actions import (
     do_submit_quarter,
 )
 from kinerja.monitoring.models import Notification, QuarterReport
+from kinerja.monitoring.queries import warnings_for
 from kinerja.monitoring.rules import NarrativeText
 from kinerja.plan.models import Indicator
 
@@ -158,6 +159,13 @@ def test_early_warnings_on_the_home_page_and_notifications_once(
     assert "T1.1" in warnings and "S1.1" not in warnings
     outsider = login(people["outsider"]).get("/").content.decode()
     assert 'id="early-warnings"' not in outsider
+    # the home page reuses its own reads for them: the same warnings as read afresh
+    shown = login(people["head"]).get("/").context["early_warnings"]
+    fresh = warnings_for(people["head"])
+    assert [(w.plan.pk, w.year, w.indicator.pk) for w in shown] == [
+        (w.plan.pk, w.year, w.indicator.pk) for w in fresh
+    ]
+    assert [w.forecast for w in shown] == [w.forecast for w in fresh]
     settings.EMAIL_HOST = "smtp.example"
     people["planner"].email = "perencana@example.org"
     people["planner"].save()

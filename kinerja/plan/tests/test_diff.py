@@ -87,6 +87,19 @@ def test_it_tells_a_rename_a_redefinition_and_a_target_apart() -> None:
     assert "formula" in diff_plans(old, new).changes[1].fields
 
 
+def test_a_target_change_reads_in_indonesian_with_the_indicators_decimals() -> None:
+    from django.utils import translation
+
+    old = seed()
+    s11 = next(i for i in old.indicators() if i.code == "S1.1")
+    new = changed(old, "S1.1", targets={**s11.targets, 2024: Decimal("89.6")})
+    target = diff_plans(old, new).changes[0]
+    assert (target.before, target.after) == ("40", "89.6")  # the JSON keeps plain numbers
+    with translation.override("id"):
+        assert (target.before_text, target.after_text) == ("40,00", "89,60")
+        assert target.describe() == "S1.1 2024: target 40,00 → 89,60"
+
+
 def test_a_target_written_differently_is_no_change() -> None:
     old = seed()
     s11 = next(i for i in old.indicators() if i.code == "S1.1")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from kinerja.plan.models import Target
 from kinerja.test import WONOASIH_PLAN
@@ -14,10 +15,22 @@ def test_it_shows_the_tree_and_both_tables(people, login) -> None:
     client = login(people["head"])
     page = client.get(reverse("plan:detail", args=["wonoasih-2020-2024"])).content.decode()
     assert 'id="targets"' in page and 'id="iku"' in page
-    assert "84,60" in page and "88,60" in page and "40%" in page
+    assert "84,60" in page and "88,60" in page and "40,00%" in page  # the indicator's decimals
     assert "Kasi Pelayanan, Kasi Pemerintahan, Kasi Keamanan dan Ketertiban" in page
     assert "Menyelenggarakan Urusan Pemerintahan umum;" in page
     assert 'class="frac"' in page  # the printed formula shown as a fraction, not LaTeX
+
+
+def test_targets_carry_the_indicators_decimals_and_versions_the_local_time(people, login) -> None:
+    from kinerja.plan.models import PlanVersion
+
+    page = login(people["head"]).get(reverse("plan:detail", args=["wonoasih-2020-2024"]))
+    html = page.content.decode()
+    row = html.split('id="targets"')[1].split("</table>")[0].split("S1.1")[1].split("</tr>")[0]
+    assert ">40,00%<" in row and ">40%<" not in row  # S1.1 has two decimals
+    version = PlanVersion.objects.get(plan__code="wonoasih-2020-2024", number=1)
+    local = timezone.localtime(version.created_at)
+    assert f"{local:%H}.{local:%M} WIB" in html.split('id="versions"')[1]
 
 
 def test_it_refuses_anonymous_users(client, wonoasih) -> None:

@@ -107,15 +107,6 @@ def shown(number: float, decimals: int = 2) -> str:
     return figure(Decimal(str(number)), decimals)
 
 
-@pytest.fixture
-def demo(request: Any) -> Any:
-    # a transactional database, with the group kinds an earlier transactional test emptied
-    request.getfixturevalue("default_group_kinds")
-    from kinerja.demo.loader import run_demo
-
-    return run_demo(say=lambda _line: None)
-
-
 def test_the_demo_lkjip_holds_every_chapter_and_the_stored_figures(demo, tmp_path) -> None:
     # the command line names no plan: the year's own plan of the chain is taken
     out = tmp_path / "lkjip.docx"

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.utils import translation
@@ -118,15 +117,6 @@ def reference(name: str, pdf: bytes) -> None:
             ],
             check=True,
         )
-
-
-@pytest.fixture
-def demo(transactional_db: Any, request: Any) -> Any:
-    # a transactional database, with the group kinds an earlier transactional test emptied
-    request.getfixturevalue("default_group_kinds")
-    from kinerja.demo.loader import run_demo
-
-    return run_demo(say=lambda _line: None)
 
 
 def test_every_document_and_poster_reads_whole_and_indonesian(demo, monkeypatch) -> None:

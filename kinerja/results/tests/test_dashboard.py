@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -73,7 +75,29 @@ def test_it_issues_a_constant_number_of_queries(db, staff_factory, client) -> No
         put(big, "registered", "kec-uji", year, 4)
     do_recompute(big)
     assert Result.objects.count() == 3 * 8 * 16
-    assert count(big) == small_count
+    # session, user, roles, plans, default year, definitions, targets, sub-units, results,
+    # stale marks, demo marker, unread notifications: the early warnings read nothing more
+    assert count(big) == small_count == 12
+
+
+def test_every_trend_runs_from_the_baseline_with_range_targets_as_two_lines(
+    db, staff_factory, client
+) -> None:
+    plan = load(COVERAGE, GROWTH, WAITING)
+    do_recompute(plan)
+    client.force_login(staff_factory(plan))
+    page = client.get(reverse("home")).content.decode()
+    waiting = page.split('id="iku-I3"')[1].split("</section>")[0]
+    # the baseline year 2020 and every year of the plan, its range target of 2022 as two lines
+    for year in (2020, 2021, 2022, 2023):
+        assert f">{year}</text>" in waiting
+    desc = waiting.split("<desc>")[1].split("</desc>")[0]
+    assert re.search(r"Target \(batas bawah\): [^;]*2022 3", desc)
+    assert re.search(r"Target \(batas atas\): [^;]*2022 5", desc)
+    dashed = r'<polyline[^>]*stroke-dasharray="6 4"'
+    # a plain target is one line
+    coverage = page.split('id="iku-I1"')[1].split("</section>")[0]
+    assert "batas bawah" not in coverage and len(re.findall(dashed, coverage)) == 1
 
 
 def test_it_shows_no_plan_to_an_outsider(uji, staff, login) -> None:

@@ -105,6 +105,11 @@ def test_the_plan_without_t11_is_refused_by_load_and_upload_and_revises(
     assert versions[1]["reason"] == "Reviu IKU 2023"
     assert versions[1]["decree"] == "800/12/2023, 2 Januari 2024"
     assert versions[1]["summary"]["removed"] == 1
+    # times in local time (WIB), the JSON with its +07:00 offset
+    assert versions[1]["at"].endswith("+07:00")
+    out = StringIO()
+    call_command("plan", "history", "wonoasih-2020-2024", stdout=out)
+    assert out.getvalue().count(" WIB ") == 2
 
     # The 2024 results of the dropped definition are not that year's figures any more.
     do_recompute(reported, years=[2024])

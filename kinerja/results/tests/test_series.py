@@ -127,6 +127,27 @@ def test_the_dashboard_marks_the_break_and_says_why(chain, staff, login) -> None
     assert "Rumus baru" in card and "uji" in card
 
 
+def test_the_dashboard_series_runs_from_the_oldest_baseline_to_the_newest_plans_end(
+    chain, staff, login
+) -> None:
+    page = login(staff["head"]).get(reverse("home"), {"plan": "uji-baru"}).content.decode()
+    card = page.split('id="iku-I1"')[1].split("</section>")[0]
+    # the old plan's baseline year first, the new plan's future target (85 % in 2026) last
+    years = re.findall(r'text-anchor="middle" fill="#1d2433">(\d{4})</text>', card)
+    assert years == [str(y) for y in range(2020, 2027)]
+    assert "2026 85" in card.split("<desc>")[1].split("</desc>")[0]
+
+
+def test_years_after_the_measured_one_carry_their_targets_only(chain) -> None:
+    found = plan_series(chain[1], until=2024, outlook=2026)["I1"]
+    assert found.years == [2021, 2022, 2023, 2024, 2025, 2026]
+    points = {p.year: p for p in found.points}
+    # 2025 has a stored value (45 / 60) but is not measured yet as of 2024: its target only
+    assert points[2024].realisation is not None and points[2025].realisation is None
+    assert [points[y].target for y in (2025, 2026)] == [80, 85]
+    assert found.baseline is not None and found.baseline.year == 2020
+
+
 def test_the_default_year_is_the_latest_with_data_not_after_today(chain) -> None:
     old, new = chain
     assert plan_default_year(new, today=2026) == 2025  # no result yet in 2026

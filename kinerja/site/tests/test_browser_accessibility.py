@@ -119,13 +119,6 @@ ROLES: dict[str, tuple[str, Callable[[], list[str]]]] = {
 }
 
 
-@pytest.fixture
-def demo(transactional_db: Any) -> None:
-    from kinerja.demo.loader import run_demo
-
-    run_demo(say=lambda _line: None)
-
-
 @pytest.mark.parametrize("username", list(ROLES))
 def test_the_main_pages_of_each_role_pass_axe(
     username: str, request: Any, live_server: Any, axe: Any, demo: None

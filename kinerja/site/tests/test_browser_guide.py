@@ -131,13 +131,6 @@ SHOTS: dict[str, tuple[dict[str, int], list[Shot]]] = {
 }
 
 
-@pytest.fixture
-def demo(transactional_db: Any) -> None:
-    from kinerja.demo.loader import run_demo
-
-    run_demo(say=lambda _line: None)
-
-
 def save(name: str, picture: bytes) -> None:
     """Write a picture only when it changed, so an unchanged page leaves the file alone."""
     path = IMAGES / name

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -150,7 +152,7 @@ class Command(NounCommand):
         for v in data["versions"]:
             counts = ", ".join(f"{k} {n}" for k, n in v["summary"].items() if n)
             self.stdout.write(
-                f"v{v['number']}  {v['effective_from']}  {v['at'][:16]}  {v['by'] or '-'}  "
+                f"v{v['number']}  {v['effective_from']}  {local_time(v['at'])}  {v['by'] or '-'}  "
                 f"{v['reason'] or '-'}  {v['decree'] or ''}  {counts}".rstrip()
             )
 
@@ -184,3 +186,8 @@ class Command(NounCommand):
             )
         if failed:
             sys.exit(1)
+
+
+def local_time(iso: str) -> str:
+    """A stored time as the history prints it: local, with its zone (7 Desember 2026 12.51 WIB)."""
+    return dateformat.format(timezone.localtime(datetime.fromisoformat(iso)), "j F Y H.i T")
