@@ -39,7 +39,9 @@ import csv
 import hashlib
 import io
 import multiprocessing
+import queue
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -388,14 +390,24 @@ class _ForkedRows:
     """``_RowBuilder.chunks`` run in a forked process, its chunks received here.
 
     Reading, checking and keying a row costs about as much as storing it, so with two cores
-    the child prepares the next chunk while this process stores the previous one. The child
+    the child prepares the next chunks while this process stores the earlier ones. The child
     only reads the file and computes; every write stays in this process's transaction, so
-    nothing changes about all-or-nothing. The pipe holds about one chunk, which bounds memory.
+    nothing changes about all-or-nothing.
+
+    A thread of this process receives the chunks as they come and keeps up to
+    ``KINERJA_IMPORT_CHUNKS_AHEAD`` of them (``ahead``), which bounds memory. With the pipe
+    alone (it holds about one chunk) each side waited on the other whenever one chunk took it
+    longer than the last; and the thread unpickles a chunk while the storing thread waits on
+    SQLite, which releases the interpreter while it writes.
     """
 
     def __init__(self, builder: _RowBuilder, text: IO[str]) -> None:
         self.builder = builder
         self.text = text
+        self.ahead: queue.Queue[tuple[str, Any]] = queue.Queue(
+            maxsize=settings.KINERJA_IMPORT_CHUNKS_AHEAD
+        )
+        self.stop = threading.Event()
 
     def _produce(self, send: Any, receive: Any) -> None:
         # Only the parent reads: with this copy of the reading end closed, a parent that dies
@@ -418,15 +430,35 @@ class _ForkedRows:
         except BrokenPipeError:
             return  # the parent is gone: nobody to tell
 
+    def _receive(self, receive: Any) -> None:
+        """The receiving thread: the child's messages into ``ahead`` until its last one."""
+        kind = "rows"
+        while kind == "rows":
+            try:
+                message = receive.recv()
+            except BaseException as exc:  # noqa: BLE001 - raised again by chunks, in its thread
+                message = ("error", exc)
+            kind = message[0]
+            while True:
+                try:
+                    self.ahead.put(message, timeout=0.1)
+                    break
+                except queue.Full:
+                    if self.stop.is_set():  # the storing thread has stopped taking chunks
+                        return
+
     def chunks(self) -> Iterator[list[tuple[Any, ...]]]:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
+        # Forked before this process has a second thread: forking a threaded process is unsafe.
         child = context.Process(target=self._produce, args=(send, receive), daemon=True)
         child.start()
         send.close()
+        receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
+        receiver.start()
         try:
             while True:
-                kind, payload = receive.recv()
+                kind, payload = self.ahead.get()
                 if kind == "rows":
                     yield payload
                 elif kind == "done":
@@ -436,14 +468,20 @@ class _ForkedRows:
                     raise InputError(payload)
                 elif kind == "undecodable":
                     raise UnicodeDecodeError("utf-8", b"", 0, 1, "in the reading process")
+                elif kind == "error":
+                    raise payload
                 else:
                     raise RuntimeError(f"the reading process failed:\n{payload}")
         finally:
-            receive.close()
-            child.join(timeout=5)
+            self.stop.set()
+            child.join(timeout=0 if receiver.is_alive() else 5)
             if child.is_alive():
-                child.terminate()
+                # Stopped early (a storing error): the child, which only reads and computes,
+                # ends, and with it the pipe, so a receiving thread waiting on it ends too.
+                child.kill()
                 child.join()
+            receiver.join()
+            receive.close()
 
 
 class _Store:
