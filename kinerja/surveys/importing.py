@@ -43,7 +43,8 @@ import queue
 import tempfile
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -373,7 +374,7 @@ class _RowBuilder:
             )
         return out
 
-    def chunks(self, text: IO[str]) -> Iterator[list[tuple[Any, ...]]]:
+    def chunks(self, text: IO[str]) -> Generator[list[tuple[Any, ...]], None, None]:
         """The file's rows, checked and built, a chunk at a time (InputError at the end)."""
         size = settings.KINERJA_IMPORT_CHUNK_ROWS  # also the rows of one write transaction
         for chunk in iter_survey_records(
@@ -447,7 +448,7 @@ class _ForkedRows:
                     if self.stop.is_set():  # the storing thread has stopped taking chunks
                         return
 
-    def chunks(self) -> Iterator[list[tuple[Any, ...]]]:
+    def chunks(self) -> Generator[list[tuple[Any, ...]], None, None]:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
         # Forked before this process has a second thread: forking a threaded process is unsafe.
@@ -566,14 +567,16 @@ def _import(
         try:
             with sqlite_pragma(Response, "cache_size", -SQLITE_CACHE_KIB):
                 source = _ForkedRows(builder, text).chunks() if fork else builder.chunks(text)
-                for built in source:
-                    for row in store.write(built):
-                        key = (row[SERVICE_AT], row[DAY_AT])
-                        skipped[key] = skipped.get(key, 0) + _packed(row[SCORES_AT])
-                        inserted -= 1
-                    inserted += len(built)
-                    if progress:
-                        progress(len(built))
+                # Closed as soon as storing stops, even by an error: a forked reader ends then.
+                with closing(source):
+                    for built in source:
+                        for row in store.write(built):
+                            key = (row[SERVICE_AT], row[DAY_AT])
+                            skipped[key] = skipped.get(key, 0) + _packed(row[SCORES_AT])
+                            inserted -= 1
+                        inserted += len(built)
+                        if progress:
+                            progress(len(built))
         except InputError as exc:
             raise InputError(sorted(exc.problems, key=_sort_key)) from None
         except UnicodeDecodeError as exc:
