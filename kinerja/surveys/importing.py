@@ -396,7 +396,8 @@ class _ForkedRows:
     nothing changes about all-or-nothing.
 
     A thread of this process receives the chunks as they come and keeps up to
-    ``KINERJA_IMPORT_CHUNKS_AHEAD`` of them (``ahead``), which bounds memory. With the pipe
+    ``KINERJA_IMPORT_CHUNKS_AHEAD`` of them (``ahead``), which bounds memory (a chunk of 5 000
+    rows holds ~2 MB; one more waits in the thread's hand and one in the pipe). With the pipe
     alone (it holds about one chunk) each side waited on the other whenever one chunk took it
     longer than the last; and the thread unpickles a chunk while the storing thread waits on
     SQLite, which releases the interpreter while it writes.
