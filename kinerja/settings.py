@@ -388,6 +388,9 @@ KINERJA_LIVE_POLL_SECONDS = float(os.environ.get("KINERJA_LIVE_POLL_SECONDS", "5
 # long; a running import silent this long (or whose process is gone) is abandoned and cleaned up.
 KINERJA_IMPORT_CHUNK_ROWS = max(1, int(os.environ.get("KINERJA_IMPORT_CHUNK_ROWS", 5000)))
 KINERJA_IMPORT_STALE_SECONDS = int(os.environ.get("KINERJA_IMPORT_STALE_SECONDS", 300))
+# Chunks a file's reading process may have built ahead of the one being stored (kept in the
+# importing process; each holds KINERJA_IMPORT_CHUNK_ROWS rows).
+KINERJA_IMPORT_CHUNKS_AHEAD = max(1, int(os.environ.get("KINERJA_IMPORT_CHUNKS_AHEAD", 4)))
 # Uploads through the web: refused above the maximum (before the body is read); above the
 # inline size they go to a background job (``kinerja jobs run``) with a progress page instead of
 # running inside the request, where a large file met the server's 60 s timeout.

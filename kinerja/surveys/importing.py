@@ -39,9 +39,12 @@ import csv
 import hashlib
 import io
 import multiprocessing
+import queue
 import tempfile
+import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -59,7 +62,7 @@ from kinerja.audit.models import AuditEntry
 from kinerja.db.bulk import insert_rows, office_time_adapter, uses_copy
 from kinerja.db.imports import RESPONSE_COLUMNS, stored_import_keys
 from kinerja.db.routing import writer
-from kinerja.db.sqlite import sqlite_pragma
+from kinerja.db.sqlite import sqlite_pragma, unsynced_commits
 from kinerja.lib.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.survey_csv import ElementOrder, Record, iter_survey_records
@@ -371,7 +374,7 @@ class _RowBuilder:
             )
         return out
 
-    def chunks(self, text: IO[str]) -> Iterator[list[tuple[Any, ...]]]:
+    def chunks(self, text: IO[str]) -> Generator[list[tuple[Any, ...]], None, None]:
         """The file's rows, checked and built, a chunk at a time (InputError at the end)."""
         size = settings.KINERJA_IMPORT_CHUNK_ROWS  # also the rows of one write transaction
         for chunk in iter_survey_records(
@@ -388,14 +391,25 @@ class _ForkedRows:
     """``_RowBuilder.chunks`` run in a forked process, its chunks received here.
 
     Reading, checking and keying a row costs about as much as storing it, so with two cores
-    the child prepares the next chunk while this process stores the previous one. The child
+    the child prepares the next chunks while this process stores the earlier ones. The child
     only reads the file and computes; every write stays in this process's transaction, so
-    nothing changes about all-or-nothing. The pipe holds about one chunk, which bounds memory.
+    nothing changes about all-or-nothing.
+
+    A thread of this process receives the chunks as they come and keeps up to
+    ``KINERJA_IMPORT_CHUNKS_AHEAD`` of them (``ahead``), which bounds memory (a chunk of 5 000
+    rows holds ~2 MB; one more waits in the thread's hand and one in the pipe). With the pipe
+    alone (it holds about one chunk) each side waited on the other whenever one chunk took it
+    longer than the last; and the thread unpickles a chunk while the storing thread waits on
+    SQLite, which releases the interpreter while it writes.
     """
 
     def __init__(self, builder: _RowBuilder, text: IO[str]) -> None:
         self.builder = builder
         self.text = text
+        self.ahead: queue.Queue[tuple[str, Any]] = queue.Queue(
+            maxsize=settings.KINERJA_IMPORT_CHUNKS_AHEAD
+        )
+        self.stop = threading.Event()
 
     def _produce(self, send: Any, receive: Any) -> None:
         # Only the parent reads: with this copy of the reading end closed, a parent that dies
@@ -418,15 +432,35 @@ class _ForkedRows:
         except BrokenPipeError:
             return  # the parent is gone: nobody to tell
 
-    def chunks(self) -> Iterator[list[tuple[Any, ...]]]:
+    def _receive(self, receive: Any) -> None:
+        """The receiving thread: the child's messages into ``ahead`` until its last one."""
+        kind = "rows"
+        while kind == "rows":
+            try:
+                message = receive.recv()
+            except BaseException as exc:  # noqa: BLE001 - raised again by chunks, in its thread
+                message = ("error", exc)
+            kind = message[0]
+            while True:
+                try:
+                    self.ahead.put(message, timeout=0.1)
+                    break
+                except queue.Full:
+                    if self.stop.is_set():  # the storing thread has stopped taking chunks
+                        return
+
+    def chunks(self) -> Generator[list[tuple[Any, ...]], None, None]:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
+        # Forked before this process has a second thread: forking a threaded process is unsafe.
         child = context.Process(target=self._produce, args=(send, receive), daemon=True)
         child.start()
         send.close()
+        receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
+        receiver.start()
         try:
             while True:
-                kind, payload = receive.recv()
+                kind, payload = self.ahead.get()
                 if kind == "rows":
                     yield payload
                 elif kind == "done":
@@ -436,14 +470,20 @@ class _ForkedRows:
                     raise InputError(payload)
                 elif kind == "undecodable":
                     raise UnicodeDecodeError("utf-8", b"", 0, 1, "in the reading process")
+                elif kind == "error":
+                    raise payload
                 else:
                     raise RuntimeError(f"the reading process failed:\n{payload}")
         finally:
-            receive.close()
-            child.join(timeout=5)
+            self.stop.set()
+            child.join(timeout=0 if receiver.is_alive() else 5)
             if child.is_alive():
-                child.terminate()
+                # Stopped early (a storing error): the child, which only reads and computes,
+                # ends, and with it the pipe, so a receiving thread waiting on it ends too.
+                child.kill()
                 child.join()
+            receiver.join()
+            receive.close()
 
 
 class _Store:
@@ -526,16 +566,24 @@ def _import(
     skipped: dict[tuple[int, Any], int] = {}
     try:
         try:
-            with sqlite_pragma(Response, "cache_size", -SQLITE_CACHE_KIB):
+            # The chunks' own commits are not synced on SQLite: the rows stay hidden until the
+            # batch's commit below, which is synced and with it every chunk before it
+            # (docs/architecture.md#imports-hidden-until-committed).
+            with (
+                sqlite_pragma(Response, "cache_size", -SQLITE_CACHE_KIB),
+                unsynced_commits(Response),
+            ):
                 source = _ForkedRows(builder, text).chunks() if fork else builder.chunks(text)
-                for built in source:
-                    for row in store.write(built):
-                        key = (row[SERVICE_AT], row[DAY_AT])
-                        skipped[key] = skipped.get(key, 0) + _packed(row[SCORES_AT])
-                        inserted -= 1
-                    inserted += len(built)
-                    if progress:
-                        progress(len(built))
+                # Closed as soon as storing stops, even by an error: a forked reader ends then.
+                with closing(source):
+                    for built in source:
+                        for row in store.write(built):
+                            key = (row[SERVICE_AT], row[DAY_AT])
+                            skipped[key] = skipped.get(key, 0) + _packed(row[SCORES_AT])
+                            inserted -= 1
+                        inserted += len(built)
+                        if progress:
+                            progress(len(built))
         except InputError as exc:
             raise InputError(sorted(exc.problems, key=_sort_key)) from None
         except UnicodeDecodeError as exc:

@@ -220,6 +220,56 @@ def test_it_names_every_problem_when_the_file_is_read_in_a_second_process(
     assert Response.objects.count() == 0 and ImportBatch.objects.count() == 0
 
 
+def test_the_reading_process_builds_at_most_the_set_chunks_ahead(
+    kec: Any, service: Any, settings: Any
+) -> None:
+    """KINERJA_IMPORT_CHUNKS_AHEAD chunks wait in the importing process, no more, however far
+    ahead the reading process could run; all of the file arrives, and its rollup sums."""
+    import time
+
+    from kinerja.surveys.importing import ServiceLookup, _ForkedRows, _RowBuilder
+
+    settings.KINERJA_IMPORT_CHUNK_ROWS = 3
+    settings.KINERJA_IMPORT_CHUNKS_AHEAD = 2
+    reader = _ForkedRows(
+        _RowBuilder(kec, ServiceLookup(kec), None), StringIO(csv_text(worked_rows()))
+    )
+    chunks = reader.chunks()
+    sizes = [len(next(chunks))]
+    time.sleep(1)  # the reading process has built the whole file (10 chunks) by now
+    assert reader.ahead.qsize() == 2
+    sizes += [len(chunk) for chunk in chunks]
+    assert sizes == [3] * 9 + [2]
+    assert sum(packed & (2**48 - 1) for packed in reader.builder.sums.values()) == 29
+
+
+def test_a_forked_import_stopped_while_storing_leaves_no_reader_behind(
+    kec: Any, service: Any, settings: Any
+) -> None:
+    """Storing stops early (here the batch is declared abandoned after the first chunk): the
+    reading process and the receiving thread end, and nothing of the file is kept."""
+    import multiprocessing
+    import threading
+    from io import BytesIO
+
+    from kinerja.surveys import batches
+    from kinerja.surveys.importing import do_import
+
+    settings.KINERJA_IMPORT_CHUNK_ROWS = 2
+    settings.KINERJA_IMPORT_CHUNKS_AHEAD = 1
+    threads = threading.active_count()
+
+    def abandon(_rows: int) -> None:
+        ImportBatch.objects.update(state=ImportBatch.State.DISCARDED)
+
+    with pytest.raises(batches.Abandoned):
+        do_import(
+            kec, BytesIO(csv_text(worked_rows()).encode()), "a.csv", fork=True, progress=abandon
+        )
+    assert threading.active_count() == threads and not multiprocessing.active_children()
+    assert Response.stored.count() == 0
+
+
 # U8 holds 2 and U9 holds 4 in the file: which element gets the 2 is the file's order.
 BARE_FILE = f"{BARE_HEADER}\n2024-03-05,ktp,L,40,SMA,Swasta,4,4,4,4,4,4,4,2,4,\n"
 
