@@ -3,8 +3,7 @@
 SQLite: WAL lets readers run during a write; synchronous=FULL syncs the WAL at every commit, so
 an answer the server acknowledged survives a power cut too, as PostgreSQL's commits do (NORMAL
 keeps it only through a crash of the server process; measured: ~0.2 ms of disk wait per commit,
-no CPU). The survey import's hidden chunks alone commit unsynced, and why that loses nothing:
-docs/architecture.md#imports-hidden-until-committed. A statement about the engine, not rows: it has no ORM twin.
+no CPU). A statement about the engine, not rows: it has no ORM twin.
 """
 
 SQLITE_INIT_COMMAND = (

@@ -43,23 +43,3 @@ def sqlite_pragma(model: type[Model], name: str, value: int) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA {name} = {int(before)}")
-
-
-# ``PRAGMA synchronous`` levels.
-NORMAL, FULL = 1, 2
-
-
-@contextmanager
-def unsynced_commits(model: type[Model]) -> Iterator[None]:
-    """On SQLite, the block's own commits not synced to disk (``synchronous=NORMAL``) on the
-    connection that writes ``model``; the next commit after it is synced again, and with it
-    everything written before (the write-ahead log is one file, synced whole). Only for writes
-    nobody relies on until that commit (docs/architecture.md#imports-hidden-until-committed).
-    Inside a transaction nothing changes: SQLite refuses the setting there, and the block's
-    writes are committed later by the transaction anyway."""
-    connection = writer(model)
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with sqlite_pragma(model, "synchronous", NORMAL):
-        yield

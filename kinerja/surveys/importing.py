@@ -62,7 +62,7 @@ from kinerja.audit.models import AuditEntry
 from kinerja.db.bulk import insert_rows, office_time_adapter, uses_copy
 from kinerja.db.imports import RESPONSE_COLUMNS, stored_import_keys
 from kinerja.db.routing import writer
-from kinerja.db.sqlite import sqlite_pragma, unsynced_commits
+from kinerja.db.sqlite import sqlite_pragma
 from kinerja.lib.tables import iter_rows, sniff_kind
 from kinerja_core.errors import InputError, Problem
 from kinerja_core.survey_csv import ElementOrder, Record, iter_survey_records
@@ -566,13 +566,7 @@ def _import(
     skipped: dict[tuple[int, Any], int] = {}
     try:
         try:
-            # The chunks' own commits are not synced on SQLite: the rows stay hidden until the
-            # batch's commit below, which is synced and with it every chunk before it
-            # (docs/architecture.md#imports-hidden-until-committed).
-            with (
-                sqlite_pragma(Response, "cache_size", -SQLITE_CACHE_KIB),
-                unsynced_commits(Response),
-            ):
+            with sqlite_pragma(Response, "cache_size", -SQLITE_CACHE_KIB):
                 source = _ForkedRows(builder, text).chunks() if fork else builder.chunks(text)
                 # Closed as soon as storing stops, even by an error: a forked reader ends then.
                 with closing(source):

@@ -87,37 +87,6 @@ def test_it_discards_the_rows_when_the_last_transaction_fails(
     assert ImportBatch.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_syncs_the_commit_that_shows_an_import_and_not_its_hidden_chunks(
-    kec: Any, service: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """docs/architecture.md#imports-hidden-until-committed: on SQLite the chunks commit
-    unsynced; the batch's commit, which makes them visible, is synced (and so is every
-    commit after the import)."""
-    from kinerja.db.sqlite import FULL, NORMAL, pragma
-
-    settings.KINERJA_IMPORT_CHUNK_ROWS = 10
-    sqlite = pragma(Response, "synchronous") is not None
-    seen: list[tuple[str, int | None]] = []
-    commit = batches.commit
-
-    def observed_commit(batch: ImportBatch, rows: int, inserted: int) -> None:
-        seen.append(("commit", pragma(Response, "synchronous")))
-        commit(batch, rows, inserted)
-
-    monkeypatch.setattr(batches, "commit", observed_commit)
-    import_bytes(
-        kec,
-        many_rows(25).encode(),
-        "a.csv",
-        progress=lambda _rows: seen.append(("chunk", pragma(Response, "synchronous"))),
-    )
-    chunk, full = (NORMAL, FULL) if sqlite else (None, None)
-    assert seen == [("chunk", chunk)] * 3 + [("commit", full)]
-    assert pragma(Response, "synchronous") == full
-    assert Response.objects.count() == 25
-
-
 @pytest.mark.django_db
 def test_it_shows_a_chunked_import_only_once_it_is_committed(
     kec: Any, service: Any, settings: Any
