@@ -382,6 +382,12 @@ KINERJA_RECOMPUTE_WAIT_SECONDS = float(os.environ.get("KINERJA_RECOMPUTE_WAIT_SE
 # How often an open dashboard asks whether its results, being recomputed in the background,
 # have been updated (only while some are, and only while the page is visible).
 KINERJA_LIVE_POLL_SECONDS = float(os.environ.get("KINERJA_LIVE_POLL_SECONDS", "5"))
+# The live recompute (docs/rules.md#live-results) under a steady flow of writes: a run that ends
+# with marks left queues the next to start no sooner than this many seconds after its own start,
+# so the worker does not recompute back to back beside the web server.
+KINERJA_LIVE_MIN_INTERVAL_SECONDS = max(
+    0.0, float(os.environ.get("KINERJA_LIVE_MIN_INTERVAL_SECONDS", "1"))
+)
 
 # Long imports and background jobs (docs/security.md): an import stores its rows in short
 # transactions of this many rows, so no other writer (a citizen's form) waits behind it for
@@ -391,6 +397,11 @@ KINERJA_IMPORT_STALE_SECONDS = int(os.environ.get("KINERJA_IMPORT_STALE_SECONDS"
 # Chunks a file's reading process may have built ahead of the one being stored (kept in the
 # importing process; each holds KINERJA_IMPORT_CHUNK_ROWS rows).
 KINERJA_IMPORT_CHUNKS_AHEAD = max(1, int(os.environ.get("KINERJA_IMPORT_CHUNKS_AHEAD", 4)))
+# The job worker (``kinerja jobs run``): seconds between its looks at an empty queue (a run of
+# the live recompute queued by a write waits up to this long), and how much it lowers its own
+# CPU priority (os.nice, 0-19) so the web server's requests go first on a shared machine.
+KINERJA_WORKER_POLL_SECONDS = max(0.01, float(os.environ.get("KINERJA_WORKER_POLL_SECONDS", "0.2")))
+KINERJA_WORKER_NICE = min(19, max(0, int(os.environ.get("KINERJA_WORKER_NICE", "10"))))
 # Uploads through the web: refused above the maximum (before the body is read); above the
 # inline size they go to a background job (``kinerja jobs run``) with a progress page instead of
 # running inside the request, where a large file met the server's 60 s timeout.

@@ -16,11 +16,13 @@ until the run that stores the results, so the next run finishes the work (the ne
 it when it starts: ``stale.requeue``). A task that finds no marks does nothing.
 
 Who queues a run: the write that created a mark, after it committed, unless a run waits in the
-queue already (it starts later, so it reads that mark); and a run itself, when it ends with marks
-left (written while it ran), queues the next. A write that only moved a mark's ``marked_at``
-queues nothing: kinerja/db/stale.py shows why a run still reads it. One run per task, not a loop
-until no mark is left: under a steady stream of posts that loop would never end, and the large
-imports queued behind it would never start.
+queue already (it starts later, so it reads that mark; a run queued for later counts); and a run
+itself, when it ends with marks left (written while it ran), queues the next, to start
+``KINERJA_LIVE_MIN_INTERVAL_SECONDS`` after its own start at the earliest: under a steady flow of
+posts the worker recomputes at most once per interval, not back to back beside the web server.
+A write that only moved a mark's ``marked_at`` queues nothing: kinerja/db/stale.py shows why a
+run still reads it. One run per task, not a loop until no mark is left: under a steady stream of
+posts that loop would never end, and the large imports queued behind it would never start.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.models import StaleMark
@@ -114,27 +116,36 @@ TASK_PATH = f"{__name__}.recompute_stale_task"
 @task()
 def recompute_stale_task() -> int:
     """The worker's side: recompute what is stale; the number of plans recomputed."""
+    started = timezone.now()
     summaries = recompute_stale()
     for summary in summaries:
         logger.info("live recompute %s", summary)
-    # Marks written while this run read or stored: the next run is theirs (see module doc).
+    # Marks written while this run read or stored: the next run is theirs (see module doc), no
+    # sooner than KINERJA_LIVE_MIN_INTERVAL_SECONDS after this one started.
     if StaleMark.objects.exists():
-        enqueue_recompute()
+        enqueue_recompute(started + timedelta(seconds=settings.KINERJA_LIVE_MIN_INTERVAL_SECONDS))
     return len(summaries)
 
 
-def enqueue_recompute() -> None:
-    """Queue a recompute, unless one is queued and not started yet: that one will read every
-    mark committed now. Called once a transaction that created a mark has committed, and by a
-    run that leaves marks behind."""
-    if not recompute_waiting():
+def enqueue_recompute(not_before: datetime | None = None) -> None:
+    """Queue a recompute (to start at ``not_before`` at the earliest), unless one is queued and
+    not started yet: that one will read every mark committed now. Called once a transaction that
+    created a mark has committed, and by a run that leaves marks behind."""
+    if recompute_waiting():
+        return
+    if not_before is not None and not_before > timezone.now():
+        recompute_stale_task.using(run_after=not_before).enqueue()
+    else:
         recompute_stale_task.enqueue()
 
 
 def recompute_waiting() -> bool:
-    """Whether a recompute task waits in the database queue (other backends: never known)."""
+    """Whether a recompute task waits in the database queue, due now or later (other backends:
+    never known)."""
     if recompute_stale_task.get_backend().__class__.__name__ != "DatabaseBackend":
         return False
+    from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.ready().filter(task_path=TASK_PATH).exists()
+    queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=TASK_PATH)
+    return queued.exists()

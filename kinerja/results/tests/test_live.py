@@ -3,9 +3,11 @@ works off exactly the marks it read, for the marked units and those above them."
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,7 @@ from kinerja.results.actions import do_lock_year, do_recompute
 from kinerja.results.dashboard import updated_text
 from kinerja.results.models import PendingChange, Result
 from kinerja.results.tests.plans import approve, put
+from kinerja.surveys.management.commands import jobs as jobs_command
 
 KINERJA = str(Path(sys.executable).parent / "kinerja")
 
@@ -165,10 +168,10 @@ def test_a_refused_write_leaves_no_mark(uji: Any) -> None:
 
 
 def waiting() -> int:
-    """Recompute tasks queued and not started."""
+    """Recompute tasks queued and not started, due now or later."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.ready().filter(task_path=live.TASK_PATH).count()
+    return DBTaskResult.objects.filter(status="READY", task_path=live.TASK_PATH).count()
 
 
 @pytest.mark.django_db
@@ -191,6 +194,50 @@ def test_a_run_that_leaves_marks_queues_the_next_and_the_last_queues_none(
     assert live.recompute_stale_task.call() == 1
     assert marks(uji) == set()
     assert waiting() == 1  # nothing more queued
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("interval", [2.5, 0.0])
+def test_a_run_that_leaves_marks_queues_the_next_no_sooner_than_the_minimum_interval(
+    uji: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    interval: float,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.KINERJA_LIVE_MIN_INTERVAL_SECONDS = interval
+    put(uji, "served", "kel-satu", "2021", 40)
+    DBTaskResult.objects.all().delete()  # as if the worker took the post's run
+    real = live.recompute_stale
+    started: list[datetime] = []
+
+    def with_a_write_meanwhile(before_commit: Any = lambda: None) -> Any:
+        started.append(datetime.now(UTC))
+        summaries = real(before_commit)
+        put(uji, "served", "kel-dua", "2021", 12)  # after the run read its marks
+        return summaries
+
+    monkeypatch.setattr(live, "recompute_stale", with_a_write_meanwhile)
+    before = datetime.now(UTC)
+    assert live.recompute_stale_task.call() == 1
+    (task,) = DBTaskResult.objects.filter(task_path=live.TASK_PATH)
+    assert task.status == "READY"
+    if interval:
+        # Due an interval after the run's start (not after its end), and not ready before.
+        step = timedelta(seconds=interval)
+        assert before + step <= task.run_after <= started[0] + step
+        assert not DBTaskResult.objects.ready().exists()
+    else:
+        assert DBTaskResult.objects.ready().count() == 1
+    # A run queued for later still reads every mark committed before it starts: a write that
+    # creates a mark meanwhile queues no second one.
+    transaction.get_connection().run_on_commit.clear()
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        put(uji, "served", "kel-dua", "2023", 3)
+    assert hooks.count(stale.run_hooks) == 1  # it created a mark
+    assert waiting() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -388,3 +435,60 @@ def test_a_group_taken_off_an_activity_marks_its_kelurahan(wonoasih: Any) -> Non
     activity.date = date(2021, 1, 1)  # an edit not saved: the stored year counts
     do_delete_activity(None, activity)
     assert marks(wonoasih) == {("kel-wonoasih", 2023), ("kel-wonoasih", 2024)}
+
+
+# -- the worker beside the web server ------------------------------------------------------------
+
+
+def test_the_worker_settings_have_defaults_and_bounds(tmp_path: Path) -> None:
+    names = (
+        "KINERJA_LIVE_MIN_INTERVAL_SECONDS",
+        "KINERJA_WORKER_POLL_SECONDS",
+        "KINERJA_WORKER_NICE",
+    )
+
+    def read(**extra: str) -> list[str]:
+        env = {k: v for k, v in os.environ.items() if k not in names}
+        env.update(KINERJA_VAR_DIR=str(tmp_path), **extra)
+        code = "import kinerja.settings as s; print(" + ", ".join(f"s.{n}" for n in names) + ")"
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+    assert read() == ["1.0", "0.2", "10"]
+    given = dict(zip(names, ("0.5", "0.05", "3"), strict=True))
+    assert read(**given) == ["0.5", "0.05", "3"]
+    # Out of range: no negative interval, no busy loop, niceness within what os.nice allows.
+    low = dict(zip(names, ("-1", "0", "-5"), strict=True))
+    assert read(**low) == ["0.0", "0.01", "0"]
+    assert read(KINERJA_WORKER_NICE="40")[2] == "19"
+
+
+def test_the_worker_polls_as_set_unless_told(settings: Any) -> None:
+    settings.KINERJA_WORKER_POLL_SECONDS = 0.3
+    assert jobs_command.poll_seconds(None) == 0.3
+    assert jobs_command.poll_seconds(2.0) == 2.0
+
+
+def test_the_worker_lowers_its_own_priority_but_a_batch_run_does_not(
+    children: dict[str, str],
+) -> None:
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    env = {**children, "KINERJA_WORKER_NICE": "7"}
+    child = subprocess.Popen([KINERJA, "jobs", "run"], env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while os.getpriority(os.PRIO_PROCESS, child.pid) == base:
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == min(19, base + 7)
+    finally:
+        child.send_signal(signal.SIGTERM)
+        child.wait(timeout=60)
+    # A one-off `--batch` run by hand keeps the caller's priority.
+    code = (
+        "import os; from django.core.management import call_command; "
+        "call_command('jobs', 'run', '--batch', verbosity=0); print(os.getpriority(os.PRIO_PROCESS, 0))"
+    )
+    assert shell(env, code).stdout.split() == [str(base)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,11 +26,13 @@ class Command(NounCommand):
         parser.add_argument(
             "--interval",
             type=float,
-            default=1.0,
-            help=_("seconds between looks at an empty queue"),
+            default=None,
+            help=_("seconds between looks at an empty queue (default KINERJA_WORKER_POLL_SECONDS)"),
         )
 
     def handle_run(self, options: dict[str, Any]) -> None:
+        if not options["batch"]:  # a worker beside the web server, not a one-off by hand
+            lower_priority()
         # What a worker killed mid-job left: its jobs are failed, its import batch's rows go.
         failed = jobs.fail_orphans()
         cleaned = batches.clean_abandoned()
@@ -39,10 +43,22 @@ class Command(NounCommand):
         call_command(
             "db_worker",
             batch=options["batch"],
-            interval=options["interval"],
+            interval=poll_seconds(options["interval"]),
             reload=False,
             startup_delay=False,
             verbosity=options["verbosity"],
             stdout=self.stdout,
             stderr=self.stderr,
         )
+
+
+def poll_seconds(given: float | None) -> float:
+    """``--interval``, else ``KINERJA_WORKER_POLL_SECONDS``: how long a job queued into an empty
+    queue (the live recompute a survey post queued) may wait before the worker sees it."""
+    return settings.KINERJA_WORKER_POLL_SECONDS if given is None else given
+
+
+def lower_priority() -> int:
+    """Lower this process's CPU priority by ``KINERJA_WORKER_NICE`` (the web server's requests
+    go first on the cores they share, docs/rules.md#live-results); the niceness now."""
+    return os.nice(settings.KINERJA_WORKER_NICE)
