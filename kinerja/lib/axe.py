@@ -4,7 +4,8 @@
 axe-core (the npm package, `make setup` installs it from package-lock.json) is added to every
 document as an init script, runs once the page has loaded and reports its violations back to
 Python. Before the page is left (the next navigation of the same tab), the navigation request
-is held until that report has arrived, so a test that clicks on at once does not skip a page.
+is held until that report has arrived, so a test that clicks on at once does not skip a page;
+a `page.goto` of the test first lets the page it leaves load and be checked.
 `finish()` waits for the last page of each tab, closes the contexts and returns the serious and
 critical violations as readable lines; the `browser` fixture of conftest.py fails the test on
 any.
@@ -36,7 +37,7 @@ SETTLE_SECONDS = 30.0
 # (axe reaches into frames itself); a CSV or JSON shown in the tab is not a page. The binding
 # names are random per run, so no page can spoof a report.
 RUNNER = """
-((begin, report) => {
+((begin, report, now) => {
   if (window.top !== window || !/^https?:$/.test(location.protocol)) return;
   if (document.contentType !== "text/html") return;
   const id = Math.random().toString(36).slice(2);
@@ -51,11 +52,12 @@ RUNNER = """
       (error) => window[report](id, location.href, null, String(error)));
   };
   window[begin](id);
+  window[now] = check;
   window.addEventListener("load", check);
   // Left before it finished loading (a click straight after the page appeared): a navigation
   // started from the page stops its loading, so no load event would come. Check it as it is.
   window.addEventListener("beforeunload", check);
-})(%(begin)s, %(report)s);
+})(%(begin)s, %(report)s, %(now)s);
 """
 
 
@@ -68,6 +70,8 @@ class AxeCheck:
     notes: list[str] = field(default_factory=list)  # minor and moderate: warnings
     contexts: list[BrowserContext] = field(default_factory=list)
     pending: dict[Page, str] = field(default_factory=dict)  # tab → document not yet reported
+    # The page function that starts the check at once (random per run, like the bindings).
+    trigger: str = field(default_factory=lambda: f"__kinerjaAxe{secrets.token_hex(8)}")
 
     def watch(self, context: BrowserContext) -> BrowserContext:
         if not AXE_SCRIPT.is_file():
@@ -76,10 +80,42 @@ class AxeCheck:
         context.expose_binding(begin, self._begin)
         context.expose_binding(report, self._report)
         context.add_init_script(path=AXE_SCRIPT)
-        context.add_init_script(script=RUNNER % {"begin": repr(begin), "report": repr(report)})
+        context.add_init_script(
+            script=RUNNER
+            % {"begin": repr(begin), "report": repr(report), "now": repr(self.trigger)}
+        )
         context.route("**/*", self._hold_navigation)
+        new_page = context.new_page
+
+        def checked_page() -> Page:
+            page = new_page()
+            goto = page.goto
+
+            def checked_goto(url: str, **options: Any) -> Any:
+                self._check_now(page)
+                return goto(url, **options)
+
+            page.goto = checked_goto  # type: ignore[method-assign]
+            return page
+
+        context.new_page = checked_page  # type: ignore[method-assign]
         self.contexts.append(context)
         return context
+
+    def _check_now(self, page: Page) -> None:
+        """Let the tab's document load and be checked before the test sends the tab elsewhere.
+        A navigation the page does not start itself (page.goto) fires no beforeunload, and
+        once it is under way Chromium may stop the loading of the document it replaces (seen
+        with its stylesheet and script still on the way), so no load event, and no check,
+        would ever come while the navigation is held."""
+        if page.is_closed() or page.url == "about:blank":
+            return
+        try:
+            page.wait_for_load_state("load", timeout=SETTLE_SECONDS * 1000)
+        except Error:
+            # It does not finish loading by itself: check the document as it is.
+            page.evaluate(f"() => window[{self.trigger!r}] && window[{self.trigger!r}]()")
+        self._settle(page)
 
     def finish(self) -> list[str]:
         """Wait for the page open in each tab, close the contexts, return the problems."""

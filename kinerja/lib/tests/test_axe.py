@@ -42,12 +42,25 @@ MODERATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 </head><body><h1>Moderate</h1><p>No landmark around this.</p></body></html>"""
 
 
+# A page whose parsing waits for a slow script, as pages wait for their stylesheet and script.
+BLOCKED = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Blocked</title>
+<script src="slow.js"></script></head><body><main><h1>Blocked</h1>
+<img src="x.gif"></main></body></html>"""
+
+
 GIF = base64.b64decode("R0lGODlhAQABAAAAACw=")
 SLOW_SECONDS = 1.0
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path == "/slow.js":
+            time.sleep(SLOW_SECONDS)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path != "/slow.gif":
             super().do_GET()
             return
@@ -64,7 +77,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[str]:
-    for name, html in {"bad.html": BAD, "good.html": GOOD, "moderate.html": MODERATE}.items():
+    pages = {"bad.html": BAD, "good.html": GOOD, "moderate.html": MODERATE, "blocked.html": BLOCKED}
+    for name, html in pages.items():
         (tmp_path / name).write_text(html, encoding="utf-8")
     (tmp_path / "data.json").write_text('{"not": "a page"}', encoding="utf-8")
     handler = functools.partial(Handler, directory=str(tmp_path))
@@ -108,6 +122,24 @@ def test_it_checks_a_page_that_the_test_leaves_at_once(browser: Any, axe: Any, s
     assert context.pages == []  # finish() closed the context
     axe.problems.clear()
     axe.notes.clear()
+
+
+def test_it_checks_a_page_the_test_sends_elsewhere_before_it_loaded(
+    browser: Any, axe: Any, site: str
+) -> None:
+    """A page.goto while the page waits for its script fires no beforeunload and stops that
+    loading, so no load event would start the check: the goto first lets the page load."""
+    page = browser.new_context().new_page()
+    page.goto(site + "blocked.html", wait_until="commit")
+    while page not in axe.pending:  # the document has begun: its script is on the way
+        page.wait_for_timeout(5)
+    started = time.monotonic()
+    page.goto(site + "good.html")
+    assert time.monotonic() - started < SETTLE_SECONDS  # held for the check, not timed out
+    problems = axe.finish()
+    assert axe.checked == [f"{site}blocked.html", f"{site}good.html"]
+    assert {p.split(": ")[0] for p in problems} == {f"{site}blocked.html"}  # image-alt
+    axe.problems.clear()
 
 
 def test_a_clean_page_passes(browser: Any, axe: Any, site: str) -> None:
