@@ -37,15 +37,20 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.lib.models import StaleMark
+from kinerja.db.stale import kinds_of
+from kinerja.lib.models import EVERY_KIND, StaleMark
 from kinerja.plan.models import Plan
 
 from .actions import (
     RecomputeSummary,
+    Scope,
+    compare_outcomes,
     compute_outcomes,
     no_progress,
+    plan_indicators,
     recompute_periods,
-    store_outcomes,
+    seen_now,
+    write_changes,
 )
 from .engine import Evaluator
 from .recompute_lock import recompute_transaction
@@ -71,20 +76,37 @@ def affected_units(plan: Plan, unit_ids: set[int]) -> list[OrgUnit]:
 
 
 def recompute_plan_marks(
-    plan: Plan, marks: list[tuple[int, int, int, datetime]], before_commit: Callable[[], None]
+    plan: Plan,
+    marks: list[tuple[int, int, int, datetime]],
+    before_commit: Callable[[], None],
+    kinds: int = EVERY_KIND,
 ) -> RecomputeSummary:
-    """Recompute the units and years ``marks`` name, then drop those marks (see module doc)."""
+    """Recompute the units and years ``marks`` name, for the indicators that read the data
+    ``kinds`` (the marks' bits) stand for, then drop those marks (see module doc)."""
     summary = RecomputeSummary(plan.code)
     years = {year for _, _, year, _ in marks}
     units = affected_units(plan, {unit_id for _, unit_id, _, _ in marks})
     periods = recompute_periods(plan, years)
+    evaluator = Evaluator(plan)
+    wanted = kinds_of(kinds)
+    indicators = plan_indicators(evaluator, wanted)
+    scope = Scope(
+        plan,
+        {p.year for p in periods},
+        {u.pk for u in units},
+        None if wanted is None else {ind.pk for ind in indicators},
+    )
     with translation.override(settings.LANGUAGE_CODE):
-        # Read first, outside the write transaction; kept in memory (a few units, a few years).
-        outcomes = list(compute_outcomes(Evaluator(plan), units, periods, no_progress))
+        # Read and compare first, outside the write transaction; kept in memory (a few units,
+        # a few years).
+        outcomes = list(compute_outcomes(evaluator, units, periods, no_progress, indicators))
+        changes = compare_outcomes(scope, outcomes, summary)
         with recompute_transaction(plan):
-            store_outcomes(
-                plan, outcomes, {p.year for p in periods}, summary, {u.pk for u in units}
-            )
+            if seen_now(scope) != changes.seen:
+                # Written meanwhile (another recompute, a lock, changes applied): compare again.
+                summary = RecomputeSummary(plan.code)
+                changes = compare_outcomes(scope, outcomes, summary)
+            write_changes(scope, changes)
             read = Q()
             for pk, _, _, marked_at in marks:
                 read |= Q(pk=pk, marked_at=marked_at)
@@ -100,13 +122,17 @@ def recompute_stale(before_commit: Callable[[], None] = lambda: None) -> list[Re
     test kills the process there).
     """
     by_plan: dict[int, list[tuple[int, int, int, datetime]]] = defaultdict(list)
-    for pk, plan_id, unit_id, year, marked_at in StaleMark.objects.order_by("pk").values_list(
-        "pk", "plan_id", "unit_id", "year", "marked_at"
+    kinds: dict[int, int] = defaultdict(int)
+    for pk, plan_id, unit_id, year, marked_at, bits in StaleMark.objects.order_by("pk").values_list(
+        "pk", "plan_id", "unit_id", "year", "marked_at", "kinds"
     ):
         by_plan[plan_id].append((pk, unit_id, year, marked_at))
+        kinds[plan_id] |= bits
     summaries = []
     for plan in Plan.objects.filter(pk__in=by_plan).select_related("unit").order_by("code"):
-        summaries.append(recompute_plan_marks(plan, by_plan[plan.pk], before_commit))
+        summaries.append(
+            recompute_plan_marks(plan, by_plan[plan.pk], before_commit, kinds[plan.pk])
+        )
     return summaries
 
 
