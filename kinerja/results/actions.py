@@ -20,6 +20,7 @@ from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,10 +108,11 @@ def plan_indicators(evaluator: Evaluator, kinds: frozenset[str] | None = None) -
     """Every definition any version of the plan holds (each period computes those in force in
     its year), with their targets; of ``kinds`` given, only those that read data of one of them
     (a measure's source)."""
-    indicators = list(Indicator.objects.filter(plan=evaluator.plan).prefetch_related("targets"))
-    if kinds is None:
-        return indicators
-    return [ind for ind in indicators if evaluator.data_kinds(ind) & kinds]
+    indicators = list(Indicator.objects.filter(plan=evaluator.plan))
+    if kinds is not None:
+        indicators = [ind for ind in indicators if evaluator.data_kinds(ind) & kinds]
+    prefetch_related_objects(indicators, "targets")
+    return indicators
 
 
 def compute_outcomes(
