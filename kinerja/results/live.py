@@ -102,10 +102,14 @@ def recompute_plan_marks(
         outcomes = list(compute_outcomes(evaluator, units, periods, no_progress, indicators))
         changes = compare_outcomes(scope, outcomes, summary)
         with recompute_transaction(plan):
-            if seen_now(scope) != changes.seen:
-                # Written meanwhile (another recompute, a lock, changes applied): compare again.
-                summary = RecomputeSummary(plan.code)
-                changes = compare_outcomes(scope, outcomes, summary)
+            ids = [pk for pk, _, _, _ in marks]
+            gone = len(ids) - StaleMark.objects.filter(pk__in=ids).count()
+            if gone or seen_now(scope) != changes.seen:
+                # Since the marks were read another recompute worked some off, or results,
+                # pending changes or locks of these years changed: what was computed may be
+                # older than what is stored. Nothing is written; the marks left wait for the
+                # next run (queued by the task, as for any mark left).
+                return RecomputeSummary(plan.code)
             write_changes(scope, changes)
             read = Q()
             for pk, _, _, marked_at in marks:
