@@ -4,12 +4,17 @@ Every write that feeds a measure leaves ``StaleMark`` rows (``kinerja.db.stale``
 commits, enqueues ``recompute_stale``. The task recomputes, plan by plan, only the marked units
 and the units above them, in the marked years (docs/rules.md#live-results):
 
-- the indicators are computed outside any write transaction (public survey posts never wait
-  behind the reading);
-- then one short transaction per plan compares with the stored results, stores what changed
-  (a locked year gets pending changes, as a manual recompute does) and deletes exactly the marks
-  it read, each with the ``marked_at`` it read. A write made meanwhile moved its mark's
-  ``marked_at`` or added a mark: that one stays for the next run.
+- only the indicators that read the kinds of data the marks name (a public post: the survey
+  indicators) are computed, and compared with the stored results, outside any write
+  transaction (public survey posts never wait behind the reading nor the comparing);
+- then one short transaction per plan checks that what was compared is still current (the
+  marks are all there; the compared results and pending changes have the same ids and times,
+  every write of one sets its time; the same years are locked), stores what changed (a locked
+  year gets pending changes, as a manual recompute does) and deletes exactly the marks it read,
+  each with the ``marked_at`` it read. A write made meanwhile moved its mark's ``marked_at`` or
+  added a mark: that one stays for the next run. When the check fails, another recompute
+  stored or worked off some of it meanwhile and what this run computed may be older: it stores
+  nothing and leaves the marks there to the next run.
 
 A worker killed at any point leaves either nothing of a plan's run or all of it; the marks stay
 until the run that stores the results, so the next run finishes the work (the next worker queues
