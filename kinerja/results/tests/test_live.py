@@ -25,7 +25,7 @@ from kinerja.db import stale
 from kinerja.db.scratch import scratch_database
 from kinerja.lib.models import StaleMark
 from kinerja.results import live
-from kinerja.results.actions import do_lock_year, do_recompute
+from kinerja.results.actions import compare_outcomes, do_lock_year, do_recompute
 from kinerja.results.dashboard import updated_text
 from kinerja.results.models import PendingChange, Result, YearLock
 from kinerja.results.tests.plans import approve, put
@@ -133,7 +133,7 @@ def test_a_year_locked_while_the_run_compared_gets_pending_changes_from_the_next
 ) -> None:
     approve(uji, 2021, staff["planner"], staff["head"])
     put(uji, "served", "kel-satu", "2021", 40)
-    real = live.compare_outcomes
+    real = compare_outcomes
 
     def then_locked(*args: Any) -> Any:
         changes = real(*args)  # before the run's transaction
@@ -158,7 +158,7 @@ def test_a_run_whose_marks_a_full_recompute_worked_off_meanwhile_writes_nothing(
     uji: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     put(uji, "served", "kel-satu", "2021", 40)
-    real = live.compare_outcomes
+    real = compare_outcomes
 
     def then_newer(*args: Any) -> Any:
         changes = real(*args)  # 40 of 40, before the run's transaction
