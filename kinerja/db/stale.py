@@ -9,7 +9,7 @@ recompute runs keeps its mark (docs/rules.md#live-results).
 A mark also says which kinds of data were written (``kinds``, one bit per ``MARK_KINDS``: the
 sources of the measures, surveys, community, manual): the upsert ORs the write's bit in, so a run
 recomputes only the indicators that read what changed (a public post: the survey indicators,
-not the registry's). A write of any other kind, and a plan load, sets every bit.
+not the registry's). A write that names no kind, and a plan load, sets every bit.
 
 ``mark_units`` is one hand-written ``INSERT … SELECT … ON CONFLICT DO UPDATE`` (the same text on
 SQLite and PostgreSQL) over the (unit, year) pairs written, each year and the next worked out
@@ -79,7 +79,7 @@ def kind_bit(kind: str | None) -> int:
 
 
 def kinds_of(bits: int) -> frozenset[str] | None:
-    """The kinds of data ``bits`` stand for; None when a write of any other kind is among them
+    """The kinds of data ``bits`` stand for; None when a write naming no kind is among them
     (then every indicator may have changed)."""
     known = (1 << len(MARK_KINDS)) - 1
     if bits & ~known:

@@ -72,7 +72,7 @@ class StaleMark(models.Model):
     # write that queues the recompute (kinerja/db/stale.py says why the others need not).
     writes = models.PositiveIntegerField(default=1)
     # The kinds of data written since the mark was made, one bit each (``MARK_KINDS``): a run
-    # recomputes only the indicators that read them. A write of any other kind (a plan), and a
+    # recomputes only the indicators that read them. A write naming no kind (a plan load), and a
     # mark made before kinds were kept, has every bit.
     kinds = models.PositiveSmallIntegerField(default=EVERY_KIND)
 
