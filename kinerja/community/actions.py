@@ -114,7 +114,7 @@ def do_save_group(user: UserLike, group: Group, previous_kelurahan: OrgUnit | No
         if clash is not None:
             raise refusal([clash])
         moved = [group.kelurahan_id, *([previous_kelurahan.pk] if previous_kelurahan else [])]
-        stale.mark_units((unit_id, None) for unit_id in moved)
+        stale.mark_units(((unit_id, None) for unit_id in moved), kind="community")
     return group
 
 
@@ -181,7 +181,7 @@ def do_save_activity(
         )
         for upload, content_type in zip(files, types, strict=True):
             store_evidence(user, activity, upload, content_type)
-        stale.mark_units(before | counted_in(activity.pk))
+        stale.mark_units(before | counted_in(activity.pk), kind="community")
     return activity
 
 
@@ -229,7 +229,7 @@ def do_delete_activity(user: UserLike, activity: Activity) -> None:
             raise PermissionDenied
     files = [e.file for e in activity.evidence.all()]
     with transaction.atomic():
-        stale.mark_units(counted_in(activity.pk))
+        stale.mark_units(counted_in(activity.pk), kind="community")
         activity.delete()
         # Files go only once the rows are gone for sure.
         transaction.on_commit(lambda: delete_files(files))

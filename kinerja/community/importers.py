@@ -427,7 +427,7 @@ class GroupImporter:
             announce(with_history(Group, changed, self.history_user, sorted(fields)))
             # A group's kelurahan (before and after a move) has out-of-date results in every year.
             touched = {g.kelurahan_id for g in [*new, *changed]} | moved_from
-            stale.mark_units((unit_id, None) for unit_id in touched)
+            stale.mark_units(((unit_id, None) for unit_id in touched), kind="community")
             report.created += len(new)
             report.updated += len(changed)
         self.check_activity_dates(moved_dates)
@@ -568,7 +568,9 @@ class ActivityImporter:
                     "pk", "kelurahan_id"
                 )
             )
-            stale.mark_units({(kelurahan[v["group_id"]], v["key"][0].year) for v in parsed})
+            stale.mark_units(
+                {(kelurahan[v["group_id"]], v["key"][0].year) for v in parsed}, kind="community"
+            )
             # After the links: an activity's audit entry names the unit of the groups it reaches.
             announce(written)
         report.created = len(created)

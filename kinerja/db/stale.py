@@ -6,6 +6,11 @@ manual value, a plan load) calls ``mark_units``: each plan covering a written un
 the year before). The mark is an upsert that moves ``marked_at`` forward, so a write made while a
 recompute runs keeps its mark (docs/rules.md#live-results).
 
+A mark also says which kinds of data were written (``kinds``, one bit per ``MARK_KINDS``: the
+sources of the measures, surveys, community, manual): the upsert ORs the write's bit in, so a run
+recomputes only the indicators that read what changed (a public post: the survey indicators,
+not the registry's). A write that names no kind, and a plan load, sets every bit.
+
 ``mark_units`` is one hand-written ``INSERT … SELECT … ON CONFLICT DO UPDATE`` (the same text on
 SQLite and PostgreSQL) over the (unit, year) pairs written, each year and the next worked out
 here, that finds the covering plans by joining unit and plan paths in the database; pairs of
@@ -49,7 +54,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.lib.models import StaleMark
+from kinerja.lib.models import EVERY_KIND, MARK_KINDS, StaleMark
 
 from .routing import write_alias
 
@@ -66,6 +71,20 @@ def on_marked(hook: Callable[[], None]) -> None:
 def run_hooks() -> None:
     for hook in hooks:
         hook()
+
+
+def kind_bit(kind: str | None) -> int:
+    """The bit of a data kind (a measure's source, one of ``MARK_KINDS``); every bit for None."""
+    return EVERY_KIND if kind is None else 1 << MARK_KINDS.index(kind)
+
+
+def kinds_of(bits: int) -> frozenset[str] | None:
+    """The kinds of data ``bits`` stand for; None when a write naming no kind is among them
+    (then every indicator may have changed)."""
+    known = (1 << len(MARK_KINDS)) - 1
+    if bits & ~known:
+        return None
+    return frozenset(kind for i, kind in enumerate(MARK_KINDS) if bits & (1 << i))
 
 
 def span(start: int, end: int, baseline: int | None) -> set[int]:
@@ -100,23 +119,26 @@ def _mark_sql(pairs: int, every_year: bool) -> str:
         touched = f"WITH touched(unit_id, year) AS (VALUES {values}) "
     # The WHERE of the SELECT is also what SQLite needs to tell its upsert from a join's ON.
     return (
-        f"{touched}INSERT INTO {mark} (plan_id, unit_id, year, marked_at, writes) "  # noqa: S608
-        "SELECT p.id, u.id, t.year, %s, 1 "
+        f"{touched}INSERT INTO {mark} (plan_id, unit_id, year, marked_at, writes, kinds) "  # noqa: S608
+        "SELECT p.id, u.id, t.year, %s, 1, CAST(%s AS INTEGER) "
         f"FROM touched t JOIN {unit} u ON u.id = t.unit_id "
         f"JOIN {plan} p ON (t.year BETWEEN p.start_year AND p.end_year "
         "OR t.year = p.baseline_year) "
         f"JOIN {unit} pu ON pu.id = p.unit_id "
         "WHERE substr(u.path, 1, length(pu.path)) = pu.path "
         "ON CONFLICT (plan_id, unit_id, year) DO UPDATE SET marked_at = excluded.marked_at, "
-        f"writes = {mark}.writes + 1 "
+        f"writes = {mark}.writes + 1, kinds = {mark}.kinds | excluded.kinds "
         "RETURNING writes"
     )
 
 
-def mark_units(units: Iterable[tuple[int, int | None]], now: datetime | None = None) -> int:
-    """Mark (unit id, year) pairs stale for every plan covering the unit, at ``now``; returns
-    the marks written. Year None is every year of the plan (a group's change reaches all its
-    years). The run is queued after commit when a mark was created (see the module doc)."""
+def mark_units(
+    units: Iterable[tuple[int, int | None]], now: datetime | None = None, kind: str | None = None
+) -> int:
+    """Mark (unit id, year) pairs stale for every plan covering the unit, at ``now``, for data
+    of ``kind`` (a measure's source; None: any); returns the marks written. Year None is every
+    year of the plan (a group's change reaches all its years). The run is queued after commit
+    when a mark was created (see the module doc)."""
     pairs = set(units)
     every = sorted({unit_id for unit_id, year in pairs if year is None})
     # The written year and the next (prev() reads it); a unit of every year needs neither.
@@ -138,14 +160,16 @@ def mark_units(units: Iterable[tuple[int, int | None]], now: datetime | None = N
             for start in range(0, len(rows), CHUNK):
                 chunk = rows[start : start + CHUNK]
                 params: list[Any] = [value for row in chunk for value in row]
-                cursor.execute(_mark_sql(len(chunk), every_year), [*params, stamp])
+                cursor.execute(_mark_sql(len(chunk), every_year), [*params, stamp, kind_bit(kind)])
                 writes.extend(row[0] for row in cursor.fetchall())
     if 1 in writes:
         _after_commit()
     return len(writes)
 
 
-def mark_units_orm(units: Iterable[tuple[int, int | None]], now: datetime | None = None) -> int:
+def mark_units_orm(
+    units: Iterable[tuple[int, int | None]], now: datetime | None = None, kind: str | None = None
+) -> int:
     """``mark_units`` in the ORM: the unit paths, every plan, then the upsert in Python."""
     pairs = set(units)
     if not pairs:
@@ -166,19 +190,21 @@ def mark_units_orm(units: Iterable[tuple[int, int | None]], now: datetime | None
                 continue
             touched_years = years if year is None else {year, year + 1} & years
             keys.update((plan_id, unit_id, touched) for touched in touched_years)
-    return store(sorted(keys), now or timezone.now())
+    return store(sorted(keys), now or timezone.now(), kind_bit(kind))
 
 
 def mark_plan(plan: Any) -> int:
     """Every unit and year of ``plan`` (a plan loaded or revised changes all its results)."""
     units = plan.unit.subtree().values_list("pk", flat=True)
     years = sorted(span(plan.start_year, plan.end_year, plan.baseline_year))
-    return store([(plan.pk, unit_id, year) for unit_id in units for year in years], timezone.now())
+    keys = [(plan.pk, unit_id, year) for unit_id in units for year in years]
+    return store(keys, timezone.now(), EVERY_KIND)
 
 
-def store(keys: Sequence[tuple[int, int, int]], now: datetime) -> int:
-    """Upsert the marks of (plan id, unit id, year) ``keys`` at ``now`` with the ORM: the marks
-    there are locked and moved, the others created (the run queued after commit if so)."""
+def store(keys: Sequence[tuple[int, int, int]], now: datetime, bits: int) -> int:
+    """Upsert the marks of (plan id, unit id, year) ``keys`` at ``now`` for the kinds ``bits``
+    with the ORM: the marks there are locked, moved and get the bits, the others created (the
+    run queued after commit if so)."""
     if not keys:
         return 0
     wanted = set(keys)
@@ -195,13 +221,14 @@ def store(keys: Sequence[tuple[int, int, int]], now: datetime) -> int:
             if (plan_id, unit_id, year) in wanted
         }
         StaleMark.objects.filter(pk__in=found.values()).update(
-            marked_at=now, writes=F("writes") + 1
+            marked_at=now, writes=F("writes") + 1, kinds=F("kinds").bitor(bits)
         )
         created = [
-            StaleMark(plan_id=p, unit_id=u, year=y, marked_at=now)
+            StaleMark(plan_id=p, unit_id=u, year=y, marked_at=now, kinds=bits)
             for p, u, y in sorted(wanted - found.keys())
         ]
-        # A mark another transaction created meanwhile is moved, not refused.
+        # A mark another transaction created meanwhile is moved, not refused; it gets the bits
+        # in a second statement (an upsert of the ORM sets a column, it cannot OR into it).
         StaleMark.objects.bulk_create(
             created,
             update_conflicts=True,
@@ -209,6 +236,15 @@ def store(keys: Sequence[tuple[int, int, int]], now: datetime) -> int:
             update_fields=["marked_at"],
             batch_size=500,
         )
+        if created:
+            taken = {
+                pk
+                for pk, plan_id, unit_id, year, kinds in near.values_list(
+                    "pk", "plan_id", "unit_id", "year", "kinds"
+                )
+                if (plan_id, unit_id, year) in wanted and kinds & bits != bits
+            }
+            StaleMark.objects.filter(pk__in=taken).update(kinds=F("kinds").bitor(bits))
     if created:
         _after_commit()
     return len(wanted)

@@ -49,6 +49,13 @@ class PendingUpload(models.Model):
         return self.filename
 
 
+# The kinds of data a stale mark stands for, bit i for MARK_KINDS[i]: the sources of the
+# measures (the app that owns the data; "manual" for a plan's manual measures). Append only:
+# the bits are stored.
+MARK_KINDS = ("surveys", "community", "manual")
+EVERY_KIND = 0x7FFF  # every bit, the largest value of the column
+
+
 class StaleMark(models.Model):
     """A plan's stored results of ``unit`` (and the units above it) in ``year`` are out of date.
 
@@ -64,6 +71,10 @@ class StaleMark(models.Model):
     # The writes this mark stands for: 1 right after the write that created it, which is the
     # write that queues the recompute (kinerja/db/stale.py says why the others need not).
     writes = models.PositiveIntegerField(default=1)
+    # The kinds of data written since the mark was made, one bit each (``MARK_KINDS``): a run
+    # recomputes only the indicators that read them. A write naming no kind (a plan load), and a
+    # mark made before kinds were kept, has every bit.
+    kinds = models.PositiveSmallIntegerField(default=EVERY_KIND)
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ applied change is logged with who, when and why.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,17 +20,18 @@ from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_update_with_history
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.audit import chain
 from kinerja.audit.models import AuditEntry
 from kinerja.db import stale
-from kinerja.db.results import create_results
+from kinerja.db.results import create_results, update_results
+from kinerja.db.routing import write_alias
 from kinerja.lib.evidence import evidence_type
 from kinerja.lib.models import StaleMark
 from kinerja.plan.models import Indicator, Plan
@@ -103,12 +104,26 @@ class RecomputeSummary:
         }
 
 
+def plan_indicators(evaluator: Evaluator, kinds: frozenset[str] | None = None) -> list[Indicator]:
+    """Every definition any version of the plan holds (each period computes those in force in
+    its year), with their targets; of ``kinds`` given, only those that read data of one of them
+    (a measure's source)."""
+    indicators = list(Indicator.objects.filter(plan=evaluator.plan))
+    if kinds is not None:
+        indicators = [ind for ind in indicators if evaluator.data_kinds(ind) & kinds]
+    prefetch_related_objects(indicators, "targets")
+    return indicators
+
+
 def compute_outcomes(
-    evaluator: Evaluator, units: list[OrgUnit], periods: list[Period], progress: Progress
+    evaluator: Evaluator,
+    units: list[OrgUnit],
+    periods: list[Period],
+    progress: Progress,
+    indicators: list[Indicator] | None = None,
 ) -> Iterator[tuple[Indicator, OrgUnit, Period, Outcome]]:
-    plan = evaluator.plan
-    # Every definition any version holds; each period computes those in force in its year.
-    indicators = list(Indicator.objects.filter(plan=plan).prefetch_related("targets"))
+    if indicators is None:
+        indicators = plan_indicators(evaluator)
     targets = {ind.pk: list(ind.targets.all()) for ind in indicators}
     # Measures with a batch form are then read once per period for all the units.
     evaluator.batch_units = units
@@ -166,33 +181,112 @@ def store_outcomes(
 ) -> None:
     """Compare ``outcomes`` with the stored results of ``year_set`` (of ``unit_ids`` only, when
     given) and store what changed; called inside the plan's recompute transaction."""
-    only_units: dict[str, Any] = {} if unit_ids is None else {"unit_id__in": sorted(unit_ids)}
-    stored_rows = Result.objects.filter(plan=plan, year__in=year_set, **only_units)
-    now = timezone.now()
-    locked = set(
-        YearLock.objects.filter(plan=plan, year__in=year_set).values_list("year", flat=True)
+    scope = Scope(plan, year_set, unit_ids)
+    write_changes(scope, compare_outcomes(scope, outcomes, summary))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The stored rows a recompute compares with: a plan's in some years, of some units and
+    indicators only when given (None: all)."""
+
+    plan: Plan
+    years: set[int]
+    unit_ids: set[int] | None = None
+    indicator_ids: set[int] | None = None
+
+    def where(self) -> dict[str, Any]:
+        where: dict[str, Any] = {"plan": self.plan, "year__in": sorted(self.years)}
+        if self.unit_ids is not None:
+            where["unit_id__in"] = sorted(self.unit_ids)
+        if self.indicator_ids is not None:
+            where["indicator_id__in"] = sorted(self.indicator_ids)
+        return where
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a comparison read: each stored result and pending change by id with the time it was
+    written (every write of either sets that time), and the locked years. Two equal reads saw
+    the same rows with the same values."""
+
+    results: dict[int, Any]
+    pending: dict[int, Any]
+    locked: frozenset[int]
+
+
+def seen_now(scope: Scope) -> Seen:
+    """``Seen`` of the rows there are now: their ids and times only, a few cheap reads."""
+    alias = write_alias(Result)
+    where = scope.where()
+    # Unordered: the models' orderings join the indicators and units.
+    results = Result.objects.using(alias).filter(**where).order_by()
+    pending = PendingChange.objects.using(alias).filter(**where).order_by()
+    return Seen(
+        dict(results.values_list("pk", "computed_at")),
+        dict(pending.values_list("pk", "detected_at")),
+        locked_years(scope),
     )
+
+
+def locked_years(scope: Scope) -> frozenset[int]:
+    locks = YearLock.objects.using(write_alias(YearLock))
+    years = locks.filter(plan=scope.plan, year__in=scope.years).values_list("year", flat=True)
+    return frozenset(years)
+
+
+@dataclass
+class Changes:
+    """What a comparison found to write: new and changed results (their values, the time of
+    the write is added when they are written), results no longer produced, pending changes."""
+
+    seen: Seen
+    create: list[dict[str, Any]] = field(default_factory=list)
+    update: list[dict[str, Any]] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    new_pending: list[PendingChange] = field(default_factory=list)
+    changed_pending: list[PendingChange] = field(default_factory=list)
+    drop_pending: list[int] = field(default_factory=list)
+
+
+def compare_outcomes(
+    scope: Scope,
+    outcomes: Iterable[tuple[Indicator, OrgUnit, Period, Outcome]],
+    summary: RecomputeSummary,
+) -> Changes:
+    """Compare ``outcomes`` with the stored rows of ``scope`` and count them in ``summary``;
+    writes nothing, so it may run before the recompute transaction (then that transaction
+    checks that ``Changes.seen`` is still what there is: ``seen_now``)."""
+    plan = scope.plan
+    alias = write_alias(Result)
+    stored_rows = Result.objects.using(alias).filter(**scope.where())
+    locked = locked_years(scope)
     # Each stored row as (id, year, snapshot): read as plain values, not model instances,
     # since a city has ~47 000 rows and a recompute usually leaves most of them unchanged.
-    existing: dict[tuple[int, int, str], tuple[int, int, dict[str, Any]]] = {
-        (indicator_id, unit_id, period_key): (
+    existing: dict[tuple[int, int, str], tuple[int, int, dict[str, Any]]] = {}
+    times: dict[int, Any] = {}
+    for (
+        pk,
+        indicator_id,
+        unit_id,
+        period_key,
+        year,
+        computed_at,
+        *fields,
+    ) in stored_rows.order_by().values_list(
+        "pk", "indicator_id", "unit_id", "period_key", "year", "computed_at", *Outcome.FIELDS
+    ):
+        existing[(indicator_id, unit_id, period_key)] = (
             pk,
             year,
             Outcome(**dict(zip(Outcome.FIELDS, fields, strict=True))).snapshot(),
         )
-        for pk, indicator_id, unit_id, period_key, year, *fields in stored_rows.order_by().values_list(
-            "pk", "indicator_id", "unit_id", "period_key", "year", *Outcome.FIELDS
-        )
-    }
+        times[pk] = computed_at
     pending = {
         (p.indicator_id, p.unit_id, p.period_key): p
-        for p in PendingChange.objects.filter(plan=plan, year__in=year_set, **only_units)
+        for p in PendingChange.objects.using(alias).filter(**scope.where()).order_by()
     }
-    create: list[dict[str, Any]] = []
-    update: list[Result] = []
-    new_pending: list[PendingChange] = []
-    changed_pending: list[PendingChange] = []
-    drop_pending: list[int] = []
+    changes = Changes(Seen(times, {p.pk: p.detected_at for p in pending.values()}, locked))
     for indicator, unit, period, outcome in outcomes:
         key = (indicator.pk, unit.pk, period.key)
         found = existing.pop(key, None)
@@ -202,7 +296,7 @@ def store_outcomes(
         if before == snapshot:
             summary.unchanged += 1
             if waiting is not None:
-                drop_pending.append(waiting.pk)
+                changes.drop_pending.append(waiting.pk)
             continue
         if period.year in locked:
             summary.pending += 1
@@ -211,41 +305,50 @@ def store_outcomes(
                     plan=plan, indicator=indicator, unit=unit, before=before, after=snapshot
                 )
                 change.set_period(period)
-                change.detected_at = now
-                new_pending.append(change)
+                changes.new_pending.append(change)
             elif waiting.after != snapshot or waiting.before != before:
-                waiting.before, waiting.after, waiting.detected_at = before, snapshot, now
-                changed_pending.append(waiting)
+                waiting.before, waiting.after = before, snapshot
+                changes.changed_pending.append(waiting)
             continue
         if waiting is not None:
-            drop_pending.append(waiting.pk)
+            changes.drop_pending.append(waiting.pk)
         values = {
             "plan_id": plan.pk,
             "indicator_id": indicator.pk,
             "unit_id": unit.pk,
             **period_values(period),
             **outcome.fields(),
-            "computed_at": now,
         }
         if found is None:
-            create.append(values)
+            changes.create.append(values)
         else:
-            # Every field is known, so the history row written for the update is whole.
-            update.append(Result(pk=found[0], **values))
+            changes.update.append({"pk": found[0], **values})
     # Rows no longer produced (a unit or period left the plan) go, except in locked years.
-    stale = [pk for pk, year, _ in existing.values() if year not in locked]
-    drop_pending += [p.pk for p in pending.values() if p.year not in locked]
-    Result.objects.filter(pk__in=stale).delete()
-    PendingChange.objects.filter(pk__in=drop_pending).delete()
+    changes.stale = [pk for pk, year, _ in existing.values() if year not in locked]
+    changes.drop_pending += [p.pk for p in pending.values() if p.year not in locked]
+    summary.created, summary.updated = len(changes.create), len(changes.update)
+    summary.deleted = len(changes.stale)
+    return changes
+
+
+def write_changes(scope: Scope, changes: Changes) -> None:
+    """Write what ``compare_outcomes`` found, stamped now; inside the recompute transaction."""
+    now = timezone.now()
+    Result.objects.filter(pk__in=changes.stale).delete()
+    PendingChange.objects.filter(pk__in=changes.drop_pending).delete()
     # Stored results are evidence an auditor traces: their history rows are written in bulk too,
     # one per created or changed result, without a signal per row.
-    create_results(plan.pk, year_set, create)
-    bulk_update_with_history(update, Result, [*Outcome.FIELDS, "computed_at"], batch_size=500)
-    PendingChange.objects.bulk_create(new_pending, batch_size=500)
-    PendingChange.objects.bulk_update(
-        changed_pending, ["before", "after", "detected_at"], batch_size=500
+    create_results(scope.plan.pk, scope.years, [{**v, "computed_at": now} for v in changes.create])
+    # Every field is known, so the history row written for the update is whole.
+    update_results(
+        [{**v, "computed_at": now} for v in changes.update], [*Outcome.FIELDS, "computed_at"]
     )
-    summary.created, summary.updated, summary.deleted = len(create), len(update), len(stale)
+    for change in (*changes.new_pending, *changes.changed_pending):
+        change.detected_at = now
+    PendingChange.objects.bulk_create(changes.new_pending, batch_size=500)
+    PendingChange.objects.bulk_update(
+        changes.changed_pending, ["before", "after", "detected_at"], batch_size=500
+    )
 
 
 # -- manual values ----------------------------------------------------------------------------
@@ -290,7 +393,7 @@ def do_save_manual_value(
         row.evidence_type = evidence_type(evidence, evidence.size)
         row.evidence.save(evidence.name or "bukti", evidence, save=False)
     row.save()
-    stale.mark_units([(unit.pk, period.year)])
+    stale.mark_units([(unit.pk, period.year)], kind="manual")
     return row
 
 

@@ -342,6 +342,24 @@ class Evaluator:
             self.sources[key] = Source(measure, filters, frozen(filters), info)
         return self.sources[key]
 
+    def data_kinds(self, indicator: Indicator) -> set[str]:
+        """The sources (``Measure.source``: the data app, "manual") of every measure the
+        indicator's formula reads, also through its derived measures; "" for an unknown one."""
+        found: set[str] = set()
+        derived: set[str] = set()
+        texts = [indicator.formula]
+        while texts:
+            formula = self.parsed(texts.pop())
+            if isinstance(formula, NotComputable):
+                continue
+            for name in formula.current_variables | formula.previous_variables:
+                if name not in indicator.derived:
+                    found.add(self.source(indicator, name).info["source"])
+                elif name not in derived:
+                    derived.add(name)
+                    texts.append(indicator.derived[name]["formula"])
+        return found
+
     def value_info(self, value: Reading) -> dict[str, Any]:
         """``value_info`` memoised per run: the same values recur across units and periods."""
         try:

@@ -4,12 +4,17 @@ Every write that feeds a measure leaves ``StaleMark`` rows (``kinerja.db.stale``
 commits, enqueues ``recompute_stale``. The task recomputes, plan by plan, only the marked units
 and the units above them, in the marked years (docs/rules.md#live-results):
 
-- the indicators are computed outside any write transaction (public survey posts never wait
-  behind the reading);
-- then one short transaction per plan compares with the stored results, stores what changed
-  (a locked year gets pending changes, as a manual recompute does) and deletes exactly the marks
-  it read, each with the ``marked_at`` it read. A write made meanwhile moved its mark's
-  ``marked_at`` or added a mark: that one stays for the next run.
+- only the indicators that read the kinds of data the marks name (a public post: the survey
+  indicators) are computed, and compared with the stored results, outside any write
+  transaction (public survey posts never wait behind the reading nor the comparing);
+- then one short transaction per plan checks that what was compared is still current (the
+  marks are all there; the compared results and pending changes have the same ids and times,
+  every write of one sets its time; the same years are locked), stores what changed (a locked
+  year gets pending changes, as a manual recompute does) and deletes exactly the marks it read,
+  each with the ``marked_at`` it read. A write made meanwhile moved its mark's ``marked_at`` or
+  added a mark: that one stays for the next run. When the check fails, another recompute
+  stored or worked off some of it meanwhile and what this run computed may be older: it stores
+  nothing and leaves the marks there to the next run.
 
 A worker killed at any point leaves either nothing of a plan's run or all of it; the marks stay
 until the run that stores the results, so the next run finishes the work (the next worker queues
@@ -37,15 +42,20 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.lib.models import StaleMark
+from kinerja.db.stale import kinds_of
+from kinerja.lib.models import EVERY_KIND, StaleMark
 from kinerja.plan.models import Plan
 
 from .actions import (
     RecomputeSummary,
+    Scope,
+    compare_outcomes,
     compute_outcomes,
     no_progress,
+    plan_indicators,
     recompute_periods,
-    store_outcomes,
+    seen_now,
+    write_changes,
 )
 from .engine import Evaluator
 from .recompute_lock import recompute_transaction
@@ -71,20 +81,41 @@ def affected_units(plan: Plan, unit_ids: set[int]) -> list[OrgUnit]:
 
 
 def recompute_plan_marks(
-    plan: Plan, marks: list[tuple[int, int, int, datetime]], before_commit: Callable[[], None]
+    plan: Plan,
+    marks: list[tuple[int, int, int, datetime]],
+    before_commit: Callable[[], None],
+    kinds: int = EVERY_KIND,
 ) -> RecomputeSummary:
-    """Recompute the units and years ``marks`` name, then drop those marks (see module doc)."""
+    """Recompute the units and years ``marks`` name, for the indicators that read the data
+    ``kinds`` (the marks' bits) stand for, then drop those marks (see module doc)."""
     summary = RecomputeSummary(plan.code)
     years = {year for _, _, year, _ in marks}
     units = affected_units(plan, {unit_id for _, unit_id, _, _ in marks})
     periods = recompute_periods(plan, years)
+    evaluator = Evaluator(plan)
+    wanted = kinds_of(kinds)
+    indicators = plan_indicators(evaluator, wanted)
+    scope = Scope(
+        plan,
+        {p.year for p in periods},
+        {u.pk for u in units},
+        None if wanted is None else {ind.pk for ind in indicators},
+    )
     with translation.override(settings.LANGUAGE_CODE):
-        # Read first, outside the write transaction; kept in memory (a few units, a few years).
-        outcomes = list(compute_outcomes(Evaluator(plan), units, periods, no_progress))
+        # Read and compare first, outside the write transaction; kept in memory (a few units,
+        # a few years).
+        outcomes = list(compute_outcomes(evaluator, units, periods, no_progress, indicators))
+        changes = compare_outcomes(scope, outcomes, summary)
         with recompute_transaction(plan):
-            store_outcomes(
-                plan, outcomes, {p.year for p in periods}, summary, {u.pk for u in units}
-            )
+            ids = [pk for pk, _, _, _ in marks]
+            gone = len(ids) - StaleMark.objects.filter(pk__in=ids).count()
+            if gone or seen_now(scope) != changes.seen:
+                # Since the marks were read another recompute worked some off, or results,
+                # pending changes or locks of these years changed: what was computed may be
+                # older than what is stored. Nothing is written; the marks left wait for the
+                # next run (queued by the task, as for any mark left).
+                return RecomputeSummary(plan.code)
+            write_changes(scope, changes)
             read = Q()
             for pk, _, _, marked_at in marks:
                 read |= Q(pk=pk, marked_at=marked_at)
@@ -100,13 +131,17 @@ def recompute_stale(before_commit: Callable[[], None] = lambda: None) -> list[Re
     test kills the process there).
     """
     by_plan: dict[int, list[tuple[int, int, int, datetime]]] = defaultdict(list)
-    for pk, plan_id, unit_id, year, marked_at in StaleMark.objects.order_by("pk").values_list(
-        "pk", "plan_id", "unit_id", "year", "marked_at"
+    kinds: dict[int, int] = defaultdict(int)
+    for pk, plan_id, unit_id, year, marked_at, bits in StaleMark.objects.order_by("pk").values_list(
+        "pk", "plan_id", "unit_id", "year", "marked_at", "kinds"
     ):
         by_plan[plan_id].append((pk, unit_id, year, marked_at))
+        kinds[plan_id] |= bits
     summaries = []
     for plan in Plan.objects.filter(pk__in=by_plan).select_related("unit").order_by("code"):
-        summaries.append(recompute_plan_marks(plan, by_plan[plan.pk], before_commit))
+        summaries.append(
+            recompute_plan_marks(plan, by_plan[plan.pk], before_commit, kinds[plan.pk])
+        )
     return summaries
 
 

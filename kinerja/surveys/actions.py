@@ -361,7 +361,7 @@ def do_record_published_ikm(
     row._history_user = acting(user)  # type: ignore[attr-defined]
     row.save()
     # A published value stands in for the answers: that year's results are out of date.
-    stale.mark_units([(row.unit_id, row.year)])
+    stale.mark_units([(row.unit_id, row.year)], kind="surveys")
     return row
 
 
@@ -401,7 +401,7 @@ def do_decide_published_ikm(
     row._history_user = acting(user)  # type: ignore[attr-defined]
     row.save()
     # A published value stands in for the answers: that year's results are out of date.
-    stale.mark_units([(row.unit_id, row.year)])
+    stale.mark_units([(row.unit_id, row.year)], kind="surveys")
     return row
 
 

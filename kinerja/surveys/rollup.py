@@ -109,7 +109,8 @@ def apply(deltas: Mapping[RollupKey, Delta]) -> None:
     db_rollup.add_to_tallies(rows)
     # Every channel's responses pass here: their units' results are now out of date.
     stale.mark_units(
-        {(delta.unit_id, int(str(day)[:4])) for (_service, day), delta in deltas.items()}
+        {(delta.unit_id, int(str(day)[:4])) for (_service, day), delta in deltas.items()},
+        kind="surveys",
     )
     if any(delta.respondents < 0 for delta in deltas.values()):
         DailyTally.objects.filter(

@@ -67,3 +67,33 @@ def test_stored_results_and_history_match_bulk_create_with_history(wonoasih: Pla
     twin = outcome(lambda: results.create_results_orm(wonoasih.pk, {2024}, new), stored)
     assert fast == twin
     assert [len(rows) for rows in fast[1]] == [len(new)] * 4 == [12] * 4
+
+
+def test_updated_results_and_history_match_bulk_update_with_history(wonoasih: Plan) -> None:
+    results.create_results(wonoasih.pk, {2024}, rows(wonoasih))
+    by_key = {
+        (r.indicator_id, r.unit_id, r.period_key): r.pk for r in Result.objects.filter(year=2024)
+    }
+    changed = [
+        {
+            **row,
+            "pk": by_key[(row["indicator_id"], row["unit_id"], row["period_key"])],
+            "realisation": None if n % 2 else row["realisation"] * 2,
+            "computable": not row["computable"],
+            "reason": "diubah",
+            "inputs": {"served": [n, {"deep": None}]},
+            "achievement": Decimal("99.9999"),
+            "status": "",
+            "computed_at": datetime(2024, 8, 2, 1, 2, 3, 456_000, tzinfo=UTC),
+        }
+        for n, row in enumerate(rows(wonoasih)[::2])
+    ]
+    fields = ["realisation", "computable", "reason", "inputs", "achievement", "status"]
+    fast = outcome(lambda: results.update_results(changed, [*fields, "computed_at"]), stored)
+    twin = outcome(lambda: results.update_results_orm(changed, [*fields, "computed_at"]), stored)
+    assert fast == twin
+    # Every result is still there, the changed ones changed; one "~" history row per change.
+    assert [len(rows) for rows in fast[1]] == [12, 12, 18, 18]
+    results.update_results(changed, [*fields, "computed_at"])
+    assert Result.objects.filter(reason="diubah").count() == 6
+    assert HISTORY.objects.filter(history_type="~", reason="diubah").count() == 6

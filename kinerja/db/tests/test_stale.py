@@ -53,7 +53,7 @@ def plans(tree: Tree) -> dict[str, Any]:
 
 
 def rows() -> list[tuple[Any, ...]]:
-    return raw_rows(StaleMark, ["plan_id", "unit_id", "year", "marked_at", "writes"])
+    return raw_rows(StaleMark, ["plan_id", "unit_id", "year", "marked_at", "writes", "kinds"])
 
 
 def queued() -> bool:
@@ -228,3 +228,42 @@ def test_requeue_runs_the_hooks_only_when_marks_wait(
     StaleMark.objects.create(plan=plans["kota"], unit=tree.kel, year=2021, marked_at=AT)
     stale.requeue()
     assert watched == [1]
+
+
+def test_a_mark_keeps_the_kind_of_every_write_since_it_was_made(tree: Tree, plans: Any) -> None:
+    """A survey write, then a community write of the next year: the marks both reach hold
+    both kinds, the others one; the twins agree."""
+
+    def writes(mark: Marker) -> Callable[[], int]:
+        return lambda: (
+            mark([(tree.kel.pk, 2021)], AT, kind="surveys")
+            + mark([(tree.kel.pk, 2022)], LATER, kind="community")
+        )
+
+    def kinds() -> dict[tuple[str, int], frozenset[str] | None]:
+        return {
+            (m.plan.code, m.year): stale.kinds_of(m.kinds)
+            for m in StaleMark.objects.select_related("plan")
+        }
+
+    fast = outcome(writes(stale.mark_units), lambda: (rows(), kinds()))
+    twin = outcome(writes(stale.mark_units_orm), lambda: (rows(), kinds()))
+    assert fast == twin
+    both = frozenset({"surveys", "community"})
+    assert fast[1][1] == {
+        ("kota", 2021): frozenset({"surveys"}),
+        ("kota", 2022): both,
+        ("kec", 2022): both,
+        ("kota", 2023): frozenset({"community"}),
+        ("kec", 2023): frozenset({"community"}),
+    }
+
+
+def test_a_write_of_no_known_kind_and_a_plan_load_mark_every_kind(tree: Tree, plans: Any) -> None:
+    stale.mark_units([(tree.kel.pk, 2021)], AT, kind="manual")
+    stale.mark_units([(tree.kel.pk, 2021)], LATER)
+    stale.mark_plan(plans["kec"])
+    assert {stale.kinds_of(k) for k in StaleMark.objects.values_list("kinds", flat=True)} == {None}
+    assert stale.kinds_of(stale.kind_bit("manual")) == frozenset({"manual"})
+    with pytest.raises(ValueError):
+        stale.kind_bit("nothing of ours")

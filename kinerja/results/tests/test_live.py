@@ -20,13 +20,14 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from kinerja.accounts.models import OrgUnit
 from kinerja.db import stale
 from kinerja.db.scratch import scratch_database
 from kinerja.lib.models import StaleMark
 from kinerja.results import live
-from kinerja.results.actions import do_lock_year, do_recompute
+from kinerja.results.actions import compare_outcomes, do_lock_year, do_recompute
 from kinerja.results.dashboard import updated_text
-from kinerja.results.models import PendingChange, Result
+from kinerja.results.models import PendingChange, Result, YearLock
 from kinerja.results.tests.plans import approve, put
 from kinerja.surveys.management.commands import jobs as jobs_command
 
@@ -124,6 +125,90 @@ def test_a_locked_year_gets_pending_changes_not_new_values(uji: Any, staff: Any)
     assert realisation(uji, "kel-satu", 2021) == 62.5  # 25 of 40, as locked
     assert PendingChange.objects.filter(plan=uji, unit__code="kel-satu", year=2021).exists()
     assert marks(uji) == set()
+
+
+@pytest.mark.django_db
+def test_a_year_locked_while_the_run_compared_gets_pending_changes_from_the_next_run(
+    uji: Any, staff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    approve(uji, 2021, staff["planner"], staff["head"])
+    put(uji, "served", "kel-satu", "2021", 40)
+    real = compare_outcomes
+
+    def then_locked(*args: Any) -> Any:
+        changes = real(*args)  # before the run's transaction
+        if not YearLock.objects.filter(plan=uji).exists():
+            do_lock_year(uji, 2021, staff["head"])
+        return changes
+
+    monkeypatch.setattr(live, "compare_outcomes", then_locked)
+    [summary] = live.recompute_stale()
+    # What it compared is out of date: nothing written, the marks left for the next run.
+    assert (summary.updated, summary.pending) == (0, 0)
+    assert realisation(uji, "kel-satu", 2021) == 62.5
+    assert marks(uji) == {("kel-satu", 2021), ("kel-satu", 2022)}
+    live.recompute_stale()
+    assert realisation(uji, "kel-satu", 2021) == 62.5  # 25 of 40, as locked
+    assert PendingChange.objects.filter(plan=uji, unit__code="kel-satu", year=2021).exists()
+    assert marks(uji) == set()
+
+
+@pytest.mark.django_db
+def test_a_run_whose_marks_a_full_recompute_worked_off_meanwhile_writes_nothing(
+    uji: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put(uji, "served", "kel-satu", "2021", 40)
+    real = compare_outcomes
+
+    def then_newer(*args: Any) -> Any:
+        changes = real(*args)  # 40 of 40, before the run's transaction
+        put(uji, "served", "kel-satu", "2021", 30)  # a later value, stored by a full recompute
+        do_recompute(uji, years=[2021, 2022])  # that works off the marks
+        return changes
+
+    monkeypatch.setattr(live, "compare_outcomes", then_newer)
+    [summary] = live.recompute_stale()
+    assert (summary.updated, summary.created) == (0, 0)
+    assert realisation(uji, "kel-satu", 2021) == 75  # the later value stays
+    assert marks(uji) == set()
+
+
+@pytest.mark.django_db
+def test_a_run_recomputes_only_the_indicators_that_read_the_kinds_written(uji: Any) -> None:
+    kel = OrgUnit.objects.get(code="kel-satu")
+    before = times(uji)
+    stale.mark_units([(kel.pk, 2021)], kind="surveys")  # no indicator of "uji" reads surveys
+    [summary] = live.recompute_stale()
+    assert (summary.unchanged, summary.updated, summary.deleted) == (0, 0, 0)
+    assert marks(uji) == set()
+    assert times(uji) == before
+    # A manual value (which all three indicators read) and a survey post: the manual ones.
+    put(uji, "served", "kel-satu", "2021", 40)
+    stale.mark_units([(kel.pk, 2021)], kind="surveys")
+    [summary] = live.recompute_stale()
+    assert summary.updated > 0
+    assert realisation(uji, "kel-satu", 2021) == 100
+
+
+@pytest.mark.django_db
+def test_a_survey_write_reads_no_registry_data(wonoasih: Any) -> None:
+    """A survey post's run computes the survey indicators only: the community registry's
+    queries (groups, activities) are not made; a registry write's run makes them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kel = OrgUnit.objects.get(code="kel-wonoasih")
+    do_recompute(wonoasih, years=[2023, 2024])
+    StaleMark.objects.all().delete()
+    ran: dict[str, tuple[bool, int]] = {}
+    for kind in ("surveys", "community"):
+        stale.mark_units([(kel.pk, 2023)], kind=kind)
+        with CaptureQueriesContext(connection) as queries:
+            [summary] = live.recompute_stale()
+        ran[kind] = (any("community_" in q["sql"] for q in queries), summary.unchanged)
+        assert (summary.updated, summary.created, summary.deleted) == (0, 0, 0)
+    assert not ran["surveys"][0] and ran["community"][0]
+    assert ran["surveys"][1] > 0 and ran["community"][1] > 0
 
 
 @pytest.mark.django_db
