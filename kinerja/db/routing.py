@@ -15,6 +15,9 @@ write alias.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
@@ -28,6 +31,20 @@ REPLICA = "replica"
 REPLICA_APPS = frozenset({"surveys", "results", "plan", "community"})
 # Models of those apps that a writer reads back to decide (per-client counts, import states).
 PRIMARY_MODELS = frozenset({"surveys.ratebucket", "surveys.importbatch"})
+# Set inside ``primary_reads()``: every read goes to the primary.
+_pinned: ContextVar[bool] = ContextVar("kinerja_primary_reads", default=False)
+
+
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Send every read made inside to the primary: for a reader that must see a write that has
+    just committed though it reads outside a transaction (the live recompute queued by that
+    very write would otherwise compute from a replica that may not have it yet)."""
+    token = _pinned.set(True)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 class ReplicaRouter:
@@ -39,7 +56,7 @@ class ReplicaRouter:
         meta = model._meta
         if meta.app_label not in REPLICA_APPS or meta.label_lower in PRIMARY_MODELS:
             return PRIMARY
-        if connections[PRIMARY].in_atomic_block:
+        if connections[PRIMARY].in_atomic_block or _pinned.get():
             return PRIMARY
         return REPLICA
 

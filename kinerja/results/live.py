@@ -42,6 +42,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.db.routing import primary_reads
 from kinerja.db.stale import kinds_of
 from kinerja.lib.models import EVERY_KIND, StaleMark
 from kinerja.plan.models import Plan
@@ -138,10 +139,13 @@ def recompute_stale(before_commit: Callable[[], None] = lambda: None) -> list[Re
         by_plan[plan_id].append((pk, unit_id, year, marked_at))
         kinds[plan_id] |= bits
     summaries = []
-    for plan in Plan.objects.filter(pk__in=by_plan).select_related("unit").order_by("code"):
-        summaries.append(
-            recompute_plan_marks(plan, by_plan[plan.pk], before_commit, kinds[plan.pk])
-        )
+    # Every read from the primary, though outside a transaction: the write that queued this run
+    # may not be on a replica yet.
+    with primary_reads():
+        for plan in Plan.objects.filter(pk__in=by_plan).select_related("unit").order_by("code"):
+            summaries.append(
+                recompute_plan_marks(plan, by_plan[plan.pk], before_commit, kinds[plan.pk])
+            )
     return summaries
 
 
