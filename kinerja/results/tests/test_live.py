@@ -22,6 +22,7 @@ from django.test import Client
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.db import stale
+from kinerja.db.routing import REPLICA
 from kinerja.db.scratch import scratch_database
 from kinerja.db.tests.test_routing import replica, statements  # noqa: F401 - replica: a fixture
 from kinerja.lib.models import StaleMark
@@ -580,12 +581,11 @@ def test_the_worker_lowers_its_own_priority_but_a_batch_run_does_not(
     assert shell(env, code).stdout.split() == [str(base)]
 
 
-@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-def test_the_recompute_reads_from_the_primary_when_a_replica_is_configured(
-    replica: str, uji: Any
-) -> None:
+@pytest.mark.usefixtures("replica")
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_the_recompute_reads_from_the_primary_when_a_replica_is_configured(uji: Any) -> None:
     """The run is queued by the write it must see; a replica may not have that write yet."""
     put(uji, "served", "kel-satu", "2021", 40)
     sent = statements(live.recompute_stale)
-    assert sent[replica] == [] and len(sent["default"]) > 5, sent
+    assert sent[REPLICA] == [] and len(sent["default"]) > 5, sent
     assert realisation(uji, "kel-satu", 2021) == 100
