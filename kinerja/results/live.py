@@ -35,6 +35,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.models import StaleMark
@@ -140,12 +143,10 @@ def enqueue_recompute(not_before: datetime | None = None) -> None:
 
 
 def recompute_waiting() -> bool:
-    """Whether a recompute task waits in the database queue, due now or later (other backends:
-    never known)."""
-    if recompute_stale_task.get_backend().__class__.__name__ != "DatabaseBackend":
+    """Whether a recompute task waits in the database queue, due now or later (other backends,
+    which keep no queue this process can read: never known)."""
+    if not isinstance(recompute_stale_task.get_backend(), DatabaseBackend):
         return False
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
 
     queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=TASK_PATH)
     return queued.exists()

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django_tasks_db import DatabaseBackend
 
 from kinerja.db import stale
 from kinerja.db.scratch import scratch_database
@@ -172,6 +173,31 @@ def waiting() -> int:
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(status="READY", task_path=live.TASK_PATH).count()
+
+
+class QueueBackend(DatabaseBackend):
+    """A project's own database backend under another name: still the database queue."""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("backend", "known"),
+    [
+        ("django_tasks_db.DatabaseBackend", True),
+        ("kinerja.results.tests.test_live.QueueBackend", True),
+        ("django_tasks.backends.immediate.ImmediateBackend", False),
+    ],
+)
+def test_a_waiting_run_is_looked_for_in_the_database_queue_only(
+    settings: Any, backend: str, known: bool
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    live.recompute_stale_task.using(run_after=datetime.now(UTC) + timedelta(hours=1)).enqueue()
+    assert DBTaskResult.objects.filter(status="READY", task_path=live.TASK_PATH).exists()
+    settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default"]}}
+    # Whatever the class is called: a subclass of the database backend reads the same queue.
+    assert live.recompute_waiting() is known
 
 
 @pytest.mark.django_db
