@@ -12,8 +12,9 @@ and the units above them, in the marked years (docs/rules.md#live-results):
   ``marked_at`` or added a mark: that one stays for the next run.
 
 A worker killed at any point leaves either nothing of a plan's run or all of it; the marks stay
-until the run that stores the results, so the next run finishes the work (the next worker queues
-it when it starts: ``stale.requeue``). A task that finds no marks does nothing.
+until the run that stores the results, so the next run finishes the work (a worker queues it when
+it starts and every ``KINERJA_WORKER_SWEEP_SECONDS``: ``stale.requeue``). A task that finds no
+marks does nothing.
 
 Who queues a run: the write that created a mark, after it committed, unless a run waits in the
 queue already (it starts later, so it reads that mark; a run queued for later counts); and a run

@@ -282,6 +282,27 @@ def test_a_new_mark_queues_a_run_a_moved_one_none_and_a_new_worker_one(uji: Any)
     assert realisation(uji, "kel-satu", 2021) == 102.5
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_picks_up_marks_whose_recompute_was_never_queued(
+    uji: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process died between its write's commit and the queuing of the recompute: the worker
+    already running finds the marks on its next sweep, queues the run and computes them."""
+    settings.KINERJA_WORKER_SWEEP_SECONDS = 30
+    worker = jobs_command.Worker(interval=0.01)
+    worker.poll()  # the worker has started: it swept once, nothing waited
+    with monkeypatch.context() as dying:
+        dying.setattr(stale, "hooks", [])  # the write commits, its process dies before queuing
+        put(uji, "served", "kel-satu", "2021", 40)
+    assert marks(uji) and waiting() == 0
+    worker.poll()  # the next sweep is not due yet: the marks wait
+    assert marks(uji) and realisation(uji, "kel-satu", 2021) == 62.5
+    worker.chores_due = time.monotonic()  # KINERJA_WORKER_SWEEP_SECONDS later
+    worker.poll()
+    assert marks(uji) == set()
+    assert realisation(uji, "kel-satu", 2021) == 100
+
+
 # -- a worker killed mid-recompute, across processes sharing a scratch database ----------------
 
 
@@ -471,6 +492,7 @@ def test_the_worker_settings_have_defaults_and_bounds(tmp_path: Path) -> None:
         "KINERJA_LIVE_MIN_INTERVAL_SECONDS",
         "KINERJA_WORKER_POLL_SECONDS",
         "KINERJA_WORKER_NICE",
+        "KINERJA_WORKER_SWEEP_SECONDS",
     )
 
     def read(**extra: str) -> list[str]:
@@ -482,12 +504,13 @@ def test_the_worker_settings_have_defaults_and_bounds(tmp_path: Path) -> None:
         )
         return done.stdout.split()
 
-    assert read() == ["1.0", "0.2", "10"]
-    given = dict(zip(names, ("0.5", "0.05", "3"), strict=True))
-    assert read(**given) == ["0.5", "0.05", "3"]
-    # Out of range: no negative interval, no busy loop, niceness within what os.nice allows.
-    low = dict(zip(names, ("-1", "0", "-5"), strict=True))
-    assert read(**low) == ["0.0", "0.01", "0"]
+    assert read() == ["1.0", "0.2", "10", "30.0"]
+    given = dict(zip(names, ("0.5", "0.05", "3", "5"), strict=True))
+    assert read(**given) == ["0.5", "0.05", "3", "5.0"]
+    # Out of range: no negative interval, no busy loop, niceness within what os.nice allows, no
+    # negative sweep (0: at every look at the queue).
+    low = dict(zip(names, ("-1", "0", "-5", "-1"), strict=True))
+    assert read(**low) == ["0.0", "0.01", "0", "0.0"]
     assert read(KINERJA_WORKER_NICE="40")[2] == "19"
 
 
