@@ -41,6 +41,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.db import heartbeat
 from kinerja.lib.models import StaleMark
 from kinerja.plan.models import Plan
 
@@ -51,6 +52,7 @@ from .actions import (
     recompute_periods,
     store_outcomes,
 )
+from .dashboard import updated_text
 from .engine import Evaluator
 from .recompute_lock import recompute_transaction
 
@@ -151,3 +153,15 @@ def recompute_waiting() -> bool:
 
     queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=TASK_PATH)
     return queued.exists()
+
+
+def worker_silence(now: datetime | None = None) -> str | None:
+    """Whether results that wait are waiting for a worker nobody runs: None while a job worker
+    has been seen in the last ``KINERJA_WORKER_SILENT_SECONDS`` (it beats every
+    ``KINERJA_WORKER_SWEEP_SECONDS``, ``kinerja/db/heartbeat.py``), else when one was last seen
+    as the dashboard writes a time ("" when none ever was)."""
+    seen = heartbeat.last_beat()
+    now = now or timezone.now()
+    if seen is not None and now - seen < timedelta(seconds=settings.KINERJA_WORKER_SILENT_SECONDS):
+        return None
+    return "" if seen is None else updated_text(seen, now)

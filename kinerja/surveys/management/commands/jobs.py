@@ -16,7 +16,7 @@ from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEU
 from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
 from django_tasks_db.models import DBTaskResult
 
-from kinerja.db import stale
+from kinerja.db import heartbeat, stale
 from kinerja.lib.commands import NounCommand
 from kinerja.surveys import batches, jobs
 
@@ -53,9 +53,13 @@ class Command(NounCommand):
 class Worker(QueueWorker):
     """django_tasks_db's worker (``db_worker``) with the chores of Kinerja's worker, done when
     it starts and then every ``KINERJA_WORKER_SWEEP_SECONDS`` between tasks and while the queue
-    is empty (docs/rules.md#live-results): it queues a recompute for stale marks that no queued
-    task will read: those a worker killed mid-run left, and those of a write whose process died
-    between its commit and the queuing of its recompute (``kinerja/db/stale.py``).
+    is empty (docs/rules.md#live-results):
+
+    - it records that it is alive (``kinerja/db/heartbeat.py``): the dashboard says when results
+      wait for a worker nobody runs;
+    - it queues a recompute for stale marks that no queued task will read: those a worker killed
+      mid-run left, and those of a write whose process died between its commit and the queuing
+      of its recompute (``kinerja/db/stale.py``).
     """
 
     def __init__(self, interval: float, once: bool = False) -> None:
@@ -87,7 +91,7 @@ class Worker(QueueWorker):
         super().run()
 
     def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
-        self.chores()  # also between tasks back to back
+        self.chores()  # tasks back to back keep the worker seen too
         super().run_task(db_task_result)
 
     def chores(self) -> None:
@@ -95,6 +99,7 @@ class Worker(QueueWorker):
         if now < self.chores_due:
             return
         self.chores_due = now + settings.KINERJA_WORKER_SWEEP_SECONDS
+        heartbeat.beat()
         stale.requeue()
 
 
