@@ -104,14 +104,15 @@ class Worker(QueueWorker):
 
 
 def log_tasks(verbosity: int, out: Any) -> None:
-    """Each task's start and end on ``out`` (verbosity 1 and up), as ``db_worker`` logs them;
-    its own lines about each look at the queue only from verbosity 2."""
+    """Each task's start and end (verbosity 1 and up), as ``db_worker`` logs them: through the
+    project's LOGGING (its console), else on ``out``; the lines about each look at the queue only
+    from verbosity 2."""
     tasks = logging.getLogger(TASKS_LOGGER)
     queue = logging.getLogger("django_tasks_db")
     tasks.setLevel(logging.INFO if verbosity else logging.CRITICAL)
     queue.setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
     for logger in (tasks, queue):
-        if not logger.handlers:
+        if not logger.hasHandlers():  # the project's LOGGING prints them already
             logger.addHandler(logging.StreamHandler(out))
 
 
