@@ -335,6 +335,7 @@ _.one_minute
 _.public_site
 _.shared_device
 _.help_text  # a form field's help text, read by templates
+_.QueueBackend  # a task backend a test names by its dotted path in settings.TASKS
 
 # Issued documents (kinerja/reports): the verification mark's QR code and short address, and the
 # date of issue, read by templates only.

@@ -402,6 +402,15 @@ KINERJA_IMPORT_CHUNKS_AHEAD = max(1, int(os.environ.get("KINERJA_IMPORT_CHUNKS_A
 # CPU priority (os.nice, 0-19) so the web server's requests go first on a shared machine.
 KINERJA_WORKER_POLL_SECONDS = max(0.01, float(os.environ.get("KINERJA_WORKER_POLL_SECONDS", "0.2")))
 KINERJA_WORKER_NICE = min(19, max(0, int(os.environ.get("KINERJA_WORKER_NICE", "10"))))
+# Every this many seconds (and when it starts) the worker records that it is alive and queues a
+# recompute for stale marks no queued task will read (a process that died between a write's
+# commit and the queuing of its recompute left them). When results wait and no worker has been
+# seen for KINERJA_WORKER_SILENT_SECONDS (keep it well above the sweep), the dashboard says they
+# wait for the worker and how to start it (docs/rules.md#live-results).
+KINERJA_WORKER_SWEEP_SECONDS = max(0.0, float(os.environ.get("KINERJA_WORKER_SWEEP_SECONDS", "30")))
+KINERJA_WORKER_SILENT_SECONDS = max(
+    1.0, float(os.environ.get("KINERJA_WORKER_SILENT_SECONDS", "120"))
+)
 # Uploads through the web: refused above the maximum (before the body is read); above the
 # inline size they go to a background job (``kinerja jobs run``) with a progress page instead of
 # running inside the request, where a large file met the server's 60 s timeout.

@@ -167,9 +167,15 @@ def descendants(line: BudgetLine) -> QuerySet[BudgetLine]:
 
 def do_delete_line(user: UserLike, line: BudgetLine) -> int:
     """Delete a line and the lines under it (a program with its kegiatan); returns how many.
-    Refused, deleting nothing, when something names one of them (``uses.py``)."""
+    Refused, deleting nothing, when something names one of them (``uses.py``).
+
+    The check and the deletion are one transaction over the locked lines, read again as stored:
+    a Rencana Aksi action that names one of them locks it too before it is stored
+    (``monitoring/budgetlinks.py``), so it comes either before the check, which sees it, or after
+    the deletion, which it sees."""
     require_editor(user, line.unit)
     with transaction.atomic():
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
         doomed = [*descendants(line).select_for_update(), line]
         problems = in_use_messages(line.unit, line.year, [each.code for each in doomed])
         if problems:

@@ -32,13 +32,13 @@ mark's ``marked_at`` queues nothing, and its mark is still read, because:
   delete (PostgreSQL) or is serialised after it (SQLite), and then, the row being gone, inserts:
   it created the mark, so it queues a run itself;
 - a worker killed mid-run leaves its marks; the worker that starts next queues a run for them
-  (``requeue``, called by ``kinerja jobs run``).
+  (``requeue``, called by ``kinerja jobs run`` when it starts).
 
 So every committed mark is read by a run that is queued or running: a public post pays neither
-the look into the task queue nor its insert, except for the first post after a run. One gap is
-left, as before: the queuing follows the commit, so a process killed between the two leaves its
-new marks to the next run that anything queues (a mark created anywhere, a worker started);
-before, the next write of any kind queued one.
+the look into the task queue nor its insert, except for the first post after a run. The queuing
+follows the commit, so a process killed between the two leaves new marks that no run will read:
+the running worker finds them on its next sweep (``requeue`` every
+``KINERJA_WORKER_SWEEP_SECONDS``), which queues a run unless one waits already.
 """
 
 from __future__ import annotations

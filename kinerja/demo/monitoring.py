@@ -12,10 +12,9 @@ from django.utils import timezone
 from kinerja.monitoring import rules
 from kinerja.monitoring.actions import (
     do_add_renaksi_action,
-    do_approve_quarter,
+    do_move_quarter,
     do_save_quarter_narrative,
     do_save_quarter_targets,
-    do_submit_quarter,
 )
 from kinerja.monitoring.models import QuarterReport, RenaksiAction, TargetMode
 from kinerja.monitoring.queries import positions_of, quarter_rows
@@ -24,6 +23,7 @@ from kinerja.plan.models import Indicator, Plan
 from kinerja.results.queries import indicators_of, year_target
 
 YEARS = (2024, 2025, 2026)
+SUBMITTED, APPROVED = QuarterReport.State.SUBMITTED, QuarterReport.State.APPROVED
 LAGGING = NarrativeText(
     "Kader kelurahan aktif mendampingi kelompok.",
     "Sebagian kelompok belum menyerahkan data kegiatan tepat waktu.",
@@ -102,6 +102,7 @@ def load(plan: Plan) -> str:
                     planner, plan, plan.unit, year, q, row.indicator, text, at=in_window(year, q, 9)
                 )
             if q < 4:  # the last quarter stays a draft to try the steps on
-                do_submit_quarter(planner, plan, plan.unit, year, q, at=in_window(year, q, 14))
-                do_approve_quarter(head, plan, plan.unit, year, q, at=in_window(year, q, 16))
+                submitted, approved = in_window(year, q, 14), in_window(year, q, 16)
+                do_move_quarter(planner, plan, plan.unit, year, q, SUBMITTED, at=submitted)
+                do_move_quarter(head, plan, plan.unit, year, q, APPROVED, at=approved)
     return f"Rencana Aksi and quarterly reports {', '.join(map(str, years)) or '-'} (DATA CONTOH)"

@@ -253,20 +253,28 @@ def missing_narratives(report: QuarterReport) -> list[str]:
     ]
 
 
-def move_report(
+@transaction.atomic
+def do_move_quarter(
     user: User | None,
     plan: Plan,
     unit: OrgUnit,
     year: int,
     quarter: int,
     to: str,
-    note: str,
+    note: str = "",
+    *,
     at: datetime | None = None,
 ) -> QuarterReport:
+    """Move a quarter's report ``to`` a state, one step of its approval: submitted (to the head;
+    lagging indicators need their narrative first), approved (by the head, not by who submitted
+    it), returned (by the head, with a note saying what to correct; its submitter is notified).
+    ``at``: when the step was made, for loaders only (see ``stamp``); now by default."""
     step = STEPS[to]
     if user is not None and not access.can(user, step.action, unit):
         raise PermissionDenied(step.action)
     require_in_plan(None, step.action, plan, unit)
+    if to == State.RETURNED and not note.strip():
+        raise ValidationError({"note": _("Write a note saying what must be corrected.")})
     report = report_for(plan, unit, year, quarter)
     if report.status not in step.allowed_from:
         raise ValidationError(
@@ -306,49 +314,8 @@ def move_report(
     report._change_reason = report.note[:REASON_LENGTH]  # type: ignore[attr-defined]
     report._history_user = user  # type: ignore[attr-defined]
     report.save()
-    return report
-
-
-@transaction.atomic
-def do_submit_quarter(
-    user: User | None,
-    plan: Plan,
-    unit: OrgUnit,
-    year: int,
-    quarter: int,
-    note: str = "",
-    *,
-    at: datetime | None = None,
-) -> QuarterReport:
-    """Hand a quarter's report to the head; lagging indicators need their narrative first.
-    ``at``: when it was submitted, for loaders only (see ``stamp``); now by default."""
-    return move_report(user, plan, unit, year, quarter, State.SUBMITTED, note, at)
-
-
-@transaction.atomic
-def do_approve_quarter(
-    user: User | None,
-    plan: Plan,
-    unit: OrgUnit,
-    year: int,
-    quarter: int,
-    note: str = "",
-    *,
-    at: datetime | None = None,
-) -> QuarterReport:
-    """The head approves a submitted report (``at`` as for ``do_submit_quarter``)."""
-    return move_report(user, plan, unit, year, quarter, State.APPROVED, note, at)
-
-
-@transaction.atomic
-def do_return_quarter(
-    user: User | None, plan: Plan, unit: OrgUnit, year: int, quarter: int, note: str
-) -> QuarterReport:
-    """The head sends a quarter's report back with a note; its submitter is notified."""
-    if not note.strip():
-        raise ValidationError({"note": _("Write a note saying what must be corrected.")})
-    report = move_report(user, plan, unit, year, quarter, State.RETURNED, note)
-    notifications.report_returned(report)
+    if to == State.RETURNED:
+        notifications.report_returned(report)
     return report
 
 

@@ -28,7 +28,11 @@ def has_budget(unit: OrgUnit, year: int) -> bool:
 def code_problem(unit: OrgUnit, year: int, code: str) -> str | None:
     """Why ``code`` cannot be an action's budget code in ``unit``'s Renaksi of ``year``; None
     when it can (empty, or a kegiatan / sub-kegiatan code that the year's budget of the unit
-    holds, or any such code when the unit has no budget that year)."""
+    holds, or any such code when the unit has no budget that year).
+
+    Called in the transaction that stores the action: the line is locked until it commits, so a
+    deletion of the line waits for the action and then sees it (``budget.actions.do_delete_line``),
+    or deletes it first and the action is refused here."""
     code = code.strip()
     if not code:
         return None
@@ -37,7 +41,7 @@ def code_problem(unit: OrgUnit, year: int, code: str) -> str | None:
             "Budget code %(code)s is not a kegiatan / sub-kegiatan code such as 7.01.01.2.06.0001."
         ) % {"code": code}
     lines = BudgetLine.objects.filter(unit=unit, year=year)
-    if lines.filter(code=code).exists() or not lines.exists():
+    if list(lines.select_for_update().filter(code=code).values_list("pk")) or not lines.exists():
         return None
     return _("Budget code %(code)s is not in the %(year)s budget of %(unit)s.") % {
         "code": code,

@@ -25,10 +25,11 @@ from . import actions, budgetlinks, queries, rules
 from .forms import ActionForm, NarrativeForm, QuarterTargetsForm
 from .models import Notification, QuarterReport, RenaksiAction
 
-STEP_ACTIONS = {
-    "submit": actions.do_submit_quarter,
-    "approve": actions.do_approve_quarter,
-    "return": actions.do_return_quarter,
+# The steps a report page posts, by the name in their address.
+STEPS = {
+    "submit": QuarterReport.State.SUBMITTED,
+    "approve": QuarterReport.State.APPROVED,
+    "return": QuarterReport.State.RETURNED,
 }
 
 
@@ -232,8 +233,14 @@ def report_step(
     plan_year(plan, year, quarter)
     unit = chosen_unit(request, plan)
     try:
-        STEP_ACTIONS[step](
-            access.signed_in(request), plan, unit, year, quarter, request.POST.get("note", "")
+        actions.do_move_quarter(
+            access.signed_in(request),
+            plan,
+            unit,
+            year,
+            quarter,
+            STEPS[step],
+            request.POST.get("note", ""),
         )
     except ValidationError as exc:
         messages.error(request, refusal_text(exc))

@@ -17,8 +17,9 @@ and the units above them, in the marked years (docs/rules.md#live-results):
   nothing and leaves the marks there to the next run.
 
 A worker killed at any point leaves either nothing of a plan's run or all of it; the marks stay
-until the run that stores the results, so the next run finishes the work (the next worker queues
-it when it starts: ``stale.requeue``). A task that finds no marks does nothing.
+until the run that stores the results, so the next run finishes the work (a worker queues it when
+it starts and every ``KINERJA_WORKER_SWEEP_SECONDS``: ``stale.requeue``). A task that finds no
+marks does nothing.
 
 Who queues a run: the write that created a mark, after it committed, unless a run waits in the
 queue already (it starts later, so it reads that mark; a run queued for later counts); and a run
@@ -40,8 +41,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.db import heartbeat
 from kinerja.db.routing import primary_reads
 from kinerja.db.stale import kinds_of
 from kinerja.lib.models import EVERY_KIND, StaleMark
@@ -58,6 +63,7 @@ from .actions import (
     seen_now,
     write_changes,
 )
+from .dashboard import updated_text
 from .engine import Evaluator
 from .recompute_lock import recompute_transaction
 
@@ -179,12 +185,22 @@ def enqueue_recompute(not_before: datetime | None = None) -> None:
 
 
 def recompute_waiting() -> bool:
-    """Whether a recompute task waits in the database queue, due now or later (other backends:
-    never known)."""
-    if recompute_stale_task.get_backend().__class__.__name__ != "DatabaseBackend":
+    """Whether a recompute task waits in the database queue, due now or later (other backends,
+    which keep no queue this process can read: never known)."""
+    if not isinstance(recompute_stale_task.get_backend(), DatabaseBackend):
         return False
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
 
     queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=TASK_PATH)
     return queued.exists()
+
+
+def worker_silence(now: datetime | None = None) -> str | None:
+    """Whether results that wait are waiting for a worker nobody runs: None while a job worker
+    has been seen in the last ``KINERJA_WORKER_SILENT_SECONDS`` (it beats every
+    ``KINERJA_WORKER_SWEEP_SECONDS``, ``kinerja/db/heartbeat.py``), else when one was last seen
+    as the dashboard writes a time ("" when none ever was)."""
+    seen = heartbeat.last_beat()
+    now = now or timezone.now()
+    if seen is not None and now - seen < timedelta(seconds=settings.KINERJA_WORKER_SILENT_SECONDS):
+        return None
+    return "" if seen is None else updated_text(seen, now)

@@ -50,6 +50,7 @@ from .dashboard import Card, dashboard_data, live_cards
 from .default_year import current_year, plan_default_year
 from .drilldown import input_rows
 from .forms import ApplyForm, ApprovalNoteForm, ManualValueForm
+from .live import worker_silence
 from .models import ManualValue, PendingChange, Result, ResultChange, YearApproval, YearLock
 from .quarterly import PageReads, quarterly_data, remember_reads
 from .queries import bands_of
@@ -119,6 +120,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "plan_years": plan_years(plan),
         "can_recompute": memberships.can(access.EDIT_RESULTS, plan.unit),
         "live_poll_seconds": settings.KINERJA_LIVE_POLL_SECONDS,
+        # Results that wait for a worker nobody runs say so, and how to start it.
+        "worker_silence": worker_silence() if data["updating"] else None,
         **data,
     }
     return render(request, "results/dashboard.html", context)

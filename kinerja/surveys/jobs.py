@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
+from kinerja.db import heartbeat
 from kinerja.lib import coremessages
 from kinerja.lib.tables import sniff_kind
 from kinerja_core.errors import InputError
@@ -157,12 +158,13 @@ def _rows_in(path: Path) -> int | None:
 
 
 class _Progress:
-    """The import's progress callback: rows so far, written at most every PROGRESS_SECONDS."""
+    """The import's progress callback: rows so far, written at most every PROGRESS_SECONDS; and
+    that the worker is alive, every KINERJA_WORKER_SWEEP_SECONDS (a long import keeps it seen)."""
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.rows = 0
-        self.written = time.monotonic()
+        self.written = self.beaten = time.monotonic()
 
     def __call__(self, rows: int) -> None:
         self.rows += rows
@@ -170,6 +172,9 @@ class _Progress:
         if now - self.written >= PROGRESS_SECONDS:
             self.written = now
             ImportJob.objects.filter(pk=self.job.pk).update(rows_done=self.rows)
+        if now - self.beaten >= settings.KINERJA_WORKER_SWEEP_SECONDS:
+            self.beaten = now
+            heartbeat.beat()
 
 
 def _finish(job: ImportJob, state: str, **fields: Any) -> None:

@@ -428,6 +428,23 @@ class ImportJob(models.Model):
         return min(100, self.rows_done * 100 // self.rows_total)
 
 
+class WorkerBeat(models.Model):
+    """When the job worker (``kinerja jobs run``) was last seen alive: one row, moved forward
+    while it runs (``kinerja/db/heartbeat.py``). The dashboard tells when results wait for a
+    worker that is not seen (docs/rules.md#live-results)."""
+
+    seen_at = models.DateTimeField()
+    # The worker process ("host:pid") that wrote it last.
+    worker = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("job worker heartbeat")
+        verbose_name_plural = _("job worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
 def published_document_path(instance: PublishedIkm, filename: str) -> str:
     return f"surveys/published/{instance.unit.code}/{instance.year}/{filename}"
 

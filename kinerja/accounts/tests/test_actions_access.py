@@ -120,12 +120,7 @@ CALLS: dict[str, Call] = {
         (w.outsider, w.plan, w.kec, YEAR, 1, s11(w), NarrativeText("a", "b", "c")),
         {},
     ),
-    "monitoring.do_submit_quarter": lambda w: ((w.outsider, w.plan, w.kec, YEAR, 1), {}),
-    "monitoring.do_approve_quarter": lambda w: ((w.outsider, w.plan, w.kec, YEAR, 1), {}),
-    "monitoring.do_return_quarter": lambda w: (
-        (w.outsider, w.plan, w.kec, YEAR, 1, "perbaiki"),
-        {},
-    ),
+    "monitoring.do_move_quarter": lambda w: ((w.outsider, w.plan, w.kec, YEAR, 1, "submitted"), {}),
     "monitoring.do_read_notification": lambda w: ((w.outsider, w.notification), {}),
     # surveys
     "surveys.do_submit_response": lambda w: (

@@ -4,6 +4,7 @@ first, and never a line a Rencana Aksi action names (docs/rules.md#budget-lines)
 from __future__ import annotations
 
 import io
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, connections
 from django.urls import reverse
 
 from kinerja.accounts.models import OrgUnit, Role
+from kinerja.budget import actions as budget_actions
 from kinerja.budget.actions import do_delete_line, do_import_lines, do_save_line
 from kinerja.budget.models import BudgetLine
 from kinerja.budget.rules import LineValues
@@ -22,6 +25,7 @@ from kinerja.budget.tests.test_views import confirm_url
 from kinerja.budget.uses import uses_of
 from kinerja.lib import coremessages
 from kinerja.lib.tables import iter_rows
+from kinerja.monitoring.actions import do_add_renaksi_action
 from kinerja.monitoring.models import Renaksi, RenaksiAction
 from kinerja.plan.models import Indicator
 from kinerja.test import make_user, other_kecamatan
@@ -153,6 +157,83 @@ def test_deleting_a_line_a_renaksi_names_is_refused_with_its_parent(wonoasih, pe
     assert "7.01.02.2.01" in " ".join(caught.value.messages)
     assert len(codes()) == 5
     assert do_delete_line(people["planner"], BudgetLine.objects.get(code="7.01.03")) == 1
+
+
+def test_a_refused_delete_leaves_the_lines_and_their_history_as_they_were(wonoasih, people, stored):
+    renaksi_names(wonoasih, "7.01.02.2.01")
+    before, history = snapshot(), history_count()
+    for code in ("7.01.02", "7.01.02.2.01"):  # the program and its kegiatan the Renaksi names
+        with pytest.raises(ValidationError):
+            do_delete_line(people["planner"], BudgetLine.objects.get(code=code))
+        assert snapshot() == before and history_count() == history
+
+
+def test_a_delete_reads_the_line_as_stored_not_as_the_caller_holds_it(wonoasih, people, stored):
+    # A page read the kegiatan, then its code was changed to one a Renaksi action then named.
+    held = BudgetLine.objects.get(code="7.01.02.2.01")
+    BudgetLine.objects.filter(pk=held.pk).update(code="7.01.02.2.02")
+    renaksi_names(wonoasih, "7.01.02.2.02")
+    before = snapshot()
+    with pytest.raises(ValidationError) as caught:
+        do_delete_line(people["planner"], held)
+    assert "7.01.02.2.02" in " ".join(caught.value.messages)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads need a server database (SQLite's IMMEDIATE transactions queue them anyway)",
+)
+def test_a_renaksi_action_added_while_a_delete_checks_waits_and_is_refused(
+    wonoasih, people, stored, monkeypatch
+):
+    """The delete has found the kegiatan unused; a Rencana Aksi action naming it is added before
+    the delete commits: it waits for the line and is refused, never left naming a deleted line."""
+    checked, added = threading.Event(), threading.Event()
+    real = budget_actions.in_use_messages
+
+    def check_then_pause(*args: Any, **kwargs: Any) -> list[str]:
+        messages = real(*args, **kwargs)
+        checked.set()
+        added.wait(timeout=1.5)  # the action's try, which must wait for this transaction
+        return messages
+
+    monkeypatch.setattr(budget_actions, "in_use_messages", check_then_pause)
+    outcomes: dict[str, Any] = {}
+
+    def delete() -> None:
+        try:
+            line = BudgetLine.objects.get(code="7.01.02.2.01")
+            outcomes["delete"] = do_delete_line(people["planner"], line)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test; a thread's exception is otherwise lost
+            outcomes["delete"] = exc
+        finally:
+            connections.close_all()
+
+    def add() -> None:
+        checked.wait(timeout=10)
+        try:
+            outcomes["add"] = do_add_renaksi_action(
+                people["planner"], wonoasih, kec(), YEAR,
+                Indicator.objects.get(plan=wonoasih, code="S2.1"),
+                name="Koordinasi", budget_code="7.01.02.2.01", position="Kasi", months=[1],
+            )  # fmt: skip
+        except BaseException as exc:  # noqa: BLE001 - as above
+            outcomes["add"] = exc
+        finally:
+            added.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=delete), threading.Thread(target=add)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes["delete"] == 1
+    assert isinstance(outcomes["add"], ValidationError)
+    assert "budget_code" in outcomes["add"].message_dict
+    assert "7.01.02.2.01" not in codes() and not RenaksiAction.objects.exists()
 
 
 def test_the_code_of_a_line_a_renaksi_names_does_not_change(wonoasih, people, stored):

@@ -12,15 +12,21 @@ from django.urls import reverse
 from kinerja.accounts.models import OrgUnit
 from kinerja.monitoring.actions import (
     do_add_renaksi_action,
+    do_move_quarter,
     do_save_quarter_narrative,
     do_save_quarter_targets,
-    do_submit_quarter,
 )
-from kinerja.monitoring.models import QuarterNarrative, QuarterTargets, RenaksiAction
+from kinerja.monitoring.models import (
+    QuarterNarrative,
+    QuarterReport,
+    QuarterTargets,
+    RenaksiAction,
+)
 from kinerja.monitoring.rules import NarrativeText
 from kinerja.plan.models import Indicator
 
 pytestmark = pytest.mark.django_db
+SUBMITTED = QuarterReport.State.SUBMITTED
 D = Decimal
 
 
@@ -105,7 +111,7 @@ def test_a_unit_outside_the_plan_is_refused_even_to_a_superuser(wonoasih, people
 
 def test_a_submitted_report_is_closed_to_narratives(wonoasih, people) -> None:
     planner = people["planner"]
-    do_submit_quarter(planner, wonoasih, wonoasih.unit, 2024, 1)
+    do_move_quarter(planner, wonoasih, wonoasih.unit, 2024, 1, SUBMITTED)
     with pytest.raises(ValidationError):
         do_save_quarter_narrative(
             planner, wonoasih, wonoasih.unit, 2024, 1, s11(wonoasih), NarrativeText("a", "b", "c")
@@ -160,13 +166,15 @@ def test_a_loader_stamps_entries_with_the_time_they_were_made(wonoasih, people) 
         planner, wonoasih, unit, 2024, 1, s11(wonoasih), text, at=in_window
     )
     assert (row.entered_at, row.late) == (in_window, False)
-    report = do_submit_quarter(planner, wonoasih, unit, 2024, 1, at=in_window + timedelta(hours=5))
+    report = do_move_quarter(
+        planner, wonoasih, unit, 2024, 1, SUBMITTED, at=in_window + timedelta(hours=5)
+    )
     assert (report.submitted_at, report.late) == (in_window + timedelta(hours=5), False)
     # Without a time, now: long after 2024-Q2's window (10 July 2024).
     assert do_save_quarter_narrative(planner, wonoasih, unit, 2024, 2, s11(wonoasih), text).late
     for bad in (timezone.now() + timedelta(days=1), datetime(2024, 7, 3, 9)):
         with pytest.raises(ValidationError) as refused:
-            do_submit_quarter(planner, wonoasih, unit, 2024, 2, at=bad)
+            do_move_quarter(planner, wonoasih, unit, 2024, 2, SUBMITTED, at=bad)
         assert list(refused.value.message_dict) == ["at"]
     assert QuarterReport.objects.get(quarter=2).status == "draft"
 

@@ -12,11 +12,9 @@ from django.utils import timezone
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.monitoring.actions import (
-    do_approve_quarter,
-    do_return_quarter,
+    do_move_quarter,
     do_save_quarter_narrative,
     do_save_quarter_targets,
-    do_submit_quarter,
 )
 from kinerja.monitoring.models import Notification, QuarterReport
 from kinerja.monitoring.queries import warnings_for
@@ -24,6 +22,11 @@ from kinerja.monitoring.rules import NarrativeText
 from kinerja.plan.models import Indicator
 
 pytestmark = pytest.mark.django_db
+SUBMITTED, APPROVED, RETURNED = (
+    QuarterReport.State.SUBMITTED,
+    QuarterReport.State.APPROVED,
+    QuarterReport.State.RETURNED,
+)
 D = Decimal
 
 
@@ -88,7 +91,7 @@ def test_a_lagging_indicator_without_a_narrative_cannot_be_submitted(
         planner, monitored, monitored.unit, 2024, 1, t11, NarrativeText("a", "b", " ")
     )
     with pytest.raises(ValidationError, match="T1.1"):
-        do_submit_quarter(planner, monitored, monitored.unit, 2024, 1)
+        do_move_quarter(planner, monitored, monitored.unit, 2024, 1, SUBMITTED)
     narrative = reverse("monitoring:narrative", args=[monitored.code, 2024, 1, "T1.1"])
     client.post(
         narrative,
@@ -98,14 +101,14 @@ def test_a_lagging_indicator_without_a_narrative_cannot_be_submitted(
     report = QuarterReport.objects.get(year=2024, quarter=1)
     assert report.status == "submitted" and report.late  # 2024-Q1 closed on 10 April 2024
     # the head returns it: the planner is told
-    do_return_quarter(head, monitored, monitored.unit, 2024, 1, "lengkapi data")
+    do_move_quarter(head, monitored, monitored.unit, 2024, 1, RETURNED, "lengkapi data")
     notice = Notification.objects.get(user=planner)
     assert notice.kind == "returned" and "lengkapi data" in notice.text
     admin = people["admin"]  # may submit and approve, but not both on one report
-    do_submit_quarter(admin, monitored, monitored.unit, 2024, 1)
+    do_move_quarter(admin, monitored, monitored.unit, 2024, 1, SUBMITTED)
     with pytest.raises(ValidationError, match="orang lain yang harus menyetujuinya"):
-        do_approve_quarter(admin, monitored, monitored.unit, 2024, 1)
-    approved = do_approve_quarter(head, monitored, monitored.unit, 2024, 1)
+        do_move_quarter(admin, monitored, monitored.unit, 2024, 1, APPROVED)
+    approved = do_move_quarter(head, monitored, monitored.unit, 2024, 1, APPROVED)
     assert approved.status == "approved"
     # every step is in the report's history: who, which state, the note
     steps = list(approved.history.order_by("history_date", "history_id"))  # type: ignore[attr-defined]  # the manager django-simple-history adds
@@ -144,7 +147,7 @@ def test_belum_lapor_lists_the_positions_and_kelurahan_that_have_not_reported(
     assert "Kasi Pemberdayaan Masyarakat" not in positions
     assert "Kasi Pelayanan" in positions and "T2.1" in positions
     kel = OrgUnit.objects.get(code="kel-wonoasih")
-    do_submit_quarter(planner, wonoasih, kel, 2024, 2)
+    do_move_quarter(planner, wonoasih, kel, 2024, 2, SUBMITTED)
     kelurahan = client.get(url).content.decode().split('id="kelurahan"')[1].split("</table>")[0]
     assert '<tr class="not-reported"><td>Wonoasih</td>' not in kelurahan
     assert '<tr class="not-reported"><td>Jrebeng Kidul</td>' in kelurahan

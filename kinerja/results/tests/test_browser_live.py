@@ -40,6 +40,8 @@ make_user("pemas", Role.REGISTRY_OFFICER, OrgUnit.objects.get(code="kec-wonoasih
 make_group("WNS-RW01", date(2010, 1, 1), kind="rw", name="RW 01 Wonoasih")
 make_group("WNS-KUBE1", date(2023, 3, 1), kind="kube", name="KUBE Sejahtera")
 do_recompute(plan)
+from kinerja.db import heartbeat
+heartbeat.beat()  # a worker was seen a moment ago, as `make run` starts one: no worker hint
 """
 
 

@@ -19,9 +19,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
 
 from kinerja.accounts.models import OrgUnit
-from kinerja.db import stale
+from kinerja.db import heartbeat, stale
 from kinerja.db.routing import REPLICA
 from kinerja.db.scratch import scratch_database
 from kinerja.db.tests.test_routing import replica, statements  # noqa: F401 - replica: a fixture
@@ -241,6 +244,55 @@ def test_the_dashboard_says_updating_while_marked_and_when_it_was_updated(
     assert "sedang diperbarui" not in client.get(url).content.decode()
 
 
+WAITS = "Hasil ini menunggu pekerja latar belakang"
+START = "Administrator: jalankan dengan <code>kinerja jobs run</code>"
+COMING = "Hasil ini sedang diperbarui: entri terbaru sedang dihitung."
+
+
+@pytest.mark.django_db
+def test_the_dashboard_says_when_results_wait_for_a_worker_nobody_runs(
+    uji: Any, staff: Any, settings: Any
+) -> None:
+    settings.KINERJA_WORKER_SILENT_SECONDS = 120
+    client = Client()
+    client.force_login(staff["planner"])
+    url = "/?plan=uji&unit=kec-uji&year=2021"
+    page = client.get(url).content.decode()
+    assert WAITS not in page and COMING not in page  # nothing waits: no notice, worker or not
+    put(uji, "served", "kel-dua", "2021", 12)
+    # No worker has ever run: the results wait for one, and the page says how to start it.
+    page = client.get(url).content.decode()
+    assert "belum pernah berjalan" in page and START in page and COMING not in page
+    assert 'id="updating"' in page and "data-live-text" not in page  # the script keeps it
+    assert "sedang diperbarui" in page  # each card still says it is being updated
+    # A worker seen within KINERJA_WORKER_SILENT_SECONDS: the update comes by itself.
+    now = timezone.now()
+    heartbeat.beat(now - timedelta(seconds=100))
+    page = client.get(url).content.decode()
+    assert WAITS not in page and START not in page and COMING in page
+    # Seen, but longer ago: it waits again, saying when a worker was last seen.
+    heartbeat.beat(now - timedelta(seconds=150))
+    page = client.get(url).content.decode()
+    seen = updated_text(now - timedelta(seconds=150))
+    assert f"terakhir terlihat berjalan pada {seen}" in page and START in page
+    live.recompute_stale()
+    page = client.get(url).content.decode()
+    assert WAITS not in page and 'id="updating"' not in page
+
+
+def test_a_worker_is_silent_only_when_not_seen_for_the_setting(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.KINERJA_WORKER_SILENT_SECONDS = 60
+    now = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    monkeypatch.setattr(heartbeat, "last_beat", lambda: None)
+    assert live.worker_silence(now) == ""
+    monkeypatch.setattr(heartbeat, "last_beat", lambda: now - timedelta(seconds=59))
+    assert live.worker_silence(now) is None
+    monkeypatch.setattr(heartbeat, "last_beat", lambda: now - timedelta(seconds=60))
+    assert live.worker_silence(now) == "14.59"  # 15.00 WIB, a minute earlier
+
+
 def test_the_updated_time_is_local_and_names_the_day_when_not_today() -> None:
     now = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
     assert updated_text(now - timedelta(minutes=55), now) == "14.05"
@@ -259,6 +311,31 @@ def waiting() -> int:
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(status="READY", task_path=live.TASK_PATH).count()
+
+
+class QueueBackend(DatabaseBackend):
+    """A project's own database backend under another name: still the database queue."""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("backend", "known"),
+    [
+        ("django_tasks_db.DatabaseBackend", True),
+        ("kinerja.results.tests.test_live.QueueBackend", True),
+        ("django_tasks.backends.immediate.ImmediateBackend", False),
+    ],
+)
+def test_a_waiting_run_is_looked_for_in_the_database_queue_only(
+    settings: Any, backend: str, known: bool
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    live.recompute_stale_task.using(run_after=datetime.now(UTC) + timedelta(hours=1)).enqueue()
+    assert DBTaskResult.objects.filter(status="READY", task_path=live.TASK_PATH).exists()
+    settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default"]}}
+    # Whatever the class is called: a subclass of the database backend reads the same queue.
+    assert live.recompute_waiting() is known
 
 
 @pytest.mark.django_db
@@ -341,6 +418,46 @@ def test_a_new_mark_queues_a_run_a_moved_one_none_and_a_new_worker_one(uji: Any)
     call_command("jobs", "run", "--batch", verbosity=0)
     assert marks(uji) == set()
     assert realisation(uji, "kel-satu", 2021) == 102.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_picks_up_marks_whose_recompute_was_never_queued(
+    uji: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process died between its write's commit and the queuing of the recompute: the worker
+    already running finds the marks on its next sweep, queues the run and computes them."""
+    settings.KINERJA_WORKER_SWEEP_SECONDS = 30
+    worker = jobs_command.Worker(interval=0.01)
+    worker.poll()  # the worker has started: it swept once, nothing waited
+    with monkeypatch.context() as dying:
+        dying.setattr(stale, "hooks", [])  # the write commits, its process dies before queuing
+        put(uji, "served", "kel-satu", "2021", 40)
+    assert marks(uji) and waiting() == 0
+    worker.poll()  # the next sweep is not due yet: the marks wait
+    assert marks(uji) and realisation(uji, "kel-satu", 2021) == 62.5
+    worker.chores_due = time.monotonic()  # KINERJA_WORKER_SWEEP_SECONDS later
+    worker.poll()
+    assert marks(uji) == set()
+    assert realisation(uji, "kel-satu", 2021) == 100
+
+
+@pytest.mark.django_db
+def test_the_worker_says_it_is_alive_when_it_starts_and_every_sweep(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.KINERJA_WORKER_SWEEP_SECONDS = 30
+    assert heartbeat.last_beat() is None
+    worker = jobs_command.Worker(interval=0.01)
+    monkeypatch.setattr(QueueWorker, "run", lambda self: None)  # an empty queue
+    worker.poll()
+    first = heartbeat.last_beat()
+    assert first is not None
+    worker.poll()
+    assert heartbeat.last_beat() == first  # not at every look at the queue
+    worker.chores_due = time.monotonic()
+    worker.poll()
+    last = heartbeat.last_beat()
+    assert last is not None and last > first
 
 
 # -- a worker killed mid-recompute, across processes sharing a scratch database ----------------
@@ -532,6 +649,8 @@ def test_the_worker_settings_have_defaults_and_bounds(tmp_path: Path) -> None:
         "KINERJA_LIVE_MIN_INTERVAL_SECONDS",
         "KINERJA_WORKER_POLL_SECONDS",
         "KINERJA_WORKER_NICE",
+        "KINERJA_WORKER_SWEEP_SECONDS",
+        "KINERJA_WORKER_SILENT_SECONDS",
     )
 
     def read(**extra: str) -> list[str]:
@@ -543,12 +662,13 @@ def test_the_worker_settings_have_defaults_and_bounds(tmp_path: Path) -> None:
         )
         return done.stdout.split()
 
-    assert read() == ["1.0", "0.2", "10"]
-    given = dict(zip(names, ("0.5", "0.05", "3"), strict=True))
-    assert read(**given) == ["0.5", "0.05", "3"]
-    # Out of range: no negative interval, no busy loop, niceness within what os.nice allows.
-    low = dict(zip(names, ("-1", "0", "-5"), strict=True))
-    assert read(**low) == ["0.0", "0.01", "0"]
+    assert read() == ["1.0", "0.2", "10", "30.0", "120.0"]
+    given = dict(zip(names, ("0.5", "0.05", "3", "5", "600"), strict=True))
+    assert read(**given) == ["0.5", "0.05", "3", "5.0", "600.0"]
+    # Out of range: no negative interval, no busy loop, niceness within what os.nice allows, no
+    # negative sweep (0: at every look at the queue), a worker silent after a second at least.
+    low = dict(zip(names, ("-1", "0", "-5", "-1", "0"), strict=True))
+    assert read(**low) == ["0.0", "0.01", "0", "0.0", "1.0"]
     assert read(KINERJA_WORKER_NICE="40")[2] == "19"
 
 

@@ -1,16 +1,22 @@
-"""kinerja jobs run: run background jobs (large survey imports) from the database queue."""
+"""kinerja jobs run: run background jobs (large survey imports, the live recompute) from the
+database queue."""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TASKS_LOGGER
+from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
+from django_tasks_db.models import DBTaskResult
 
-from kinerja.db import stale
+from kinerja.db import heartbeat, stale
 from kinerja.lib.commands import NounCommand
 from kinerja.surveys import batches, jobs
 
@@ -38,18 +44,76 @@ class Command(NounCommand):
         cleaned = batches.clean_abandoned()
         if failed or cleaned:
             self.stdout.write(f"failed {failed} interrupted jobs, removed {cleaned} imports")
-        # Marks a killed worker's recompute left: a run for them is queued (kinerja/db/stale.py).
-        stale.requeue()
-        call_command(
-            "db_worker",
-            batch=options["batch"],
-            interval=poll_seconds(options["interval"]),
-            reload=False,
+        log_tasks(options["verbosity"], self.stdout)
+        worker = Worker(interval=poll_seconds(options["interval"]), once=options["batch"])
+        worker.configure_signals()
+        worker.run()
+
+
+class Worker(QueueWorker):
+    """django_tasks_db's worker (``db_worker``) with the chores of Kinerja's worker, done when
+    it starts and then every ``KINERJA_WORKER_SWEEP_SECONDS`` between tasks and while the queue
+    is empty (docs/rules.md#live-results):
+
+    - it records that it is alive (``kinerja/db/heartbeat.py``): the dashboard says when results
+      wait for a worker nobody runs;
+    - it queues a recompute for stale marks that no queued task will read: those a worker killed
+      mid-run left, and those of a write whose process died between its commit and the queuing
+      of its recompute (``kinerja/db/stale.py``).
+    """
+
+    def __init__(self, interval: float, once: bool = False) -> None:
+        # Each look at the queue is a batch: every task ready now, then back to ``run``.
+        super().__init__(
+            queue_names=[DEFAULT_TASK_QUEUE_NAME],
+            interval=interval,
+            batch=True,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
             startup_delay=False,
-            verbosity=options["verbosity"],
-            stdout=self.stdout,
-            stderr=self.stderr,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
         )
+        self.once = once
+        self.chores_due = time.monotonic()
+
+    def run(self) -> None:
+        """Look at the queue every ``interval`` seconds until stopped (``once``: one look)."""
+        while self.running:
+            self.poll()
+            if self.once or not self.running:
+                return
+            time.sleep(self.interval)
+
+    def poll(self) -> None:
+        """The chores when due, then the tasks ready now."""
+        self.chores()
+        super().run()
+
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
+        self.chores()  # tasks back to back keep the worker seen too
+        super().run_task(db_task_result)
+
+    def chores(self) -> None:
+        now = time.monotonic()
+        if now < self.chores_due:
+            return
+        self.chores_due = now + settings.KINERJA_WORKER_SWEEP_SECONDS
+        heartbeat.beat()
+        stale.requeue()
+
+
+def log_tasks(verbosity: int, out: Any) -> None:
+    """Each task's start and end (verbosity 1 and up), as ``db_worker`` logs them: through the
+    project's LOGGING (its console), else on ``out``; the lines about each look at the queue only
+    from verbosity 2."""
+    tasks = logging.getLogger(TASKS_LOGGER)
+    queue = logging.getLogger("django_tasks_db")
+    tasks.setLevel(logging.INFO if verbosity else logging.CRITICAL)
+    queue.setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
+    for logger in (tasks, queue):
+        if not logger.hasHandlers():  # the project's LOGGING prints them already
+            logger.addHandler(logging.StreamHandler(out))
 
 
 def poll_seconds(given: float | None) -> float:
