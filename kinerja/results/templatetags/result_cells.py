@@ -56,7 +56,9 @@ class CellWriter:
 
     def __init__(self) -> None:
         pattern = reverse("results:detail", args=[MARKER])
-        self.url_head, _marker, self.url_tail = pattern.partition(str(MARKER))
+        head, _marker, tail = pattern.partition(str(MARKER))
+        # Escaped once: what goes between them is a primary key, digits only.
+        self.url_head, self.url_tail = escape(head), escape(tail)
         self.title = escape(_(SOURCE_TITLE))
         self.published = published_mark()
         self.lang = lang()
@@ -83,7 +85,7 @@ class CellWriter:
         """The realisation linked to where it comes from; a dash (with the reason) when none."""
         if cell.result is None:
             return "–"
-        url = escape(f"{self.url_head}{int(cell.result.pk)}{self.url_tail}")
+        url = f"{self.url_head}{int(cell.result.pk)}{self.url_tail}"
         if cell.realisation is not None:
             shown = self.value_text(cell)
             mark = self.published if cell.published else ""
