@@ -52,7 +52,7 @@ class OrgUnit(models.Model):
         # The level's label as get_level_display() gives it, without rebuilding the field's
         # choices on each call: a city's dashboard names every unit several times.
         try:
-            level = self.Level(self.level).label
+            level = str(self.Level(self.level).label)
         except ValueError:
             level = self.level
         return f"{level} {self.name}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.urls import reverse
@@ -167,9 +167,9 @@ def writer(context: template.Context) -> CellWriter:
     """The page render's CellWriter (made at its first cell).
 
     Kept in the render context's outermost scope, as Django keeps its include cache: each
-    ``{% include %}`` pushes a scope of its own, and a dashboard includes its card figures once
-    per card (a writer per card reversed the detail URL fifty times per page)."""
-    scope = context.render_context.dicts[0]
+    ``{% include %}`` pushes a scope of its own, and a writer made in an included template
+    would be made again (its detail URL reversed again) at every include."""
+    scope: dict[Any, Any] = context.render_context.dicts[0]
     made = scope.get("result_cell_writer")
     if made is None:
         made = scope["result_cell_writer"] = CellWriter()
