@@ -255,6 +255,7 @@ _.app_name
 _.reported  # a kelurahan's quarterly report is in (monitoring/not_reported.html)
 _.longdate
 _.published_marker
+_.card_figures
 _.result_achievement
 _.result_cells
 _.result_status

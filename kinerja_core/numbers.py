@@ -7,7 +7,7 @@ the regulations' examples do), never with binary floats or banker's rounding.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 from kinerja_core.errors import Code, CoreError
 
@@ -17,11 +17,19 @@ DASH = "–"
 PRECISION = 34
 
 
+# The context of a rounding that fits PRECISION, made once: entering a local context for each
+# number cost more than the rounding (a city's dashboard rounds thousands of numbers).
+_ROUNDING = Context(prec=PRECISION, rounding=ROUND_HALF_UP)
+
+
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
     """Round to ``decimals`` places, halves away from zero (84,605 → 84,61)."""
     exponent = Decimal(1).scaleb(-decimals)
+    needed = value.adjusted() + decimals + 2
+    if needed <= PRECISION:
+        return value.quantize(exponent, rounding=ROUND_HALF_UP, context=_ROUNDING)
     with localcontext() as ctx:
-        ctx.prec = max(PRECISION, value.adjusted() + decimals + 2)
+        ctx.prec = needed
         return value.quantize(exponent, rounding=ROUND_HALF_UP)
 
 

@@ -49,7 +49,13 @@ class OrgUnit(models.Model):
         verbose_name_plural = _("organisation units")
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} {self.name}"
+        # The level's label as get_level_display() gives it, without rebuilding the field's
+        # choices on each call: a city's dashboard names every unit several times.
+        try:
+            level = str(self.Level(self.level).label)
+        except ValueError:
+            level = self.level
+        return f"{level} {self.name}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         old_path = self.path

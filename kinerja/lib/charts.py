@@ -269,7 +269,44 @@ def trend_chart(
     before, and a marked vertical rule labelled ``break_label`` stands between them.
     The solid series' values are written next to their points where they cross no line (above,
     below, then beside the point); a value with no free spot is left to the description.
+
+    The SVG depends on these arguments and the language of its numbers only, so a chart is
+    drawn once per process for each distinct set of them (``TRENDS_KEPT``, least recently used
+    dropped): a dashboard draws the same dozens of charts on every view, and a changed value,
+    target or title is another key, never a stale chart.
     """
+    return _trend_chart(
+        tuple(years),
+        tuple(
+            (str(name), tuple(points.items()), colour, dashed)
+            for name, points, colour, dashed in series
+        ),
+        str(title),
+        str(unit),
+        decimals,
+        tuple(breaks),
+        str(break_label),
+        lang(),
+    )
+
+
+# Charts kept per process (a few kilobytes each): a city's dashboards at every unit and year.
+TRENDS_KEPT = 2048
+
+
+@functools.lru_cache(maxsize=TRENDS_KEPT)
+def _trend_chart(
+    years: tuple[int, ...],
+    drawn_series: tuple[tuple[str, tuple[tuple[int, Decimal | None], ...], str, bool], ...],
+    title: str,
+    unit: str,
+    decimals: int,
+    breaks: tuple[int, ...],
+    break_label: str,
+    language: str,
+) -> str:
+    """``trend_chart`` with hashable arguments, the points as (year, value) pairs."""
+    series = [(name, dict(points), colour, dashed) for name, points, colour, dashed in drawn_series]
     # Narrow enough that text stays legible when a phone shrinks the chart to its column.
     width, plot_h = 460, 168
     left, right, top_pad = 56, 16, 16
@@ -284,8 +321,6 @@ def trend_chart(
 
     def y_of(v: Decimal) -> float:
         return top_pad + float((y_max - v) / span) * plot_h
-
-    language = lang()  # asked once: a chart formats dozens of numbers
 
     def shown(value: Decimal | None) -> str:
         return "–" if value is None else _fmt(value, decimals, language)
@@ -306,7 +341,7 @@ def trend_chart(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>'
         )
         out.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" font-size="11">{_fmt(v, 0 if step == step.to_integral_value() else 1)}{escape(unit)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" font-size="11">{_fmt(v, 0 if step == step.to_integral_value() else 1, language)}{escape(unit)}</text>'
         )
     year_y = plot_bottom + 18
     # Many years (a chain of plans) would run their labels together at a phone's text size:

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,7 +130,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def live_status(request: HttpRequest) -> JsonResponse:
     """The dashboard's cards as its script updates them in place while their results are being
     recomputed (docs/rules.md#live-results): per card the stale flag, the "diperbarui" line, the
-    value and achievement as printed, and the card's figures rendered by the page's own template.
+    value and achievement as printed, and the card's figures written as the page writes them
+    (``CellWriter.figures``).
 
     Who may see what is the dashboard's rule: the plan among the user's visible plans (named, as
     the page's script always names it; any other is not found, as a unit outside the plan is on
@@ -154,10 +154,7 @@ def live_status(request: HttpRequest) -> JsonResponse:
             "updated": _("updated %(time)s") % {"time": card.updated} if card.updated else "",
             "value": out.value_text(cell),
             "achievement": out.achievement_text(cell),
-            # Without the request: the figures need none of its context processors' queries.
-            "html": render_to_string(
-                "results/_card_figures.html", {"card": card, "cell": cell, "plan": plan}
-            ),
+            "html": out.figures(card, plan.unit),
         }
 
     return JsonResponse(

@@ -3,13 +3,17 @@
 Written as tags rather than included templates because a city's comparison table has thousands
 of cells: an ``{% include %}`` and a ``{% url %}`` per cell cost more than the rest of the page.
 The link to a result's detail page is reversed once per page render and filled in per cell;
-what cells repeat (titles, badge colours and labels) is escaped once per render.
+what cells repeat (titles, badge colours and labels) is escaped once per render. A dashboard
+card's figures are written here too (``card_figures``): the page has one per indicator, and the
+status poll sends them again (results/static/results/live.js).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.urls import reverse
@@ -20,6 +24,10 @@ from django.utils.translation import gettext_noop
 from kinerja.lib.language import lang
 from kinerja.results.queries import Cell
 from kinerja_core.numbers import format_decimal
+
+if TYPE_CHECKING:
+    from kinerja.accounts.models import OrgUnit
+    from kinerja.results.dashboard import Card
 
 register = template.Library()
 
@@ -48,12 +56,15 @@ class CellWriter:
 
     def __init__(self) -> None:
         pattern = reverse("results:detail", args=[MARKER])
-        self.url_head, _marker, self.url_tail = pattern.partition(str(MARKER))
+        head, _marker, tail = pattern.partition(str(MARKER))
+        # Escaped once: what goes between them is a primary key, digits only.
+        self.url_head, self.url_tail = escape(head), escape(tail)
         self.title = escape(_(SOURCE_TITLE))
         self.published = published_mark()
         self.lang = lang()
         self.badges: dict[tuple[int, str], tuple[str, str]] = {}
         self.labels: dict[int, str] = {}
+        self.units: dict[int, str] = {}
 
     def number(self, value: Decimal, decimals: int) -> str:
         return format_decimal(value, decimals, self.lang)
@@ -74,7 +85,7 @@ class CellWriter:
         """The realisation linked to where it comes from; a dash (with the reason) when none."""
         if cell.result is None:
             return "–"
-        url = escape(f"{self.url_head}{int(cell.result.pk)}{self.url_tail}")
+        url = f"{self.url_head}{int(cell.result.pk)}{self.url_tail}"
         if cell.realisation is not None:
             shown = self.value_text(cell)
             mark = self.published if cell.published else ""
@@ -97,12 +108,71 @@ class CellWriter:
             label = self.labels[cell.indicator.pk] = escape(cell.indicator.code)
         return label
 
+    @cached_property
+    def figure_words(self) -> dict[str, str]:
+        """The words every card's figures repeat, translated (and escaped, but for the two
+        sentences with a value, as ``{% blocktranslate %}`` leaves them) once per render."""
+        return {
+            "target": escape(_("Target")),
+            "none": escape(_("none of its own")),
+            "realisation": escape(_("Realisation")),
+            "achievement": escape(_("Achievement")),
+            "updating": escape(_("updating")),
+            "part_of": _("No target of its own: this value is part of the result of %(unit)s."),
+            "updated": _("updated %(time)s"),
+        }
+
+    def unit_name(self, unit: OrgUnit) -> str:
+        """The unit as printed, escaped (its level's label is looked up once per render)."""
+        name = self.units.get(unit.pk)
+        if name is None:
+            name = self.units[unit.pk] = escape(str(unit))
+        return name
+
+    def figures(self, card: Card, plan_unit: OrgUnit) -> str:
+        """What a dashboard card shows that a recompute changes: target, realisation,
+        achievement, the status with its reason, and whether and when it was updated.
+
+        The same markup for the page and for its status poll (``live_status``), built here
+        rather than in an included template: a city's dashboard has dozens of cards."""
+        words = self.figure_words
+        cell = card.cell
+        if cell.contribution:
+            target = f'<span title="{words["none"]}">–</span>'
+        else:
+            target = escape(cell.target_text())
+        if cell.shows_contribution:
+            part_of = words["part_of"] % {"unit": self.unit_name(plan_unit)}
+            reason = f' <span class="muted reason">{part_of}</span>'
+        elif not cell.computable or cell.achievement is None:
+            reason = f' <span class="muted reason">{escape(str(cell.reason))}</span>'
+        else:
+            reason = ""
+        stale = f'<span class="badge updating">{words["updating"]}</span> ' if card.stale else ""
+        updated = words["updated"] % {"time": escape(card.updated)} if card.updated else ""
+        return (
+            '<dl class="figures">\n'
+            f"    <div><dt>{words['target']}</dt><dd>{target}</dd></div>\n"
+            f"    <div><dt>{words['realisation']}</dt>"
+            f'<dd class="realisation">{self.value(cell)}</dd></div>\n'
+            f"    <div><dt>{words['achievement']}</dt>"
+            f'<dd class="achievement">{escape(self.achievement_text(cell))}</dd></div>\n'
+            "  </dl>\n"
+            f"  <p>{self.status(cell)}{reason}</p>\n"
+            f'  <p class="freshness muted">{stale}{updated}</p>\n'
+        )
+
 
 def writer(context: template.Context) -> CellWriter:
-    """The page render's CellWriter (made at its first cell)."""
-    made = context.render_context.get("result_cell_writer")
+    """The page render's CellWriter (made at its first cell).
+
+    Kept in the render context's outermost scope, as Django keeps its include cache: each
+    ``{% include %}`` pushes a scope of its own, and a writer made in an included template
+    would be made again (its detail URL reversed again) at every include."""
+    scope: dict[Any, Any] = context.render_context.dicts[0]
+    made = scope.get("result_cell_writer")
     if made is None:
-        made = context.render_context["result_cell_writer"] = CellWriter()
+        made = scope["result_cell_writer"] = CellWriter()
     return made
 
 
@@ -128,6 +198,12 @@ def published_marker() -> SafeString:
 def result_status(context: template.Context, cell: Cell) -> SafeString:
     """The status badge in its band's colour, with the achievement when there is one."""
     return mark_safe(writer(context).status(cell))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def card_figures(context: template.Context, card: Card, plan_unit: OrgUnit) -> SafeString:
+    """A dashboard card's figures (``CellWriter.figures``)."""
+    return mark_safe(writer(context).figures(card, plan_unit))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

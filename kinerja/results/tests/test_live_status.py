@@ -69,7 +69,7 @@ def test_the_status_sends_each_card_as_the_page_prints_it(
     assert re.fullmatch(r"diperbarui \d\d\.\d\d", i1["updated"])
     assert i1["state"] == f"fresh:{stored.pk}@{stored.computed_at.isoformat()}"
     for each in answer["cards"]:
-        assert each["html"] == region(page, each["code"])  # the page's own template, byte for byte
+        assert each["html"] == region(page, each["code"])  # as the page prints them, byte for byte
         assert f'data-live-state="{each["state"]}"' in page
     assert not answer["updating"]
 
