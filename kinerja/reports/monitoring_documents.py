@@ -79,10 +79,7 @@ def docx_renaksi(data: RenaksiReport) -> bytes:
             "TW IV",
             "KEGIATAN / SUB-KEGIATAN; PENANGGUNG JAWAB; BULAN",
         ],
-        [
-            [f"{r.no}.", r.indicator, r.mode, *r.targets, "\n".join(r.actions) or "–"]
-            for r in data.rows
-        ],
+        [[f"{r.no}.", r.indicator, r.mode, *r.targets, r.actions or "–"] for r in data.rows],
         numeric=[3, 4, 5, 6],
     )
     w.signature(doc, data.common.signing)
