@@ -8,9 +8,12 @@ kelurahan, who must be refused everywhere in Wonoasih.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from kinerja.accounts.models import Membership, OrgUnit, Role
 from kinerja.plan.actions import do_load_plan_text
@@ -59,3 +62,15 @@ def personas() -> dict[str, User]:
         "operator": make_user("operator", Role.KELURAHAN_OPERATOR, kel),
         "outsider": make_user("outsider", Role.KELURAHAN_OPERATOR, pilang),
     }
+
+
+def log_in(page: Any, url: str, username: str, password: str = PASSWORD) -> None:
+    """Log a browser page (Playwright) in as ``username``: open ``url``, the log-in page or a page
+    that asks to log in first and comes back after it, send the form and wait for the page it
+    leads to. A refused log-in (the form again) fails here, naming the user."""
+    page.goto(url)
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("button.primary")
+    assert urlsplit(page.url).path != reverse("login"), f"{username} could not log in"

@@ -97,3 +97,17 @@ def format_decimal(value: Decimal | int | None, decimals: int = 2, lang: str = "
     if lang == "en":
         return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+SEN_PLACES = 2  # a rupiah amount has at most two places (sen)
+
+
+def rupiah(amount: Decimal | int, lang: str = "id") -> str:
+    """An amount of money: "Rp 1.234.000", with sen only when there are any ("Rp 1.234.000,50").
+
+    Indonesian by default, as every document is written whatever language printed it; a page
+    passes its language ("en": "Rp 1,234,000.50").
+    """
+    amount = Decimal(amount)
+    places = 0 if amount == amount.to_integral_value() else SEN_PLACES
+    return f"Rp {format_decimal(amount, places, lang)}"

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -22,7 +23,7 @@ def model_choices() -> list[tuple[str, StrOrPromise]]:
     for spec in TRACKED:
         app_module, _dot, name = spec.model.rpartition(".models.")
         model = apps.get_model(app_module.rsplit(".", 1)[-1], name)
-        labels.append((model._meta.label_lower, str(model._meta.verbose_name).capitalize()))
+        labels.append((model._meta.label_lower, capfirst(str(model._meta.verbose_name))))
     return [("", _("All records")), *sorted(labels, key=lambda c: c[1])]
 
 

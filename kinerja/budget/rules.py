@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kinerja.lib.input_checks import text_problem
 from kinerja.lib.language import lang
 from kinerja.lib.tables import FORMULA_START
-from kinerja_core.numbers import format_decimal
+from kinerja_core.numbers import rupiah
 
 from . import nomenclature
 from .models import AMOUNT_DIGITS, AMOUNT_PLACES, BudgetLine
@@ -86,13 +86,6 @@ def parse_flag(value: Any) -> bool | None:
     return None
 
 
-def rupiah(amount: Decimal) -> str:
-    """``Rp 1.234.000`` (``Rp 1.234.000,50`` with sen) in Indonesian, dots and comma swapped in
-    English."""
-    places = 0 if amount == amount.to_integral_value() else AMOUNT_PLACES
-    return f"Rp {format_decimal(amount, places, lang())}"
-
-
 def amount_problem(amount: Decimal) -> str | None:
     if amount < 0:
         return _("negative amount %(amount)s") % {"amount": amount}
@@ -157,7 +150,10 @@ def line_problems(values: LineValues) -> list[FieldProblem]:
             (
                 "realisasi",
                 _("the quarters add up to %(sum)s, not to the realisation %(spent)s")
-                % {"sum": rupiah(sum(given, Decimal(0))), "spent": rupiah(values.spent)},
+                % {
+                    "sum": rupiah(sum(given, Decimal(0)), lang()),
+                    "spent": rupiah(values.spent, lang()),
+                },
             )
         )
     if given and values.spent is None:
@@ -171,7 +167,7 @@ def line_problems(values: LineValues) -> list[FieldProblem]:
                     "the realisation %(spent)s is above the pagu %(budget)s: mark the row in the "
                     "column lebih_pagu when this is right"
                 )
-                % {"spent": rupiah(spent), "budget": rupiah(values.budget)},
+                % {"spent": rupiah(spent, lang()), "budget": rupiah(values.budget, lang())},
             )
         )
     return problems
@@ -197,7 +193,11 @@ class Overrun:
         return _(
             "the pagu of the lines under %(parent)s adds up to %(total)s, more than the pagu of "
             "%(parent)s, %(budget)s"
-        ) % {"parent": self.parent, "total": rupiah(self.total), "budget": rupiah(self.budget)}
+        ) % {
+            "parent": self.parent,
+            "total": rupiah(self.total, lang()),
+            "budget": rupiah(self.budget, lang()),
+        }
 
 
 def pagu_overruns(budgets: dict[str, Decimal]) -> list[Overrun]:

@@ -17,18 +17,27 @@ import argparse
 import os
 from abc import ABCMeta, abstractmethod
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TextIO, TypeVar, cast
 
 from django.conf import settings
 from django.core.checks import Tags
 from django.core.checks.registry import registry
 from django.core.management import call_command, get_commands, load_command_class
-from django.core.management.base import BaseCommand, CommandParser, DjangoHelpFormatter
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    DjangoHelpFormatter,
+)
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from tqdm import tqdm
+
+from kinerja.lib.language import lang
+from kinerja_core.numbers import format_decimal
 
 HELP_FLAGS = ("-h", "--help")
 # The help of the options argparse and Django give every command, to be shown translated.
@@ -145,6 +154,20 @@ class NounCommand(BaseCommand, metaclass=ABCMeta):
         OutputWrapper would end every redraw of the bar with a newline."""
         out = cast(TextIO, self.stderr._out)
         return tqdm(items, file=out, disable=None, **options)
+
+    def save(self, out: Path, content: bytes) -> None:
+        """Write a file the command made and say so, its size the way the UI language writes it
+        ("Tersimpan iku.pdf (48.213 bita).")."""
+        try:
+            out.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s") % {"file": out, "error": exc.strerror or exc}
+            ) from exc
+        self.stdout.write(
+            _("Wrote %(file)s (%(size)s bytes).")
+            % {"file": out, "size": format_decimal(len(content), 0, lang())}
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "handle_" + options["verb"].replace("-", "_"))(options)

@@ -68,13 +68,7 @@ class Change:
     @property
     def label(self) -> str:
         """The kind of change as a reader says it."""
-        return {
-            ADDED: _("added"),
-            REMOVED: _("removed"),
-            RENAMED: _("renamed"),
-            REDEFINED: _("definition changed"),
-            TARGET: _("target changed"),
-        }[self.kind]
+        return kind_label(self.kind)
 
     @property
     def years_text(self) -> str:
@@ -150,6 +144,17 @@ class PlanDiff:
         for change in self.changes:
             out[change.kind] += 1
         return out
+
+
+def kind_label(kind: str) -> str:
+    """A kind of change (a key of a version's summary) as a reader says it: "ditambahkan"."""
+    return {
+        ADDED: _("added"),
+        REMOVED: _("removed"),
+        RENAMED: _("renamed"),
+        REDEFINED: _("definition changed"),
+        TARGET: _("target changed"),
+    }[kind]
 
 
 def years_text(years: Iterable[int]) -> str:

@@ -126,7 +126,7 @@ def column_needs(
 
     floors, wants = [], []
     for i, title_text in enumerate(header):
-        texts = [shown(r[i]) for r in rows if i < len(r) and r[i] not in (None, "")]
+        texts = [t for r in rows if i < len(r) for t in cell_texts(r[i]) if t]
         words = [w for t in [title_text, *texts] for w in t.split()] or [""]
         floors.append(max(width(w) for w in words))
         longest = max((width(t) for t in texts), default=0.0)
@@ -158,6 +158,16 @@ def shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return format_decimal(Decimal(value), 0)
     return str(value)
+
+
+def cell_texts(value: Any) -> list[str]:
+    """The paragraphs of a cell: one per item of a list (numbered when there are several: the
+    Rencana Aksi's actions, each on its own), else the one text."""
+    if isinstance(value, list | tuple):
+        if len(value) == 1:
+            return [shown(value[0])]
+        return [f"{n}. {shown(item)}" for n, item in enumerate(value, start=1)]
+    return [shown(value)]
 
 
 def fixed_widths(grid: Any, widths_mm: Sequence[float]) -> None:
@@ -209,10 +219,13 @@ def table(
     for values in rows:
         cells = grid.add_row().cells
         for i, value in enumerate(values):
-            paragraph = cells[i].paragraphs[0]
-            paragraph.add_run(shown(value)).font.size = Pt(font_pt)
-            if i in numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for n, text in enumerate(cell_texts(value)):
+                paragraph = cells[i].paragraphs[0] if n == 0 else cells[i].add_paragraph()
+                if n:
+                    paragraph.paragraph_format.space_before = Pt(font_pt / 2)
+                paragraph.add_run(text).font.size = Pt(font_pt)
+                if i in numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     fixed_widths(grid, widths)
     doc.add_paragraph()
     if turned:

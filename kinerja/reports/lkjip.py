@@ -23,6 +23,7 @@ from kinerja.results.queries import Cell, ResultIndex, bands_of, indicators_of, 
 from kinerja.results.series import Point, Series, plan_series
 from kinerja.surveys import published
 from kinerja_core.ikm import DEFAULT_METHOD, Grade, grade_of
+from kinerja_core.numbers import rupiah
 
 from .builders import (
     CapaianRow,
@@ -45,10 +46,6 @@ EFFICIENCY_FORMULA = (
     "Efisiensi = capaian sasaran (%) ÷ serapan anggaran (%); "
     "nilai di atas 1 berarti capaian kinerja lebih tinggi daripada anggaran yang terserap."
 )
-
-
-def money(value: Decimal) -> str:
-    return "Rp " + figure(value, 0)
 
 
 def percent(value: Decimal | None) -> str:
@@ -220,7 +217,7 @@ class Efficiency:
             return f"Belum ada baris anggaran yang ditautkan ke {self.of} ini."
         text = (
             f"Anggaran yang mendukung {self.of} ini terserap {percent(self.totals.absorption)} "
-            f"({money(self.totals.spent)} dari pagu {money(self.totals.budget)})"
+            f"({rupiah(self.totals.spent)} dari pagu {rupiah(self.totals.budget)})"
         )
         if self.achievement is None or self.ratio is None:
             return text + "; capaian sasaran belum dapat dihitung."
@@ -373,8 +370,8 @@ def summary_sentences(plan: Plan, year: int, rows: list[CapaianRow], budget: Tot
     ]
     if budget.budget:
         sentences.append(
-            f"Realisasi anggaran tahun {year} sebesar {money(budget.spent)} dari pagu "
-            f"{money(budget.budget)} (serapan {percent(budget.absorption)})."
+            f"Realisasi anggaran tahun {year} sebesar {rupiah(budget.spent)} dari pagu "
+            f"{rupiah(budget.budget)} (serapan {percent(budget.absorption)})."
         )
     return sentences
 

@@ -76,18 +76,22 @@ class Signatory(models.Model):
         SUPERIOR = "superior", _("Superior (second party of the PK)")
         OFFICER = "officer", _("Officer of the unit (first party of a Sekcam/Kasi PK)")
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="signatories")
-    role = models.CharField(max_length=16, choices=Role.choices)
-    name = models.CharField(max_length=200)
-    nip = models.CharField(max_length=18, blank=True)
-    rank = models.CharField(max_length=100, blank=True)  # pangkat/golongan
-    position = models.CharField(max_length=200)  # jabatan
-    valid_from = models.DateField()
-    valid_to = models.DateField(null=True, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=200)
+    nip = models.CharField("NIP", max_length=18, blank=True)
+    rank = models.CharField(_("rank (pangkat/golongan)"), max_length=100, blank=True)
+    position = models.CharField(_("position (jabatan)"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit", "role", "valid_from"]
         indexes = [models.Index(fields=["unit", "role", "valid_from"])]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
 
     def __str__(self) -> str:
         return f"{self.position}: {self.name}"
@@ -102,17 +106,21 @@ class SigningDate(models.Model):
         LKJIP = "lkjip", _("Performance report (LKjIP)")
         SKM = "skm", _("Satisfaction survey report (SKM)")
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="signing_dates")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    year = models.PositiveSmallIntegerField()
-    date = models.DateField()
-    place = models.CharField(max_length=100, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="signing_dates", verbose_name=_("unit")
+    )
+    kind = models.CharField(_("document"), max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["unit", "year", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "kind", "year"], name="one_signing_date")
         ]
+        verbose_name = _("signing date")
+        verbose_name_plural = _("signing dates")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.date}"
@@ -131,14 +139,21 @@ class LkjipNarrative(models.Model):
         ORGANISATION = "organisation", _("Organisation")
         STRATEGIC_ISSUES = "issues", _("Strategic issues")
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="narratives")
-    year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    indicator_code = models.CharField(max_length=40, blank=True)  # blank: about the unit
-    text = models.TextField()
-    updated_at = models.DateTimeField(auto_now=True)
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="narratives", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("part"), max_length=16, choices=Kind.choices)
+    # blank: about the unit
+    indicator_code = models.CharField(_("indicator code"), max_length=40, blank=True)
+    text = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("updated by"),
     )
 
     class Meta:
@@ -148,6 +163,8 @@ class LkjipNarrative(models.Model):
                 fields=["unit", "year", "indicator_code", "kind"], name="one_narrative"
             )
         ]
+        verbose_name = _("LKjIP narrative")
+        verbose_name_plural = _("LKjIP narratives")
 
     def __str__(self) -> str:
         return f"{self.year} {self.indicator_code or self.unit_id} {self.kind}"

@@ -10,10 +10,10 @@ from kinerja.monitoring.models import QuarterReport
 from kinerja.monitoring.queries import LinkedAction, narratives_of, quarter_rows
 from kinerja.plan.models import Plan
 from kinerja.results.formatting import figure
+from kinerja_core.numbers import rupiah
 
 from . import docx_writer as w
 from .builders import Report, common
-from .pk import rupiah
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 MODE_TEXT = {"cumulative": "kumulatif", "per_quarter": "per triwulan"}
@@ -79,10 +79,7 @@ def docx_renaksi(data: RenaksiReport) -> bytes:
             "TW IV",
             "KEGIATAN / SUB-KEGIATAN; PENANGGUNG JAWAB; BULAN",
         ],
-        [
-            [f"{r.no}.", r.indicator, r.mode, *r.targets, "\n".join(r.actions) or "–"]
-            for r in data.rows
-        ],
+        [[f"{r.no}.", r.indicator, r.mode, *r.targets, r.actions or "–"] for r in data.rows],
         numeric=[3, 4, 5, 6],
     )
     w.signature(doc, data.common.signing)

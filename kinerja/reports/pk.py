@@ -22,8 +22,9 @@ from kinerja.budget.models import BudgetLine
 from kinerja.budget.queries import lines_supporting, top_lines, totals_of
 from kinerja.plan.chain import chain_of
 from kinerja.plan.models import Indicator, Plan
-from kinerja.results.formatting import figure, target_text
+from kinerja.results.formatting import target_text
 from kinerja.results.queries import year_target
+from kinerja_core.numbers import rupiah
 from kinerja_core.periods import indonesian_date
 
 from .builders import Common, Report, common, printed_name, sasaran_of
@@ -63,12 +64,6 @@ class PkReport(Report):
     version: int = 0  # 0: not stored, built from the current data
     reason: str = ""
     version_date: str = ""
-
-
-def rupiah(amount: Decimal) -> str:
-    """Rp 1.200.000 (sen only when there are any: Rp 1.200.000,50)."""
-    decimals = 0 if amount == amount.to_integral_value() else 2
-    return f"Rp {figure(amount, decimals)}"
 
 
 def officers_of(indicator: Indicator) -> list[str]:

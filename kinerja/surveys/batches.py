@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.db.unitlocks import lock_unit
+from kinerja.lib.language import clock
 from kinerja_core.errors import InputError, Problem
 
 from .models import ImportBatch, Response
@@ -84,7 +85,8 @@ def open_batch(unit: OrgUnit, filename: str, user: Any) -> ImportBatch:
         lock_unit(unit.pk)  # imports of one unit take turns
         busy = ImportBatch.objects.filter(unit=unit, state__in=[RUNNING, DISCARDED]).first()
         if busy is not None:
-            started = timezone.localtime(busy.created_at).strftime("%Y-%m-%d %H:%M")
+            local = timezone.localtime(busy.created_at)
+            started = f"{local:%Y-%m-%d} {clock(local)}"
             raise InputError(
                 [
                     Problem(

@@ -14,9 +14,11 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
+from kinerja.lib.language import clock
 from kinerja_core.ikm import EDUCATION_LEVELS, ELEMENTS_2017, GENDERS, METHODS, OCCUPATIONS
 
 CODES: tuple[str, ...] = tuple(e.code for e in ELEMENTS_2017)
@@ -247,7 +249,10 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
 
     def __str__(self) -> str:
-        return f"{self.service} · {self.submitted_at:%Y-%m-%d %H:%M}"
+        at = self.submitted_at
+        if timezone.is_aware(at):
+            at = timezone.localtime(at)  # the time the office read at the counter (WIB)
+        return f"{self.service} · {at:%Y-%m-%d} {clock(at)}"
 
     @property
     def scores(self) -> list[int]:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from kinerja_core.errors import Code, CoreError, InputError, Problem
-from kinerja_core.numbers import format_decimal, parse_decimal, round_half_up, to_decimal
+from kinerja_core.numbers import format_decimal, parse_decimal, round_half_up, rupiah, to_decimal
 
 
 def test_it_rounds_half_up_not_to_even() -> None:
@@ -40,6 +40,29 @@ def test_it_formats_numbers(
     value: Decimal | int | None, decimals: int, lang: str, expected: str
 ) -> None:
     assert format_decimal(value, decimals, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "lang", "expected"),
+    [
+        (Decimal(1_250_000), "id", "Rp 1.250.000"),
+        (Decimal("1250000.00"), "id", "Rp 1.250.000"),
+        (Decimal("1200000.50"), "id", "Rp 1.200.000,50"),
+        (Decimal("300000.5"), "id", "Rp 300.000,50"),
+        (0, "id", "Rp 0"),
+        (999, "id", "Rp 999"),
+        (Decimal(1_250_000), "en", "Rp 1,250,000"),
+        (Decimal("1200000.50"), "en", "Rp 1,200,000.50"),
+    ],
+)
+def test_it_writes_rupiah_with_sen_only_when_there_are_any(
+    amount: Decimal | int, lang: str, expected: str
+) -> None:
+    assert rupiah(amount, lang) == expected
+
+
+def test_rupiah_is_indonesian_unless_told_otherwise() -> None:
+    assert rupiah(Decimal("1234000.25")) == "Rp 1.234.000,25"
 
 
 @pytest.mark.parametrize(

@@ -202,3 +202,31 @@ def test_a_renamed_models_earlier_entries_stay_in_its_history(people, login):
         assert "faktor pendorong" in html  # the field's name, from the model as it is now
     log = client.get(reverse("accounts:audit_log"), {"model": "monitoring.quarternarrative"})
     assert old in list(log.context["entries"])
+
+
+def test_signatories_signing_dates_and_lkjip_narratives_are_named_in_indonesian(people, login):
+    from datetime import date
+
+    from kinerja.reports.actions import SignatoryInput, do_save_signatory
+
+    unit = OrgUnit.objects.get(code="kec-wonoasih")
+    signatory = do_save_signatory(
+        people["planner"],
+        unit,
+        SignatoryInput(
+            "superior", "Budi Santoso", "", "Pembina (IV/a)", "Wali Kota", date(2024, 1, 1)
+        ),
+    )
+    client = login(people["planner"])
+    log = client.get(reverse("accounts:audit_log"))
+    choices = dict(log.context["form"].fields["model"].choices)
+    assert choices["reports.signatory"] == "Penanda tangan"
+    assert choices["reports.signingdate"] == "Tanggal penandatanganan"
+    assert choices["reports.lkjipnarrative"] == "Narasi LKjIP"
+    page = client.get(reverse("accounts:object_history", args=["reports.signatory", signatory.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Budi Santoso" in html
+    for label in ("penanda tangan", "berlaku mulai", "pangkat/golongan", "jabatan", "peran"):
+        assert label in html.lower(), label
+    for english in ("Signatory", "valid from", "valid_from", "valid until", ">rank<", ">position<"):
+        assert english not in html, english

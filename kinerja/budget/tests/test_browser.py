@@ -6,7 +6,7 @@ import pytest
 
 from kinerja.accounts.models import OrgUnit, Role
 from kinerja.budget.models import BudgetLine
-from kinerja.test import PASSWORD, make_user
+from kinerja.test import log_in, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,11 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_planner_adds_a_program_and_a_kegiatan(phone, live_server, wonoasih) -> None:
     make_user("perencana.anggaran", Role.PLANNER, OrgUnit.objects.get(code="kec-wonoasih"))
     page = phone
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "perencana.anggaran")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, f"{live_server.url}/accounts/login/", "perencana.anggaran")
     for code, name, budget, spent in [
         ("7.01.03", "Program Pemberdayaan Masyarakat Desa dan Kelurahan", "500000", "450000"),
         ("7.01.03.2.01", "Pemberdayaan Kelompok Masyarakat", "500000", "450000"),

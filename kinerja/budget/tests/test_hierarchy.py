@@ -15,7 +15,7 @@ from django.utils import translation
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.actions import do_import_lines, do_save_line
 from kinerja.budget.models import BudgetLine
-from kinerja.budget.rules import LineValues, pagu_overruns, rupiah
+from kinerja.budget.rules import LineValues, pagu_overruns
 from kinerja.lib import coremessages
 from kinerja.lib.tables import iter_rows
 from kinerja_core.errors import InputError
@@ -40,12 +40,17 @@ def refusal(user: Any, text: str, **kwargs: Any) -> list[str]:
         return coremessages.problem_texts(caught.value.problems)
 
 
-def test_rupiah_is_written_the_indonesian_way():
+def test_a_page_writes_rupiah_in_its_language():
+    overrun = pagu_overruns({"7.01.01": Decimal(1_234_000), "7.01.01.2.01": Decimal("1234000.50")})
     with translation.override("id"):
-        assert rupiah(Decimal(1_234_000)) == "Rp 1.234.000"
-        assert rupiah(Decimal("1200000.50")) == "Rp 1.200.000,50"
+        assert (
+            "Rp 1.234.000,50" in overrun[0].message()
+            and "Rp 1.234.000 " not in overrun[0].message()
+        )
+        assert overrun[0].message().endswith("Rp 1.234.000")
     with translation.override("en"):
-        assert rupiah(Decimal(1_234_000)) == "Rp 1,234,000"
+        assert overrun[0].message().endswith("Rp 1,234,000")
+        assert "Rp 1,234,000.50" in overrun[0].message()
 
 
 def test_an_overrun_is_found_under_the_nearest_given_line():

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from kinerja.accounts.models import Membership, OrgUnit, Role
-from kinerja.test import PASSWORD, make_user
+from kinerja.test import log_in, make_user
 
 from .factories import make_group
 
@@ -25,11 +25,7 @@ def test_it_adds_a_group_and_an_activity_and_sees_the_indicator_change(
     Membership.objects.create(user=kasi, unit=kec, role=Role.PLANNER)  # may recompute
     make_group("WNS-RW01", date(2010, 1, 1), kind="rw", name="RW 01 Wonoasih")
     page = phone
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "kasi.pemas")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, f"{live_server.url}/accounts/login/", "kasi.pemas")
     dashboard = f"{live_server.url}/?year=2024"
 
     def recompute_and_read() -> str:

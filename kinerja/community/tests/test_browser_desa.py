@@ -7,7 +7,7 @@ import pytest
 from kinerja.accounts.models import OrgUnit, Role
 from kinerja.plan.actions import do_load_plan_text
 from kinerja.results.tests.test_regency_example import DRINGU_PLAN
-from kinerja.test import PASSWORD, make_user
+from kinerja.test import log_in, make_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,11 +20,7 @@ def test_it_adds_a_group_to_a_desa_and_drills_down_by_desa(desktop, live_server)
     do_load_plan_text(DRINGU_PLAN.read_text(encoding="utf-8"))
     make_user("kasi.dringu", Role.REGISTRY_OFFICER, OrgUnit.objects.get(code="kec-dringu"))
     page = desktop
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "kasi.dringu")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, f"{live_server.url}/accounts/login/", "kasi.dringu")
 
     page.goto(f"{live_server.url}/komunitas/kelompok/baru/")
     assert page.locator("label[for=id_kelurahan]").inner_text().startswith("Desa")

@@ -170,12 +170,17 @@ def test_it_round_trips_an_export_without_changes(wonoasih, tmp_path) -> None:
 def test_it_dry_runs_and_refuses_from_the_command_line(wonoasih, tmp_path, capsys) -> None:
     groups = write(tmp_path, "groups.csv", GROUPS)
     call_command("registry", "import", str(groups), "--dry-run")
-    assert "4 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        "Uji coba, tidak ada yang disimpan. Kelompok, 4 baris, akan: "
+        "4 dibuat, 0 diperbarui, 0 tidak berubah\n"
+    )
     assert Group.objects.count() == 0
     call_command("registry", "import", str(groups), "--kind", "groups")
     assert Group.objects.count() == 4
-    call_command("registry", "import", str(groups))
-    assert "0 created, 0 updated, 4 unchanged" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("Kelompok, 4 baris: 4 dibuat, ")
+    with translation.override("en"):
+        call_command("registry", "import", str(groups))
+    assert capsys.readouterr().out == "Groups, 4 rows: 0 created, 0 updated, 4 unchanged\n"
     bad = write(tmp_path, "bad.csv", GROUPS + "X9,Nama,RT,Atlantis,2020-01-01,,,\n")
     with pytest.raises(CommandError, match="baris 6, kolom kelurahan"):
         call_command("registry", "import", str(bad))

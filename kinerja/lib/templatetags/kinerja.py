@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
-from kinerja.lib import coremessages
+from kinerja.lib import coremessages, language
 from kinerja.lib.language import lang
 from kinerja_core.errors import CoreError
 from kinerja_core.formula import NotComputable
@@ -49,6 +49,23 @@ def longdate(value: date | datetime | None) -> str:
     if lang() == "en":
         return value.strftime("%-d %B %Y")
     return indonesian_date(value)
+
+
+@register.filter
+def clock(value: datetime | None, arg: str = "") -> str:
+    """{{ moment|clock }} → "14.10", the local (WIB) time with a dot; {{ moment|clock:"s" }} →
+    "14.10.05"."""
+    if value is None:
+        return "–"
+    return language.clock(value, seconds=arg == "s")
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """{{ moment|moment }} → "7 Desember 2026 14.10": the local day and time of day."""
+    if value is None:
+        return "–"
+    return f"{longdate(value)} {clock(value)}"
 
 
 @register.filter

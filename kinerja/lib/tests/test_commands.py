@@ -7,6 +7,7 @@ import argparse
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,48 @@ def test_a_verb_that_only_stores_runs_every_check_but_the_url_configurations(
     assert ran == expected
     survey = load_command_class("kinerja.surveys", "survey")
     assert isinstance(survey, NounCommand) and "import" in survey.verbs_without_url_checks
+
+
+WROTE = {"id": "Tersimpan {} ({} bita).", "en": "Wrote {} ({} bytes)."}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "export", "wonoasih-2020-2024", "-o", "rencana.yaml"],
+        ["registry", "export", "-o", "registri.xlsx"],
+        ["registry", "export", "--kind", "activities", "-o", "kegiatan.csv"],
+        ["budget", "export", "--unit", "kec-wonoasih", "--year", "2024", "-o", "anggaran.csv"],
+        ["budget", "export", "--unit", "kec-wonoasih", "--year", "2024", "-o", "anggaran.xlsx"],
+    ],
+)
+def test_an_export_says_what_it_wrote_in_the_ui_language(
+    wonoasih: Any, tmp_path: Path, argv: list[str]
+) -> None:
+    target = tmp_path / argv[-1]
+    for language, line in WROTE.items():
+        out = StringIO()
+        with translation.override(language):
+            call_command(*argv[:-1], str(target), stdout=out)
+        size = target.stat().st_size
+        grouped = f"{size:,}".replace(",", "." if language == "id" else ",")
+        assert size > 0 and out.getvalue() == line.format(target, grouped) + "\n"
+
+
+def test_plan_load_and_history_speak_the_ui_language(wonoasih: Any, tmp_path: Path) -> None:
+    path = tmp_path / "rencana.yaml"
+    call_command("plan", "export", "wonoasih-2020-2024", "-o", str(path), stdout=StringIO())
+    said = {}
+    for language in ("id", "en"):
+        out = StringIO()
+        with translation.override(language):
+            call_command("plan", "load", str(path), stdout=out)
+            call_command("plan", "history", "wonoasih-2020-2024", stdout=out)
+        said[language] = out.getvalue()
+    assert said["id"].startswith(
+        "Rencana wonoasih-2020-2024 dimuat: 2 tujuan, 4 indikator, 2020–2024.\n"
+    )
+    assert said["en"].startswith(
+        "Loaded plan wonoasih-2020-2024: 2 goals, 4 indicators, 2020–2024."
+    )
+    assert "ditambahkan 4" in said["id"] and "added 4" in said["en"]

@@ -41,3 +41,32 @@ def test_it_lets_a_fault_in_reading_a_number_surface(monkeypatch) -> None:
 
 def fault(*args: object) -> NoReturn:
     raise ZeroDivisionError
+
+
+def test_a_time_of_day_is_local_with_a_dot_in_every_language() -> None:
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 12, 7, 7, 10, 5, tzinfo=UTC)  # 14.10.05 WIB
+    for language in ("id", "en"):
+        with translation.override(language):
+            assert filters.clock(at) == "14.10" and filters.clock(at, "s") == "14.10.05"
+    with translation.override("id"):
+        assert filters.moment(at) == "7 Desember 2026 14.10"
+    assert filters.clock(None) == filters.moment(None) == "–"
+
+
+def test_no_page_writes_a_time_of_day_with_a_colon() -> None:
+    """Times of day go through |clock or |moment ("14.10"), not Django's time or date filters
+    with "H:i", which write "14:10"."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    colon = re.compile(r"\|(?:time|date):\s*['\"][^'\"]*[GH]:i")
+    found = [
+        str(path)
+        for path in (Path(settings.BASE_DIR) / "kinerja").rglob("templates/**/*.html")
+        if colon.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja.test import PASSWORD
+from kinerja.test import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,10 +15,11 @@ def test_a_planner_enters_quarter_targets_and_a_narrative(device, request, live_
     plan = load_wonoasih()
     personas()
     page = request.getfixturevalue(device)
-    page.goto(f"{live_server.url}/hasil/rencana/{plan.code}/triwulan/renaksi/?year=2024")
-    page.fill("#id_username", "perencana")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    log_in(
+        page,
+        f"{live_server.url}/hasil/rencana/{plan.code}/triwulan/renaksi/?year=2024",
+        "perencana",
+    )
     form = page.locator("#targets-S1\\.1")
     for q, value in enumerate(["10", "20", "30", "40"], start=1):
         form.locator(f"[name=q{q}]").fill(value)

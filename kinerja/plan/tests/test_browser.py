@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja.test import PASSWORD
+from kinerja.test import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -10,11 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_it_logs_in_and_reads_the_iku_table(device, request, live_server, people) -> None:
     page = request.getfixturevalue(device)
-    page.goto(f"{live_server.url}/rencana/wonoasih-2020-2024/")
-    page.fill("#id_username", "perencana")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/rencana/wonoasih-2020-2024/")
+    log_in(page, f"{live_server.url}/rencana/wonoasih-2020-2024/", "perencana")
     table = page.locator("#iku")
     table.scroll_into_view_if_needed()
     assert table.is_visible()
@@ -43,11 +39,7 @@ def test_the_plan_page_lists_versions_and_compares_two(
     doc = without(parse_plan(WONOASIH_PLAN.read_text(encoding="utf-8")), "T1.1")
     do_load_plan(doc, None, Revision(2024, "Reviu IKU 2023"))
     page = request.getfixturevalue(device)
-    page.goto(f"{live_server.url}/rencana/wonoasih-2020-2024/?from=1&to=2")
-    page.fill("#id_username", "perencana")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/rencana/wonoasih-2020-2024/**")
+    log_in(page, f"{live_server.url}/rencana/wonoasih-2020-2024/?from=1&to=2", "perencana")
     versions = page.locator("#versions").inner_text()
     assert "Reviu IKU 2023" in versions and "T1.1" in versions and "dihapus" in versions
     assert "T1.1" not in page.locator("#targets").inner_text()  # the current version
@@ -69,11 +61,7 @@ def test_the_upload_shows_the_difference_and_stores_on_confirmation(
     text = WONOASIH_PLAN.read_text(encoding="utf-8")
     path.write_text(text.replace("        2024: 40\n", "        2024: 45\n", 1), encoding="utf-8")
     page = desktop
-    page.goto(f"{live_server.url}/rencana/unggah/")
-    page.fill("#id_username", "perencana")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/rencana/unggah/")
+    log_in(page, f"{live_server.url}/rencana/unggah/", "perencana")
     page.set_input_files("#id_file", str(path))
     page.check("input[name=store]")
     page.click("form.card button.primary")

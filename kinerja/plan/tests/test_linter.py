@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from kinerja.plan.actions import check_plan_text
 from kinerja.test import WONOASIH_PLAN
@@ -40,8 +41,11 @@ def run_check(tmp_path: Path, text: str, *args: str) -> tuple[int, str]:
 def test_it_passes_the_shipped_plan_with_its_readings_as_notes(tmp_path: Path) -> None:
     code, output = run_check(tmp_path, TEXT)
     assert code == 0
-    assert "0 errors" in output and "6 notes" in output
-    assert "NOTE" in output and "salah tata" in output
+    assert ": 0 kesalahan, " in output and ", 6 catatan\n" in output
+    assert "\nCATATAN " in output and "salah tata" in output
+    with translation.override("en"):
+        _code, output = run_check(tmp_path, TEXT)
+    assert ": 0 errors, " in output and ", 6 notes\n" in output and "\nNOTE " in output
 
 
 def test_it_fails_the_nb_text_given_as_the_coverage_formula(tmp_path: Path) -> None:

@@ -86,3 +86,26 @@ def test_the_renaksi_prints_the_linked_budget_lines_name_and_pagu(wonoasih, peop
     text = " ".join((pdf_text(content) if fmt == "pdf" else docx_text(content)).split())
     for words in ("Fasilitasi LPMK (7.01.03.2.01:", "Pemberdayaan Kelompok", "Rp 118.000.000)"):
         assert words in text
+
+
+def test_the_renaksi_prints_each_action_on_its_own(entered) -> None:
+    """Several actions of an indicator are numbered items of their cell, not one run of text."""
+    import io
+    import re
+
+    from docx import Document
+
+    do_add_renaksi_action(
+        None, entered, entered.unit, 2024, Indicator.objects.get(plan=entered, code="S1.1"),
+        name="Sosialisasi kader", budget_code="", position="Kasi Pemas", months=[3],
+    )  # fmt: skip
+    text = pdf_text(render("renaksi", "pdf", entered, 2024))
+    assert re.search(r"\s1\. Fasilitasi LPMK \(7\.01\.01\.2\.06\.0001\); Kasi", text)
+    assert re.search(r"\s2\. Sosialisasi kader; Kasi Pemas; Mar\n", text)
+    doc = Document(io.BytesIO(render("renaksi", "docx", entered, 2024)))
+    cells = {row.cells[1].text.split()[0]: row.cells[-1] for row in doc.tables[0].rows[1:]}
+    assert [p.text for p in cells["S1.1"].paragraphs] == [
+        "1. Fasilitasi LPMK (7.01.01.2.06.0001); Kasi Pemberdayaan Masyarakat; Feb, Mei",
+        "2. Sosialisasi kader; Kasi Pemas; Mar",
+    ]
+    assert [p.text for p in cells["T1.1"].paragraphs] == ["–"]

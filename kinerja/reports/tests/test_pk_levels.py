@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from kinerja.budget.actions import do_import_lines
 from kinerja.budget.models import BudgetLine
@@ -23,7 +24,7 @@ from kinerja.lib.tables import iter_rows
 from kinerja.plan.actions import do_load_plan_text
 from kinerja.reports.actions import SignatoryInput, do_save_pk_version, do_save_signatory
 from kinerja.reports.models import PkVersion, Signatory
-from kinerja.reports.pk import build_level_pk, rupiah
+from kinerja.reports.pk import build_level_pk
 from kinerja.reports.registry import render, render_data
 from kinerja.reports.tests.test_documents import docx_text
 from kinerja.test import WONOASIH_PLAN, load_wonoasih, personas
@@ -77,7 +78,9 @@ def test_the_camat_pk_lists_sasaran_level_ikus_once_with_the_budget_total(wonoas
     # the unit's top lines, the kegiatan under 7.01.01 counted inside its program
     assert [p.code for p in data.programs] == ["7.01.01", "7.01.02", "7.01.03"]
     total = unit_year_totals(wonoasih.unit, 2024).budget
-    assert total == Decimal("1800000.50") and data.budget_total == rupiah(total)
+    assert total == Decimal("1800000.50") and data.budget_total == "Rp 1.800.000,50"
+    with translation.override("en"):  # `LANGUAGE=en kinerja report write pk`: still Indonesian
+        assert build_level_pk(wonoasih, 2024, SIGNED).budget_total == "Rp 1.800.000,50"
     for text in texts(wonoasih):
         assert "PERJANJIAN KINERJA TAHUN 2024" in text
         assert S11_PRINTED in text and IKM_PRINTED in text

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from kinerja.results.tests.plans import COVERAGE, GROWTH, WAITING, load, put
-from kinerja.test import PASSWORD, make_user
+from kinerja.test import log_in, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +19,7 @@ def test_it_shows_the_dashboard_without_sideways_scrolling(device, request, live
     do_recompute(plan, years=[2021])
     make_user("camat", Role.PLANNER, plan.unit)  # heads need a second factor
     page = request.getfixturevalue(device)
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", "camat")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    log_in(page, f"{live_server.url}/", "camat")
     page.wait_for_selector("#iku-I1")
     card = page.locator("#iku-I1")
     assert "50,00%" in card.inner_text() and card.locator("svg").count() == 1
@@ -43,10 +40,7 @@ def test_the_demo_dashboard_draws_one_ikm_line_across_plans_and_a_coverage_break
     from kinerja.demo.period import data_end
 
     last = min(data_end().year, 2029)
-    desktop.goto(f"{live_server.url}/")
-    desktop.fill("#id_username", "perencana")
-    desktop.fill("#id_password", DEMO_PASSWORD)
-    desktop.click("button.primary")
+    log_in(desktop, f"{live_server.url}/", "perencana", DEMO_PASSWORD)
     desktop.wait_for_selector("#iku-S2\\.1")
     assert "wonoasih-2025-2029" in desktop.locator("#id_plan").input_value()
     ikm = desktop.locator("#iku-S2\\.1 svg")

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from kinerja.db.scratch import scratch_database
-from kinerja.test import PASSWORD
+from kinerja.test import log_in
 
 KINERJA = str(Path(sys.executable).parent / "kinerja")
 
@@ -105,11 +105,7 @@ def test_an_activity_changes_s11_on_the_open_dashboard_by_itself(
     server: str, children: dict[str, str], phone: Any
 ) -> None:
     page = phone
-    page.goto(f"{server}/accounts/login/")
-    page.fill("#id_username", "pemas")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{server}/")
+    log_in(page, f"{server}/accounts/login/", "pemas")
     dashboard = f"{server}/?year=2024"
     page.goto(dashboard)
     value, _ = s11(page)

@@ -183,3 +183,14 @@ def test_it_refuses_anonymous_users_everywhere(client, uji) -> None:
     for url in pages(uji):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_result_page_writes_its_computation_time_as_the_cards_do(uji, staff, login) -> None:
+    from datetime import UTC, datetime
+
+    Result.objects.filter(pk=result("I1").pk).update(
+        computed_at=datetime(2026, 12, 7, 7, 10, tzinfo=UTC)
+    )
+    page = login(staff["head"]).get(reverse("results:detail", args=[result("I1").pk]))
+    html = page.content.decode()
+    assert "7 Desember 2026 14.10" in html and "14:10" not in html

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from kinerja.test import log_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -127,11 +129,7 @@ def test_the_main_pages_of_each_role_pass_axe(
 
     device, task_pages = ROLES[username]
     page = request.getfixturevalue(device)
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("button.primary")
+    log_in(page, f"{live_server.url}{reverse('login')}", username, DEMO_PASSWORD)
     menu = page.eval_on_selector_all("nav.menu a[href]", "links => links.map(a => a.href)")
     assert len(menu) >= 3, f"{username} sees no main menu after logging in"
     visited = [page.url]

@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from kinerja.site.tests.test_browser_accessibility import KEC, PLAN, YEAR, _group, _service
 from kinerja.site.tests.test_browser_accessibility import _user as _user_page
+from kinerja.test import log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -150,12 +151,7 @@ def test_the_guide_pictures_are_taken_from_each_roles_pages(
     for username, (viewport, shots) in SHOTS.items():
         context = browser.new_context(viewport=viewport, locale="id-ID")
         page = context.new_page()
-        page.goto(f"{live_server.url}{reverse('login')}")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEMO_PASSWORD)
-        with page.expect_navigation():
-            page.click("button.primary")
-        assert page.url != f"{live_server.url}{reverse('login')}", f"{username} could not log in"
+        log_in(page, f"{live_server.url}{reverse('login')}", username, DEMO_PASSWORD)
         for name, address in shots:
             response = page.goto(f"{live_server.url}{address()}")
             assert response is not None and response.status == 200, (username, name, page.url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ from kinerja.budget.actions import do_import_lines
 from kinerja.budget.exports import HEADER, line_rows
 from kinerja.lib import coremessages
 from kinerja.lib.commands import NounCommand
+from kinerja.lib.language import lang
 from kinerja.lib.tables import cell_text, iter_rows, safe_cell, xlsx_bytes
 from kinerja_core.errors import InputError
+from kinerja_core.numbers import format_decimal
 
 
 class Command(NounCommand):
@@ -56,11 +59,12 @@ class Command(NounCommand):
     def handle_import(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+            raise CommandError(_("no such file: %(file)s") % {"file": path})
         limit = int(settings.KINERJA_BUDGET_FILE_MAX_BYTES)
         if path.stat().st_size > limit:
             raise CommandError(
-                f"{path} has more than {limit} bytes (KINERJA_BUDGET_FILE_MAX_BYTES)"
+                _("%(file)s has more than %(limit)s bytes (KINERJA_BUDGET_FILE_MAX_BYTES)")
+                % {"file": path, "limit": format_decimal(limit, 0, lang())}
             )
         unit = resolve_unit(options["unit"])
         try:
@@ -77,7 +81,8 @@ class Command(NounCommand):
             raise CommandError(str(exc)) from exc
         except InputError as exc:
             raise CommandError(
-                f"{path} was refused; nothing was stored:\n"
+                _("%(file)s was refused; nothing was stored:") % {"file": path}
+                + "\n"
                 + "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
             ) from exc
         where = {
@@ -108,12 +113,13 @@ class Command(NounCommand):
         rows = line_rows(unit, options["year"])
         suffix = path.suffix.lower()
         if suffix == ".xlsx":
-            path.write_bytes(xlsx_bytes([("anggaran", HEADER, rows)]))
+            content = xlsx_bytes([("anggaran", HEADER, rows)])
         elif suffix == ".csv":
-            with path.open("w", encoding="utf-8-sig", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow(HEADER)
-                writer.writerows([cell_text(safe_cell(v)) for v in row] for row in rows)
+            text = io.StringIO(newline="")
+            writer = csv.writer(text)
+            writer.writerow(HEADER)
+            writer.writerows([cell_text(safe_cell(v)) for v in row] for row in rows)
+            content = text.getvalue().encode("utf-8-sig")
         else:
-            raise CommandError("the output must end in .xlsx or .csv")
-        self.stdout.write(f"Wrote {path}.")
+            raise CommandError(_("the output must end in .xlsx or .csv"))
+        self.save(path, content)

@@ -16,6 +16,9 @@ from kinerja.lib import coremessages
 from kinerja.lib.commands import NounCommand
 from kinerja_core.errors import InputError
 
+# What an import's summary line calls the rows of each kind.
+KIND_WORDS = {"groups": gettext_lazy("Groups"), "activities": gettext_lazy("Activities")}
+
 
 class Command(NounCommand):
     summary = gettext_lazy(
@@ -54,7 +57,7 @@ class Command(NounCommand):
     def handle_import(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+            raise CommandError(_("no such file: %(file)s") % {"file": path})
 
         def progress(rows: Any, label: str) -> Any:
             return self.progress_bar(rows, desc=label, unit=" rows")
@@ -69,22 +72,21 @@ class Command(NounCommand):
             )
         except InputError as exc:
             raise CommandError(
-                f"{path} was refused; nothing was stored:\n"
+                _("%(file)s was refused; nothing was stored:") % {"file": path}
+                + "\n"
                 + "\n".join(f"  - {p}" for p in coremessages.problem_texts(exc.problems))
             ) from exc
-        prefix = "Dry run, nothing stored: would be " if report.dry_run else ""
-        self.stdout.write(
-            f"{prefix}{report.kind}: {report.rows} rows; {report.created} created, "
-            f"{report.updated} updated, {report.unchanged} unchanged"
-        )
+        where = {"kind": KIND_WORDS.get(report.kind, report.kind), "rows": report.rows}
+        if report.dry_run:
+            line = _("Dry run, nothing stored. %(kind)s, %(rows)d rows, would be: %(summary)s")
+        else:
+            line = _("%(kind)s, %(rows)d rows: %(summary)s")
+        self.stdout.write(line % {**where, "summary": report.summary()})
 
     def handle_export(self, options: dict[str, Any]) -> None:
         path = Path(options["output"])
         unit = resolve_unit(options["unit"]) if options["unit"] else None
         suffix = path.suffix.lower()
         if suffix not in {".xlsx", ".csv"}:
-            raise CommandError("the output must end in .xlsx or .csv")
-        path.write_bytes(
-            export_bytes(suffix[1:], options["kind"], unit.subtree() if unit else None)
-        )
-        self.stdout.write(f"Wrote {path}.")
+            raise CommandError(_("the output must end in .xlsx or .csv"))
+        self.save(path, export_bytes(suffix[1:], options["kind"], unit.subtree() if unit else None))

@@ -25,7 +25,7 @@ from kinerja.plan.actions import (
     plan_diff,
 )
 from kinerja.plan.commandline import resolve_plan
-from kinerja.plan.diff import PlanDiff
+from kinerja.plan.diff import PlanDiff, kind_label
 from kinerja.plan.limits import file_size_problem
 from kinerja.plan.planfile import Problem, dump_plan, export_plan, has_errors
 from kinerja.plan.versions import history_json, indicators_in_force
@@ -38,7 +38,22 @@ def read_text(path: str) -> str:
             raise CommandError(f"{path}: {too_large}")
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"cannot read {path}: {exc}") from exc
+        raise CommandError(
+            _("cannot read %(file)s: %(error)s") % {"file": path, "error": exc}
+        ) from exc
+
+
+# How the findings of a check are marked, one word a line (KESALAHAN, PERINGATAN, CATATAN).
+SEVERITIES = {
+    "error": gettext_lazy("ERROR"),
+    "warning": gettext_lazy("WARNING"),
+    "note": gettext_lazy("NOTE"),
+}
+
+
+def finding_line(problem: Problem) -> str:
+    marker = str(SEVERITIES.get(problem.severity, problem.severity.upper()))
+    return f"{marker:10} {problem}"
 
 
 class Command(NounCommand):
@@ -87,20 +102,27 @@ class Command(NounCommand):
         revision = None
         if options["revise"]:
             if options["effective"] is None:
-                raise CommandError("--revise needs --effective YEAR (the first year in force)")
+                raise CommandError(_("--revise needs --effective YEAR (the first year in force)"))
             revision = Revision(options["effective"], options["reason"], options["decree"])
         elif options["effective"] is not None or options["reason"] or options["decree"]:
-            raise CommandError("--effective, --reason and --decree go with --revise")
+            raise CommandError(_("--effective, --reason and --decree go with --revise"))
         try:
             plan = do_load_plan_text(read_text(options["file"]), acting_user(options), revision)
         except PlanRefused as exc:
             raise CommandError(
-                "the plan was refused; nothing was changed:\n"
+                _("the plan was refused; nothing was changed:")
+                + "\n"
                 + "\n".join(f"  - {p}" for p in exc.problems)
             ) from exc
         n = indicators_in_force(plan, None).count()
         self.stdout.write(
-            f"Loaded plan {plan.code}: {plan.goals.count()} goals, {n} indicators, {plan.start_year}–{plan.end_year}."
+            _("Loaded plan %(code)s: %(goals)d goals, %(indicators)d indicators, %(years)s.")
+            % {
+                "code": plan.code,
+                "goals": plan.goals.count(),
+                "indicators": n,
+                "years": f"{plan.start_year}–{plan.end_year}",
+            }
         )
 
     def handle_export(self, options: dict[str, Any]) -> None:
@@ -109,14 +131,13 @@ class Command(NounCommand):
         if options["output"] == "-":
             self.stdout.write(text, ending="")
         else:
-            Path(options["output"]).write_text(text, encoding="utf-8")
-            self.stdout.write(f"Wrote {options['output']}.")
+            self.save(Path(options["output"]), text.encode("utf-8"))
 
     def handle_diff(self, options: dict[str, Any]) -> None:
         doc, problems = check_plan_text(read_text(options["file"]))
         if doc is None or has_errors(problems):
             for p in problems:
-                self.stdout.write(f"{p.severity.upper():8} {p}")
+                self.stdout.write(finding_line(p))
             sys.exit(1)
         effective = options["effective"]
         revision = None if effective is None else Revision(effective, "-")
@@ -141,7 +162,7 @@ class Command(NounCommand):
         if not diff:
             self.stdout.write(_("No difference from the stored plan."))
         for p in refused:
-            self.stdout.write(f"REFUSED  {p}")
+            self.stdout.write(f"{_('REFUSED'):10} {p}")
 
     def handle_history(self, options: dict[str, Any]) -> None:
         plan = resolve_plan(options["code"])
@@ -150,7 +171,7 @@ class Command(NounCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         for v in data["versions"]:
-            counts = ", ".join(f"{k} {n}" for k, n in v["summary"].items() if n)
+            counts = ", ".join(f"{kind_label(k)} {n}" for k, n in v["summary"].items() if n)
             self.stdout.write(
                 f"v{v['number']}  {v['effective_from']}  {local_time(v['at'])}  {v['by'] or '-'}  "
                 f"{v['reason'] or '-'}  {v['decree'] or ''}  {counts}".rstrip()
@@ -177,12 +198,11 @@ class Command(NounCommand):
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             for p in problems:
-                self.stdout.write(f"{p.severity.upper():8} {p}")
-            counts = {
-                s: sum(p.severity == s for p in problems) for s in ("error", "warning", "note")
-            }
+                self.stdout.write(finding_line(p))
+            counts = {s: sum(p.severity == s for p in problems) for s in SEVERITIES}
             self.stdout.write(
-                f"{options['file']}: {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes"
+                _("%(file)s: %(error)d errors, %(warning)d warnings, %(note)d notes")
+                % {"file": options["file"], **counts}
             )
         if failed:
             sys.exit(1)

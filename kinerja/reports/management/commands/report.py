@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 
 from kinerja.accounts.cli import acting_user, add_as_argument
 from kinerja.lib.commands import NounCommand
-from kinerja.lib.language import lang
 from kinerja.plan.chain import chain_of
 from kinerja.plan.commandline import resolve_plan
 from kinerja.plan.models import Plan
@@ -42,7 +41,6 @@ from kinerja.reports.registry import (
 )
 from kinerja.reports.skm_report import NoResponses, report_year
 from kinerja.results.commandline import add_plan_year, resolve_year
-from kinerja_core.numbers import format_decimal
 
 
 class Command(NounCommand):
@@ -184,19 +182,6 @@ class Command(NounCommand):
         except ValidationError as exc:  # a PK whose year lacks targets
             raise CommandError(" ".join(exc.messages)) from exc
         self.save(Path(options["output"] or filename(kind, fmt, plan, year)), content)
-
-    def save(self, out: Path, content: bytes) -> None:
-        """Write a document's file and say so, its size the way the UI language writes it."""
-        try:
-            out.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot write %(file)s: %(error)s") % {"file": out, "error": exc.strerror or exc}
-            ) from exc
-        self.stdout.write(
-            _("Wrote %(file)s (%(size)s bytes).")
-            % {"file": out, "size": format_decimal(len(content), 0, lang())}
-        )
 
     def issue(self, plan: Plan, kind: str, fmt: str, year: int, options: dict[str, Any]) -> bytes:
         if fmt != "pdf":
