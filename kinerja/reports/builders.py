@@ -33,6 +33,9 @@ from kinerja_core.achievement import Band, achievement
 
 from .signing import Signing, signing_for
 
+# An office files its documents in Indonesian, whoever prints them (docs/rules.md#documents).
+DOCUMENT_LANGUAGE = "id"
+
 
 @dataclass(frozen=True)
 class Common:

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kinerja.budget.models import BudgetLine
@@ -27,7 +28,7 @@ from kinerja.results.queries import year_target
 from kinerja_core.numbers import rupiah
 from kinerja_core.periods import indonesian_date
 
-from .builders import Common, Report, common, printed_name, sasaran_of
+from .builders import DOCUMENT_LANGUAGE, Common, Report, common, printed_name, sasaran_of
 from .models import PkVersion, Signatory
 from .signing import Signing, holder
 
@@ -228,11 +229,14 @@ def build_level_pk(
             _("PK %(year)d has no version %(version)d") % {"year": year, "version": version}
         )
     on = on or (stored.date if stored else None)
-    base = common(plan, year, on, "pk")
-    if level == KASI:
-        base = dataclasses.replace(base, signing=officer_signing(base.signing, plan, officer))
-    annex = stored.annex if stored else live_annex(plan, year, level, officer, base.indicators)
-    return report_of(base, annex, level, officer, stored)
+    # The figures and names in Indonesian, whatever the page's or the command line's language
+    # (the refusals above stay in the user's).
+    with translation.override(DOCUMENT_LANGUAGE):
+        base = common(plan, year, on, "pk")
+        if level == KASI:
+            base = dataclasses.replace(base, signing=officer_signing(base.signing, plan, officer))
+        annex = stored.annex if stored else live_annex(plan, year, level, officer, base.indicators)
+        return report_of(base, annex, level, officer, stored)
 
 
 def report_of(

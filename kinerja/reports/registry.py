@@ -21,7 +21,7 @@ from django_stubs_ext import StrOrPromise
 from kinerja.plan.models import Plan
 
 from . import renderers as r
-from .builders import Report, build_capaian, build_iku
+from .builders import DOCUMENT_LANGUAGE, Report, build_capaian, build_iku
 from .lkjip import build_lkjip
 from .lkjip_docx import docx_lkjip
 from .monitoring_documents import build_renaksi, build_triwulan, docx_renaksi, docx_triwulan
@@ -127,9 +127,6 @@ def check(kind: str, fmt: str) -> None:
             gettext("The document %(kind)s comes as %(formats)s, not %(format)s.")
             % {"kind": kind, "formats": ", ".join(RENDERERS[kind]), "format": repr(fmt)}
         )
-
-
-DOCUMENT_LANGUAGE = "id"  # an office files its documents in Indonesian, whoever prints them
 
 
 def render(kind: str, fmt: str, plan: Plan, year: int, on: date | None = None) -> bytes:

@@ -80,7 +80,9 @@ def test_the_camat_pk_lists_sasaran_level_ikus_once_with_the_budget_total(wonoas
     total = unit_year_totals(wonoasih.unit, 2024).budget
     assert total == Decimal("1800000.50") and data.budget_total == "Rp 1.800.000,50"
     with translation.override("en"):  # `LANGUAGE=en kinerja report write pk`: still Indonesian
-        assert build_level_pk(wonoasih, 2024, SIGNED).budget_total == "Rp 1.800.000,50"
+        english = build_level_pk(wonoasih, 2024, SIGNED)
+        assert english.budget_total == "Rp 1.800.000,50"
+        assert [r.target for r in english.rows] == ["40%", "88,60"]  # not "88.60"
     for text in texts(wonoasih):
         assert "PERJANJIAN KINERJA TAHUN 2024" in text
         assert S11_PRINTED in text and IKM_PRINTED in text
