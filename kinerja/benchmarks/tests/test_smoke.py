@@ -67,7 +67,9 @@ def test_it_generates_a_rollup_equal_to_a_rebuild_and_runs_the_scenarios(
     assert len(dashboard.details["pages"]) == 4
     assert len(dashboard.windows["ratio"]) == 3 and min(dashboard.windows["value"]) > 0
     city, kelurahan = dashboard.details["pages"][:2]
-    assert city["queries"] == [12] and kelurahan["queries"] == [13]
+    # The bench's marks wait for a worker that does not run here, so the pages also read when a
+    # worker was last seen (the "waits for the background worker" notice): one query each.
+    assert (city["queries"], kelurahan["queries"]) == ([13], [14])
 
     public = publicpages.run(connection.vendor, 3)
     assert len(public.details["pages"]) == 5 and public.rows == 3000
