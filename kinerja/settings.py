@@ -125,6 +125,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kinerja.ops.memory.FreezeLoadedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kinerja.ops.securityheaders.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -381,6 +382,8 @@ KINERJA_ALLOW_SELF_APPROVAL = env_bool("KINERJA_ALLOW_SELF_APPROVAL", False)
 KINERJA_RECOMPUTE_WAIT_SECONDS = float(os.environ.get("KINERJA_RECOMPUTE_WAIT_SECONDS", "10"))
 # How often an open dashboard asks whether its results, being recomputed in the background,
 # have been updated (only while some are, and only while the page is visible).
+# Responses after which a process freezes what it has loaded (kinerja/ops/memory.py); 0: never.
+KINERJA_GC_FREEZE_REQUESTS = max(0, int(os.environ.get("KINERJA_GC_FREEZE_REQUESTS", "20")))
 KINERJA_LIVE_POLL_SECONDS = float(os.environ.get("KINERJA_LIVE_POLL_SECONDS", "5"))
 # The live recompute (docs/rules.md#live-results) under a steady flow of writes: a run that ends
 # with marks left queues the next to start no sooner than this many seconds after its own start,
