@@ -219,3 +219,23 @@ def test_an_unknown_construct_is_named_as_the_parser_names_it() -> None:
     message = Message.of(Code.FORMULA_CONSTRUCT, construct="TemplateStr")
     with translation.override("id"):
         assert coremessages.text(message) == "tidak diizinkan dalam rumus: TemplateStr"
+
+
+def test_a_message_is_worded_in_the_language_active_each_time() -> None:
+    """Wordings are kept per message and language (``coremessages.worded``): asking in English
+    between two Indonesian asks must not hand either language the other's text."""
+    message = NO_RESPONDENTS.reason
+    with translation.override("id"):
+        first = coremessages.text(message)
+    with translation.override("en"):
+        english = coremessages.text(message)
+    with translation.override("id"):
+        again = coremessages.text(message)
+    assert first == again == "belum ada responden"
+    assert english == "no respondents yet"
+
+
+def test_a_message_with_an_unhashable_parameter_is_still_worded() -> None:
+    message = Message.of(Code.SCORE_INVALID, value=[1, 2])
+    with translation.override("en"):
+        assert coremessages.text(message) == "the value must be a whole number 1–4, not [1, 2]"
