@@ -11,7 +11,6 @@ through unchanged, so a list mixing both reads as one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as _
@@ -186,23 +185,24 @@ def text(message: Message | str) -> str:
     """A core message in the active language; text an app already worded is returned as is."""
     if isinstance(message, str):
         return message
-    try:
-        return worded(message, get_language())
-    except TypeError:  # a parameter that cannot be hashed (a list): worded without the cache
-        return gettext(MESSAGES[message.code]) % params_of(message)
+    # Keyed on how each parameter reads, not on its value: equal values may read differently
+    # (Decimal("0") and Decimal("0.0000"), 1 and 1.0), and a list parameter has no hash.
+    key = (message.code, get_language(), tuple((n, repr(v)) for n, v in message.items))
+    found = WORDED.get(key)
+    if found is None:
+        found = gettext(MESSAGES[message.code]) % params_of(message)
+        if len(WORDED) >= WORDED_KEPT:
+            WORDED.clear()
+        WORDED[key] = found
+    return found
 
 
 # A recompute words the same few reasons ("no respondents yet") for tens of thousands of
 # results: wording each afresh (gettext, the word parameters, the formatting) was a tenth of
-# a city's recompute. Messages are immutable and catalogs do not change while a process runs,
-# so a message and a language always give the same text. Bounded, as parameters vary.
+# a city's recompute. Catalogs do not change while a process runs, so a code, a language and
+# parameters that read the same always give the same text. Bounded, as parameters vary.
 WORDED_KEPT = 1024
-
-
-@lru_cache(maxsize=WORDED_KEPT)
-def worded(message: Message, language: str | None) -> str:
-    """``message`` in ``language`` (the active one: the argument keys the cache)."""
-    return gettext(MESSAGES[message.code]) % params_of(message)
+WORDED: dict[tuple[Code, str | None, tuple[tuple[str, str], ...]], str] = {}
 
 
 def reason(value: NotComputable) -> str:

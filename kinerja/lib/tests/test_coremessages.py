@@ -239,3 +239,17 @@ def test_a_message_with_an_unhashable_parameter_is_still_worded() -> None:
     message = Message.of(Code.SCORE_INVALID, value=[1, 2])
     with translation.override("en"):
         assert coremessages.text(message) == "the value must be a whole number 1–4, not [1, 2]"
+
+
+def test_equal_parameters_that_read_differently_are_worded_each_as_it_reads() -> None:
+    """Decimal("0.0000") == Decimal(0): a cache keyed on equal values gave one the other's
+    text ("target = 0.0000" where the target was 0)."""
+    with translation.override("en"):
+        first = coremessages.text(Message.of(Code.SCORE_INVALID, value=Decimal("0.0000")))
+        second = coremessages.text(Message.of(Code.SCORE_INVALID, value=Decimal(0)))
+        third = coremessages.text(Message.of(Code.SCORE_INVALID, value=1.0))
+        fourth = coremessages.text(Message.of(Code.SCORE_INVALID, value=True))
+    assert first.endswith("not Decimal('0.0000')")
+    assert second.endswith("not Decimal('0')")
+    assert third.endswith("not 1.0")
+    assert fourth.endswith("not True")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import ForeignKey, UniqueConstraint
 
 from kinerja.results.models import Result
@@ -24,13 +23,3 @@ def test_every_key_of_a_result_leads_an_index_of_the_table() -> None:
     assert {f.name for f in keys} == {"plan", "indicator", "unit"}
     assert all(f.name in leading_fields() for f in keys)
     assert not any(f.db_index for f in keys)  # type: ignore[attr-defined]
-
-
-def test_the_database_has_no_single_key_index_on_results(db: None) -> None:
-    with connection.cursor() as cursor:
-        described = connection.introspection.get_constraints(cursor, Result._meta.db_table)
-    indexed = [c["columns"] for c in described.values() if c["index"] and not c["primary_key"]]
-    assert ["plan_id"] not in indexed
-    assert ["indicator_id"] not in indexed
-    assert ["unit_id"] not in indexed
-    assert any(columns[0] == "unit_id" for columns in indexed)
