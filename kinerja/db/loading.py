@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
 
 from .routing import writer
@@ -195,3 +196,20 @@ def analyze(model: type[models.Model]) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 2000")
         cursor.execute("ANALYZE")
+
+
+def restore_statistics(connection: BaseDatabaseWrapper, table: str) -> bool:
+    """After a migration rebuilt ``table`` on SQLite (which drops its planner statistics): the
+    table's statistics again, from a sample as ``analyze`` gathers them, when the database had
+    statistics at all; returns whether it gathered them. A database that never had any keeps
+    none: statistics of a young, near-empty database would mislead the planner once it grew.
+    PostgreSQL keeps its statistics through index changes: nothing to do."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return False
+        cursor.execute("PRAGMA analysis_limit = 2000")
+        cursor.execute(f'ANALYZE "{table}"')
+    return True

@@ -2,8 +2,9 @@
 
 The public form's POST stores a response whose form token is its unique ``idempotency_key``; a
 double-tap or a replayed POST must store it once. ``insert_response`` is one
-``INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`` (the same text on SQLite and
-PostgreSQL): a replay inserts no row and the caller's transaction goes on, where the ORM twin
+``INSERT … ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING
+id`` (the same text on SQLite and PostgreSQL; the WHERE names the partial unique index's
+predicate, without which neither engine takes that index as the conflict target): a replay inserts no row and the caller's transaction goes on, where the ORM twin
 (``insert_response_orm``) needs a savepoint around the INSERT to survive the IntegrityError
 (two more statements on every post). Any other refusal (a score outside 1..4) still raises.
 """
@@ -29,9 +30,10 @@ def _insert_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
     columns = ", ".join(quote(f.column) for f in _fields())
     marks = ", ".join(["%s"] * len(_fields()))
+    key = quote("idempotency_key")
     return (
         f"INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({marks}) "  # noqa: S608
-        f"ON CONFLICT ({quote('idempotency_key')}) DO NOTHING RETURNING {quote('id')}"
+        f"ON CONFLICT ({key}) WHERE {key} IS NOT NULL DO NOTHING RETURNING {quote('id')}"
     )
 
 

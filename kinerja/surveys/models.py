@@ -217,8 +217,9 @@ class Response(models.Model):
     batch = models.ForeignKey(
         ImportBatch, models.SET_NULL, null=True, blank=True, related_name="responses"
     )
-    # Web forms: the one-time form token. Unique, so a replayed POST stores nothing twice.
-    idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    # Web forms: the one-time form token. Unique, so a replayed POST stores nothing twice; the
+    # unique index holds only the rows that have one (``survey_resp_idempotency_key`` below).
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
     # Imports: a hash of the row (see importing._Keys), unique per unit and day. A row's day
     # follows from its content, so this is as strict as a global key, but the index places
     # the keys of one day together: a file (mostly in time order) stored a chunk at a time
@@ -239,6 +240,16 @@ class Response(models.Model):
         ]
         constraints = [
             *_score_checks(),
+            # Partial: imported and generated rows have no key, and each of them used to write
+            # a NULL entry into a whole-table unique index (on PostgreSQL also into the
+            # pattern index Django adds to a unique text column), an index update per row
+            # that refused nothing. kinerja/db/responses.py names the same predicate in its
+            # ON CONFLICT target.
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="survey_resp_idempotency_key",
+            ),
             models.UniqueConstraint(
                 fields=["unit", "day", "import_key"],
                 condition=Q(import_key__isnull=False),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model
 
 from kinerja.community.models import Group
@@ -91,3 +92,31 @@ def test_indexes_come_back_as_they_were(tree: Tree) -> None:
     if connection.vendor == "postgresql":
         assert len(loading.foreign_keys(Response)) == 3  # service, unit, batch
     loading.analyze(Response)
+
+
+def sqlite_statistics(table: str) -> int | None:
+    """SQLite: the statistics rows of ``table``, None when the database has no statistics."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return int(cursor.fetchone()[0])
+
+
+def test_statistics_come_back_after_a_rebuild_only_where_there_were_some(tree: Tree) -> None:
+    table = Response._meta.db_table
+    if connection.vendor != "sqlite":
+        # PostgreSQL keeps its statistics through index changes.
+        assert loading.restore_statistics(connection, table) is False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    assert loading.restore_statistics(connection, table) is False
+    assert sqlite_statistics(table) is None  # a young database gets none
+    loading.analyze(Response)
+    with connection.cursor() as cursor:  # what a table rebuild leaves: the table's rows gone
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [table])
+    assert sqlite_statistics(table) == 0
+    assert loading.restore_statistics(connection, table) is True
+    assert sqlite_statistics(table)

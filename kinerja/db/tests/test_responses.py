@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from kinerja.db import responses
 from kinerja.surveys.models import SCORE_FIELDS, Response
@@ -67,3 +67,35 @@ def test_a_score_outside_1_to_4_is_refused(tree: Tree, insert: Insert) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         insert(response(tree, "token-2", score=5))
     assert not Response.stored.filter(idempotency_key="token-2").exists()
+
+
+def key_indexes() -> list[str]:
+    """The definitions of the response table's indexes that name the idempotency key."""
+    table = Response._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        else:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL",
+                [table],
+            )
+        return [sql for (sql,) in cursor.fetchall() if "idempotency_key" in sql]
+
+
+def test_the_key_index_holds_only_rows_that_have_a_key(db: None) -> None:
+    # One unique index, partial: the rows of imports and paper entry (no key) add nothing to it.
+    [index] = key_indexes()
+    assert "UNIQUE" in index.upper()
+    assert "WHERE" in index.upper() and "IS NOT NULL" in index.upper()
+
+
+def test_rows_without_a_key_are_many_and_a_key_is_still_refused_twice(tree: Tree) -> None:
+    for insert in TWINS:
+        assert insert(response(tree, None)) and insert(response(tree, None))
+    assert responses.insert_response(response(tree, "token-3"))
+    assert not responses.insert_response(response(tree, "token-3"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        response(tree, "token-3").save(force_insert=True)
+    assert Response.stored.filter(idempotency_key__isnull=True).count() >= 4
