@@ -460,6 +460,28 @@ def test_the_worker_says_it_is_alive_when_it_starts_and_every_sweep(
     assert last is not None and last > first
 
 
+@pytest.mark.django_db
+def test_the_worker_takes_no_lock_to_look_at_an_empty_queue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The library's look claims in an exclusive transaction (SQLite's write lock): the worker
+    enters it only when a task may start now."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    looks: list[int] = []
+    monkeypatch.setattr(QueueWorker, "run", lambda self: looks.append(1))
+    worker = jobs_command.Worker(interval=0.01)
+    worker.poll()
+    assert looks == []
+    live.enqueue_recompute(timezone.now() + timedelta(seconds=60))  # due in a minute
+    worker.poll()
+    assert looks == []
+    live.recompute_stale_task.enqueue()  # due now
+    worker.poll()
+    assert looks == [1]
+
+
 # -- a worker killed mid-recompute, across processes sharing a scratch database ----------------
 
 
