@@ -39,7 +39,7 @@ def year_to_date(period: Period) -> tuple[date, date]:
     return date(period.year, 1, 1), period.end
 
 
-def _ikm_of(tally: Tally) -> Decimal | None:
+def ikm_of_tally(tally: Tally) -> Decimal | None:
     """The IKM in full precision (PermenPANRB 14/2017), or None when nobody has answered."""
     if tally.respondents == 0:
         return None
@@ -56,7 +56,7 @@ def ikm(
         record = published.in_force([unit], period.year).get((unit.pk, period.year))
         if record is not None:
             return published.reading(record, period, filters)
-    return _ikm_of(tally)
+    return ikm_of_tally(tally)
 
 
 def respondents(unit: OrgUnit, period: Period, filters: Filters) -> int:
@@ -80,7 +80,7 @@ class TallyBatch:
     def values(self, measure: str, period: Period, filters: Filters) -> dict[int, Any]:
         tallies = self.tallies(period, filters)
         if measure == "ikm":
-            values: dict[int, Any] = {pk: _ikm_of(tally) for pk, tally in tallies.items()}
+            values: dict[int, Any] = {pk: ikm_of_tally(tally) for pk, tally in tallies.items()}
             for (pk, year), record in self.published_in_force().items():
                 if year == period.year and pk in values:
                     values[pk] = published.reading(record, period, filters)
