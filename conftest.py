@@ -174,3 +174,22 @@ def phone(browser: Any) -> Any:
 def desktop(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
     return context.new_page()
+
+
+@pytest.fixture(scope="module")
+def replica(django_db_setup: None) -> Iterator[str]:
+    """The alias ``replica``, mirroring the primary's test database (as ``KINERJA_REPLICA_URL``
+    sets one up), for one module's tests; added before pytest-django checks the aliases a test
+    may use. Its tests commit (``transaction=True``) so that the second connection sees the rows.
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from kinerja.db.routing import REPLICA
+
+    mirror = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
+    mirror["TEST"] = {**mirror["TEST"], "MIRROR": DEFAULT_DB_ALIAS}
+    connections.settings[REPLICA] = mirror
+    yield REPLICA
+    connections[REPLICA].close()
+    del connections[REPLICA]
+    del connections.settings[REPLICA]

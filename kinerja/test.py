@@ -7,15 +7,19 @@ kelurahan, who must be refused everywhere in Wonoasih.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kinerja.accounts.models import Membership, OrgUnit, Role
+from kinerja.db.routing import REPLICA
 from kinerja.plan.actions import do_load_plan_text
 from kinerja.plan.models import Plan
 
@@ -74,3 +78,16 @@ def log_in(page: Any, url: str, username: str, password: str = PASSWORD) -> None
     with page.expect_navigation():
         page.click("button.primary")
     assert urlsplit(page.url).path != reverse("login"), f"{username} could not log in"
+
+
+def statements(action: Callable[[], object]) -> dict[str, list[str]]:
+    """The SQL ``action`` sent to the primary and to the replica (the ``replica`` fixture)."""
+    with (
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as primary,
+        CaptureQueriesContext(connections[REPLICA]) as replica,
+    ):
+        action()
+    return {
+        DEFAULT_DB_ALIAS: [q["sql"] for q in primary.captured_queries],
+        REPLICA: [q["sql"] for q in replica.captured_queries],
+    }

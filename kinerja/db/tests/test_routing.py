@@ -8,49 +8,23 @@ as ``KINERJA_REPLICA_URL`` sets one up (``TEST: {"MIRROR": "default"}``). Its te
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.test.utils import CaptureQueriesContext
 
 from kinerja.db import formcache, imports, ratelimit, rollup
 from kinerja.db.rollup import TallyAddition
 from kinerja.db.routing import REPLICA, ReplicaRouter, read_alias, write_alias
 from kinerja.surveys.models import DailyTally, RateBucket, Response, Service
+from kinerja.test import statements
 
 from .conftest import Tree
 
 both = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
-
-
-@pytest.fixture(scope="module")
-def replica(django_db_setup: None) -> Iterator[str]:
-    """The alias ``replica``, mirroring the primary's test database, for this module's tests
-    (added before pytest-django checks the aliases a test may use)."""
-    mirror = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
-    mirror["TEST"] = {**mirror["TEST"], "MIRROR": DEFAULT_DB_ALIAS}
-    connections.settings[REPLICA] = mirror
-    yield REPLICA
-    connections[REPLICA].close()
-    del connections[REPLICA]
-    del connections.settings[REPLICA]
-
-
-def statements(action: Callable[[], object]) -> dict[str, list[str]]:
-    """The SQL ``action`` sent to the primary and to the replica."""
-    with (
-        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as primary,
-        CaptureQueriesContext(connections[REPLICA]) as replica,
-    ):
-        action()
-    return {
-        DEFAULT_DB_ALIAS: [q["sql"] for q in primary.captured_queries],
-        REPLICA: [q["sql"] for q in replica.captured_queries],
-    }
 
 
 def test_without_a_replica_the_router_has_no_opinion(

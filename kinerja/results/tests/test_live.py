@@ -27,7 +27,6 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.db import heartbeat, stale
 from kinerja.db.routing import REPLICA
 from kinerja.db.scratch import scratch_database
-from kinerja.db.tests.test_routing import replica, statements  # noqa: F401 - replica: a fixture
 from kinerja.lib.models import StaleMark
 from kinerja.results import live
 from kinerja.results.actions import compare_outcomes, do_lock_year, do_recompute
@@ -35,6 +34,7 @@ from kinerja.results.dashboard import updated_text
 from kinerja.results.models import PendingChange, Result, YearLock
 from kinerja.results.tests.plans import approve, put
 from kinerja.surveys.management.commands import jobs as jobs_command
+from kinerja.test import statements
 
 KINERJA = str(Path(sys.executable).parent / "kinerja")
 
