@@ -184,23 +184,27 @@ def reset_sequence(model: type[models.Model]) -> None:
         )
 
 
+# Rows SQLite's ANALYZE samples per index (PRAGMA analysis_limit), as its own PRAGMA optimize
+# does: a full ANALYZE reads all ten million responses once per index.
+SAMPLED_ROWS = 2000
+
+
 def analyze(model: type[models.Model]) -> None:
     """Fresh planner statistics of the database that writes ``model``, as an operator would
     run after a restore.
 
-    On SQLite from a sample of each index, as SQLite's own PRAGMA optimize gathers them: a full
-    ANALYZE reads all ten million rows once per index.
+    On SQLite from a sample of each index (``SAMPLED_ROWS``).
     """
     connection = writer(model)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA analysis_limit = 2000")
+            cursor.execute(f"PRAGMA analysis_limit = {SAMPLED_ROWS}")
         cursor.execute("ANALYZE")
 
 
 def restore_statistics(connection: BaseDatabaseWrapper, table: str) -> bool:
     """After a migration rebuilt ``table`` on SQLite (which drops its planner statistics): the
-    table's statistics again, from a sample as ``analyze`` gathers them, when the database had
+    table's statistics again, sampled as ``analyze`` samples them, when the database had
     statistics at all; returns whether it gathered them. A database that never had any keeps
     none: statistics of a young, near-empty database would mislead the planner once it grew.
     PostgreSQL keeps its statistics through index changes: nothing to do."""
@@ -210,6 +214,6 @@ def restore_statistics(connection: BaseDatabaseWrapper, table: str) -> bool:
         cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
         if cursor.fetchone() is None:
             return False
-        cursor.execute("PRAGMA analysis_limit = 2000")
+        cursor.execute(f"PRAGMA analysis_limit = {SAMPLED_ROWS}")
         cursor.execute(f'ANALYZE "{table}"')
     return True

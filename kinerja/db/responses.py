@@ -4,9 +4,10 @@ The public form's POST stores a response whose form token is its unique ``idempo
 double-tap or a replayed POST must store it once. ``insert_response`` is one
 ``INSERT … ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING
 id`` (the same text on SQLite and PostgreSQL; the WHERE names the partial unique index's
-predicate, without which neither engine takes that index as the conflict target): a replay inserts no row and the caller's transaction goes on, where the ORM twin
-(``insert_response_orm``) needs a savepoint around the INSERT to survive the IntegrityError
-(two more statements on every post). Any other refusal (a score outside 1..4) still raises.
+predicate, without which neither engine takes that index as the conflict target): a replay
+inserts no row and the caller's transaction goes on, where the ORM twin (``insert_response_orm``)
+needs a savepoint around the INSERT to survive the IntegrityError (two more statements on every
+post). Any other refusal (a score outside 1..4) still raises.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
-from kinerja.db import responses
+from kinerja.db import loading, responses
 from kinerja.surveys.models import SCORE_FIELDS, Response
 
 from .conftest import Tree, outcome, raw_rows
@@ -71,17 +71,7 @@ def test_a_score_outside_1_to_4_is_refused(tree: Tree, insert: Insert) -> None:
 
 def key_indexes() -> list[str]:
     """The definitions of the response table's indexes that name the idempotency key."""
-    table = Response._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
-        else:
-            cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                "AND sql IS NOT NULL",
-                [table],
-            )
-        return [sql for (sql,) in cursor.fetchall() if "idempotency_key" in sql]
+    return [sql for _name, sql in loading.secondary_indexes(Response) if "idempotency_key" in sql]
 
 
 def test_the_key_index_holds_only_rows_that_have_a_key(db: None) -> None:

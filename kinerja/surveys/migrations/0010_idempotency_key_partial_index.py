@@ -16,7 +16,8 @@ from kinerja.db.loading import restore_statistics
 
 
 def gather_statistics(apps: Any, schema_editor: Any) -> None:
-    restore_statistics(schema_editor.connection, "surveys_response")
+    table = apps.get_model("surveys", "Response")._meta.db_table
+    restore_statistics(schema_editor.connection, table)
 
 
 class Migration(migrations.Migration):
