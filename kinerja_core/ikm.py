@@ -447,13 +447,7 @@ def compute_ikm(
     population: int | None = None,
 ) -> IkmResult:
     """IKM of a tally; ``population`` (service users in the period) enables the FPC."""
-    m = get_method(method)
-    if tally.respondents == 0:
-        raise CoreError(Code.IKM_NO_RESPONDENTS)
-    unknown = sorted(set(tally.totals) - set(m.codes))
-    missing = [code for code in m.codes if code not in tally.totals]
-    if unknown or missing:
-        raise CoreError(Code.IKM_TALLY_MISMATCH, method=m.name, unknown=unknown, missing=missing)
+    m = _checked(tally, method)
     n = tally.respondents
     weight = m.exact_weight
     elements: list[ElementResult] = []
@@ -491,11 +485,35 @@ def compute_ikm(
     )
 
 
+def ikm_index(tally: Tally, method: Method | str = DEFAULT_METHOD) -> Decimal:
+    """The IKM of a tally in full precision: ``compute_ikm(tally, method).ikm`` without the
+    elements, grades and interval around it.
+
+    Every element has the same weight w, so Σ (totalᵢ / n) · w · 25 is 25 · w · Σ totalᵢ / n: one
+    exact fraction, equal to the sum element by element. The indicator engine reads only this
+    figure, for thousands of tallies per recompute, where the whole result cost ~0,7 ms each.
+    """
+    m = _checked(tally, method)
+    return _to_decimal(SCALE * m.exact_weight * Fraction(tally.sum_s, tally.respondents))
+
+
+def _checked(tally: Tally, method: Method | str) -> Method:
+    """The method, once the tally is one it can score: respondents, and its elements' totals."""
+    m = get_method(method)
+    if tally.respondents == 0:
+        raise CoreError(Code.IKM_NO_RESPONDENTS)
+    unknown = sorted(set(tally.totals) - set(m.codes))
+    missing = [code for code in m.codes if code not in tally.totals]
+    if unknown or missing:
+        raise CoreError(Code.IKM_TALLY_MISMATCH, method=m.name, unknown=unknown, missing=missing)
+    return m
+
+
 def ikm_value(tally: Tally, method: Method | str = DEFAULT_METHOD) -> Value:
     """The IKM for the indicator engine: ``NotComputable`` when nobody has answered."""
     if tally.respondents == 0:
         return NO_RESPONDENTS
-    return compute_ikm(tally, method).ikm
+    return ikm_index(tally, method)
 
 
 def _number(value: Decimal, decimals: int) -> float:

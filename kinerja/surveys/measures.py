@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kinerja.accounts.models import OrgUnit
 from kinerja_core.formula import NotComputable
-from kinerja_core.ikm import Tally, compute_ikm
+from kinerja_core.ikm import Tally, ikm_index
 from kinerja_core.measures import Filters, Measure, Published
 from kinerja_core.periods import Period
 from kinerja_core.subtrees import covering_paths, subtree_totals
@@ -43,7 +43,7 @@ def ikm_of_tally(tally: Tally) -> Decimal | None:
     """The IKM in full precision (PermenPANRB 14/2017), or None when nobody has answered."""
     if tally.respondents == 0:
         return None
-    return compute_ikm(tally).ikm
+    return ikm_index(tally)
 
 
 def ikm(
@@ -73,8 +73,9 @@ class TallyBatch:
 
     def __init__(self, units: Sequence[OrgUnit]) -> None:
         self.units = list(units)
-        self.parts: dict[str, list[tuple[str, str, Tally]]] = {}
-        self.totals: dict[tuple[str, tuple[str, ...] | None], dict[int, Tally]] = {}
+        # Keyed on the year-to-date span, not the period: Q4 and the year share theirs.
+        self.parts: dict[tuple[date, date], list[tuple[str, str, Tally]]] = {}
+        self.totals: dict[tuple[tuple[date, date], tuple[str, ...] | None], dict[int, Tally]] = {}
         self.published: dict[tuple[int, int], PublishedIkm] | None = None
 
     def values(self, measure: str, period: Period, filters: Filters) -> dict[int, Any]:
@@ -93,7 +94,7 @@ class TallyBatch:
         """{unit pk: year-to-date Tally of its subtree} for the service filter."""
         services = filters.get("service") or None
         wanted = None if services is None else tuple(sorted(set(services)))
-        key = (period.key, wanted)
+        key = (year_to_date(period), wanted)
         if key not in self.totals:
             totals = subtree_totals(
                 (path, tally)
@@ -112,9 +113,10 @@ class TallyBatch:
 
     def unit_parts(self, period: Period) -> list[tuple[str, str, Tally]]:
         """The tally per unit and service code for the period: one grouped aggregate, memoised."""
-        if period.key not in self.parts:
-            self.parts[period.key] = [] if not self.units else self.query(period)
-        return self.parts[period.key]
+        span = year_to_date(period)
+        if span not in self.parts:
+            self.parts[span] = [] if not self.units else self.query(period)
+        return self.parts[span]
 
     def query(self, period: Period) -> list[tuple[str, str, Tally]]:
         start, end = year_to_date(period)

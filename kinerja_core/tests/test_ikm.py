@@ -16,6 +16,7 @@ from kinerja_core.ikm import (
     compute_ikm,
     get_method,
     grade_of,
+    ikm_index,
     ikm_value,
     to_dict,
 )
@@ -207,6 +208,28 @@ def test_it_gives_the_exact_2004_value_with_one_fourteenth() -> None:
     result = compute_ikm(bogor_2011(), "kepmenpan-25-2004")
     assert result.ikm_rounded == D("75.12")  # 42,066 ÷ 14 × 25 = 75,1178…
     assert result.grade.letter == "B"
+
+
+def test_the_index_alone_equals_the_whole_result_to_the_last_digit() -> None:
+    # The engine's figure, 25 · w · Σ totals ÷ n in one fraction, is the sum element by element.
+    worked = Tally.from_responses(worked_example_responses())
+    assert ikm_index(worked) == compute_ikm(worked).ikm
+    assert str(ikm_index(worked)).startswith("91.47509578544061302681992337")
+    rounded = get_method("kepmenpan-25-2004-rounded-weight")
+    assert ikm_index(bogor_2011(), rounded) == D("74.66715")
+    assert (
+        ikm_index(bogor_2011(), "kepmenpan-25-2004")
+        == compute_ikm(bogor_2011(), "kepmenpan-25-2004").ikm
+    )
+
+
+def test_the_index_alone_refuses_what_the_whole_result_refuses() -> None:
+    with pytest.raises(CoreError) as info:
+        ikm_index(Tally.empty())
+    assert info.value.code is Code.IKM_NO_RESPONDENTS
+    with pytest.raises(CoreError) as info:
+        ikm_index(Tally.from_responses(uniform(3, 2)), "kepmenpan-25-2004")
+    assert info.value.code is Code.IKM_TALLY_MISMATCH
 
 
 def test_it_lists_valid_names_for_an_unknown_method() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinerja_core.formula import Formula, FormulaError, NotComputable
-from kinerja_core.ikm import Tally, compute_ikm
+from kinerja_core.ikm import Tally, compute_ikm, ikm_index
 from kinerja_core.numbers import format_decimal, parse_decimal, round_half_up
 
 ALPHABET = st.sampled_from(
@@ -113,3 +113,17 @@ def test_it_matches_the_direct_definition_and_adds_tallies(
 def test_it_round_trips_formatted_numbers(value: Decimal) -> None:
     for lang in ("id", "en"):
         assert parse_decimal(format_decimal(value, 4, lang)) == round_half_up(value, 4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=10**7).flatmap(
+        lambda n: st.tuples(
+            st.just(n), st.lists(st.integers(min_value=n, max_value=4 * n), min_size=9, max_size=9)
+        )
+    )
+)
+def test_the_index_alone_is_the_whole_results_index(drawn: tuple[int, list[int]]) -> None:
+    n, totals = drawn
+    tally = Tally(n, {f"U{i}": total for i, total in enumerate(totals, start=1)})
+    assert ikm_index(tally) == compute_ikm(tally).ikm
