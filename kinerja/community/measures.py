@@ -137,7 +137,8 @@ COUNT_FIELDS = {
     "groups_facilitated": "facilitated",
     "groups_fostered_cumulative": "fostered_cumulative",
 }
-Key = tuple[str, tuple[str, ...] | None]  # (period key, activity types)
+# (span, activity types): keyed on the span, not the period, since Q4 and the year share theirs.
+Key = tuple[Span, tuple[str, ...] | None]
 
 
 class CoverageBatch:
@@ -161,7 +162,7 @@ class CoverageBatch:
     def counts(self, period: Period, filters: Filters | None) -> dict[int, Counts]:
         """{unit pk: Counts} of the period for the kind and activity-type filters."""
         types, kinds = _codes(filters, "activity_type"), _codes(filters, "kind")
-        key: Key = (period.key, None if types is None else tuple(sorted(types)))
+        key: Key = (Span.of(period), None if types is None else tuple(sorted(types)))
         wanted = None if kinds is None else tuple(sorted(kinds))
         if (key, wanted) not in self.totals:
             parts = self.kelurahan_parts(key, period, filters)
