@@ -7,6 +7,7 @@ and the API: "2024", "2024-S1", "2024-Q3", "2024-07".
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -78,7 +79,9 @@ class Period:
         month = self.last_month
         return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
-    @property
+    # Kept on the instance: a recompute asks a period for its key hundreds of thousands of times
+    # (every memo and stored row is keyed on it). Not a field, so equality and order ignore it.
+    @functools.cached_property
     def key(self) -> str:
         if self.kind == "year":
             return f"{self.year:04d}"

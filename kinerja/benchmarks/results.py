@@ -57,7 +57,7 @@ def measure_requests(plan: Plan, years: list[int]) -> list[tuple[Any, ...]]:
 def read_measures(plan: Plan, requests: list[tuple[Any, ...]]) -> int:
     """Read ``requests`` as a recompute does (batch readers for all units); returns the calls."""
     evaluator = Evaluator(plan)
-    evaluator.batch_units = recompute_units(plan)
+    evaluator.batch_over(recompute_units(plan))
     for name, filters, unit, period in requests:
         evaluator.measure(name, filters, unit, period)
     return evaluator.calls

@@ -202,6 +202,7 @@ class Evaluator:
     # one reader per batch class (shared by the measures of a data app) and run
     readers: dict[object, BatchReader] = field(default_factory=dict)
     batch_units: Sequence[OrgUnit] = ()
+    batch_pks: tuple[int, ...] = ()
     formulas: dict[str, Formula | NotComputable] = field(default_factory=dict)
     sources: dict[tuple[int, str], Source] = field(default_factory=dict)
     infos: dict[Reading, dict[str, Any]] = field(default_factory=dict)
@@ -213,6 +214,12 @@ class Evaluator:
         self.bands = self.plan.effective_bands()
 
     # -- measures ----------------------------------------------------------------------------
+
+    def batch_over(self, units: Sequence[OrgUnit]) -> None:
+        """Read the measures with a batch form for all of ``units`` at once."""
+        self.batch_units = units
+        # A model's pk is a property: read once here, not per memo key of every batch read.
+        self.batch_pks = tuple(u.pk for u in units)
 
     def reader(self, spec: Measure) -> BatchReader | None:
         """The run's batch reader of the measure; None when it has none."""
@@ -235,7 +242,7 @@ class Evaluator:
         Only values go in: the checks ``measure`` makes before computing (unknown measure,
         before the baseline year) are made before this is called.
         """
-        if not any(u.pk == unit.pk for u in self.batch_units):
+        if unit.pk not in self.batch_pks:
             return
         reader = self.reader(spec)
         if reader is None:
@@ -243,10 +250,11 @@ class Evaluator:
         frozen_filters = frozen(filters)
         self.calls += 1
         values = reader.values(name, period, filters)
-        for u in self.batch_units:
-            key = (name, frozen_filters, u.pk, period.key)
-            if key not in self.cache and u.pk in values:
-                self.cache[key] = as_measure_value(values[u.pk])
+        period_key = period.key
+        for pk in self.batch_pks:
+            key = (name, frozen_filters, pk, period_key)
+            if key not in self.cache and pk in values:
+                self.cache[key] = as_measure_value(values[pk])
 
     def measure(
         self,
