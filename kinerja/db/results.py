@@ -4,11 +4,15 @@ A city's full recompute creates ~47 000 results. Django's ``bulk_create`` (and s
 ``bulk_create_with_history`` on top of it: ``create_results_orm``, the twin) compiles every
 field of every row through the field's whole save path, twice per result: that cost more than
 computing the results. Here the values are prepared as ``bulk.prepare_rows`` says, rows go in
-with one ``executemany`` on SQLite and ``COPY`` on PostgreSQL (``bulk.insert_rows``), the new
-ids are read back with one query on the primary, and the history rows are the ones
-``bulk_history_create`` writes: one "+" row per result with the same field values, the date of
-the write, the request's user (none in a command) and no change reason. ``update_results`` sets
-the fields of changed results with one ``executemany`` and writes their "~" history rows alike.
+with one ``executemany`` on SQLite and ``COPY`` on PostgreSQL (``bulk.insert_rows``), and the
+history rows are the ones ``bulk_history_create`` writes: one "+" row per result with the same
+field values, the date of the write, the request's user (none in a command) and no change
+reason. ``update_results`` sets the fields of changed results with one ``executemany`` and
+writes their "~" history rows alike.
+
+The history rows are copied from the results just written by one ``INSERT … SELECT`` in the
+database (``copy_to_history``): sending the same values a second time from Python, with the
+new ids read back to go with them, cost a third of storing a city's recompute.
 """
 
 from __future__ import annotations
@@ -43,19 +47,16 @@ def create_results(plan_id: int, years: set[int], rows: list[dict[str, Any]]) ->
     fields = stored_fields()
     values = prepare_rows(Result, fields, [[row[f.attname] for f in fields] for row in rows])
     # New rows get ids above the largest one now (an identity sequence on PostgreSQL,
-    # AUTOINCREMENT on SQLite), so only they are read back, not every result of the years.
-    stored = Result.objects.using(write_alias(Result))
-    before = stored.aggregate(top=Max("pk"))["top"] or 0
+    # AUTOINCREMENT on SQLite): the history copies those of the plan's years, no others.
+    before = Result.objects.using(write_alias(Result)).aggregate(top=Max("pk"))["top"] or 0
     insert_rows(Result, [str(f.column) for f in fields], values)
-    # The new ids, by the row's unique key (indicator, unit, period).
-    ids = {
-        key[1:]: key[0]
-        for key in stored.filter(plan_id=plan_id, year__in=years, pk__gt=before)
-        .order_by()
-        .values_list("pk", "indicator_id", "unit_id", "period_key")
-    }
-    pks = [ids[(row["indicator_id"], row["unit_id"], row["period_key"])] for row in rows]
-    insert_history(fields, values, pks, "+")
+    plan, year, key = (column(name) for name in ("plan", "year", "id"))
+    chosen = ", ".join(["%s"] * len(years))
+    copy_to_history(
+        f"{plan} = %s AND {year} IN ({chosen}) AND {key} > %s",
+        [plan_id, *sorted(years), before],
+        "+",
+    )
 
 
 def update_results(rows: list[dict[str, Any]], changed: Sequence[str]) -> None:
@@ -83,7 +84,9 @@ def update_results(rows: list[dict[str, Any]], changed: Sequence[str]) -> None:
             sql,
             [[v[i] for _, i in columns] + [pk] for v, pk in zip(values, pks, strict=True)],
         )
-    insert_history(fields, values, pks, "~")
+    for start in range(0, len(pks), HISTORY_IDS_PER_STATEMENT):
+        chunk = pks[start : start + HISTORY_IDS_PER_STATEMENT]
+        copy_to_history(f"{key} IN ({', '.join(['%s'] * len(chunk))})", chunk, "~")
 
 
 def stored_fields() -> list[Field[Any, Any]]:
@@ -91,23 +94,38 @@ def stored_fields() -> list[Field[Any, Any]]:
     return [f for f in Result._meta.concrete_fields if not f.primary_key]
 
 
-def insert_history(
-    fields: list[Field[Any, Any]], values: list[list[Any]], pks: list[int], kind: str
-) -> None:
-    """The history rows of results written now: ``values`` prepared in the order of ``fields``,
-    ``kind`` "+" (created) or "~" (changed), as ``bulk_history_create`` writes them."""
+def column(name: str) -> str:
+    """The quoted column of the result's field ``name`` (or attribute name: ``plan_id``)."""
+    found = Result._meta.get_field(name)
+    assert isinstance(found, Field)  # a concrete field, not a reverse relation
+    return str(writer(Result).ops.quote_name(str(found.column)))
+
+
+# Ids named in one history copy of updated results: within every engine's parameter limit.
+HISTORY_IDS_PER_STATEMENT = 500
+
+
+def copy_to_history(where: str, params: list[Any], kind: str) -> None:
+    """The history rows of the results that ``where`` (SQL on the result table, with its
+    ``params``) selects, as they are stored now: ``kind`` "+" (created) or "~" (changed), stamped
+    now, in the order of their ids, as ``bulk_history_create`` writes them."""
     history = Result.history.model  # type: ignore[attr-defined]
-    by_name = {f.attname: i for i, f in enumerate(fields)}
+    connection = writer(Result)
+    quote = connection.ops.quote_name
     tracked = [f.attname for f in history.tracked_fields]
+    copied = ", ".join(column(name) for name in tracked)
     extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    columns = ", ".join(
+        quote(str(history._meta.get_field(name).column)) for name in tracked + extra
+    )
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}) "  # noqa: S608 - our names
+        f"SELECT {copied}, %s, NULL, %s, %s FROM {quote(Result._meta.db_table)} "
+        f"WHERE {where} ORDER BY {column('id')}"
+    )
     stamp = prepare_value(history, "history_date", timezone.now())
-    after = [stamp, None, kind, history_user_id()]
-    history_rows = [
-        [pk if name == "id" else prepared[by_name[name]] for name in tracked] + after
-        for prepared, pk in zip(values, pks, strict=True)
-    ]
-    columns = [history._meta.get_field(name).column for name in tracked + extra]
-    insert_rows(history, columns, history_rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stamp, kind, history_user_id(), *params])
 
 
 def create_results_orm(plan_id: int, years: set[int], rows: list[dict[str, Any]]) -> None:
