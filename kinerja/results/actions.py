@@ -126,7 +126,7 @@ def compute_outcomes(
         indicators = plan_indicators(evaluator)
     targets = {ind.pk: list(ind.targets.all()) for ind in indicators}
     # Measures with a batch form are then read once per period for all the units.
-    evaluator.batch_units = units
+    evaluator.batch_over(units)
     pairs = [(unit, period) for unit in units for period in periods]
     for unit, period in progress(pairs, len(pairs)):
         for indicator in indicators:
@@ -290,9 +290,12 @@ def compare_outcomes(
     for indicator, unit, period, outcome in outcomes:
         key = (indicator.pk, unit.pk, period.key)
         found = existing.pop(key, None)
+        waiting = pending.pop(key, None)
+        if found is None and waiting is None and period.year not in locked:
+            changes.create.append(new_values(plan, indicator, unit, period, outcome))
+            continue
         snapshot = outcome.snapshot()
         before = found[2] if found is not None else None
-        waiting = pending.pop(key, None)
         if before == snapshot:
             summary.unchanged += 1
             if waiting is not None:
@@ -312,13 +315,7 @@ def compare_outcomes(
             continue
         if waiting is not None:
             changes.drop_pending.append(waiting.pk)
-        values = {
-            "plan_id": plan.pk,
-            "indicator_id": indicator.pk,
-            "unit_id": unit.pk,
-            **period_values(period),
-            **outcome.fields(),
-        }
+        values = new_values(plan, indicator, unit, period, outcome)
         if found is None:
             changes.create.append(values)
         else:
@@ -331,6 +328,19 @@ def compare_outcomes(
     return changes
 
 
+def new_values(
+    plan: Plan, indicator: Indicator, unit: OrgUnit, period: Period, outcome: Outcome
+) -> dict[str, Any]:
+    """The stored fields of ``outcome`` (but its time, which ``write_changes`` sets)."""
+    return {
+        "plan_id": plan.pk,
+        "indicator_id": indicator.pk,
+        "unit_id": unit.pk,
+        **period_values(period),
+        **outcome.fields(),
+    }
+
+
 def write_changes(scope: Scope, changes: Changes) -> None:
     """Write what ``compare_outcomes`` found, stamped now; inside the recompute transaction."""
     now = timezone.now()
@@ -338,11 +348,12 @@ def write_changes(scope: Scope, changes: Changes) -> None:
     PendingChange.objects.filter(pk__in=changes.drop_pending).delete()
     # Stored results are evidence an auditor traces: their history rows are written in bulk too,
     # one per created or changed result, without a signal per row.
-    create_results(scope.plan.pk, scope.years, [{**v, "computed_at": now} for v in changes.create])
+    # Stamped in place: the rows are this run's own, and a city's 47 000 copies cost ~0,3 s.
+    for values in (*changes.create, *changes.update):
+        values["computed_at"] = now
+    create_results(scope.plan.pk, scope.years, changes.create)
     # Every field is known, so the history row written for the update is whole.
-    update_results(
-        [{**v, "computed_at": now} for v in changes.update], [*Outcome.FIELDS, "computed_at"]
-    )
+    update_results(changes.update, [*Outcome.FIELDS, "computed_at"])
     for change in (*changes.new_pending, *changes.changed_pending):
         change.detected_at = now
     PendingChange.objects.bulk_create(changes.new_pending, batch_size=500)
