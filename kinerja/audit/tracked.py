@@ -41,6 +41,9 @@ class Tracked:
     # The model's labels before a rename ("monitoring.narrative"): audit entries keep the record
     # type they were hashed with, so the log finds a record's earlier entries under these.
     former: tuple[str, ...] = field(default=())
+    # Fields whose history copies keep no index of their own: history rows are read by the
+    # record's id and date, and each index is one more write per history row.
+    unindexed: tuple[str, ...] = field(default=())
 
 
 TRACKED: tuple[Tracked, ...] = (
@@ -69,7 +72,10 @@ TRACKED: tuple[Tracked, ...] = (
         excluded=("idempotency_key", "import_key"),  # one-time tokens, not what was answered
         when_asked=True,
     ),
-    Tracked("kinerja.results.models.Result", "unit"),
+    # A city's recompute writes ~47 000 history rows: the plan, indicator and unit indexes of
+    # Django's foreign keys were three of their seven index writes, for no query (the result's
+    # own id and the date find its history).
+    Tracked("kinerja.results.models.Result", "unit", unindexed=("plan", "indicator", "unit")),
     Tracked("kinerja.results.models.ManualValue", "unit"),
     Tracked("kinerja.results.models.YearLock", "plan.unit"),
     Tracked("kinerja.results.models.YearApproval", "plan.unit"),
@@ -160,6 +166,7 @@ def register_history() -> None:
             app="kinerja.audit",
             records_class=AskedHistoricalRecords if spec.when_asked else None,
             excluded_fields=list(spec.excluded),
+            no_db_index=list(spec.unindexed),
         )
         BY_LABEL[model._meta.label_lower] = spec
         RENAMED.update(dict.fromkeys(spec.former, model._meta.label_lower))
