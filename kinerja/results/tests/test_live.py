@@ -480,6 +480,9 @@ def test_the_worker_takes_no_lock_to_look_at_an_empty_queue(
     live.recompute_stale_task.enqueue()  # due now
     worker.poll()
     assert looks == [1]
+    worker.excluded_queue_names = [live.recompute_stale_task.queue_name]  # as db_worker's option
+    worker.poll()
+    assert looks == [1]
 
 
 # -- a worker killed mid-recompute, across processes sharing a scratch database ----------------

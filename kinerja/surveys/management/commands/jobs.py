@@ -98,10 +98,13 @@ class Worker(QueueWorker):
             super().run()
 
     def ready_tasks(self) -> Any:
-        """The tasks of this worker's queues that may start now, as ``db_worker`` selects them."""
+        """The tasks of this worker's queues that may start now, as ``db_worker`` selects them
+        (its ``run`` builds the query inline, so it is written again here, exclusions too)."""
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
             tasks = tasks.filter(queue_name__in=self.queue_names)
+        if self.excluded_queue_names:
+            tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
         return tasks
 
     def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
