@@ -44,6 +44,9 @@ def gunicorn_argv(
         # restart imported Django and Kinerja again (~0.9 s of CPU each time), and the workers
         # share that memory.
         "--preload",
+        # Its hooks keep the master's objects shared with the workers (kinerja/ops/forking.py).
+        "--config",
+        "python:kinerja.ops.forking",
         "--max-requests",
         "2000",
         "--max-requests-jitter",

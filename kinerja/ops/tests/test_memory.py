@@ -1,4 +1,5 @@
-"""The first responses of a process freeze what it has loaded (kinerja/ops/memory.py)."""
+"""The first responses of a process freeze what it has loaded (kinerja/ops/memory.py), and
+gunicorn's master what it preloaded (kinerja/ops/forking.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
+from kinerja.ops import forking
 from kinerja.ops.memory import FreezeLoadedMiddleware
+from kinerja.ops.serving import gunicorn_argv
 
 
 def respond(_request: HttpRequest) -> HttpResponse:
@@ -41,3 +44,15 @@ def test_zero_turns_it_off(settings: Any) -> None:
     gc.unfreeze()
     middleware(RequestFactory().get("/"))
     assert gc.get_freeze_count() == 0
+
+
+def test_the_master_freezes_what_it_loaded_before_each_fork() -> None:
+    """kinerja/ops/forking.py, the hooks gunicorn reads (``--config``)."""
+    assert "python:kinerja.ops.forking" in gunicorn_argv("127.0.0.1:8000", 2)
+    try:
+        gc.unfreeze()
+        loaded = [[n] for n in range(1000)]  # the app the master preloaded
+        forking.pre_fork(None, None)
+        assert gc.get_freeze_count() >= len(loaded)
+    finally:
+        gc.unfreeze()
