@@ -380,10 +380,16 @@ KINERJA_ALLOW_SELF_APPROVAL = env_bool("KINERJA_ALLOW_SELF_APPROVAL", False)
 # One recompute per plan at a time: how long a second one waits for the first to finish
 # before it is told that one is running.
 KINERJA_RECOMPUTE_WAIT_SECONDS = float(os.environ.get("KINERJA_RECOMPUTE_WAIT_SECONDS", "10"))
-# How often an open dashboard asks whether its results, being recomputed in the background,
-# have been updated (only while some are, and only while the page is visible).
 # Responses after which a process freezes what it has loaded (kinerja/ops/memory.py); 0: never.
 KINERJA_GC_FREEZE_REQUESTS = max(0, int(os.environ.get("KINERJA_GC_FREEZE_REQUESTS", "20")))
+# What a process keeps drawn or worded, at most this many of each: trend charts (a few kB each;
+# a city's dashboards at every unit and year; least recently used dropped) and core messages in
+# the user's words (a recompute words the same few reasons for thousands of results; all
+# dropped when full). At least one each.
+KINERJA_TREND_CHARTS_KEPT = max(1, int(os.environ.get("KINERJA_TREND_CHARTS_KEPT", "2048")))
+KINERJA_WORDED_MESSAGES_KEPT = max(1, int(os.environ.get("KINERJA_WORDED_MESSAGES_KEPT", "1024")))
+# How often an open dashboard asks whether its results, being recomputed in the background,
+# have been updated (only while some are, and only while the page is visible).
 KINERJA_LIVE_POLL_SECONDS = float(os.environ.get("KINERJA_LIVE_POLL_SECONDS", "5"))
 # The live recompute (docs/rules.md#live-results) under a steady flow of writes: a run that ends
 # with marks left queues the next to start no sooner than this many seconds after its own start,

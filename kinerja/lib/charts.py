@@ -17,6 +17,8 @@ from decimal import Decimal
 from html import escape
 from typing import Literal
 
+from django.conf import settings
+
 from kinerja.lib.language import lang
 from kinerja_core.numbers import format_decimal
 
@@ -271,8 +273,8 @@ def trend_chart(
     below, then beside the point); a value with no free spot is left to the description.
 
     The SVG depends on these arguments and the language of its numbers only, so a chart is
-    drawn once per process for each distinct set of them (``TRENDS_KEPT``, least recently used
-    dropped): a dashboard draws the same dozens of charts on every view, and a changed value,
+    drawn once per process for each distinct set of them (``KINERJA_TREND_CHARTS_KEPT``, least
+    recently used dropped): a dashboard draws the same dozens of charts on every view, and a changed value,
     target or title is another key, never a stale chart.
     """
     return _trend_chart(
@@ -290,11 +292,7 @@ def trend_chart(
     )
 
 
-# Charts kept per process (a few kilobytes each): a city's dashboards at every unit and year.
-TRENDS_KEPT = 2048
-
-
-@functools.lru_cache(maxsize=TRENDS_KEPT)
+@functools.lru_cache(maxsize=settings.KINERJA_TREND_CHARTS_KEPT)
 def _trend_chart(
     years: tuple[int, ...],
     drawn_series: tuple[tuple[str, tuple[tuple[int, Decimal | None], ...], str, bool], ...],

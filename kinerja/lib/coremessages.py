@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as _
 
@@ -191,7 +192,7 @@ def text(message: Message | str) -> str:
     found = WORDED.get(key)
     if found is None:
         found = gettext(MESSAGES[message.code]) % params_of(message)
-        if len(WORDED) >= WORDED_KEPT:
+        if len(WORDED) >= settings.KINERJA_WORDED_MESSAGES_KEPT:
             WORDED.clear()
         WORDED[key] = found
     return found
@@ -200,8 +201,8 @@ def text(message: Message | str) -> str:
 # A recompute words the same few reasons ("no respondents yet") for tens of thousands of
 # results: wording each afresh (gettext, the word parameters, the formatting) was a tenth of
 # a city's recompute. Catalogs do not change while a process runs, so a code, a language and
-# parameters that read the same always give the same text. Bounded, as parameters vary.
-WORDED_KEPT = 1024
+# parameters that read the same always give the same text. Bounded, as parameters vary
+# (KINERJA_WORDED_MESSAGES_KEPT).
 WORDED: dict[tuple[Code, str | None, tuple[tuple[str, str], ...]], str] = {}
 
 
