@@ -451,6 +451,8 @@ def compute_ikm(
     n = tally.respondents
     weight = m.exact_weight
     elements: list[ElementResult] = []
+    # Element by element, as the regulation writes the sum: ``ikm_index`` is the same figure in
+    # one fraction, and the property tests hold the two equal, so each checks the other.
     index = Fraction(0)
     for element in m.elements:
         total = tally.totals[element.code]
