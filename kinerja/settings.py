@@ -145,7 +145,8 @@ WSGI_APPLICATION = "kinerja.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "kinerja.lib.templating.Templates",
+        "NAME": "django",  # the alias Django gives its own backend
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
