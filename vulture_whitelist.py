@@ -346,6 +346,10 @@ _.issued_at
 _.meaning  # an import column's meaning, read by lib/_import_columns.html
 _.expires_at  # a kept upload's expiry, a model field filtered by name (expires_at__gt)
 _.has_children  # a budget line's node in the tree: whether lines hang under it (template)
+# A prefetch's cache as Django's related managers read it (plan/targets.py fills it).
+_._prefetched_objects_cache
+_._prefetch_done
+_._result_cache
 _.adding  # a model's _state.adding: read by Django's save() (db/responses.py sets it after its INSERT)
 
 # html.parser.HTMLParser calls its handlers by name (kinerja/site/tests/test_landmarks.py).

@@ -13,6 +13,7 @@ from kinerja.accounts.models import OrgUnit
 from .models import Indicator, Plan
 from .planfile import PlanDocument, Problem
 from .planfile.crosswalk import Link
+from .targets import attach_targets
 
 
 def definition_history(plan: Plan) -> list[Indicator]:
@@ -20,12 +21,13 @@ def definition_history(plan: Plan) -> list[Indicator]:
     (``valid_from``/``valid_until``, docs/rules.md#plan-revisions), in order, a code's older
     rows first, with their goal, objective and targets (three queries). The one place the chain
     and the series read definitions: a year's definitions are the rows ``in_force`` that year."""
-    return list(
+    found = list(
         Indicator.objects.filter(plan=plan)
         .select_related("goal", "objective")
-        .prefetch_related("targets")
         .order_by("order", F("valid_from").asc(nulls_first=True), "pk")
     )
+    attach_targets(found)
+    return found
 
 
 def predecessor(plan: Plan) -> Plan | None:

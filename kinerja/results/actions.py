@@ -20,7 +20,6 @@ from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +34,7 @@ from kinerja.db.routing import write_alias
 from kinerja.lib.evidence import evidence_type
 from kinerja.lib.models import StaleMark
 from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.targets import attach_targets
 from kinerja_core.periods import Period, quarters
 
 from .engine import Evaluator, Outcome
@@ -111,7 +111,7 @@ def plan_indicators(evaluator: Evaluator, kinds: frozenset[str] | None = None) -
     indicators = list(Indicator.objects.filter(plan=evaluator.plan))
     if kinds is not None:
         indicators = [ind for ind in indicators if evaluator.data_kinds(ind) & kinds]
-    prefetch_related_objects(indicators, "targets")
+    attach_targets(indicators)
     return indicators
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
 from kinerja.plan.models import Indicator, Plan, Target
+from kinerja.plan.targets import attach_targets
 from kinerja.plan.versions import indicators_in_force
 from kinerja_core.achievement import NOT_MEASURED, Band
 from kinerja_core.numbers import round_half_up
@@ -37,12 +38,11 @@ def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
 def indicators_of(plan: Plan, year: int | None = None) -> list[Indicator]:
     """The plan's indicators in force in ``year`` (None: the current version) in order, with
     goal, objective and targets (two queries)."""
-    return list(
-        indicators_in_force(plan, year)
-        .select_related("goal", "objective")
-        .prefetch_related("targets")
-        .order_by("order")
+    found = list(
+        indicators_in_force(plan, year).select_related("goal", "objective").order_by("order")
     )
+    attach_targets(found)
+    return found
 
 
 def year_target(indicator: Indicator, year: int) -> Target | None:
