@@ -19,7 +19,7 @@ from kinerja.community.actions import do_save_activity
 from kinerja.community.models import Activity, Group
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
-from kinerja.plan.versions import indicators_in_force, row_in_force
+from kinerja.plan.versions import indicators_of, row_in_force
 from kinerja.results.actions import do_save_manual_value
 from kinerja.results.models import ManualValue, Result
 from kinerja.results.series import series
@@ -110,12 +110,7 @@ def plan_detail(request: HttpRequest, code: str) -> Any:
 def indicators(request: HttpRequest, code: str) -> Any:
     plan = get_plan_or_404(request.user, code)
     year = period_param(request, "year")
-    rows = (
-        indicators_in_force(plan, year.year if year else None)
-        .select_related("goal", "objective")
-        .prefetch_related("targets")
-        .order_by("order")
-    )
+    rows = indicators_of(plan, year.year if year else None)
     return {"plan": plan.code, "results": [out.indicator_json(i) for i in rows]}
 
 

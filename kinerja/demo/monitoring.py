@@ -20,7 +20,8 @@ from kinerja.monitoring.models import QuarterReport, RenaksiAction, TargetMode
 from kinerja.monitoring.queries import positions_of, quarter_rows
 from kinerja.monitoring.rules import NarrativeText
 from kinerja.plan.models import Indicator, Plan
-from kinerja.results.queries import indicators_of, year_target
+from kinerja.plan.versions import indicators_of
+from kinerja.results.queries import year_target
 
 YEARS = (2024, 2025, 2026)
 SUBMITTED, APPROVED = QuarterReport.State.SUBMITTED, QuarterReport.State.APPROVED

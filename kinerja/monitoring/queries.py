@@ -15,9 +15,10 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.budget.models import BudgetLine
 from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.versions import indicators_of
 from kinerja.results.default_year import current_year
 from kinerja.results.quarterly import Forecast, PageReads, QuarterRow, quarterly_data
-from kinerja.results.queries import bands_of, indicators_of
+from kinerja.results.queries import bands_of
 from kinerja_core.achievement import Band, achievement, classify
 
 from . import budgetlinks, rules

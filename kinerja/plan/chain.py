@@ -13,21 +13,19 @@ from kinerja.accounts.models import OrgUnit
 from .models import Indicator, Plan
 from .planfile import PlanDocument, Problem
 from .planfile.crosswalk import Link
-from .targets import attach_targets
+from .targets import with_targets
 
 
 def definition_history(plan: Plan) -> list[Indicator]:
     """Every indicator definition ``plan`` ever had, each row with the years it is in force
     (``valid_from``/``valid_until``, docs/rules.md#plan-revisions), in order, a code's older
-    rows first, with their goal, objective and targets (three queries). The one place the chain
+    rows first, with their goal, objective and targets (two queries). The one place the chain
     and the series read definitions: a year's definitions are the rows ``in_force`` that year."""
-    found = list(
+    return with_targets(
         Indicator.objects.filter(plan=plan)
         .select_related("goal", "objective")
         .order_by("order", F("valid_from").asc(nulls_first=True), "pk")
     )
-    attach_targets(found)
-    return found
 
 
 def predecessor(plan: Plan) -> Plan | None:

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from .models import Indicator, Target
 
 
-def attach_targets(indicators: Iterable[Indicator]) -> None:
-    """Give each of ``indicators`` its targets, as ``prefetch_related("targets")`` would (one
+def with_targets(indicators: Iterable[Indicator]) -> list[Indicator]:
+    """``indicators``, each given its targets as ``prefetch_related("targets")`` would (one
     query, the model's order). Nothing may read ``target.indicator`` from these rows: it is
     left unset, and would cost a query each."""
     indicators = list(indicators)
@@ -30,3 +30,4 @@ def attach_targets(indicators: Iterable[Indicator]) -> None:
         rows._result_cache = by_indicator[ind.pk]
         rows._prefetch_done = True  # type: ignore[attr-defined]  # Django's own flag
         ind._prefetched_objects_cache = {"targets": rows}  # type: ignore[attr-defined]
+    return indicators

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .diff import Facts
 from .models import Indicator, Plan, PlanVersion
+from .targets import with_targets
 
 
 def in_force(year: int | F, prefix: str = "") -> Q:
@@ -36,6 +37,14 @@ def indicators_in_force(plan: Plan, year: int | None) -> QuerySet[Indicator]:
     rows = Indicator.objects.filter(plan=plan)
     rows = rows.filter(valid_until__isnull=True) if year is None else rows.filter(in_force(year))
     return rows.order_by("order")
+
+
+def indicators_of(plan: Plan, year: int | None = None) -> list[Indicator]:
+    """The plan's indicators in force in ``year`` (None: the current version) in order, with
+    goal, objective and targets (two queries)."""
+    return with_targets(
+        indicators_in_force(plan, year).select_related("goal", "objective").order_by("order")
+    )
 
 
 def version_in_force(plan: Plan, year: int) -> PlanVersion | None:

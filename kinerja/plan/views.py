@@ -29,7 +29,7 @@ from .forms import PlanUploadForm
 from .models import Indicator, Plan, Target
 from .planfile import Problem, dump_plan, export_plan, has_errors, parse_plan
 from .units import refusals
-from .versions import indicators_in_force, version_in_force, versions_of
+from .versions import indicators_of, version_in_force, versions_of
 
 
 def visible_plans(request: HttpRequest) -> Any:
@@ -57,12 +57,7 @@ class IndicatorRow:
 def plan_context(plan: Plan, year: int | None = None) -> dict[str, Any]:
     """Everything the plan page and the printed IKU document show, in three queries: the
     definitions in force in ``year`` (None: the current version)."""
-    indicators = list(
-        indicators_in_force(plan, year)
-        .select_related("goal", "objective")
-        .prefetch_related("targets")
-        .order_by("order")
-    )
+    indicators = indicators_of(plan, year)
     years = plan.years
     rows: list[IndicatorRow] = []
     for ind in indicators:

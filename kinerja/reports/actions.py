@@ -22,8 +22,8 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib.input_checks import day_problem, text_problem
 from kinerja.plan.models import Plan
+from kinerja.plan.versions import indicators_of
 from kinerja.results.models import YearApproval
-from kinerja.results.queries import indicators_of
 
 from . import esign, issuing, pk
 from .models import IssuedDocument, LkjipNarrative, PkVersion, Signatory, SigningDate, new_code

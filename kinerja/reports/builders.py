@@ -18,13 +18,13 @@ from kinerja.lib.models import DemoMarker
 from kinerja.plan.explanation import to_html, to_plain
 from kinerja.plan.models import Indicator, Plan, Target
 from kinerja.plan.planfile.document import TaskJSON
+from kinerja.plan.versions import indicators_of
 from kinerja.results.dashboard import series_chart
 from kinerja.results.formatting import figure, target_text
 from kinerja.results.queries import (
     Cell,
     ResultIndex,
     bands_of,
-    indicators_of,
     rounded,
     year_target,
 )

@@ -18,8 +18,9 @@ from kinerja.accounts.models import OrgUnit
 from kinerja.budget.queries import Totals, objective_totals, tree, unit_year_totals
 from kinerja.plan.models import Indicator, Objective, Plan
 from kinerja.plan.planfile.document import TaskJSON
+from kinerja.plan.versions import indicators_of
 from kinerja.results.formatting import figure, target_text
-from kinerja.results.queries import Cell, ResultIndex, bands_of, indicators_of, year_target
+from kinerja.results.queries import Cell, ResultIndex, bands_of, year_target
 from kinerja.results.series import Point, Series, plan_series
 from kinerja.surveys import published
 from kinerja_core.ikm import DEFAULT_METHOD, Grade, grade_of

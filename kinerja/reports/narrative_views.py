@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.accounts import access
 from kinerja.plan.lookups import get_plan_or_404
-from kinerja.results.queries import indicators_of
+from kinerja.plan.versions import indicators_of
 from kinerja.results.views import chosen_year
 
 from .actions import do_save_lkjip_narrative

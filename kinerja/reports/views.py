@@ -19,8 +19,8 @@ from kinerja.accounts import access
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.lookups import get_plan_or_404
 from kinerja.plan.models import Plan
+from kinerja.plan.versions import indicators_of
 from kinerja.results.actions import plan_years
-from kinerja.results.queries import indicators_of
 from kinerja.results.views import chosen_plan, chosen_year
 from kinerja.surveys.links import public_base
 

@@ -34,7 +34,7 @@ from kinerja.db.routing import write_alias
 from kinerja.lib.evidence import evidence_type
 from kinerja.lib.models import StaleMark
 from kinerja.plan.models import Indicator, Plan
-from kinerja.plan.targets import attach_targets
+from kinerja.plan.targets import with_targets
 from kinerja_core.periods import Period, quarters
 
 from .engine import Evaluator, Outcome
@@ -111,8 +111,7 @@ def plan_indicators(evaluator: Evaluator, kinds: frozenset[str] | None = None) -
     indicators = list(Indicator.objects.filter(plan=evaluator.plan))
     if kinds is not None:
         indicators = [ind for ind in indicators if evaluator.data_kinds(ind) & kinds]
-    attach_targets(indicators)
-    return indicators
+    return with_targets(indicators)
 
 
 def compute_outcomes(

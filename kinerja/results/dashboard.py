@@ -23,12 +23,13 @@ from kinerja.lib.charts import trend_chart
 from kinerja.lib.models import StaleMark
 from kinerja.plan.chain import definition_history
 from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.versions import indicators_of
 from kinerja_core.achievement import Band
 
 from .actions import plan_years
 from .models import Result
 from .quarterly import quarter_rows
-from .queries import CONTRIBUTION_COLOUR, Cell, ResultIndex, bands_of, indicators_of, year_target
+from .queries import CONTRIBUTION_COLOUR, Cell, ResultIndex, bands_of, year_target
 from .series import Series, plan_series
 
 REALISATION_COLOUR = "#0b5394"

@@ -22,10 +22,11 @@ from django.http import HttpRequest
 
 from kinerja.accounts.models import OrgUnit
 from kinerja.plan.models import Indicator, Plan
+from kinerja.plan.versions import indicators_of
 from kinerja_core.achievement import Band, achievement, classify
 from kinerja_core.periods import quarters
 
-from .queries import Cell, ResultIndex, bands_of, indicators_of, year_target
+from .queries import Cell, ResultIndex, bands_of, year_target
 
 RUN_RATE = "run_rate"
 LATEST = "latest"

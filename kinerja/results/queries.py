@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from kinerja.accounts.models import OrgUnit
 from kinerja.lib import coremessages
 from kinerja.plan.models import Indicator, Plan, Target
-from kinerja.plan.targets import attach_targets
-from kinerja.plan.versions import indicators_in_force
+from kinerja.plan.versions import indicators_of
 from kinerja_core.achievement import NOT_MEASURED, Band
 from kinerja_core.numbers import round_half_up
 
@@ -33,16 +32,6 @@ CONTRIBUTION_COLOUR = "#0e7490"
 
 def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
     return None if value is None else round_half_up(value, decimals)
-
-
-def indicators_of(plan: Plan, year: int | None = None) -> list[Indicator]:
-    """The plan's indicators in force in ``year`` (None: the current version) in order, with
-    goal, objective and targets (two queries)."""
-    found = list(
-        indicators_in_force(plan, year).select_related("goal", "objective").order_by("order")
-    )
-    attach_targets(found)
-    return found
 
 
 def year_target(indicator: Indicator, year: int) -> Target | None:

@@ -11,7 +11,7 @@ import pytest
 
 from kinerja.plan.chain import definition_history
 from kinerja.plan.models import Plan, Target
-from kinerja.results.queries import indicators_of
+from kinerja.plan.versions import indicators_of
 
 
 def stored_targets(plan: Plan) -> dict[int, list[tuple[int, int, Any]]]:
