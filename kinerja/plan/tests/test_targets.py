@@ -1,4 +1,4 @@
-"""attach_targets: each indicator's targets as prefetch_related("targets") gives them, in one
+"""with_targets: each indicator's targets as prefetch_related("targets") gives them, in one
 query, and freed by reference counting alone (kinerja/plan/targets.py)."""
 
 from __future__ import annotations
